@@ -1,0 +1,85 @@
+"""The landing zone: the system of record of what each source said and when.
+
+Append-only Parquet, `<root>/<source>/<dataset>/load_date=YYYY-MM-DD/<load_id>-<part>.parquet`.
+Every file is written under a temporary name and renamed, so a crash never leaves half a file.
+Cursor state for resumable pulls lives in `<root>/_state/`, GX verdicts in `<root>/_audit/`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import uuid
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+
+class LandingError(RuntimeError):
+    """The landing zone could not be written: nothing partial was left behind."""
+
+
+def new_load_id(now: datetime | None = None) -> str:
+    now = now or datetime.now(timezone.utc)
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def _atomic_write(path: Path, write) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise LandingError(f"cannot write {path}: {exc.strerror or exc}. Check that the landing zone "
+                           f"is writable and the disk has room (PAR_LANDING_DIR).") from exc
+
+
+class LandingZone:
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+
+    # -- batches ----------------------------------------------------------------------------
+    def batch_path(self, source: str, dataset: str, load_date: date, load_id: str, part: int) -> Path:
+        return self.root / source / dataset / f"load_date={load_date.isoformat()}" / f"{load_id}-{part:05d}.parquet"
+
+    def write_batch(self, source: str, dataset: str, load_date: date, load_id: str, part: int, table: pa.Table) -> Path:
+        path = self.batch_path(source, dataset, load_date, load_id, part)
+        _atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+        return path
+
+    def load_files(self, source: str, dataset: str, load_id: str) -> list[Path]:
+        return sorted((self.root / source / dataset).glob(f"load_date=*/{load_id}-*.parquet"))
+
+    def datasets(self, source: str) -> list[str]:
+        base = self.root / source
+        return sorted(p.name for p in base.iterdir() if p.is_dir()) if base.exists() else []
+
+    def read_load(self, source: str, dataset: str, load_id: str) -> pa.Table | None:
+        files = self.load_files(source, dataset, load_id)
+        if not files:
+            return None
+        return pa.concat_tables([pq.read_table(f) for f in files], promote_options="permissive")
+
+    # -- cursor state -----------------------------------------------------------------------
+    def _state_path(self, source: str, key: str) -> Path:
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
+        return self.root / "_state" / source / f"{safe}.json"
+
+    def read_state(self, source: str, key: str) -> dict | None:
+        path = self._state_path(source, key)
+        return json.loads(path.read_text()) if path.exists() else None
+
+    def write_state(self, source: str, key: str, state: dict) -> None:
+        _atomic_write(self._state_path(source, key), lambda tmp: tmp.write_text(json.dumps(state, indent=1)))
+
+    # -- audit --------------------------------------------------------------------------------
+    def write_audit(self, name: str, load_id: str, rows: list[dict], checked_at: datetime) -> Path:
+        path = (self.root / "_audit" / name / f"load_date={checked_at.date().isoformat()}"
+                / f"{load_id}-{checked_at:%Y%m%dT%H%M%S%f}.parquet")
+        table = pa.Table.from_pylist(rows)
+        _atomic_write(path, lambda tmp: pq.write_table(table, tmp))
+        return path

@@ -1,0 +1,81 @@
+"""Reference lists the sandbox draws from: the warehouse's own dbt seeds, so both sides agree."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+
+
+@dataclass(frozen=True)
+class Agency:
+    code: str
+    name_vi: str
+    level: str  # province / district / commune
+    district_name_vi: str
+    valid_from: date
+    valid_to: date | None
+
+    def active_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+@dataclass(frozen=True)
+class Procedure:
+    code: str
+    field_code: str
+    level: str
+    name_vi: str
+    statutory_days: int
+    fee_vnd: int
+    full_online_eligible: bool
+    has_result_document: bool
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    with open(SEEDS_DIR / name, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _date_or_none(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+@lru_cache(maxsize=1)
+def agencies() -> tuple[Agency, ...]:
+    return tuple(
+        Agency(
+            code=r["agency_code"],
+            name_vi=r["agency_name_vi"],
+            level=r["agency_level"],
+            district_name_vi=r["district_name_vi"],
+            valid_from=date.fromisoformat(r["valid_from"]),
+            valid_to=_date_or_none(r["valid_to"]),
+        )
+        for r in _read("agencies.csv")
+    )
+
+
+@lru_cache(maxsize=1)
+def procedures() -> tuple[Procedure, ...]:
+    return tuple(
+        Procedure(
+            code=r["procedure_code"],
+            field_code=r["field_code"],
+            level=r["procedure_level"],
+            name_vi=r["procedure_name_vi"],
+            statutory_days=int(r["statutory_days"]),
+            fee_vnd=int(r["fee_vnd"]),
+            full_online_eligible=r["full_online_eligible"] == "true",
+            has_result_document=r["has_result_document"] == "true",
+        )
+        for r in _read("procedures.csv")
+    )
+
+
+@lru_cache(maxsize=1)
+def public_holidays() -> frozenset[date]:
+    return frozenset(date.fromisoformat(r["holiday_date"]) for r in _read("public_holidays.csv"))

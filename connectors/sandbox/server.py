@@ -1,0 +1,139 @@
+"""A loopback HTTP server for the sandbox source systems, with the faults real systems have.
+
+Each source registers routes (`path -> handler(query) -> (status, body)`); the server adds what
+every API needs: bearer-token auth, JSON responses, and a fault plan a test can switch on over
+Python or HTTP (`POST /_sandbox/faults`): 429 with Retry-After, 5xx, slow and truncated responses,
+or the whole source down.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+log = logging.getLogger(__name__)
+
+SANDBOX_TOKEN = "sandbox-token"
+Handler = Callable[[dict[str, str]], tuple[int, dict]]
+
+
+class FaultPlan:
+    """Faults served to the next API requests, in order; `down` fails every request."""
+
+    def __init__(self) -> None:
+        self._queue: deque[dict] = deque()
+        self._lock = threading.Lock()
+        self.down = False
+        self.requests_seen = 0
+
+    def inject(self, *faults: dict) -> None:
+        """Each fault: {"status": 429, "retry_after": 1} | {"status": 503} | {"delay": 2.0} | {"truncate": True}."""
+        with self._lock:
+            self._queue.extend(faults)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._queue.clear()
+            self.down = False
+
+    def next(self) -> dict | None:
+        with self._lock:
+            self.requests_seen += 1
+            if self.down:
+                return {"status": 503}
+            return self._queue.popleft() if self._queue else None
+
+
+class SandboxServer:
+    def __init__(self, routes: dict[str, Handler], token: str = SANDBOX_TOKEN, host: str = "127.0.0.1", port: int = 0):
+        self.routes = routes
+        self.token = token
+        self.faults = FaultPlan()
+        self._httpd = ThreadingHTTPServer((host, port), self._handler_class())
+        self._httpd.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> "SandboxServer":
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="sandbox-server", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._httpd.serve_forever()
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def __enter__(self) -> "SandboxServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class RequestHandler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, fmt: str, *args: object) -> None:
+                log.debug("sandbox: " + fmt, *args)
+
+            def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+                self._send(status, json.dumps({"error": message}).encode(), headers)
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                if urlsplit(self.path).path != "/_sandbox/faults":
+                    return self._error(404, "not found")
+                length = int(self.headers.get("Content-Length", 0))
+                spec = json.loads(self.rfile.read(length) or b"{}")
+                server.faults.clear()
+                server.faults.down = bool(spec.get("down", False))
+                server.faults.inject(*spec.get("faults", []))
+                self._send(200, b'{"ok": true}')
+
+            def do_GET(self) -> None:  # noqa: N802
+                parts = urlsplit(self.path)
+                route = server.routes.get(parts.path)
+                if route is None:
+                    return self._error(404, f"no such endpoint: {parts.path}")
+                if self.headers.get("Authorization") != f"Bearer {server.token}":
+                    return self._error(401, "missing or wrong bearer token")
+                fault = server.faults.next()
+                if fault and fault.get("delay"):
+                    time.sleep(float(fault["delay"]))
+                if fault and fault.get("status"):
+                    headers = {"Retry-After": str(fault["retry_after"])} if "retry_after" in fault else None
+                    return self._error(int(fault["status"]), "injected fault", headers)
+                query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+                try:
+                    status, payload = route(query)
+                except ValueError as exc:
+                    return self._error(400, str(exc))
+                body = json.dumps(payload, ensure_ascii=False).encode()
+                if fault and fault.get("truncate"):
+                    # Half a page: the declared length is honest, the JSON is not.
+                    body = body[: len(body) // 2]
+                self._send(status, body)
+
+        return RequestHandler
