@@ -1,0 +1,31 @@
+{#-
+    accepted_loads(relation): the rows of a landed table whose load passed the GX gate.
+
+    A load is read only if its latest verdict in the audit source gx_batch_verdicts (latest by
+    checked_at) is 'accepted'. A rejected load, or a load never checked, never reaches the
+    warehouse. On a tie of checked_at the rejection wins ('rejected' sorts after 'accepted').
+    Every staging model reads its landed table through this macro:
+
+        select ... from {{ accepted_loads(source('one_stop_shop', 'dossiers')) }} as src
+-#}
+{% macro accepted_loads(relation) -%}
+(
+    select landed.*
+    from {{ relation }} as landed
+    where landed._load_id in (
+        select ranked_verdicts.load_id
+        from (
+            select
+                verdicts.load_id,
+                verdicts.verdict,
+                row_number() over (
+                    partition by verdicts.load_id
+                    order by verdicts.checked_at desc, verdicts.verdict desc
+                ) as verdict_rank
+            from {{ source('audit', 'gx_batch_verdicts') }} as verdicts
+        ) as ranked_verdicts
+        where ranked_verdicts.verdict_rank = 1
+          and ranked_verdicts.verdict = 'accepted'
+    )
+)
+{%- endmacro %}

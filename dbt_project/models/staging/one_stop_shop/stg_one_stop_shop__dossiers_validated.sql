@@ -1,0 +1,123 @@
+{#-
+    The latest version of each dossier, typed and cleaned, with the row rules applied ONCE:
+    quarantine_reason is null for a clean row, else the first rule it fails (in this order):
+      invalid_dossier_code        MaHoSo missing or not matching var dossier_code_pattern
+      unparseable_reception_date  NgayTiepNhan present but not a yyyyMMddHHmmss date, or missing
+                                  on a dossier whose status says it was accepted
+      unknown_procedure_code      MaTTHC not in the procedures seed
+      end_before_reception        NgayKetThucXuLy or NgayTra before NgayTiepNhan
+    stg_one_stop_shop__dossiers keeps the clean rows, stg_one_stop_shop__dossiers_quarantine the others.
+-#}
+with landed as (
+
+    select * from {{ accepted_loads(source('one_stop_shop', 'dossiers')) }} as src
+
+),
+
+typed as (
+
+    select
+        {{ clean_code('MaHoSo') }} as dossier_code,
+        MaHoSo as dossier_code_raw,
+        {{ clean_text('MaTTHC') }} as procedure_code,
+        {{ clean_text('MaLinhVuc') }} as field_code,
+        coalesce(cast(KenhThucHien as integer), 1) as channel_code,
+        (KenhThucHien is null) as is_channel_missing,
+        {{ clean_text('ChuHoSo') }} as applicant_name_hash,
+        {{ clean_text('SoGiayToChuHoSo') }} as applicant_id_hash,
+        cast(LoaiDoiTuong as integer) as applicant_type_code,
+        {{ parse_source_timestamp('NgayNopHoSo') }} as submitted_at,
+        {{ parse_source_timestamp('NgayTiepNhan') }} as received_at,
+        {{ clean_text('NgayTiepNhan') }} as received_at_raw,
+        {{ parse_source_timestamp('NgayHenTra') }} as appointment_due_at,
+        {{ parse_source_timestamp('NgayKetThucXuLy') }} as processing_ended_at,
+        {{ parse_source_timestamp('NgayTra') }} as result_returned_at,
+        {{ parse_source_timestamp('NgayTuChoi') }} as refused_at,
+        cast(TrangThaiHoSo as integer) as status_code,
+        {{ clean_code('DonViXuLy') }} as agency_code,
+        {{ clean_text('TenDonViXuLy') }} as agency_name_source,
+        (cast(HoSoCoThanhPhanSoHoa as integer) = 1) as has_digitised_components,
+        (cast(TaiKhoanDuocXacThucVoiVNeID as integer) = 1) as is_vneid_authenticated,
+        cast(DuocThanhToanTrucTuyen as integer) as online_payment_code,
+        {{ parse_source_timestamp('NgayDongBo') }} as synced_at,
+        {{ parse_source_timestamp('NgayCapNhat') }} as updated_at,
+        _load_id as load_id,
+        _loaded_at as loaded_at,
+        _page as page
+    from landed
+
+),
+
+ranked as (
+
+    select
+        typed.*,
+        case
+            when typed.dossier_code is null then 1
+            else row_number() over (
+                partition by typed.dossier_code
+                order by typed.updated_at desc nulls last, typed.loaded_at desc, typed.load_id desc, typed.page desc
+            )
+        end as version_rank
+    from typed
+
+),
+
+procedures as (
+
+    select procedure_code from {{ ref('procedures') }}
+
+),
+
+statuses as (
+
+    select status_code, is_accepted from {{ ref('dossier_statuses') }}
+
+)
+
+select
+    ranked.dossier_code,
+    ranked.dossier_code_raw,
+    ranked.procedure_code,
+    ranked.field_code,
+    ranked.channel_code,
+    ranked.is_channel_missing,
+    ranked.applicant_name_hash,
+    ranked.applicant_id_hash,
+    ranked.applicant_type_code,
+    ranked.submitted_at,
+    ranked.received_at,
+    ranked.received_at_raw,
+    ranked.appointment_due_at,
+    ranked.processing_ended_at,
+    ranked.result_returned_at,
+    ranked.refused_at,
+    ranked.status_code,
+    ranked.agency_code,
+    ranked.agency_name_source,
+    ranked.has_digitised_components,
+    ranked.is_vneid_authenticated,
+    ranked.online_payment_code,
+    ranked.synced_at,
+    ranked.updated_at,
+    ranked.load_id,
+    ranked.loaded_at,
+    case
+        when ranked.dossier_code is null
+          or not {{ regex_full_match('ranked.dossier_code', var('dossier_code_pattern')) }}
+            then 'invalid_dossier_code'
+        when ranked.received_at is null
+         and (ranked.received_at_raw is not null or coalesce(statuses.is_accepted, true))
+            then 'unparseable_reception_date'
+        when procedures.procedure_code is null
+            then 'unknown_procedure_code'
+        when ranked.processing_ended_at < ranked.received_at
+          or ranked.result_returned_at < ranked.received_at
+            then 'end_before_reception'
+    end as quarantine_reason
+from ranked
+left join procedures
+    on procedures.procedure_code = ranked.procedure_code
+left join statuses
+    on statuses.status_code = ranked.status_code
+where ranked.version_rank = 1

@@ -1,0 +1,200 @@
+"""Write hand-made one-stop-shop payloads to a landing zone, laid out as the connector lays it.
+
+The layout and column types follow docs/one_stop_shop_landing.md:
+
+    <landing>/one_stop_shop/<dataset>/load_date=YYYY-MM-DD/<load_id>-00000.parquet
+    <landing>/_audit/gx_batch_verdicts/load_date=YYYY-MM-DD/<load_id>.parquet
+    <landing>/_audit/gx_results/load_date=YYYY-MM-DD/<load_id>.parquet
+
+A dossier is a dict of payload fields (MaHoSo, MaTTHC, NgayTiepNhan as ``yyyyMMddHHmmss``...). Its
+child lists may be given inside the dict under their payload names (QuaTrinhXuLy, BoSung, XinLoi,
+LePhi, GiayToNop, KetQua, DanhGia, PhanAnhKienNghi): they are flattened into the child datasets with
+the dossier's MaHoSo and NgayCapNhat, as the connector does. Child rows may also be passed directly
+(``process_steps=[...]`` etc., each row carrying its own MaHoSo and NgayCapNhat).
+
+Every dataset is written, with zero rows if the case has none, so that dbt's sources always find a
+file. Missing fields are written as null; unknown fields raise (a typo in a test case is a bug).
+
+Usage in a test::
+
+    from tests.dbt_fixtures.landing_builder import write_landing
+    write_landing(tmp_path / "landing", [{"MaHoSo": "...", ...}], verdict="accepted")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+_STR = pa.string()
+_INT = pa.int32()
+
+#: dataset name -> (payload list key or None for the dossier itself, [(field, arrow type)])
+DATASETS: dict[str, tuple[str | None, list[tuple[str, pa.DataType]]]] = {
+    "dossiers": (None, [
+        ("MaHoSo", _STR), ("MaTTHC", _STR), ("MaLinhVuc", _STR), ("KenhThucHien", _INT),
+        ("ChuHoSo", _STR), ("SoGiayToChuHoSo", _STR), ("LoaiDoiTuong", _INT),
+        ("NgayNopHoSo", _STR), ("NgayTiepNhan", _STR), ("NgayHenTra", _STR),
+        ("NgayKetThucXuLy", _STR), ("NgayTra", _STR), ("NgayTuChoi", _STR),
+        ("TrangThaiHoSo", _INT), ("DonViXuLy", _STR), ("TenDonViXuLy", _STR),
+        ("HoSoCoThanhPhanSoHoa", _INT), ("TaiKhoanDuocXacThucVoiVNeID", _INT),
+        ("DuocThanhToanTrucTuyen", _INT), ("NgayDongBo", _STR), ("NgayCapNhat", _STR),
+    ]),
+    "process_steps": ("QuaTrinhXuLy", [
+        ("MaHoSo", _STR), ("NgayCapNhat", _STR), ("ThuTu", _INT), ("NguoiXuLy", _STR),
+        ("ChucDanh", _STR), ("ThoiDiemXuLy", _STR), ("TrangThai", _INT),
+        ("NgayKetThucTheoQuyDinh", _STR),
+    ]),
+    "supplements": ("BoSung", [
+        ("MaHoSo", _STR), ("NgayCapNhat", _STR), ("LanBoSung", _INT), ("NgayYeuCau", _STR),
+        ("CoVanBanYeuCau", _INT), ("NgayBoSung", _STR), ("NgayHenTraTruoc", _STR),
+        ("NgayHenTraMoi", _STR),
+    ]),
+    "apologies": ("XinLoi", [
+        ("MaHoSo", _STR), ("NgayCapNhat", _STR), ("LanXinLoi", _INT), ("NgayXinLoi", _STR),
+        ("NgayHenTraMoi", _STR),
+    ]),
+    "fees": ("LePhi", [
+        ("MaHoSo", _STR), ("NgayCapNhat", _STR), ("MaPhiLePhi", _STR), ("TenPhiLePhi", _STR),
+        ("Gia", pa.int64()),
+    ]),
+    "documents": ("GiayToNop", [
+        ("MaHoSo", _STR), ("NgayCapNhat", _STR), ("MaGiayTo", _STR), ("TenGiayTo", _STR),
+        ("DuocSoHoa", _INT), ("DuocTaiSuDung", _INT), ("DuocLayTuKhoDMQG", _INT),
+    ]),
+    "results": ("KetQua", [
+        ("MaHoSo", _STR), ("NgayCapNhat", _STR), ("MaGiayTo", _STR), ("TenGiayTo", _STR),
+        ("DuongDanTep", _STR),
+    ]),
+    "votes": ("DanhGia", [
+        ("MaHoSo", _STR), ("NgayCapNhat", _STR), ("MucDoHaiLong", _INT), ("NgayDanhGia", _STR),
+    ]),
+    "feedback": ("PhanAnhKienNghi", [
+        ("MaHoSo", _STR), ("NgayCapNhat", _STR), ("MaPAKN", _STR), ("NgayTiepNhanPAKN", _STR),
+        ("NgayTraLoiPAKN", _STR),
+    ]),
+}
+
+_BATCH_FIELDS = [
+    ("_load_id", _STR), ("_source", _STR), ("_loaded_at", pa.timestamp("us", tz="UTC")),
+    ("_page", _INT),
+]
+
+_VERDICT_SCHEMA = pa.schema([
+    ("load_id", _STR), ("source_system", _STR), ("verdict", _STR),
+    ("expectations_evaluated", _INT), ("expectations_failed", _INT), ("rows_affected", pa.int64()),
+    ("checked_at", pa.timestamp("us", tz="UTC")),
+])
+
+_RESULT_SCHEMA = pa.schema([
+    ("load_id", _STR), ("source_system", _STR), ("dataset", _STR), ("suite_name", _STR),
+    ("expectation", _STR), ("column_name", _STR), ("success", pa.bool_()),
+    ("element_count", pa.int64()), ("unexpected_count", pa.int64()),
+    ("unexpected_percent", pa.float64()), ("checked_at", pa.timestamp("us", tz="UTC")),
+])
+
+_CHILD_KEYS = {spec[0] for spec in DATASETS.values() if spec[0]}
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime:
+    value = value or dt.datetime.now(dt.timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def _write_table(path: Path, table: pa.Table) -> None:
+    """Write to a temporary name, then rename (as the connector does)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name("." + path.name + ".tmp")
+    pq.write_table(table, tmp)
+    tmp.rename(path)
+
+
+def _rows_to_table(rows: list[Mapping], fields: list[tuple[str, pa.DataType]],
+                   batch: Mapping) -> pa.Table:
+    names = {name for name, _ in fields}
+    for row in rows:
+        unknown = set(row) - names
+        if unknown:
+            raise ValueError(f"unknown field(s) {sorted(unknown)} in row {row}")
+    schema = pa.schema(fields + _BATCH_FIELDS)
+    columns = {name: [row.get(name) for row in rows] for name, _ in fields}
+    for name, _ in _BATCH_FIELDS:
+        columns[name] = [batch[name]] * len(rows)
+    return pa.table(columns, schema=schema)
+
+
+def write_verdict(landing_dir: str | Path, load_id: str, verdict: str, *,
+                  load_date: str = "2025-04-01", checked_at: dt.datetime | None = None,
+                  source_system: str = "one_stop_shop", rows_affected: int = 0,
+                  run_suffix: str | None = None) -> Path:
+    """Append one GX verdict row (accepted / rejected) for a load, plus one gx_results row."""
+    checked_at = _utc(checked_at)
+    suffix = run_suffix or uuid.uuid4().hex[:8]
+    failed = 0 if verdict == "accepted" else 1
+    verdict_path = (Path(landing_dir) / "_audit" / "gx_batch_verdicts" / f"load_date={load_date}"
+                    / f"{load_id}-{suffix}.parquet")
+    _write_table(verdict_path, pa.Table.from_pylist([{
+        "load_id": load_id, "source_system": source_system, "verdict": verdict,
+        "expectations_evaluated": 1, "expectations_failed": failed,
+        "rows_affected": rows_affected, "checked_at": checked_at,
+    }], schema=_VERDICT_SCHEMA))
+    result_path = (Path(landing_dir) / "_audit" / "gx_results" / f"load_date={load_date}"
+                   / f"{load_id}-{suffix}.parquet")
+    _write_table(result_path, pa.Table.from_pylist([{
+        "load_id": load_id, "source_system": source_system, "dataset": "dossiers",
+        "suite_name": "one_stop_shop.dossiers", "expectation": "expect_column_values_to_not_be_null",
+        "column_name": "MaHoSo", "success": failed == 0, "element_count": 1,
+        "unexpected_count": failed, "unexpected_percent": 100.0 * failed,
+        "checked_at": checked_at,
+    }], schema=_RESULT_SCHEMA))
+    return verdict_path
+
+
+def write_landing(landing_dir: str | Path, dossiers: Iterable[Mapping], *,
+                  process_steps: Iterable[Mapping] = (), supplements: Iterable[Mapping] = (),
+                  apologies: Iterable[Mapping] = (), fees: Iterable[Mapping] = (),
+                  documents: Iterable[Mapping] = (), results: Iterable[Mapping] = (),
+                  votes: Iterable[Mapping] = (), feedback: Iterable[Mapping] = (),
+                  load_id: str | None = None, load_date: str = "2025-04-01",
+                  loaded_at: dt.datetime | None = None, source: str = "test://dbt_fixtures",
+                  verdict: str | None = "accepted", checked_at: dt.datetime | None = None,
+                  page: int = 0) -> str:
+    """Land one load of dossier payloads (all nine datasets) and, unless verdict is None, its GX verdict.
+
+    Returns the load id. ``verdict=None`` leaves the load unchecked (the warehouse must not read it).
+    """
+    load_id = load_id or f"test-{uuid.uuid4().hex[:12]}"
+    loaded_at = _utc(loaded_at)
+    batch = {"_load_id": load_id, "_source": source, "_loaded_at": loaded_at, "_page": page}
+    explicit = {
+        "process_steps": list(process_steps), "supplements": list(supplements),
+        "apologies": list(apologies), "fees": list(fees), "documents": list(documents),
+        "results": list(results), "votes": list(votes), "feedback": list(feedback),
+    }
+    rows: dict[str, list[dict]] = {name: [] for name in DATASETS}
+    for dossier in dossiers:
+        scalar = {k: v for k, v in dossier.items() if k not in _CHILD_KEYS}
+        rows["dossiers"].append(scalar)
+        for name, (list_key, _) in DATASETS.items():
+            if list_key is None:
+                continue
+            for item in dossier.get(list_key) or []:
+                rows[name].append({"MaHoSo": dossier.get("MaHoSo"),
+                                   "NgayCapNhat": dossier.get("NgayCapNhat"), **item})
+    for name, extra in explicit.items():
+        rows[name].extend(dict(r) for r in extra)
+
+    for name, (_, fields) in DATASETS.items():
+        path = (Path(landing_dir) / "one_stop_shop" / name / f"load_date={load_date}"
+                / f"{load_id}-{page:05d}.parquet")
+        _write_table(path, _rows_to_table(rows[name], fields, batch))
+
+    if verdict is not None:
+        write_verdict(landing_dir, load_id, verdict, load_date=load_date,
+                      checked_at=checked_at or loaded_at + dt.timedelta(minutes=1))
+    return load_id
