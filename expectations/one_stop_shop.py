@@ -1,0 +1,440 @@
+"""Expectation suites of the raw one-stop-shop datasets (landing contract:
+docs/one_stop_shop_landing.md; field meanings: domain.md §2.1).
+
+One suite per landed dataset, written as data (`ExpectationDef` lists) and run by
+`expectations.gx_runner`. Row-level rules carry a `mostly` tolerance from `TOLERANCES`: defects
+within it pass (staging quarantines those rows and their counts are in the audit rows), beyond
+it the suite fails and the load is rejected. Structural rules (a required column, a column's
+type) have no tolerance: a missing column fails its expectations, it does not raise.
+
+Counting: GX computes a row-level rule's share over the rows it looks at (nulls are skipped by
+format/code rules and by pair rules with `ignore_row_if`), and `mostly` is judged on that share.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from expectations.gx_runner import (
+    DTYPE_EXPECTATION,
+    BatchResult,
+    DatasetCheck,
+    ExpectationDef,
+    validate_frames,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = [
+    "SOURCE_SYSTEM",
+    "DATASETS",
+    "TOLERANCES",
+    "SUITES",
+    "build_suites",
+    "suite_name",
+    "validate_one_stop_shop_batch",
+]
+
+SOURCE_SYSTEM = "one_stop_shop"
+DEFAULT_PROVINCE_CODE = "H34"  # Khanh Hoa in the seeds; not verified (domain §2.1): configurable
+
+
+# --------------------------------------------------------------------------- tolerances
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    mostly: float
+    why: str
+
+
+# The one table of tolerances. `mostly` is the share of checked values that must conform.
+TOLERANCES: dict[str, Tolerance] = {
+    "key_not_null": Tolerance(
+        1.0,
+        "a row without MaHoSo/NgayCapNhat (or its sequence number) cannot be de-duplicated, "
+        "joined to its dossier or traced in quarantine; one such row means a broken extract",
+    ),
+    "personal_data": Tolerance(
+        1.0,
+        "personal fields must hold the keyed hash; a single raw name or ID number is a leak "
+        "that must not reach staging",
+    ),
+    "format": Tolerance(
+        0.98,
+        "codes and date strings are typed by hand or by vendor software in 100+ offices; a few "
+        "malformed values per batch are normal and quarantined, more than 2% means the source "
+        "changed its format",
+    ),
+    "ordering": Tolerance(
+        0.98,
+        "back-dated or corrected entries make some date pairs run backwards; staging quarantines "
+        "them, but more than 2% means swapped or mis-parsed dates",
+    ),
+    "duplicates": Tolerance(
+        0.98,
+        "paged pulls may repeat a record across pages (staging keeps one); GX flags every copy, "
+        "so 2% of rows is about 1% of records repeated",
+    ),
+    "value_domain": Tolerance(
+        0.99,
+        "codes come from short lists the source system itself enforces (status, channel, "
+        "applicant type, flags, satisfaction level) and amounts/sequence numbers have hard "
+        "bounds; more than 1% outside means a new code list or a shifted column",
+    ),
+    "required_not_null": Tolerance(
+        0.98,
+        "fields every dossier version carries (procedure, status, agency, ...); a few gaps are "
+        "data-entry slips, more mean the field stopped being sent",
+    ),
+    "lifecycle_date_not_null": Tolerance(
+        0.90,
+        "reception and due dates are legitimately null while a dossier is new (status 1) or when "
+        "it was not accepted (status 3); more than 10% null means they stopped being sent",
+    ),
+}
+
+
+def _mostly(name: str) -> dict:
+    return {"mostly": TOLERANCES[name].mostly}
+
+
+# --------------------------------------------------------------------------- formats and codes
+
+# yyyyMMddHHmmss, Vietnam local time; a stricter form of ^\d{14}$ (month, day, hour, minute,
+# second in range) so that ddMMyyyy... or swapped fields are caught too.
+DATE_TIME_REGEX = r"^\d{4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d[0-5]\d$"
+# Procedure code (MaTTHC), e.g. 1.004227.
+PROCEDURE_CODE_REGEX = r"^\d\.\d{6}$"
+# Personal fields after pseudonymisation: a hash never contains whitespace (raw names do) and
+# is never a bare 9/12-digit number (ID card / citizen ID numbers are).
+RAW_NAME_REGEX = r"\s"
+RAW_ID_NUMBER_REGEX = r"^(?:\d{9}|\d{12})$"
+
+DOSSIER_STATUSES = list(range(1, 11))  # seed dossier_statuses: 1 new .. 10 result returned
+CHANNELS = [1, 2, 3]  # seed submission_channels; null counts as in person (not checked here)
+APPLICANT_TYPES = [1, 2, 3, 4]  # citizen, enterprise, state agency, other
+ONLINE_PAYMENT = [0, 1, 2]  # 0 not online, 1 via DVCQG, 2 via the provincial portal; null = 0
+FLAGS = [0, 1]
+SATISFACTION_LEVELS = [1, 2, 3]  # seed satisfaction_levels (local systems may use up to 5)
+
+
+def _province_pattern(province_code: str | None) -> str:
+    """`H34` -> literal; None -> any province suffix `H` + 2 digits."""
+    if province_code is None:
+        return r"H\d{2}"
+    if not re.fullmatch(r"H\d{2}", province_code):
+        raise ValueError(f"province_code must look like 'H34', got {province_code!r}")
+    return re.escape(province_code)
+
+
+def agency_code_regex(province_code: str | None = DEFAULT_PROVINCE_CODE) -> str:
+    """QCVN 102:2016 agency code, e.g. 000.00.01.H34."""
+    return rf"^\d{{3}}\.\d{{2}}\.\d{{2}}\.{_province_pattern(province_code)}$"
+
+
+def dossier_code_regex(province_code: str | None = DEFAULT_PROVINCE_CODE) -> str:
+    """`<agency code>-<YYMMDD>-<NNNN>` (Circular 01/2018 Art. 19), e.g. 000.00.01.H34-240105-0012."""
+    agency = agency_code_regex(province_code)[1:-1]
+    return rf"^{agency}-\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])-\d{{4}}$"
+
+
+# --------------------------------------------------------------------------- column contracts
+
+# Column kinds: text (str), int (int32; Gia int64), date (yyyyMMddHHmmss text), ts (UTC timestamp).
+TEXT, INT, DATE, TS = "text", "int", "date", "ts"
+
+BATCH_COLUMNS: dict[str, str] = {"_load_id": TEXT, "_source": TEXT, "_loaded_at": TS, "_page": INT}
+
+_CHILD_KEYS: dict[str, str] = {"MaHoSo": TEXT, "NgayCapNhat": DATE}
+
+DATASET_COLUMNS: dict[str, dict[str, str]] = {
+    "dossiers": {
+        "MaHoSo": TEXT,
+        "MaTTHC": TEXT,
+        "MaLinhVuc": TEXT,
+        "KenhThucHien": INT,
+        "ChuHoSo": TEXT,
+        "SoGiayToChuHoSo": TEXT,
+        "LoaiDoiTuong": INT,
+        "NgayNopHoSo": DATE,
+        "NgayTiepNhan": DATE,
+        "NgayHenTra": DATE,
+        "NgayKetThucXuLy": DATE,
+        "NgayTra": DATE,
+        "NgayTuChoi": DATE,
+        "TrangThaiHoSo": INT,
+        "DonViXuLy": TEXT,
+        "TenDonViXuLy": TEXT,
+        "HoSoCoThanhPhanSoHoa": INT,
+        "TaiKhoanDuocXacThucVoiVNeID": INT,
+        "DuocThanhToanTrucTuyen": INT,
+        "NgayDongBo": DATE,
+        "NgayCapNhat": DATE,
+    },
+    "process_steps": {
+        **_CHILD_KEYS,
+        "ThuTu": INT,
+        "NguoiXuLy": TEXT,
+        "ChucDanh": TEXT,
+        "ThoiDiemXuLy": DATE,
+        "TrangThai": INT,
+        "NgayKetThucTheoQuyDinh": DATE,
+    },
+    "supplements": {
+        **_CHILD_KEYS,
+        "LanBoSung": INT,
+        "NgayYeuCau": DATE,
+        "CoVanBanYeuCau": INT,
+        "NgayBoSung": DATE,
+        "NgayHenTraTruoc": DATE,
+        "NgayHenTraMoi": DATE,
+    },
+    "apologies": {**_CHILD_KEYS, "LanXinLoi": INT, "NgayXinLoi": DATE, "NgayHenTraMoi": DATE},
+    "fees": {**_CHILD_KEYS, "MaPhiLePhi": TEXT, "TenPhiLePhi": TEXT, "Gia": INT},
+    "documents": {
+        **_CHILD_KEYS,
+        "MaGiayTo": TEXT,
+        "TenGiayTo": TEXT,
+        "DuocSoHoa": INT,
+        "DuocTaiSuDung": INT,
+        "DuocLayTuKhoDMQG": INT,
+    },
+    "results": {**_CHILD_KEYS, "MaGiayTo": TEXT, "TenGiayTo": TEXT, "DuongDanTep": TEXT},
+    "votes": {**_CHILD_KEYS, "MucDoHaiLong": INT, "NgayDanhGia": DATE},
+    "feedback": {**_CHILD_KEYS, "MaPAKN": TEXT, "NgayTiepNhanPAKN": DATE, "NgayTraLoiPAKN": DATE},
+}
+DATASETS: tuple[str, ...] = tuple(DATASET_COLUMNS)
+
+# Accepted pandas dtype names per kind (compared with str(dtype)).
+_DTYPES: dict[str, list[str]] = {
+    # pandas 3 reads Parquet strings as `str`; `string` is the NA-backed variant; `object` is
+    # what a hand-built or all-null column may carry.
+    TEXT: ["str", "string", "object"],
+    DATE: ["str", "string", "object"],
+    # int32 per contract (Gia int64); pandas turns an integer column holding a null into float64
+    # when reading Parquet, so float64 is accepted and the values are checked by the code rules.
+    INT: ["int8", "int16", "int32", "int64", "Int8", "Int16", "Int32", "Int64", "float64"],
+    TS: [f"datetime64[{u}, UTC]" for u in ("s", "ms", "us", "ns")],
+}
+
+
+# --------------------------------------------------------------------------- rule builders
+
+
+def _e(expectation: str, why: str, **kwargs) -> ExpectationDef:
+    return ExpectationDef(expectation=expectation, kwargs=kwargs, why=why)
+
+
+def _structure(columns: Mapping[str, str]) -> list[ExpectationDef]:
+    defs = [
+        _e(
+            "expect_table_columns_to_match_set",
+            "required columns present (extra columns are schema drift, kept, not an error)",
+            column_set=sorted(columns),
+            exact_match=False,
+        )
+    ]
+    for col, kind in columns.items():
+        defs.append(_e(DTYPE_EXPECTATION, f"{col} is {kind}", column=col, type_list=_DTYPES[kind]))
+    return defs
+
+
+def _not_null(cols: list[str], tol: str) -> list[ExpectationDef]:
+    return [
+        _e("expect_column_values_to_not_be_null", TOLERANCES[tol].why, column=c, **_mostly(tol))
+        for c in cols
+    ]
+
+
+def _regex(col: str, regex: str, tol: str = "format") -> ExpectationDef:
+    return _e(
+        "expect_column_values_to_match_regex", TOLERANCES[tol].why, column=col, regex=regex,
+        **_mostly(tol),
+    )
+
+
+def _dates(columns: Mapping[str, str]) -> list[ExpectationDef]:
+    return [_regex(c, DATE_TIME_REGEX) for c, kind in columns.items() if kind == DATE]
+
+
+def _in_set(col: str, values: list[int]) -> ExpectationDef:
+    return _e(
+        "expect_column_values_to_be_in_set", TOLERANCES["value_domain"].why, column=col,
+        value_set=values, **_mostly("value_domain"),
+    )
+
+
+def _at_least(col: str, minimum: int) -> ExpectationDef:
+    return _e(
+        "expect_column_values_to_be_between", TOLERANCES["value_domain"].why, column=col,
+        min_value=minimum, **_mostly("value_domain"),
+    )
+
+
+def _not_before(later: str, earlier: str) -> ExpectationDef:
+    """`earlier <= later`; yyyyMMddHHmmss strings compare like the instants; nulls ignored."""
+    return _e(
+        "expect_column_pair_values_a_to_be_greater_than_b", TOLERANCES["ordering"].why,
+        column_A=later, column_B=earlier, or_equal=True, ignore_row_if="either_value_is_missing",
+        **_mostly("ordering"),
+    )
+
+
+def _unique(cols: list[str]) -> ExpectationDef:
+    return _e(
+        "expect_compound_columns_to_be_unique", TOLERANCES["duplicates"].why, column_list=cols,
+        **_mostly("duplicates"),
+    )
+
+
+def _not_matching(col: str, regex: str) -> ExpectationDef:
+    return _e(
+        "expect_column_values_to_not_match_regex", TOLERANCES["personal_data"].why, column=col,
+        regex=regex, **_mostly("personal_data"),
+    )
+
+
+# --------------------------------------------------------------------------- suites
+
+
+def build_suites(province_code: str | None = DEFAULT_PROVINCE_CODE) -> dict[str, list[ExpectationDef]]:
+    """One expectation list per dataset. `province_code` 'Hxx', or None for any `H\\d{2}`."""
+    dossier_code = dossier_code_regex(province_code)
+    cols = {name: {**c, **BATCH_COLUMNS} for name, c in DATASET_COLUMNS.items()}
+
+    def child(name: str, seq: str | None = None) -> list[ExpectationDef]:
+        keys = ["MaHoSo", "NgayCapNhat"] + ([seq] if seq else [])
+        defs = _structure(cols[name])
+        defs += _not_null(keys + ["_load_id"], "key_not_null")
+        defs.append(_regex("MaHoSo", dossier_code))
+        defs += _dates(DATASET_COLUMNS[name])
+        if seq:
+            defs.append(_at_least(seq, 1))
+            defs.append(_unique(keys))
+        return defs
+
+    d = cols["dossiers"]
+    dossiers = _structure(d)
+    dossiers += _not_null(["MaHoSo", "NgayCapNhat", "_load_id"], "key_not_null")
+    dossiers += _not_null(
+        ["MaTTHC", "NgayNopHoSo", "TrangThaiHoSo", "DonViXuLy", "LoaiDoiTuong"], "required_not_null"
+    )
+    dossiers += _not_null(["NgayTiepNhan", "NgayHenTra"], "lifecycle_date_not_null")
+    dossiers += [
+        _regex("MaHoSo", dossier_code),
+        _regex("MaTTHC", PROCEDURE_CODE_REGEX),
+        _regex("DonViXuLy", agency_code_regex(province_code)),
+    ]
+    dossiers += _dates(DATASET_COLUMNS["dossiers"])
+    dossiers += [
+        _in_set("TrangThaiHoSo", DOSSIER_STATUSES),
+        _in_set("KenhThucHien", CHANNELS),
+        _in_set("LoaiDoiTuong", APPLICANT_TYPES),
+        _in_set("DuocThanhToanTrucTuyen", ONLINE_PAYMENT),
+        _in_set("HoSoCoThanhPhanSoHoa", FLAGS),
+        _in_set("TaiKhoanDuocXacThucVoiVNeID", FLAGS),
+        _not_before("NgayHenTra", "NgayTiepNhan"),
+        _not_before("NgayKetThucXuLy", "NgayTiepNhan"),
+        _unique(["MaHoSo", "NgayCapNhat"]),
+        _not_matching("ChuHoSo", RAW_NAME_REGEX),
+        _not_matching("SoGiayToChuHoSo", RAW_ID_NUMBER_REGEX),
+    ]
+
+    process_steps = child("process_steps", "ThuTu")
+    process_steps += [
+        _in_set("TrangThai", DOSSIER_STATUSES),
+        _not_matching("NguoiXuLy", RAW_NAME_REGEX),
+    ]
+
+    supplements = child("supplements", "LanBoSung")
+    supplements += [
+        _in_set("CoVanBanYeuCau", FLAGS),
+        _not_before("NgayBoSung", "NgayYeuCau"),
+        _not_before("NgayHenTraMoi", "NgayHenTraTruoc"),
+    ]
+
+    apologies = child("apologies", "LanXinLoi")
+    apologies += [_not_before("NgayHenTraMoi", "NgayXinLoi")]
+
+    fees = child("fees")
+    fees += _not_null(["Gia"], "required_not_null")
+    fees += [_at_least("Gia", 0)]
+
+    documents = child("documents")
+    documents += [_in_set(c, FLAGS) for c in ("DuocSoHoa", "DuocTaiSuDung", "DuocLayTuKhoDMQG")]
+
+    results = child("results")
+
+    votes = child("votes")
+    votes += _not_null(["MucDoHaiLong"], "required_not_null")
+    votes += [_in_set("MucDoHaiLong", SATISFACTION_LEVELS)]
+
+    feedback = child("feedback")
+    feedback += _not_null(["MaPAKN"], "required_not_null")
+    feedback += [_not_before("NgayTraLoiPAKN", "NgayTiepNhanPAKN")]
+
+    suites = {
+        "dossiers": dossiers,
+        "process_steps": process_steps,
+        "supplements": supplements,
+        "apologies": apologies,
+        "fees": fees,
+        "documents": documents,
+        "results": results,
+        "votes": votes,
+        "feedback": feedback,
+    }
+    assert tuple(suites) == DATASETS
+    return suites
+
+
+SUITES: dict[str, list[ExpectationDef]] = build_suites()
+
+
+def suite_name(dataset: str) -> str:
+    return f"{SOURCE_SYSTEM}.{dataset}"
+
+
+def validate_one_stop_shop_batch(
+    frames: Mapping[str, pd.DataFrame],
+    load_id: str,
+    *,
+    source_system: str = SOURCE_SYSTEM,
+    province_code: str | None = DEFAULT_PROVINCE_CODE,
+    check_load_id: bool = True,
+    sample_size: int = 5,
+) -> BatchResult:
+    """Validate every dataset present in `frames` (keys from `DATASETS`) and aggregate.
+
+    Absent datasets are skipped (a load without, say, feedback rows is normal); an unknown key
+    raises ValueError. With `check_load_id` every row's `_load_id` must equal `load_id`
+    (strict: the verdict is recorded per load, so rows of another load must not be judged
+    under this one).
+    """
+    unknown = sorted(set(frames) - set(DATASETS))
+    if unknown:
+        raise ValueError(f"unknown one-stop-shop dataset(s): {unknown}; expected some of {DATASETS}")
+    suites = SUITES if province_code == DEFAULT_PROVINCE_CODE else build_suites(province_code)
+    checks = []
+    for name in DATASETS:
+        if name not in frames:
+            continue
+        defs = list(suites[name])
+        if check_load_id:
+            defs.append(
+                _e(
+                    "expect_column_values_to_be_in_set",
+                    "every row belongs to the load being judged",
+                    column="_load_id",
+                    value_set=[load_id],
+                )
+            )
+        checks.append(DatasetCheck(name, suite_name(name), frames[name], defs))
+    return validate_frames(
+        checks, load_id=load_id, source_system=source_system, sample_size=sample_size
+    )
