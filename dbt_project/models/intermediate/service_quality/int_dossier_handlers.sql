@@ -1,0 +1,16 @@
+{#- The officials (cán bộ, công chức xử lý; pseudonymous NguoiXuLy) named by the process steps of
+    each clean dossier, one row per step that names one, with the step's time (Vietnam local time,
+    UTC+7). The officials mart counts a dossier for an official in a year when a step in that year
+    names the official. -#}
+select
+    events.dossier_code,
+    events.handling_official_key,
+    events.step_number,
+    events.step_at,
+    events.status_code,
+    events.official_title
+from {{ ref('stg_one_stop_shop__status_events') }} as events
+inner join {{ ref('stg_one_stop_shop__dossiers') }} as dossiers
+    on dossiers.dossier_code = events.dossier_code
+where events.handling_official_key is not null
+  and events.step_at is not null

@@ -1,0 +1,205 @@
+{#-
+    The 766 on-time rule (Decision 766/QĐ-TTg indicator 2.1; domain §3, §6), judged AS OF each
+    reporting period's end: one row per (dossier, period) for the dossiers that matter in the
+    period, i.e. received in it, finished in it, or pending at its end.
+
+    Dossiers considered: clean dossiers with a reception time (NgayTiepNhan), either accepted
+    (status not 1 / 3) or with an end event (a "not accepted" dossier ends at its refusal).
+    Candidate periods come from a range join (received by the period end, not ended before the
+    period start): never a cross join of all dossiers with all periods.
+
+    As of the period end (period_end, 23:59:59 of its last day):
+      supplement_rounds_by_end  supplement rounds requested by then;
+      due_at                    the latest NgayHenTraMoi among the rounds settled by then (supplied,
+                                or requested when no supply date is known), else NgayHenTra, else
+                                the derived due date (int_dossiers_enriched);
+      end_at                    the first end event (9, 10, 8, 3, 7) if it happened by then; else,
+                                when the dossier is waiting at the period end on its ONLY supplement
+                                request (one round requested, not supplied by then), that request's
+                                time; else null (not ended).
+    Flags:
+      is_received_in_period  accepted, and NgayTiepNhan within the period (§6 "received");
+      is_finished_in_period  end_at within the period;
+      is_finished_late       finished in the period and (end_at > due_at, or more than one
+                             supplement round by then); is_finished_on_time = finished and not late
+                             (an unknown due date cannot make a dossier late);
+      is_pending_at_end      accepted, received by the period end, not ended by then;
+      is_overdue_at_end      pending and (due_at before the period end, or more than one
+                             supplement round by then: the 766 rule makes it late).
+-#}
+with periods as (
+
+    select period_type, period_key, period_year, period_start, period_end
+    from {{ ref('int_reporting_periods') }}
+
+),
+
+dossiers as (
+
+    select
+        dossier_code,
+        agency_code,
+        procedure_code,
+        channel_code,
+        is_online_channel,
+        is_full_online_eligible,
+        is_fee_bearing,
+        is_paid_online,
+        is_accepted,
+        received_at,
+        base_due_at,
+        end_at as first_end_at,
+        end_status_code,
+        first_apologized_at
+    from {{ ref('int_dossiers_enriched') }}
+    where received_at is not null
+      and (is_accepted or end_at is not null)
+
+),
+
+candidates as (
+
+    select
+        dossiers.*,
+        periods.period_type,
+        periods.period_key,
+        periods.period_year,
+        periods.period_start,
+        periods.period_end
+    from dossiers
+    inner join periods
+        on dossiers.received_at <= periods.period_end
+       and coalesce(dossiers.first_end_at, {{ far_future_timestamp() }}) >= periods.period_start
+
+),
+
+supplements as (
+
+    select dossier_code, supplement_round, requested_at, supplied_at, new_due_at
+    from {{ ref('stg_one_stop_shop__supplements') }}
+    where requested_at is not null
+
+),
+
+supplements_by_end as (
+
+    select
+        candidates.dossier_code,
+        candidates.period_type,
+        candidates.period_key,
+        count(*) as supplement_rounds_by_end,
+        min(supplements.requested_at) as first_requested_at,
+        sum(case when supplements.supplied_at is null
+                   or supplements.supplied_at > candidates.period_end then 1 else 0 end) as open_requests_at_end
+    from candidates
+    inner join supplements
+        on supplements.dossier_code = candidates.dossier_code
+       and supplements.requested_at <= candidates.period_end
+    group by candidates.dossier_code, candidates.period_type, candidates.period_key
+
+),
+
+moved_due_by_end as (
+
+    select dossier_code, period_type, period_key, new_due_at
+    from (
+        select
+            candidates.dossier_code,
+            candidates.period_type,
+            candidates.period_key,
+            supplements.new_due_at,
+            row_number() over (
+                partition by candidates.dossier_code, candidates.period_type, candidates.period_key
+                order by supplements.supplement_round desc nulls last, supplements.requested_at desc
+            ) as round_rank
+        from candidates
+        inner join supplements
+            on supplements.dossier_code = candidates.dossier_code
+           and supplements.new_due_at is not null
+           and coalesce(supplements.supplied_at, supplements.requested_at) <= candidates.period_end
+    ) as moved
+    where round_rank = 1
+
+),
+
+as_of_end as (
+
+    select
+        candidates.*,
+        coalesce(supplements_by_end.supplement_rounds_by_end, 0) as supplement_rounds_by_end,
+        coalesce(moved_due_by_end.new_due_at, candidates.base_due_at) as due_at,
+        case
+            when candidates.first_end_at <= candidates.period_end
+                then candidates.first_end_at
+            when supplements_by_end.supplement_rounds_by_end = 1
+             and supplements_by_end.open_requests_at_end = 1
+                then supplements_by_end.first_requested_at
+        end as end_at,
+        case
+            when candidates.first_end_at <= candidates.period_end
+                then 'end_status'
+            when supplements_by_end.supplement_rounds_by_end = 1
+             and supplements_by_end.open_requests_at_end = 1
+                then 'waiting_on_only_supplement'
+        end as end_kind
+    from candidates
+    left join supplements_by_end
+        on supplements_by_end.dossier_code = candidates.dossier_code
+       and supplements_by_end.period_type = candidates.period_type
+       and supplements_by_end.period_key = candidates.period_key
+    left join moved_due_by_end
+        on moved_due_by_end.dossier_code = candidates.dossier_code
+       and moved_due_by_end.period_type = candidates.period_type
+       and moved_due_by_end.period_key = candidates.period_key
+
+),
+
+flagged as (
+
+    select
+        as_of_end.*,
+        (as_of_end.is_accepted
+            and as_of_end.received_at >= as_of_end.period_start) as is_received_in_period,
+        coalesce(as_of_end.end_at >= as_of_end.period_start
+            and as_of_end.end_at <= as_of_end.period_end, false) as is_finished_in_period,
+        coalesce(as_of_end.supplement_rounds_by_end > 1
+            or as_of_end.end_at > as_of_end.due_at, false) as is_judged_late,
+        (as_of_end.end_at is null and as_of_end.is_accepted) as is_pending_at_end,
+        coalesce(as_of_end.supplement_rounds_by_end > 1
+            or as_of_end.due_at < as_of_end.period_end, false) as is_past_due_at_end,
+        (as_of_end.first_apologized_at <= as_of_end.period_end) as has_apology_by_end
+    from as_of_end
+
+)
+
+select
+    dossier_code,
+    period_type,
+    period_key,
+    period_year,
+    period_start,
+    period_end,
+    agency_code,
+    procedure_code,
+    channel_code,
+    is_online_channel,
+    is_full_online_eligible,
+    is_fee_bearing,
+    is_paid_online,
+    received_at,
+    due_at,
+    end_at,
+    end_kind,
+    case when end_kind = 'end_status' then end_status_code end as end_status_code,
+    supplement_rounds_by_end,
+    is_received_in_period,
+    is_finished_in_period,
+    (is_finished_in_period and not is_judged_late) as is_finished_on_time,
+    (is_finished_in_period and is_judged_late) as is_finished_late,
+    is_pending_at_end,
+    (is_pending_at_end and is_past_due_at_end) as is_overdue_at_end,
+    coalesce(has_apology_by_end, false) as has_apology_by_end
+from flagged
+where is_received_in_period
+   or is_finished_in_period
+   or is_pending_at_end

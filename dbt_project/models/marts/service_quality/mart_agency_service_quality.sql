@@ -1,0 +1,167 @@
+{#-
+    Service quality of each handling agency (đơn vị xử lý) per reporting period (month, quarter,
+    year): the 766 on-time rule's counts, the late rate that target T01 compares, channel and
+    payment shares, the satisfaction rate, apology coverage (T14), and the T01 flag.
+    Definitions: domain §6. Rates are decimals in [0, 1], null when their denominator is 0.
+-#}
+with periods as (
+
+    select period_type, period_key, period_start, period_end, period_start_date
+    from {{ ref('int_reporting_periods') }}
+
+),
+
+period_status as (
+
+    select * from {{ ref('int_dossier_period_status') }}
+
+),
+
+dossier_counts as (
+
+    select
+        agency_code,
+        period_type,
+        period_key,
+        sum(case when is_received_in_period then 1 else 0 end) as dossiers_received,
+        sum(case when is_received_in_period and is_online_channel then 1 else 0 end) as received_online,
+        sum(case when is_received_in_period and is_full_online_eligible then 1 else 0 end) as received_full_online_eligible,
+        sum(case when is_received_in_period and is_full_online_eligible and is_online_channel then 1 else 0 end) as received_full_online,
+        sum(case when is_received_in_period and is_fee_bearing then 1 else 0 end) as received_fee_bearing,
+        sum(case when is_received_in_period and is_fee_bearing and is_paid_online then 1 else 0 end) as received_paid_online,
+        sum(case when is_finished_in_period then 1 else 0 end) as dossiers_finished,
+        sum(case when is_finished_on_time then 1 else 0 end) as finished_on_time,
+        sum(case when is_finished_late then 1 else 0 end) as finished_late,
+        sum(case when is_pending_at_end then 1 else 0 end) as pending_at_end,
+        sum(case when is_overdue_at_end then 1 else 0 end) as overdue_at_end,
+        sum(case when (is_finished_late or is_overdue_at_end) and has_apology_by_end then 1 else 0 end) as late_with_apology
+    from period_status
+    group by agency_code, period_type, period_key
+
+),
+
+votes as (
+
+    select
+        dossiers.agency_code,
+        periods.period_type,
+        periods.period_key,
+        count(*) as votes_cast,
+        sum(case when levels.counts_as_satisfied then 1 else 0 end) as votes_satisfied
+    from {{ ref('stg_one_stop_shop__votes') }} as votes
+    inner join {{ ref('int_dossiers_enriched') }} as dossiers
+        on dossiers.dossier_code = votes.dossier_code
+    inner join {{ ref('satisfaction_levels') }} as levels
+        on levels.level_code = votes.satisfaction_level_code
+    inner join periods
+        on votes.voted_at >= periods.period_start
+       and votes.voted_at <= periods.period_end
+    group by dossiers.agency_code, periods.period_type, periods.period_key
+
+),
+
+agency_periods as (
+
+    select agency_code, period_type, period_key from dossier_counts
+    union
+    select agency_code, period_type, period_key from votes
+
+),
+
+thresholds as (
+
+    select threshold_code, valid_from, valid_to, threshold_value
+    from {{ ref('service_quality_thresholds') }}
+
+),
+
+combined as (
+
+    select
+        agency_periods.agency_code,
+        periods.period_type,
+        periods.period_key,
+        periods.period_start,
+        periods.period_end,
+        coalesce(dossier_counts.dossiers_received, 0) as dossiers_received,
+        coalesce(dossier_counts.received_online, 0) as received_online,
+        coalesce(dossier_counts.received_full_online_eligible, 0) as received_full_online_eligible,
+        coalesce(dossier_counts.received_full_online, 0) as received_full_online,
+        coalesce(dossier_counts.received_fee_bearing, 0) as received_fee_bearing,
+        coalesce(dossier_counts.received_paid_online, 0) as received_paid_online,
+        coalesce(dossier_counts.dossiers_finished, 0) as dossiers_finished,
+        coalesce(dossier_counts.finished_on_time, 0) as finished_on_time,
+        coalesce(dossier_counts.finished_late, 0) as finished_late,
+        coalesce(dossier_counts.pending_at_end, 0) as pending_at_end,
+        coalesce(dossier_counts.overdue_at_end, 0) as overdue_at_end,
+        coalesce(dossier_counts.late_with_apology, 0) as late_with_apology,
+        coalesce(votes.votes_cast, 0) as votes_cast,
+        coalesce(votes.votes_satisfied, 0) as votes_satisfied,
+        late_threshold.threshold_value as late_rate_threshold,
+        satisfaction_threshold.threshold_value as satisfaction_threshold
+    from agency_periods
+    inner join periods
+        on periods.period_type = agency_periods.period_type
+       and periods.period_key = agency_periods.period_key
+    left join dossier_counts
+        on dossier_counts.agency_code = agency_periods.agency_code
+       and dossier_counts.period_type = agency_periods.period_type
+       and dossier_counts.period_key = agency_periods.period_key
+    left join votes
+        on votes.agency_code = agency_periods.agency_code
+       and votes.period_type = agency_periods.period_type
+       and votes.period_key = agency_periods.period_key
+    left join thresholds as late_threshold
+        on late_threshold.threshold_code = 'agency_late_rate_max'
+       and late_threshold.valid_from <= periods.period_start_date
+       and (late_threshold.valid_to is null or late_threshold.valid_to >= periods.period_start_date)
+    left join thresholds as satisfaction_threshold
+        on satisfaction_threshold.threshold_code = 'agency_satisfaction_min'
+       and satisfaction_threshold.valid_from <= periods.period_start_date
+       and (satisfaction_threshold.valid_to is null or satisfaction_threshold.valid_to >= periods.period_start_date)
+
+),
+
+rated as (
+
+    select
+        combined.*,
+        combined.dossiers_finished + combined.pending_at_end as on_time_denominator,
+        combined.finished_late + combined.overdue_at_end as late_dossiers
+    from combined
+
+)
+
+select
+    cast(rated.agency_code as {{ dbt.type_string() }}) as agency_code,
+    cast(agencies.agency_name_vi as {{ dbt.type_string() }}) as agency_name_vi,
+    cast(rated.period_type as {{ dbt.type_string() }}) as period_type,
+    cast(rated.period_key as {{ dbt.type_string() }}) as period_key,
+    cast(rated.period_start as timestamp) as period_start,
+    cast(rated.period_end as timestamp) as period_end,
+    cast(rated.dossiers_received as bigint) as dossiers_received,
+    cast(rated.dossiers_finished as bigint) as dossiers_finished,
+    cast(rated.finished_on_time as bigint) as finished_on_time,
+    cast(rated.finished_late as bigint) as finished_late,
+    cast(rated.pending_at_end as bigint) as pending_at_end,
+    cast(rated.overdue_at_end as bigint) as overdue_at_end,
+    cast(rated.votes_cast as bigint) as votes_cast,
+    {{ safe_rate('rated.late_dossiers', 'rated.on_time_denominator') }} as late_rate,
+    {{ safe_rate('rated.received_online', 'rated.dossiers_received') }} as online_share,
+    {{ safe_rate('rated.received_full_online', 'rated.received_full_online_eligible') }} as full_online_share,
+    {{ safe_rate('rated.received_paid_online', 'rated.received_fee_bearing') }} as online_paid_share,
+    {{ safe_rate('rated.votes_satisfied', 'rated.votes_cast') }} as satisfaction_rate,
+    {{ safe_rate('rated.late_with_apology', 'rated.late_dossiers') }} as apology_coverage,
+    cast(rated.late_rate_threshold as decimal(9, 4)) as late_rate_threshold,
+    cast(rated.satisfaction_threshold as decimal(9, 4)) as satisfaction_threshold,
+    {#- compared on the exact counts (late >= threshold x denominator), not on the rounded rate -#}
+    case
+        when rated.on_time_denominator = 0 and rated.votes_cast = 0 then null
+        else coalesce(rated.on_time_denominator > 0
+                      and rated.late_dossiers >= rated.late_rate_threshold * rated.on_time_denominator, false)
+          or coalesce(rated.votes_cast > 0
+                      and rated.votes_satisfied <= rated.satisfaction_threshold * rated.votes_cast, false)
+    end as cannot_be_ranked_good
+from rated
+left join {{ ref('agencies') }} as agencies
+    on agencies.agency_code = rated.agency_code
