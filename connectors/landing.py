@@ -33,7 +33,10 @@ def _atomic_write(path: Path, write) -> None:
         write(tmp)
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass  # the folder itself is unusable: there is no temporary file to remove
         raise LandingError(f"cannot write {path}: {exc.strerror or exc}. Check that the landing zone "
                            f"is writable and the disk has room (PAR_LANDING_DIR).") from exc
 
@@ -77,9 +80,8 @@ class LandingZone:
         _atomic_write(self._state_path(source, key), lambda tmp: tmp.write_text(json.dumps(state, indent=1)))
 
     # -- audit --------------------------------------------------------------------------------
-    def write_audit(self, name: str, load_id: str, rows: list[dict], checked_at: datetime) -> Path:
+    def write_audit(self, name: str, load_id: str, table: pa.Table, checked_at: datetime) -> Path:
         path = (self.root / "_audit" / name / f"load_date={checked_at.date().isoformat()}"
                 / f"{load_id}-{checked_at:%Y%m%dT%H%M%S%f}.parquet")
-        table = pa.Table.from_pylist(rows)
         _atomic_write(path, lambda tmp: pq.write_table(table, tmp))
         return path

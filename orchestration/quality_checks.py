@@ -1,0 +1,71 @@
+"""The GX gate: a blocking asset check per landing asset. A failed check stops every mart downstream.
+
+The check validates the load that the landing asset wrote in this run (the `load_id` in its
+latest materialization), writes the verdict to the landing zone's audit tables (the warehouse
+reads only accepted loads) and shows its summary as check metadata.
+"""
+from __future__ import annotations
+
+import pyarrow as pa
+from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue,
+                     ResourceParam, asset_check)
+
+from connectors.landing import LandingZone
+from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
+from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
+from orchestration.ingestion import ONE_STOP_SHOP_LANDING
+
+
+class NoLoadToCheckError(RuntimeError):
+    pass
+
+
+def latest_load_id(context: AssetCheckExecutionContext, asset_key: AssetKey) -> str:
+    event = context.instance.get_latest_materialization_event(asset_key)
+    if event is None or event.asset_materialization is None:
+        raise NoLoadToCheckError(f"{asset_key.to_user_string()} has never been materialized: nothing to check")
+    return event.asset_materialization.metadata["load_id"].value
+
+
+def run_gate(context: AssetCheckExecutionContext, landing: LandingZone, source: str, datasets: tuple[str, ...],
+             validate) -> AssetCheckResult:
+    """Validate one load of `source` with `validate(frames, load_id)`, record the verdict, report it."""
+    from expectations.gx_runner import audit_frames
+
+    load_id = latest_load_id(context, AssetKey(["landing", source]))
+    frames = {}
+    for dataset in datasets:
+        table = landing.read_load(source, dataset, load_id)
+        if table is not None:
+            frames[dataset] = table.to_pandas()
+    result = validate(frames, load_id)
+    results_df, verdict_df = audit_frames(result)
+    landing.write_audit("gx_results", load_id, pa.Table.from_pandas(results_df, preserve_index=False), result.checked_at)
+    landing.write_audit("gx_batch_verdicts", load_id, pa.Table.from_pandas(verdict_df, preserve_index=False),
+                        result.checked_at)
+    context.log.info(result.summary())
+    failed = {f"{r.dataset}: {r.expectation}({r.column or ''})": r.unexpected_count for r in result.failed()}
+    return AssetCheckResult(
+        passed=result.success,
+        severity=AssetCheckSeverity.ERROR,
+        description=result.summary(),
+        metadata={
+            "load_id": load_id,
+            "verdict": result.verdict,
+            "rows_checked": sum(d.row_count for d in result.datasets),
+            "expectations_evaluated": result.expectations_evaluated,
+            "expectations_failed": result.expectations_failed,
+            "rows_affected": result.rows_affected,
+            "failed_expectations": MetadataValue.json(failed),
+            "rows_affected_per_dataset": MetadataValue.json({d.dataset: d.rows_affected for d in result.datasets}),
+        },
+    )
+
+
+@asset_check(asset=ONE_STOP_SHOP_LANDING, name="gx_one_stop_shop_batch", blocking=True,
+             description="Great Expectations suites on the newly landed one-stop-shop load (one suite per dataset). "
+                         "Failing stops the marts; the load is kept but never read by the warehouse.")
+def gx_one_stop_shop_batch(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone]) -> AssetCheckResult:
+    from expectations.one_stop_shop import validate_one_stop_shop_batch
+
+    return run_gate(context, landing, ONE_STOP_SHOP, ONE_STOP_SHOP_DATASETS, validate_one_stop_shop_batch)

@@ -1,0 +1,91 @@
+"""Where each source's records come from: the real system (API or export file) or the embedded sandbox.
+
+The choice is made once, from settings, and recorded: every landed batch carries the URI it came
+from (`_source`), and a sandbox batch says `sandbox://` so it can never pass for real data.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from connectors import one_stop_shop
+from connectors.http_session import SourceSession
+from connectors.ingest import Page, PageSource
+from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
+from connectors.sandbox.one_stop_shop_data import SandboxConfig
+from orchestration.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+
+_sandbox_servers: dict[SandboxConfig, object] = {}
+_sandbox_lock = threading.Lock()
+
+
+def sandbox_server(config: SandboxConfig):
+    """One sandbox server per process and configuration, started on first use (loopback only)."""
+    from connectors.sandbox.one_stop_shop_api import start_one_stop_shop_server
+
+    with _sandbox_lock:
+        if config not in _sandbox_servers:
+            log.warning("one_stop_shop: no PAR_ONE_STOP_SHOP_URL or export set: using the embedded SANDBOX "
+                        "(synthetic data, seed %s, scale %s)", config.seed, config.scale)
+            _sandbox_servers[config], _ = start_one_stop_shop_server(config)
+        return _sandbox_servers[config]
+
+
+@dataclass
+class OneStopShopSource:
+    settings: Settings
+    page_size: int = 1000
+
+    def pseudonymiser(self) -> Pseudonymiser:
+        if self.settings.pseudonymisation_key:
+            return Pseudonymiser(self.settings.pseudonymisation_key)
+        if self.settings.uses_sandbox:
+            return Pseudonymiser(SANDBOX_KEY)
+        raise SettingsError("a real one-stop-shop source needs PAR_PSEUDONYMISATION_KEY: personal data is "
+                            "hashed before it lands, and the sandbox key is public.")
+
+    def sandbox_config(self) -> SandboxConfig:
+        s = self.settings
+        kwargs = {"seed": s.sandbox_seed, "scale": s.sandbox_scale, "defect_rate": s.sandbox_defect_rate}
+        if s.sandbox_end:
+            kwargs["end"] = s.sandbox_end
+        return SandboxConfig(**kwargs)
+
+    def describe(self) -> str:
+        s = self.settings
+        if s.one_stop_shop_export:
+            return f"file://{s.one_stop_shop_export}"
+        if s.one_stop_shop_url:
+            return s.one_stop_shop_url
+        c = self.sandbox_config()
+        return f"sandbox://one_stop_shop?seed={c.seed}&scale={c.scale}&defect_rate={c.defect_rate}&end={c.end}"
+
+    def fetcher(self, since: datetime, until: datetime) -> PageSource:
+        """Pages of payloads updated in [since, until), resumable from a cursor."""
+        s = self.settings
+        if s.one_stop_shop_export:
+            path = s.one_stop_shop_export
+            lo, hi = one_stop_shop.format_time(since), one_stop_shop.format_time(until - timedelta(seconds=1))
+
+            def from_export(cursor: str | None):
+                for records, position in one_stop_shop.read_export(path, skip_lines=int(cursor or 0)):
+                    yield [r for r in records if lo <= str(r.get("NgayCapNhat") or "") <= hi], position
+            return from_export
+        if s.one_stop_shop_url:
+            session = SourceSession(one_stop_shop.SOURCE, s.one_stop_shop_url, s.one_stop_shop_token)
+        else:
+            from connectors.sandbox.server import SANDBOX_TOKEN
+            session = SourceSession(one_stop_shop.SOURCE, sandbox_server(self.sandbox_config()).url, SANDBOX_TOKEN)
+        client = one_stop_shop.OneStopShopClient(session, page_size=self.page_size)
+        return lambda cursor: client.pages(since, until, cursor)
+
+    def flattener(self):
+        pseudonymise = self.pseudonymiser()
+        return lambda records: one_stop_shop.flatten(records, pseudonymise)
+
+
+__all__ = ["OneStopShopSource", "Page", "sandbox_server"]

@@ -1,0 +1,67 @@
+"""The dbt project as Dagster assets: seeds, staging, intermediate, marts, each layer its own group."""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.partitions import daily_partitions, single_run_backfill
+from orchestration.settings import DBT_PROJECT_DIR
+
+# Steps that write the DuckDB warehouse share this pool; dagster.yaml limits it to one at a time
+# (DuckDB allows one writing process per file).
+WAREHOUSE_POOL = "warehouse"
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+class ManifestMissingError(RuntimeError):
+    pass
+
+
+def manifest_path():
+    path = dbt_project.manifest_path
+    if not path.exists():
+        raise ManifestMissingError(
+            f"the dbt manifest {path} does not exist: run `make manifest` (or `dbt parse` in dbt_project/) first; "
+            "`make run`, `make ui` and `make test` do it for you.")
+    return path
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """Landing sources map to the ingestion asset of their source system; groups follow the layers."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            asset_key = dbt_resource_props.get("meta", {}).get("dagster", {}).get("asset_key")
+            if asset_key:
+                return AssetKey(asset_key)
+            return AssetKey(["landing", dbt_resource_props["source_name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "warehouse"
+
+
+translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+@dbt_assets(
+    manifest=manifest_path(),
+    project=dbt_project,
+    dagster_dbt_translator=translator,
+    partitions_def=daily_partitions,
+    backfill_policy=single_run_backfill,
+    pool=WAREHOUSE_POOL,
+)
+def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
+    """`dbt build` of the selected models. The partition range travels as vars for incremental models."""
+    window = context.partition_time_window
+    dbt_vars = {"min_date": window.start.date().isoformat(), "max_date": window.end.date().isoformat()}
+    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
