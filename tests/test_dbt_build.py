@@ -1,0 +1,276 @@
+"""`dbt build` on a hand-made landing zone; every expected number is worked out by hand below.
+
+The case (reporting month 2025-03; 1 March 2025 is a Saturday; no holiday in March 2025):
+
+Agency J = 000.00.02.H34 (Sở Tư pháp). Procedure 1.004227: 10 working days, full-online eligible.
+Procedure 1.001023: 20 working days, not eligible.
+  J1 rcv 03-03 08:00, due 03-17 17:00, processed (9) 03-17 17:00 exactly at the due date -> on time.
+     online (channel 2), fee 200 000 paid online (1). Landed with agency code "000.00.02.h34 ".
+     An older version (earlier accepted load) is still pending and names official OFF_Z: ignored.
+  J2 rcv 03-03 09:00, due Fri 03-14 17:00, processed Sat 03-15 09:00 -> late; in person, fee
+     200 000 not paid online; apology (Mẫu 04) on 03-15.
+  J3 rcv 03-04 08:00 (procedure 1.001023), due 03-07 17:00, one supplement (asked 03-05, supplied
+     03-10, new due 03-14 17:00), processed 03-13 15:00 -> on time because the due date moved. Online.
+  J4 rcv Tue 03-04 09:00, NO NgayHenTra: due = 17:00 of the 10th working day after 03-04
+     = Tue 03-18 17:00 (5,6,7,10,11,12,13,14,17,18 March); not ended -> pending, overdue at 03-31.
+  J5 rcv 03-24 08:00, due 04-07 17:00, not ended -> pending, not overdue at 03-31. Online.
+  J6 rcv 03-05 08:00, due 03-19 17:00, withdrawn by the applicant (7) 03-06 10:00 -> on time.
+  J7 rcv 03-05 08:00, due 03-19 17:00, two supplement rounds, processed 03-12 -> late.
+  March 2025, agency J:
+    received 7; finished 5 (on time J1 J3 J6 = 3, late J2 J7 = 2); pending 2 (J4 J5), overdue 1 (J4)
+    late_rate = (2 late + 1 overdue) / (5 + 2) = 3/7 = 0.428571  -> T01 cannot be ranked good
+    online_share = (J1 J3 J5) 3/7 = 0.428571
+    full_online_share = online among eligible (J1 J5) / eligible received (all but J3) = 2/6 = 0.333333
+    online_paid_share = fee-bearing paid online (J1) / fee-bearing (J1 J2) = 0.5
+    apology_coverage = late (J2 J7 J4) with an apology (J2) = 1/3 = 0.333333
+    satisfaction_rate = votes in March: J1 very satisfied, J3 dissatisfied = 1/2 = 0.5
+  Year 2025, agency J: J4 and J5 are both overdue at 2025-12-31: late_rate = (2 + 2) / 7 = 0.571429.
+Agency H = 000.00.16.H34 (Sở Y tế), name landed decomposed (NFD) and spelled differently:
+  H1 rcv 03-10 08:00 (procedure 1.003611), due 03-24 17:00, processed 03-20 -> on time; online;
+     one vote very satisfied -> late_rate 0, satisfaction 1.0 -> T01 false.
+  H2 rcv 2024-06-03, due 2024-06-17, processed 2024-06-10 -> on time in 2024.
+Officials (steps naming them; year on-time denominators):
+  2025: OFF_A names J1 (on time), J2 (late), J6 (on time) -> 1/3 = 0.333333 >= 0.05 -> T02 true.
+        OFF_B names J3 (on time), J4 (overdue), J5 (overdue at year end), J7 (late) -> 3/4 = 0.75.
+        OFF_C names H1 (on time) -> 0/1 = 0 -> false.
+  2024: OFF_C names H2 (on time) -> 0/1 = 0, threshold 0.10 (0.05 only from 2025).
+  OFF_Z appears only in J1's superseded version: no row.
+Defective rows (quarantine, with reason): Q1 end before reception, Q2 bad dossier code, Q3 unknown
+procedure, Q4 unparseable reception date.
+Loads that must not be read: a rejected load (new version of J4 that finishes it on time, and a
+new dossier R1), an unchecked load (U1), and a load accepted then re-checked and rejected (X1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.dbt_fixtures.landing_builder import write_landing, write_verdict
+
+REPO = Path(__file__).resolve().parents[1]
+DBT_PROJECT = REPO / "dbt_project"
+DBT = Path(sys.executable).with_name("dbt")
+
+J = "000.00.02.H34"
+H = "000.00.16.H34"
+P10 = "1.004227"   # 10 working days, full-online eligible
+P20 = "1.001023"   # 20 working days, not eligible
+P_H = "1.003611"   # 20 working days, eligible
+
+
+def _dossier(code, received, due, *, status, agency=J, procedure=P10, channel=1, version="20250401000000",
+             **fields):
+    row = {"MaHoSo": code, "MaTTHC": procedure, "KenhThucHien": channel, "NgayTiepNhan": received,
+           "NgayNopHoSo": received, "NgayHenTra": due, "TrangThaiHoSo": status, "DonViXuLy": agency,
+           "TenDonViXuLy": "Sở Tư pháp", "ChuHoSo": "hash-applicant", "NgayCapNhat": version,
+           "LoaiDoiTuong": 1}
+    row.update(fields)
+    return row
+
+
+def _step(n, official, status, at):
+    return {"ThuTu": n, "NguoiXuLy": official, "TrangThai": status, "ThoiDiemXuLy": at}
+
+
+def _build_landing(landing: Path) -> None:
+    t0 = dt.datetime(2025, 4, 1, 1, 0, tzinfo=dt.timezone.utc)
+
+    # Load 0 (accepted, earlier): an older version of J1, still pending, handled by OFF_Z.
+    write_landing(landing, [
+        _dossier(f"{J}-250303-0001", "20250303080000", "20250317170000", status=4, channel=2,
+                 version="20250310000000", TenDonViXuLy="SỞ TƯ PHÁP",
+                 QuaTrinhXuLy=[_step(1, "OFF_Z", 4, "20250303090000")]),
+    ], load_id="load-0-older", load_date="2025-03-20", loaded_at=t0 - dt.timedelta(days=12))
+
+    # Load 1 (accepted): the case.
+    dossiers = [
+        _dossier(f" {J.lower()}-250303-0001 ",  # code and agency spelled in lower case with spaces
+                 "20250303080000", "20250317170000", status=10, channel=2, DuocThanhToanTrucTuyen=1,
+                 DonViXuLy=" 000.00.02.h34 ", NgayKetThucXuLy="20250317170000", NgayTra="20250318090000",
+                 QuaTrinhXuLy=[_step(1, "OFF_A", 4, "20250303090000"), _step(2, "OFF_A", 9, "20250317170000"),
+                               _step(3, "OFF_A", 10, "20250318090000")],
+                 LePhi=[{"MaPhiLePhi": "LP1", "TenPhiLePhi": "Lệ phí", "Gia": 200000}],
+                 DanhGia=[{"MucDoHaiLong": 1, "NgayDanhGia": "20250318100000"}]),
+        _dossier(f"{J}-250303-0002", "20250303090000", "20250314170000", status=9, DuocThanhToanTrucTuyen=0,
+                 QuaTrinhXuLy=[_step(1, "OFF_A", 9, "20250315090000")],
+                 LePhi=[{"MaPhiLePhi": "LP1", "TenPhiLePhi": "Lệ phí", "Gia": 200000}],
+                 XinLoi=[{"LanXinLoi": 1, "NgayXinLoi": "20250315100000", "NgayHenTraMoi": "20250317170000"}]),
+        _dossier(f"{J}-250304-0003", "20250304080000", "20250307170000", status=9, procedure=P20, channel=2,
+                 QuaTrinhXuLy=[_step(1, "OFF_B", 5, "20250305100000"), _step(2, "OFF_B", 9, "20250313150000")],
+                 BoSung=[{"LanBoSung": 1, "NgayYeuCau": "20250305100000", "CoVanBanYeuCau": 1,
+                          "NgayBoSung": "20250310090000", "NgayHenTraTruoc": "20250307170000",
+                          "NgayHenTraMoi": "20250314170000"}],
+                 DanhGia=[{"MucDoHaiLong": 3, "NgayDanhGia": "20250314100000"}]),
+        _dossier(f"{J}-250304-0004", "20250304090000", None, status=4,
+                 QuaTrinhXuLy=[_step(1, "OFF_B", 4, "20250305090000")]),
+        _dossier(f"{J}-250324-0005", "20250324080000", "20250407170000", status=4, channel=2,
+                 QuaTrinhXuLy=[_step(1, "OFF_B", 4, "20250325090000")]),
+        _dossier(f"{J}-250305-0006", "20250305080000", "20250319170000", status=7,
+                 QuaTrinhXuLy=[_step(1, "OFF_A", 4, "20250305090000"), _step(2, None, 7, "20250306100000")]),
+        _dossier(f"{J}-250305-0007", "20250305080000", "20250319170000", status=9,
+                 QuaTrinhXuLy=[_step(1, "OFF_B", 9, "20250312100000")],
+                 BoSung=[{"LanBoSung": 1, "NgayYeuCau": "20250306100000", "NgayBoSung": "20250307090000",
+                          "NgayHenTraMoi": "20250320170000"},
+                         {"LanBoSung": 2, "NgayYeuCau": "20250310100000", "NgayBoSung": "20250311090000",
+                          "NgayHenTraMoi": "20250321170000"}]),
+        _dossier(f"{H}-250310-0001", "20250310080000", "20250324170000", status=9, agency=H, procedure=P_H,
+                 channel=2, TenDonViXuLy=unicodedata.normalize("NFD", "Sở Y Tế tỉnh Khánh Hòa"),
+                 QuaTrinhXuLy=[_step(1, "OFF_C", 9, "20250320100000")],
+                 DanhGia=[{"MucDoHaiLong": 1, "NgayDanhGia": "20250321100000"}]),
+        _dossier(f"{H}-240603-0001", "20240603080000", "20240617170000", status=9, agency=H, procedure=P_H,
+                 version="20240610100000", QuaTrinhXuLy=[_step(1, "OFF_C", 9, "20240610100000")]),
+        # quarantine
+        _dossier(f"{J}-250306-0008", "20250306080000", "20250320170000", status=9,
+                 NgayKetThucXuLy="20250305170000"),
+        _dossier("BAD-CODE", "20250306080000", "20250320170000", status=4),
+        _dossier(f"{J}-250306-0009", "20250306080000", "20250320170000", status=4, procedure="9.999999"),
+        _dossier(f"{J}-250307-0010", "2025-03-07", "20250320170000", status=4),
+    ]
+    write_landing(landing, dossiers, load_id="load-1-case", load_date="2025-04-01", loaded_at=t0)
+
+    # Load 2 (rejected): would finish J4 on time and add R1.
+    write_landing(landing, [
+        _dossier(f"{J}-250304-0004", "20250304090000", None, status=9, version="20250402000000",
+                 QuaTrinhXuLy=[_step(1, "OFF_B", 9, "20250310090000")]),
+        _dossier(f"{J}-250311-0011", "20250311080000", "20250325170000", status=4),
+    ], load_id="load-2-rejected", load_date="2025-04-02", loaded_at=t0 + dt.timedelta(days=1),
+        verdict="rejected")
+    # Load 3 (never checked).
+    write_landing(landing, [_dossier(f"{J}-250312-0012", "20250312080000", "20250326170000", status=4)],
+                  load_id="load-3-unchecked", load_date="2025-04-02",
+                  loaded_at=t0 + dt.timedelta(days=1, hours=1), verdict=None)
+    # Load 4: accepted, then re-checked and rejected: the latest verdict (rejected) stands.
+    write_landing(landing, [_dossier(f"{J}-250313-0013", "20250313080000", "20250327170000", status=4)],
+                  load_id="load-4-rechecked", load_date="2025-04-02",
+                  loaded_at=t0 + dt.timedelta(days=1, hours=2), verdict="accepted",
+                  checked_at=t0 + dt.timedelta(days=1, hours=3))
+    write_verdict(landing, "load-4-rechecked", "rejected", load_date="2025-04-03",
+                  checked_at=t0 + dt.timedelta(days=2))
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> duckdb.DuckDBPyConnection:
+    tmp = tmp_path_factory.mktemp("dbt_build")
+    landing = tmp / "landing"
+    _build_landing(landing)
+    env = {**os.environ, "DO_NOT_TRACK": "1", "PAR_LANDING_DIR": str(landing),
+           "PAR_WAREHOUSE_PATH": str(tmp / "warehouse.duckdb")}
+    common = ["--profiles-dir", str(DBT_PROJECT), "--project-dir", str(DBT_PROJECT),
+              "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")]
+    for command in (["seed"], ["build", "--vars", '{"reporting_as_of": "2025-12-31"}']):
+        result = subprocess.run([str(DBT), *command, *common], cwd=DBT_PROJECT, env=env,
+                                capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    con = duckdb.connect(str(tmp / "warehouse.duckdb"), read_only=True)
+    yield con
+    con.close()
+
+
+def _one(con, sql, *params):
+    rows = con.execute(sql, params).fetchall()
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+AGENCY_COLUMNS = ("dossiers_received, dossiers_finished, finished_on_time, finished_late, pending_at_end, "
+                  "overdue_at_end, late_rate, online_share, full_online_share, online_paid_share, "
+                  "satisfaction_rate, apology_coverage, cannot_be_ranked_good")
+
+
+def _agency(con, agency, period_type, period_key):
+    return _one(con, f"select {AGENCY_COLUMNS} from marts.mart_agency_service_quality "
+                     "where agency_code = ? and period_type = ? and period_key = ?",
+                agency, period_type, period_key)
+
+
+def test_agency_month(warehouse):
+    d = Decimal
+    assert _agency(warehouse, J, "month", "2025-03") == (
+        7, 5, 3, 2, 2, 1, d("0.428571"), d("0.428571"), d("0.333333"), d("0.500000"),
+        d("0.500000"), d("0.333333"), True)
+    assert _agency(warehouse, H, "month", "2025-03") == (
+        1, 1, 1, 0, 0, 0, d("0"), d("1"), d("1"), None, d("1"), None, False)
+
+
+def test_agency_year_judges_pending_at_year_end(warehouse):
+    received, finished, on_time, late, pending, overdue, late_rate, *_ = _agency(warehouse, J, "year", "2025")
+    assert (received, finished, on_time, late, pending, overdue) == (7, 5, 3, 2, 2, 2)
+    assert late_rate == Decimal("0.571429")
+
+
+def test_agency_code_spellings_meet_and_name_comes_from_seed(warehouse):
+    codes = warehouse.execute("select distinct agency_code, agency_name_vi from marts.mart_agency_service_quality "
+                              "order by 1").fetchall()
+    assert codes == [(J, "Sở Tư pháp"), (H, "Sở Y tế")]
+    name = _one(warehouse, "select agency_name_source from staging.stg_one_stop_shop__dossiers "
+                           "where dossier_code = ?", f"{H}-250310-0001")[0]
+    assert name == unicodedata.normalize("NFC", "Sở Y Tế tỉnh Khánh Hòa") != unicodedata.normalize(
+        "NFD", "Sở Y Tế tỉnh Khánh Hòa")
+
+
+def test_derived_due_date(warehouse):
+    due, derived = _one(warehouse, "select due_at, is_due_derived from intermediate.int_dossiers_enriched "
+                                   "where dossier_code = ?", f"{J}-250304-0004")
+    assert (due, derived) == (dt.datetime(2025, 3, 18, 17, 0), True)
+
+
+def test_official_performance(warehouse):
+    rows = warehouse.execute(
+        "select official_key, year, dossiers_handled, dossiers_late, late_rate, late_rate_threshold, "
+        "cannot_be_rated_good from marts.mart_official_performance order by year, official_key").fetchall()
+    d = Decimal
+    assert rows == [
+        ("OFF_C", 2024, 1, 0, d("0"), d("0.1000"), False),
+        ("OFF_A", 2025, 3, 1, d("0.333333"), d("0.0500"), True),
+        ("OFF_B", 2025, 4, 3, d("0.750000"), d("0.0500"), True),
+        ("OFF_C", 2025, 1, 0, d("0"), d("0.0500"), False),
+    ]
+
+
+def test_latest_version_wins_with_its_own_child_rows(warehouse):
+    status, agency = _one(warehouse, "select status_code, agency_code from staging.stg_one_stop_shop__dossiers "
+                                     "where dossier_code = ?", f"{J}-250303-0001")
+    assert (status, agency) == (10, J)
+    officials = warehouse.execute("select distinct handling_official_key from staging.stg_one_stop_shop__status_events "
+                                  "where dossier_code = ?", [f"{J}-250303-0001"]).fetchall()
+    assert officials == [("OFF_A",)]
+
+
+def test_unaccepted_loads_are_not_read(warehouse):
+    loads = {r[0] for r in warehouse.execute(
+        "select distinct load_id from staging.stg_one_stop_shop__dossiers_validated").fetchall()}
+    # load-0-older is accepted but only holds a superseded version of J1
+    assert loads == {"load-1-case"}
+    for code in (f"{J}-250311-0011", f"{J}-250312-0012", f"{J}-250313-0013"):
+        assert warehouse.execute("select count(*) from staging.stg_one_stop_shop__dossiers "
+                                 "where dossier_code = ?", [code]).fetchone()[0] == 0
+    # the rejected load's version of J4 (processed 03-10) is not read: J4 is still pending
+    assert _one(warehouse, "select status_code from staging.stg_one_stop_shop__dossiers where dossier_code = ?",
+                f"{J}-250304-0004")[0] == 4
+    # the audit model shows every verdict, and which one is in force
+    verdicts = warehouse.execute("select load_id, verdict from audit.audit_gx_batch_verdicts "
+                                 "where is_latest_verdict order by load_id").fetchall()
+    assert verdicts == [("load-0-older", "accepted"), ("load-1-case", "accepted"),
+                        ("load-2-rejected", "rejected"), ("load-4-rechecked", "rejected")]
+
+
+def test_quarantine_keeps_defective_rows_with_reason(warehouse):
+    rows = warehouse.execute("select dossier_code_raw, quarantine_reason from "
+                             "staging.stg_one_stop_shop__dossiers_quarantine order by 1").fetchall()
+    assert rows == [
+        (f"{J}-250306-0008", "end_before_reception"),
+        (f"{J}-250306-0009", "unknown_procedure_code"),
+        (f"{J}-250307-0010", "unparseable_reception_date"),
+        ("BAD-CODE", "invalid_dossier_code"),
+    ]
+    clean = warehouse.execute("select count(*) from staging.stg_one_stop_shop__dossiers").fetchone()[0]
+    assert clean == 9  # J1..J7, H1, H2
