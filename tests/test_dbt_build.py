@@ -54,9 +54,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.dbt_fixtures.landing_builder import write_landing, write_verdict
-
 REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # importable whether or not tests/ is a package
+    sys.path.insert(0, str(REPO))
+
+from tests.dbt_fixtures.landing_builder import write_landing, write_verdict  # noqa: E402
+
 DBT_PROJECT = REPO / "dbt_project"
 DBT = Path(sys.executable).with_name("dbt")
 
@@ -274,3 +277,12 @@ def test_quarantine_keeps_defective_rows_with_reason(warehouse):
     ]
     clean = warehouse.execute("select count(*) from staging.stg_one_stop_shop__dossiers").fetchone()[0]
     assert clean == 9  # J1..J7, H1, H2
+
+
+def test_province_month(warehouse):
+    # J and H together in March 2025: received 7 + 1; finished 5 + 1 (on time 3 + 1, late 2);
+    # pending 2, overdue 1; late_rate = (2 + 1) / (6 + 2) = 0.375; satisfaction (J1, H1 of J1 J3 H1) 2/3.
+    row = _one(warehouse, "select dossiers_received, dossiers_finished, finished_on_time, finished_late, "
+                          "pending_at_end, overdue_at_end, late_rate, satisfaction_rate "
+                          "from marts.mart_province_service_quality where period_key = '2025-03'")
+    assert row == (8, 6, 4, 2, 2, 1, Decimal("0.375000"), Decimal("0.666667"))
