@@ -25,17 +25,20 @@ def ensure_dagster_home(settings: Settings) -> None:
         shutil.copy(PROJECT_ROOT / "dagster.yaml", os.path.join(home, "dagster.yaml"))
 
 
-def run_pipeline(start: date, end: date, settings: Settings | None = None, raise_on_error: bool = False):
+def run_pipeline(start: date, end: date, settings: Settings | None = None, instance=None,
+                 raise_on_error: bool = False):
     """Materialise every asset for the partitions start..end (inclusive) in one in-process run."""
     from dagster import DagsterInstance
 
     from orchestration.definitions import build_definitions
 
     settings = settings or load_settings()
-    ensure_dagster_home(settings)
     defs = build_definitions(settings)
     job = defs.resolve_job_def("par_pipeline")
-    with DagsterInstance.get() as instance:
+    if instance is None:
+        ensure_dagster_home(settings)
+        instance = DagsterInstance.get()
+    with instance:
         return job.execute_in_process(
             instance=instance,
             raise_on_error=raise_on_error,

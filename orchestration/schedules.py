@@ -1,5 +1,4 @@
 """The nightly load: at 01:00 Vietnam time, yesterday's updates from every source, then the warehouse."""
-from __future__ import annotations
 
 from datetime import timedelta
 

@@ -1,13 +1,14 @@
 """The dbt project as Dagster assets: seeds, staging, intermediate, marts, each layer its own group."""
-from __future__ import annotations
 
 import json
+from pathlib import Path
 from collections.abc import Mapping
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.ingestion import landing_key
 from orchestration.partitions import daily_partitions, single_run_backfill
 from orchestration.settings import DBT_PROJECT_DIR
 
@@ -22,7 +23,7 @@ class ManifestMissingError(RuntimeError):
     pass
 
 
-def manifest_path():
+def manifest_path() -> "Path":
     path = dbt_project.manifest_path
     if not path.exists():
         raise ManifestMissingError(
@@ -32,14 +33,11 @@ def manifest_path():
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
-    """Landing sources map to the ingestion asset of their source system; groups follow the layers."""
+    """Each dbt source is the landed dataset of the same name; groups follow the layers."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         if dbt_resource_props["resource_type"] == "source":
-            asset_key = dbt_resource_props.get("meta", {}).get("dagster", {}).get("asset_key")
-            if asset_key:
-                return AssetKey(asset_key)
-            return AssetKey(["landing", dbt_resource_props["source_name"]])
+            return landing_key(dbt_resource_props["source_name"], dbt_resource_props["name"])
         return super().get_asset_key(dbt_resource_props)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:

@@ -1,4 +1,15 @@
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+
+DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
+
+
+def pytest_configure(config):
+    """The Dagster definitions load the dbt manifest: parse it from the current models first."""
+    dbt = Path(sys.executable).parent / "dbt"
+    subprocess.run([str(dbt), "parse", "--quiet"], cwd=DBT_PROJECT, check=True)

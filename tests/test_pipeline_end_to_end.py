@@ -1,0 +1,134 @@
+"""The whole pipeline in-process: source -> landing -> GX gate -> dbt -> marts, checked by hand."""
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from fractions import Fraction
+
+import duckdb
+import pytest
+from dagster import DagsterInstance, DagsterEventType
+
+from connectors.sandbox.one_stop_shop_data import OneStopShopSandbox, SandboxConfig
+from orchestration.cli import run_pipeline
+from orchestration.settings import load_settings
+from tests import hand_case
+
+
+def settings_for(tmp_path, **overrides):
+    values = dict(data_dir=tmp_path, landing_dir=tmp_path / "landing", warehouse_path=tmp_path / "warehouse.duckdb",
+                  one_stop_shop_url=None, one_stop_shop_export=None, pseudonymisation_key=None)
+    return dataclasses.replace(load_settings(), **{**values, **overrides})
+
+
+def run(settings, start, end):
+    with DagsterInstance.ephemeral() as instance:
+        result = run_pipeline(start, end, settings, instance=instance)
+        events = result.all_events
+    return result, events
+
+
+def query(settings, sql, *params):
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        return con.execute(sql, params).fetchall()
+
+
+def close(value, fraction):
+    """Rates are stored as decimals with 6 places."""
+    return value is not None and abs(float(value) - float(Fraction(fraction))) <= 5e-7
+
+
+@pytest.fixture(scope="module")
+def hand_made(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("hand")
+    export = hand_case.write_export(tmp / "export.ndjson")
+    settings = settings_for(tmp, one_stop_shop_export=export, pseudonymisation_key="test-key")
+    result, _ = run(settings, date(2024, 3, 1), date(2025, 1, 31))
+    assert result.success, "the pipeline failed on the hand-made export"
+    return settings
+
+
+def agency_row(settings, agency, period_key):
+    rows = query(settings, """select dossiers_received, dossiers_finished, finished_on_time, finished_late,
+                                     pending_at_end, overdue_at_end, late_rate, online_share, full_online_share,
+                                     online_paid_share, satisfaction_rate, apology_coverage, cannot_be_ranked_good
+                              from marts.mart_agency_service_quality where agency_code = ? and period_key = ?""",
+                 agency, period_key)
+    assert len(rows) == 1, f"expected one row for {agency} {period_key}, got {rows}"
+    return rows[0]
+
+
+def test_agency_march_2024_matches_the_hand_computation(hand_made):
+    (received, finished, on_time, late, pending, overdue, late_rate, online, full_online, paid,
+     satisfied, apology, flagged) = agency_row(hand_made, hand_case.AGENCY_A, "2024-03")
+    assert (received, finished, on_time, late, pending, overdue) == (6, 5, 3, 2, 1, 0)
+    assert close(late_rate, "1/3") and close(online, "1/2") and close(full_online, "1/2")
+    assert close(paid, "1/3") and close(satisfied, "2/3") and close(apology, "1/2")
+    assert flagged is True
+
+
+def test_agency_april_and_year_2024_match_the_hand_computation(hand_made):
+    april = agency_row(hand_made, hand_case.AGENCY_A, "2024-04")
+    assert april[:6] == (1, 0, 0, 0, 2, 1) and close(april[6], "1/2")
+    year = agency_row(hand_made, hand_case.AGENCY_A, "2024")
+    assert year[:6] == (7, 6, 4, 2, 1, 1)
+    assert close(year[6], "3/7") and close(year[7], "3/7") and close(year[9], "2/7") and close(year[11], "1/3")
+    b = agency_row(hand_made, hand_case.AGENCY_B, "2024")
+    assert b[:6] == (3, 3, 3, 0, 0, 0) and b[6] == 0 and b[10] is None and b[12] is False
+
+
+def test_officials_match_the_hand_computation(hand_made):
+    from connectors.pseudonymise import Pseudonymiser
+
+    key = Pseudonymiser("test-key")
+    rows = {(r[0], r[1]): r[2:] for r in query(hand_made, """
+        select official_key, year, dossiers_handled, dossiers_late, late_rate, late_rate_threshold, cannot_be_rated_good
+        from marts.mart_official_performance""")}
+    expected_2024 = {hand_case.CLERK: (7, 3), hand_case.HUNG: (3, 1), hand_case.TAM: (4, 2), hand_case.LONG: (4, 2)}
+    for name, (handled, late) in expected_2024.items():
+        got = rows[(key(name), 2024)]
+        assert got[:2] == (handled, late), name
+        assert close(got[2], f"{late}/{handled}") and close(got[3], "1/10") and got[4] is True, name
+    hung_2025 = rows[(key(hand_case.HUNG), 2025)]
+    assert hung_2025[:3] == (1, 0, 0) and close(hung_2025[3], "1/20") and hung_2025[4] is False
+    # no raw name reaches the warehouse
+    assert not any(hand_case.HUNG in str(k) for k in rows)
+
+
+SANDBOX = dict(sandbox_end=date(2022, 2, 28), sandbox_scale=0.4, sandbox_seed=7)
+
+
+def test_sandbox_run_is_complete_and_a_rerun_counts_nothing_twice(tmp_path):
+    settings = settings_for(tmp_path, **SANDBOX, sandbox_defect_rate=0.004)
+    result, _ = run(settings, date(2022, 1, 1), date(2022, 2, 28))
+    assert result.success
+    truth = OneStopShopSandbox(SandboxConfig(seed=7, scale=0.4, end=date(2022, 2, 28), defect_rate=0.004))
+    accepted = {d.code for d in truth.dossiers if d.received and d.received <= truth.config.clock
+                and not any(s == 3 for _, s, _ in d.steps)}
+    quarantined = {r[0] for r in query(settings, "select dossier_code from staging.stg_one_stop_shop__dossiers_quarantine")}
+    received = query(settings, "select sum(dossiers_received) from marts.mart_agency_service_quality where period_type = 'year'")[0][0]
+    # every accepted dossier is counted exactly once, except those quarantined for a defect
+    assert quarantined and len(accepted) > 1000
+    assert received == len(accepted - quarantined)
+    before = query(settings, "select * from marts.mart_agency_service_quality order by all")
+    result, _ = run(settings, date(2022, 1, 1), date(2022, 2, 28))
+    assert result.success
+    assert query(settings, "select * from marts.mart_agency_service_quality order by all") == before
+
+
+def test_a_batch_beyond_tolerance_stops_the_marts_and_is_never_read(tmp_path):
+    bad = settings_for(tmp_path, **SANDBOX, sandbox_defect_rate=0.2)
+    result, events = run(bad, date(2022, 1, 1), date(2022, 2, 28))
+    assert not result.success
+    checks = [e for e in events if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION]
+    assert [c.event_specific_data.passed for c in checks] == [False]
+    materialized = {e.asset_key.path[-1] for e in events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION}
+    assert materialized == {"one_stop_shop"}, "no mart may be built from a rejected batch"
+    # The next run, on a good batch, builds the marts from the good load only.
+    good = dataclasses.replace(bad, sandbox_defect_rate=0.0)
+    result, _ = run(good, date(2022, 1, 1), date(2022, 2, 28))
+    assert result.success
+    verdicts = query(good, "select verdict, count(*) from audit.audit_gx_batch_verdicts group by 1 order by 1")
+    assert verdicts == [("accepted", 1), ("rejected", 1)]
+    loads = query(good, "select count(distinct load_id) from staging.stg_one_stop_shop__dossiers")
+    assert loads == [(1,)]
