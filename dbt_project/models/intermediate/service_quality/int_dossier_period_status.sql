@@ -3,8 +3,9 @@
     reporting period's end: one row per (dossier, period) for the dossiers that matter in the
     period, i.e. received in it, finished in it, or pending at its end.
 
-    Dossiers considered: clean dossiers with a reception time (NgayTiepNhan), either accepted
-    (status not 1 / 3) or with an end event (a "not accepted" dossier ends at its refusal).
+    Dossiers considered: clean dossiers with a reception time (NgayTiepNhan) that were accepted
+    (status not 1 "new" / 3 "not accepted", seed dossier_statuses.is_accepted): a dossier refused at
+    the counter was never received, so it is neither finished nor pending (§6 "received").
     Candidate periods come from a range join (received by the period end, not ended before the
     period start): never a cross join of all dossiers with all periods.
 
@@ -18,12 +19,12 @@
                                 request (one round requested, not supplied by then), that request's
                                 time; else null (not ended).
     Flags:
-      is_received_in_period  accepted, and NgayTiepNhan within the period (§6 "received");
+      is_received_in_period  NgayTiepNhan within the period (§6 "received", accepted);
       is_finished_in_period  end_at within the period;
       is_finished_late       finished in the period and (end_at > due_at, or more than one
                              supplement round by then); is_finished_on_time = finished and not late
                              (an unknown due date cannot make a dossier late);
-      is_pending_at_end      accepted, received by the period end, not ended by then;
+      is_pending_at_end      received by the period end, not ended by then;
       is_overdue_at_end      pending and (due_at before the period end, or more than one
                              supplement round by then: the 766 rule makes it late).
 -#}
@@ -53,7 +54,7 @@ dossiers as (
         first_apologized_at
     from {{ ref('int_dossiers_enriched') }}
     where received_at is not null
-      and (is_accepted or end_at is not null)
+      and is_accepted
 
 ),
 
@@ -158,13 +159,12 @@ flagged as (
 
     select
         as_of_end.*,
-        (as_of_end.is_accepted
-            and as_of_end.received_at >= as_of_end.period_start) as is_received_in_period,
+        (as_of_end.received_at >= as_of_end.period_start) as is_received_in_period,
         coalesce(as_of_end.end_at >= as_of_end.period_start
             and as_of_end.end_at <= as_of_end.period_end, false) as is_finished_in_period,
         coalesce(as_of_end.supplement_rounds_by_end > 1
             or as_of_end.end_at > as_of_end.due_at, false) as is_judged_late,
-        (as_of_end.end_at is null and as_of_end.is_accepted) as is_pending_at_end,
+        (as_of_end.end_at is null) as is_pending_at_end,
         coalesce(as_of_end.supplement_rounds_by_end > 1
             or as_of_end.due_at < as_of_end.period_end, false) as is_past_due_at_end,
         (as_of_end.first_apologized_at <= as_of_end.period_end) as has_apology_by_end
