@@ -26,7 +26,7 @@ def ensure_dagster_home(settings: Settings) -> None:
 
 
 def run_pipeline(start: date, end: date, settings: Settings | None = None, instance=None,
-                 raise_on_error: bool = False):
+                 raise_on_error: bool = False, log_level: str = "INFO"):
     """Materialise every asset for the partitions start..end (inclusive) in one in-process run."""
     from dagster import DagsterInstance
 
@@ -41,10 +41,21 @@ def run_pipeline(start: date, end: date, settings: Settings | None = None, insta
     with instance:
         return job.execute_in_process(
             instance=instance,
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
             raise_on_error=raise_on_error,
             tags={"dagster/asset_partition_range_start": start.isoformat(),
                   "dagster/asset_partition_range_end": end.isoformat()},
         )
+
+
+def resume_day(settings: Settings) -> date | None:
+    """The latest landed day of the one-stop-shop: a new run starts there (it may have been partial)."""
+    from dagster import AssetKey, DagsterInstance
+
+    ensure_dagster_home(settings)
+    with DagsterInstance.get() as instance:
+        landed = instance.get_materialized_partitions(AssetKey(["landing", "one_stop_shop", "dossiers"]))
+    return date.fromisoformat(max(landed)) if landed else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the pipeline over a range of days and print the headline indicators")
-    run.add_argument("--start", type=date.fromisoformat, default=date.fromisoformat(PROGRAM_START))
+    run.add_argument("--start", type=date.fromisoformat, default=None,
+                     help=f"first day (default: the last day already landed, re-pulled; {PROGRAM_START} on a first run)")
     run.add_argument("--end", type=date.fromisoformat, default=today, help="last day, inclusive (default: today)")
     sub.add_parser("headlines", help="print the headline indicators of the existing warehouse")
     args = parser.parse_args(argv)
@@ -67,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     from orchestration.headlines import print_headlines
 
     if args.command == "run":
+        if args.start is None:
+            args.start = resume_day(settings) or date.fromisoformat(PROGRAM_START)
         if args.end < args.start:
             parser.error("--end is before --start")
         print(f"Running the PAR pipeline for {args.start} .. {args.end} "

@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets: seeds, staging, intermediate, marts, each layer its own group."""
 
-import json
 from pathlib import Path
 from collections.abc import Mapping
 from typing import Any
@@ -9,7 +8,6 @@ from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.ingestion import landing_key
-from orchestration.partitions import daily_partitions, single_run_backfill
 from orchestration.settings import DBT_PROJECT_DIR
 
 # Steps that write the DuckDB warehouse share this pool; dagster.yaml limits it to one at a time
@@ -54,12 +52,12 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_as
     manifest=manifest_path(),
     project=dbt_project,
     dagster_dbt_translator=translator,
-    partitions_def=daily_partitions,
-    backfill_policy=single_run_backfill,
     pool=WAREHOUSE_POOL,
 )
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build` of the selected models. The partition range travels as vars for incremental models."""
-    window = context.partition_time_window
-    dbt_vars = {"min_date": window.start.date().isoformat(), "max_date": window.end.date().isoformat()}
-    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
+    """`dbt build` of the selected models: every model is rebuilt from all accepted landed loads.
+
+    Not partitioned: a warehouse table is one asset, rebuilt whole; the landing assets carry the
+    daily partitions (a run over a range of days is one pull and one build).
+    """
+    yield from dbt.cli(["build"], context=context).stream()
