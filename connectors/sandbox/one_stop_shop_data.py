@@ -229,10 +229,10 @@ class OneStopShopSandbox:
         profiles = []
         for agency in reference.agencies():
             # Most agencies keep late dossiers at 0-4%; about one in twelve runs well above 5%.
-            late = rng.uniform(0.06, 0.12) if rng.random() < 0.08 else rng.uniform(0.0, 0.04)
+            late = rng.uniform(0.06, 0.12) if rng.random() < 0.08 else rng.uniform(0.0, 0.025)
             dissatisfied = rng.uniform(0.22, 0.32) if rng.random() < 0.06 else rng.uniform(0.02, 0.10)
             size = {"province": 4, "district": 4, "commune": 2}[agency.level]
-            specialists = [person("Chuyên viên", min(0.6, late * rng.lognormvariate(0, 0.6))) for _ in range(size)]
+            specialists = [person("Chuyên viên", min(0.6, late * rng.lognormvariate(-0.1, 0.45))) for _ in range(size)]
             profiles.append(AgencyProfile(
                 agency=agency, late_rate=late, dissatisfied_rate=dissatisfied,
                 clerks=[person("Cán bộ tiếp nhận", 0.0) for _ in range(max(1, size // 2))],
@@ -311,7 +311,7 @@ class OneStopShopSandbox:
         self._decorate(rng, d, year, profile)
         due = d.due
         # Supplement rounds: the applicant's waiting time moves the due date.
-        rounds = 2 if rng.random() < 0.012 else (1 if rng.random() < 0.08 else 0)
+        rounds = 2 if rng.random() < 0.005 else (1 if rng.random() < 0.08 else 0)
         cursor = d.steps[-1][0]
         for _ in range(rounds):
             span = max((due - cursor).total_seconds(), 3600)
