@@ -76,17 +76,5 @@ select
     cast(period_key as {{ dbt.type_string() }}) as period_key,
     cast(period_start as timestamp) as period_start,
     cast(period_end as timestamp) as period_end,
-    cast(dossiers_received as bigint) as dossiers_received,
-    cast(dossiers_finished as bigint) as dossiers_finished,
-    cast(finished_on_time as bigint) as finished_on_time,
-    cast(finished_late as bigint) as finished_late,
-    cast(pending_at_end as bigint) as pending_at_end,
-    cast(overdue_at_end as bigint) as overdue_at_end,
-    cast(votes_cast as bigint) as votes_cast,
-    {{ safe_rate('finished_late + overdue_at_end', 'dossiers_finished + pending_at_end') }} as late_rate,
-    {{ safe_rate('received_online', 'dossiers_received') }} as online_share,
-    {{ safe_rate('received_full_online', 'received_full_online_eligible') }} as full_online_share,
-    {{ safe_rate('received_paid_online', 'received_fee_bearing') }} as online_paid_share,
-    {{ safe_rate('votes_satisfied', 'votes_cast') }} as satisfaction_rate,
-    {{ safe_rate('late_with_apology', 'finished_late + overdue_at_end') }} as apology_coverage
+    {{ service_quality_columns('combined') }}
 from combined

@@ -1,0 +1,37 @@
+{#- The counts of the service-quality marts over rows of int_dossier_period_status, one place for
+    the agency and the province marts (domain §6). Use inside a select ... group by. -#}
+{% macro dossier_period_counts() -%}
+        sum(case when is_received_in_period then 1 else 0 end) as dossiers_received,
+        sum(case when is_received_in_period and is_online_channel then 1 else 0 end) as received_online,
+        sum(case when is_received_in_period and is_full_online_eligible then 1 else 0 end) as received_full_online_eligible,
+        sum(case when is_received_in_period and is_full_online_eligible and is_online_channel then 1 else 0 end) as received_full_online,
+        sum(case when is_received_in_period and is_fee_bearing then 1 else 0 end) as received_fee_bearing,
+        sum(case when is_received_in_period and is_fee_bearing and is_paid_online then 1 else 0 end) as received_paid_online,
+        sum(case when is_finished_in_period then 1 else 0 end) as dossiers_finished,
+        sum(case when is_finished_on_time then 1 else 0 end) as finished_on_time,
+        sum(case when is_finished_late then 1 else 0 end) as finished_late,
+        sum(case when is_pending_at_end then 1 else 0 end) as pending_at_end,
+        sum(case when is_overdue_at_end then 1 else 0 end) as overdue_at_end,
+        sum(case when (is_finished_late or is_overdue_at_end) and has_apology_by_end then 1 else 0 end) as late_with_apology
+{%- endmacro %}
+
+{#- The counts and rates both service-quality marts publish, from the columns of
+    dossier_period_counts() plus votes_cast / votes_satisfied (domain §6): one place for the
+    formulas. The late rate is 1 - the 766 on-time rate = (finished late + overdue at the end) /
+    (finished + pending at the end). -#}
+{% macro service_quality_columns(relation) -%}
+    cast({{ relation }}.dossiers_received as bigint) as dossiers_received,
+    cast({{ relation }}.dossiers_finished as bigint) as dossiers_finished,
+    cast({{ relation }}.finished_on_time as bigint) as finished_on_time,
+    cast({{ relation }}.finished_late as bigint) as finished_late,
+    cast({{ relation }}.pending_at_end as bigint) as pending_at_end,
+    cast({{ relation }}.overdue_at_end as bigint) as overdue_at_end,
+    cast({{ relation }}.votes_cast as bigint) as votes_cast,
+    {{ safe_rate(relation ~ '.finished_late + ' ~ relation ~ '.overdue_at_end',
+                 relation ~ '.dossiers_finished + ' ~ relation ~ '.pending_at_end') }} as late_rate,
+    {{ safe_rate(relation ~ '.received_online', relation ~ '.dossiers_received') }} as online_share,
+    {{ safe_rate(relation ~ '.received_full_online', relation ~ '.received_full_online_eligible') }} as full_online_share,
+    {{ safe_rate(relation ~ '.received_paid_online', relation ~ '.received_fee_bearing') }} as online_paid_share,
+    {{ safe_rate(relation ~ '.votes_satisfied', relation ~ '.votes_cast') }} as satisfaction_rate,
+    {{ safe_rate(relation ~ '.late_with_apology', relation ~ '.finished_late + ' ~ relation ~ '.overdue_at_end') }} as apology_coverage
+{%- endmacro %}
