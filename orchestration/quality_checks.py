@@ -1,19 +1,18 @@
-"""The GX gate: a blocking check on every landed dataset. A failed check stops every mart downstream.
+"""The GX gate: a blocking check on each source's landing asset. A failed check stops every mart.
 
-The checks validate the load that the landing assets wrote in this run (the `load_id` of their
-latest materialization), one suite per dataset. The verdict is for the whole load: if any
-dataset fails, every dataset's check fails, the load is recorded as rejected in the landing
-zone's audit tables, and the warehouse never reads it.
+The check validates the load that the landing asset wrote in this run (the `load_id` of its
+latest materialization) with one suite per landed dataset. If any suite fails, the load is
+rejected: the verdict goes to the landing zone's audit tables, the warehouse never reads the
+load, and the check fails, so no model downstream runs.
 """
 import pyarrow as pa
-from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetKey,
-                     MetadataValue, ResourceParam, multi_asset_check)
+from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue,
+                     ResourceParam, asset_check)
 
 from connectors.landing import LandingZone
+from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
-from orchestration.ingestion import ONE_STOP_SHOP_KEYS
-
-CHECK_NAME = "gx_suite"
+from orchestration.ingestion import ONE_STOP_SHOP_LANDING
 
 
 class NoLoadToCheckError(RuntimeError):
@@ -27,14 +26,14 @@ def latest_load_id(context: AssetCheckExecutionContext, asset_key: AssetKey) -> 
     return event.asset_materialization.metadata["load_id"].value
 
 
-def run_gate(context: AssetCheckExecutionContext, landing: LandingZone, source: str, keys: dict[str, AssetKey],
-             validate):
-    """Validate one load of `source` with `validate(frames, load_id)`, record the verdict, report per dataset."""
+def run_gate(context: AssetCheckExecutionContext, landing: LandingZone, source: str, datasets: tuple[str, ...],
+             validate) -> AssetCheckResult:
+    """Validate the latest load of `source` with `validate(frames, load_id)`, record the verdict, report it."""
     from expectations.gx_runner import audit_frames
 
-    load_id = latest_load_id(context, next(iter(keys.values())))
+    load_id = latest_load_id(context, AssetKey(["landing", source]))
     frames = {}
-    for dataset in keys:
+    for dataset in datasets:
         table = landing.read_load(source, dataset, load_id)
         if table is not None:
             frames[dataset] = table.to_pandas()
@@ -44,39 +43,30 @@ def run_gate(context: AssetCheckExecutionContext, landing: LandingZone, source: 
     landing.write_audit("gx_batch_verdicts", load_id, pa.Table.from_pandas(verdict_df, preserve_index=False),
                         result.checked_at)
     context.log.info(result.summary())
-    failing = sorted({r.dataset for r in result.failed()})
-    for dataset, key in keys.items():
-        own = next((d for d in result.datasets if d.dataset == dataset), None)
-        failed = {f"{r.expectation}({r.column or ''})": r.unexpected_count
-                  for r in (own.results if own else ()) if not r.success}
-        yield AssetCheckResult(
-            asset_key=key,
-            check_name=CHECK_NAME,
-            passed=result.success,
-            severity=AssetCheckSeverity.ERROR,
-            description=(f"load {load_id} {result.verdict}"
-                         + (f": failing datasets {', '.join(failing)}" if failing else "")),
-            metadata={
-                "load_id": load_id,
-                "load_verdict": result.verdict,
-                "rows_checked": own.row_count if own else 0,
-                "expectations_evaluated": own.expectations_evaluated if own else 0,
-                "expectations_failed": own.expectations_failed if own else 0,
-                "rows_affected": own.rows_affected if own else 0,
-                "failed_expectations": MetadataValue.json(failed),
-                "load_summary": MetadataValue.md(f"```\n{result.summary()}\n```"),
-            },
-        )
+    return AssetCheckResult(
+        passed=result.success,
+        severity=AssetCheckSeverity.ERROR,
+        description=result.summary(),
+        metadata={
+            "load_id": load_id,
+            "verdict": result.verdict,
+            "rows_checked": sum(d.row_count for d in result.datasets),
+            "expectations_evaluated": result.expectations_evaluated,
+            "expectations_failed": result.expectations_failed,
+            "rows_affected": result.rows_affected,
+            "failed_expectations": MetadataValue.json(
+                {f"{r.dataset}: {r.expectation}({r.column or ''})": r.unexpected_count for r in result.failed()}),
+            "per_dataset": MetadataValue.json({
+                d.dataset: {"rows": d.row_count, "expectations_failed": d.expectations_failed,
+                            "rows_affected": d.rows_affected} for d in result.datasets}),
+        },
+    )
 
 
-@multi_asset_check(
-    name="gx_one_stop_shop",
-    specs=[AssetCheckSpec(CHECK_NAME, asset=key, blocking=True,
-                          description=f"Great Expectations suite for raw one-stop-shop {dataset}; the load is "
-                                      "rejected (and never read by the warehouse) if any dataset's suite fails.")
-           for dataset, key in ONE_STOP_SHOP_KEYS.items()],
-)
-def gx_one_stop_shop(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone]):
+@asset_check(asset=ONE_STOP_SHOP_LANDING, name="gx_suites", blocking=True,
+             description="Great Expectations, one suite per landed one-stop-shop dataset, on the newly landed load. "
+                         "Failing rejects the load (never read by the warehouse) and stops every mart.")
+def gx_one_stop_shop(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone]) -> AssetCheckResult:
     from expectations.one_stop_shop import validate_one_stop_shop_batch
 
-    yield from run_gate(context, landing, ONE_STOP_SHOP, ONE_STOP_SHOP_KEYS, validate_one_stop_shop_batch)
+    return run_gate(context, landing, ONE_STOP_SHOP, ONE_STOP_SHOP_DATASETS, validate_one_stop_shop_batch)

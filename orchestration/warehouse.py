@@ -31,11 +31,11 @@ def manifest_path() -> "Path":
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
-    """Each dbt source is the landed dataset of the same name; groups follow the layers."""
+    """Every table of a dbt source is part of that source system's landing asset; groups follow the layers."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         if dbt_resource_props["resource_type"] == "source":
-            return landing_key(dbt_resource_props["source_name"], dbt_resource_props["name"])
+            return landing_key(dbt_resource_props["source_name"])
         return super().get_asset_key(dbt_resource_props)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
@@ -45,7 +45,8 @@ class WarehouseTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "warehouse"
 
 
-translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True,
+                                                                    enable_duplicate_source_asset_keys=True))
 
 
 @dbt_assets(
