@@ -219,3 +219,14 @@ def test_the_api_refuses_a_wrong_token(sandbox):
     server, _ = sandbox
     with pytest.raises(SourceResponseError, match="HTTP 401"):
         next(OneStopShopClient(SourceSession(SOURCE, server.url, "wrong", FAST_RETRY)).pages(SINCE, UNTIL))
+
+
+def test_a_slow_response_times_out_and_is_retried(sandbox, tmp_path):
+    server, api = sandbox
+    server.faults.inject({"delay": 1.5})
+    impatient = RetryPolicy(attempts=3, backoff_seconds=0.01, timeout_seconds=0.5)
+    c = client(server, page_size=500, retry=impatient)
+    landing = LandingZone(tmp_path)
+    summary = land_pull(landing, SOURCE, "slow", server.url, lambda cur: c.pages(SINCE, UNTIL, cur),
+                        lambda b: flatten(b, pseudonymise))
+    assert sorted(landed_codes(landing, summary.load_id)) == expected_codes(api)
