@@ -2,14 +2,28 @@
     Reporting periods (kỳ báo cáo): every calendar month, quarter and year in local time from
     var reporting_start (2022-01) to the month of var reporting_as_of (empty = today).
     period_start is 00:00:00 of the first day, period_end 23:59:59 of the last day (§6
-    "at the period's end"). The current month, quarter and year are included while still running.
+    "at the period's end"). The current month, quarter and year are included while still running:
+    for them period_end is the as-of moment (now in Vietnam, or 23:59:59 of var reporting_as_of),
+    so a dossier is never judged at a future date (is_complete tells them apart).
 -#}
-with months as (
+with as_of as (
+
+    select
+        {% if var('reporting_as_of') -%}
+        {{ add_interval('second', -1, add_interval('day', 1, "cast(date '" ~ var('reporting_as_of') ~ "' as timestamp)")) }}
+        {%- else -%}
+        {{ local_now() }}
+        {%- endif %} as as_of_at
+
+),
+
+months as (
 
     select spine.date_day as month_start
     from {{ date_spine_days(var('reporting_start'), var('calendar_end')) }} as spine
+    cross join as_of
     where extract(day from spine.date_day) = 1
-      and spine.date_day <= {% if var('reporting_as_of') %}date '{{ var("reporting_as_of") }}'{% else %}current_date{% endif %}
+      and spine.date_day <= cast(as_of.as_of_at as date)
 
 ),
 
@@ -55,14 +69,31 @@ periods as (
     from parts
     where period_month = 1
 
+),
+
+bounded as (
+
+    select
+        periods.period_type,
+        periods.period_key,
+        periods.period_year,
+        cast(periods.month_start as timestamp) as period_start,
+        {{ add_interval('second', -1, add_interval('month', 'periods.month_count', 'cast(periods.month_start as timestamp)')) }} as full_period_end,
+        periods.month_start as period_start_date,
+        cast({{ add_interval('day', -1, add_interval('month', 'periods.month_count', 'periods.month_start')) }} as date) as period_end_date,
+        as_of.as_of_at
+    from periods
+    cross join as_of
+
 )
 
 select
     period_type,
     period_key,
     period_year,
-    cast(month_start as timestamp) as period_start,
-    {{ add_interval('second', -1, add_interval('month', 'month_count', 'cast(month_start as timestamp)')) }} as period_end,
-    month_start as period_start_date,
-    cast({{ add_interval('day', -1, add_interval('month', 'month_count', 'month_start')) }} as date) as period_end_date
-from periods
+    period_start,
+    case when full_period_end <= as_of_at then full_period_end else as_of_at end as period_end,
+    (full_period_end <= as_of_at) as is_complete,
+    period_start_date,
+    period_end_date
+from bounded
