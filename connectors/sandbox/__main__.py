@@ -1,0 +1,43 @@
+"""`python -m connectors.sandbox serve|export`: the sandbox one-stop-shop outside a pipeline run.
+
+    serve   run the loopback API until interrupted (point PAR_ONE_STOP_SHOP_URL at it to try the
+            real-source path: token `sandbox-token`, and set PAR_PSEUDONYMISATION_KEY)
+    export  write the vendor-style NDJSON export (PAR_ONE_STOP_SHOP_EXPORT reads it)
+"""
+import argparse
+from datetime import date
+from pathlib import Path
+
+from connectors.sandbox.one_stop_shop_api import OneStopShopApi, write_export
+from connectors.sandbox.one_stop_shop_data import OneStopShopSandbox, SandboxConfig
+from connectors.sandbox.server import SANDBOX_TOKEN, SandboxServer
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m connectors.sandbox", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["serve", "export"])
+    parser.add_argument("path", nargs="?", type=Path, help="export: the NDJSON file to write")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=SandboxConfig.seed)
+    parser.add_argument("--defect-rate", type=float, default=SandboxConfig.defect_rate)
+    parser.add_argument("--end", type=date.fromisoformat, default=date.today(), help="the sandbox's clock")
+    args = parser.parse_args()
+    config = SandboxConfig(seed=args.seed, scale=args.scale, defect_rate=args.defect_rate, end=args.end)
+    sandbox = OneStopShopSandbox(config)
+    if args.command == "export":
+        if args.path is None:
+            parser.error("export needs the path of the file to write")
+        print(f"wrote {write_export(sandbox, args.path):,} dossiers to {args.path}")
+        return 0
+    server = SandboxServer(OneStopShopApi(sandbox).routes(), token=SANDBOX_TOKEN, port=args.port)
+    print(f"sandbox one-stop-shop on {server.url}/api/v1/dossiers (bearer token {SANDBOX_TOKEN!r}); Ctrl-C stops it")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+raise SystemExit(main())
