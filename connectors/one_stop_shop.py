@@ -6,7 +6,9 @@ fields are personal. It pages, pseudonymises and flattens; it never judges wheth
 """
 from __future__ import annotations
 
+import codecs
 import json
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -49,25 +51,58 @@ DATASETS = ("dossiers", *(dataset for dataset, _ in CHILD_LISTS.values()))
 # Personal data, hashed before landing: applicants' names and ID numbers, officials' names.
 PERSONAL_FIELDS = {"dossiers": ("ChuHoSo", "SoGiayToChuHoSo"), "process_steps": ("NguoiXuLy",)}
 PARENT_KEYS = ("MaHoSo", "NgayCapNhat")
+MAX_REPEATED_PAGES = 5
 
 
 class RecordError(ValueError):
-    """A record whose field cannot have the contract's type; names the record and the field."""
+    """A record whose field cannot have the contract's type; names the record and the field.
+
+    The message never quotes a personal field's value (it may be read in logs and the run history).
+    """
 
 
-def _coerce(value: object, dtype: pa.DataType, code: object, field: str) -> object:
+# Columns the landing zone adds to every row (connectors/ingest.py) and the partition folder's
+# column: a source field with one of these names would be ambiguous downstream.
+RESERVED_COLUMNS = frozenset({"_load_id", "_source", "_loaded_at", "_page", "load_date"})
+_INT_RANGES = {_INT: (-2**31, 2**31 - 1), _BIGINT: (-2**63, 2**63 - 1)}
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
+
+
+def _show(value: object, limit: int = 60) -> str:
+    """A value for an error message: its repr, cut short (a field may hold megabytes)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
+def _coerce(value: object, dtype: pa.DataType, where: str, field: str) -> object:
     if value is None or value == "":
         return None
     if dtype == _STR:
-        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+        if not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate, e.g. from a JSON escape "\ud800"
+                raise RecordError(f"{where}: field {field} holds text that is not valid Unicode "
+                                  "(a lone surrogate): the source must send UTF-8 text") from None
+        return text
     if isinstance(value, bool):
-        return int(value)
-    try:
-        number = int(value) if not isinstance(value, float) or value.is_integer() else None
-    except (TypeError, ValueError):
+        number: int | None = int(value)
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        number = int(value) if value.is_integer() else None
+    elif isinstance(value, str) and _INTEGER_TEXT.fullmatch(value.strip()):
+        number = int(value.strip())
+    elif isinstance(value, str) and not value.strip():
+        return None  # blank: missing, like ""
+    else:
         number = None
+    low, high = _INT_RANGES[dtype]
     if number is None:
-        raise RecordError(f"dossier {code!r}: field {field} = {value!r} is not an integer")
+        raise RecordError(f"{where}: field {field} = {_show(value)} is not an integer")
+    if not low <= number <= high:
+        raise RecordError(f"{where}: field {field} = {_show(value)} is out of range for {dtype}")
     return number
 
 
@@ -79,31 +114,79 @@ def _table(rows: list[dict], fields: dict[str, pa.DataType]) -> pa.Table:
     return pa.table(columns)
 
 
+def _json_type(value: object) -> str:
+    """What a parsed JSON value is, in JSON's words (for error messages, without showing the value)."""
+    if value is None:
+        return "null"
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "an array",
+            dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def missing_code(record: object) -> str | None:
+    """Why a record cannot be landed as a dossier at all (no usable MaHoSo), or None if it can."""
+    if not isinstance(record, dict):
+        return f"is {_json_type(record)}, not a JSON object"
+    code = record.get("MaHoSo")
+    if code is None or (isinstance(code, str) and not code.strip()):
+        return "has no MaHoSo (field MaHoSo is missing or empty)"
+    if isinstance(code, bool) or not isinstance(code, (str, int)):
+        return f"has a MaHoSo that is {_json_type(code)}, not text (field MaHoSo)"
+    return None
+
+
+def _identify(record: object) -> str:
+    """Non-personal fields that help find a record without a code at the source."""
+    if not isinstance(record, dict):
+        return ""
+    known = {k: record[k] for k in ("NgayCapNhat", "DonViXuLy", "MaTTHC", "NgayTiepNhan") if record.get(k) is not None}
+    return f" ({', '.join(f'{k}={_show(v, 40)}' for k, v in known.items())})" if known else ""
+
+
 def flatten(payloads: list[dict], pseudonymise: Pseudonymiser) -> dict[str, pa.Table]:
-    """Payloads -> one table per landed dataset (docs/one_stop_shop_landing.md)."""
+    """Payloads -> one table per landed dataset (docs/one_stop_shop_landing.md).
+
+    Raises RecordError, naming the dossier (or the record's place in the batch) and the field, for
+    a value that cannot have the contract's type; nothing of the batch is landed then.
+    """
     rows: dict[str, list[dict]] = {dataset: [] for dataset in DATASETS}
-    for payload in payloads:
-        if not isinstance(payload, dict) or not payload.get("MaHoSo"):
-            raise RecordError(f"a record without MaHoSo cannot be landed: {str(payload)[:200]}")
-        code = payload["MaHoSo"]
-        parent = {k: payload.get(k) for k in PARENT_KEYS}
+    for number, payload in enumerate(payloads, start=1):
+        problem = missing_code(payload)
+        if problem:
+            raise RecordError(f"record {number} of the batch{_identify(payload)} {problem}: "
+                              "a dossier cannot be landed without its code")
+        where = f"dossier {_show(str(payload['MaHoSo']))}"
         dossier = {}
         for key, value in payload.items():
             if key in CHILD_LISTS:
                 continue
-            dtype = DOSSIER_FIELDS.get(key, _STR)
-            dossier[key] = _coerce(value, dtype, code, key)
+            if key in RESERVED_COLUMNS:
+                raise RecordError(f"{where}: field {key} has the name of a column the landing zone adds; "
+                                  "it cannot be landed under that name")
+            dossier[key] = _coerce(value, DOSSIER_FIELDS.get(key, _STR), where, key)
         rows["dossiers"].append(dossier)
+        parent = {k: dossier.get(k) for k in PARENT_KEYS}
         for list_name, (dataset, fields) in CHILD_LISTS.items():
-            items = payload.get(list_name) or []
+            items = payload.get(list_name)
+            if items is None or items == "":
+                continue
             if not isinstance(items, list):
-                raise RecordError(f"dossier {code!r}: field {list_name} should be a list, got {type(items).__name__}")
-            for item in items:
-                if not isinstance(item, dict):
-                    raise RecordError(f"dossier {code!r}: an item of {list_name} is not an object: {item!r}")
+                raise RecordError(f"{where}: field {list_name} should be a list, got {_json_type(items)}")
+            for position, item in enumerate(items, start=1):
+                if not isinstance(item, dict):  # its value is not shown: it may be a person's name
+                    raise RecordError(f"{where}: item {position} of {list_name} is {_json_type(item)}, "
+                                      "not an object")
                 child = dict(parent)
                 for key, value in item.items():
-                    child[key] = _coerce(value, fields.get(key, _STR), code, f"{list_name}.{key}")
+                    if key in RESERVED_COLUMNS:
+                        raise RecordError(f"{where}: field {list_name}.{key} has the name of a column the "
+                                          "landing zone adds; it cannot be landed under that name")
+                    coerced = _coerce(value, fields.get(key, _STR), where, f"{list_name}.{key}")
+                    if key in PARENT_KEYS:
+                        if coerced is not None and coerced != parent[key]:
+                            raise RecordError(f"{where}: field {list_name}.{key} (item {position}) = "
+                                              f"{_show(value)} contradicts the dossier's {key}")
+                        continue
+                    child[key] = coerced
                 rows[dataset].append(child)
     for dataset, fields in PERSONAL_FIELDS.items():
         for row in rows[dataset]:
@@ -127,6 +210,7 @@ class OneStopShopClient:
         self.page_size = page_size
 
     def pages(self, since: datetime, until: datetime, cursor: str | None = None) -> Iterator[Page]:
+        repeats = 0
         while True:
             params = {"updated_since": format_time(since), "updated_until": format_time(until),
                       "page_size": self.page_size}
@@ -137,6 +221,14 @@ class OneStopShopClient:
             next_cursor = body.get("next_cursor") if isinstance(body, dict) else None
             if not isinstance(data, list):
                 raise SourceResponseError(f"{self.session.source_name}: a page without a 'data' list for {params}")
+            if cursor and next_cursor == cursor:
+                # The page we already have, served again (a proxy or the source replaying): skip it.
+                repeats += 1
+                if repeats >= MAX_REPEATED_PAGES:
+                    raise SourceResponseError(f"{self.session.source_name}: the page after cursor {cursor!r} was "
+                                              f"served {repeats} times without progress")
+                continue
+            repeats = 0
             if next_cursor is None:
                 yield data, cursor
                 return
@@ -145,17 +237,40 @@ class OneStopShopClient:
 
 
 def read_export(path: Path, chunk_size: int = 1000, skip_lines: int = 0) -> Iterator[Page]:
-    """A vendor's NDJSON export, in chunks; the cursor is the number of lines consumed."""
+    """A vendor's NDJSON export, in chunks; the cursor is the number of lines consumed.
+
+    Each line must be UTF-8 JSON (a byte-order mark at the start of a line is dropped) holding one
+    object with a MaHoSo. A line that is not raises RecordError naming the file and the line, when
+    the chunk holding it is read: the chunks yielded before it stay valid (land_pull has landed them
+    and saved the line cursor), nothing after it is read. Fix the line in place (same line count,
+    e.g. re-encoded as UTF-8) and run again: the pull resumes after the last landed line.
+    """
     chunk: list[dict] = []
     line_no = 0
-    with open(path, encoding="utf-8-sig") as f:
-        for line_no, line in enumerate(f, start=1):
-            if line_no <= skip_lines or not line.strip():
+    with open(path, "rb") as f:
+        for line_no, raw in enumerate(f, start=1):
+            if line_no <= skip_lines:
+                continue
+            if raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8):]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise RecordError(
+                    f"{path}: line {line_no} is not UTF-8 (byte 0x{raw[exc.start]:02x} at byte {exc.start + 1} "
+                    "of the line): the export must be UTF-8; a legacy Vietnamese encoding (TCVN3, "
+                    "Windows-1258, VNI) must be converted first") from None
+            if not line.strip():
                 continue
             try:
-                chunk.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise RecordError(f"{path}: line {line_no} is not valid JSON ({exc.msg})") from None
+                record = json.loads(line)
+            except (ValueError, RecursionError) as exc:  # JSONDecodeError, too many digits, too deep
+                reason = exc.msg if isinstance(exc, json.JSONDecodeError) else f"{type(exc).__name__}: {str(exc)[:100]}"
+                raise RecordError(f"{path}: line {line_no} is not valid JSON ({reason})") from None
+            problem = missing_code(record)
+            if problem:
+                raise RecordError(f"{path}: line {line_no} {problem}{_identify(record)}")
+            chunk.append(record)
             if len(chunk) >= chunk_size:
                 yield chunk, str(line_no)
                 chunk = []

@@ -58,6 +58,22 @@ def resume_day(settings: Settings) -> date | None:
     return date.fromisoformat(max(landed)) if landed else None
 
 
+def failure_reasons(events) -> list[str]:
+    """What failed and why, in words: the root cause of each failed step, each failed check."""
+    reasons = []
+    for event in events:
+        if event.is_step_failure:
+            error = event.event_specific_data.error
+            while error.cause is not None:
+                error = error.cause
+            reasons.append(f"{event.step_key}: {error.cls_name}: {error.message.strip()}")
+        elif event.is_asset_check_evaluation and not event.event_specific_data.passed:
+            check = event.event_specific_data
+            reasons.append(f"check {check.check_name} on {check.asset_key.to_user_string()} failed: "
+                           f"{check.description or ''}".strip())
+    return reasons
+
+
 def main(argv: list[str] | None = None) -> int:
     today = datetime.now(ZoneInfo(LOCAL_TIMEZONE)).date()
     parser = argparse.ArgumentParser(prog="python -m orchestration", description=__doc__,
@@ -87,10 +103,9 @@ def main(argv: list[str] | None = None) -> int:
               f"({'embedded sandbox source' if settings.uses_sandbox else 'configured sources'}) ...", flush=True)
         result = run_pipeline(args.start, args.end, settings)
         if not result.success:
-            print("\nThe run FAILED. Failed steps:", file=sys.stderr)
-            for event in result.all_events:
-                if event.is_step_failure or (event.is_asset_check_evaluation and not event.event_specific_data.passed):
-                    print(f"  - {event.step_key}: {event.message}", file=sys.stderr)
+            print("\nThe run FAILED:", file=sys.stderr)
+            for line in failure_reasons(result.all_events):
+                print(f"  - {line}", file=sys.stderr)
             print("See the run in the Dagster UI (`make ui`) for its logs.", file=sys.stderr)
             return 1
     return print_headlines(settings)

@@ -40,6 +40,9 @@ class Settings:
     sandbox_seed: int
     sandbox_defect_rate: float
     sandbox_end: date | None
+    http_attempts: int = 6
+    http_backoff_seconds: float = 0.5
+    http_timeout_seconds: float = 30.0
 
     @property
     def uses_sandbox(self) -> bool:
@@ -81,6 +84,9 @@ def load_settings() -> Settings:
         sandbox_seed=int(os.environ.get("PAR_SANDBOX_SEED", "20220101")),
         sandbox_defect_rate=float(os.environ.get("PAR_SANDBOX_DEFECT_RATE", "0.004")),
         sandbox_end=date.fromisoformat(end) if end else None,
+        http_attempts=int(os.environ.get("PAR_HTTP_ATTEMPTS", "6")),
+        http_backoff_seconds=float(os.environ.get("PAR_HTTP_BACKOFF_SECONDS", "0.5")),
+        http_timeout_seconds=float(os.environ.get("PAR_HTTP_TIMEOUT_SECONDS", "30")),
     )
     settings.validate()
     return settings

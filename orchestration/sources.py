@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from connectors import one_stop_shop
-from connectors.http_session import SourceSession
+from connectors.http_session import RetryPolicy, SourceSession
 from connectors.ingest import Page, PageSource
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
 from connectors.sandbox.one_stop_shop_data import SandboxConfig
@@ -75,11 +75,13 @@ class OneStopShopSource:
                 for records, position in one_stop_shop.read_export(path, skip_lines=int(cursor or 0)):
                     yield [r for r in records if lo <= str(r.get("NgayCapNhat") or "") <= hi], position
             return from_export
+        retry = RetryPolicy(attempts=s.http_attempts, backoff_seconds=s.http_backoff_seconds,
+                            timeout_seconds=s.http_timeout_seconds)
         if s.one_stop_shop_url:
-            session = SourceSession(one_stop_shop.SOURCE, s.one_stop_shop_url, s.one_stop_shop_token)
+            session = SourceSession(one_stop_shop.SOURCE, s.one_stop_shop_url, s.one_stop_shop_token, retry)
         else:
             from connectors.sandbox.server import SANDBOX_TOKEN
-            session = SourceSession(one_stop_shop.SOURCE, sandbox_server(self.sandbox_config()).url, SANDBOX_TOKEN)
+            session = SourceSession(one_stop_shop.SOURCE, sandbox_server(self.sandbox_config()).url, SANDBOX_TOKEN, retry)
         client = one_stop_shop.OneStopShopClient(session, page_size=self.page_size)
         return lambda cursor: client.pages(since, until, cursor)
 

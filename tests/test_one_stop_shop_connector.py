@@ -230,3 +230,15 @@ def test_a_slow_response_times_out_and_is_retried(sandbox, tmp_path):
     summary = land_pull(landing, SOURCE, "slow", server.url, lambda cur: c.pages(SINCE, UNTIL, cur),
                         lambda b: flatten(b, pseudonymise))
     assert sorted(landed_codes(landing, summary.load_id)) == expected_codes(api)
+
+
+def test_a_page_served_twice_is_landed_once(sandbox, tmp_path):
+    server, api = sandbox
+    server.faults.inject({}, {"replay": True}, {}, {"replay": True}, {"replay": True})
+    landing = LandingZone(tmp_path)
+    summary = pull(server, landing)
+    codes = landed_codes(landing, summary.load_id)
+    assert sorted(codes) == expected_codes(api)  # each once
+    server.faults.inject({}, *[{"replay": True}] * 5)
+    with pytest.raises(SourceResponseError, match="served 5 times without progress"):
+        pull(server, LandingZone(tmp_path / "again"))

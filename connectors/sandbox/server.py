@@ -32,7 +32,8 @@ class FaultPlan:
         self.requests_seen = 0
 
     def inject(self, *faults: dict) -> None:
-        """Each fault: {"status": 429, "retry_after": 1} | {"status": 503} | {"delay": 2.0} | {"truncate": True}."""
+        """Each fault: {"status": 429, "retry_after": 1} | {"status": 503} | {"delay": 2.0} | {"truncate": True}
+        | {"replay": True} (the previous response again: the same page served twice)."""
         with self._lock:
             self._queue.extend(faults)
 
@@ -57,6 +58,7 @@ class SandboxServer:
         self._httpd = ThreadingHTTPServer((host, port), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
+        self._last_body: bytes | None = None
 
     @property
     def url(self) -> str:
@@ -131,6 +133,9 @@ class SandboxServer:
                 except ValueError as exc:
                     return self._error(400, str(exc))
                 body = json.dumps(payload, ensure_ascii=False).encode()
+                if fault and fault.get("replay") and server._last_body is not None:
+                    body = server._last_body
+                server._last_body = body
                 if fault and fault.get("truncate"):
                     # Half a page: the declared length is honest, the JSON is not.
                     body = body[: len(body) // 2]
