@@ -22,7 +22,8 @@ class Pseudonymiser:
         """The same person gives the same key however the source spaced or composed the text."""
         if value is None:
             return None
-        text = " ".join(unicodedata.normalize("NFC", str(value)).split()).casefold()
+        # NFC, single spaces, case folded, NFC again (folding can decompose a letter, e.g. Greek ΐ).
+        text = unicodedata.normalize("NFC", " ".join(unicodedata.normalize("NFC", str(value)).split()).casefold())
         if not text:
             return None
         return hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()[:32]
