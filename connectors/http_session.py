@@ -3,14 +3,39 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+# Query parameters whose values are credentials (api_key=, access_token=, sig=, ...).
+_SECRET_PARAMETER = re.compile(r"token|key|secret|passw|pwd|auth|sig|credential", re.IGNORECASE)
+
+
+def redact_url(url: str) -> str:
+    """The URL without credentials, fit for logs, errors and the landed `_source` column.
+
+    `https://user:password@host/p?api_key=abc&x=1` -> `https://***@host/p?api_key=***&x=1`.
+    Anything that is not a URL with a host (a file path, `sandbox://...`) is returned as is.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.scheme or not parts.netloc:
+        return url
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = "***@" + netloc.rsplit("@", 1)[1]
+    query = "&".join(
+        f"{pair.split('=', 1)[0]}=***" if "=" in pair and _SECRET_PARAMETER.search(pair.split("=", 1)[0]) else pair
+        for pair in parts.query.split("&")) if parts.query else ""
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 class SourceUnavailableError(RuntimeError):
@@ -38,25 +63,38 @@ class RetryPolicy:
 
 
 class SourceSession:
-    """GET JSON from one source; `source_name` appears in every error so a failed run names its source."""
+    """GET JSON from one source; `source_name` appears in every error so a failed run names its source.
+
+    Errors and log lines show the URL without credentials and never the token, even when the
+    source echoes it back.
+    """
 
     def __init__(self, source_name: str, base_url: str, token: str | None, retry: RetryPolicy | None = None):
         self.source_name = source_name
         self.base_url = base_url.rstrip("/")
+        self.public_url = redact_url(self.base_url)
         self.retry = retry or RetryPolicy()
+        userinfo = urlsplit(self.base_url)
+        # a token, a password in the URL, or a user name standing alone (https://TOKEN@host)
+        self._secrets = [s for s in (token, userinfo.password or userinfo.username) if s]
         self._http = requests.Session()
         if token:
             self._http.headers["Authorization"] = f"Bearer {token}"
         self._http.headers["Accept"] = "application/json"
 
+    def _scrub(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
     def get_json(self, path: str, params: dict[str, object]) -> dict:
-        url = f"{self.base_url}{path}"
+        url, shown = f"{self.base_url}{path}", f"{self.public_url}{path}"
         last_problem = "no attempt made"
         for attempt in range(self.retry.attempts):
             try:
                 response = self._http.get(url, params=params, timeout=self.retry.timeout_seconds)
             except (requests.ConnectionError, requests.Timeout) as exc:
-                last_problem = f"{type(exc).__name__}: {exc}"
+                last_problem = self._scrub(f"{type(exc).__name__}: {exc}")
                 retry_after = None
             else:
                 if response.status_code == 200:
@@ -64,11 +102,12 @@ class SourceSession:
                         return response.json()
                     except ValueError:
                         raise SourceResponseError(
-                            f"{self.source_name}: {url} returned invalid or truncated JSON "
+                            f"{self.source_name}: {shown} returned invalid or truncated JSON "
                             f"({len(response.content)} bytes) for {params}") from None
                 if response.status_code not in RETRYABLE_STATUS:
                     raise SourceResponseError(
-                        f"{self.source_name}: {url} answered HTTP {response.status_code}: {response.text[:300]}")
+                        f"{self.source_name}: {shown} answered HTTP {response.status_code}: "
+                        f"{self._scrub(response.text)[:300]}")
                 last_problem = f"HTTP {response.status_code}"
                 retry_after = response.headers.get("Retry-After")
             if attempt + 1 < self.retry.attempts:
@@ -77,5 +116,5 @@ class SourceSession:
                             attempt + 1, self.retry.attempts, wait)
                 time.sleep(wait)
         raise SourceUnavailableError(
-            f"{self.source_name} is unavailable at {self.base_url}: {last_problem} after {self.retry.attempts} attempts. "
+            f"{self.source_name} is unavailable at {self.public_url}: {last_problem} after {self.retry.attempts} attempts. "
             "Check the source's status and URL; the next run resumes from the last landed page.")

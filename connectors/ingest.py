@@ -14,6 +14,7 @@ from datetime import date, datetime, timezone
 
 import pyarrow as pa
 
+from connectors.http_session import redact_url
 from connectors.landing import LandingZone, new_load_id
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ def _with_batch_columns(table: pa.Table, load_id: str, source_uri: str, loaded_a
 
 def land_pull(landing: LandingZone, source: str, state_key: str, source_uri: str,
               fetch: PageSource, flatten: Flattener, batch_rows: int = 20_000) -> LoadSummary:
+    source_uri = redact_url(source_uri)  # `_source` and the state never hold credentials
     state = landing.read_state(source, state_key)
     if state and not state["complete"]:
         summary = LoadSummary(source, state["load_id"], source_uri, date.fromisoformat(state["load_date"]),
