@@ -25,6 +25,39 @@ def ensure_dagster_home(settings: Settings) -> None:
         shutil.copy(PROJECT_ROOT / "dagster.yaml", os.path.join(home, "dagster.yaml"))
 
 
+CLI_PID_TAG = "par/cli_pid"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def release_abandoned_runs(instance) -> list[str]:
+    """Mark failed the command-line runs whose process died (killed, machine restarted) and free
+    the warehouse pool slot they held; otherwise the next run would wait for that slot forever."""
+    from dagster import DagsterRunStatus, RunsFilter
+
+    released = []
+    in_flight = RunsFilter(statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING])
+    for record in instance.get_run_records(filters=in_flight):
+        run = record.dagster_run
+        pid = run.tags.get(CLI_PID_TAG)
+        if pid is None or _process_alive(int(pid)):
+            continue
+        instance.report_run_failed(run, f"the process {pid} that ran it is gone (killed or crashed)")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        released.append(run.run_id)
+        logging.getLogger(__name__).warning("run %s was abandoned by process %s: marked failed, its slots freed",
+                                            run.run_id, pid)
+    return released
+
+
 def run_pipeline(start: date, end: date, settings: Settings | None = None, instance=None,
                  raise_on_error: bool = False, log_level: str = "INFO"):
     """Materialise every asset for the partitions start..end (inclusive) in one in-process run."""
@@ -39,12 +72,14 @@ def run_pipeline(start: date, end: date, settings: Settings | None = None, insta
         ensure_dagster_home(settings)
         instance = DagsterInstance.get()
     with instance:
+        release_abandoned_runs(instance)
         return job.execute_in_process(
             instance=instance,
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
             raise_on_error=raise_on_error,
             tags={"dagster/asset_partition_range_start": start.isoformat(),
-                  "dagster/asset_partition_range_end": end.isoformat()},
+                  "dagster/asset_partition_range_end": end.isoformat(),
+                  CLI_PID_TAG: str(os.getpid())},
         )
 
 

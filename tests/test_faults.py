@@ -136,8 +136,10 @@ def cli_env(data_dir: Path) -> dict[str, str]:
 def cli_run(data_dir: Path, kill_when=None) -> int:
     """`python -m orchestration run` in its own process group; SIGKILL the group once kill_when(group) holds."""
     command = [sys.executable, "-m", "orchestration", "run", "--start", START.isoformat(), "--end", END.isoformat()]
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log = open(data_dir.parent / f"run-{time.time_ns()}.log", "wb")
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=cli_env(data_dir), start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 300
         while kill_when is not None and process.poll() is None and time.monotonic() < deadline:
@@ -149,6 +151,7 @@ def cli_run(data_dir: Path, kill_when=None) -> int:
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
+        log.close()
 
 
 def test_killed_during_ingestion_and_during_dbt_the_next_runs_give_the_same_marts(tmp_path, baseline):
