@@ -7,7 +7,7 @@ metadata.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -33,9 +33,9 @@ class Settings:
     landing_dir: Path
     warehouse_path: Path
     one_stop_shop_url: str | None
-    one_stop_shop_token: str | None
+    one_stop_shop_token: str | None = field(repr=False)
     one_stop_shop_export: Path | None
-    pseudonymisation_key: str | None
+    pseudonymisation_key: str | None = field(repr=False)
     sandbox_scale: float
     sandbox_seed: int
     sandbox_defect_rate: float

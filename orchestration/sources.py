@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from connectors import one_stop_shop
-from connectors.http_session import RetryPolicy, SourceSession
+from connectors.http_session import RetryPolicy, SourceSession, redact_url
 from connectors.ingest import Page, PageSource
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
 from connectors.sandbox.one_stop_shop_data import SandboxConfig
@@ -41,10 +41,13 @@ class OneStopShopSource:
     page_size: int = 1000
 
     def pseudonymiser(self) -> Pseudonymiser:
-        if self.settings.pseudonymisation_key:
-            return Pseudonymiser(self.settings.pseudonymisation_key)
+        key = self.settings.pseudonymisation_key
+        if key and not (key == SANDBOX_KEY and not self.settings.uses_sandbox):
+            return Pseudonymiser(key)
         if self.settings.uses_sandbox:
             return Pseudonymiser(SANDBOX_KEY)
+        if key:
+            raise SettingsError("PAR_PSEUDONYMISATION_KEY is the sandbox's public key: a real source needs a secret one.")
         raise SettingsError("a real one-stop-shop source needs PAR_PSEUDONYMISATION_KEY: personal data is "
                             "hashed before it lands, and the sandbox key is public.")
 
@@ -60,7 +63,7 @@ class OneStopShopSource:
         if s.one_stop_shop_export:
             return f"file://{s.one_stop_shop_export}"
         if s.one_stop_shop_url:
-            return s.one_stop_shop_url
+            return redact_url(s.one_stop_shop_url)
         c = self.sandbox_config()
         return f"sandbox://one_stop_shop?seed={c.seed}&scale={c.scale}&defect_rate={c.defect_rate}&end={c.end}"
 
@@ -73,7 +76,9 @@ class OneStopShopSource:
 
             def from_export(cursor: str | None):
                 for records, position in one_stop_shop.read_export(path, skip_lines=int(cursor or 0)):
-                    yield [r for r in records if lo <= str(r.get("NgayCapNhat") or "") <= hi], position
+                    # A record without its version cannot be placed in a window: land it, and the
+                    # gate's key checks reject the load loudly instead of it vanishing here.
+                    yield [r for r in records if not r.get("NgayCapNhat") or lo <= str(r["NgayCapNhat"]) <= hi], position
             return from_export
         retry = RetryPolicy(attempts=s.http_attempts, backoff_seconds=s.http_backoff_seconds,
                             timeout_seconds=s.http_timeout_seconds)

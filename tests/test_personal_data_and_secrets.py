@@ -277,8 +277,6 @@ def test_a_real_source_without_a_key_cannot_pseudonymise(tmp_path):
     assert OneStopShopSource(settings_for(tmp_path)).pseudonymiser()("An") == Pseudonymiser(SANDBOX_KEY)("An")
 
 
-@pytest.mark.xfail(strict=True, reason="orchestration/sources.py accepts the public sandbox key for a real "
-                                       "source (its comment says real sources refuse it); owner: orchestration")
 def test_a_real_source_refuses_the_public_sandbox_key(tmp_path):
     settings = settings_for(tmp_path, one_stop_shop_url="https://motcua.example.gov.vn", pseudonymisation_key=SANDBOX_KEY)
     with pytest.raises(SettingsError):
@@ -290,11 +288,6 @@ def test_the_pseudonymiser_never_shows_its_key():
     assert KEY not in repr(p) and KEY not in str(p) and KEY not in f"{p!r} {[p]} {({'p': p})}"
 
 
-@pytest.mark.xfail(strict=True, reason="orchestration/settings.py: the Settings dataclass shows the token and the "
-                                       "key in its repr (and so does OneStopShopSource, a Dagster resource): "
-                                       "an error reporter or debugger that prints locals would show them. "
-                                       "Fix: field(repr=False) on one_stop_shop_token and pseudonymisation_key; "
-                                       "owner: orchestration")
 def test_settings_do_not_show_their_secrets(tmp_path):
     settings = settings_for(tmp_path, one_stop_shop_url="https://motcua.example.gov.vn", one_stop_shop_token=TOKEN,
                             pseudonymisation_key=KEY)
@@ -382,9 +375,6 @@ def test_credentials_in_a_url_are_not_landed_nor_in_errors(tmp_path):
         assert password.encode() not in content and TOKEN.encode() not in content, p
 
 
-@pytest.mark.xfail(strict=True, reason="orchestration/sources.py describe() returns PAR_ONE_STOP_SHOP_URL as is; "
-                                       "it goes to the run's log and metadata (`source`). It should use "
-                                       "connectors.http_session.redact_url; owner: orchestration")
 def test_the_source_description_hides_credentials_in_the_url(tmp_path):
     settings = settings_for(tmp_path, one_stop_shop_url="https://par:url-pa55word@motcua.example.gov.vn/?token=t0k",
                             pseudonymisation_key=KEY)
