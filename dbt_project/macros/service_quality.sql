@@ -15,7 +15,8 @@
         sum(case when (is_finished_late or is_overdue_at_end) and has_apology_by_end then 1 else 0 end) as late_with_apology
 {%- endmacro %}
 
-{#- The counts and rates both service-quality marts publish, from the columns of
+{#- The counts (numerators and denominators, so any roll-up is a sum) and rates both
+    service-quality marts publish, from the columns of
     dossier_period_counts() plus votes_cast / votes_satisfied (domain §6): one place for the
     formulas. The late rate is 1 - the 766 on-time rate = (finished late + overdue at the end) /
     (finished + pending at the end). -#}
@@ -27,6 +28,13 @@
     cast({{ relation }}.pending_at_end as bigint) as pending_at_end,
     cast({{ relation }}.overdue_at_end as bigint) as overdue_at_end,
     cast({{ relation }}.votes_cast as bigint) as votes_cast,
+    cast({{ relation }}.votes_satisfied as bigint) as votes_satisfied,
+    cast({{ relation }}.received_online as bigint) as received_online,
+    cast({{ relation }}.received_full_online_eligible as bigint) as received_full_online_eligible,
+    cast({{ relation }}.received_full_online as bigint) as received_full_online,
+    cast({{ relation }}.received_fee_bearing as bigint) as received_fee_bearing,
+    cast({{ relation }}.received_paid_online as bigint) as received_paid_online,
+    cast({{ relation }}.late_with_apology as bigint) as late_with_apology,
     {{ safe_rate(relation ~ '.finished_late + ' ~ relation ~ '.overdue_at_end',
                  relation ~ '.dossiers_finished + ' ~ relation ~ '.pending_at_end') }} as late_rate,
     {{ safe_rate(relation ~ '.received_online', relation ~ '.dossiers_received') }} as online_share,

@@ -1,7 +1,8 @@
 {#-
-    Service quality of the whole province (toàn tỉnh) per reporting period: the same counts and
-    rates as mart_agency_service_quality (domain §6, macro dossier_period_counts), over every
-    handling agency. No T01 flag: T01 ranks agencies, not the province.
+    Service quality of the whole province (toàn tỉnh) per reporting period: the counts of
+    mart_agency_service_quality summed over every handling agency, and the same rates computed
+    from those sums (macro service_quality_columns), never averaged. Every period has a row.
+    No T01 flag: T01 ranks agencies, not the province.
 -#}
 with periods as (
 
@@ -10,33 +11,27 @@ with periods as (
 
 ),
 
-dossier_counts as (
+sums as (
 
     select
         period_type,
         period_key,
-        {{ dossier_period_counts() }}
-    from {{ ref('int_dossier_period_status') }}
+        sum(dossiers_received) as dossiers_received,
+        sum(dossiers_finished) as dossiers_finished,
+        sum(finished_on_time) as finished_on_time,
+        sum(finished_late) as finished_late,
+        sum(pending_at_end) as pending_at_end,
+        sum(overdue_at_end) as overdue_at_end,
+        sum(votes_cast) as votes_cast,
+        sum(votes_satisfied) as votes_satisfied,
+        sum(received_online) as received_online,
+        sum(received_full_online_eligible) as received_full_online_eligible,
+        sum(received_full_online) as received_full_online,
+        sum(received_fee_bearing) as received_fee_bearing,
+        sum(received_paid_online) as received_paid_online,
+        sum(late_with_apology) as late_with_apology
+    from {{ ref('mart_agency_service_quality') }}
     group by period_type, period_key
-
-),
-
-votes as (
-
-    select
-        periods.period_type,
-        periods.period_key,
-        count(*) as votes_cast,
-        sum(case when levels.counts_as_satisfied then 1 else 0 end) as votes_satisfied
-    from {{ ref('stg_one_stop_shop__votes') }} as votes
-    inner join {{ ref('int_dossiers_enriched') }} as dossiers
-        on dossiers.dossier_code = votes.dossier_code
-    inner join {{ ref('satisfaction_levels') }} as levels
-        on levels.level_code = votes.satisfaction_level_code
-    inner join periods
-        on votes.voted_at >= periods.period_start
-       and votes.voted_at <= periods.period_end
-    group by periods.period_type, periods.period_key
 
 ),
 
@@ -47,27 +42,24 @@ combined as (
         periods.period_key,
         periods.period_start,
         periods.period_end,
-        coalesce(dossier_counts.dossiers_received, 0) as dossiers_received,
-        coalesce(dossier_counts.received_online, 0) as received_online,
-        coalesce(dossier_counts.received_full_online_eligible, 0) as received_full_online_eligible,
-        coalesce(dossier_counts.received_full_online, 0) as received_full_online,
-        coalesce(dossier_counts.received_fee_bearing, 0) as received_fee_bearing,
-        coalesce(dossier_counts.received_paid_online, 0) as received_paid_online,
-        coalesce(dossier_counts.dossiers_finished, 0) as dossiers_finished,
-        coalesce(dossier_counts.finished_on_time, 0) as finished_on_time,
-        coalesce(dossier_counts.finished_late, 0) as finished_late,
-        coalesce(dossier_counts.pending_at_end, 0) as pending_at_end,
-        coalesce(dossier_counts.overdue_at_end, 0) as overdue_at_end,
-        coalesce(dossier_counts.late_with_apology, 0) as late_with_apology,
-        coalesce(votes.votes_cast, 0) as votes_cast,
-        coalesce(votes.votes_satisfied, 0) as votes_satisfied
+        coalesce(sums.dossiers_received, 0) as dossiers_received,
+        coalesce(sums.dossiers_finished, 0) as dossiers_finished,
+        coalesce(sums.finished_on_time, 0) as finished_on_time,
+        coalesce(sums.finished_late, 0) as finished_late,
+        coalesce(sums.pending_at_end, 0) as pending_at_end,
+        coalesce(sums.overdue_at_end, 0) as overdue_at_end,
+        coalesce(sums.votes_cast, 0) as votes_cast,
+        coalesce(sums.votes_satisfied, 0) as votes_satisfied,
+        coalesce(sums.received_online, 0) as received_online,
+        coalesce(sums.received_full_online_eligible, 0) as received_full_online_eligible,
+        coalesce(sums.received_full_online, 0) as received_full_online,
+        coalesce(sums.received_fee_bearing, 0) as received_fee_bearing,
+        coalesce(sums.received_paid_online, 0) as received_paid_online,
+        coalesce(sums.late_with_apology, 0) as late_with_apology
     from periods
-    left join dossier_counts
-        on dossier_counts.period_type = periods.period_type
-       and dossier_counts.period_key = periods.period_key
-    left join votes
-        on votes.period_type = periods.period_type
-       and votes.period_key = periods.period_key
+    left join sums
+        on sums.period_type = periods.period_type
+       and sums.period_key = periods.period_key
 
 )
 
