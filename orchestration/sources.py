@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from connectors import one_stop_shop
 from connectors.http_session import RetryPolicy, SourceSession, redact_url
-from connectors.ingest import Page, PageSource
+from connectors.ingest import PageSource
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
 from connectors.sandbox.one_stop_shop_data import SandboxConfig
 from orchestration.settings import Settings, SettingsError
@@ -95,4 +95,4 @@ class OneStopShopSource:
         return lambda records: one_stop_shop.flatten(records, pseudonymise)
 
 
-__all__ = ["OneStopShopSource", "Page", "sandbox_server"]
+__all__ = ["OneStopShopSource", "sandbox_server"]

@@ -5,7 +5,6 @@ must come out identical, table by table, and nothing may be landed or read twice
 """
 from __future__ import annotations
 
-import dataclasses
 import errno
 import json
 import os
