@@ -65,6 +65,9 @@ def test_agency_march_2024_matches_the_hand_computation(hand_made):
     assert close(late_rate, "1/3") and close(online, "1/2") and close(full_online, "1/2")
     assert close(paid, "1/3") and close(satisfied, "2/3") and close(apology, "1/2")
     assert flagged is True
+    complete = query(hand_made, """select distinct is_period_complete from marts.mart_agency_service_quality
+                                   where period_key = '2024-03'""")
+    assert complete == [(True,)]
 
 
 def test_agency_april_and_year_2024_match_the_hand_computation(hand_made):

@@ -6,7 +6,7 @@
 -#}
 with periods as (
 
-    select period_type, period_key, period_start, period_end, period_start_date
+    select period_type, period_key, period_start, period_end, is_complete, period_start_date
     from {{ ref('int_reporting_periods') }}
 
 ),
@@ -72,6 +72,7 @@ combined as (
         periods.period_key,
         periods.period_start,
         periods.period_end,
+        periods.is_complete,
         coalesce(dossier_counts.dossiers_received, 0) as dossiers_received,
         coalesce(dossier_counts.received_online, 0) as received_online,
         coalesce(dossier_counts.received_full_online_eligible, 0) as received_full_online_eligible,
@@ -128,6 +129,7 @@ select
     cast(rated.period_key as {{ dbt.type_string() }}) as period_key,
     cast(rated.period_start as timestamp) as period_start,
     cast(rated.period_end as timestamp) as period_end,
+    cast(rated.is_complete as boolean) as is_period_complete,
     {{ service_quality_columns('rated') }},
     cast(rated.late_rate_threshold as decimal(9, 4)) as late_rate_threshold,
     cast(rated.satisfaction_threshold as decimal(9, 4)) as satisfaction_threshold,

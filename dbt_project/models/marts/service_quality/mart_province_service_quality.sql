@@ -6,7 +6,7 @@
 -#}
 with periods as (
 
-    select period_type, period_key, period_start, period_end
+    select period_type, period_key, period_start, period_end, is_complete
     from {{ ref('int_reporting_periods') }}
 
 ),
@@ -42,6 +42,7 @@ combined as (
         periods.period_key,
         periods.period_start,
         periods.period_end,
+        periods.is_complete,
         coalesce(sums.dossiers_received, 0) as dossiers_received,
         coalesce(sums.dossiers_finished, 0) as dossiers_finished,
         coalesce(sums.finished_on_time, 0) as finished_on_time,
@@ -68,5 +69,6 @@ select
     cast(period_key as {{ dbt.type_string() }}) as period_key,
     cast(period_start as timestamp) as period_start,
     cast(period_end as timestamp) as period_end,
+    cast(is_complete as boolean) as is_period_complete,
     {{ service_quality_columns('combined') }}
 from combined
