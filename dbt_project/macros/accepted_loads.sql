@@ -29,3 +29,12 @@
     )
 )
 {%- endmacro %}
+
+
+{#- landed_batch_columns(): the batch columns every landed row carries (docs/one_stop_shop_landing.md),
+    renamed for the warehouse; the last item of a staging model's select list. -#}
+{% macro landed_batch_columns() -%}
+_load_id as load_id,
+        _loaded_at as loaded_at,
+        _page as page
+{%- endmacro %}

@@ -13,9 +13,7 @@ typed as (
         cast(LanXinLoi as integer) as apology_round,
         {{ parse_source_timestamp('NgayXinLoi') }} as apologized_at,
         {{ parse_source_timestamp('NgayHenTraMoi') }} as new_due_at,
-        _load_id as load_id,
-        _loaded_at as loaded_at,
-        _page as page
+        {{ landed_batch_columns() }}
     from landed
 
 ),

@@ -15,9 +15,7 @@ typed as (
         (cast(DuocSoHoa as integer) = 1) as is_digitised,
         (cast(DuocTaiSuDung as integer) = 1) as is_reused,
         (cast(DuocLayTuKhoDMQG as integer) = 1) as is_from_personal_data_store,
-        _load_id as load_id,
-        _loaded_at as loaded_at,
-        _page as page
+        {{ landed_batch_columns() }}
     from landed
 
 ),

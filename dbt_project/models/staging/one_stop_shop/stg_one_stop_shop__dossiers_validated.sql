@@ -41,9 +41,7 @@ typed as (
         cast(DuocThanhToanTrucTuyen as integer) as online_payment_code,
         {{ parse_source_timestamp('NgayDongBo') }} as synced_at,
         {{ parse_source_timestamp('NgayCapNhat') }} as updated_at,
-        _load_id as load_id,
-        _loaded_at as loaded_at,
-        _page as page
+        {{ landed_batch_columns() }}
     from landed
 
 ),

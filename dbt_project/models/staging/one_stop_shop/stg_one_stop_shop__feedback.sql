@@ -13,9 +13,7 @@ typed as (
         {{ clean_text('MaPAKN') }} as feedback_code,
         {{ parse_source_timestamp('NgayTiepNhanPAKN') }} as feedback_received_at,
         {{ parse_source_timestamp('NgayTraLoiPAKN') }} as feedback_answered_at,
-        _load_id as load_id,
-        _loaded_at as loaded_at,
-        _page as page
+        {{ landed_batch_columns() }}
     from landed
 
 ),

@@ -13,9 +13,7 @@ typed as (
         {{ clean_text('MaPhiLePhi') }} as fee_code,
         {{ clean_text('TenPhiLePhi') }} as fee_name,
         cast(Gia as bigint) as fee_amount_vnd,
-        _load_id as load_id,
-        _loaded_at as loaded_at,
-        _page as page
+        {{ landed_batch_columns() }}
     from landed
 
 ),

@@ -13,9 +13,7 @@ typed as (
         {{ clean_text('MaGiayTo') }} as document_code,
         {{ clean_text('TenGiayTo') }} as document_name,
         {{ clean_text('DuongDanTep') }} as result_file_url,
-        _load_id as load_id,
-        _loaded_at as loaded_at,
-        _page as page
+        {{ landed_batch_columns() }}
     from landed
 
 ),

@@ -16,9 +16,7 @@ typed as (
         {{ parse_source_timestamp('ThoiDiemXuLy') }} as step_at,
         cast(TrangThai as integer) as status_code,
         {{ parse_source_timestamp('NgayKetThucTheoQuyDinh') }} as step_due_at,
-        _load_id as load_id,
-        _loaded_at as loaded_at,
-        _page as page
+        {{ landed_batch_columns() }}
     from landed
 
 ),

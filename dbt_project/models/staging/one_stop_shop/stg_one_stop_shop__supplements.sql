@@ -16,9 +16,7 @@ typed as (
         {{ parse_source_timestamp('NgayBoSung') }} as supplied_at,
         {{ parse_source_timestamp('NgayHenTraTruoc') }} as previous_due_at,
         {{ parse_source_timestamp('NgayHenTraMoi') }} as new_due_at,
-        _load_id as load_id,
-        _loaded_at as loaded_at,
-        _page as page
+        {{ landed_batch_columns() }}
     from landed
 
 ),

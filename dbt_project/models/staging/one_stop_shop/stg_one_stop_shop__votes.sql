@@ -12,9 +12,7 @@ typed as (
         {{ parse_source_timestamp('NgayCapNhat') }} as dossier_updated_at,
         cast(MucDoHaiLong as integer) as satisfaction_level_code,
         {{ parse_source_timestamp('NgayDanhGia') }} as voted_at,
-        _load_id as load_id,
-        _loaded_at as loaded_at,
-        _page as page
+        {{ landed_batch_columns() }}
     from landed
 
 ),
