@@ -1,0 +1,65 @@
+"""The shared XLSX conventions: Vietnamese dates and numbers, header search, errors naming the cell."""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from connectors.spreadsheet import (CellLocation, SpreadsheetError, find_header_row, format_vn_number, iter_records,
+                                    parse_vn_date, parse_vn_number, sheet_rows, write_workbook)
+
+HERE = CellLocation("cadre.xlsx", "Nhân sự", 7, 3)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1.234.567,5", Decimal("1234567.5")), ("1234", Decimal(1234)), ("0,25", Decimal("0.25")),
+    ("(1.200)", Decimal(-1200)), ("-3.000", Decimal(-3000)), (12.5, Decimal("12.5")), ("-", Decimal(0)),
+    (None, None), ("  ", None)])
+def test_vietnamese_numbers(text, expected):
+    assert parse_vn_number(text, HERE) == expected
+
+
+@pytest.mark.parametrize("text", ["12,345.6", "1.23.4", "abc", "1.234,5 triệu", True])
+def test_text_in_a_number_cell_names_the_cell(text):
+    with pytest.raises(SpreadsheetError, match=r"cadre.xlsx, sheet 'Nhân sự', cell C7 \(row 7, column C\)"):
+        parse_vn_number(text, HERE)
+
+
+def test_number_round_trip():
+    assert format_vn_number(Decimal("1234567.5"), 1) == "1.234.567,5"
+    assert parse_vn_number(format_vn_number(-9876543, 0), HERE) == Decimal(-9876543)
+
+
+def test_dates_dd_mm_yyyy():
+    assert parse_vn_date("05/07/2024", HERE) == date(2024, 7, 5)
+    assert parse_vn_date(None, HERE) is None
+    with pytest.raises(SpreadsheetError, match="cell C7.*'31/02/2024' is not a real date"):
+        parse_vn_date("31/02/2024", HERE)
+    with pytest.raises(SpreadsheetError, match="'2024-07-05' is not a date written dd/MM/yyyy"):
+        parse_vn_date("2024-07-05", HERE)
+
+
+def test_header_found_below_title_rows_and_records_keyed_by_field(tmp_path):
+    path = write_workbook(tmp_path / "x.xlsx", {"Danh sách": (
+        [["SỞ NỘI VỤ"], ["DANH SÁCH CÔNG CHỨC"], []],
+        ["STT", "Mã cán bộ", "Ngày sinh"],
+        [[1, "A1", "01/02/1990"], [None, None, None], [2, "A2", "31/12/1985"]])})
+    sheet, rows = sheet_rows(path)
+    header_row, columns = find_header_row(path, sheet, rows, ["mã cán bộ", "NGÀY  SINH"])
+    assert header_row == 4
+    records = list(iter_records(path, sheet, rows, header_row, columns, {"id": "Mã cán bộ", "born": "Ngày sinh"}))
+    assert [r for r, _ in records] == [5, 7]
+    value, where = records[1][1]["born"]
+    assert parse_vn_date(value, where) == date(1985, 12, 31) and where.row == 7 and where.column == 3
+
+
+def test_missing_header_and_corrupt_file_are_named(tmp_path):
+    path = write_workbook(tmp_path / "x.xlsx", {"S": ([], ["STT", "Họ tên"], [[1, "x"]])})
+    sheet, rows = sheet_rows(path)
+    with pytest.raises(SpreadsheetError, match="x.xlsx, sheet 'S': no header row.*missing: mã cán bộ"):
+        find_header_row(path, sheet, rows, ["Mã cán bộ", "Họ tên"])
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(path.read_bytes()[:200])
+    with pytest.raises(SpreadsheetError, match="broken.xlsx: not a readable XLSX workbook"):
+        sheet_rows(broken)
+    with pytest.raises(SpreadsheetError, match="no sheet named 'Khác'"):
+        sheet_rows(path, "Khác")
