@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from connectors.sandbox import reference
+from connectors.sandbox.officials import FAMILY, GIVEN, MIDDLE, AgencyProfile, Official, agency_profiles
 from connectors.sandbox.working_calendar import WorkingCalendar
 
 DATE_FORMAT = "%Y%m%d%H%M%S"
@@ -32,12 +33,6 @@ DAILY_VOLUME = {"province": 2.6, "district": 4.0, "commune": 0.8}
 
 DEFECT_KINDS = ("duplicate_on_next_page", "missing_due_date", "end_before_reception",
                 "unknown_procedure", "decomposed_unicode", "stray_whitespace", "agency_spelled_twice")
-
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
-MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Ngọc", "Thanh", "Đức", "Quốc", "Thu", "Gia", "Xuân", "Hoài"]
-GIVEN = ["An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Hùng", "Khánh", "Lan", "Linh",
-         "Long", "Mai", "Nam", "Nga", "Phúc", "Phương", "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Trung", "Tú", "Vy", "Yến"]
-
 
 def fmt(moment: datetime | None) -> str | None:
     return moment.strftime(DATE_FORMAT) if moment else None
@@ -60,23 +55,6 @@ class SandboxConfig:
     @property
     def clock(self) -> datetime:
         return datetime.combine(self.end, time(23, 59, 59))
-
-
-@dataclass
-class Official:
-    name: str
-    title: str
-    late_rate: float
-
-
-@dataclass
-class AgencyProfile:
-    agency: reference.Agency
-    late_rate: float
-    dissatisfied_rate: float
-    clerks: list[Official]
-    specialists: list[Official]
-    leaders: list[Official]
 
 
 @dataclass
@@ -202,44 +180,13 @@ class OneStopShopSandbox:
         self.procedures_by_level: dict[str, list[reference.Procedure]] = {}
         for p in reference.procedures():
             self.procedures_by_level.setdefault(p.level, []).append(p)
-        self.profiles = self._agency_profiles()
+        self.profiles = agency_profiles(self.config.seed)
         self.dossiers: list[Dossier] = []
         day = self.config.start
         while day <= self.config.end:
             self.dossiers.extend(self._dossiers_of_day(day))
             day += timedelta(days=1)
         self.dossiers = [d for d in self.dossiers if d.submitted <= self.config.clock]
-
-    # -- reference people -------------------------------------------------------------------
-    def _agency_profiles(self) -> list[AgencyProfile]:
-        rng = random.Random(self.config.seed)
-        used_names: set[str] = set()
-
-        def person(title: str, late_rate: float) -> Official:
-            while True:
-                name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-                if name not in used_names:
-                    break
-                name = f"{name} {rng.choice(GIVEN)}"
-                if name not in used_names:
-                    break
-            used_names.add(name)
-            return Official(name, title, late_rate)
-
-        profiles = []
-        for agency in reference.agencies():
-            # Most agencies keep late dossiers at 0-4%; about one in twelve runs well above 5%.
-            late = rng.uniform(0.06, 0.12) if rng.random() < 0.08 else rng.uniform(0.0, 0.025)
-            dissatisfied = rng.uniform(0.22, 0.32) if rng.random() < 0.06 else rng.uniform(0.02, 0.10)
-            size = {"province": 4, "district": 4, "commune": 2}[agency.level]
-            specialists = [person("Chuyên viên", min(0.6, late * rng.lognormvariate(-0.1, 0.45))) for _ in range(size)]
-            profiles.append(AgencyProfile(
-                agency=agency, late_rate=late, dissatisfied_rate=dissatisfied,
-                clerks=[person("Cán bộ tiếp nhận", 0.0) for _ in range(max(1, size // 2))],
-                specialists=specialists,
-                leaders=[person("Lãnh đạo", 0.0)],
-            ))
-        return profiles
 
     # -- one day's dossiers -----------------------------------------------------------------
     def _dossiers_of_day(self, day: date) -> list[Dossier]:
