@@ -15,16 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from expectations.gx_runner import (
-    DTYPE_EXPECTATION,
-    BatchResult,
-    DatasetCheck,
-    ExpectationDef,
-    validate_frames,
-)
+from expectations import rules
+from expectations.gx_runner import BatchResult, DatasetCheck, ExpectationDef, validate_frames
+from expectations.rules import BATCH_COLUMNS, DATE, INT, TEXT, Tolerance
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -44,12 +39,6 @@ DEFAULT_PROVINCE_CODE = "H34"  # Khanh Hoa in the seeds; not verified (domain §
 
 
 # --------------------------------------------------------------------------- tolerances
-
-
-@dataclass(frozen=True)
-class Tolerance:
-    mostly: float
-    why: str
 
 
 # The one table of tolerances. `mostly` is the share of checked values that must conform.
@@ -145,11 +134,6 @@ def dossier_code_regex(province_code: str | None = DEFAULT_PROVINCE_CODE) -> str
 
 # --------------------------------------------------------------------------- column contracts
 
-# Column kinds: text (str), int (int32; Gia int64), date (yyyyMMddHHmmss text), ts (UTC timestamp).
-TEXT, INT, DATE, TS = "text", "int", "date", "ts"
-
-BATCH_COLUMNS: dict[str, str] = {"_load_id": TEXT, "_source": TEXT, "_loaded_at": TS, "_page": INT}
-
 _CHILD_KEYS: dict[str, str] = {"MaHoSo": TEXT, "NgayCapNhat": DATE}
 
 DATASET_COLUMNS: dict[str, dict[str, str]] = {
@@ -210,52 +194,19 @@ DATASET_COLUMNS: dict[str, dict[str, str]] = {
 }
 DATASETS: tuple[str, ...] = tuple(DATASET_COLUMNS)
 
-# Accepted pandas dtype names per kind (compared with str(dtype)).
-_DTYPES: dict[str, list[str]] = {
-    # pandas 3 reads Parquet strings as `str`; `string` is the NA-backed variant; `object` is
-    # what a hand-built or all-null column may carry.
-    TEXT: ["str", "string", "object"],
-    DATE: ["str", "string", "object"],
-    # int32 per contract (Gia int64); pandas turns an integer column holding a null into float64
-    # when reading Parquet, so float64 is accepted and the values are checked by the code rules.
-    INT: ["int8", "int16", "int32", "int64", "Int8", "Int16", "Int32", "Int64", "float64"],
-    TS: [f"datetime64[{u}, UTC]" for u in ("s", "ms", "us", "ns")],
-}
-
-
 # --------------------------------------------------------------------------- rule builders
 
 
-def _e(expectation: str, why: str, **kwargs) -> ExpectationDef:
-    return ExpectationDef(expectation=expectation, kwargs=kwargs, why=why)
-
-
-def _structure(columns: Mapping[str, str]) -> list[ExpectationDef]:
-    defs = [
-        _e(
-            "expect_table_columns_to_match_set",
-            "required columns present (extra columns are schema drift, kept, not an error)",
-            column_set=sorted(columns),
-            exact_match=False,
-        )
-    ]
-    for col, kind in columns.items():
-        defs.append(_e(DTYPE_EXPECTATION, f"{col} is {kind}", column=col, type_list=_DTYPES[kind]))
-    return defs
+_e = rules.rule
+_structure = rules.structure
 
 
 def _not_null(cols: list[str], tol: str) -> list[ExpectationDef]:
-    return [
-        _e("expect_column_values_to_not_be_null", TOLERANCES[tol].why, column=c, **_mostly(tol))
-        for c in cols
-    ]
+    return rules.not_null(cols, TOLERANCES[tol])
 
 
 def _regex(col: str, regex: str, tol: str = "format") -> ExpectationDef:
-    return _e(
-        "expect_column_values_to_match_regex", TOLERANCES[tol].why, column=col, regex=regex,
-        **_mostly(tol),
-    )
+    return rules.regex(col, regex, TOLERANCES[tol])
 
 
 def _dates(columns: Mapping[str, str]) -> list[ExpectationDef]:
@@ -263,40 +214,24 @@ def _dates(columns: Mapping[str, str]) -> list[ExpectationDef]:
 
 
 def _in_set(col: str, values: list[int]) -> ExpectationDef:
-    return _e(
-        "expect_column_values_to_be_in_set", TOLERANCES["value_domain"].why, column=col,
-        value_set=values, **_mostly("value_domain"),
-    )
+    return rules.in_set(col, values, TOLERANCES["value_domain"])
 
 
 def _at_least(col: str, minimum: int) -> ExpectationDef:
-    return _e(
-        "expect_column_values_to_be_between", TOLERANCES["value_domain"].why, column=col,
-        min_value=minimum, **_mostly("value_domain"),
-    )
+    return rules.between(col, TOLERANCES["value_domain"], minimum=minimum)
 
 
 def _not_before(later: str, earlier: str) -> ExpectationDef:
     """`earlier <= later`; yyyyMMddHHmmss strings compare like the instants; nulls ignored."""
-    return _e(
-        "expect_column_pair_values_a_to_be_greater_than_b", TOLERANCES["ordering"].why,
-        column_A=later, column_B=earlier, or_equal=True, ignore_row_if="either_value_is_missing",
-        **_mostly("ordering"),
-    )
+    return rules.not_before(later, earlier, TOLERANCES["ordering"])
 
 
 def _unique(cols: list[str]) -> ExpectationDef:
-    return _e(
-        "expect_compound_columns_to_be_unique", TOLERANCES["duplicates"].why, column_list=cols,
-        **_mostly("duplicates"),
-    )
+    return rules.unique(cols, TOLERANCES["duplicates"])
 
 
 def _not_matching(col: str, regex: str) -> ExpectationDef:
-    return _e(
-        "expect_column_values_to_not_match_regex", TOLERANCES["personal_data"].why, column=col,
-        regex=regex, **_mostly("personal_data"),
-    )
+    return rules.not_matching(col, regex, TOLERANCES["personal_data"])
 
 
 # --------------------------------------------------------------------------- suites
@@ -426,14 +361,7 @@ def validate_one_stop_shop_batch(
             continue
         defs = list(suites[name])
         if check_load_id:
-            defs.append(
-                _e(
-                    "expect_column_values_to_be_in_set",
-                    "every row belongs to the load being judged",
-                    column="_load_id",
-                    value_set=[load_id],
-                )
-            )
+            defs.append(rules.same_load(load_id))
         checks.append(DatasetCheck(name, suite_name(name), frames[name], defs))
     return validate_frames(
         checks, load_id=load_id, source_system=source_system, sample_size=sample_size

@@ -405,8 +405,8 @@ class CadreSandbox:
             if self._defective("two_units_at_once", e.person_code) and e.end is None:
                 other = next(a for a in reference.agencies() if a.level == e.agency.level and a is not e.agency)
                 self.employments.append(Employment(**{**e.__dict__, "agency": other, "unit": "Văn phòng",
-                                                      "start": max(e.start, date(2023, 3, 1))}))
-            if self._defective("end_before_start", e.person_code):
+                                                      "start": max(e.start + timedelta(days=1), date(2023, 3, 1))}))
+            if e.end is not None and self._defective("end_before_start", e.person_code):
                 e.end = e.start - timedelta(days=self.rng.randrange(30, 400))
         for a in self.appraisals:
             if self._defective("rating_outside_code_list", (a.person_code, a.year)):
