@@ -8,12 +8,12 @@ from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
 from connectors.landing import LandingZone
-from orchestration.ingestion import one_stop_shop_landing
-from orchestration.quality_checks import gx_one_stop_shop
+from orchestration.ingestion import cadre_landing, one_stop_shop_landing, par_ranking_landing
+from orchestration.quality_checks import gx_cadre, gx_one_stop_shop, gx_par_ranking
 from orchestration.schedules import nightly_schedule, pipeline_job
 from orchestration.settings import Settings, load_settings
-from orchestration.sources import OneStopShopSource
-from orchestration.warehouse import dbt_project, warehouse_models
+from orchestration.sources import CadreSource, OneStopShopSource, ParRankingSource
+from orchestration.warehouse import dbt_project, warehouse_models, workforce_models
 
 # The dbt installed beside this Python, whether or not the venv is activated.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
@@ -23,12 +23,14 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     settings = settings or load_settings()
     settings.export_for_dbt()
     return Definitions(
-        assets=[one_stop_shop_landing, warehouse_models],
-        asset_checks=[gx_one_stop_shop],
+        assets=[one_stop_shop_landing, cadre_landing, par_ranking_landing, warehouse_models, workforce_models],
+        asset_checks=[gx_one_stop_shop, gx_cadre, gx_par_ranking],
         jobs=[pipeline_job],
         schedules=[nightly_schedule],
         resources={
             "one_stop_shop_source": OneStopShopSource(settings),
+            "cadre_source": CadreSource(settings),
+            "par_ranking_source": ParRankingSource(settings),
             "landing": LandingZone(settings.landing_dir),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
         },

@@ -1,16 +1,22 @@
-"""Ingestion assets: pull a window of source updates and land it, one asset per source system.
+"""Ingestion assets: pull source data and land it, one asset per source system.
 
 The asset of a source covers all its landed datasets (for the one-stop-shop: dossiers and their
-eight child lists); every dbt source table of that system maps to it.
+eight child lists; for the cadre system: persons, appraisals, quotas, units); every dbt source
+table of that system maps to it. All share the daily partitions, so the nightly job runs them all:
+the one-stop-shop pulls the partitions' updates, the snapshot sources (cadre system, PAR ranking)
+land the whole source as it stood at the last partition's end (docs/cadre_landing.md).
 """
+from datetime import timedelta
+
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, ResourceParam, asset
 
-from connectors.ingest import land_pull
+from connectors import cadre
+from connectors.ingest import LoadSummary, land_pull
 from connectors.landing import LandingZone
 from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
 from orchestration.partitions import daily_partitions, local_naive, single_run_backfill
-from orchestration.sources import OneStopShopSource
+from orchestration.sources import CadreSource, OneStopShopSource, ParRankingSource
 
 
 def landing_key(source: str) -> AssetKey:
@@ -18,6 +24,19 @@ def landing_key(source: str) -> AssetKey:
 
 
 ONE_STOP_SHOP_LANDING = landing_key(ONE_STOP_SHOP)
+CADRE_LANDING = landing_key(cadre.SOURCE)
+PAR_RANKING_LANDING = landing_key(cadre.RANKING_SOURCE)
+
+
+def _landed(summary: LoadSummary, source_uri: str, landing: LandingZone, **metadata) -> MaterializeResult:
+    return MaterializeResult(metadata={
+        "load_id": summary.load_id,
+        "source": source_uri,
+        **metadata,
+        "rows_per_dataset": MetadataValue.json(summary.rows),
+        "resumed_after_crash": summary.resumed,
+        "path": MetadataValue.path(str(landing.root / summary.source)),
+    })
 
 
 @asset(
@@ -38,12 +57,45 @@ def one_stop_shop_landing(context: AssetExecutionContext, one_stop_shop_source: 
     context.log.info(f"pulling one-stop-shop updates in [{since}, {until}) from {source_uri}")
     summary = land_pull(landing, ONE_STOP_SHOP, f"{since:%Y%m%d}-{until:%Y%m%d}", source_uri,
                         one_stop_shop_source.fetcher(since, until), one_stop_shop_source.flattener())
-    return MaterializeResult(metadata={
-        "load_id": summary.load_id,
-        "source": source_uri,
-        "window": f"[{since:%Y-%m-%d %H:%M}, {until:%Y-%m-%d %H:%M}) local time",
-        "dossier_versions": summary.records,
-        "rows_per_dataset": MetadataValue.json(summary.rows),
-        "resumed_after_crash": summary.resumed,
-        "path": MetadataValue.path(str(landing.root / ONE_STOP_SHOP)),
-    })
+    return _landed(summary, source_uri, landing,
+                   window=f"[{since:%Y-%m-%d %H:%M}, {until:%Y-%m-%d %H:%M}) local time",
+                   dossier_versions=summary.records)
+
+
+@asset(
+    key=CADRE_LANDING,
+    group_name="landing",
+    partitions_def=daily_partitions,
+    backfill_policy=single_run_backfill,
+    kinds={"python", "parquet"},
+    description="A snapshot of the cadre management system (persons, appraisals, staffing quotas, public "
+                "service units) as it stood at the end of the last partition's day, pseudonymised; staging "
+                "reads the latest accepted snapshot (docs/cadre_landing.md).",
+)
+def cadre_landing(context: AssetExecutionContext, cadre_source: ResourceParam[CadreSource],
+                  landing: ResourceParam[LandingZone]) -> MaterializeResult:
+    as_of = local_naive(context.partition_time_window.end).date() - timedelta(days=1)
+    source_uri = cadre_source.describe()
+    context.log.info(f"landing the cadre system as of {as_of} from {source_uri}")
+    summary = land_pull(landing, cadre.SOURCE, f"snapshot-{as_of:%Y%m%d}", source_uri, cadre_source.fetcher(as_of),
+                        cadre_source.flattener(), land_empty=True)
+    return _landed(summary, source_uri, landing, requested_as_of=as_of.isoformat(), records=summary.records)
+
+
+@asset(
+    key=PAR_RANKING_LANDING,
+    group_name="landing",
+    partitions_def=daily_partitions,
+    backfill_policy=single_run_backfill,
+    kinds={"python", "parquet"},
+    description="The yearly PAR ranking files (xếp hạng chỉ số CCHC of departments and districts), every file "
+                "of the folder as one load; staging reads the latest accepted load (docs/cadre_landing.md).",
+)
+def par_ranking_landing(context: AssetExecutionContext, par_ranking_source: ResourceParam[ParRankingSource],
+                        landing: ResourceParam[LandingZone]) -> MaterializeResult:
+    day = local_naive(context.partition_time_window.end).date() - timedelta(days=1)
+    source_uri = par_ranking_source.describe()
+    context.log.info(f"landing the PAR ranking files from {source_uri}")
+    summary = land_pull(landing, cadre.RANKING_SOURCE, f"files-{day:%Y%m%d}", source_uri,
+                        par_ranking_source.fetcher(), par_ranking_source.flattener(), land_empty=True)
+    return _landed(summary, source_uri, landing, rankings=summary.records)

@@ -1,4 +1,6 @@
-"""The GX gate: a blocking check on each source's landing asset. A failed check stops every mart.
+"""The GX gate: a blocking check on each source's landing asset. A failed check stops every mart
+built from that source (the dbt models are split per source family in orchestration/warehouse.py,
+so a bad cadre export stops the workforce marts and leaves the one-stop-shop's marts to build).
 
 The check validates the load that the landing asset wrote in this run (the `load_id` of its
 latest materialization) with one suite per landed dataset. If any suite fails, the load is
@@ -9,10 +11,11 @@ import pyarrow as pa
 from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue,
                      ResourceParam, asset_check)
 
+from connectors import cadre
 from connectors.landing import LandingZone
 from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
-from orchestration.ingestion import ONE_STOP_SHOP_LANDING
+from orchestration.ingestion import CADRE_LANDING, ONE_STOP_SHOP_LANDING, PAR_RANKING_LANDING
 
 
 class NoLoadToCheckError(RuntimeError):
@@ -70,3 +73,21 @@ def gx_one_stop_shop(context: AssetCheckExecutionContext, landing: ResourceParam
     from expectations.one_stop_shop import validate_one_stop_shop_batch
 
     return run_gate(context, landing, ONE_STOP_SHOP, ONE_STOP_SHOP_DATASETS, validate_one_stop_shop_batch)
+
+
+@asset_check(asset=CADRE_LANDING, name="gx_suites", blocking=True,
+             description="Great Expectations, one suite per landed cadre dataset, on the newly landed snapshot. "
+                         "Failing rejects the snapshot (never read by the warehouse) and stops the workforce marts.")
+def gx_cadre(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone]) -> AssetCheckResult:
+    from expectations.cadre import validate_cadre_batch
+
+    return run_gate(context, landing, cadre.SOURCE, cadre.DATASETS, validate_cadre_batch)
+
+
+@asset_check(asset=PAR_RANKING_LANDING, name="gx_suites", blocking=True,
+             description="Great Expectations on the landed PAR ranking files. Failing rejects the load and stops "
+                         "the workforce marts.")
+def gx_par_ranking(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone]) -> AssetCheckResult:
+    from expectations.cadre import validate_ranking_batch
+
+    return run_gate(context, landing, cadre.RANKING_SOURCE, (cadre.RANKING_DATASET,), validate_ranking_batch)

@@ -40,13 +40,28 @@ class Settings:
     sandbox_seed: int
     sandbox_defect_rate: float
     sandbox_end: date | None
+    cadre_url: str | None = None
+    cadre_token: str | None = field(default=None, repr=False)
+    cadre_export: Path | None = None
+    par_ranking_dir: Path | None = None
     http_attempts: int = 6
     http_backoff_seconds: float = 0.5
     http_timeout_seconds: float = 30.0
 
     @property
+    def sandbox_sources(self) -> tuple[str, ...]:
+        """The sources not configured, which the embedded sandbox stands in for (never in production)."""
+        configured = {"one_stop_shop": self.one_stop_shop_url or self.one_stop_shop_export,
+                      "cadre": self.cadre_url or self.cadre_export, "par_ranking": self.par_ranking_dir}
+        return tuple(source for source, value in configured.items() if not value)
+
+    def is_sandbox(self, source: str) -> bool:
+        return source in self.sandbox_sources
+
+    @property
     def uses_sandbox(self) -> bool:
-        return not (self.one_stop_shop_url or self.one_stop_shop_export)
+        """The one-stop-shop (the source every mart reads) is the embedded sandbox."""
+        return self.is_sandbox("one_stop_shop")
 
     def validate(self) -> None:
         if self.environment not in ("sandbox", "production"):
@@ -59,6 +74,13 @@ class Settings:
                     "back to the sandbox.")
             if not self.pseudonymisation_key:
                 raise SettingsError("PAR_ENV=production needs PAR_PSEUDONYMISATION_KEY (keep it outside the data directory).")
+            if self.is_sandbox("cadre"):
+                raise SettingsError(
+                    "PAR_ENV=production but no cadre management source is configured: set PAR_CADRE_URL (and "
+                    "PAR_CADRE_TOKEN) or PAR_CADRE_EXPORT (the system's XLSX export).")
+            if self.is_sandbox("par_ranking"):
+                raise SettingsError("PAR_ENV=production but PAR_PAR_RANKING_DIR (the folder of the yearly PAR "
+                                    "ranking files) is not set.")
 
     def export_for_dbt(self) -> None:
         """dbt reads the landing zone and writes the warehouse through these variables."""
@@ -70,6 +92,8 @@ class Settings:
 def load_settings() -> Settings:
     data_dir = _path("PAR_DATA_DIR", PROJECT_ROOT / "data")
     export = os.environ.get("PAR_ONE_STOP_SHOP_EXPORT")
+    cadre_export = os.environ.get("PAR_CADRE_EXPORT")
+    ranking_dir = os.environ.get("PAR_PAR_RANKING_DIR")
     end = os.environ.get("PAR_SANDBOX_END_DATE")
     settings = Settings(
         environment=os.environ.get("PAR_ENV", "sandbox"),
@@ -84,6 +108,10 @@ def load_settings() -> Settings:
         sandbox_seed=int(os.environ.get("PAR_SANDBOX_SEED", "20220101")),
         sandbox_defect_rate=float(os.environ.get("PAR_SANDBOX_DEFECT_RATE", "0.004")),
         sandbox_end=date.fromisoformat(end) if end else None,
+        cadre_url=os.environ.get("PAR_CADRE_URL") or None,
+        cadre_token=os.environ.get("PAR_CADRE_TOKEN") or None,
+        cadre_export=Path(cadre_export).expanduser().resolve() if cadre_export else None,
+        par_ranking_dir=Path(ranking_dir).expanduser().resolve() if ranking_dir else None,
         http_attempts=int(os.environ.get("PAR_HTTP_ATTEMPTS", "6")),
         http_backoff_seconds=float(os.environ.get("PAR_HTTP_BACKOFF_SECONDS", "0.5")),
         http_timeout_seconds=float(os.environ.get("PAR_HTTP_TIMEOUT_SECONDS", "30")),

@@ -7,32 +7,74 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
-from connectors import one_stop_shop
+from connectors import cadre, one_stop_shop
 from connectors.http_session import RetryPolicy, SourceSession, redact_url
 from connectors.ingest import PageSource
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
+from connectors.sandbox.cadre_data import CadreConfig
 from connectors.sandbox.one_stop_shop_data import SandboxConfig
 from orchestration.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
-_sandbox_servers: dict[SandboxConfig, object] = {}
+_sandbox_servers: dict[tuple[str, object], object] = {}
 _sandbox_lock = threading.Lock()
 
 
+def _shared_sandbox(source: str, config, start: Callable):
+    """One sandbox per process, source and configuration, started on first use (loopback only)."""
+    with _sandbox_lock:
+        if (source, config) not in _sandbox_servers:
+            log.warning("%s: no real source configured: using the embedded SANDBOX (synthetic data, seed %s, "
+                        "scale %s)", source, config.seed, config.scale)
+            _sandbox_servers[(source, config)] = start(config)
+        return _sandbox_servers[(source, config)]
+
+
 def sandbox_server(config: SandboxConfig):
-    """One sandbox server per process and configuration, started on first use (loopback only)."""
+    """The sandbox one-stop-shop's server for `config`."""
     from connectors.sandbox.one_stop_shop_api import start_one_stop_shop_server
 
-    with _sandbox_lock:
-        if config not in _sandbox_servers:
-            log.warning("one_stop_shop: no PAR_ONE_STOP_SHOP_URL or export set: using the embedded SANDBOX "
-                        "(synthetic data, seed %s, scale %s)", config.seed, config.scale)
-            _sandbox_servers[config], _ = start_one_stop_shop_server(config)
-        return _sandbox_servers[config]
+    return _shared_sandbox(one_stop_shop.SOURCE, config, start_one_stop_shop_server)[0]
+
+
+def cadre_sandbox(config: CadreConfig):
+    """(server, api) of the sandbox cadre system for `config`."""
+    from connectors.sandbox.cadre_api import start_cadre_server
+
+    return _shared_sandbox(cadre.SOURCE, config, start_cadre_server)
+
+
+def pseudonymiser_for(settings: Settings, source: str) -> Pseudonymiser:
+    """The configured key for every source (so a person's key is the same in all of them); the public
+    sandbox key only when no key is configured and the source is the sandbox."""
+    key = settings.pseudonymisation_key
+    sandbox = settings.is_sandbox(source)
+    if key and not (key == SANDBOX_KEY and not sandbox):
+        return Pseudonymiser(key)
+    if sandbox:
+        return Pseudonymiser(SANDBOX_KEY)
+    if key:
+        raise SettingsError("PAR_PSEUDONYMISATION_KEY is the sandbox's public key: a real source needs a secret one.")
+    raise SettingsError(f"a real {source.replace('_', '-')} source needs PAR_PSEUDONYMISATION_KEY: personal data is "
+                        "hashed before it lands, and the sandbox key is public.")
+
+
+def _retry(s: Settings) -> RetryPolicy:
+    return RetryPolicy(attempts=s.http_attempts, backoff_seconds=s.http_backoff_seconds,
+                       timeout_seconds=s.http_timeout_seconds)
+
+
+def _sandbox_kwargs(s: Settings) -> dict:
+    kwargs = {"seed": s.sandbox_seed, "scale": s.sandbox_scale, "defect_rate": s.sandbox_defect_rate}
+    if s.sandbox_end:
+        kwargs["end"] = s.sandbox_end
+    return kwargs
 
 
 @dataclass
@@ -41,22 +83,10 @@ class OneStopShopSource:
     page_size: int = 1000
 
     def pseudonymiser(self) -> Pseudonymiser:
-        key = self.settings.pseudonymisation_key
-        if key and not (key == SANDBOX_KEY and not self.settings.uses_sandbox):
-            return Pseudonymiser(key)
-        if self.settings.uses_sandbox:
-            return Pseudonymiser(SANDBOX_KEY)
-        if key:
-            raise SettingsError("PAR_PSEUDONYMISATION_KEY is the sandbox's public key: a real source needs a secret one.")
-        raise SettingsError("a real one-stop-shop source needs PAR_PSEUDONYMISATION_KEY: personal data is "
-                            "hashed before it lands, and the sandbox key is public.")
+        return pseudonymiser_for(self.settings, one_stop_shop.SOURCE)
 
     def sandbox_config(self) -> SandboxConfig:
-        s = self.settings
-        kwargs = {"seed": s.sandbox_seed, "scale": s.sandbox_scale, "defect_rate": s.sandbox_defect_rate}
-        if s.sandbox_end:
-            kwargs["end"] = s.sandbox_end
-        return SandboxConfig(**kwargs)
+        return SandboxConfig(**_sandbox_kwargs(self.settings))
 
     def describe(self) -> str:
         s = self.settings
@@ -80,8 +110,7 @@ class OneStopShopSource:
                     # gate's key checks reject the load loudly instead of it vanishing here.
                     yield [r for r in records if not r.get("NgayCapNhat") or lo <= str(r["NgayCapNhat"]) <= hi], position
             return from_export
-        retry = RetryPolicy(attempts=s.http_attempts, backoff_seconds=s.http_backoff_seconds,
-                            timeout_seconds=s.http_timeout_seconds)
+        retry = _retry(s)
         if s.one_stop_shop_url:
             session = SourceSession(one_stop_shop.SOURCE, s.one_stop_shop_url, s.one_stop_shop_token, retry)
         else:
@@ -95,4 +124,79 @@ class OneStopShopSource:
         return lambda records: one_stop_shop.flatten(records, pseudonymise)
 
 
-__all__ = ["OneStopShopSource", "sandbox_server"]
+@dataclass
+class CadreSource:
+    """The cadre management system: its API, its XLSX export, or the sandbox's API. A snapshot source:
+    every pull lands the whole system as it stood on a day (docs/cadre_landing.md)."""
+
+    settings: Settings
+    page_size: int = 2000
+
+    def sandbox_config(self) -> CadreConfig:
+        return CadreConfig(**_sandbox_kwargs(self.settings))
+
+    def describe(self) -> str:
+        s = self.settings
+        if s.cadre_export:
+            return f"file://{s.cadre_export}"
+        if s.cadre_url:
+            return redact_url(s.cadre_url)
+        c = self.sandbox_config()
+        return f"sandbox://cadre?seed={c.seed}&scale={c.scale}&defect_rate={c.defect_rate}&end={c.end}"
+
+    def fetcher(self, as_of: date) -> PageSource:
+        """Pages of the snapshot as the system stood on `as_of` (an export stands at its own date)."""
+        s = self.settings
+        if s.cadre_export:
+            path = s.cadre_export
+            return lambda cursor: cadre.read_export(path, skip=cursor)
+        if s.cadre_url:
+            session = SourceSession(cadre.SOURCE, s.cadre_url, s.cadre_token, _retry(s))
+        else:
+            from connectors.sandbox.server import SANDBOX_TOKEN
+            server, _ = cadre_sandbox(self.sandbox_config())
+            session = SourceSession(cadre.SOURCE, server.url, SANDBOX_TOKEN, _retry(s))
+        client = cadre.CadreClient(session, page_size=self.page_size)
+        return lambda cursor: client.pages(as_of, cursor)
+
+    def flattener(self):
+        pseudonymise = pseudonymiser_for(self.settings, cadre.SOURCE)
+        return lambda items: cadre.flatten(items, pseudonymise)
+
+
+@dataclass
+class ParRankingSource:
+    """The folder of yearly PAR ranking files; in the sandbox, the files the sandbox cadre system writes
+    into `<data dir>/sandbox/par_ranking` (the Department of Home Affairs' decisions, one per year)."""
+
+    settings: Settings
+
+    def directory(self) -> Path:
+        s = self.settings
+        if s.par_ranking_dir:
+            return s.par_ranking_dir
+        from connectors.sandbox.cadre_api import write_ranking_files
+
+        folder = s.data_dir / "sandbox" / cadre.RANKING_SOURCE
+        _, api = cadre_sandbox(CadreSource(s).sandbox_config())
+        written = set(write_ranking_files(api.sandbox, folder))
+        for stale in set(folder.glob("*.xlsx")) - written:  # a year the sandbox's clock no longer reaches
+            stale.unlink()
+        return folder
+
+    def describe(self) -> str:
+        s = self.settings
+        if s.par_ranking_dir:
+            return f"file://{s.par_ranking_dir}"
+        c = CadreSource(s).sandbox_config()
+        return f"sandbox://par_ranking?seed={c.seed}&end={c.end}"
+
+    def fetcher(self) -> PageSource:
+        folder = self.directory()
+        return lambda cursor: cadre.read_ranking_files(folder)
+
+    def flattener(self):
+        return cadre.flatten_rankings
+
+
+__all__ = ["CadreSource", "OneStopShopSource", "ParRankingSource", "pseudonymiser_for", "sandbox_server"]

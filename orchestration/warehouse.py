@@ -49,11 +49,18 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_as
                                                                     enable_duplicate_source_asset_keys=True))
 
 
+# The models built from the cadre system and the PAR ranking (dbt tag `workforce`) are their own
+# step: a failed blocking gate skips the whole step downstream of it, so one step per source family
+# lets a bad cadre snapshot stop the workforce marts without stopping the one-stop-shop's.
+WORKFORCE_SELECTION = "tag:workforce"
+
+
 @dbt_assets(
     manifest=manifest_path(),
     project=dbt_project,
     dagster_dbt_translator=translator,
     pool=WAREHOUSE_POOL,
+    exclude=WORKFORCE_SELECTION,
 )
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build` of the selected models: every model is rebuilt from all accepted landed loads.
@@ -61,4 +68,16 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
     Not partitioned: a warehouse table is one asset, rebuilt whole; the landing assets carry the
     daily partitions (a run over a range of days is one pull and one build).
     """
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+@dbt_assets(
+    manifest=manifest_path(),
+    project=dbt_project,
+    dagster_dbt_translator=translator,
+    pool=WAREHOUSE_POOL,
+    select=WORKFORCE_SELECTION,
+)
+def workforce_models(context: AssetExecutionContext, dbt: DbtCliResource):
+    """`dbt build` of the cadre and PAR ranking staging and the workforce marts (latest accepted snapshot)."""
     yield from dbt.cli(["build"], context=context).stream()

@@ -207,18 +207,17 @@ class CadreSandbox:
                 self.units.append(PublicServiceUnit(
                     f"DVSN.{agency.code[4:9]}.{n:02d}", f"{kind} {agency.district_name_vi or 'tỉnh'} số {n}",
                     agency.code, group, self._old_start()))
-        # 2022-2025: about one unit in eleven merged into a sibling or dissolved; two new ones.
+        # 2022-2025: about one unit in eight merged into a sibling or dissolved; two new ones.
         by_owner: dict[str, list[PublicServiceUnit]] = {}
         for u in self.units:
             by_owner.setdefault(u.agency_code, []).append(u)
-        for u in list(self.units):
+        for u in self.rng.sample(self.units, round(len(self.units) * 0.13)):
             siblings = [s for s in by_owner[u.agency_code] if s is not u and s.ended is None]
-            if u.ended is None and self.rng.random() < 0.09:
-                u.ended = date(self.rng.randrange(2022, 2026), self.rng.randrange(1, 13), 1)
-                if siblings and self.rng.random() < 0.7:
-                    u.end_kind, u.merged_into = "SAP_NHAP", self.rng.choice(siblings).code
-                else:
-                    u.end_kind = "GIAI_THE"
+            u.ended = date(self.rng.randrange(2022, 2026), self.rng.randrange(1, 13), 1)
+            if siblings and self.rng.random() < 0.7:
+                u.end_kind, u.merged_into = "SAP_NHAP", self.rng.choice(siblings).code
+            else:
+                u.end_kind = "GIAI_THE"
         for n, (owner, year) in enumerate((("000.00.10.H34", 2023), ("000.00.13.H34", 2024)), start=1):
             self.units.append(PublicServiceUnit(f"DVSN.{owner[4:9]}.9{n}", f"Trung tâm Chuyển đổi số {n}", owner,
                                                 2, date(year, 4, 1)))
@@ -300,9 +299,10 @@ class CadreSandbox:
             for year in range(FIRST_YEAR, min(LAST_YEAR, last_day.year) + 1):
                 active = [e for e in staff if e.active_on(date(year, 1, 1)) and e.end is None
                           and e.leadership is None and e.late_prone == 0.0 and e.name not in self.official_names]
-                for e in self.rng.sample(active, min(len(active), round(len(active) * leave))):
-                    e.end = date(year, self.rng.randrange(1, 13), self.rng.randrange(1, 28))
-                for _ in range(round(len(active) * hire)):
+                for e in active:
+                    if self.rng.random() < leave:
+                        e.end = date(year, self.rng.randrange(1, 13), self.rng.randrange(1, 28))
+                for _ in range(sum(self.rng.random() < hire for _ in active)):
                     pick = self.rng.choice(active) if active else template
                     start = date(year, self.rng.randrange(1, 13), self.rng.randrange(1, 28))
                     if start < last_day:

@@ -12,3 +12,8 @@
 {% macro far_future_timestamp() -%}
     cast('9999-12-31 23:59:59' as timestamp)
 {%- endmacro %}
+
+{#- A far-future date standing for "still running" in range conditions. -#}
+{% macro far_future_date() -%}
+    cast('9999-12-31' as date)
+{%- endmacro %}

@@ -1,0 +1,194 @@
+{#-
+    Headcount of each agency at each year's end (or at the as-of day for the year still running)
+    by category, budget-paid, its quotas, and target T08: civil servants down >= 5% and budget-paid
+    people down >= 10% over 2022-2026 against the headcount on the baseline date (seed
+    workforce_targets, dated). A person counts in an agency on a day when a clean posting of theirs
+    there runs on that day (started_on <= day <= ended_on or still running).
+    On track (macro on_track_for_reduction): the reduction reached is at least the target times the share of the baseline-to-target
+    span elapsed at the measuring day (a straight path to the target date).
+-#}
+with years as (
+
+    select
+        period_year as year,
+        period_start_date,
+        cast(period_end as date) as measured_on,
+        is_complete
+    from {{ ref('int_reporting_periods') }}
+    where period_type = 'year'
+
+),
+
+persons as (
+
+    select
+        persons.person_code,
+        persons.agency_code,
+        persons.category_code,
+        persons.is_budget_paid,
+        persons.started_on,
+        coalesce(persons.ended_on, {{ far_future_date() }}) as ended_on,
+        categories.is_civil_servant
+    from {{ ref('stg_cadre__persons') }} as persons
+    inner join {{ ref('cadre_categories') }} as categories
+        on categories.category_code = persons.category_code
+
+),
+
+headcount as (
+
+    select
+        persons.agency_code,
+        years.year,
+        count(distinct persons.person_code) as headcount_total,
+        count(distinct case when persons.category_code = 'CB' then persons.person_code end) as cadres,
+        count(distinct case when persons.category_code = 'CC' then persons.person_code end) as civil_servants,
+        count(distinct case when persons.category_code = 'VC' then persons.person_code end) as public_employees,
+        count(distinct case when persons.category_code = 'HD' then persons.person_code end) as contract_workers,
+        count(distinct case when persons.is_budget_paid then persons.person_code end) as budget_paid
+    from persons
+    inner join years
+        on persons.started_on <= years.measured_on
+       and persons.ended_on >= years.measured_on
+    group by persons.agency_code, years.year
+
+),
+
+quotas as (
+
+    select agency_code, quota_year as year, civil_servant_quota, public_employee_quota
+    from {{ ref('stg_cadre__staffing_quotas') }}
+
+),
+
+agency_years as (
+
+    select agency_code, year from headcount
+    union
+    select quotas.agency_code, quotas.year from quotas inner join years on years.year = quotas.year
+
+),
+
+targets as (
+
+    select years.year, targets.target_code, targets.baseline_date, targets.target_date, targets.reduction_target
+    from {{ ref('workforce_targets') }} as targets
+    inner join years
+        on targets.valid_from <= years.period_start_date
+       and (targets.valid_to is null or targets.valid_to >= years.period_start_date)
+    where targets.target_code in ('civil_servants', 'budget_paid')
+
+),
+
+baselines as (
+
+    select
+        persons.agency_code,
+        targets.year,
+        targets.target_code,
+        count(distinct case
+            when (targets.target_code = 'civil_servants' and persons.is_civil_servant)
+              or (targets.target_code = 'budget_paid' and persons.is_budget_paid)
+            then persons.person_code end) as baseline_count
+    from targets
+    inner join persons
+        on persons.started_on <= targets.baseline_date
+       and persons.ended_on >= targets.baseline_date
+    group by persons.agency_code, targets.year, targets.target_code
+
+),
+
+measured as (
+
+    select
+        agency_years.agency_code,
+        agency_years.year,
+        years.measured_on,
+        years.is_complete,
+        coalesce(headcount.headcount_total, 0) as headcount_total,
+        coalesce(headcount.cadres, 0) as cadres,
+        coalesce(headcount.civil_servants, 0) as civil_servants,
+        coalesce(headcount.public_employees, 0) as public_employees,
+        coalesce(headcount.contract_workers, 0) as contract_workers,
+        coalesce(headcount.budget_paid, 0) as budget_paid,
+        quotas.civil_servant_quota,
+        quotas.public_employee_quota,
+        civil_target.baseline_date,
+        civil_target.target_date,
+        coalesce(civil_baseline.baseline_count, 0) as baseline_civil_servants,
+        coalesce(budget_baseline.baseline_count, 0) as baseline_budget_paid,
+        civil_target.reduction_target as civil_servant_reduction_target,
+        budget_target.reduction_target as budget_paid_reduction_target,
+        {{ interval_count('day', 'civil_target.baseline_date', 'years.measured_on') }} as civil_days_elapsed,
+        {{ interval_count('day', 'civil_target.baseline_date', 'civil_target.target_date') }} as civil_days_in_span,
+        {{ interval_count('day', 'budget_target.baseline_date', 'years.measured_on') }} as budget_days_elapsed,
+        {{ interval_count('day', 'budget_target.baseline_date', 'budget_target.target_date') }} as budget_days_in_span
+    from agency_years
+    inner join years
+        on years.year = agency_years.year
+    left join headcount
+        on headcount.agency_code = agency_years.agency_code
+       and headcount.year = agency_years.year
+    left join quotas
+        on quotas.agency_code = agency_years.agency_code
+       and quotas.year = agency_years.year
+    left join targets as civil_target
+        on civil_target.year = agency_years.year
+       and civil_target.target_code = 'civil_servants'
+    left join targets as budget_target
+        on budget_target.year = agency_years.year
+       and budget_target.target_code = 'budget_paid'
+    left join baselines as civil_baseline
+        on civil_baseline.agency_code = agency_years.agency_code
+       and civil_baseline.year = agency_years.year
+       and civil_baseline.target_code = 'civil_servants'
+    left join baselines as budget_baseline
+        on budget_baseline.agency_code = agency_years.agency_code
+       and budget_baseline.year = agency_years.year
+       and budget_baseline.target_code = 'budget_paid'
+
+)
+
+select
+    cast(measured.agency_code as {{ dbt.type_string() }}) as agency_code,
+    cast(agencies.agency_name_vi as {{ dbt.type_string() }}) as agency_name_vi,
+    cast(measured.year as integer) as year,
+    cast(measured.measured_on as date) as measured_on,
+    cast(measured.is_complete as boolean) as is_period_complete,
+    cast(measured.headcount_total as integer) as headcount_total,
+    cast(measured.cadres as integer) as cadres,
+    cast(measured.civil_servants as integer) as civil_servants,
+    cast(measured.public_employees as integer) as public_employees,
+    cast(measured.contract_workers as integer) as contract_workers,
+    cast(measured.budget_paid as integer) as budget_paid,
+    cast(measured.civil_servant_quota as integer) as civil_servant_quota,
+    cast(measured.public_employee_quota as integer) as public_employee_quota,
+    cast(measured.baseline_date as date) as baseline_date,
+    cast(measured.baseline_civil_servants as integer) as baseline_civil_servants,
+    cast(measured.baseline_budget_paid as integer) as baseline_budget_paid,
+    cast(measured.civil_servants - measured.baseline_civil_servants as integer) as civil_servants_change,
+    cast(measured.budget_paid - measured.baseline_budget_paid as integer) as budget_paid_change,
+    {{ safe_rate('measured.baseline_civil_servants - measured.civil_servants', 'measured.baseline_civil_servants') }} as civil_servant_reduction,
+    {{ safe_rate('measured.baseline_budget_paid - measured.budget_paid', 'measured.baseline_budget_paid') }} as budget_paid_reduction,
+    cast(measured.civil_servant_reduction_target as decimal(9, 4)) as civil_servant_reduction_target,
+    cast(measured.budget_paid_reduction_target as decimal(9, 4)) as budget_paid_reduction_target,
+    cast(measured.target_date as date) as target_date,
+    {{ safe_rate('measured.baseline_civil_servants - measured.civil_servants',
+                 'measured.baseline_civil_servants * measured.civil_servant_reduction_target') }} as civil_servant_target_progress,
+    {{ safe_rate('measured.baseline_budget_paid - measured.budget_paid',
+                 'measured.baseline_budget_paid * measured.budget_paid_reduction_target') }} as budget_paid_target_progress,
+    {{ on_track_for_reduction('measured.baseline_civil_servants', 'measured.civil_servants',
+                              'measured.civil_servant_reduction_target', 'measured.civil_days_elapsed',
+                              'measured.civil_days_in_span') }} as is_civil_servant_on_track,
+    {{ on_track_for_reduction('measured.baseline_budget_paid', 'measured.budget_paid',
+                              'measured.budget_paid_reduction_target', 'measured.budget_days_elapsed',
+                              'measured.budget_days_in_span') }} as is_budget_paid_on_track,
+    ({{ on_track_for_reduction('measured.baseline_civil_servants', 'measured.civil_servants',
+                               'measured.civil_servant_reduction_target', 'measured.civil_days_elapsed',
+                               'measured.civil_days_in_span') }})
+    and ({{ on_track_for_reduction('measured.baseline_budget_paid', 'measured.budget_paid',
+                                   'measured.budget_paid_reduction_target', 'measured.budget_days_elapsed',
+                                   'measured.budget_days_in_span') }}) as is_t08_on_track
+from measured
+left join {{ ref('agencies') }} as agencies
+    on agencies.agency_code = measured.agency_code
