@@ -58,7 +58,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # importable whether or not tests/ is a package
     sys.path.insert(0, str(REPO))
 
-from tests.dbt_fixtures.landing_builder import write_landing, write_verdict  # noqa: E402
+from tests.dbt_fixtures.landing_builder import (write_cadre_landing, write_landing,  # noqa: E402
+                                                write_ranking_landing, write_verdict)
 
 DBT_PROJECT = REPO / "dbt_project"
 DBT = Path(sys.executable).with_name("dbt")
@@ -160,11 +161,79 @@ def _build_landing(landing: Path) -> None:
                   checked_at=t0 + dt.timedelta(days=2))
 
 
+# -- the cadre system and the PAR ranking (docs/cadre_landing.md) ------------------------------------
+#
+# Snapshots: S1 (accepted, stands at 2025-06-30) holds P9 only; S2 (accepted, 2025-12-31) is the case;
+# S0 (accepted, stands at 2024-12-31 but landed after S2: a re-run of an old day) and S3 (2026-01-10,
+# rejected) must not be read. So staging reads S2 only.
+# S2, agency J: P1 (official key OFF_A, CC, since 2015), P2 (CC, 2016 .. 2024-06-30), P3 (head, CC,
+# since 2010), P4 (contract, not budget-paid, since 2020), P6 (CC, since 2023-03-01);
+# quarantined: P5 (same ID number as P1: duplicate_person), P1's posting at H from 2024-01-01
+# (two_units_at_once), P7 (ends 2019 before it starts 2020: end_before_start).
+#   J at 2025-12-31: P1 P3 P6 civil servants (3) + P4 contract = 4; budget-paid P1 P3 P6 = 3.
+#   Baseline 2022-01-01: P1 P2 P3 civil servants (3), budget-paid 3 -> change 0, reduction 0.
+#   J at 2023-12-31: P1 P2 P3 P6 = 4 civil servants -> reduction (3 - 4) / 3 = -0.333333.
+# Commune C (000.01.21.H34): C1 cadre meets the standard since 2018, C2 civil servant since
+#   2024-05-01, C3 never: 2023 -> 1 of 3 meet; 2024 -> 2 of 3.
+# Appraisals: P1 2025 good (HTTNV) and OFF_A's 2025 late rate is 1/3 >= 0.05 -> T02 breach;
+#   P3 2024 good; P6 2025 "XUAT_SAC" (outside the code list) -> quarantined.
+# Ranking: J average in 2023 and 2024 -> 2024 triggers accountability; head P3 rated good in 2024
+#   although average forbids it -> head rating breach. 2023 alone does not trigger.
+CADRE_J, CADRE_H, COMMUNE = "000.00.02.H34", "000.00.16.H34", "000.01.21.H34"
+
+
+def _person(code, name, category, started, *, agency=CADRE_J, ended=None, budget=1, head=False, level="TINH",
+            standard_on=None, id_number=None):
+    return {"MaCanBo": code, "HoTen": name, "SoCCCD": id_number or f"id-{code}", "MaDonVi": agency,
+            "DonViCongTac": "Văn phòng", "PhanLoai": category, "Cap": level, "ChucDanh": "Chuyên viên",
+            "HuongLuongNganSach": budget, "NgayDatChuan": standard_on, "NgayBatDau": started, "NgayKetThuc": ended,
+            "ChucVuLanhDao": "TRUONG" if head else None}
+
+
+def _build_cadre_landing(landing: Path) -> None:
+    d = dt.date
+    t0 = dt.datetime(2026, 1, 5, 1, 0, tzinfo=dt.timezone.utc)
+    write_cadre_landing(landing, persons=[_person("P9", "P9", "CC", d(2010, 1, 1))], stood_at=d(2025, 6, 30),
+                        load_id="cadre-s1", load_date="2025-07-01", loaded_at=t0 - dt.timedelta(days=180))
+    persons = [
+        _person("P1", "OFF_A", "CC", d(2015, 1, 1), id_number="id-1"),
+        _person("P2", "OFF_B", "CC", d(2016, 1, 1), ended=d(2024, 6, 30)),
+        _person("P3", "HEAD_J", "CC", d(2010, 1, 1), head=True),
+        _person("P4", "P4", "HD", d(2020, 1, 1), budget=0),
+        _person("P6", "P6", "CC", d(2023, 3, 1)),
+        _person("P5", "OFF_A", "CC", d(2015, 1, 1), id_number="id-1"),
+        _person("P1", "OFF_A", "CC", d(2024, 1, 1), agency=CADRE_H, id_number="id-1"),
+        _person("P7", "P7", "CC", d(2020, 1, 1), ended=d(2019, 1, 1)),
+        _person("C1", "C1", "CB", d(2018, 1, 1), agency=COMMUNE, level="XA", standard_on=d(2018, 1, 1)),
+        _person("C2", "C2", "CC", d(2019, 1, 1), agency=COMMUNE, level="XA", standard_on=d(2024, 5, 1)),
+        _person("C3", "C3", "CC", d(2020, 1, 1), agency=COMMUNE, level="XA"),
+    ]
+    appraisals = [{"MaCanBo": "P1", "Nam": 2025, "MucXepLoai": "HTTNV"},
+                  {"MaCanBo": "P3", "Nam": 2024, "MucXepLoai": "HTTNV"},
+                  {"MaCanBo": "P6", "Nam": 2025, "MucXepLoai": "XUAT_SAC"}]
+    units = [{"MaDVSN": "U1", "NhomTuChu": 3, "NgayThanhLap": d(2010, 1, 1)},
+             {"MaDVSN": "U2", "NhomTuChu": 4, "NgayThanhLap": d(2010, 1, 1), "NgayKetThuc": d(2023, 5, 1),
+              "HinhThucKetThuc": "SAP_NHAP", "MaDVSNTiepNhan": "U1"},
+             {"MaDVSN": "U3", "NhomTuChu": 2, "NgayThanhLap": d(2023, 2, 1)}]
+    quotas = [{"MaDonVi": CADRE_J, "Nam": 2025, "BienCheCongChuc": 4, "SoNguoiLamViec": 0}]
+    write_cadre_landing(landing, persons=persons, appraisals=appraisals, public_service_units=units,
+                        staffing_quotas=quotas, stood_at=d(2025, 12, 31), load_id="cadre-s2", loaded_at=t0)
+    write_cadre_landing(landing, persons=[_person("P8", "P8", "CC", d(2010, 1, 1))], stood_at=d(2024, 12, 31),
+                        load_id="cadre-s0-rerun", loaded_at=t0 + dt.timedelta(days=1))
+    write_cadre_landing(landing, persons=[_person("P8", "P8", "CC", d(2010, 1, 1))], stood_at=d(2026, 1, 10),
+                        load_id="cadre-s3-rejected", loaded_at=t0 + dt.timedelta(days=5), verdict="rejected")
+    ranking = [{"Nam": 2023, "MaDonVi": CADRE_J, "TongDiem": Decimal("76.50"), "XepLoai": "Trung bình"},
+               {"Nam": 2024, "MaDonVi": CADRE_J, "TongDiem": Decimal("78.25"), "XepLoai": "trung bình "},
+               {"Nam": 2024, "MaDonVi": CADRE_H, "TongDiem": Decimal("91.00"), "XepLoai": "Tốt"}]
+    write_ranking_landing(landing, ranking, loaded_at=t0)
+
+
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     tmp = tmp_path_factory.mktemp("dbt_build")
     landing = tmp / "landing"
     _build_landing(landing)
+    _build_cadre_landing(landing)
     env = {**os.environ, "DO_NOT_TRACK": "1", "PAR_LANDING_DIR": str(landing),
            "PAR_WAREHOUSE_PATH": str(tmp / "warehouse.duckdb")}
     common = ["--profiles-dir", str(DBT_PROJECT), "--project-dir", str(DBT_PROJECT),
@@ -261,7 +330,7 @@ def test_unaccepted_loads_are_not_read(warehouse):
                 f"{J}-250304-0004")[0] == 4
     # the audit model shows every verdict, and which one is in force
     verdicts = warehouse.execute("select load_id, verdict from audit.audit_gx_batch_verdicts "
-                                 "where is_latest_verdict order by load_id").fetchall()
+                                 "where is_latest_verdict and source_system = 'one_stop_shop' order by load_id").fetchall()
     assert verdicts == [("load-0-older", "accepted"), ("load-1-case", "accepted"),
                         ("load-2-rejected", "rejected"), ("load-4-rechecked", "rejected")]
 
@@ -286,3 +355,46 @@ def test_province_month(warehouse):
                           "pending_at_end, overdue_at_end, late_rate, satisfaction_rate "
                           "from marts.mart_province_service_quality where period_key = '2025-03'")
     assert row == (8, 6, 4, 2, 2, 1, Decimal("0.375000"), Decimal("0.666667"))
+
+
+def test_cadre_staging_reads_the_latest_accepted_snapshot_and_quarantines_defects(warehouse):
+    loads = warehouse.execute("select distinct load_id from staging.stg_cadre__persons_validated").fetchall()
+    assert loads == [("cadre-s2",)]
+    quarantined = warehouse.execute("select person_code, started_on, quarantine_reason from "
+                                    "staging.stg_cadre__persons_quarantine order by 1, 2").fetchall()
+    assert quarantined == [("P1", dt.date(2024, 1, 1), "two_units_at_once"), ("P5", dt.date(2015, 1, 1), "duplicate_person"),
+                           ("P7", dt.date(2020, 1, 1), "end_before_start")]
+    assert warehouse.execute("select person_code, rating_code, quarantine_reason from "
+                             "staging.stg_cadre__appraisals_quarantine").fetchall() == [("P6", "XUAT_SAC", "unknown_rating")]
+
+
+def test_workforce_of_an_agency(warehouse):
+    rows = warehouse.execute(
+        "select year, civil_servants, contract_workers, headcount_total, budget_paid, baseline_civil_servants, "
+        "civil_servant_reduction, civil_servant_quota from marts.mart_workforce where agency_code = ? "
+        "and year in (2023, 2025) order by year", [CADRE_J]).fetchall()
+    assert rows == [(2023, 4, 1, 5, 4, 3, Decimal("-0.333333"), None), (2025, 3, 1, 4, 3, 3, Decimal("0"), 4)]
+
+
+def test_commune_standards_and_units(warehouse):
+    rows = warehouse.execute("select year, cadres_and_civil_servants, meeting_standard, below_standard, meets_t11 "
+                             "from marts.mart_commune_cadre_standards where year in (2023, 2024) order by year").fetchall()
+    assert rows == [(2023, 3, 1, 2, False), (2024, 3, 2, 1, False)]
+    units = warehouse.execute("select units_in_force, baseline_units, units_created, units_merged "
+                              "from marts.mart_public_service_units where year = 2023").fetchall()
+    assert units == [(2, 2, 1, 1)]
+
+
+def test_ratings_meet_the_one_stop_shop_late_rates(warehouse):
+    row = _one(warehouse, "select official_key, rating_code, dossiers_handled, dossiers_late, late_rate, "
+                          "late_rate_threshold, is_t02_breach from marts.mart_official_rating_eligibility "
+                          "where person_code = 'P1' and year = 2025")
+    assert row == ("OFF_A", "HTTNV", 3, 1, Decimal("0.333333"), Decimal("0.0500"), True)
+
+
+def test_head_accountability(warehouse):
+    rows = warehouse.execute("select year, grade_code, previous_year_grade_code, head_person_code, head_rating_code, "
+                             "is_head_rating_breach, is_accountability_triggered from marts.mart_head_accountability "
+                             "where agency_code = ? order by year", [CADRE_J]).fetchall()
+    assert rows == [(2023, "average", None, "P3", None, False, False),
+                    (2024, "average", "average", "P3", "HTTNV", True, True)]

@@ -198,3 +198,49 @@ def write_landing(landing_dir: str | Path, dossiers: Iterable[Mapping], *,
         write_verdict(landing_dir, load_id, verdict, load_date=load_date,
                       checked_at=checked_at or loaded_at + dt.timedelta(minutes=1))
     return load_id
+
+
+def _write_source_load(landing_dir: str | Path, source: str, tables: Mapping[str, tuple[list[Mapping], dict]],
+                       *, load_id: str, load_date: str, loaded_at: dt.datetime | None, verdict: str | None,
+                       checked_at: dt.datetime | None, page: int = 0) -> str:
+    loaded_at = _utc(loaded_at)
+    batch = {"_load_id": load_id, "_source": f"test://{source}", "_loaded_at": loaded_at, "_page": page}
+    for name, (rows, fields) in tables.items():
+        path = Path(landing_dir) / source / name / f"load_date={load_date}" / f"{load_id}-{page:05d}.parquet"
+        _write_table(path, _rows_to_table(list(rows), list(fields.items()), batch))
+    if verdict is not None:
+        write_verdict(landing_dir, load_id, verdict, load_date=load_date, source_system=source,
+                      checked_at=checked_at or loaded_at + dt.timedelta(minutes=1))
+    return load_id
+
+
+def write_cadre_landing(landing_dir: str | Path, *, persons: Iterable[Mapping] = (),
+                        appraisals: Iterable[Mapping] = (), staffing_quotas: Iterable[Mapping] = (),
+                        public_service_units: Iterable[Mapping] = (), stood_at: dt.date = dt.date(2025, 12, 31),
+                        load_id: str | None = None, load_date: str = "2026-01-05",
+                        loaded_at: dt.datetime | None = None, verdict: str | None = "accepted",
+                        checked_at: dt.datetime | None = None) -> str:
+    """Land one cadre snapshot (all four datasets, docs/cadre_landing.md) standing at `stood_at`.
+
+    Rows use the landed field names (MaCanBo, HoTen, ...); HoTen and SoCCCD are written as given
+    (a test passes the pseudonym it wants, e.g. the one-stop-shop fixture's official key).
+    """
+    from connectors.cadre import FIELDS, SNAPSHOT_FIELD
+
+    given = {"persons": persons, "appraisals": appraisals, "staffing_quotas": staffing_quotas,
+             "public_service_units": public_service_units}
+    tables = {name: ([{**r, SNAPSHOT_FIELD: stood_at} for r in given[name]],
+                     {**FIELDS[name], SNAPSHOT_FIELD: pa.date32()}) for name in FIELDS}
+    return _write_source_load(landing_dir, "cadre", tables, load_id=load_id or f"cadre-{uuid.uuid4().hex[:12]}",
+                              load_date=load_date, loaded_at=loaded_at, verdict=verdict, checked_at=checked_at)
+
+
+def write_ranking_landing(landing_dir: str | Path, rankings: Iterable[Mapping] = (), *, load_id: str | None = None,
+                          load_date: str = "2026-02-20", loaded_at: dt.datetime | None = None,
+                          verdict: str | None = "accepted", checked_at: dt.datetime | None = None) -> str:
+    """Land one load of the PAR ranking files (rows: Nam, MaDonVi, TenDonVi, TongDiem, XepLoai, TenTep)."""
+    from connectors.cadre import RANKING_DATASET, RANKING_FIELDS, RANKING_SOURCE
+
+    return _write_source_load(landing_dir, RANKING_SOURCE, {RANKING_DATASET: (list(rankings), RANKING_FIELDS)},
+                              load_id=load_id or f"ranking-{uuid.uuid4().hex[:12]}", load_date=load_date,
+                              loaded_at=loaded_at, verdict=verdict, checked_at=checked_at)
