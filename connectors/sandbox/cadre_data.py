@@ -30,7 +30,7 @@ from connectors.sandbox.officials import LEADER, SPECIALIST, AgencyProfile, Uniq
 
 FIRST_YEAR, LAST_YEAR = 2022, 2026
 REFORM_DAY = date(2025, 7, 1)  # district level abolished
-PROVINCE_PC = "000.00.00.H34"  # the provincial People's Committee: not ranked, no own staff here
+PROVINCE_PC = "000.00.00.H34"  # the provincial People's Committee: ranks the others, is not ranked
 
 RATINGS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")  # excellent, good, completed, not completed (Decree 90/2020)
 GOOD_OR_ABOVE = ("HTXSNV", "HTTNV")
@@ -147,8 +147,7 @@ class CadreSandbox:
                                  if a.level in ("province", "district") and a.code != PROVINCE_PC]
         self._build_units()
         for profile in self.profiles:
-            if profile.agency.code != PROVINCE_PC:
-                self._build_agency_staff(profile)
+            self._build_agency_staff(profile)
         self._build_unit_staff()
         self._streamline()
         self._reform_districts()

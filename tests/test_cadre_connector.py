@@ -1,0 +1,121 @@
+"""The cadre connector against the sandbox cadre system: API snapshot, XLSX export, ranking files,
+and the consistency with the one-stop-shop (same officials, same pseudonymous keys)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from connectors import cadre
+from connectors.http_session import RetryPolicy, SourceSession, SourceUnavailableError
+from connectors.ingest import land_pull
+from connectors.landing import LandingZone
+from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
+from connectors.records import RecordError
+from connectors.sandbox.cadre_api import records_as_of, start_cadre_server, write_export, write_ranking_files
+from connectors.sandbox.cadre_data import CadreConfig
+from connectors.sandbox.officials import agency_profiles
+from connectors.sandbox.server import SANDBOX_TOKEN
+
+CLOCK = date(2025, 3, 31)
+CONFIG = CadreConfig(seed=7, scale=0.3, end=CLOCK, defect_rate=0.0)
+FAST = RetryPolicy(attempts=2, backoff_seconds=0.01, timeout_seconds=10)
+pseudonymise = Pseudonymiser(SANDBOX_KEY)
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    server, api = start_cadre_server(CONFIG)
+    yield server, api
+    server.stop()
+
+
+def api_pull(server, landing, as_of, key="snap", page_size=250):
+    client = cadre.CadreClient(SourceSession(cadre.SOURCE, server.url, SANDBOX_TOKEN, FAST), page_size=page_size)
+    return land_pull(landing, cadre.SOURCE, key, server.url, lambda cursor: client.pages(as_of, cursor),
+                     lambda items: cadre.flatten(items, pseudonymise), batch_rows=400, land_empty=True)
+
+
+def landed(landing, summary, dataset):
+    return landing.read_load(cadre.SOURCE, dataset, summary.load_id).to_pylist()
+
+
+def test_the_api_snapshot_lands_every_dataset_standing_at_the_source_date(sandbox, tmp_path):
+    server, api = sandbox
+    landing = LandingZone(tmp_path)
+    summary = api_pull(server, landing, date(2026, 1, 1))  # after the clock: the source says its own date
+    truth = records_as_of(api.sandbox, CLOCK)
+    for dataset in cadre.DATASETS:
+        rows = landed(landing, summary, dataset)
+        assert len(rows) == len(truth[dataset]) > 0, dataset
+        assert {r[cadre.SNAPSHOT_FIELD] for r in rows} == {CLOCK}
+    persons = landed(landing, summary, "persons")
+    assert {r["HoTen"] for r in persons} == {pseudonymise(r["HoTen"]) for r in truth["persons"]}
+    assert not {r["SoCCCD"] for r in persons} & {r["SoCCCD"] for r in truth["persons"]}
+    # an earlier day: what the system knew then (no appraisal decided after it)
+    earlier = api_pull(server, landing, date(2023, 6, 30), key="earlier")
+    assert {r["Nam"] for r in landed(landing, earlier, "appraisals")} == {2022}
+
+
+def test_every_official_of_the_one_stop_shop_is_a_person_with_the_same_key(sandbox, tmp_path):
+    server, _ = sandbox
+    landing = LandingZone(tmp_path)
+    keys = {r["HoTen"] for r in landed(landing, api_pull(server, landing, CLOCK), "persons")}
+    officials = {o.name for p in agency_profiles(CONFIG.seed) for o in p.officials}
+    assert len(officials) > 200
+    assert {pseudonymise(name) for name in officials} <= keys
+
+
+def test_a_pull_interrupted_by_the_source_resumes_without_counting_twice(sandbox, tmp_path):
+    server, api = sandbox
+    landing = LandingZone(tmp_path)
+    server.faults.inject(*([{}] * 3), *([{"status": 503}] * 2))  # three pages served, then down
+    try:
+        with pytest.raises(SourceUnavailableError):
+            api_pull(server, landing, CLOCK, page_size=200)
+    finally:
+        server.faults.clear()
+    summary = api_pull(server, landing, CLOCK, page_size=200)
+    assert summary.resumed
+    persons = landed(landing, summary, "persons")
+    assert len(persons) == len(records_as_of(api.sandbox, CLOCK)["persons"])
+    assert len({(r["MaCanBo"], r["NgayBatDau"]) for r in persons}) == len(persons)
+
+
+def test_the_xlsx_export_lands_what_the_api_lands(sandbox, tmp_path):
+    server, api = sandbox
+    path = write_export(api.sandbox, tmp_path / "canbo.xlsx")
+    landing = LandingZone(tmp_path / "landing")
+    from_file = land_pull(landing, cadre.SOURCE, "file", f"file://{path}",
+                          lambda cursor: cadre.read_export(path, chunk_size=300, skip=cursor),
+                          lambda items: cadre.flatten(items, pseudonymise), batch_rows=700)
+    from_api = api_pull(server, landing, CLOCK, key="api")
+    for dataset in cadre.DATASETS:
+        strip = [{k: v for k, v in r.items() if not k.startswith("_")} for r in landed(landing, from_file, dataset)]
+        again = [{k: v for k, v in r.items() if not k.startswith("_")} for r in landed(landing, from_api, dataset)]
+        assert strip == again, dataset
+
+
+def test_ranking_files_carry_their_year_and_scores(sandbox, tmp_path):
+    _, api = sandbox
+    write_ranking_files(api.sandbox, tmp_path)
+    [(records, _)] = list(cadre.read_ranking_files(tmp_path))
+    by_year = {}
+    for r in records:
+        by_year.setdefault(r["Nam"], []).append(r)
+    assert sorted(by_year) == [2022, 2023, 2024]  # the 2025 ranking is decided in February 2026
+    truth = {(r.year, r.agency.code): r for r in api.sandbox.rankings}
+    for r in records:
+        assert float(r["TongDiem"]) == truth[(r["Nam"], r["MaDonVi"])].score
+        assert r["XepLoai"] == truth[(r["Nam"], r["MaDonVi"])].grade
+
+
+def test_an_api_record_with_a_bad_value_names_dataset_key_and_field():
+    items = [{"dataset": "persons", "as_of": CLOCK,
+              "record": {"MaCanBo": "CB000009", "HoTen": "Nguyễn Văn An", "NgayBatDau": "2020-02-30"}}]
+    with pytest.raises(RecordError, match=r"persons record 1 \(MaCanBo='CB000009', NgayBatDau='2020-02-30'\): "
+                                          r"field NgayBatDau = '2020-02-30' is not a real date") as caught:
+        cadre.flatten(items, pseudonymise)
+    assert "Nguyễn" not in str(caught.value)
+    with pytest.raises(RecordError, match="appraisals record 1 has no MaCanBo"):
+        cadre.flatten([{"dataset": "appraisals", "as_of": CLOCK, "record": {"Nam": 2024}}], pseudonymise)
