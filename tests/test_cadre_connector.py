@@ -117,5 +117,5 @@ def test_an_api_record_with_a_bad_value_names_dataset_key_and_field():
                                           r"field NgayBatDau = '2020-02-30' is not a real date") as caught:
         cadre.flatten(items, pseudonymise)
     assert "Nguyễn" not in str(caught.value)
-    with pytest.raises(RecordError, match="appraisals record 1 has no MaCanBo"):
+    with pytest.raises(RecordError, match=r"appraisals record 1 \(Nam=2024\) has no MaCanBo"):
         cadre.flatten([{"dataset": "appraisals", "as_of": CLOCK, "record": {"Nam": 2024}}], pseudonymise)
