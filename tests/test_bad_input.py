@@ -457,3 +457,112 @@ def test_read_export_round_trips_any_json_objects(tmp_path_factory, records, chu
     assert all(len(chunk) <= chunk_size for chunk, _ in chunks)
     if records:
         assert chunks[-1][1] == str(len(records))
+
+
+# -- the cadre system's XLSX export and the PAR ranking files (connectors/cadre.py) -----------------
+
+from connectors import cadre  # noqa: E402
+from connectors.sandbox.cadre_api import write_export as write_cadre_export  # noqa: E402
+from connectors.sandbox.cadre_api import write_ranking_files  # noqa: E402
+from connectors.sandbox.cadre_data import CadreConfig, CadreSandbox  # noqa: E402
+from connectors.spreadsheet import SpreadsheetError  # noqa: E402
+
+SMALL_CADRE = CadreConfig(seed=3, scale=0.05, end=date(2024, 3, 31), defect_rate=0.0)
+
+
+@pytest.fixture(scope="module")
+def small_cadre():
+    return CadreSandbox(SMALL_CADRE)
+
+
+def _edit_cell(path: Path, sheet: str, header: str, data_row: int, value) -> str:
+    """Set the cell of column `header` in the `data_row`-th row under the header; return its reference."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    workbook = load_workbook(path)
+    worksheet = workbook[sheet]
+    for row in worksheet.iter_rows(min_row=1, max_row=10):
+        names = [c.value for c in row]
+        if header in names:
+            column = names.index(header) + 1
+            row_number = row[0].row + data_row
+            worksheet.cell(row_number, column).value = value
+            workbook.save(path)
+            return f"{get_column_letter(column)}{row_number}"
+    raise AssertionError(f"no header {header} in {sheet}")
+
+
+def _drop_export_date(path: Path) -> None:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path)
+    for worksheet in workbook.worksheets:
+        worksheet["A3"] = "Xuất ngày 01/01/2024"  # the title row that said "Ngày xuất dữ liệu: dd/MM/yyyy"
+    workbook.save(path)
+
+
+def _cadre_export_pull(landing: LandingZone, path: Path):
+    return land_pull(landing, cadre.SOURCE, "export", f"file://{path}",
+                     lambda cursor: cadre.read_export(path, chunk_size=50, skip=cursor),
+                     lambda items: cadre.flatten(items, pseudonymise), batch_rows=100)
+
+
+def _landed_files(landing: LandingZone, source: str) -> list[Path]:
+    return sorted((landing.root / source).rglob("*.parquet"))
+
+
+@pytest.mark.parametrize("sheet, header, value, problem", [
+    ("CanBo", "Ngày bắt đầu công tác", "31/02/2024", "'31/02/2024' is not a real date"),
+    ("CanBo", "Ngày kết thúc công tác", "2024-13-01", "'2024-13-01' is not a date written dd/MM/yyyy"),
+    ("CanBo", "Phân loại", "Công nhân", "'Công nhân' is not one of Cán bộ, Công chức"),
+    ("DanhGia", "Năm đánh giá", "hai nghìn", "'hai nghìn' is not a number written as 1.234.567,5"),
+    ("BienChe", "Biên chế công chức được giao", "12,5", "'12,5' is not a whole number"),
+])
+def test_a_malformed_cadre_export_names_sheet_row_and_column_and_lands_nothing(small_cadre, tmp_path, sheet, header,
+                                                                               value, problem):
+    path = write_cadre_export(small_cadre, tmp_path / "canbo.xlsx")
+    cell = _edit_cell(path, sheet, header, 3, value)
+    landing = LandingZone(tmp_path / "landing")
+    with pytest.raises(SpreadsheetError) as caught:
+        _cadre_export_pull(landing, path)
+    column, row = re.match(r"([A-Z]+)(\d+)", cell).groups()
+    assert str(caught.value).startswith(f"canbo.xlsx, sheet '{sheet}', cell {cell} (row {row}, column {column}): ")
+    assert problem in str(caught.value)
+    assert _landed_files(landing, cadre.SOURCE) == [], "nothing of a malformed file may land"
+
+
+def test_a_fixed_cadre_export_lands_whole_under_the_same_load(small_cadre, tmp_path):
+    path = write_cadre_export(small_cadre, tmp_path / "canbo.xlsx")
+    good = path.read_bytes()
+    _edit_cell(path, "DonViSuNghiep", "Ngày thành lập", 2, "00/01/2000")
+    landing = LandingZone(tmp_path / "landing")
+    with pytest.raises(SpreadsheetError, match="sheet 'DonViSuNghiep'"):
+        _cadre_export_pull(landing, path)
+    path.write_bytes(good)
+    summary = _cadre_export_pull(landing, path)
+    assert summary.resumed and summary.rows["persons"] == len(small_cadre.employments)
+
+
+@pytest.mark.parametrize("edit, problem", [
+    (lambda p: _edit_cell(p, "CanBo", "Phân loại", 0, "Loại cán bộ"), "sheet 'CanBo': no header row"),
+    (lambda p: _drop_export_date(p), "canbo.xlsx: no 'Ngày xuất dữ liệu: dd/MM/yyyy' in the title rows"),
+])
+def test_a_cadre_export_without_its_columns_or_date_is_refused(small_cadre, tmp_path, edit, problem):
+    path = write_cadre_export(small_cadre, tmp_path / "canbo.xlsx")
+    edit(path)
+    with pytest.raises(SpreadsheetError, match=re.escape(problem)):
+        cadre.read_export_sheets(path)
+
+
+def test_a_malformed_ranking_file_names_its_cell_and_no_file_lands(small_cadre, tmp_path):
+    small = CadreSandbox(CadreConfig(seed=3, scale=0.05, end=date(2025, 3, 31), defect_rate=0.0))
+    files = write_ranking_files(small, tmp_path / "ranking")
+    assert len(files) == 3
+    cell = _edit_cell(files[1], cadre.RANKING_SHEET, "Tổng điểm", 2, "chín mươi")
+    landing = LandingZone(tmp_path / "landing")
+    with pytest.raises(SpreadsheetError) as caught:
+        land_pull(landing, cadre.RANKING_SOURCE, "files", "file://ranking",
+                  lambda cursor: cadre.read_ranking_files(tmp_path / "ranking"), cadre.flatten_rankings)
+    assert str(caught.value).startswith(f"{files[1].name}, sheet 'XepHang', cell {cell}")
+    assert _landed_files(landing, cadre.RANKING_SOURCE) == []
