@@ -20,8 +20,8 @@ def test_the_code_location_has_every_layer_and_the_gate():
                         "intermediate/int_working_days", "reference/agencies")}
     assert groups == {"marts", "staging", "intermediate", "reference"}
     gate = [c for c in graph.asset_check_keys if c.name == "gx_suites"]
-    assert [c.asset_key for c in gate] == [AssetKey(["landing", "one_stop_shop"])]
-    assert graph.get_check_spec(gate[0]).blocking
+    assert {c.asset_key for c in gate} == {AssetKey(["landing", s]) for s in ("one_stop_shop", "cadre", "par_ranking")}
+    assert all(graph.get_check_spec(c).blocking for c in gate)
     # the staging models of the one-stop-shop read the landing asset the gate guards
     assert AssetKey(["landing", "one_stop_shop"]) in graph.get(AssetKey(["staging", "stg_one_stop_shop__dossiers_validated"])).parent_keys
 
@@ -40,3 +40,37 @@ def test_the_nightly_schedule_loads_yesterday_at_one_in_the_morning():
     request = nightly_schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick,
                                                                           repository_def=defs.get_repository_def())).run_requests[0]
     assert request.partition_key == "2025-06-30"
+
+
+WORKFORCE_MARTS = ("mart_workforce", "mart_public_service_units", "mart_commune_cadre_standards",
+                   "mart_official_rating_eligibility", "mart_head_accountability")
+
+
+def test_the_workforce_models_are_their_own_step_downstream_of_the_cadre_gate():
+    """A failed blocking check skips the whole step downstream of it: the one-stop-shop's models must
+    not share a step with the cadre's, or a bad cadre export would stop the one-stop-shop marts."""
+    graph = defs.resolve_asset_graph()
+    cadre_gate = AssetKey(["landing", "cadre"])
+    for mart in WORKFORCE_MARTS:
+        assert AssetKey(["marts", mart]) in graph.get_all_asset_keys()
+    one_stop_shop = {"marts/mart_agency_service_quality", "marts/mart_official_performance",
+                     "staging/stg_one_stop_shop__dossiers"}
+    workforce = {f"marts/{m}" for m in WORKFORCE_MARTS} | {"staging/stg_cadre__persons"}
+    node_of = {key.to_user_string(): graph.get(key).assets_def.node_def.name
+               for key in graph.get_all_asset_keys() if graph.get(key).assets_def.is_executable}
+    assert {node_of[k] for k in one_stop_shop} == {"warehouse_models"}
+    assert {node_of[k] for k in workforce} == {"workforce_models"}
+    assert cadre_gate in graph.get(AssetKey(["staging", "stg_cadre__persons_validated"])).parent_keys
+    assert AssetKey(["landing", "par_ranking"]) in graph.get(AssetKey(["staging", "stg_par_ranking__rankings"])).parent_keys
+    # the one-stop-shop's models do not read the cadre landing
+    assert cadre_gate not in graph.get(AssetKey(["marts", "mart_official_performance"])).parent_keys
+
+
+def test_snapshot_sources_share_the_daily_partitions_so_the_nightly_job_runs_them():
+    graph = defs.resolve_asset_graph()
+    for source in ("cadre", "par_ranking"):
+        assert graph.get(AssetKey(["landing", source])).partitions_def == \
+            graph.get(AssetKey(["landing", "one_stop_shop"])).partitions_def
+    job = defs.resolve_job_def("par_pipeline")
+    assert {AssetKey(["landing", "cadre"]), AssetKey(["marts", "mart_workforce"])} <= set(
+        job.asset_layer.executable_asset_keys)

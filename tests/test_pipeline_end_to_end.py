@@ -9,6 +9,9 @@ import duckdb
 import pytest
 from dagster import DagsterInstance, DagsterEventType
 
+from connectors.sandbox.cadre_api import write_export as write_cadre_export
+from connectors.sandbox.cadre_api import write_ranking_files
+from connectors.sandbox.cadre_data import CadreConfig, CadreSandbox
 from connectors.sandbox.one_stop_shop_data import OneStopShopSandbox, SandboxConfig
 from orchestration.cli import run_pipeline
 from orchestration.settings import load_settings
@@ -114,9 +117,14 @@ def test_sandbox_run_is_complete_and_a_rerun_counts_nothing_twice(tmp_path):
     assert quarantined and len(accepted) > 1000
     assert received == len(accepted - quarantined)
     before = query(settings, "select * from marts.mart_agency_service_quality order by all")
+    workforce = query(settings, "select * from marts.mart_workforce order by all")
+    assert workforce, "the sandbox cadre system lands beside the one-stop-shop"
     result, _ = run(settings, date(2022, 1, 1), date(2022, 2, 28))
     assert result.success
     assert query(settings, "select * from marts.mart_agency_service_quality order by all") == before
+    # the cadre snapshot landed again replaces the first one: the same marts
+    assert query(settings, "select * from marts.mart_workforce order by all") == workforce
+    assert query(settings, "select count(distinct load_id) from staging.stg_cadre__persons") == [(1,)]
 
 
 def test_a_batch_beyond_tolerance_stops_the_marts_and_is_never_read(tmp_path):
@@ -135,3 +143,59 @@ def test_a_batch_beyond_tolerance_stops_the_marts_and_is_never_read(tmp_path):
     assert verdicts == [("accepted", 1), ("rejected", 1)]
     loads = query(good, "select count(distinct load_id) from staging.stg_one_stop_shop__dossiers")
     assert loads == [(1,)]
+
+
+# -- the cadre system and the PAR ranking as files: the workforce marts ----------------------------
+
+WORKFORCE_MARTS = ("mart_workforce", "mart_public_service_units", "mart_commune_cadre_standards",
+                   "mart_official_rating_eligibility", "mart_head_accountability")
+
+
+def cadre_files(tmp_path, defect_rate):
+    """The cadre system's XLSX export and the ranking files of a sandbox whose clock is 2026-02-28."""
+    sandbox = CadreSandbox(CadreConfig(seed=7, scale=0.1, end=date(2026, 2, 28), defect_rate=defect_rate))
+    return write_cadre_export(sandbox, tmp_path / "canbo.xlsx"), tmp_path / "ranking", sandbox
+
+
+def test_a_cadre_export_builds_the_five_workforce_marts_for_2022_to_2025(tmp_path):
+    export, ranking, sandbox = cadre_files(tmp_path, 0.004)
+    write_ranking_files(sandbox, ranking)
+    settings = settings_for(tmp_path, **SANDBOX, cadre_export=export, par_ranking_dir=ranking,
+                            pseudonymisation_key="test-key")
+    result, _ = run(settings, date(2022, 1, 1), date(2022, 2, 28))
+    assert result.success
+    for mart in WORKFORCE_MARTS:
+        years = [r[0] for r in query(settings, f"select distinct year from marts.{mart} order by 1")]
+        assert years == [2022, 2023, 2024, 2025], mart
+    assert query(settings, "select distinct snapshot_date from staging.stg_cadre__persons") == [(date(2026, 2, 28),)]
+    # the department designed average in 2023 and 2024 is accountable in 2024, the weak district in 2022
+    triggered = query(settings, "select year, grade_code from marts.mart_head_accountability "
+                                "where is_accountability_triggered order by 1")
+    assert triggered == [(2022, "weak"), (2024, "average")]
+    # officials of the one-stop-shop (Jan-Feb 2022) meet their appraisals through the shared key
+    matched = query(settings, "select count(*) from marts.mart_official_rating_eligibility "
+                              "where year = 2022 and dossiers_handled > 0")[0][0]
+    assert matched > 100
+    units = query(settings, "select baseline_units, units_in_force from marts.mart_public_service_units where year = 2025")
+    in_force = sum(u.in_force_on(date(2025, 12, 31)) for u in sandbox.units)
+    assert units == [(sum(u.in_force_on(date(2021, 12, 31)) for u in sandbox.units), in_force)]
+
+
+def test_a_bad_cadre_export_stops_the_workforce_marts_not_the_one_stop_shop_marts(tmp_path):
+    export, ranking, sandbox = cadre_files(tmp_path, 0.06)
+    write_ranking_files(sandbox, ranking)
+    settings = settings_for(tmp_path, **SANDBOX, cadre_export=export, par_ranking_dir=ranking,
+                            pseudonymisation_key="test-key")
+    result, events = run(settings, date(2022, 1, 1), date(2022, 2, 28))
+    assert not result.success
+    checks = {e.event_specific_data.asset_key.to_user_string(): e.event_specific_data.passed
+              for e in events if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+              and e.event_specific_data.check_name == "gx_suites"}
+    assert checks == {"landing/one_stop_shop": True, "landing/cadre": False, "landing/par_ranking": True}
+    built = {e.asset_key.to_user_string() for e in events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION}
+    assert {"marts/mart_agency_service_quality", "marts/mart_official_performance",
+            "marts/mart_province_service_quality"} <= built
+    assert not {f"marts/{m}" for m in WORKFORCE_MARTS} & built
+    assert not any(key.startswith(("staging/stg_cadre", "staging/stg_par_ranking")) for key in built)
+    verdicts = query(settings, "select source_system, verdict from audit.audit_gx_batch_verdicts order by 1")
+    assert verdicts == [("cadre", "rejected"), ("one_stop_shop", "accepted"), ("par_ranking", "accepted")]
