@@ -50,6 +50,13 @@ def cadre_sandbox(config: CadreConfig):
     return _shared_sandbox(cadre.SOURCE, config, start_cadre_server)
 
 
+def refuse_sandbox_in_production(settings: Settings, source: str) -> None:
+    """A production run never falls back to the sandbox, even with settings built by hand."""
+    if settings.environment == "production" and settings.is_sandbox(source):
+        raise SettingsError(f"PAR_ENV=production but the {source.replace('_', '-')} source is not configured: "
+                            "a production run never falls back to the sandbox (see .env.example).")
+
+
 def pseudonymiser_for(settings: Settings, source: str) -> Pseudonymiser:
     """The configured key for every source (so a person's key is the same in all of them); the public
     sandbox key only when no key is configured and the source is the sandbox."""
@@ -153,6 +160,7 @@ class CadreSource:
         if s.cadre_url:
             session = SourceSession(cadre.SOURCE, s.cadre_url, s.cadre_token, _retry(s))
         else:
+            refuse_sandbox_in_production(s, cadre.SOURCE)
             from connectors.sandbox.server import SANDBOX_TOKEN
             server, _ = cadre_sandbox(self.sandbox_config())
             session = SourceSession(cadre.SOURCE, server.url, SANDBOX_TOKEN, _retry(s))
@@ -175,6 +183,7 @@ class ParRankingSource:
         s = self.settings
         if s.par_ranking_dir:
             return s.par_ranking_dir
+        refuse_sandbox_in_production(s, cadre.RANKING_SOURCE)
         from connectors.sandbox.cadre_api import write_ranking_files
 
         folder = s.data_dir / "sandbox" / cadre.RANKING_SOURCE

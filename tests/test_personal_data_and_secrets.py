@@ -30,6 +30,8 @@ from connectors.ingest import land_pull
 from connectors.landing import LandingZone
 from connectors.one_stop_shop import SOURCE, OneStopShopClient, flatten
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
+from connectors.sandbox.cadre_api import start_cadre_server, write_ranking_files
+from connectors.sandbox.cadre_data import CadreConfig, CadreSandbox
 from connectors.sandbox.one_stop_shop_api import start_one_stop_shop_server
 from connectors.sandbox.one_stop_shop_data import OneStopShopSandbox, SandboxConfig
 from orchestration.cli import run_pipeline
@@ -40,6 +42,8 @@ TOKEN = "s3cr3t-token-XYZ"
 KEY = "pseudo-KEY-9f8e7d6c5b4a-not-the-sandbox-one"
 START, END = date(2022, 1, 1), date(2022, 2, 28)
 CONFIG = SandboxConfig(seed=7, scale=0.3, end=END, defect_rate=0.004)
+# The cadre system at the same seed and scale, with a clock late enough to hold appraisals and rankings.
+CADRE_CONFIG = CadreConfig(seed=7, scale=0.3, end=date(2024, 3, 31), defect_rate=0.004)
 
 
 def settings_for(data_dir: Path, **overrides):
@@ -115,7 +119,8 @@ def raw_people(config: SandboxConfig) -> tuple[set[str], set[str]]:
     names = {d.applicant_name for d in truth.dossiers}
     for profile in truth.profiles:
         names |= {o.name for o in profile.clerks + profile.specialists + profile.leaders}
-    return ids, names
+    cadre = CadreSandbox(CADRE_CONFIG)  # every person of the cadre system: names and citizen ID numbers
+    return ids | {e.id_number for e in cadre.employments}, names | {e.name for e in cadre.employments}
 
 
 def _tokens(text: str) -> list[str]:
@@ -175,16 +180,23 @@ def text_of_files(root: Path) -> dict[Path, bytes]:
 @pytest.fixture(scope="module")
 def real_like_run(tmp_path_factory):
     server, _ = start_one_stop_shop_server(CONFIG, token=TOKEN)
+    cadre_server, cadre_api = start_cadre_server(CADRE_CONFIG, token=TOKEN)
     try:
         data_dir = tmp_path_factory.mktemp("data")
+        inbox = tmp_path_factory.mktemp("inbox")
+        assert write_ranking_files(cadre_api.sandbox, inbox)
         settings = settings_for(data_dir, environment="production", one_stop_shop_url=server.url,
-                                one_stop_shop_token=TOKEN, pseudonymisation_key=KEY)
+                                one_stop_shop_token=TOKEN, pseudonymisation_key=KEY, cadre_url=cadre_server.url,
+                                cadre_token=TOKEN, par_ranking_dir=inbox)
         settings.validate()
         result, events, printed = run_and_record(settings)
-        assert result.success, "the pipeline failed against the sandbox served as a real source"
+        from orchestration.cli import failure_reasons
+        assert result.success, f"the pipeline failed against the sandbox served as a real source: " \
+                               f"{failure_reasons(result.all_events)}"
         yield settings, server, events, printed
     finally:
         server.stop()
+        cadre_server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -262,6 +274,12 @@ def test_production_without_a_key_is_refused(monkeypatch, tmp_path):
     with pytest.raises(SettingsError, match="PAR_PSEUDONYMISATION_KEY"):
         load_settings()
     monkeypatch.setenv("PAR_PSEUDONYMISATION_KEY", KEY)
+    with pytest.raises(SettingsError, match="PAR_CADRE_URL"):
+        load_settings()
+    monkeypatch.setenv("PAR_CADRE_EXPORT", str(tmp_path / "canbo.xlsx"))
+    with pytest.raises(SettingsError, match="PAR_PAR_RANKING_DIR"):
+        load_settings()
+    monkeypatch.setenv("PAR_PAR_RANKING_DIR", str(tmp_path / "ranking"))
     assert load_settings().pseudonymisation_key == KEY
 
 
@@ -329,22 +347,28 @@ def test_the_token_reached_the_source_and_no_record_of_the_run(real_like_run):
 def test_a_wrong_token_fails_the_run_naming_the_source_not_the_token(tmp_path):
     wrong = "wr0ng-t0ken-ABC"
     server, _ = start_one_stop_shop_server(SandboxConfig(seed=7, scale=0.05, end=date(2022, 1, 31)), token=TOKEN)
+    cadre_server, _ = start_cadre_server(CadreConfig(seed=7, scale=0.05, end=date(2022, 1, 31)), token=TOKEN)
     try:
         settings = settings_for(tmp_path, environment="production", one_stop_shop_url=server.url,
-                                one_stop_shop_token=wrong, pseudonymisation_key=KEY)
+                                one_stop_shop_token=wrong, pseudonymisation_key=KEY, cadre_url=cadre_server.url,
+                                cadre_token=wrong, par_ranking_dir=tmp_path / "no-ranking-yet")
         result, events, printed = run_and_record(settings, date(2022, 1, 3), date(2022, 1, 3))
     finally:
         server.stop()
+        cadre_server.stop()
     assert not result.success
-    failures = [e for e in result.all_events if e.is_step_failure]
-    assert len(failures) == 1
-    message = failures[0].event_specific_data.error.to_string()
-    assert "one_stop_shop" in message and "HTTP 401" in message and server.url in message
+    failures = {e.step_key: e.event_specific_data.error.to_string() for e in result.all_events if e.is_step_failure}
+    assert set(failures) == {"landing__one_stop_shop", "landing__cadre"}
+    for source, url in (("one_stop_shop", server.url), ("cadre", cadre_server.url)):
+        message = failures[f"landing__{source}"]
+        assert source in message and "HTTP 401" in message and url in message
+    message = " ".join(failures.values())
     for secret in (wrong, TOKEN, KEY):
         assert secret not in message
         assert not [t for t in events + printed if secret in t], secret
         assert not [p for p, content in text_of_files(tmp_path).items() if secret.encode() in content], secret
-    assert not list(tmp_path.rglob("*.parquet")), "nothing is landed from a source that refused us"
+    for source in ("one_stop_shop", "cadre"):
+        assert not list(tmp_path.rglob(f"landing/{source}/**/*.parquet")), "nothing is landed from a source that refused us"
 
 
 # -- credentials in a URL ------------------------------------------------------------------------------

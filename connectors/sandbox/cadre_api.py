@@ -35,7 +35,8 @@ def records_as_of(sandbox: CadreSandbox, as_of: date) -> dict[str, list[dict]]:
         "HuongLuongNganSach": int(e.budget_paid),
         "DatChuanChucDanh": (int(_known(e.standard_met_on, as_of) is not None)
                              if e.level == "commune" and e.category in ("CB", "CC") else None),
-        "NgayDatChuan": _known(e.standard_met_on, as_of), "NgayBatDau": e.start, "NgayKetThuc": _known(e.end, as_of),
+        "NgayDatChuan": _known(e.standard_met_on, as_of), "NgayBatDau": e.start,
+        "NgayKetThuc": e.end_as_recorded if _known(e.end, as_of) else None,
         "ChucVuLanhDao": e.leadership,
     } for e in sandbox.employments if e.start <= as_of]
     appraisals = [{"MaCanBo": a.person_code, "Nam": a.year, "MucXepLoai": a.rating, "NgayQuyetDinh": a.decided_on}

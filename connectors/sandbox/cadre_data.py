@@ -78,6 +78,11 @@ class Employment:
     leadership: str | None = None  # TRUONG (head) / PHO (deputy)
     standard_met_on: date | None = None  # commune level only
     late_prone: float = 0.0  # the one-stop-shop official's late propensity (0 for others)
+    mistyped_end: date | None = None  # defect: the end date as typed when the departure was recorded
+
+    @property
+    def end_as_recorded(self) -> date | None:
+        return self.mistyped_end if self.end and self.mistyped_end else self.end
 
     @property
     def level(self) -> str:
@@ -406,7 +411,7 @@ class CadreSandbox:
                 self.employments.append(Employment(**{**e.__dict__, "agency": other, "unit": "Văn phòng",
                                                       "start": max(e.start + timedelta(days=1), date(2023, 3, 1))}))
             if e.end is not None and self._defective("end_before_start", e.person_code):
-                e.end = e.start - timedelta(days=self.rng.randrange(30, 400))
+                e.mistyped_end = e.start - timedelta(days=self.rng.randrange(30, 400))
         for a in self.appraisals:
             if self._defective("rating_outside_code_list", (a.person_code, a.year)):
                 a.rating = self.rng.choice(["HTT", "XUAT_SAC", "5"])
