@@ -38,20 +38,67 @@ COLUMNS = [
 ]
 
 
-def headline_rows(settings: Settings) -> list[dict]:
+WORKFORCE_SQL = """
+select
+    units.year,
+    (select sum(w.civil_servants) from marts.mart_workforce w where w.year = units.year) as civil_servants,
+    (select sum(w.budget_paid) from marts.mart_workforce w where w.year = units.year) as budget_paid,
+    (select count(*) from marts.mart_workforce w where w.year = units.year and w.is_t08_on_track) as agencies_on_track_t08,
+    (select count(*) from marts.mart_workforce w where w.year = units.year and w.baseline_civil_servants > 0) as agencies_t08,
+    units.units_in_force,
+    units.reduction as units_reduction,
+    (select count(*) from marts.mart_commune_cadre_standards c where c.year = units.year and not c.meets_t11)
+        as communes_below_t11,
+    (select count(*) from marts.mart_official_rating_eligibility o where o.year = units.year and o.is_t02_breach)
+        as officials_t02_breach,
+    (select count(*) from marts.mart_head_accountability h where h.year = units.year and h.is_accountability_triggered)
+        as heads_t03
+from marts.mart_public_service_units units
+order by units.year
+"""
+
+WORKFORCE_COLUMNS = [
+    ("year", "year", "{}"),
+    ("civil_servants", "civil servants", "{:,}"),
+    ("budget_paid", "budget-paid", "{:,}"),
+    ("agencies_on_track_t08", "agencies on track T08", "{}"),
+    ("agencies_t08", "of", "{}"),
+    ("units_in_force", "public service units", "{}"),
+    ("units_reduction", "vs 2021 (T07)", "{:.1%}"),
+    ("communes_below_t11", "communes below T11", "{}"),
+    ("officials_t02_breach", "rated good over T02", "{}"),
+    ("heads_t03", "heads T03", "{}"),
+]
+
+
+def _rows(settings: Settings, sql: str) -> list[dict]:
     import duckdb
 
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        cursor = con.execute(HEADLINE_SQL)
+        cursor = con.execute(sql)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def format_table(rows: list[dict]) -> str:
-    cells = [[label for _, label, _ in COLUMNS]]
+def headline_rows(settings: Settings) -> list[dict]:
+    return _rows(settings, HEADLINE_SQL)
+
+
+def workforce_rows(settings: Settings) -> list[dict]:
+    """The workforce marts per year; empty when they were not built (e.g. a rejected cadre snapshot)."""
+    import duckdb
+
+    try:
+        return _rows(settings, WORKFORCE_SQL)
+    except duckdb.CatalogException:
+        return []
+
+
+def format_table(rows: list[dict], columns: list[tuple[str, str, str]] = COLUMNS) -> str:
+    cells = [[label for _, label, _ in columns]]
     for row in rows:
-        cells.append(["n/a" if row[key] is None else fmt.format(row[key]) for key, _, fmt in COLUMNS])
-    widths = [max(len(r[i]) for r in cells) for i in range(len(COLUMNS))]
+        cells.append(["n/a" if row[key] is None else fmt.format(row[key]) for key, _, fmt in columns])
+    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
     lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -66,6 +113,12 @@ def print_headlines(settings: Settings) -> int:
     print("(late = 766 late rate, target <= 5%; satisfied = votes satisfied, target > 80%; "
           "T01/T02 = agencies/officials over their dated thresholds)\n")
     print(format_table(rows))
+    workforce = workforce_rows(settings)
+    if workforce:
+        print("\nWorkforce, whole province, per year (cadre management system and PAR ranking; people at the year's end)")
+        print("(T08: civil servants -5% and budget-paid -10% by 2026 vs 2022; T07: units -10% by 2025 vs 2021; "
+              "T11: no commune cadre below standard; T02/T03: officials/heads listed)\n")
+        print(format_table(workforce, WORKFORCE_COLUMNS))
     print(f"""
 Warehouse: {settings.warehouse_path}
 Open it:   .venv/bin/python -c "import duckdb; duckdb.connect('{settings.warehouse_path}', read_only=True).sql('select * from marts.mart_agency_service_quality limit 10').show()"
