@@ -1,8 +1,10 @@
-"""`python -m connectors.sandbox serve|export`: the sandbox one-stop-shop outside a pipeline run.
+"""`python -m connectors.sandbox serve|export|cadre-export`: the sandbox sources outside a pipeline run.
 
-    serve   run the loopback API until interrupted (point PAR_ONE_STOP_SHOP_URL at it to try the
-            real-source path: token `sandbox-token`, and set PAR_PSEUDONYMISATION_KEY)
-    export  write the vendor-style NDJSON export (PAR_ONE_STOP_SHOP_EXPORT reads it)
+    serve         run the one-stop-shop's loopback API until interrupted (point PAR_ONE_STOP_SHOP_URL
+                  at it to try the real-source path: token `sandbox-token`, and set PAR_PSEUDONYMISATION_KEY)
+    export        write the one-stop-shop's vendor-style NDJSON export (PAR_ONE_STOP_SHOP_EXPORT reads it)
+    cadre-export  write the cadre system's XLSX export (PAR_CADRE_EXPORT reads it) and the yearly PAR
+                  ranking files into a `par_ranking` folder beside it (PAR_PAR_RANKING_DIR)
 """
 import argparse
 from datetime import date
@@ -16,14 +18,26 @@ from connectors.sandbox.server import SANDBOX_TOKEN, SandboxServer
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m connectors.sandbox", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["serve", "export"])
-    parser.add_argument("path", nargs="?", type=Path, help="export: the NDJSON file to write")
+    parser.add_argument("command", choices=["serve", "export", "cadre-export"])
+    parser.add_argument("path", nargs="?", type=Path, help="export: the NDJSON file; cadre-export: the XLSX file")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=SandboxConfig.seed)
     parser.add_argument("--defect-rate", type=float, default=SandboxConfig.defect_rate)
     parser.add_argument("--end", type=date.fromisoformat, default=date.today(), help="the sandbox's clock")
     args = parser.parse_args()
+    if args.command == "cadre-export":
+        from connectors.sandbox.cadre_api import write_export as write_cadre_export
+        from connectors.sandbox.cadre_api import write_ranking_files
+        from connectors.sandbox.cadre_data import CadreConfig, CadreSandbox
+
+        if args.path is None:
+            parser.error("cadre-export needs the path of the XLSX file to write")
+        cadre = CadreSandbox(CadreConfig(seed=args.seed, scale=args.scale, defect_rate=args.defect_rate, end=args.end))
+        files = write_ranking_files(cadre, args.path.parent / "par_ranking")
+        print(f"wrote {write_cadre_export(cadre, args.path)} ({len(cadre.employments):,} postings) and "
+              f"{len(files)} ranking files into {args.path.parent / 'par_ranking'}")
+        return 0
     config = SandboxConfig(seed=args.seed, scale=args.scale, defect_rate=args.defect_rate, end=args.end)
     sandbox = OneStopShopSandbox(config)
     if args.command == "export":
