@@ -95,6 +95,8 @@ def resume_day(settings: Settings) -> date | None:
 
 def failure_reasons(events) -> list[str]:
     """What failed and why, in words: the root cause of each failed step, each failed check."""
+    from dagster import DagsterEventType
+
     reasons = []
     for event in events:
         if event.is_step_failure:
@@ -102,7 +104,7 @@ def failure_reasons(events) -> list[str]:
             while error.cause is not None:
                 error = error.cause
             reasons.append(f"{event.step_key}: {error.cls_name}: {error.message.strip()}")
-        elif event.is_asset_check_evaluation and not event.event_specific_data.passed:
+        elif event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION and not event.event_specific_data.passed:
             check = event.event_specific_data
             reasons.append(f"check {check.check_name} on {check.asset_key.to_user_string()} failed: "
                            f"{check.description or ''}".strip())

@@ -12,7 +12,8 @@ from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSev
 from connectors.landing import LandingZone
 from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
-from orchestration.ingestion import ONE_STOP_SHOP_LANDING
+from connectors import budget
+from orchestration.ingestion import BUDGET_LANDING, ONE_STOP_SHOP_LANDING
 
 
 class NoLoadToCheckError(RuntimeError):
@@ -70,3 +71,13 @@ def gx_one_stop_shop(context: AssetCheckExecutionContext, landing: ResourceParam
     from expectations.one_stop_shop import validate_one_stop_shop_batch
 
     return run_gate(context, landing, ONE_STOP_SHOP, ONE_STOP_SHOP_DATASETS, validate_one_stop_shop_batch)
+
+
+@asset_check(asset=BUDGET_LANDING, name="gx_suites", blocking=True,
+             description="Great Expectations on the newly landed budget disclosures: required lines present, children "
+                         "summing to their parent within rounding, no negative value where none can be. Failing "
+                         "rejects the load (never read by the warehouse) and stops every mart.")
+def gx_budget(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone]) -> AssetCheckResult:
+    from expectations.budget import validate_budget_batch
+
+    return run_gate(context, landing, budget.SOURCE, budget.DATASETS, validate_budget_batch)

@@ -35,6 +35,7 @@ class Settings:
     one_stop_shop_url: str | None
     one_stop_shop_token: str | None = field(repr=False)
     one_stop_shop_export: Path | None
+    budget_portal_url: str | None
     pseudonymisation_key: str | None = field(repr=False)
     sandbox_scale: float
     sandbox_seed: int
@@ -59,6 +60,10 @@ class Settings:
                     "back to the sandbox.")
             if not self.pseudonymisation_key:
                 raise SettingsError("PAR_ENV=production needs PAR_PSEUDONYMISATION_KEY (keep it outside the data directory).")
+            if not self.budget_portal_url:
+                raise SettingsError(
+                    "PAR_ENV=production but no budget disclosure portal is configured: set PAR_BUDGET_PORTAL_URL. "
+                    "A production run never falls back to the sandbox.")
 
     def export_for_dbt(self) -> None:
         """dbt reads the landing zone and writes the warehouse through these variables."""
@@ -79,6 +84,7 @@ def load_settings() -> Settings:
         one_stop_shop_url=os.environ.get("PAR_ONE_STOP_SHOP_URL") or None,
         one_stop_shop_token=os.environ.get("PAR_ONE_STOP_SHOP_TOKEN") or None,
         one_stop_shop_export=Path(export).expanduser().resolve() if export else None,
+        budget_portal_url=os.environ.get("PAR_BUDGET_PORTAL_URL") or None,
         pseudonymisation_key=os.environ.get("PAR_PSEUDONYMISATION_KEY") or None,
         sandbox_scale=float(os.environ.get("PAR_SANDBOX_SCALE", "1.0")),
         sandbox_seed=int(os.environ.get("PAR_SANDBOX_SEED", "20220101")),

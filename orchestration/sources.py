@@ -8,14 +8,15 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from connectors import one_stop_shop
+from connectors import budget, one_stop_shop
 from connectors.http_session import RetryPolicy, SourceSession, redact_url
 from connectors.ingest import PageSource
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
 from connectors.sandbox.one_stop_shop_data import SandboxConfig
-from orchestration.settings import Settings, SettingsError
+from orchestration.settings import LOCAL_TIMEZONE, Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -95,4 +96,45 @@ class OneStopShopSource:
         return lambda records: one_stop_shop.flatten(records, pseudonymise)
 
 
-__all__ = ["OneStopShopSource", "sandbox_server"]
+_budget_portals: dict[tuple, object] = {}
+
+
+def budget_portal_server(clock: date, seed: int):
+    """One sandbox budget portal per process, clock and seed, started on first use (loopback only)."""
+    from connectors.sandbox.budget_portal import start_budget_portal
+
+    with _sandbox_lock:
+        if (clock, seed) not in _budget_portals:
+            log.warning("budget_disclosures: no PAR_BUDGET_PORTAL_URL set: using the embedded SANDBOX portal "
+                        "(synthetic disclosures published by %s)", clock)
+            _budget_portals[(clock, seed)], _ = start_budget_portal(clock, seed)
+        return _budget_portals[(clock, seed)]
+
+
+@dataclass
+class BudgetPortalSource:
+    settings: Settings
+
+    @property
+    def uses_sandbox(self) -> bool:
+        return not self.settings.budget_portal_url
+
+    def sandbox_clock(self) -> date:
+        return self.settings.sandbox_end or datetime.now(ZoneInfo(LOCAL_TIMEZONE)).date()
+
+    def describe(self) -> str:
+        if self.settings.budget_portal_url:
+            return redact_url(self.settings.budget_portal_url)
+        return f"sandbox://budget_disclosures?seed={self.settings.sandbox_seed}&clock={self.sandbox_clock()}"
+
+    def client(self) -> budget.BudgetPortalClient:
+        s = self.settings
+        if s.environment == "production" and self.uses_sandbox:
+            raise SettingsError("PAR_ENV=production needs PAR_BUDGET_PORTAL_URL: a production run never crawls the sandbox.")
+        retry = RetryPolicy(attempts=s.http_attempts, backoff_seconds=s.http_backoff_seconds,
+                            timeout_seconds=s.http_timeout_seconds)
+        url = s.budget_portal_url or budget_portal_server(self.sandbox_clock(), s.sandbox_seed).url
+        return budget.BudgetPortalClient(SourceSession(budget.SOURCE, url, None, retry))
+
+
+__all__ = ["BudgetPortalSource", "OneStopShopSource", "budget_portal_server", "sandbox_server"]

@@ -34,7 +34,7 @@ from connectors.sandbox.one_stop_shop_api import start_one_stop_shop_server
 from connectors.sandbox.one_stop_shop_data import OneStopShopSandbox, SandboxConfig
 from orchestration.cli import run_pipeline
 from orchestration.settings import SettingsError, load_settings
-from orchestration.sources import OneStopShopSource
+from orchestration.sources import OneStopShopSource, budget_portal_server
 
 TOKEN = "s3cr3t-token-XYZ"
 KEY = "pseudo-KEY-9f8e7d6c5b4a-not-the-sandbox-one"
@@ -178,6 +178,7 @@ def real_like_run(tmp_path_factory):
     try:
         data_dir = tmp_path_factory.mktemp("data")
         settings = settings_for(data_dir, environment="production", one_stop_shop_url=server.url,
+                                budget_portal_url=budget_portal_server(CONFIG.end, CONFIG.seed).url,
                                 one_stop_shop_token=TOKEN, pseudonymisation_key=KEY)
         settings.validate()
         result, events, printed = run_and_record(settings)
@@ -331,6 +332,7 @@ def test_a_wrong_token_fails_the_run_naming_the_source_not_the_token(tmp_path):
     server, _ = start_one_stop_shop_server(SandboxConfig(seed=7, scale=0.05, end=date(2022, 1, 31)), token=TOKEN)
     try:
         settings = settings_for(tmp_path, environment="production", one_stop_shop_url=server.url,
+                                budget_portal_url=budget_portal_server(date(2022, 1, 31), 7).url,
                                 one_stop_shop_token=wrong, pseudonymisation_key=KEY)
         result, events, printed = run_and_record(settings, date(2022, 1, 3), date(2022, 1, 3))
     finally:
