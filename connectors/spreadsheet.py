@@ -268,6 +268,9 @@ def merged_header_labels(top: Sequence[Any], below: Sequence[Any] | None) -> lis
 # Kinds of outline marker, outermost first: section letters (A, B, Đ), Roman numerals (I, II),
 # Arabic numbers (1, 2), lower-case letters (a, b, đ), then dashes and pluses.
 OUTLINE_KINDS = ("letter", "roman", "number", "lower", "dash", "plus")
+# Section letters in Vietnamese alphabetical order (no F, J, W, Z).
+SECTION_LETTERS = ("A", "B", "C", "D", "Đ", "E", "G", "H", "I", "K", "L", "M", "N", "O", "P", "Q", "R", "S", "T",
+                   "U", "V", "X", "Y")
 _ROMAN = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 
@@ -297,9 +300,10 @@ class Outline:
 
     The parent of a line is the nearest line above it of an outer kind. A single capital that is
     also a Roman numeral (I, V, X, C, D...) is read as the next Roman numeral when it continues
-    the Roman sequence under the current section (so `I` after `B` is B.I), otherwise as a
-    section letter (so `C` after `B.III` is section C, not 100). A label row `Trong đó:` marks
-    the lines under the line above it as "of which" items."""
+    the Roman sequence under the current section (so `I` after `B` is B.I), else as a section
+    letter when it is the next section (so `C` after `B.III` is section C, not 100), else as a
+    Roman numeral. A label row `Trong đó:` marks the lines under the line above it as "of which"
+    items."""
 
     def __init__(self) -> None:
         self._open: list[tuple[int, OutlineLine]] = []  # (kind rank, line), outermost first
@@ -307,6 +311,7 @@ class Outline:
         self._last_roman: dict[str | None, int] = {}
         self._of_which_parent: str | None = None
         self._last: OutlineLine | None = None
+        self._last_section_letter: str | None = None
 
     @staticmethod
     def clean_marker(value: Any) -> str:
@@ -327,12 +332,15 @@ class Outline:
         if re.fullmatch(r"[a-zđ]", marker):
             return "lower"
         value = roman_value(marker)
-        section = self._section_code()
-        if value is not None and value == self._last_roman.get(section, 0) + 1:
+        if value is not None and value == self._last_roman.get(self._section_code(), 0) + 1:
             return "roman"
-        if re.fullmatch(r"[A-ZĐ]", marker):
+        if marker in SECTION_LETTERS and (value is None or marker == self._next_section_letter()):
             return "letter"
         return "roman" if value is not None else None
+
+    def _next_section_letter(self) -> str:
+        last = self._last_section_letter
+        return SECTION_LETTERS[SECTION_LETTERS.index(last) + 1] if last and last != SECTION_LETTERS[-1] else "A"
 
     def _section_code(self) -> str | None:
         for rank, line in reversed(self._open):
@@ -357,6 +365,8 @@ class Outline:
         parent_code = parent.code if parent else None
         if kind == "roman":
             self._last_roman[parent_code] = roman_value(marker) or 0
+        if kind == "letter":
+            self._last_section_letter = marker
         self._children[parent_code] = self._children.get(parent_code, 0) + 1
         own = f"{marker}{self._children[parent_code]}" if kind in ("dash", "plus") else marker
         own = "-" + own[1:] if kind == "dash" else own
