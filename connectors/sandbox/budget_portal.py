@@ -27,6 +27,7 @@ class BudgetPortal:
         self.clock = clock
         self.data = data or BudgetPortalData(seed=seed, last_year=clock.year)
         self.file_requests = 0
+        self.files_served: list[str] = []  # names of the files sent in full (200), in order
 
     def published(self) -> list:
         return [d for d in self.data.documents if d.published_date <= self.clock]
@@ -49,6 +50,7 @@ class BudgetPortal:
         if headers.get("If-None-Match") == etag or (not headers.get("If-None-Match") and _not_modified_since(
                 headers.get("If-Modified-Since"), modified)):
             return RawResponse(304, b"", XLSX, validators)
+        self.files_served.append(name)
         return RawResponse(200, version.content, XLSX,
                            {**validators, "Content-Disposition": f'attachment; filename="{name}"'})
 
