@@ -157,8 +157,18 @@ def _unit_of(path: Path, sheet: str, rows: list, header_row: int, label: str, co
     return unit, MONEY_UNITS[unit]
 
 
-def _to_vnd(value: Decimal | None, multiplier: int) -> Decimal | None:
-    return None if value is None else (value * multiplier).quantize(_CENT)
+_MAX_VND = Decimal(10) ** 20  # what the landed decimal(22, 2) holds
+
+
+def _money(value: Any, where: CellLocation, multiplier: int) -> tuple[Decimal | None, Decimal | None]:
+    """(the number as the cell shows it, in VND); blank is (None, None)."""
+    number = parse_vn_number(value, where)
+    if number is None:
+        return None, None
+    vnd = (number * multiplier).quantize(_CENT)
+    if abs(vnd) >= _MAX_VND:
+        raise where.error(f"'{value}' is out of range: {vnd:,.0f} VND")
+    return number, vnd
 
 
 def parse_balance_form(path: str | Path, doc: ListedDocument) -> list[dict]:
@@ -184,12 +194,12 @@ def parse_balance_form(path: str | Path, doc: ListedDocument) -> list[dict]:
     for row_number, row in enumerate(rows[data_start - 1:], start=data_start):
         cell = lambda col: row[col - 1] if col - 1 < len(row) else None  # noqa: E731
         marker, name = cell(stt_col), cell(content_col)
-        values = {col: parse_vn_number(cell(col), CellLocation(path.name, sheet, row_number, col))
-                  for col, *_ in money}
+        values = {col: _money(cell(col), CellLocation(path.name, sheet, row_number, col), multiplier)
+                  for col, _label, _series, _unit, multiplier in money}
         if is_blank(marker):
             if _OF_WHICH.match(normalise_header(name)):
                 outline.mark_of_which()
-            elif any(v is not None for v in values.values()):
+            elif any(shown is not None for shown, _ in values.values()):
                 raise SpreadsheetError(path, f"'{name}' has amounts but no outline marker: it cannot be placed "
                                              "in the form's outline", sheet, row_number, stt_col)
             continue
@@ -208,8 +218,8 @@ def parse_balance_form(path: str | Path, doc: ListedDocument) -> list[dict]:
                 "column_label": label, "outline_marker": line.marker, "line_code": line.code,
                 "line_name_vi": None if is_blank(name) else " ".join(str(name).split()),
                 "outline_level": line.level, "parent_line_code": line.parent_code, "is_of_which": line.is_of_which,
-                "series": series, "value_in_unit": values[col], "unit": unit, "unit_vnd": multiplier,
-                "value_vnd": _to_vnd(values[col], multiplier),
+                "series": series, "value_in_unit": values[col][0], "unit": unit, "unit_vnd": multiplier,
+                "value_vnd": values[col][1],
             })
     if not out:
         raise SpreadsheetError(path, "no line under the header", sheet, header_row)
@@ -287,7 +297,7 @@ def parse_unit_autonomy_form(path: str | Path, doc: ListedDocument) -> list[dict
                   "autonomy_group": int(group.group(1))}
         for name in _MONEY_FIELDS:
             unit, multiplier = units[name]
-            record[name] = _to_vnd(parse_vn_number(cell(columns[name]), where(columns[name])), multiplier)
+            record[name] = _money(cell(columns[name]), where(columns[name]), multiplier)[1]
         record["unit"] = units["recurrent_spending_vnd"][0]
         out.append(record)
     if not out:

@@ -125,3 +125,23 @@ def test_a_portal_that_is_down_fails_the_crawl_and_lands_nothing(tmp_path, porta
     assert not list(tmp_path.rglob("*.parquet"))
     portal.faults.clear()
     assert crawl(landing, portal, "crawl-1").count("landed") > 0
+
+
+def test_a_listing_entry_that_cannot_be_read_is_reported_and_the_others_are_crawled(tmp_path, portal):
+    listing = portal.listing
+
+    def with_a_broken_entry(query):
+        status, payload = listing(query)
+        payload["documents"].insert(0, {"id": "CK-BROKEN", "kind": "estimate", "period": "year",
+                                        "fiscal_year": 2024, "file_url": "/files/x.xlsx", "published_date": "05/01/2024"})
+        return status, payload
+
+    server = portal.server()
+    server.routes["/api/v1/disclosures"] = with_a_broken_entry
+    with server:
+        portal.url = server.url
+        report = crawl(LandingZone(tmp_path), portal, "crawl-1")
+    assert report.listing_errors == ["listing entry 'CK-BROKEN': published_date = '05/01/2024' is not a date yyyy-mm-dd"]
+    assert report.listed == len(portal.published()) and report.count("landed") == report.listed - 2
+    errors = pq.read_table(next((tmp_path / "_audit" / "budget_file_errors").rglob("*.parquet"))).to_pylist()
+    assert ("listing_error", report.listing_errors[0]) in {(e["file_status"], e["message"]) for e in errors}
