@@ -38,20 +38,49 @@ COLUMNS = [
 ]
 
 
-def headline_rows(settings: Settings) -> list[dict]:
+BUDGET_SQL = """
+select
+    t.fiscal_year as year,
+    count(*) as required,
+    sum(case when t.is_on_time then 1 else 0 end) as on_time,
+    sum(case when t.disclosure_status = 'late' then 1 else 0 end) as late,
+    sum(case when t.disclosure_status = 'missing_overdue' then 1 else 0 end) as missing,
+    sum(case when t.is_file_available = false then 1 else 0 end) as unreadable,
+    (select max(a.self_financing_share) from marts.mart_public_unit_autonomy a where a.fiscal_year = t.fiscal_year)
+        as self_financing_share,
+    (select max(a.target_share) from marts.mart_public_unit_autonomy a where a.fiscal_year = t.fiscal_year)
+        as target_share
+from marts.mart_budget_disclosure_timeliness t
+group by t.fiscal_year
+order by t.fiscal_year
+"""
+
+BUDGET_COLUMNS = [
+    ("year", "year", "{}"),
+    ("required", "disclosures due", "{}"),
+    ("on_time", "on time", "{}"),
+    ("late", "late", "{}"),
+    ("missing", "missing", "{}"),
+    ("unreadable", "file unreadable", "{}"),
+    ("self_financing_share", "units self-financing", "{:.1%}"),
+    ("target_share", "T09 target", "{:.0%}"),
+]
+
+
+def headline_rows(settings: Settings, sql: str = HEADLINE_SQL) -> list[dict]:
     import duckdb
 
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        cursor = con.execute(HEADLINE_SQL)
+        cursor = con.execute(sql)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def format_table(rows: list[dict]) -> str:
-    cells = [[label for _, label, _ in COLUMNS]]
+def format_table(rows: list[dict], columns: list[tuple[str, str, str]] = COLUMNS) -> str:
+    cells = [[label for _, label, _ in columns]]
     for row in rows:
-        cells.append(["n/a" if row[key] is None else fmt.format(row[key]) for key, _, fmt in COLUMNS])
-    widths = [max(len(r[i]) for r in cells) for i in range(len(COLUMNS))]
+        cells.append(["n/a" if row[key] is None else fmt.format(row[key]) for key, _, fmt in columns])
+    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
     lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -66,6 +95,9 @@ def print_headlines(settings: Settings) -> int:
     print("(late = 766 late rate, target <= 5%; satisfied = votes satisfied, target > 80%; "
           "T01/T02 = agencies/officials over their dated thresholds)\n")
     print(format_table(rows))
+    print("\nBudget disclosures (T13: published by the Decree 163/2016 Art. 49 deadline) and public service units "
+          "self-financing recurrent spending (T09)\n")
+    print(format_table(headline_rows(settings, BUDGET_SQL), BUDGET_COLUMNS))
     print(f"""
 Warehouse: {settings.warehouse_path}
 Open it:   .venv/bin/python -c "import duckdb; duckdb.connect('{settings.warehouse_path}', read_only=True).sql('select * from marts.mart_agency_service_quality limit 10').show()"
