@@ -8,11 +8,11 @@ from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
 from connectors.landing import LandingZone
-from orchestration.ingestion import cadre_landing, one_stop_shop_landing, par_ranking_landing
-from orchestration.quality_checks import gx_cadre, gx_one_stop_shop, gx_par_ranking
+from orchestration.ingestion import budget_landing, cadre_landing, one_stop_shop_landing, par_ranking_landing
+from orchestration.quality_checks import gx_budget, gx_cadre, gx_one_stop_shop, gx_par_ranking
 from orchestration.schedules import nightly_schedule, pipeline_job
 from orchestration.settings import Settings, load_settings
-from orchestration.sources import CadreSource, OneStopShopSource, ParRankingSource
+from orchestration.sources import BudgetPortalSource, CadreSource, OneStopShopSource, ParRankingSource
 from orchestration.warehouse import dbt_project, warehouse_models, workforce_models
 
 # The dbt installed beside this Python, whether or not the venv is activated.
@@ -23,14 +23,16 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     settings = settings or load_settings()
     settings.export_for_dbt()
     return Definitions(
-        assets=[one_stop_shop_landing, cadre_landing, par_ranking_landing, warehouse_models, workforce_models],
-        asset_checks=[gx_one_stop_shop, gx_cadre, gx_par_ranking],
+        assets=[one_stop_shop_landing, cadre_landing, par_ranking_landing, budget_landing, warehouse_models,
+                workforce_models],
+        asset_checks=[gx_one_stop_shop, gx_cadre, gx_par_ranking, gx_budget],
         jobs=[pipeline_job],
         schedules=[nightly_schedule],
         resources={
             "one_stop_shop_source": OneStopShopSource(settings),
             "cadre_source": CadreSource(settings),
             "par_ranking_source": ParRankingSource(settings),
+            "budget_source": BudgetPortalSource(settings),
             "landing": LandingZone(settings.landing_dir),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
         },

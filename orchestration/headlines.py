@@ -84,12 +84,12 @@ def headline_rows(settings: Settings) -> list[dict]:
     return _rows(settings, HEADLINE_SQL)
 
 
-def workforce_rows(settings: Settings) -> list[dict]:
-    """The workforce marts per year; empty when they were not built (e.g. a rejected cadre snapshot)."""
+def optional_rows(settings: Settings, sql: str) -> list[dict]:
+    """Rows of marts that may not have been built (e.g. after a rejected snapshot): none then."""
     import duckdb
 
     try:
-        return _rows(settings, WORKFORCE_SQL)
+        return _rows(settings, sql)
     except duckdb.CatalogException:
         return []
 
@@ -113,12 +113,17 @@ def print_headlines(settings: Settings) -> int:
     print("(late = 766 late rate, target <= 5%; satisfied = votes satisfied, target > 80%; "
           "T01/T02 = agencies/officials over their dated thresholds)\n")
     print(format_table(rows))
-    workforce = workforce_rows(settings)
+    workforce = optional_rows(settings, WORKFORCE_SQL)
     if workforce:
         print("\nWorkforce, whole province, per year (cadre management system and PAR ranking; people at the year's end)")
         print("(T08: civil servants -5% and budget-paid -10% by 2026 vs 2022; T07: units -10% by 2025 vs 2021; "
               "T11: no commune cadre below standard; T02/T03: officials/heads listed)\n")
         print(format_table(workforce, WORKFORCE_COLUMNS))
+    budget = optional_rows(settings, BUDGET_SQL)
+    if budget:
+        print("\nBudget disclosures (T13: published by the Decree 163/2016 Art. 49 deadline) and public service units "
+              "self-financing recurrent spending (T09)\n")
+        print(format_table(budget, BUDGET_COLUMNS))
     print(f"""
 Warehouse: {settings.warehouse_path}
 Open it:   .venv/bin/python -c "import duckdb; duckdb.connect('{settings.warehouse_path}', read_only=True).sql('select * from marts.mart_agency_service_quality limit 10').show()"

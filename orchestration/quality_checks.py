@@ -11,11 +11,11 @@ import pyarrow as pa
 from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue,
                      ResourceParam, asset_check)
 
-from connectors import cadre
+from connectors import budget, cadre
 from connectors.landing import LandingZone
 from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
-from orchestration.ingestion import CADRE_LANDING, ONE_STOP_SHOP_LANDING, PAR_RANKING_LANDING
+from orchestration.ingestion import BUDGET_LANDING, CADRE_LANDING, ONE_STOP_SHOP_LANDING, PAR_RANKING_LANDING
 
 
 class NoLoadToCheckError(RuntimeError):
@@ -91,3 +91,13 @@ def gx_par_ranking(context: AssetCheckExecutionContext, landing: ResourceParam[L
     from expectations.cadre import validate_ranking_batch
 
     return run_gate(context, landing, cadre.RANKING_SOURCE, (cadre.RANKING_DATASET,), validate_ranking_batch)
+
+
+@asset_check(asset=BUDGET_LANDING, name="gx_suites", blocking=True,
+             description="Great Expectations on the newly landed budget disclosures: required lines present, children "
+                         "summing to their parent within rounding, no negative value where none can be. Failing "
+                         "rejects the load (never read by the warehouse) and stops the budget marts.")
+def gx_budget(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone]) -> AssetCheckResult:
+    from expectations.budget import validate_budget_batch
+
+    return run_gate(context, landing, budget.SOURCE, budget.DATASETS, validate_budget_batch)

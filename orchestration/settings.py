@@ -35,6 +35,7 @@ class Settings:
     one_stop_shop_url: str | None
     one_stop_shop_token: str | None = field(repr=False)
     one_stop_shop_export: Path | None
+    budget_portal_url: str | None
     pseudonymisation_key: str | None = field(repr=False)
     sandbox_scale: float
     sandbox_seed: int
@@ -52,7 +53,8 @@ class Settings:
     def sandbox_sources(self) -> tuple[str, ...]:
         """The sources not configured, which the embedded sandbox stands in for (never in production)."""
         configured = {"one_stop_shop": self.one_stop_shop_url or self.one_stop_shop_export,
-                      "cadre": self.cadre_url or self.cadre_export, "par_ranking": self.par_ranking_dir}
+                      "cadre": self.cadre_url or self.cadre_export, "par_ranking": self.par_ranking_dir,
+                      "budget_disclosures": self.budget_portal_url}
         return tuple(source for source, value in configured.items() if not value)
 
     def is_sandbox(self, source: str) -> bool:
@@ -81,6 +83,10 @@ class Settings:
             if self.is_sandbox("par_ranking"):
                 raise SettingsError("PAR_ENV=production but PAR_PAR_RANKING_DIR (the folder of the yearly PAR "
                                     "ranking files) is not set.")
+            if self.is_sandbox("budget_disclosures"):
+                raise SettingsError(
+                    "PAR_ENV=production but no budget disclosure portal is configured: set PAR_BUDGET_PORTAL_URL. "
+                    "A production run never falls back to the sandbox.")
 
     def export_for_dbt(self) -> None:
         """dbt reads the landing zone and writes the warehouse through these variables."""
@@ -103,6 +109,7 @@ def load_settings() -> Settings:
         one_stop_shop_url=os.environ.get("PAR_ONE_STOP_SHOP_URL") or None,
         one_stop_shop_token=os.environ.get("PAR_ONE_STOP_SHOP_TOKEN") or None,
         one_stop_shop_export=Path(export).expanduser().resolve() if export else None,
+        budget_portal_url=os.environ.get("PAR_BUDGET_PORTAL_URL") or None,
         pseudonymisation_key=os.environ.get("PAR_PSEUDONYMISATION_KEY") or None,
         sandbox_scale=float(os.environ.get("PAR_SANDBOX_SCALE", "1.0")),
         sandbox_seed=int(os.environ.get("PAR_SANDBOX_SEED", "20220101")),

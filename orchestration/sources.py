@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from connectors import cadre, one_stop_shop
+from zoneinfo import ZoneInfo
+
+from connectors import budget, cadre, one_stop_shop
 from connectors.http_session import RetryPolicy, SourceSession, redact_url
 from connectors.ingest import PageSource
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
 from connectors.sandbox.cadre_data import CadreConfig
 from connectors.sandbox.one_stop_shop_data import SandboxConfig
-from orchestration.settings import Settings, SettingsError
+from orchestration.settings import LOCAL_TIMEZONE, Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +32,8 @@ def _shared_sandbox(source: str, config, start: Callable):
     """One sandbox per process, source and configuration, started on first use (loopback only)."""
     with _sandbox_lock:
         if (source, config) not in _sandbox_servers:
-            log.warning("%s: no real source configured: using the embedded SANDBOX (synthetic data, seed %s, "
-                        "scale %s)", source, config.seed, config.scale)
+            log.warning("%s: no real source configured: using the embedded SANDBOX (synthetic data, %s)",
+                        source, config)
             _sandbox_servers[(source, config)] = start(config)
         return _sandbox_servers[(source, config)]
 
@@ -208,4 +210,37 @@ class ParRankingSource:
         return cadre.flatten_rankings
 
 
-__all__ = ["CadreSource", "OneStopShopSource", "ParRankingSource", "pseudonymiser_for", "sandbox_server"]
+def budget_portal_server(clock: date, seed: int):
+    """The sandbox budget portal publishing what was published by `clock`."""
+    from connectors.sandbox.budget_portal import start_budget_portal
+
+    return _shared_sandbox(budget.SOURCE, (clock, seed), lambda key: start_budget_portal(*key))[0]
+
+
+@dataclass
+class BudgetPortalSource:
+    settings: Settings
+
+    @property
+    def uses_sandbox(self) -> bool:
+        return self.settings.is_sandbox(budget.SOURCE)
+
+    def sandbox_clock(self) -> date:
+        return self.settings.sandbox_end or datetime.now(ZoneInfo(LOCAL_TIMEZONE)).date()
+
+    def describe(self) -> str:
+        if self.settings.budget_portal_url:
+            return redact_url(self.settings.budget_portal_url)
+        return f"sandbox://budget_disclosures?seed={self.settings.sandbox_seed}&clock={self.sandbox_clock()}"
+
+    def client(self) -> budget.BudgetPortalClient:
+        s = self.settings
+        refuse_sandbox_in_production(s, budget.SOURCE)
+        retry = RetryPolicy(attempts=s.http_attempts, backoff_seconds=s.http_backoff_seconds,
+                            timeout_seconds=s.http_timeout_seconds)
+        url = s.budget_portal_url or budget_portal_server(self.sandbox_clock(), s.sandbox_seed).url
+        return budget.BudgetPortalClient(SourceSession(budget.SOURCE, url, None, retry))
+
+
+__all__ = ["BudgetPortalSource", "CadreSource", "OneStopShopSource", "ParRankingSource", "pseudonymiser_for",
+           "sandbox_server"]

@@ -11,7 +11,9 @@ from orchestration.schedules import nightly_schedule
 def test_the_code_location_has_every_layer_and_the_gate():
     graph = defs.resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    assert "landing/one_stop_shop" in keys
+    assert {"landing/one_stop_shop", "landing/budget_disclosures"} <= keys
+    assert {"marts/mart_budget_balance", "marts/mart_budget_disclosure_timeliness",
+            "marts/mart_public_unit_autonomy"} <= keys
     assert {"marts/mart_agency_service_quality", "marts/mart_official_performance",
             "marts/mart_province_service_quality", "staging/stg_one_stop_shop__dossiers",
             "intermediate/int_dossier_period_status", "reference/public_holidays"} <= keys
@@ -20,16 +22,18 @@ def test_the_code_location_has_every_layer_and_the_gate():
                         "intermediate/int_working_days", "reference/agencies")}
     assert groups == {"marts", "staging", "intermediate", "reference"}
     gate = [c for c in graph.asset_check_keys if c.name == "gx_suites"]
-    assert {c.asset_key for c in gate} == {AssetKey(["landing", s]) for s in ("one_stop_shop", "cadre", "par_ranking")}
+    assert {c.asset_key for c in gate} == {AssetKey(["landing", s])
+                                           for s in ("one_stop_shop", "cadre", "par_ranking", "budget_disclosures")}
     assert all(graph.get_check_spec(c).blocking for c in gate)
-    # the staging models of the one-stop-shop read the landing asset the gate guards
+    # the staging models read the landing asset the gate guards
     assert AssetKey(["landing", "one_stop_shop"]) in graph.get(AssetKey(["staging", "stg_one_stop_shop__dossiers_validated"])).parent_keys
+    assert AssetKey(["landing", "budget_disclosures"]) in graph.get(AssetKey(["staging", "stg_budget_disclosures__lines"])).parent_keys
 
 
 def test_landing_is_partitioned_daily_in_vietnam_time_and_the_job_resolves():
-    landing = defs.resolve_asset_graph().get(AssetKey(["landing", "one_stop_shop"]))
-    partitions = landing.partitions_def
-    assert partitions.timezone == "Asia/Ho_Chi_Minh" and partitions.get_first_partition_key() == "2022-01-01"
+    for source in ("one_stop_shop", "budget_disclosures"):
+        partitions = defs.resolve_asset_graph().get(AssetKey(["landing", source])).partitions_def
+        assert partitions.timezone == "Asia/Ho_Chi_Minh" and partitions.get_first_partition_key() == "2022-01-01"
     assert defs.resolve_job_def("par_pipeline") is not None
 
 

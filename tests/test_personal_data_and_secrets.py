@@ -36,7 +36,7 @@ from connectors.sandbox.one_stop_shop_api import start_one_stop_shop_server
 from connectors.sandbox.one_stop_shop_data import OneStopShopSandbox, SandboxConfig
 from orchestration.cli import run_pipeline
 from orchestration.settings import SettingsError, load_settings
-from orchestration.sources import OneStopShopSource
+from orchestration.sources import OneStopShopSource, budget_portal_server
 
 TOKEN = "s3cr3t-token-XYZ"
 KEY = "pseudo-KEY-9f8e7d6c5b4a-not-the-sandbox-one"
@@ -187,7 +187,8 @@ def real_like_run(tmp_path_factory):
         assert write_ranking_files(cadre_api.sandbox, inbox)
         settings = settings_for(data_dir, environment="production", one_stop_shop_url=server.url,
                                 one_stop_shop_token=TOKEN, pseudonymisation_key=KEY, cadre_url=cadre_server.url,
-                                cadre_token=TOKEN, par_ranking_dir=inbox)
+                                cadre_token=TOKEN, par_ranking_dir=inbox,
+                                budget_portal_url=budget_portal_server(CONFIG.end, CONFIG.seed).url)
         settings.validate()
         result, events, printed = run_and_record(settings)
         from orchestration.cli import failure_reasons
@@ -351,7 +352,8 @@ def test_a_wrong_token_fails_the_run_naming_the_source_not_the_token(tmp_path):
     try:
         settings = settings_for(tmp_path, environment="production", one_stop_shop_url=server.url,
                                 one_stop_shop_token=wrong, pseudonymisation_key=KEY, cadre_url=cadre_server.url,
-                                cadre_token=wrong, par_ranking_dir=tmp_path / "no-ranking-yet")
+                                cadre_token=wrong, par_ranking_dir=tmp_path / "no-ranking-yet",
+                                budget_portal_url=budget_portal_server(date(2022, 1, 31), 7).url)
         result, events, printed = run_and_record(settings, date(2022, 1, 3), date(2022, 1, 3))
     finally:
         server.stop()

@@ -79,3 +79,18 @@ def procedures() -> tuple[Procedure, ...]:
 @lru_cache(maxsize=1)
 def public_holidays() -> frozenset[date]:
     return frozenset(date.fromisoformat(r["holiday_date"]) for r in _read("public_holidays.csv"))
+
+
+@dataclass(frozen=True)
+class BudgetFormLine:
+    form_code: str
+    line_code: str
+    is_required: bool
+    can_be_negative: bool
+
+
+@lru_cache(maxsize=1)
+def budget_form_lines() -> tuple[BudgetFormLine, ...]:
+    """The lines of each budget form (Circular 343/2016): which must be present, which may be negative."""
+    return tuple(BudgetFormLine(r["form_code"], r["line_code"], r["is_required"] == "true",
+                                r["can_be_negative"] == "true") for r in _read("budget_form_lines.csv"))

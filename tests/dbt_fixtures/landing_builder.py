@@ -193,6 +193,7 @@ def write_landing(landing_dir: str | Path, dossiers: Iterable[Mapping], *,
         path = (Path(landing_dir) / "one_stop_shop" / name / f"load_date={load_date}"
                 / f"{load_id}-{page:05d}.parquet")
         _write_table(path, _rows_to_table(rows[name], fields, batch))
+    write_empty_budget_landing(landing_dir, load_id, load_date)
 
     if verdict is not None:
         write_verdict(landing_dir, load_id, verdict, load_date=load_date,
@@ -244,3 +245,13 @@ def write_ranking_landing(landing_dir: str | Path, rankings: Iterable[Mapping] =
     return _write_source_load(landing_dir, RANKING_SOURCE, {RANKING_DATASET: (list(rankings), RANKING_FIELDS)},
                               load_id=load_id or f"ranking-{uuid.uuid4().hex[:12]}", load_date=load_date,
                               loaded_at=loaded_at, verdict=verdict, checked_at=checked_at)
+def write_empty_budget_landing(landing_dir: str | Path, load_id: str, load_date: str = "2025-04-01") -> None:
+    """The budget disclosure datasets and the crawl's file-error report with zero rows, in the
+    connector's schemas, so that the warehouse's budget sources find their files."""
+    from connectors.budget import FILE_ERRORS_SCHEMA, SCHEMAS
+
+    for name, schema in SCHEMAS.items():
+        path = Path(landing_dir) / "budget_disclosures" / name / f"load_date={load_date}" / f"{load_id}-00000.parquet"
+        _write_table(path, pa.Table.from_pylist([], pa.schema(list(schema) + _BATCH_FIELDS)))
+    _write_table(Path(landing_dir) / "_audit" / "budget_file_errors" / f"load_date={load_date}" / f"{load_id}.parquet",
+                 pa.Table.from_pylist([], FILE_ERRORS_SCHEMA))
