@@ -13,7 +13,7 @@ from orchestration.quality_checks import gx_budget, gx_cadre, gx_one_stop_shop, 
 from orchestration.schedules import nightly_schedule, pipeline_job
 from orchestration.settings import Settings, load_settings
 from orchestration.sources import BudgetPortalSource, CadreSource, OneStopShopSource, ParRankingSource
-from orchestration.warehouse import dbt_project, warehouse_models, workforce_models
+from orchestration.warehouse import dbt_project, source_family_models, warehouse_models
 
 # The dbt installed beside this Python, whether or not the venv is activated.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
@@ -24,7 +24,7 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     settings.export_for_dbt()
     return Definitions(
         assets=[one_stop_shop_landing, cadre_landing, par_ranking_landing, budget_landing, warehouse_models,
-                workforce_models],
+                *source_family_models],
         asset_checks=[gx_one_stop_shop, gx_cadre, gx_par_ranking, gx_budget],
         jobs=[pipeline_job],
         schedules=[nightly_schedule],

@@ -49,10 +49,14 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_as
                                                                     enable_duplicate_source_asset_keys=True))
 
 
-# The models built from the cadre system and the PAR ranking (dbt tag `workforce`) are their own
-# step: a failed blocking gate skips the whole step downstream of it, so one step per source family
-# lets a bad cadre snapshot stop the workforce marts without stopping the one-stop-shop's.
-WORKFORCE_SELECTION = "tag:workforce"
+# Models built from a source family other than the one-stop-shop carry the family's dbt tag and
+# are their own step: a failed blocking gate skips the whole step downstream of it, so one step per
+# family lets a bad cadre snapshot stop the workforce marts without stopping the one-stop-shop's.
+SOURCE_FAMILIES = {
+    "workforce": "the cadre system and the PAR ranking: staging and the workforce marts (latest accepted snapshot)",
+    "budget": "the budget disclosures: staging and the budget marts (latest version of each document)",
+}
+FAMILY_SELECTION = " ".join(f"tag:{family}" for family in SOURCE_FAMILIES)
 
 
 @dbt_assets(
@@ -60,7 +64,7 @@ WORKFORCE_SELECTION = "tag:workforce"
     project=dbt_project,
     dagster_dbt_translator=translator,
     pool=WAREHOUSE_POOL,
-    exclude=WORKFORCE_SELECTION,
+    exclude=FAMILY_SELECTION,
 )
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build` of the selected models: every model is rebuilt from all accepted landed loads.
@@ -71,13 +75,21 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build"], context=context).stream()
 
 
-@dbt_assets(
-    manifest=manifest_path(),
-    project=dbt_project,
-    dagster_dbt_translator=translator,
-    pool=WAREHOUSE_POOL,
-    select=WORKFORCE_SELECTION,
-)
-def workforce_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build` of the cadre and PAR ranking staging and the workforce marts (latest accepted snapshot)."""
-    yield from dbt.cli(["build"], context=context).stream()
+def family_models(family: str):
+    """The dbt step of one source family (models tagged `family`)."""
+    @dbt_assets(
+        manifest=manifest_path(),
+        project=dbt_project,
+        dagster_dbt_translator=translator,
+        pool=WAREHOUSE_POOL,
+        select=f"tag:{family}",
+        name=f"{family}_models",
+    )
+    def models(context: AssetExecutionContext, dbt: DbtCliResource):
+        yield from dbt.cli(["build"], context=context).stream()
+
+    models.__doc__ = f"`dbt build` of the models built from {SOURCE_FAMILIES[family]}."
+    return models
+
+
+source_family_models = [family_models(family) for family in SOURCE_FAMILIES]

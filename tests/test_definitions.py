@@ -64,6 +64,7 @@ def test_the_workforce_models_are_their_own_step_downstream_of_the_cadre_gate():
                for key in graph.get_all_asset_keys() if graph.get(key).assets_def.is_executable}
     assert {node_of[k] for k in one_stop_shop} == {"warehouse_models"}
     assert {node_of[k] for k in workforce} == {"workforce_models"}
+    assert {node_of[k] for k in ("marts/mart_budget_balance", "staging/stg_budget_disclosures__lines")} == {"budget_models"}
     assert cadre_gate in graph.get(AssetKey(["staging", "stg_cadre__persons_validated"])).parent_keys
     assert AssetKey(["landing", "par_ranking"]) in graph.get(AssetKey(["staging", "stg_par_ranking__rankings"])).parent_keys
     # the one-stop-shop's models do not read the cadre landing
