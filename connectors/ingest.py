@@ -46,7 +46,11 @@ def _with_batch_columns(table: pa.Table, load_id: str, source_uri: str, loaded_a
 
 
 def land_pull(landing: LandingZone, source: str, state_key: str, source_uri: str,
-              fetch: PageSource, flatten: Flattener, batch_rows: int = 20_000) -> LoadSummary:
+              fetch: PageSource, flatten: Flattener, batch_rows: int = 20_000,
+              land_empty: bool = False) -> LoadSummary:
+    """Land every page of `fetch` from the saved cursor on. With `land_empty`, a pull that found
+    nothing still lands one zero-row file per dataset, so that the load exists (the gate and the
+    warehouse see a source that answered "nothing new" rather than no source at all)."""
     source_uri = redact_url(source_uri)  # `_source` and the state never hold credentials
     state = landing.read_state(source, state_key)
     if state and not state["complete"]:
@@ -79,6 +83,7 @@ def land_pull(landing: LandingZone, source: str, state_key: str, source_uri: str
         buffer.clear()
 
     save(complete=False)
+    latest_cursor = cursor
     for records, next_cursor in fetch(cursor):
         buffer.extend(records)
         latest_cursor = next_cursor
@@ -86,7 +91,7 @@ def land_pull(landing: LandingZone, source: str, state_key: str, source_uri: str
             flush()
             cursor = latest_cursor
             save(complete=False)
-    if buffer:
+    if buffer or (land_empty and summary.parts == 0):
         flush()
         cursor = latest_cursor
     save(complete=True)

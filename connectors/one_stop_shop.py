@@ -15,15 +15,22 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from connectors.http_session import SourceResponseError, SourceSession
+from connectors.http_session import SourceSession
 from connectors.ingest import Page
+from connectors.paging import cursor_pages
 from connectors.pseudonymise import Pseudonymiser
+from connectors.records import BIGINT as _BIGINT
+from connectors.records import INT as _INT
+from connectors.records import RESERVED_COLUMNS, RecordError  # noqa: F401 - RecordError is this module's error too
+from connectors.records import STR as _STR
+from connectors.records import coerce as _coerce
+from connectors.records import json_type as _json_type
+from connectors.records import show as _show
+from connectors.records import typed_table as _table
 
 SOURCE = "one_stop_shop"
 DOSSIERS_PATH = "/api/v1/dossiers"
 DATE_FORMAT = "%Y%m%d%H%M%S"
-
-_STR, _INT, _BIGINT = pa.string(), pa.int32(), pa.int64()
 
 DOSSIER_FIELDS: dict[str, pa.DataType] = {
     "MaHoSo": _STR, "MaTTHC": _STR, "MaLinhVuc": _STR, "KenhThucHien": _INT, "ChuHoSo": _STR,
@@ -51,75 +58,6 @@ DATASETS = ("dossiers", *(dataset for dataset, _ in CHILD_LISTS.values()))
 # Personal data, hashed before landing: applicants' names and ID numbers, officials' names.
 PERSONAL_FIELDS = {"dossiers": ("ChuHoSo", "SoGiayToChuHoSo"), "process_steps": ("NguoiXuLy",)}
 PARENT_KEYS = ("MaHoSo", "NgayCapNhat")
-MAX_REPEATED_PAGES = 5
-
-
-class RecordError(ValueError):
-    """A record whose field cannot have the contract's type; names the record and the field.
-
-    The message never quotes a personal field's value (it may be read in logs and the run history).
-    """
-
-
-# Columns the landing zone adds to every row (connectors/ingest.py) and the partition folder's
-# column: a source field with one of these names would be ambiguous downstream.
-RESERVED_COLUMNS = frozenset({"_load_id", "_source", "_loaded_at", "_page", "load_date"})
-_INT_RANGES = {_INT: (-2**31, 2**31 - 1), _BIGINT: (-2**63, 2**63 - 1)}
-_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
-
-
-def _show(value: object, limit: int = 60) -> str:
-    """A value for an error message: its repr, cut short (a field may hold megabytes)."""
-    text = repr(value)
-    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
-
-
-def _coerce(value: object, dtype: pa.DataType, where: str, field: str) -> object:
-    if value is None or value == "":
-        return None
-    if dtype == _STR:
-        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-        if not text.isascii():
-            try:
-                text.encode("utf-8")
-            except UnicodeEncodeError:  # a lone surrogate, e.g. from a JSON escape "\ud800"
-                raise RecordError(f"{where}: field {field} holds text that is not valid Unicode "
-                                  "(a lone surrogate): the source must send UTF-8 text") from None
-        return text
-    if isinstance(value, bool):
-        number: int | None = int(value)
-    elif isinstance(value, int):
-        number = value
-    elif isinstance(value, float):
-        number = int(value) if value.is_integer() else None
-    elif isinstance(value, str) and _INTEGER_TEXT.fullmatch(value.strip()):
-        number = int(value.strip())
-    elif isinstance(value, str) and not value.strip():
-        return None  # blank: missing, like ""
-    else:
-        number = None
-    low, high = _INT_RANGES[dtype]
-    if number is None:
-        raise RecordError(f"{where}: field {field} = {_show(value)} is not an integer")
-    if not low <= number <= high:
-        raise RecordError(f"{where}: field {field} = {_show(value)} is out of range for {dtype}")
-    return number
-
-
-def _table(rows: list[dict], fields: dict[str, pa.DataType]) -> pa.Table:
-    extra = sorted({k for r in rows for k in r} - set(fields))  # schema drift: keep new fields as text
-    columns = {name: pa.array([r.get(name) for r in rows], dtype) for name, dtype in fields.items()}
-    for name in extra:
-        columns[name] = pa.array([None if r.get(name) is None else str(r.get(name)) for r in rows], _STR)
-    return pa.table(columns)
-
-
-def _json_type(value: object) -> str:
-    """What a parsed JSON value is, in JSON's words (for error messages, without showing the value)."""
-    if value is None:
-        return "null"
-    return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "an array",
-            dict: "an object"}.get(type(value), type(value).__name__)
 
 
 def missing_code(record: object) -> str | None:
@@ -210,30 +148,8 @@ class OneStopShopClient:
         self.page_size = page_size
 
     def pages(self, since: datetime, until: datetime, cursor: str | None = None) -> Iterator[Page]:
-        repeats = 0
-        while True:
-            params = {"updated_since": format_time(since), "updated_until": format_time(until),
-                      "page_size": self.page_size}
-            if cursor:
-                params["cursor"] = cursor
-            body = self.session.get_json(DOSSIERS_PATH, params)
-            data = body.get("data") if isinstance(body, dict) else None
-            next_cursor = body.get("next_cursor") if isinstance(body, dict) else None
-            if not isinstance(data, list):
-                raise SourceResponseError(f"{self.session.source_name}: a page without a 'data' list for {params}")
-            if cursor and next_cursor == cursor:
-                # The page we already have, served again (a proxy or the source replaying): skip it.
-                repeats += 1
-                if repeats >= MAX_REPEATED_PAGES:
-                    raise SourceResponseError(f"{self.session.source_name}: the page after cursor {cursor!r} was "
-                                              f"served {repeats} times without progress")
-                continue
-            repeats = 0
-            if next_cursor is None:
-                yield data, cursor
-                return
-            yield data, next_cursor
-            cursor = next_cursor
+        params = {"updated_since": format_time(since), "updated_until": format_time(until), "page_size": self.page_size}
+        return cursor_pages(self.session, DOSSIERS_PATH, params, cursor)
 
 
 def read_export(path: Path, chunk_size: int = 1000, skip_lines: int = 0) -> Iterator[Page]:
