@@ -8,11 +8,12 @@ from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
 from connectors.landing import LandingZone
-from orchestration.ingestion import one_stop_shop_landing
-from orchestration.quality_checks import gx_one_stop_shop
+from orchestration.ingestion import (admin_units_landing, business_registry_landing, one_stop_shop_landing,
+                                     population_registry_landing)
+from orchestration.quality_checks import gx_admin_units, gx_business_registry, gx_one_stop_shop, gx_population_registry
 from orchestration.schedules import nightly_schedule, pipeline_job
 from orchestration.settings import Settings, load_settings
-from orchestration.sources import OneStopShopSource
+from orchestration.sources import AdminUnitsSource, OneStopShopSource, RegistrySource
 from orchestration.warehouse import dbt_project, warehouse_models
 
 # The dbt installed beside this Python, whether or not the venv is activated.
@@ -23,12 +24,16 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     settings = settings or load_settings()
     settings.export_for_dbt()
     return Definitions(
-        assets=[one_stop_shop_landing, warehouse_models],
-        asset_checks=[gx_one_stop_shop],
+        assets=[one_stop_shop_landing, admin_units_landing, population_registry_landing, business_registry_landing,
+                warehouse_models],
+        asset_checks=[gx_one_stop_shop, gx_admin_units, gx_population_registry, gx_business_registry],
         jobs=[pipeline_job],
         schedules=[nightly_schedule],
         resources={
             "one_stop_shop_source": OneStopShopSource(settings),
+            "admin_units_source": AdminUnitsSource(settings),
+            "population_registry_source": RegistrySource(settings, "population_registry"),
+            "business_registry_source": RegistrySource(settings, "business_registry"),
             "landing": LandingZone(settings.landing_dir),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
         },

@@ -43,6 +43,11 @@ class Settings:
     http_attempts: int = 6
     http_backoff_seconds: float = 0.5
     http_timeout_seconds: float = 30.0
+    admin_units_dir: Path = PROJECT_ROOT / "reference"
+    population_registry_url: str | None = None
+    population_registry_token: str | None = field(default=None, repr=False)
+    business_registry_url: str | None = None
+    business_registry_token: str | None = field(default=None, repr=False)
 
     @property
     def uses_sandbox(self) -> bool:
@@ -57,6 +62,11 @@ class Settings:
                     "PAR_ENV=production but no one-stop-shop source is configured: set PAR_ONE_STOP_SHOP_URL "
                     "(and PAR_ONE_STOP_SHOP_TOKEN) or PAR_ONE_STOP_SHOP_EXPORT. A production run never falls "
                     "back to the sandbox.")
+            for variable, url in (("PAR_POPULATION_REGISTRY_URL", self.population_registry_url),
+                                  ("PAR_BUSINESS_REGISTRY_URL", self.business_registry_url)):
+                if not url:
+                    raise SettingsError(f"PAR_ENV=production but {variable} is not set: a production run never "
+                                        "falls back to the sandbox registries.")
             if not self.pseudonymisation_key:
                 raise SettingsError("PAR_ENV=production needs PAR_PSEUDONYMISATION_KEY (keep it outside the data directory).")
 
@@ -87,6 +97,11 @@ def load_settings() -> Settings:
         http_attempts=int(os.environ.get("PAR_HTTP_ATTEMPTS", "6")),
         http_backoff_seconds=float(os.environ.get("PAR_HTTP_BACKOFF_SECONDS", "0.5")),
         http_timeout_seconds=float(os.environ.get("PAR_HTTP_TIMEOUT_SECONDS", "30")),
+        admin_units_dir=_path("PAR_ADMIN_UNITS_DIR", PROJECT_ROOT / "reference"),
+        population_registry_url=os.environ.get("PAR_POPULATION_REGISTRY_URL") or None,
+        population_registry_token=os.environ.get("PAR_POPULATION_REGISTRY_TOKEN") or None,
+        business_registry_url=os.environ.get("PAR_BUSINESS_REGISTRY_URL") or None,
+        business_registry_token=os.environ.get("PAR_BUSINESS_REGISTRY_TOKEN") or None,
     )
     settings.validate()
     return settings

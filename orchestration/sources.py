@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from connectors import one_stop_shop
+from connectors import admin_units, business_registry, one_stop_shop, population_registry
 from connectors.http_session import RetryPolicy, SourceSession, redact_url
 from connectors.ingest import PageSource
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
@@ -80,8 +80,7 @@ class OneStopShopSource:
                     # gate's key checks reject the load loudly instead of it vanishing here.
                     yield [r for r in records if not r.get("NgayCapNhat") or lo <= str(r["NgayCapNhat"]) <= hi], position
             return from_export
-        retry = RetryPolicy(attempts=s.http_attempts, backoff_seconds=s.http_backoff_seconds,
-                            timeout_seconds=s.http_timeout_seconds)
+        retry = _retry(s)
         if s.one_stop_shop_url:
             session = SourceSession(one_stop_shop.SOURCE, s.one_stop_shop_url, s.one_stop_shop_token, retry)
         else:
@@ -95,4 +94,96 @@ class OneStopShopSource:
         return lambda records: one_stop_shop.flatten(records, pseudonymise)
 
 
-__all__ = ["OneStopShopSource", "sandbox_server"]
+def _retry(settings: Settings) -> RetryPolicy:
+    return RetryPolicy(attempts=settings.http_attempts, backoff_seconds=settings.http_backoff_seconds,
+                       timeout_seconds=settings.http_timeout_seconds)
+
+
+@dataclass(frozen=True)
+class RegistryKind:
+    """What differs between the registries: their client, their flattener, their sandbox."""
+    source: str
+    client: type
+    flatten: object
+    start_sandbox: str  # function name in connectors.sandbox.registries_api
+
+
+REGISTRIES = {
+    population_registry.SOURCE: RegistryKind(population_registry.SOURCE, population_registry.PopulationRegistryClient,
+                                             population_registry.flatten, "start_population_registry_server"),
+    business_registry.SOURCE: RegistryKind(business_registry.SOURCE, business_registry.BusinessRegistryClient,
+                                           business_registry.flatten, "start_business_registry_server"),
+}
+_registry_servers: dict[tuple, object] = {}
+
+
+@dataclass
+class RegistrySource:
+    """A registry's API (PAR_<SOURCE>_URL / _TOKEN) or, without one, its embedded sandbox."""
+    settings: Settings
+    source: str
+
+    @property
+    def kind(self) -> RegistryKind:
+        return REGISTRIES[self.source]
+
+    @property
+    def url(self) -> str | None:
+        return getattr(self.settings, f"{self.source}_url")
+
+    def sandbox_config(self) -> SandboxConfig:
+        return OneStopShopSource(self.settings).sandbox_config()
+
+    def describe(self) -> str:
+        if self.url:
+            return redact_url(self.url)
+        c = self.sandbox_config()
+        return f"sandbox://{self.source}?seed={c.seed}&scale={c.scale}&end={c.end}"
+
+    def _sandbox_url(self) -> str:
+        from connectors.sandbox import registries_api
+
+        key = (self.source, self.sandbox_config(), self.settings.admin_units_dir)
+        with _sandbox_lock:
+            if key not in _registry_servers:
+                log.warning("%s: no PAR_%s_URL set: using the embedded SANDBOX (synthetic data)", self.source,
+                            self.source.upper())
+                start = getattr(registries_api, self.kind.start_sandbox)
+                _registry_servers[key], _ = start(self.sandbox_config(), units_dir=self.settings.admin_units_dir)
+            return _registry_servers[key].url
+
+    def fetcher(self, since: datetime, until: datetime) -> PageSource:
+        from connectors.sandbox.server import SANDBOX_TOKEN
+
+        if self.url:
+            session = SourceSession(self.source, self.url, getattr(self.settings, f"{self.source}_token"),
+                                    _retry(self.settings))
+        else:
+            session = SourceSession(self.source, self._sandbox_url(), SANDBOX_TOKEN, _retry(self.settings))
+        client = self.kind.client(session)
+        return lambda cursor: client.pages(since, until, cursor)
+
+    def flattener(self):
+        return self.kind.flatten
+
+
+@dataclass
+class AdminUnitsSource:
+    """The administrative-unit reference file (PAR_ADMIN_UNITS_DIR)."""
+    settings: Settings
+
+    @property
+    def folder(self):
+        return self.settings.admin_units_dir
+
+    def describe(self) -> str:
+        return admin_units.describe(self.folder)
+
+    def fetcher(self) -> PageSource:
+        return lambda cursor: admin_units.pages(self.folder)
+
+    def flattener(self):
+        return admin_units.flatten
+
+
+__all__ = ["AdminUnitsSource", "OneStopShopSource", "RegistrySource", "sandbox_server"]
