@@ -62,13 +62,13 @@ class Settings:
                     "PAR_ENV=production but no one-stop-shop source is configured: set PAR_ONE_STOP_SHOP_URL "
                     "(and PAR_ONE_STOP_SHOP_TOKEN) or PAR_ONE_STOP_SHOP_EXPORT. A production run never falls "
                     "back to the sandbox.")
+            if not self.pseudonymisation_key:
+                raise SettingsError("PAR_ENV=production needs PAR_PSEUDONYMISATION_KEY (keep it outside the data directory).")
             for variable, url in (("PAR_POPULATION_REGISTRY_URL", self.population_registry_url),
                                   ("PAR_BUSINESS_REGISTRY_URL", self.business_registry_url)):
                 if not url:
                     raise SettingsError(f"PAR_ENV=production but {variable} is not set: a production run never "
                                         "falls back to the sandbox registries.")
-            if not self.pseudonymisation_key:
-                raise SettingsError("PAR_ENV=production needs PAR_PSEUDONYMISATION_KEY (keep it outside the data directory).")
 
     def export_for_dbt(self) -> None:
         """dbt reads the landing zone and writes the warehouse through these variables."""

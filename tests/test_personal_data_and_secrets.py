@@ -32,6 +32,7 @@ from connectors.one_stop_shop import SOURCE, OneStopShopClient, flatten
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
 from connectors.sandbox.one_stop_shop_api import start_one_stop_shop_server
 from connectors.sandbox.one_stop_shop_data import OneStopShopSandbox, SandboxConfig
+from connectors.sandbox.registries_api import start_business_registry_server, start_population_registry_server
 from orchestration.cli import run_pipeline
 from orchestration.settings import SettingsError, load_settings
 from orchestration.sources import OneStopShopSource
@@ -175,16 +176,21 @@ def text_of_files(root: Path) -> dict[Path, bytes]:
 @pytest.fixture(scope="module")
 def real_like_run(tmp_path_factory):
     server, _ = start_one_stop_shop_server(CONFIG, token=TOKEN)
+    population, _ = start_population_registry_server(CONFIG, token=TOKEN)
+    business, _ = start_business_registry_server(CONFIG, token=TOKEN)
     try:
         data_dir = tmp_path_factory.mktemp("data")
         settings = settings_for(data_dir, environment="production", one_stop_shop_url=server.url,
-                                one_stop_shop_token=TOKEN, pseudonymisation_key=KEY)
+                                one_stop_shop_token=TOKEN, pseudonymisation_key=KEY,
+                                population_registry_url=population.url, population_registry_token=TOKEN,
+                                business_registry_url=business.url, business_registry_token=TOKEN)
         settings.validate()
         result, events, printed = run_and_record(settings)
         assert result.success, "the pipeline failed against the sandbox served as a real source"
         yield settings, server, events, printed
     finally:
-        server.stop()
+        for running in (server, population, business):
+            running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -262,6 +268,10 @@ def test_production_without_a_key_is_refused(monkeypatch, tmp_path):
     with pytest.raises(SettingsError, match="PAR_PSEUDONYMISATION_KEY"):
         load_settings()
     monkeypatch.setenv("PAR_PSEUDONYMISATION_KEY", KEY)
+    with pytest.raises(SettingsError, match="PAR_POPULATION_REGISTRY_URL is not set"):
+        load_settings()  # production never falls back to the sandbox registries either
+    monkeypatch.setenv("PAR_POPULATION_REGISTRY_URL", "https://dancu.example.gov.vn")
+    monkeypatch.setenv("PAR_BUSINESS_REGISTRY_URL", "https://dkkd.example.gov.vn")
     assert load_settings().pseudonymisation_key == KEY
 
 
