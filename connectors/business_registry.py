@@ -18,8 +18,7 @@ import pyarrow as pa
 
 from connectors.http_session import SourceSession
 from connectors.ingest import Page
-from connectors.paging import cursor_pages
-from connectors.population_registry import ISO_FORMAT
+from connectors.paging import ISO_FORMAT, cursor_pages
 from connectors.records import STR, flatten_records
 
 SOURCE = "business_registry"

@@ -12,6 +12,8 @@ from connectors.http_session import SourceResponseError, SourceSession
 from connectors.ingest import Page
 
 MAX_REPEATED_PAGES = 5
+# Window bounds and versions of the sources that speak ISO 8601 (the registries), local time UTC+7.
+ISO_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
 def cursor_pages(session: SourceSession, path: str, params: dict[str, object], cursor: str | None = None,

@@ -15,12 +15,11 @@ import pyarrow as pa
 
 from connectors.http_session import SourceSession
 from connectors.ingest import Page
-from connectors.paging import cursor_pages
+from connectors.paging import ISO_FORMAT, cursor_pages
 from connectors.records import BIGINT, INT, STR, flatten_records
 
 SOURCE = "population_registry"
 RESIDENTS_PATH = "/api/v1/residents"
-ISO_FORMAT = "%Y-%m-%dT%H:%M:%S"
 FIELDS: dict[str, pa.DataType] = {"MaDonVi": STR, "ThangBaoCao": STR, "GioiTinh": INT, "NhomTuoi": STR,
                                   "SoNguoi": BIGINT, "NgayCapNhat": STR}
 DATASETS = ("residents",)

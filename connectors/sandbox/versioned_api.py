@@ -7,13 +7,17 @@ A record is anything with `key`, `change_times` (sorted datetimes) and `payload(
 """
 from __future__ import annotations
 
-import base64
 import bisect
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
-ISO_FORMAT = "%Y-%m-%dT%H:%M:%S"
+from connectors.paging import ISO_FORMAT
+
+# The same opaque keyset cursor as the one-stop-shop API: base64 of "<version>|<key>".
+from connectors.sandbox.one_stop_shop_api import _decode_cursor as _decode
+from connectors.sandbox.one_stop_shop_api import _encode_cursor as _encode
+
 MAX_PAGE_SIZE = 5000
 
 
@@ -31,18 +35,6 @@ def parse_time(text: str | None, name: str, default: datetime) -> datetime:
         return datetime.strptime(text, ISO_FORMAT)
     except ValueError:
         raise ValueError(f"{name} must be YYYY-MM-DDTHH:MM:SS, got {text!r}") from None
-
-
-def _encode(version: str, key: str) -> str:
-    return base64.urlsafe_b64encode(f"{version}|{key}".encode()).decode()
-
-
-def _decode(cursor: str) -> tuple[str, str]:
-    try:
-        version, key = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-    except Exception:  # noqa: BLE001 - any malformed cursor is the client's error
-        raise ValueError(f"invalid cursor {cursor!r}") from None
-    return version, key
 
 
 class VersionedListing:

@@ -44,5 +44,4 @@ from events
 left join {{ ref('dim_admin_unit') }} as units
     on units.unit_code = events.unit_code
    and units.unit_level = 'commune'
-   and units.valid_from <= events.event_on
-   and (units.valid_to is null or units.valid_to >= events.event_on)
+   and {{ in_force_on('units', 'events.event_on') }}

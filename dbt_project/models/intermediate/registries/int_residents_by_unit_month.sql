@@ -23,8 +23,7 @@ communes as (
     inner join {{ ref('dim_admin_unit') }} as units
         on units.unit_code = cells.unit_code
        and units.unit_level = 'commune'
-       and units.valid_from <= cells.month_start
-       and (units.valid_to is null or units.valid_to >= cells.month_start)
+       and {{ in_force_on('units', 'cells.month_start') }}
 
 )
 

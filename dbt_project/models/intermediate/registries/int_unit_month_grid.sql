@@ -15,8 +15,7 @@ select
     months.period_key,
     months.period_start_date as month_start,
     months.is_complete as is_period_complete,
-    (units.valid_from <= months.period_start_date
-     and (units.valid_to is null or units.valid_to >= months.period_start_date)) as is_unit_in_force,
+    {{ in_force_on('units', 'months.period_start_date') }} as is_unit_in_force,
     case
         when units.valid_from > months.period_start_date
             then 'unit not yet in force: it starts on ' || cast(units.valid_from as {{ dbt.type_string() }})

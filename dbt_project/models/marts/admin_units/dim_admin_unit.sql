@@ -24,8 +24,7 @@ with_parent as (
     from units as child
     left join units as parent
         on parent.unit_code = child.parent_unit_code
-       and parent.valid_from <= child.valid_from
-       and (parent.valid_to is null or parent.valid_to >= child.valid_from)
+       and {{ in_force_on('parent', 'child.valid_from') }}
 
 ),
 
@@ -37,8 +36,7 @@ with_grandparent as (
     from with_parent
     left join units as grandparent
         on grandparent.unit_code = with_parent.grandparent_unit_code
-       and grandparent.valid_from <= with_parent.valid_from
-       and (grandparent.valid_to is null or grandparent.valid_to >= with_parent.valid_from)
+       and {{ in_force_on('grandparent', 'with_parent.valid_from') }}
 
 )
 

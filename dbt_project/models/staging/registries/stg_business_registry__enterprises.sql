@@ -17,15 +17,9 @@ with typed as (
 
 ),
 
-ranked as (
+latest as (
 
-    select
-        typed.*,
-        row_number() over (
-            partition by typed.enterprise_code
-            order by typed.updated_at desc, typed.loaded_at desc, typed.load_id desc, typed.page desc
-        ) as version_rank
-    from typed
+    {{ latest_versions('typed', ['enterprise_code'], 'updated_at') }}
 
 )
 
@@ -43,5 +37,4 @@ select
     updated_at,
     load_id,
     loaded_at
-from ranked
-where version_rank = 1
+from latest

@@ -13,18 +13,11 @@ with typed as (
 
 ),
 
-ranked as (
+latest as (
 
-    select
-        typed.*,
-        row_number() over (
-            partition by typed.unit_code, typed.month_start, typed.sex_code, typed.age_band
-            order by typed.updated_at desc, typed.loaded_at desc, typed.load_id desc, typed.page desc
-        ) as version_rank
-    from typed
+    {{ latest_versions('typed', ['unit_code', 'month_start', 'sex_code', 'age_band'], 'updated_at') }}
 
 )
 
 select unit_code, month_start, sex_code, age_band, residents, updated_at, load_id, loaded_at
-from ranked
-where version_rank = 1
+from latest
