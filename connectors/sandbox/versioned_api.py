@@ -8,6 +8,7 @@ A record is anything with `key`, `change_times` (sorted datetimes) and `payload(
 from __future__ import annotations
 
 import bisect
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -44,8 +45,18 @@ class VersionedListing:
         changes = sorted((t, i) for i, r in enumerate(records) for t in r.change_times)
         self._times = [t for t, _ in changes]
         self._owners = [i for _, i in changes]
+        self._windows: OrderedDict[tuple[datetime, datetime], list[tuple[str, str, int]]] = OrderedDict()
 
     def _window(self, since: datetime, until: datetime) -> list[tuple[str, str, int]]:
+        """(version, key, index) of every record that changed in [since, until), sorted; the last
+        few windows are kept, since a pull asks for the same window once per page."""
+        if (since, until) not in self._windows:
+            self._windows[(since, until)] = self._compute_window(since, until)
+            while len(self._windows) > 4:
+                self._windows.popitem(last=False)
+        return self._windows[(since, until)]
+
+    def _compute_window(self, since: datetime, until: datetime) -> list[tuple[str, str, int]]:
         lo, hi = bisect.bisect_left(self._times, since), bisect.bisect_left(self._times, until)
         rows = []
         for i in set(self._owners[lo:hi]):
