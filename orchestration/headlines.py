@@ -38,20 +38,51 @@ COLUMNS = [
 ]
 
 
-def headline_rows(settings: Settings) -> list[dict]:
+# The business registry on today's province (before 2025-07-01: Khánh Hòa and Ninh Thuận together).
+BUSINESS_SQL = """
+with province as (
+    select * from marts.mart_business_environment_current_units where unit_level = 'province'
+)
+select
+    substr(period_key, 1, 4) as year,
+    sum(new_enterprises) as new_enterprises,
+    sum(new_enterprises_online) / nullif(sum(new_enterprises), 0) as online_share,
+    sum(dissolutions) as dissolutions,
+    max(case when period_key = (select max(p.period_key) from province p
+                                where substr(p.period_key, 1, 4) = substr(province.period_key, 1, 4)
+                                  and p.residents is not null) then residents end) as residents,
+    max(case when period_key = (select max(p.period_key) from province p
+                                where substr(p.period_key, 1, 4) = substr(province.period_key, 1, 4)
+                                  and p.new_enterprises_per_1000_residents is not null and p.is_period_complete)
+             then new_enterprises_per_1000_residents end) as last_month_per_1000
+from province
+group by 1
+order by 1
+"""
+BUSINESS_COLUMNS = [
+    ("year", "year", "{}"),
+    ("new_enterprises", "new enterprises", "{:,.0f}"),
+    ("online_share", "online", "{:.1%}"),
+    ("dissolutions", "dissolved", "{:,.0f}"),
+    ("residents", "residents (last month)", "{:,.0f}"),
+    ("last_month_per_1000", "new per 1,000 (last complete month)", "{:.3f}"),
+]
+
+
+def headline_rows(settings: Settings, sql: str = HEADLINE_SQL) -> list[dict]:
     import duckdb
 
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        cursor = con.execute(HEADLINE_SQL)
+        cursor = con.execute(sql)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def format_table(rows: list[dict]) -> str:
-    cells = [[label for _, label, _ in COLUMNS]]
+def format_table(rows: list[dict], columns: list[tuple[str, str, str]] = COLUMNS) -> str:
+    cells = [[label for _, label, _ in columns]]
     for row in rows:
-        cells.append(["n/a" if row[key] is None else fmt.format(row[key]) for key, _, fmt in COLUMNS])
-    widths = [max(len(r[i]) for r in cells) for i in range(len(COLUMNS))]
+        cells.append(["n/a" if row[key] is None else fmt.format(row[key]) for key, _, fmt in columns])
+    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
     lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -66,6 +97,9 @@ def print_headlines(settings: Settings) -> int:
     print("(late = 766 late rate, target <= 5%; satisfied = votes satisfied, target > 80%; "
           "T01/T02 = agencies/officials over their dated thresholds)\n")
     print(format_table(rows))
+    print("\nBusiness registry, today's province (before July 2025: Khánh Hòa and Ninh Thuận, rebased onto "
+          "today's units; communes are SYNTHETIC until the province's unit file is loaded)\n")
+    print(format_table(headline_rows(settings, BUSINESS_SQL), BUSINESS_COLUMNS))
     print(f"""
 Warehouse: {settings.warehouse_path}
 Open it:   .venv/bin/python -c "import duckdb; duckdb.connect('{settings.warehouse_path}', read_only=True).sql('select * from marts.mart_agency_service_quality limit 10').show()"
