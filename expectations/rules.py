@@ -17,9 +17,16 @@ class Tolerance:
     why: str
 
 
+def exact(why: str) -> Tolerance:
+    """A rule no row may break."""
+    return Tolerance(1.0, why)
+
+
 # Column kinds of landing contracts: text (str), int, date as source text (yyyyMMddHHmmss),
 # ts (UTC timestamp), day (a typed date), decimal.
-TEXT, INT, DATE, TS, DAY, DECIMAL = "text", "int", "date", "ts", "day", "decimal"
+TEXT, INT, DATE, TS, DAY, DECIMAL, FLOAT, BOOL = "text", "int", "date", "ts", "day", "decimal", "float", "bool"
+ISO_DATE_REGEX = r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$"
+ISO_DATE_TIME_REGEX = r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d$"
 
 # Accepted pandas dtype names per kind (compared with str(dtype)).
 DTYPES: dict[str, list[str]] = {
@@ -34,6 +41,8 @@ DTYPES: dict[str, list[str]] = {
     # typed dates and decimals, as the caller hands them to GX (datetime64, float64)
     DAY: [f"datetime64[{u}]" for u in ("s", "ms", "us", "ns")],
     DECIMAL: ["float64"],
+    FLOAT: ["float32", "float64", "Float64"],
+    BOOL: ["bool", "boolean", "object"],
 }
 
 BATCH_COLUMNS: dict[str, str] = {"_load_id": TEXT, "_source": TEXT, "_loaded_at": TS, "_page": INT}

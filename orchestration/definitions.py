@@ -8,11 +8,14 @@ from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
 from connectors.landing import LandingZone
-from orchestration.ingestion import budget_landing, cadre_landing, one_stop_shop_landing, par_ranking_landing
-from orchestration.quality_checks import gx_budget, gx_cadre, gx_one_stop_shop, gx_par_ranking
+from orchestration.ingestion import (admin_units_landing, budget_landing, business_registry_landing, cadre_landing,
+                                     one_stop_shop_landing, par_ranking_landing, population_registry_landing)
+from orchestration.quality_checks import (gx_admin_units, gx_budget, gx_business_registry, gx_cadre, gx_one_stop_shop,
+                                          gx_par_ranking, gx_population_registry)
 from orchestration.schedules import nightly_schedule, pipeline_job
 from orchestration.settings import Settings, load_settings
-from orchestration.sources import BudgetPortalSource, CadreSource, OneStopShopSource, ParRankingSource
+from orchestration.sources import (AdminUnitsSource, BudgetPortalSource, CadreSource, OneStopShopSource,
+                                   ParRankingSource, RegistrySource)
 from orchestration.warehouse import dbt_project, source_family_models, warehouse_models
 
 # The dbt installed beside this Python, whether or not the venv is activated.
@@ -23,9 +26,10 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     settings = settings or load_settings()
     settings.export_for_dbt()
     return Definitions(
-        assets=[one_stop_shop_landing, cadre_landing, par_ranking_landing, budget_landing, warehouse_models,
-                *source_family_models],
-        asset_checks=[gx_one_stop_shop, gx_cadre, gx_par_ranking, gx_budget],
+        assets=[one_stop_shop_landing, cadre_landing, par_ranking_landing, budget_landing, admin_units_landing,
+                population_registry_landing, business_registry_landing, warehouse_models, *source_family_models],
+        asset_checks=[gx_one_stop_shop, gx_cadre, gx_par_ranking, gx_budget, gx_admin_units, gx_population_registry,
+                      gx_business_registry],
         jobs=[pipeline_job],
         schedules=[nightly_schedule],
         resources={
@@ -33,6 +37,9 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
             "cadre_source": CadreSource(settings),
             "par_ranking_source": ParRankingSource(settings),
             "budget_source": BudgetPortalSource(settings),
+            "admin_units_source": AdminUnitsSource(settings),
+            "population_registry_source": RegistrySource(settings, "population_registry"),
+            "business_registry_source": RegistrySource(settings, "business_registry"),
             "landing": LandingZone(settings.landing_dir),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
         },

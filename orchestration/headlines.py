@@ -71,6 +71,66 @@ WORKFORCE_COLUMNS = [
 ]
 
 
+# The business registry on today's province (before 2025-07-01: Khánh Hòa and Ninh Thuận together).
+BUSINESS_SQL = """
+with province as (
+    select * from marts.mart_business_environment_current_units where unit_level = 'province'
+)
+select
+    substr(period_key, 1, 4) as year,
+    sum(new_enterprises) as new_enterprises,
+    sum(new_enterprises_online) / nullif(sum(new_enterprises), 0) as online_share,
+    sum(dissolutions) as dissolutions,
+    max(case when period_key = (select max(p.period_key) from province p
+                                where substr(p.period_key, 1, 4) = substr(province.period_key, 1, 4)
+                                  and p.residents is not null) then residents end) as residents,
+    max(case when period_key = (select max(p.period_key) from province p
+                                where substr(p.period_key, 1, 4) = substr(province.period_key, 1, 4)
+                                  and p.new_enterprises_per_1000_residents is not null and p.is_period_complete)
+             then new_enterprises_per_1000_residents end) as last_month_per_1000
+from province
+group by 1
+order by 1
+"""
+BUSINESS_COLUMNS = [
+    ("year", "year", "{}"),
+    ("new_enterprises", "new enterprises", "{:,.0f}"),
+    ("online_share", "online", "{:.1%}"),
+    ("dissolutions", "dissolved", "{:,.0f}"),
+    ("residents", "residents (last month)", "{:,.0f}"),
+    ("last_month_per_1000", "new per 1,000 (last complete month)", "{:.3f}"),
+]
+
+
+BUDGET_SQL = """
+select
+    t.fiscal_year as year,
+    count(*) as required,
+    sum(case when t.is_on_time then 1 else 0 end) as on_time,
+    sum(case when t.disclosure_status = 'late' then 1 else 0 end) as late,
+    sum(case when t.disclosure_status = 'missing_overdue' then 1 else 0 end) as missing,
+    sum(case when t.is_file_available = false then 1 else 0 end) as unreadable,
+    (select max(a.self_financing_share) from marts.mart_public_unit_autonomy a where a.fiscal_year = t.fiscal_year)
+        as self_financing_share,
+    (select max(a.target_share) from marts.mart_public_unit_autonomy a where a.fiscal_year = t.fiscal_year)
+        as target_share
+from marts.mart_budget_disclosure_timeliness t
+group by t.fiscal_year
+order by t.fiscal_year
+"""
+
+BUDGET_COLUMNS = [
+    ("year", "year", "{}"),
+    ("required", "disclosures due", "{}"),
+    ("on_time", "on time", "{}"),
+    ("late", "late", "{}"),
+    ("missing", "missing", "{}"),
+    ("unreadable", "file unreadable", "{}"),
+    ("self_financing_share", "units self-financing", "{:.1%}"),
+    ("target_share", "T09 target", "{:.0%}"),
+]
+
+
 def _rows(settings: Settings, sql: str) -> list[dict]:
     import duckdb
 
@@ -124,6 +184,11 @@ def print_headlines(settings: Settings) -> int:
         print("\nBudget disclosures (T13: published by the Decree 163/2016 Art. 49 deadline) and public service units "
               "self-financing recurrent spending (T09)\n")
         print(format_table(budget, BUDGET_COLUMNS))
+    business = optional_rows(settings, BUSINESS_SQL)
+    if business:
+        print("\nBusiness registry, today's province (before July 2025: Khánh Hòa and Ninh Thuận, rebased onto "
+              "today's units; communes are SYNTHETIC until the province's unit file is loaded)\n")
+        print(format_table(business, BUSINESS_COLUMNS))
     print(f"""
 Warehouse: {settings.warehouse_path}
 Open it:   .venv/bin/python -c "import duckdb; duckdb.connect('{settings.warehouse_path}', read_only=True).sql('select * from marts.mart_agency_service_quality limit 10').show()"

@@ -1,5 +1,8 @@
 """Ingestion assets: pull source data and land it, one asset per source system.
 
+The registries share one asset factory; the administrative-unit reference file is landed whole
+at every run (it is small and the province may replace it at any time).
+
 The asset of a source covers all its landed datasets (for the one-stop-shop: dossiers and their
 eight child lists; for the cadre system: persons, appraisals, quotas, units); every dbt source
 table of that system maps to it. All share the daily partitions, so the nightly job runs them all:
@@ -11,12 +14,18 @@ from datetime import timedelta
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, ResourceParam, asset
 
 from connectors import budget, cadre
+from connectors.admin_units import SOURCE as ADMIN_UNITS
+from connectors.business_registry import DATASETS as BUSINESS_REGISTRY_DATASETS
+from connectors.business_registry import SOURCE as BUSINESS_REGISTRY
 from connectors.ingest import LoadSummary, land_pull
 from connectors.landing import LandingZone
 from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
+from connectors.population_registry import DATASETS as POPULATION_REGISTRY_DATASETS
+from connectors.population_registry import SOURCE as POPULATION_REGISTRY
 from orchestration.partitions import daily_partitions, local_naive, single_run_backfill
-from orchestration.sources import BudgetPortalSource, CadreSource, OneStopShopSource, ParRankingSource
+from orchestration.sources import (AdminUnitsSource, BudgetPortalSource, CadreSource, OneStopShopSource,
+                                   ParRankingSource)
 
 
 def landing_key(source: str) -> AssetKey:
@@ -137,4 +146,60 @@ def budget_landing(context: AssetExecutionContext, budget_source: ResourceParam[
         "listing_errors": MetadataValue.json(report.listing_errors),
         "resumed_after_crash": report.load.resumed,
         "path": MetadataValue.path(str(landing.root / budget.SOURCE)),
+    })
+
+
+def registry_landing_asset(source: str, datasets: tuple[str, ...], what: str):
+    """The daily-partitioned landing asset of one registry (resource `<source>_source`)."""
+
+    @asset(
+        key=landing_key(source),
+        group_name="landing",
+        partitions_def=daily_partitions,
+        backfill_policy=single_run_backfill,
+        kinds={"python", "parquet"},
+        required_resource_keys={f"{source}_source", "landing"},
+        description=f"{what} updated in the partitions' days, as the registry sent them, in append-only Parquet: "
+                    f"{', '.join(datasets)} (docs/registries_landing.md).",
+    )
+    def _landing(context: AssetExecutionContext) -> MaterializeResult:
+        registry = getattr(context.resources, f"{source}_source")
+        landing: LandingZone = context.resources.landing
+        window = context.partition_time_window
+        since, until = local_naive(window.start), local_naive(window.end)
+        source_uri = registry.describe()
+        context.log.info(f"pulling {source} updates in [{since}, {until}) from {source_uri}")
+        summary = land_pull(landing, source, f"{since:%Y%m%d}-{until:%Y%m%d}", source_uri,
+                            registry.fetcher(since, until), registry.flattener(), land_empty=True)
+        return _landed(summary, source_uri, landing,
+                       window=f"[{since:%Y-%m-%d %H:%M}, {until:%Y-%m-%d %H:%M}) local time",
+                       records=summary.records)
+
+    return _landing
+
+
+population_registry_landing = registry_landing_asset(
+    POPULATION_REGISTRY, POPULATION_REGISTRY_DATASETS, "Residents per commune-level unit, month, sex and age band")
+business_registry_landing = registry_landing_asset(
+    BUSINESS_REGISTRY, BUSINESS_REGISTRY_DATASETS, "Enterprises and their status changes")
+
+
+@asset(
+    key=landing_key(ADMIN_UNITS),
+    group_name="landing",
+    kinds={"python", "parquet"},
+    description="The administrative-unit reference file (PAR_ADMIN_UNITS_DIR: admin_units.csv and "
+                "admin_unit_successors.csv), landed whole at every run; the warehouse reads the latest "
+                "accepted load (docs/admin_units.md).",
+)
+def admin_units_landing(context: AssetExecutionContext, admin_units_source: ResourceParam[AdminUnitsSource],
+                        landing: ResourceParam[LandingZone]) -> MaterializeResult:
+    source_uri = admin_units_source.describe()
+    summary = land_pull(landing, ADMIN_UNITS, "reference_file", source_uri, admin_units_source.fetcher(),
+                        admin_units_source.flattener(), land_empty=True)
+    return MaterializeResult(metadata={
+        "load_id": summary.load_id,
+        "source": source_uri,
+        "rows_per_dataset": MetadataValue.json(summary.rows),
+        "path": MetadataValue.path(str(admin_units_source.folder)),
     })

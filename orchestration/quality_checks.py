@@ -12,10 +12,17 @@ from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSev
                      ResourceParam, asset_check)
 
 from connectors import budget, cadre
+from connectors.admin_units import DATASETS as ADMIN_UNITS_DATASETS
+from connectors.admin_units import SOURCE as ADMIN_UNITS
+from connectors.business_registry import DATASETS as BUSINESS_REGISTRY_DATASETS
+from connectors.business_registry import SOURCE as BUSINESS_REGISTRY
 from connectors.landing import LandingZone
 from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
-from orchestration.ingestion import BUDGET_LANDING, CADRE_LANDING, ONE_STOP_SHOP_LANDING, PAR_RANKING_LANDING
+from connectors.population_registry import DATASETS as POPULATION_REGISTRY_DATASETS
+from connectors.population_registry import SOURCE as POPULATION_REGISTRY
+from orchestration.ingestion import (BUDGET_LANDING, CADRE_LANDING, ONE_STOP_SHOP_LANDING, PAR_RANKING_LANDING,
+                                     landing_key)
 
 
 class NoLoadToCheckError(RuntimeError):
@@ -101,3 +108,32 @@ def gx_budget(context: AssetCheckExecutionContext, landing: ResourceParam[Landin
     from expectations.budget import validate_budget_batch
 
     return run_gate(context, landing, budget.SOURCE, budget.DATASETS, validate_budget_batch)
+
+
+def registry_gate(source: str, datasets: tuple[str, ...]):
+    """The blocking GX check of one registry's landing asset."""
+
+    @asset_check(asset=landing_key(source), name="gx_suites", blocking=True,
+                 description=f"Great Expectations on the newly landed {source} load (every rule exact). "
+                             "Failing rejects the load (never read by the warehouse) and stops the registries' marts.")
+    def _gate(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone]) -> AssetCheckResult:
+        from expectations.registries import validate_registry_batch
+
+        return run_gate(context, landing, source, datasets,
+                        lambda frames, load_id: validate_registry_batch(source, frames, load_id))
+
+    return _gate
+
+
+gx_population_registry = registry_gate(POPULATION_REGISTRY, POPULATION_REGISTRY_DATASETS)
+gx_business_registry = registry_gate(BUSINESS_REGISTRY, BUSINESS_REGISTRY_DATASETS)
+
+
+@asset_check(asset=landing_key(ADMIN_UNITS), name="gx_suites", blocking=True,
+             description="Great Expectations on the administrative-unit reference file: no overlapping validity, "
+                         "every unit that ended mapped to its successors, weights summing to 1, parents known. "
+                         "Failing rejects the file and stops every mart built on the units.")
+def gx_admin_units(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone]) -> AssetCheckResult:
+    from expectations.admin_units import validate_admin_units_batch
+
+    return run_gate(context, landing, ADMIN_UNITS, ADMIN_UNITS_DATASETS, validate_admin_units_batch)

@@ -48,13 +48,20 @@ class Settings:
     http_attempts: int = 6
     http_backoff_seconds: float = 0.5
     http_timeout_seconds: float = 30.0
+    admin_units_dir: Path = PROJECT_ROOT / "reference"
+    population_registry_url: str | None = None
+    population_registry_token: str | None = field(default=None, repr=False)
+    business_registry_url: str | None = None
+    business_registry_token: str | None = field(default=None, repr=False)
 
     @property
     def sandbox_sources(self) -> tuple[str, ...]:
         """The sources not configured, which the embedded sandbox stands in for (never in production)."""
         configured = {"one_stop_shop": self.one_stop_shop_url or self.one_stop_shop_export,
                       "cadre": self.cadre_url or self.cadre_export, "par_ranking": self.par_ranking_dir,
-                      "budget_disclosures": self.budget_portal_url}
+                      "budget_disclosures": self.budget_portal_url,
+                      "population_registry": self.population_registry_url,
+                      "business_registry": self.business_registry_url}
         return tuple(source for source, value in configured.items() if not value)
 
     def is_sandbox(self, source: str) -> bool:
@@ -87,6 +94,11 @@ class Settings:
                 raise SettingsError(
                     "PAR_ENV=production but no budget disclosure portal is configured: set PAR_BUDGET_PORTAL_URL. "
                     "A production run never falls back to the sandbox.")
+            for variable, source in (("PAR_POPULATION_REGISTRY_URL", "population_registry"),
+                                     ("PAR_BUSINESS_REGISTRY_URL", "business_registry")):
+                if self.is_sandbox(source):
+                    raise SettingsError(f"PAR_ENV=production but {variable} is not set: a production run never "
+                                        "falls back to the sandbox registries.")
 
     def export_for_dbt(self) -> None:
         """dbt reads the landing zone and writes the warehouse through these variables."""
@@ -122,6 +134,11 @@ def load_settings() -> Settings:
         http_attempts=int(os.environ.get("PAR_HTTP_ATTEMPTS", "6")),
         http_backoff_seconds=float(os.environ.get("PAR_HTTP_BACKOFF_SECONDS", "0.5")),
         http_timeout_seconds=float(os.environ.get("PAR_HTTP_TIMEOUT_SECONDS", "30")),
+        admin_units_dir=_path("PAR_ADMIN_UNITS_DIR", PROJECT_ROOT / "reference"),
+        population_registry_url=os.environ.get("PAR_POPULATION_REGISTRY_URL") or None,
+        population_registry_token=os.environ.get("PAR_POPULATION_REGISTRY_TOKEN") or None,
+        business_registry_url=os.environ.get("PAR_BUSINESS_REGISTRY_URL") or None,
+        business_registry_token=os.environ.get("PAR_BUSINESS_REGISTRY_TOKEN") or None,
     )
     settings.validate()
     return settings

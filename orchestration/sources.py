@@ -14,7 +14,7 @@ from pathlib import Path
 
 from zoneinfo import ZoneInfo
 
-from connectors import budget, cadre, one_stop_shop
+from connectors import admin_units, budget, business_registry, cadre, one_stop_shop, population_registry
 from connectors.http_session import RetryPolicy, SourceSession, redact_url
 from connectors.ingest import PageSource
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
@@ -242,5 +242,89 @@ class BudgetPortalSource:
         return budget.BudgetPortalClient(SourceSession(budget.SOURCE, url, None, retry))
 
 
-__all__ = ["BudgetPortalSource", "CadreSource", "OneStopShopSource", "ParRankingSource", "pseudonymiser_for",
-           "sandbox_server"]
+@dataclass(frozen=True)
+class RegistryKind:
+    """What differs between the registries: their client, their flattener, their sandbox."""
+    source: str
+    client: type
+    flatten: object
+    start_sandbox: str  # function name in connectors.sandbox.registries_api
+
+
+REGISTRIES = {
+    population_registry.SOURCE: RegistryKind(population_registry.SOURCE, population_registry.PopulationRegistryClient,
+                                             population_registry.flatten, "start_population_registry_server"),
+    business_registry.SOURCE: RegistryKind(business_registry.SOURCE, business_registry.BusinessRegistryClient,
+                                           business_registry.flatten, "start_business_registry_server"),
+}
+
+
+@dataclass
+class RegistrySource:
+    """A registry's API (PAR_<SOURCE>_URL / _TOKEN) or, without one, its embedded sandbox."""
+    settings: Settings
+    source: str
+
+    @property
+    def kind(self) -> RegistryKind:
+        return REGISTRIES[self.source]
+
+    @property
+    def url(self) -> str | None:
+        return getattr(self.settings, f"{self.source}_url")
+
+    def sandbox_config(self) -> SandboxConfig:
+        return OneStopShopSource(self.settings).sandbox_config()
+
+    def describe(self) -> str:
+        if self.url:
+            return redact_url(self.url)
+        c = self.sandbox_config()
+        return f"sandbox://{self.source}?seed={c.seed}&scale={c.scale}&end={c.end}"
+
+    def _sandbox_url(self) -> str:
+        from connectors.sandbox import registries_api
+
+        start = getattr(registries_api, self.kind.start_sandbox)
+        units_dir = self.settings.admin_units_dir
+        server, _ = _shared_sandbox(self.source, (self.sandbox_config(), units_dir),
+                                    lambda key: start(key[0], units_dir=key[1]))
+        return server.url
+
+    def fetcher(self, since: datetime, until: datetime) -> PageSource:
+        from connectors.sandbox.server import SANDBOX_TOKEN
+
+        if self.url:
+            session = SourceSession(self.source, self.url, getattr(self.settings, f"{self.source}_token"),
+                                    _retry(self.settings))
+        else:
+            refuse_sandbox_in_production(self.settings, self.source)
+            session = SourceSession(self.source, self._sandbox_url(), SANDBOX_TOKEN, _retry(self.settings))
+        client = self.kind.client(session)
+        return lambda cursor: client.pages(since, until, cursor)
+
+    def flattener(self):
+        return self.kind.flatten
+
+
+@dataclass
+class AdminUnitsSource:
+    """The administrative-unit reference file (PAR_ADMIN_UNITS_DIR)."""
+    settings: Settings
+
+    @property
+    def folder(self):
+        return self.settings.admin_units_dir
+
+    def describe(self) -> str:
+        return admin_units.describe(self.folder)
+
+    def fetcher(self) -> PageSource:
+        return lambda cursor: admin_units.pages(self.folder)
+
+    def flattener(self):
+        return admin_units.flatten
+
+
+__all__ = ["AdminUnitsSource", "BudgetPortalSource", "CadreSource", "OneStopShopSource", "ParRankingSource",
+           "RegistrySource", "pseudonymiser_for", "sandbox_server"]

@@ -55,6 +55,8 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 SOURCE_FAMILIES = {
     "workforce": "the cadre system and the PAR ranking: staging and the workforce marts (latest accepted snapshot)",
     "budget": "the budget disclosures: staging and the budget marts (latest version of each document)",
+    "registries": "the administrative-unit file and the population and business registries: the unit dimension, "
+                  "the business-environment and per-capita marts",
 }
 FAMILY_SELECTION = " ".join(f"tag:{family}" for family in SOURCE_FAMILIES)
 

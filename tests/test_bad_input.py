@@ -573,7 +573,7 @@ import unicodedata as _ud  # noqa: E402
 import zipfile  # noqa: E402
 
 from connectors.budget import ListedDocument, ListingError, parse_document_file, parse_listing_entry  # noqa: E402
-from connectors.spreadsheet import SpreadsheetError, write_laid_out_workbook  # noqa: E402
+from connectors.spreadsheet import write_laid_out_workbook  # noqa: E402
 
 ESTIMATE = ListedDocument("CK-X", "46/CK-NSNN", "estimate", 2024, "year", None, None, None, date(2024, 1, 5), None,
                           "/files/x.xlsx", "x.xlsx")

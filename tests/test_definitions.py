@@ -22,12 +22,18 @@ def test_the_code_location_has_every_layer_and_the_gate():
                         "intermediate/int_working_days", "reference/agencies")}
     assert groups == {"marts", "staging", "intermediate", "reference"}
     gate = [c for c in graph.asset_check_keys if c.name == "gx_suites"]
-    assert {c.asset_key for c in gate} == {AssetKey(["landing", s])
-                                           for s in ("one_stop_shop", "cadre", "par_ranking", "budget_disclosures")}
+    assert {c.asset_key.path[-1] for c in gate} == {"one_stop_shop", "cadre", "par_ranking", "budget_disclosures",
+                                                    "admin_units", "population_registry", "business_registry"}
     assert all(graph.get_check_spec(c).blocking for c in gate)
     # the staging models read the landing asset the gate guards
-    assert AssetKey(["landing", "one_stop_shop"]) in graph.get(AssetKey(["staging", "stg_one_stop_shop__dossiers_validated"])).parent_keys
-    assert AssetKey(["landing", "budget_disclosures"]) in graph.get(AssetKey(["staging", "stg_budget_disclosures__lines"])).parent_keys
+    for source, model in (("one_stop_shop", "stg_one_stop_shop__dossiers_validated"),
+                          ("budget_disclosures", "stg_budget_disclosures__lines"),
+                          ("admin_units", "stg_admin_units__units"),
+                          ("population_registry", "stg_population_registry__residents"),
+                          ("business_registry", "stg_business_registry__enterprises")):
+        assert AssetKey(["landing", source]) in graph.get(AssetKey(["staging", model])).parent_keys
+    assert {"marts/dim_admin_unit", "marts/mart_business_environment", "marts/mart_service_per_capita",
+            "marts/mart_business_environment_current_units"} <= keys
 
 
 def test_landing_is_partitioned_daily_in_vietnam_time_and_the_job_resolves():

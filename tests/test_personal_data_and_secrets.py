@@ -34,6 +34,7 @@ from connectors.sandbox.cadre_api import start_cadre_server, write_ranking_files
 from connectors.sandbox.cadre_data import CadreConfig, CadreSandbox
 from connectors.sandbox.one_stop_shop_api import start_one_stop_shop_server
 from connectors.sandbox.one_stop_shop_data import OneStopShopSandbox, SandboxConfig
+from connectors.sandbox.registries_api import start_business_registry_server, start_population_registry_server
 from orchestration.cli import run_pipeline
 from orchestration.settings import SettingsError, load_settings
 from orchestration.sources import OneStopShopSource, budget_portal_server
@@ -181,6 +182,8 @@ def text_of_files(root: Path) -> dict[Path, bytes]:
 def real_like_run(tmp_path_factory):
     server, _ = start_one_stop_shop_server(CONFIG, token=TOKEN)
     cadre_server, cadre_api = start_cadre_server(CADRE_CONFIG, token=TOKEN)
+    population, _ = start_population_registry_server(CONFIG, token=TOKEN)
+    business, _ = start_business_registry_server(CONFIG, token=TOKEN)
     try:
         data_dir = tmp_path_factory.mktemp("data")
         inbox = tmp_path_factory.mktemp("inbox")
@@ -188,7 +191,9 @@ def real_like_run(tmp_path_factory):
         settings = settings_for(data_dir, environment="production", one_stop_shop_url=server.url,
                                 one_stop_shop_token=TOKEN, pseudonymisation_key=KEY, cadre_url=cadre_server.url,
                                 cadre_token=TOKEN, par_ranking_dir=inbox,
-                                budget_portal_url=budget_portal_server(CONFIG.end, CONFIG.seed).url)
+                                budget_portal_url=budget_portal_server(CONFIG.end, CONFIG.seed).url,
+                                population_registry_url=population.url, population_registry_token=TOKEN,
+                                business_registry_url=business.url, business_registry_token=TOKEN)
         settings.validate()
         result, events, printed = run_and_record(settings)
         from orchestration.cli import failure_reasons
@@ -196,8 +201,8 @@ def real_like_run(tmp_path_factory):
                                f"{failure_reasons(result.all_events)}"
         yield settings, server, events, printed
     finally:
-        server.stop()
-        cadre_server.stop()
+        for running in (server, cadre_server, population, business):
+            running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -281,6 +286,13 @@ def test_production_without_a_key_is_refused(monkeypatch, tmp_path):
     with pytest.raises(SettingsError, match="PAR_PAR_RANKING_DIR"):
         load_settings()
     monkeypatch.setenv("PAR_PAR_RANKING_DIR", str(tmp_path / "ranking"))
+    with pytest.raises(SettingsError, match="PAR_BUDGET_PORTAL_URL"):
+        load_settings()
+    monkeypatch.setenv("PAR_BUDGET_PORTAL_URL", "https://stc.example.gov.vn")
+    with pytest.raises(SettingsError, match="PAR_POPULATION_REGISTRY_URL is not set"):
+        load_settings()  # production never falls back to the sandbox registries either
+    monkeypatch.setenv("PAR_POPULATION_REGISTRY_URL", "https://dancu.example.gov.vn")
+    monkeypatch.setenv("PAR_BUSINESS_REGISTRY_URL", "https://dkkd.example.gov.vn")
     assert load_settings().pseudonymisation_key == KEY
 
 

@@ -133,7 +133,8 @@ def test_a_batch_beyond_tolerance_stops_the_marts_and_is_never_read(tmp_path):
     assert not result.success
     checks = {e.event_specific_data.asset_key.path[-1]: e.event_specific_data.passed
               for e in events if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION}
-    assert checks == {"one_stop_shop": False, "budget_disclosures": True}
+    assert checks.pop("one_stop_shop") is False
+    assert checks and all(checks.values()), f"only the one-stop-shop's gate fails: {checks}"
     materialized = {e.asset_key.path[0] for e in events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION}
     assert materialized == {"landing"}, "no staging model or mart may be built from a rejected batch"
     # The next run, on a good batch, builds the marts from the good load only.

@@ -38,3 +38,19 @@ _load_id as load_id,
         _loaded_at as loaded_at,
         _page as page
 {%- endmacro %}
+
+
+{#- latest_accepted_load(relation): the rows of the most recent accepted load only (by _loaded_at).
+    For a reference file landed whole at every run: the latest accepted copy is the whole truth,
+    earlier copies are history. -#}
+{% macro latest_accepted_load(relation) -%}
+(
+    select accepted.*
+    from {{ accepted_loads(relation) }} as accepted
+    where accepted._load_id in (
+        select newest._load_id
+        from {{ accepted_loads(relation) }} as newest
+        where newest._loaded_at = (select max(everything._loaded_at) from {{ accepted_loads(relation) }} as everything)
+    )
+)
+{%- endmacro %}

@@ -198,6 +198,36 @@ def write_landing(landing_dir: str | Path, dossiers: Iterable[Mapping], *,
     if verdict is not None:
         write_verdict(landing_dir, load_id, verdict, load_date=load_date,
                       checked_at=checked_at or loaded_at + dt.timedelta(minutes=1))
+    if not (Path(landing_dir) / "admin_units").exists():
+        write_registry_sources(landing_dir, load_date=load_date)  # the other sources dbt reads
+    return load_id
+
+
+def write_registry_sources(landing_dir: str | Path, *, units_dir: Path | None = None,
+                           residents: Iterable[Mapping] = (), enterprises: Iterable[Mapping] = (),
+                           load_id: str | None = None, load_date: str = "2025-04-01",
+                           loaded_at: dt.datetime | None = None, verdict: str = "accepted") -> str:
+    """Land the administrative-unit reference file (default: the project's) and one load of each
+    registry (population counts and enterprise payloads as their APIs send them, default none),
+    through the connectors' own flatteners, each with a GX verdict. Returns the load id's stem."""
+    from connectors import admin_units, business_registry, population_registry
+    from connectors.ingest import _with_batch_columns
+    from connectors.sandbox.reference import REFERENCE_DIR
+
+    load_id = load_id or f"test-{uuid.uuid4().hex[:12]}"
+    loaded_at = _utc(loaded_at)
+    landed = {
+        admin_units.SOURCE: admin_units.flatten(next(admin_units.pages(units_dir or REFERENCE_DIR))[0]),
+        population_registry.SOURCE: population_registry.flatten([dict(r) for r in residents]),
+        business_registry.SOURCE: business_registry.flatten([dict(r) for r in enterprises]),
+    }
+    for source, tables in landed.items():
+        source_load = f"{load_id}-{source}"
+        for dataset, table in tables.items():
+            path = (Path(landing_dir) / source / dataset / f"load_date={load_date}" / f"{source_load}-00000.parquet")
+            _write_table(path, _with_batch_columns(table, source_load, "test://dbt_fixtures", loaded_at, 0))
+        write_verdict(landing_dir, source_load, verdict, load_date=load_date, source_system=source,
+                      checked_at=loaded_at + dt.timedelta(minutes=1))
     return load_id
 
 
