@@ -263,6 +263,9 @@ def test_production_without_a_key_is_refused(monkeypatch, tmp_path):
     with pytest.raises(SettingsError, match="PAR_PSEUDONYMISATION_KEY"):
         load_settings()
     monkeypatch.setenv("PAR_PSEUDONYMISATION_KEY", KEY)
+    with pytest.raises(SettingsError, match="PAR_BUDGET_PORTAL_URL"):
+        load_settings()
+    monkeypatch.setenv("PAR_BUDGET_PORTAL_URL", "https://stc.khanhhoa.example.gov.vn")
     assert load_settings().pseudonymisation_key == KEY
 
 
