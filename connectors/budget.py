@@ -455,8 +455,8 @@ def _crawl_document(landing: LandingZone, client: BudgetPortalClient, doc: Liste
     if known is not None and known.get("sha256") == outcome.sha256:
         return outcome, {}  # served again (no ETag support, or a new ETag) with the same content
     with tempfile.TemporaryDirectory() as tmp:
-        # openpyxl wants a name ending .xlsx; the landed original stays untouched
-        copy = Path(tmp) / "file.xlsx"
+        # parsed from a copy named as listed (errors name it; openpyxl wants .xlsx): the original stays untouched
+        copy = Path(tmp) / (original.name if original.suffix.lower() in (".xlsx", ".xlsm") else original.name + ".xlsx")
         copy.write_bytes(response.content)
         try:
             parsed = parse_document_file(copy, doc)
@@ -464,7 +464,7 @@ def _crawl_document(landing: LandingZone, client: BudgetPortalClient, doc: Liste
             outcome.status = "unparseable"
             outcome.sheet = exc.sheet
             outcome.cell = cell_ref(exc.row, exc.column) if exc.row and exc.column else None
-            outcome.error = str(exc).replace("file.xlsx", doc.file_name, 1)
+            outcome.error = str(exc)
             return outcome, {}
     outcome.status = "landed"
     for rows in parsed.values():

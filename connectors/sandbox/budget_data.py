@@ -254,10 +254,11 @@ class BudgetPortalData:
             end = date(year, month, day)
             document_id = f"CK-{year}-TH-{period.upper()}"
             late = document_id in DEFECTS["published_late"]
-            executed = self._resum({code: (value * Decimal(share * rng.uniform(0.9, 1.1))).quantize(Decimal(1))
-                                    for code, value in estimate.items()})
+            executed = {code: (value * Decimal(share * rng.uniform(0.9, 1.1))).quantize(Decimal(1))
+                        for code, value in estimate.items()}
             if period == "q1":
                 executed["A.III"] = None  # Thu kết dư: not reported in the first quarter (blank, not zero)
+            executed = self._resum(executed)
             self._balance_doc(document_id, "execution", year, period, None,
                               end + timedelta(days=22 if late else rng.randint(5, 14)),
                               f"Tình hình thực hiện dự toán ngân sách {PERIOD_VI[period]} năm {year}",
