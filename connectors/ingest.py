@@ -46,7 +46,9 @@ def _with_batch_columns(table: pa.Table, load_id: str, source_uri: str, loaded_a
 
 
 def land_pull(landing: LandingZone, source: str, state_key: str, source_uri: str,
-              fetch: PageSource, flatten: Flattener, batch_rows: int = 20_000) -> LoadSummary:
+              fetch: PageSource, flatten: Flattener, batch_rows: int = 20_000, land_empty: bool = False) -> LoadSummary:
+    """Land every page of `fetch` under one load id (see the module doc). With `land_empty`, a pull
+    that finds no record still lands its datasets, empty, so the warehouse can read the source."""
     source_uri = redact_url(source_uri)  # `_source` and the state never hold credentials
     state = landing.read_state(source, state_key)
     if state and not state["complete"]:
@@ -86,7 +88,7 @@ def land_pull(landing: LandingZone, source: str, state_key: str, source_uri: str
             flush()
             cursor = latest_cursor
             save(complete=False)
-    if buffer:
+    if buffer or (land_empty and summary.parts == 0):
         flush()
         cursor = latest_cursor
     save(complete=True)

@@ -8,8 +8,10 @@ from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
 from connectors.landing import LandingZone
+from orchestration.external_indices import ExternalIndicesSource, external_indices_landing, gx_external_indices
 from orchestration.ingestion import one_stop_shop_landing
 from orchestration.quality_checks import gx_one_stop_shop
+from orchestration.report_asset import periodic_report
 from orchestration.schedules import nightly_schedule, pipeline_job
 from orchestration.settings import Settings, load_settings
 from orchestration.sources import OneStopShopSource
@@ -23,12 +25,14 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     settings = settings or load_settings()
     settings.export_for_dbt()
     return Definitions(
-        assets=[one_stop_shop_landing, warehouse_models],
-        asset_checks=[gx_one_stop_shop],
+        assets=[one_stop_shop_landing, external_indices_landing, warehouse_models, periodic_report],
+        asset_checks=[gx_one_stop_shop, gx_external_indices],
         jobs=[pipeline_job],
         schedules=[nightly_schedule],
         resources={
             "one_stop_shop_source": OneStopShopSource(settings),
+            "external_indices_source": ExternalIndicesSource(settings),
+            "settings": settings,
             "landing": LandingZone(settings.landing_dir),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
         },

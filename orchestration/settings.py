@@ -26,6 +26,11 @@ def _path(name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
+def _optional_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else None
+
+
 @dataclass(frozen=True)
 class Settings:
     environment: str  # "sandbox" (the embedded default) or "production"
@@ -43,6 +48,13 @@ class Settings:
     http_attempts: int = 6
     http_backoff_seconds: float = 0.5
     http_timeout_seconds: float = 30.0
+    external_indices_file: Path | None = None
+    report_dir: Path | None = None
+
+    @property
+    def reports_path(self) -> Path:
+        """Where the periodic reports are written (PAR_REPORT_DIR, default <data>/reports)."""
+        return self.report_dir or self.data_dir / "reports"
 
     @property
     def uses_sandbox(self) -> bool:
@@ -87,6 +99,8 @@ def load_settings() -> Settings:
         http_attempts=int(os.environ.get("PAR_HTTP_ATTEMPTS", "6")),
         http_backoff_seconds=float(os.environ.get("PAR_HTTP_BACKOFF_SECONDS", "0.5")),
         http_timeout_seconds=float(os.environ.get("PAR_HTTP_TIMEOUT_SECONDS", "30")),
+        external_indices_file=_optional_path("PAR_EXTERNAL_INDICES_FILE"),
+        report_dir=_optional_path("PAR_REPORT_DIR"),
     )
     settings.validate()
     return settings

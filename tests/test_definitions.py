@@ -20,8 +20,10 @@ def test_the_code_location_has_every_layer_and_the_gate():
                         "intermediate/int_working_days", "reference/agencies")}
     assert groups == {"marts", "staging", "intermediate", "reference"}
     gate = [c for c in graph.asset_check_keys if c.name == "gx_suites"]
-    assert [c.asset_key for c in gate] == [AssetKey(["landing", "one_stop_shop"])]
-    assert graph.get_check_spec(gate[0]).blocking
+    assert {c.asset_key for c in gate} == {AssetKey(["landing", "one_stop_shop"]), AssetKey(["landing", "external_indices"])}
+    assert all(graph.get_check_spec(check).blocking for check in gate)
+    # the report is drawn after the marts it reads
+    assert AssetKey(["marts", "mart_program_targets"]) in graph.get(AssetKey(["reports", "periodic_report"])).parent_keys
     # the staging models of the one-stop-shop read the landing asset the gate guards
     assert AssetKey(["landing", "one_stop_shop"]) in graph.get(AssetKey(["staging", "stg_one_stop_shop__dossiers_validated"])).parent_keys
 

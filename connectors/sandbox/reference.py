@@ -79,3 +79,9 @@ def procedures() -> tuple[Procedure, ...]:
 @lru_cache(maxsize=1)
 def public_holidays() -> frozenset[date]:
     return frozenset(date.fromisoformat(r["holiday_date"]) for r in _read("public_holidays.csv"))
+
+
+@lru_cache(maxsize=1)
+def published_external_indices() -> tuple[dict[str, str], ...]:
+    """The province's published index values (seed external_indices_published), as text."""
+    return tuple(_read("external_indices_published.csv"))

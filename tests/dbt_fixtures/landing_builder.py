@@ -197,4 +197,17 @@ def write_landing(landing_dir: str | Path, dossiers: Iterable[Mapping], *,
     if verdict is not None:
         write_verdict(landing_dir, load_id, verdict, load_date=load_date,
                       checked_at=checked_at or loaded_at + dt.timedelta(minutes=1))
+    write_other_sources_empty(landing_dir)
     return load_id
+
+
+def write_other_sources_empty(landing_dir: str | Path) -> None:
+    """An empty load of every other source the warehouse reads, so its dbt source finds a file
+    (as the pipeline does: the external indices asset lands an empty load when it has no file)."""
+    from connectors import external_indices
+
+    path = (Path(landing_dir) / external_indices.SOURCE / external_indices.DATASET / "load_date=2025-04-01"
+            / "empty-00000.parquet")
+    if not path.exists():
+        _write_table(path, pa.Table.from_pylist([], schema=pa.schema(
+            list(zip(external_indices.SCHEMA.names, external_indices.SCHEMA.types)) + _BATCH_FIELDS)))
