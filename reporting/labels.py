@@ -43,6 +43,9 @@ LABELS: dict[str, dict[str, str]] = {
         "flagged_officials": "Cán bộ có tỷ lệ trễ hạn vượt ngưỡng (T02), năm {year}",
         "agency": "Cơ quan", "official": "Mã cán bộ (ẩn danh)", "handled": "Hồ sơ xử lý", "late": "Trễ hạn",
         "none": "Không có.", "more": "và {n} người khác (xem mart_official_performance).",
+        "no_data.measured_per_year": "Đo theo năm",
+        "no_data.source_not_in_warehouse": "Nguồn số liệu chưa có trong kho dữ liệu ({source})",
+        "no_data.no_value_for_period": "Nguồn chưa có số liệu của kỳ này",
         "language_switch": "English",
     },
     "en": {
@@ -84,6 +87,9 @@ LABELS: dict[str, dict[str, str]] = {
         "flagged_officials": "Officials over the late-rate threshold (T02), {year}",
         "agency": "Agency", "official": "Official (pseudonymous key)", "handled": "Dossiers handled", "late": "Late",
         "none": "None.", "more": "and {n} more (see mart_official_performance).",
+        "no_data.measured_per_year": "Measured per year",
+        "no_data.source_not_in_warehouse": "Source not in the warehouse yet ({source})",
+        "no_data.no_value_for_period": "The source has no value for this period",
         "language_switch": "Tiếng Việt",
     },
 }

@@ -52,6 +52,19 @@ def _value(row: dict, lang: str) -> tuple[str, str]:
     return actual, f"{comparator} {one(row['goal_value'])}"
 
 
+def _target_note(row: dict, l: dict, lang: str) -> str | None:
+    """Why there is no data, what the metric leaves out, and (in English) the period's detail."""
+    parts = []
+    if row["no_data_reason"]:
+        parts.append(l["no_data." + row["no_data_reason"]].format(source=row["source_system"]))
+    caveat = row["caveat_vi"] if lang == "vi" else row["caveat_en"]
+    if caveat:
+        parts.append(caveat)
+    if lang == "en" and row["detail"]:
+        parts.append(row["detail"])
+    return "; ".join(parts) or None
+
+
 def _context(data: ReportData, lang: str, warehouse_path: Path) -> dict:
     l = labels(lang)
     p = data.period_row
@@ -62,9 +75,9 @@ def _context(data: ReportData, lang: str, warehouse_path: Path) -> dict:
         targets.append({
             "target_id": row["target_id"], "name": row["target_name_vi"] if lang == "vi" else row["target_name_en"],
             "metric": row["metric_vi"] if lang == "vi" else row["metric_en"], "period_key": row["period_key"],
-            "actual": actual, "goal": goal, "deadline": row["deadline_en"], "status": row["status"],
-            "status_label": l["status." + row["status"]], "source_model": row["source_model"],
-            "source_filter": row["source_filter"], "note": row["note"]})
+            "actual": actual, "goal": goal, "deadline": row["deadline_vi"] if lang == "vi" else row["deadline_en"],
+            "status": row["status"], "status_label": l["status." + row["status"]], "source_model": row["source_model"],
+            "source_filter": row["source_filter"], "note": _target_note(row, l, lang)})
     charts = []
     for chart_id, draw in CHARTS:
         figure = draw(data, l, lang)
@@ -73,7 +86,9 @@ def _context(data: ReportData, lang: str, warehouse_path: Path) -> dict:
     indicators = [{
         "group": r["group_name_vi"] if lang == "vi" else r["group_name_en"], "indicator_id": r["indicator_id"],
         "name": r["indicator_name_vi"] if lang == "vi" else r["indicator_name_en"],
-        "reason": l["not_computable"].format(reason=r["not_computable_reason"]) if not r["is_computable"] else None,
+        "reason": l["not_computable"].format(
+            reason=r["not_computable_reason_vi"] if lang == "vi" else r["not_computable_reason"])
+        if not r["is_computable"] else None,
         "numerator": fmt_number(r["numerator"], lang), "denominator": fmt_number(r["denominator"], lang),
         "rate": fmt_percent(r["rate"], lang), "target": fmt_percent(r["target_rate"], lang, 0),
         "points": fmt_number(r["points"], lang, 2), "max_points": r["max_points"]} for r in data.index_766]

@@ -48,7 +48,7 @@ t02 as (
         sum(case when cannot_be_rated_good then 1 else 0 end) as actual_value,
         sum(case when cannot_be_rated_good then 1 else 0 end) as numerator,
         count(*) as denominator,
-        'late-rate side only: the cadre software''s appraisals are not in the warehouse yet' as note
+        cast(null as {{ dbt.type_string() }}) as note
     from {{ ref('mart_official_performance') }}
     where cannot_be_rated_good is not null
     group by year
@@ -63,7 +63,7 @@ t04 as (
         {{ safe_rate('sum(case when procedures.full_online_eligible then 1 else 0 end)', 'count(*)') }} as actual_value,
         sum(case when procedures.full_online_eligible then 1 else 0 end) as numerator,
         count(*) as denominator,
-        'every procedure handled counts as eligible: the catalogue does not mark eligibility yet' as note
+        cast(null as {{ dbt.type_string() }}) as note
     from (
         select distinct period_type, period_key, procedure_code
         from {{ ref('int_dossier_period_status') }}
@@ -102,7 +102,7 @@ t10 as (
     select
         'T10' as target_id, 'year' as period_type, cast(event_year as {{ dbt.type_string() }}) as period_key,
         count(*) as actual_value, count(*) as numerator, cast(null as bigint) as denominator,
-        'from the seed program_events' as note
+        cast(null as {{ dbt.type_string() }}) as note
     from {{ ref('program_events') }}
     where event_type = 'business_dialogue'
     group by event_year

@@ -73,6 +73,7 @@ indicators as (
         indicators.max_points,
         indicators.target_rate,
         indicators.not_computable_reason,
+        indicators.not_computable_reason_vi,
         (indicators.not_computable_reason is null) as is_computable
     from {{ ref('index_766_indicators') }} as indicators
     inner join {{ ref('index_766_groups') }} as groups
@@ -102,6 +103,7 @@ scored as (
         indicators.indicator_name_en,
         indicators.is_computable,
         indicators.not_computable_reason,
+        indicators.not_computable_reason_vi,
         case when indicators.is_computable then coalesce(counts.numerator, 0) end as numerator,
         case when indicators.is_computable then coalesce(counts.denominator, 0) end as denominator,
         case when indicators.is_computable and indicators.max_points > 0
@@ -157,6 +159,7 @@ select
     cast(pointed.indicator_name_en as {{ dbt.type_string() }}) as indicator_name_en,
     cast(pointed.is_computable as boolean) as is_computable,
     cast(pointed.not_computable_reason as {{ dbt.type_string() }}) as not_computable_reason,
+    cast(pointed.not_computable_reason_vi as {{ dbt.type_string() }}) as not_computable_reason_vi,
     cast(pointed.numerator as bigint) as numerator,
     cast(pointed.denominator as bigint) as denominator,
     cast(pointed.rate as decimal(9, 6)) as rate,

@@ -50,14 +50,13 @@ rows_ as (
              then actuals.denominator end as denominator,
         case
             when targets.measured_per = 'year' and periods.period_type <> 'year'
-                then 'measured per calendar year: see the year ' || cast(periods.period_year as {{ dbt.type_string() }})
-            when actuals.target_id is null and not exists (
-                select 1 from actuals as any_actual where any_actual.target_id = targets.target_id)
-                then 'source not in the warehouse yet: ' || targets.source_system
+                then 'measured_per_year'
+            when not exists (select 1 from actuals as any_actual where any_actual.target_id = targets.target_id)
+                then 'source_not_in_warehouse'
             when actuals.target_id is null
-                then 'no value for this period in ' || targets.source_model
-            else actuals.note
-        end as note
+                then 'no_value_for_period'
+        end as no_data_reason,
+        actuals.note as detail
     from targets
     cross join periods
     left join actuals
@@ -99,6 +98,7 @@ select
     cast(goal_en as {{ dbt.type_string() }}) as goal_en,
     cast(deadline as date) as deadline,
     cast(deadline_en as {{ dbt.type_string() }}) as deadline_en,
+    cast(deadline_vi as {{ dbt.type_string() }}) as deadline_vi,
     cast(case
         when actual_value is null then 'no data'
         when {{ goal_met('actual_value', 'comparison', 'goal_value') }} then 'met'
@@ -106,7 +106,10 @@ select
          and {{ moved_toward_goal('actual_value', 'previous_actual_value', 'comparison') }} then 'on track'
         else 'off track'
     end as {{ dbt.type_string() }}) as status,
-    cast(note as {{ dbt.type_string() }}) as note,
+    cast(no_data_reason as {{ dbt.type_string() }}) as no_data_reason,
+    cast(nullif(caveat_en, '') as {{ dbt.type_string() }}) as caveat_en,
+    cast(nullif(caveat_vi, '') as {{ dbt.type_string() }}) as caveat_vi,
+    cast(detail as {{ dbt.type_string() }}) as detail,
     cast(source_system as {{ dbt.type_string() }}) as source_system,
     cast(source_model as {{ dbt.type_string() }}) as source_model,
     cast(replace(replace(replace(source_filter,
