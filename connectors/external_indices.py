@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -51,9 +52,10 @@ SCHEMA = pa.schema([
 _OUTSIDE_TOP = re.compile(r"^(?:>\s*|ngoài\s+top\s+|outside\s+(?:the\s+)?top\s+)(\d+)$", re.IGNORECASE)
 
 
-def file_digest(path: str | Path) -> str:
-    """sha256 of the file: the same file is landed once."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+def content_digest(records: list[dict[str, Any]]) -> str:
+    """sha256 of what the file says (not of its bytes: a workbook saved again differs byte-wise):
+    the same content is landed once."""
+    return hashlib.sha256(json.dumps(records, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _csv_rows(path: Path) -> tuple[str, list[tuple[Any, ...]]]:

@@ -176,6 +176,8 @@ def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
     if not settings.warehouse_path.exists():
         print(f"No warehouse at {settings.warehouse_path}: run `make run` first.", file=sys.stderr)
         return 1
+    import duckdb
+
     try:
         period = parse_period(period_text) if period_text else None
         report = render_report(settings.warehouse_path, settings.reports_path, period,
@@ -183,6 +185,10 @@ def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
     except PeriodError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except duckdb.IOException as exc:
+        print(f"error: cannot read the warehouse {settings.warehouse_path} (a run may be writing it; "
+              f"try again when it ends): {exc}", file=sys.stderr)
+        return 1
     for language, path in report.paths.items():
         print(f"Report {report.period.period_key} ({language}): {path}")
     return 0

@@ -1,7 +1,7 @@
 """The external indices source: a ministry's CSV/XLSX file landed as it was published, and its gate.
 
 The file is PAR_EXTERNAL_INDICES_FILE; in the sandbox, a ministry-style file written from the
-published values. The same file (by content) lands once; a run with no new file re-reports the
+published values. The same content lands once; a run with no new file re-reports the
 last load. With no file at all, an empty load lands once, so the warehouse reads the source and
 falls back to the published values in the seed external_indices_published.
 """
@@ -63,17 +63,17 @@ def external_indices_landing(context: AssetExecutionContext,
     path = external_indices_source.file()
     uri = external_indices_source.describe(path)
     latest = landing.read_state(external_indices.SOURCE, LATEST_FILE_STATE)
-    digest = external_indices.file_digest(path) if path else "no-file"
+    records = external_indices.read_published_indices(path) if path else []
+    digest = external_indices.content_digest(records) if path else "no-file"
     if latest and (latest["digest"] == digest or path is None):
         context.log.info(f"external indices: {uri} already landed as load {latest['load_id']}; nothing new")
         return MaterializeResult(metadata={"load_id": latest["load_id"], "source": latest["source"],
-                                           "new_rows": 0, "file_sha256": latest["digest"]})
-    records = external_indices.read_published_indices(path) if path else []
+                                           "new_rows": 0, "content_sha256": latest["digest"]})
     summary = _land(landing, f"file-{digest[:16]}", uri, records)
     landing.write_state(external_indices.SOURCE, LATEST_FILE_STATE,
                         {"digest": digest, "load_id": summary.load_id, "source": uri})
     return MaterializeResult(metadata={
-        "load_id": summary.load_id, "source": uri, "new_rows": len(records), "file_sha256": digest,
+        "load_id": summary.load_id, "source": uri, "new_rows": len(records), "content_sha256": digest,
         "provinces": len({r["province_name"] for r in records}),
         "path": MetadataValue.path(str(landing.root / external_indices.SOURCE)),
     })

@@ -105,11 +105,15 @@ def with_mart_metadata(events: Iterable, warehouse_path: Path) -> Iterator:
     """Pass dbt's events through; from the first mart materialisation on, hold them until dbt ends,
     then add each mart's metadata. A mart that cannot be read keeps dbt's own metadata (logged)."""
     held: list = []
-    for event in events:
-        if held or _mart_name(event):
-            held.append(event)
-        else:
-            yield event
+    try:
+        for event in events:
+            if held or _mart_name(event):
+                held.append(event)
+            else:
+                yield event
+    except Exception:
+        yield from held  # dbt failed later on: the marts it did build are still reported
+        raise
     for event in held:
         mart = _mart_name(event)
         if mart:

@@ -67,7 +67,7 @@ def test_a_source_down_fails_naming_it_lands_nothing_and_the_next_run_catches_up
     assert not result.success
     failures = [e for e in events if e.event_type == DagsterEventType.STEP_FAILURE]
     assert "one_stop_shop is unavailable" in failures[0].event_specific_data.error.to_string()
-    assert not list((tmp_path / "landing").rglob("*.parquet"))
+    assert not list((tmp_path / "landing" / "one_stop_shop").rglob("*.parquet"))
     result, _ = run(settings)
     assert result.success
     assert marts(settings.warehouse_path) == baseline
@@ -104,7 +104,8 @@ def test_a_new_column_is_kept_and_a_missing_required_column_stops_the_marts(tmp_
     settings = settings_for(tmp_path / "missing", one_stop_shop_export=export, pseudonymisation_key="k")
     result, events = run(settings, date(2024, 3, 1), date(2025, 1, 31))
     assert not result.success
-    check = next(e for e in events if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION).event_specific_data
+    check = next(e for e in events if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+                 and e.event_specific_data.asset_key.path == ["landing", "one_stop_shop"]).event_specific_data
     assert not check.passed and "TrangThaiHoSo" in json.dumps(check.metadata["failed_expectations"].value)
     assert not [e for e in events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION
                 and e.asset_key.path[0] != "landing"], "no warehouse table may be built"
