@@ -181,7 +181,8 @@ def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
     try:
         period = parse_period(period_text) if period_text else None
         report = render_report(settings.warehouse_path, settings.reports_path, period,
-                               languages=("vi", "en") if lang == "all" else (lang,))
+                               languages=("vi", "en") if lang == "all" else (lang,),
+                               generated_at=datetime.now(ZoneInfo(LOCAL_TIMEZONE)))
     except PeriodError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -55,7 +55,7 @@ def _land(landing: LandingZone, key: str, uri: str, records: list[dict]):
     kinds={"python", "parquet"},
     description="Province rankings in the external indices (PAR Index, PCI, PAPI, ICT Index, DTI, SIPAS) from "
                 "a ministry's CSV/XLSX file (PAR_EXTERNAL_INDICES_FILE), every row as published; each distinct "
-                "file lands once (connectors/external_indices.py).",
+                "content lands once (connectors/external_indices.py).",
 )
 def external_indices_landing(context: AssetExecutionContext,
                              external_indices_source: ResourceParam[ExternalIndicesSource],

@@ -1,9 +1,12 @@
 """The periodic report as an asset: after the marts are built, render the current period's report
 (the latest quarter, partial while it runs) in Vietnamese and English; the asset's metadata links
 to the files. `make report PERIOD=2025-Q4` renders any other period (orchestration/cli.py)."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, ResourceParam, asset
 
-from orchestration.settings import Settings
+from orchestration.settings import LOCAL_TIMEZONE, Settings
 from orchestration.warehouse import WAREHOUSE_POOL
 
 REPORT_KEY = AssetKey(["reports", "periodic_report"])
@@ -23,7 +26,8 @@ REPORT_MARTS = ["mart_program_targets", "mart_province_service_quality", "mart_a
 def periodic_report(context: AssetExecutionContext, settings: ResourceParam[Settings]) -> MaterializeResult:
     from reporting.render import render_report
 
-    report = render_report(settings.warehouse_path, settings.reports_path, languages=("vi", "en"))
+    report = render_report(settings.warehouse_path, settings.reports_path, languages=("vi", "en"),
+                           generated_at=datetime.now(ZoneInfo(LOCAL_TIMEZONE)))
     paths = report.paths
     context.log.info(f"report for {report.period.period_key}: {paths['vi']}")
     return MaterializeResult(metadata={
