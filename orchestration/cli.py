@@ -1,7 +1,9 @@
-"""Command line: `python -m orchestration run [--start DATE] [--end DATE]`, what `make run` calls.
+"""Command line: `python -m orchestration run [--start DATE] [--end DATE]`, what `make run` calls,
+and `python -m orchestration report [--period 2025-Q4] [--lang vi|en|all]`, what `make report` calls.
 
-Runs the whole pipeline in this process (ingest, GX gate, dbt build) over a range of daily
-partitions as one run, then prints the headline indicators per year and where the warehouse is.
+`run` runs the whole pipeline in this process (ingest, GX gate, dbt build, the report) over a range
+of daily partitions as one run, then prints the headline indicators per year, where the warehouse
+is and the report's path. `report` renders the periodic report of any period from the warehouse.
 """
 from __future__ import annotations
 
@@ -121,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
                      help=f"first day (default: the last day already landed, re-pulled; {PROGRAM_START} on a first run)")
     run.add_argument("--end", type=date.fromisoformat, default=today, help="last day, inclusive (default: today)")
     sub.add_parser("headlines", help="print the headline indicators of the existing warehouse")
+    report = sub.add_parser("report", help="render the periodic report of a period from the existing warehouse")
+    report.add_argument("--period", default=None,
+                        help="2025-Q4 (quarter), 2025-H2 (half-year), 2025 (year) or 2025-03 (month); default: the latest quarter")
+    report.add_argument("--lang", choices=["vi", "en", "all"], default="all", help="language(s) of the report (default: all)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -131,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from orchestration.headlines import print_headlines
 
+    if args.command == "report":
+        return print_report(settings, args.period, args.lang)
     if args.command == "run":
         if args.start is None:
             args.start = resume_day(settings) or date.fromisoformat(PROGRAM_START)
@@ -145,4 +153,45 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  - {line}", file=sys.stderr)
             print("See the run in the Dagster UI (`make ui`) for its logs.", file=sys.stderr)
             return 1
+        status = print_headlines(settings)
+        for path in report_paths(result.all_events):
+            print(f"Report:    {path}")
+        return status
     return print_headlines(settings)
+
+
+def report_paths(events) -> list[str]:
+    """The report files the run's report asset wrote (its materialisation's `path` metadata)."""
+    from orchestration.report_asset import REPORT_KEY
+
+    paths = []
+    for event in events:
+        if event.event_type_value == "ASSET_MATERIALIZATION" and event.asset_key == REPORT_KEY:
+            paths.append(event.event_specific_data.materialization.metadata["path"].value)
+    return paths
+
+
+def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
+    from reporting.periods import PeriodError, parse_period
+    from reporting.render import render_report
+
+    if not settings.warehouse_path.exists():
+        print(f"No warehouse at {settings.warehouse_path}: run `make run` first.", file=sys.stderr)
+        return 1
+    import duckdb
+
+    try:
+        period = parse_period(period_text) if period_text else None
+        report = render_report(settings.warehouse_path, settings.reports_path, period,
+                               languages=("vi", "en") if lang == "all" else (lang,),
+                               generated_at=datetime.now(ZoneInfo(LOCAL_TIMEZONE)))
+    except PeriodError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except duckdb.IOException as exc:
+        print(f"error: cannot read the warehouse {settings.warehouse_path} (a run may be writing it; "
+              f"try again when it ends): {exc}", file=sys.stderr)
+        return 1
+    for language, path in report.paths.items():
+        print(f"Report {report.period.period_key} ({language}): {path}")
+    return 0

@@ -12,6 +12,8 @@ from orchestration.ingestion import (admin_units_landing, budget_landing, busine
                                      one_stop_shop_landing, par_ranking_landing, population_registry_landing)
 from orchestration.quality_checks import (gx_admin_units, gx_budget, gx_business_registry, gx_cadre, gx_one_stop_shop,
                                           gx_par_ranking, gx_population_registry)
+from orchestration.external_indices import ExternalIndicesSource, external_indices_landing, gx_external_indices
+from orchestration.report_asset import periodic_report
 from orchestration.schedules import nightly_schedule, pipeline_job
 from orchestration.settings import Settings, load_settings
 from orchestration.sources import (AdminUnitsSource, BudgetPortalSource, CadreSource, OneStopShopSource,
@@ -27,9 +29,10 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     settings.export_for_dbt()
     return Definitions(
         assets=[one_stop_shop_landing, cadre_landing, par_ranking_landing, budget_landing, admin_units_landing,
-                population_registry_landing, business_registry_landing, warehouse_models, *source_family_models],
+                population_registry_landing, business_registry_landing, external_indices_landing, warehouse_models,
+                *source_family_models, periodic_report],
         asset_checks=[gx_one_stop_shop, gx_cadre, gx_par_ranking, gx_budget, gx_admin_units, gx_population_registry,
-                      gx_business_registry],
+                      gx_business_registry, gx_external_indices],
         jobs=[pipeline_job],
         schedules=[nightly_schedule],
         resources={
@@ -40,6 +43,8 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
             "admin_units_source": AdminUnitsSource(settings),
             "population_registry_source": RegistrySource(settings, "population_registry"),
             "business_registry_source": RegistrySource(settings, "business_registry"),
+            "external_indices_source": ExternalIndicesSource(settings),
+            "settings": settings,
             "landing": LandingZone(settings.landing_dir),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
         },

@@ -26,6 +26,11 @@ def _path(name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
+def _optional_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else None
+
+
 @dataclass(frozen=True)
 class Settings:
     environment: str  # "sandbox" (the embedded default) or "production"
@@ -53,6 +58,8 @@ class Settings:
     population_registry_token: str | None = field(default=None, repr=False)
     business_registry_url: str | None = None
     business_registry_token: str | None = field(default=None, repr=False)
+    external_indices_file: Path | None = None
+    report_dir: Path | None = None
 
     @property
     def sandbox_sources(self) -> tuple[str, ...]:
@@ -66,6 +73,11 @@ class Settings:
 
     def is_sandbox(self, source: str) -> bool:
         return source in self.sandbox_sources
+
+    @property
+    def reports_path(self) -> Path:
+        """Where the periodic reports are written (PAR_REPORT_DIR, default <data>/reports)."""
+        return self.report_dir or self.data_dir / "reports"
 
     @property
     def uses_sandbox(self) -> bool:
@@ -139,6 +151,8 @@ def load_settings() -> Settings:
         population_registry_token=os.environ.get("PAR_POPULATION_REGISTRY_TOKEN") or None,
         business_registry_url=os.environ.get("PAR_BUSINESS_REGISTRY_URL") or None,
         business_registry_token=os.environ.get("PAR_BUSINESS_REGISTRY_TOKEN") or None,
+        external_indices_file=_optional_path("PAR_EXTERNAL_INDICES_FILE"),
+        report_dir=_optional_path("PAR_REPORT_DIR"),
     )
     settings.validate()
     return settings

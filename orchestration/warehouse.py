@@ -4,11 +4,12 @@ from pathlib import Path
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, ResourceParam
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.ingestion import landing_key
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.mart_metadata import with_mart_metadata
+from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 # Steps that write the DuckDB warehouse share this pool; dagster.yaml limits it to one at a time
 # (DuckDB allows one writing process per file).
@@ -68,13 +69,14 @@ FAMILY_SELECTION = " ".join(f"tag:{family}" for family in SOURCE_FAMILIES)
     pool=WAREHOUSE_POOL,
     exclude=FAMILY_SELECTION,
 )
-def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
+def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, settings: ResourceParam[Settings]):
     """`dbt build` of the selected models: every model is rebuilt from all accepted landed loads.
 
     Not partitioned: a warehouse table is one asset, rebuilt whole; the landing assets carry the
-    daily partitions (a run over a range of days is one pull and one build).
+    daily partitions (a run over a range of days is one pull and one build). Each mart's
+    materialisation carries its row count and headline values (orchestration/mart_metadata.py).
     """
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from with_mart_metadata(dbt.cli(["build"], context=context).stream(), settings.warehouse_path)
 
 
 def family_models(family: str):
@@ -87,8 +89,8 @@ def family_models(family: str):
         select=f"tag:{family}",
         name=f"{family}_models",
     )
-    def models(context: AssetExecutionContext, dbt: DbtCliResource):
-        yield from dbt.cli(["build"], context=context).stream()
+    def models(context: AssetExecutionContext, dbt: DbtCliResource, settings: ResourceParam[Settings]):
+        yield from with_mart_metadata(dbt.cli(["build"], context=context).stream(), settings.warehouse_path)
 
     models.__doc__ = f"`dbt build` of the models built from {SOURCE_FAMILIES[family]}."
     return models

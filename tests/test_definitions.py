@@ -23,7 +23,8 @@ def test_the_code_location_has_every_layer_and_the_gate():
     assert groups == {"marts", "staging", "intermediate", "reference"}
     gate = [c for c in graph.asset_check_keys if c.name == "gx_suites"]
     assert {c.asset_key.path[-1] for c in gate} == {"one_stop_shop", "cadre", "par_ranking", "budget_disclosures",
-                                                    "admin_units", "population_registry", "business_registry"}
+                                                    "admin_units", "population_registry", "business_registry",
+                                                    "external_indices"}
     assert all(graph.get_check_spec(c).blocking for c in gate)
     # the staging models read the landing asset the gate guards
     for source, model in (("one_stop_shop", "stg_one_stop_shop__dossiers_validated"),
@@ -34,6 +35,8 @@ def test_the_code_location_has_every_layer_and_the_gate():
         assert AssetKey(["landing", source]) in graph.get(AssetKey(["staging", model])).parent_keys
     assert {"marts/dim_admin_unit", "marts/mart_business_environment", "marts/mart_service_per_capita",
             "marts/mart_business_environment_current_units"} <= keys
+    # the report is drawn after the marts it reads
+    assert AssetKey(["marts", "mart_program_targets"]) in graph.get(AssetKey(["reports", "periodic_report"])).parent_keys
 
 
 def test_landing_is_partitioned_daily_in_vietnam_time_and_the_job_resolves():

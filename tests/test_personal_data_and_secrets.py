@@ -382,7 +382,8 @@ def test_a_wrong_token_fails_the_run_naming_the_source_not_the_token(tmp_path):
         assert not [t for t in events + printed if secret in t], secret
         assert not [p for p, content in text_of_files(tmp_path).items() if secret.encode() in content], secret
     for source in ("one_stop_shop", "cadre"):
-        assert not list(tmp_path.rglob(f"landing/{source}/**/*.parquet")), "nothing is landed from a source that refused us"
+        assert not list((settings.landing_dir / source).rglob("*.parquet")), \
+            "nothing is landed from a source that refused us"
 
 
 # -- credentials in a URL ------------------------------------------------------------------------------

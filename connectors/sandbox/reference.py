@@ -94,6 +94,8 @@ def budget_form_lines() -> tuple[BudgetFormLine, ...]:
     """The lines of each budget form (Circular 343/2016): which must be present, which may be negative."""
     return tuple(BudgetFormLine(r["form_code"], r["line_code"], r["is_required"] == "true",
                                 r["can_be_negative"] == "true") for r in _read("budget_form_lines.csv"))
+
+
 # -- administrative units: the reference file the warehouse loads (connectors/admin_units.py) --------
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "reference"
 
@@ -139,3 +141,9 @@ def successions(folder: Path = REFERENCE_DIR) -> tuple[Succession, ...]:
         Succession(effective_date=date.fromisoformat(r["effective_date"]), predecessor_code=r["predecessor_code"],
                    successor_code=r["successor_code"], weight=float(r["weight"]))
         for r in read_reference(folder)["successors"])
+
+
+@lru_cache(maxsize=1)
+def published_external_indices() -> tuple[dict[str, str], ...]:
+    """The province's published index values (seed external_indices_published), as text."""
+    return tuple(_read("external_indices_published.csv"))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.dbt_fixtures.landing_builder import write_empty_budget_landing, write_verdict
+from tests.dbt_fixtures.landing_builder import write_empty_budget_landing, write_other_sources_empty, write_verdict
 
 LOAD_ID = "bench-load"
 LOAD_DATE = "2025-12-31"
@@ -81,6 +81,7 @@ def write_bench_landing(landing_dir: str | Path, n_dossiers: int = 200_000) -> N
         con.execute(f"copy ({sql}) to '{out / (LOAD_ID + '-00000.parquet')}' (format parquet)")
     write_verdict(landing_dir, LOAD_ID, "accepted", load_date=LOAD_DATE)
     write_empty_budget_landing(landing_dir, LOAD_ID, LOAD_DATE)
+    write_other_sources_empty(landing_dir)
 
 
 if __name__ == "__main__":

@@ -200,6 +200,7 @@ def write_landing(landing_dir: str | Path, dossiers: Iterable[Mapping], *,
                       checked_at=checked_at or loaded_at + dt.timedelta(minutes=1))
     if not (Path(landing_dir) / "admin_units").exists():
         write_registry_sources(landing_dir, load_date=load_date)  # the other sources dbt reads
+    write_other_sources_empty(landing_dir)
     return load_id
 
 
@@ -275,6 +276,8 @@ def write_ranking_landing(landing_dir: str | Path, rankings: Iterable[Mapping] =
     return _write_source_load(landing_dir, RANKING_SOURCE, {RANKING_DATASET: (list(rankings), RANKING_FIELDS)},
                               load_id=load_id or f"ranking-{uuid.uuid4().hex[:12]}", load_date=load_date,
                               loaded_at=loaded_at, verdict=verdict, checked_at=checked_at)
+
+
 def write_empty_budget_landing(landing_dir: str | Path, load_id: str, load_date: str = "2025-04-01") -> None:
     """The budget disclosure datasets and the crawl's file-error report with zero rows, in the
     connector's schemas, so that the warehouse's budget sources find their files."""
@@ -285,3 +288,15 @@ def write_empty_budget_landing(landing_dir: str | Path, load_id: str, load_date:
         _write_table(path, pa.Table.from_pylist([], pa.schema(list(schema) + _BATCH_FIELDS)))
     _write_table(Path(landing_dir) / "_audit" / "budget_file_errors" / f"load_date={load_date}" / f"{load_id}.parquet",
                  pa.Table.from_pylist([], FILE_ERRORS_SCHEMA))
+
+
+def write_other_sources_empty(landing_dir: str | Path) -> None:
+    """An empty load of every other source the warehouse reads, so its dbt source finds a file
+    (as the pipeline does: the external indices asset lands an empty load when it has no file)."""
+    from connectors import external_indices
+
+    path = (Path(landing_dir) / external_indices.SOURCE / external_indices.DATASET / "load_date=2025-04-01"
+            / "empty-00000.parquet")
+    if not path.exists():
+        _write_table(path, pa.Table.from_pylist([], schema=pa.schema(
+            list(zip(external_indices.SCHEMA.names, external_indices.SCHEMA.types)) + _BATCH_FIELDS)))
