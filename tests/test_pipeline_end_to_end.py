@@ -136,6 +136,8 @@ def test_a_batch_beyond_tolerance_stops_the_marts_and_is_never_read(tmp_path):
     assert checks.pop("one_stop_shop") is False
     assert checks and all(checks.values()), f"only the one-stop-shop's gate fails: {checks}"
     materialized = {e.asset_key.path[0] for e in events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION}
+    # nothing downstream: the workforce step reads the seeds, the calendar and mart_official_performance
+    # that the one-stop-shop's step builds, so it is skipped too
     assert materialized == {"landing"}, "no staging model or mart may be built from a rejected batch"
     # The next run, on a good batch, builds the marts from the good load only.
     good = dataclasses.replace(bad, sandbox_defect_rate=0.0)

@@ -61,11 +61,27 @@ quotas as (
 
 ),
 
-agency_years as (
+candidate_agency_years as (
 
     select agency_code, year from headcount
     union
     select quotas.agency_code, quotas.year from quotas inner join years on years.year = quotas.year
+
+),
+
+-- An agency abolished before the measuring day (a district after 30 June 2025) has no row rather
+-- than a row of zeros that would read as a 100% cut (seed agencies, valid_from / valid_to).
+agency_years as (
+
+    select candidate_agency_years.agency_code, candidate_agency_years.year
+    from candidate_agency_years
+    inner join years
+        on years.year = candidate_agency_years.year
+    left join {{ ref('agencies') }} as agencies
+        on agencies.agency_code = candidate_agency_years.agency_code
+    where agencies.agency_code is null
+       or (agencies.valid_from <= years.measured_on
+           and (agencies.valid_to is null or agencies.valid_to >= years.measured_on))
 
 ),
 
