@@ -187,3 +187,15 @@ def test_the_gate_rejects_a_broken_business_batch(business, tmp_path):
     result = validate_registry_batch(business_registry.SOURCE, {"enterprises": enterprises}, summary.load_id)
     assert not result.success
     assert {(r.column, r.unexpected_count) for r in result.failed()} == {("MaSoDoanhNghiep", 1), ("KenhDangKy", 1)}
+
+
+def test_nothing_is_published_while_the_clock_is_in_the_first_month(tmp_path):
+    from connectors.sandbox.population_registry_data import PopulationRegistrySandbox
+
+    assert PopulationRegistrySandbox(SandboxConfig(end=date(2022, 1, 31))).cells == []
+    server, _ = start_population_registry_server(SandboxConfig(end=date(2022, 1, 31)))
+    try:
+        summary = pull_population(server, LandingZone(tmp_path), until=datetime(2022, 2, 1))
+    finally:
+        server.stop()
+    assert summary.records == 0 and summary.rows == {"residents": 0}

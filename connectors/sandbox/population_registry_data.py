@@ -88,6 +88,9 @@ class PopulationRegistrySandbox:
         communes = [u for u in all_units if u.level == "commune"]
         last_month = month_start(self.config.end.replace(day=1) - timedelta(days=1))  # the last complete month
         months = months_between(self.config.start, last_month)
+        self.cells: list[PopulationCell] = []
+        if not months:  # the clock is still in the first month: nothing is published yet
+            return
 
         # Residents per unit and month (totals), then shared out into cells.
         totals: dict[tuple[str, date], float] = {}
@@ -110,7 +113,6 @@ class PopulationRegistrySandbox:
             totals[(u.code, month_start(u.valid_from))] = people
             growth[u.code] = sum(w * growth[code] for code, w in shares) / max(sum(w for _, w in shares), 1e-9)
 
-        self.cells: list[PopulationCell] = []
         for u in communes:
             first = max(month_start(u.valid_from), months[0])
             start_total = totals[(u.code, first)]
