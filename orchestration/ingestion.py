@@ -3,13 +3,17 @@
 The asset of a source covers all its landed datasets (for the one-stop-shop: dossiers and their
 eight child lists); every dbt source table of that system maps to it.
 """
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, ResourceParam, asset
+from contextlib import contextmanager
 
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, ResourceParam, RetryRequested, asset
+
+from connectors.http_session import SourceUnavailableError
 from connectors.ingest import land_pull
 from connectors.landing import LandingZone
 from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
 from orchestration.partitions import daily_partitions, local_naive, single_run_backfill
+from orchestration.settings import Settings
 from orchestration.sources import OneStopShopSource
 
 
@@ -18,6 +22,20 @@ def landing_key(source: str) -> AssetKey:
 
 
 ONE_STOP_SHOP_LANDING = landing_key(ONE_STOP_SHOP)
+
+
+@contextmanager
+def retried_while_unavailable(settings: Settings):
+    """A source still unavailable after its HTTP retries: retry the landing step later (PAR_SOURCE_RETRIES
+    times, PAR_SOURCE_RETRY_WAIT_SECONDS apart); the pull resumes after its last landed page. Bad data is
+    never retried."""
+    try:
+        yield
+    except SourceUnavailableError as exc:
+        if settings.source_retries > 0:
+            raise RetryRequested(max_retries=settings.source_retries,
+                                 seconds_to_wait=settings.source_retry_wait_seconds) from exc
+        raise
 
 
 @asset(
@@ -36,8 +54,9 @@ def one_stop_shop_landing(context: AssetExecutionContext, one_stop_shop_source: 
     since, until = local_naive(window.start), local_naive(window.end)
     source_uri = one_stop_shop_source.describe()
     context.log.info(f"pulling one-stop-shop updates in [{since}, {until}) from {source_uri}")
-    summary = land_pull(landing, ONE_STOP_SHOP, f"{since:%Y%m%d}-{until:%Y%m%d}", source_uri,
-                        one_stop_shop_source.fetcher(since, until), one_stop_shop_source.flattener())
+    with retried_while_unavailable(one_stop_shop_source.settings):
+        summary = land_pull(landing, ONE_STOP_SHOP, f"{since:%Y%m%d}-{until:%Y%m%d}", source_uri,
+                            one_stop_shop_source.fetcher(since, until), one_stop_shop_source.flattener())
     return MaterializeResult(metadata={
         "load_id": summary.load_id,
         "source": source_uri,

@@ -1,14 +1,16 @@
 """The dbt project as Dagster assets: seeds, staging, intermediate, marts, each layer its own group."""
 
-from pathlib import Path
+import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, Config, ResourceParam
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.ingestion import landing_key
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.partitions import daily_partitions
+from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 # Steps that write the DuckDB warehouse share this pool; dagster.yaml limits it to one at a time
 # (DuckDB allows one writing process per file).
@@ -49,16 +51,57 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_as
                                                                     enable_duplicate_source_asset_keys=True))
 
 
+class WarehouseBuildConfig(Config):
+    """Run configuration of the dbt step (Launchpad: ops.warehouse_models.config)."""
+
+    full_refresh: bool = False
+    """Rebuild the incremental version tables from every accepted landed load (`dbt build --full-refresh`)."""
+
+
+RANGE_START_TAG, RANGE_END_TAG, PARTITION_TAG = ("dagster/asset_partition_range_start",
+                                                 "dagster/asset_partition_range_end", "dagster/partition")
+
+
+def update_window(run_tags: Mapping[str, str]) -> tuple[str, str] | None:
+    """The days of source updates a run covers, from its partition tags: (first day, day after the last)."""
+    first = run_tags.get(RANGE_START_TAG) or run_tags.get(PARTITION_TAG)
+    last = run_tags.get(RANGE_END_TAG) or run_tags.get(PARTITION_TAG)
+    if not first or not last:
+        return None
+    start = daily_partitions.time_window_for_partition_key(first).start
+    end = daily_partitions.time_window_for_partition_key(last).end
+    return f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}"
+
+
+def dbt_build_args(run_tags: Mapping[str, str], full_refresh: bool) -> list[str]:
+    if full_refresh:
+        return ["build", "--full-refresh"]
+    window = update_window(run_tags)
+    if window is None:  # not a partitioned run: an incremental build refreshes every row
+        return ["build"]
+    return ["build", "--vars", json.dumps({"window_start": window[0], "window_end": window[1]})]
+
+
 @dbt_assets(
     manifest=manifest_path(),
     project=dbt_project,
     dagster_dbt_translator=translator,
     pool=WAREHOUSE_POOL,
 )
-def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build` of the selected models: every model is rebuilt from all accepted landed loads.
+def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig,
+                     settings: ResourceParam[Settings]):
+    """`dbt build` of the selected models, incremental for the run's partitions.
 
-    Not partitioned: a warehouse table is one asset, rebuilt whole; the landing assets carry the
-    daily partitions (a run over a range of days is one pull and one build).
+    The version tables (`*_versions`) replace the rows of the run's days of source updates; every
+    other model is rebuilt from them. On PostgreSQL, the accepted landed loads are copied into the
+    landing schemas first (orchestration/postgres.py). Not partitioned: a warehouse table is one
+    asset; the run's partitions come from its tags (a range of days is one pull and one build).
     """
-    yield from dbt.cli(["build"], context=context).stream()
+    if settings.warehouse_target == "postgres":
+        from orchestration.postgres import load_landing
+
+        copied = load_landing(manifest_path(), settings.landing_dir)
+        context.log.info(f"copied landed rows into PostgreSQL: {copied}")
+    args = dbt_build_args(context.run.tags, config.full_refresh)
+    context.log.info(f"dbt {' '.join(args)}")
+    yield from dbt.cli(args, context=context).stream()

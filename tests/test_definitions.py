@@ -23,7 +23,7 @@ def test_the_code_location_has_every_layer_and_the_gate():
     assert [c.asset_key for c in gate] == [AssetKey(["landing", "one_stop_shop"])]
     assert graph.get_check_spec(gate[0]).blocking
     # the staging models of the one-stop-shop read the landing asset the gate guards
-    assert AssetKey(["landing", "one_stop_shop"]) in graph.get(AssetKey(["staging", "stg_one_stop_shop__dossiers_validated"])).parent_keys
+    assert AssetKey(["landing", "one_stop_shop"]) in graph.get(AssetKey(["staging", "stg_one_stop_shop__dossier_versions"])).parent_keys
 
 
 def test_landing_is_partitioned_daily_in_vietnam_time_and_the_job_resolves():
