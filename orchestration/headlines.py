@@ -39,6 +39,13 @@ COLUMNS = [
 
 
 def headline_rows(settings: Settings) -> list[dict]:
+    if settings.warehouse_target == "postgres":
+        from orchestration.postgres import connect
+
+        with connect() as con, con.cursor() as cursor:
+            cursor.execute(HEADLINE_SQL)
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
     import duckdb
 
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
@@ -58,7 +65,7 @@ def format_table(rows: list[dict]) -> str:
 
 
 def print_headlines(settings: Settings) -> int:
-    if not settings.warehouse_path.exists():
+    if settings.warehouse_target == "duckdb" and not settings.warehouse_path.exists():
         print(f"No warehouse at {settings.warehouse_path}: run `make run` first.")
         return 1
     rows = headline_rows(settings)
@@ -66,9 +73,17 @@ def print_headlines(settings: Settings) -> int:
     print("(late = 766 late rate, target <= 5%; satisfied = votes satisfied, target > 80%; "
           "T01/T02 = agencies/officials over their dated thresholds)\n")
     print(format_table(rows))
+    if settings.warehouse_target == "postgres":
+        from orchestration.postgres import connection_params
+
+        server = connection_params()
+        print(f"\nWarehouse: PostgreSQL {server['host']}:{server['port']}/{server['dbname']}, schema marts "
+              f"(analysts: role {settings.pg_analyst_role}); dbt docs in {settings.snapshot_path.parent / 'docs'}")
+        return 0
     print(f"""
 Warehouse: {settings.warehouse_path}
-Open it:   .venv/bin/python -c "import duckdb; duckdb.connect('{settings.warehouse_path}', read_only=True).sql('select * from marts.mart_agency_service_quality limit 10').show()"
-   or any DuckDB client (read-only while no run writes): schemas reference, staging, intermediate, marts, audit.
+Analysts:  {settings.snapshot_path} (read-only copy, published by each successful run; dbt docs in {settings.snapshot_path.parent / 'docs' / 'index.html'})
+Open it:   .venv/bin/python -c "import duckdb; duckdb.connect('{settings.snapshot_path}', read_only=True).sql('select * from marts.mart_agency_service_quality limit 10').show()"
+   or any DuckDB client, read-only: schemas reference, staging, intermediate, marts, audit (README: Querying the warehouse).
 Dagster:   `make ui`, then http://127.0.0.1:3000 shows this run, the assets and the GX check results.""")
     return 0

@@ -115,6 +115,15 @@ def test_the_landing_schemas_hold_every_accepted_landed_row_once(server, both):
         f"{t.schema}.{t.name}": 0 for t in tables if t.schema != "landing_audit"}
 
 
+def test_the_headline_table_reads_the_postgresql_warehouse(both, capsys):
+    from orchestration.headlines import print_headlines
+
+    _, on_postgres = both
+    assert not on_postgres.warehouse_path.exists(), "nothing was written to DuckDB"
+    assert print_headlines(on_postgres) == 0
+    assert "\n2022 " in capsys.readouterr().out.replace("  ", " ")
+
+
 def test_the_analysts_role_reads_the_marts_and_nothing_else(server, both):
     from psycopg2 import errors
 
