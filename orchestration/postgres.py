@@ -8,8 +8,10 @@ manifest (every source declared in dbt with a Parquet `external_location`), neve
 new source is loaded as soon as it is declared in dbt. Column names are lower-cased (PostgreSQL folds
 unquoted identifiers, so the models' `MaHoSo` finds `mahoso`).
 
-A landed table with a `_load_id` column receives each accepted load once (loads already copied are
-skipped; a load rejected by the GX gate is never copied); a table without one (the gate's own audit
+A landed table with the batch columns `_load_id` and `_page` receives each landed part (an immutable
+file) once: the parts not copied yet, whatever their load's verdict, since the models read only
+accepted loads (macro accepted_loads), as they do from the Parquet on DuckDB; a load resumed after a
+crash gets its later parts copied by a later run. A table without them (the gate's own audit
 records) is replaced whole. Each table is copied in one transaction.
 """
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-LOAD_ID_COLUMN = "_load_id"
+LOAD_ID_COLUMN, PART_COLUMN = "_load_id", "_page"
 # The folder of a source's tables in the landing zone, from its external_location:
 # read_parquet('<landing dir>/<folder>/{name}/*/*.parquet', ...)
 _LOCATION_FOLDER = re.compile(r"/([^/']+)/\{name\}/")
@@ -85,7 +87,7 @@ def _ident(name: str) -> str:
     return '"' + name.lower().replace('"', '""') + '"'
 
 
-def copy_table(pg, table: LandedTable, accepted_loads: set[str]) -> int:
+def copy_table(pg, table: LandedTable) -> int:
     """Copy one landed table into PostgreSQL (in the caller's transaction); returns the rows copied."""
     import duckdb
 
@@ -107,14 +109,16 @@ def copy_table(pg, table: LandedTable, accepted_loads: set[str]) -> int:
         for name, dtype in columns:  # a column the source added later: older rows read null
             if existing and name.lower() not in existing:
                 cur.execute(f"alter table {target} add column {_ident(name)} {_PG_TYPES.get(dtype, 'text')}")
-        if any(name == LOAD_ID_COLUMN for name, _ in columns):
-            cur.execute(f"select distinct {LOAD_ID_COLUMN} from {target}")
-            wanted = sorted(accepted_loads - {r[0] for r in cur.fetchall()})
-            if not wanted:
-                return 0
-            con.execute("create temporary table wanted_loads (load_id varchar)")
-            con.executemany("insert into wanted_loads values (?)", [(w,) for w in wanted])
-            rows = f"select * from {landed} where {LOAD_ID_COLUMN} in (select load_id from wanted_loads)"
+        names = {name for name, _ in columns}
+        if {LOAD_ID_COLUMN, PART_COLUMN} <= names:
+            # a landed part is an immutable file: copy the parts not copied yet
+            cur.execute(f"select distinct {LOAD_ID_COLUMN}, {PART_COLUMN} from {target}")
+            con.execute("create temporary table copied_parts (load_id varchar, part integer)")
+            already = cur.fetchall()
+            if already:
+                con.executemany("insert into copied_parts values (?, ?)", already)
+            rows = (f"select * from {landed} as landed where not exists (select 1 from copied_parts where "
+                    f"copied_parts.load_id = landed.{LOAD_ID_COLUMN} and copied_parts.part = landed.{PART_COLUMN})")
         else:
             cur.execute(f"delete from {target}")
             rows = f"select * from {landed}"
@@ -126,29 +130,12 @@ def copy_table(pg, table: LandedTable, accepted_loads: set[str]) -> int:
         return count
 
 
-def accepted_load_ids(landing_dir: Path) -> set[str]:
-    """Loads whose latest GX verdict is 'accepted' (the rule of dbt's accepted_loads macro)."""
-    import duckdb
-
-    verdicts = Path(landing_dir) / "_audit" / "gx_batch_verdicts"
-    if not any(verdicts.glob("*/*.parquet")):
-        return set()
-    with duckdb.connect() as con:
-        rows = con.execute(f"""
-            select load_id from (
-                select load_id, verdict, row_number() over (partition by load_id order by checked_at desc, verdict desc) as r
-                from read_parquet('{verdicts}/*/*.parquet', union_by_name = true)) where r = 1 and verdict = 'accepted'
-        """).fetchall()
-    return {r[0] for r in rows}
-
-
 def load_landing(manifest_path: Path, landing_dir: Path) -> dict[str, int]:
     """Copy every landed table declared in dbt into PostgreSQL; returns rows copied per table."""
-    accepted = accepted_load_ids(landing_dir)
     copied = {}
     with connect() as pg:
         for table in landed_tables(manifest_path, landing_dir):
-            copied[f"{table.schema}.{table.name}"] = copy_table(pg, table, accepted)
+            copied[f"{table.schema}.{table.name}"] = copy_table(pg, table)
             pg.commit()
     log.info("PostgreSQL landing schemas: %s", copied)
     return copied

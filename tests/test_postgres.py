@@ -96,7 +96,7 @@ def test_every_mart_holds_the_same_values_on_duckdb_and_postgresql(server, both)
             assert got == expected, f"{mart} differs between DuckDB and PostgreSQL"
 
 
-def test_the_landing_schemas_hold_every_accepted_landed_row_once(server, both):
+def test_the_landing_schemas_hold_every_landed_row_once(server, both):
     _, on_postgres = both
     tables = landed_tables(manifest_path(), on_postgres.landing_dir)
     assert {t.schema for t in tables} == {"landing_one_stop_shop", "landing_audit"}
@@ -107,7 +107,7 @@ def test_the_landing_schemas_hold_every_accepted_landed_row_once(server, both):
             landed = dd.execute(f"select count(*) from read_parquet('{table.folder}/*/*.parquet', "
                                 "union_by_name = true)").fetchone()[0]
             assert on_server == landed, f"{table.schema}.{table.name}: {on_server} rows on the server, {landed} landed"
-    # loading again copies no load twice (the gate's audit tables are replaced whole)
+    # loading again copies no part twice (the gate's audit tables are replaced whole)
     from orchestration.postgres import load_landing
 
     copied = load_landing(manifest_path(), on_postgres.landing_dir)
