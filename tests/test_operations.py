@@ -1,26 +1,20 @@
-"""Running it unattended: the analysts' snapshot, alerts, freshness, retries, one writer at a time."""
+"""Running it unattended: alerts, freshness, retries, one writer at a time (the analysts' snapshot:
+tests/test_incremental_runs.py, whose nightly run it watches)."""
 from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import stat
-import subprocess
-import sys
 import threading
-import time
 from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import duckdb
 import pytest
 from dagster import (AssetMaterialization, DagsterEventType, DagsterInstance, asset, build_run_status_sensor_context,
                      materialize)
 
 from orchestration.alerts import Alert, build_run_failure_alert, send_alert
-from orchestration.cli import run_pipeline
 from orchestration.definitions import build_definitions
 from orchestration.freshness import SOURCE_FRESHNESS
 from orchestration.ingestion import ONE_STOP_SHOP_LANDING
@@ -32,80 +26,6 @@ from tests.test_pipeline_end_to_end import settings_for
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SANDBOX = dict(sandbox_end=date(2022, 2, 10), sandbox_scale=0.2, sandbox_seed=9, sandbox_defect_rate=0.004,
                http_attempts=2, http_backoff_seconds=0.01)
-
-# A reader of the snapshot: the province's received count and the sum over agencies, which one run
-# always writes together; one line per query until the stop file appears.
-READER = """
-import duckdb, json, os, sys, time
-snapshot, out, stop, reconnect = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "reconnect"
-SQL = '''select (select sum(dossiers_received) from marts.mart_province_service_quality where period_type = 'year'),
-                (select sum(dossiers_received) from marts.mart_agency_service_quality where period_type = 'year')'''
-con = None
-with open(out, "w") as log:
-    while not os.path.exists(stop):
-        try:
-            if con is None or reconnect:
-                if con is not None:
-                    con.close()
-                con = duckdb.connect(snapshot, read_only=True)
-            log.write(json.dumps(list(con.execute(SQL).fetchone())) + "\\n")
-        except Exception as exc:
-            log.write(json.dumps({"error": repr(exc)}) + "\\n")
-        log.flush()
-        time.sleep(0.05)
-"""
-
-
-def run(settings, start, end):
-    with DagsterInstance.ephemeral() as ephemeral:
-        return run_pipeline(start, end, settings, instance=ephemeral)
-
-
-def province_received(path: Path) -> int:
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute("select sum(dossiers_received) from marts.mart_province_service_quality "
-                           "where period_type = 'year'").fetchone()[0]
-
-
-def test_analysts_read_the_snapshot_while_a_run_writes_and_never_see_half_a_run(tmp_path):
-    settings = settings_for(tmp_path / "data", **SANDBOX)
-    assert run(settings, date(2022, 1, 1), date(2022, 1, 31)).success
-    snapshot = settings.snapshot_path
-    assert snapshot == tmp_path / "data" / "snapshot" / "warehouse.duckdb"
-    assert not snapshot.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH), "the copy is read-only"
-    docs = (snapshot.parent / "docs" / "index.html").read_text()
-    assert "mart_agency_service_quality" in docs, "the dbt docs are published beside the snapshot"
-    january = province_received(snapshot)
-    assert january == province_received(settings.warehouse_path) > 0
-
-    stop = tmp_path / "stop"
-    readers = {}
-    for mode in ("hold", "reconnect"):
-        out = tmp_path / f"{mode}.jsonl"
-        readers[mode] = (out, subprocess.Popen([sys.executable, "-c", READER, str(snapshot), str(out), str(stop), mode]))
-    try:
-        deadline = time.monotonic() + 60
-        while not all(out.exists() and out.read_text().count("\n") >= 2 for out, _ in readers.values()):
-            assert time.monotonic() < deadline, "the readers did not start"
-            time.sleep(0.1)
-        # the writer is not blocked by readers holding the snapshot open
-        assert run(settings, date(2022, 2, 1), date(2022, 2, 10)).success
-        time.sleep(0.5)
-    finally:
-        stop.touch()
-        for _, process in readers.values():
-            process.wait(timeout=60)
-    february = province_received(snapshot)
-    assert february > january, "the new run was published"
-
-    results = {mode: [json.loads(line) for line in out.read_text().splitlines()] for mode, (out, _) in readers.items()}
-    for mode, lines in results.items():
-        assert not [r for r in lines if isinstance(r, dict)], f"the {mode} reader got errors"
-        assert all(province == agencies for province, agencies in lines), "a query saw half a run"
-    assert {province for province, _ in results["hold"]} == {january}, "an open connection keeps its snapshot"
-    assert {province for province, _ in results["reconnect"]} <= {january, february}
-    assert results["reconnect"][-1][0] == february
-
 
 class _Webhook(BaseHTTPRequestHandler):
     received: list[dict] = []
