@@ -61,11 +61,14 @@ def release_abandoned_runs(instance) -> list[str]:
 
 
 def run_pipeline(start: date, end: date, settings: Settings | None = None, instance=None,
-                 raise_on_error: bool = False, log_level: str = "INFO"):
-    """Materialise every asset for the partitions start..end (inclusive) in one in-process run."""
+                 raise_on_error: bool = False, log_level: str = "INFO", full_refresh: bool = False):
+    """Materialise every asset for the partitions start..end (inclusive) in one in-process run.
+
+    The warehouse's version tables are rebuilt for those days only, unless full_refresh."""
     from dagster import DagsterInstance
 
     from orchestration.definitions import build_definitions
+    from orchestration.warehouse import WAREHOUSE_STEPS
 
     settings = settings or load_settings()
     defs = build_definitions(settings)
@@ -77,7 +80,8 @@ def run_pipeline(start: date, end: date, settings: Settings | None = None, insta
         release_abandoned_runs(instance)
         return job.execute_in_process(
             instance=instance,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}},
+                        "ops": {step: {"config": {"full_refresh": full_refresh}} for step in WAREHOUSE_STEPS}},
             raise_on_error=raise_on_error,
             tags={"dagster/asset_partition_range_start": start.isoformat(),
                   "dagster/asset_partition_range_end": end.isoformat(),
@@ -91,26 +95,8 @@ def resume_day(settings: Settings) -> date | None:
 
     ensure_dagster_home(settings)
     with DagsterInstance.get() as instance:
-        landed = instance.get_materialized_partitions(AssetKey(["landing", "one_stop_shop", "dossiers"]))
+        landed = instance.get_materialized_partitions(AssetKey(["landing", "one_stop_shop"]))
     return date.fromisoformat(max(landed)) if landed else None
-
-
-def failure_reasons(events) -> list[str]:
-    """What failed and why, in words: the root cause of each failed step, each failed check."""
-    from dagster import DagsterEventType
-
-    reasons = []
-    for event in events:
-        if event.is_step_failure:
-            error = event.event_specific_data.error
-            while error.cause is not None:
-                error = error.cause
-            reasons.append(f"{event.step_key}: {error.cls_name}: {error.message.strip()}")
-        elif event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION and not event.event_specific_data.passed:
-            check = event.event_specific_data
-            reasons.append(f"check {check.check_name} on {check.asset_key.to_user_string()} failed: "
-                           f"{check.description or ''}".strip())
-    return reasons
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--start", type=date.fromisoformat, default=None,
                      help=f"first day (default: the last day already landed, re-pulled; {PROGRAM_START} on a first run)")
     run.add_argument("--end", type=date.fromisoformat, default=today, help="last day, inclusive (default: today)")
+    run.add_argument("--full-refresh", action="store_true",
+                     help="rebuild the warehouse's incremental tables from every accepted landed load, "
+                          "not only the days of this run")
     sub.add_parser("headlines", help="print the headline indicators of the existing warehouse")
     report = sub.add_parser("report", help="render the periodic report of a period from the existing warehouse")
     report.add_argument("--period", default=None,
@@ -135,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
+    from orchestration.alerts import failure_reasons
     from orchestration.headlines import print_headlines
 
     if args.command == "report":
@@ -146,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--end is before --start")
         print(f"Running the PAR pipeline for {args.start} .. {args.end} "
               f"({'embedded sandbox source' if settings.uses_sandbox else 'configured sources'}) ...", flush=True)
-        result = run_pipeline(args.start, args.end, settings)
+        result = run_pipeline(args.start, args.end, settings, full_refresh=args.full_refresh)
         if not result.success:
             print("\nThe run FAILED:", file=sys.stderr)
             for line in failure_reasons(result.all_events):

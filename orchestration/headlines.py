@@ -79,7 +79,7 @@ with province as (
 select
     substr(period_key, 1, 4) as year,
     sum(new_enterprises) as new_enterprises,
-    sum(new_enterprises_online) / nullif(sum(new_enterprises), 0) as online_share,
+    sum(new_enterprises_online) * 1.0 / nullif(sum(new_enterprises), 0) as online_share,
     sum(dissolutions) as dissolutions,
     max(case when period_key = (select max(p.period_key) from province p
                                 where substr(p.period_key, 1, 4) = substr(province.period_key, 1, 4)
@@ -132,6 +132,13 @@ BUDGET_COLUMNS = [
 
 
 def _rows(settings: Settings, sql: str) -> list[dict]:
+    if settings.warehouse_target == "postgres":
+        from orchestration.postgres import connect
+
+        with connect() as con, con.cursor() as cursor:
+            cursor.execute(sql)
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
     import duckdb
 
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
@@ -146,12 +153,12 @@ def headline_rows(settings: Settings) -> list[dict]:
 
 def optional_rows(settings: Settings, sql: str) -> list[dict]:
     """Rows of marts that may not have been built (e.g. after a rejected snapshot): none then."""
-    import duckdb
-
     try:
         return _rows(settings, sql)
-    except duckdb.CatalogException:
-        return []
+    except Exception as exc:  # the engine's "no such table": duckdb.CatalogException, psycopg2 UndefinedTable
+        if type(exc).__name__ in ("CatalogException", "UndefinedTable"):
+            return []
+        raise
 
 
 def format_table(rows: list[dict], columns: list[tuple[str, str, str]] = COLUMNS) -> str:
@@ -165,7 +172,7 @@ def format_table(rows: list[dict], columns: list[tuple[str, str, str]] = COLUMNS
 
 
 def print_headlines(settings: Settings) -> int:
-    if not settings.warehouse_path.exists():
+    if settings.warehouse_target == "duckdb" and not settings.warehouse_path.exists():
         print(f"No warehouse at {settings.warehouse_path}: run `make run` first.")
         return 1
     rows = headline_rows(settings)
@@ -189,9 +196,17 @@ def print_headlines(settings: Settings) -> int:
         print("\nBusiness registry, today's province (before July 2025: Khánh Hòa and Ninh Thuận, rebased onto "
               "today's units; communes are SYNTHETIC until the province's unit file is loaded)\n")
         print(format_table(business, BUSINESS_COLUMNS))
+    if settings.warehouse_target == "postgres":
+        from orchestration.postgres import connection_params
+
+        server = connection_params()
+        print(f"\nWarehouse: PostgreSQL {server['host']}:{server['port']}/{server['dbname']}, schema marts "
+              f"(analysts: role {settings.pg_analyst_role}); dbt docs in {settings.snapshot_path.parent / 'docs'}")
+        return 0
     print(f"""
 Warehouse: {settings.warehouse_path}
-Open it:   .venv/bin/python -c "import duckdb; duckdb.connect('{settings.warehouse_path}', read_only=True).sql('select * from marts.mart_agency_service_quality limit 10').show()"
-   or any DuckDB client (read-only while no run writes): schemas reference, staging, intermediate, marts, audit.
+Analysts:  {settings.snapshot_path} (read-only copy, published by each successful run; dbt docs in {settings.snapshot_path.parent / 'docs' / 'index.html'})
+Open it:   .venv/bin/python -c "import duckdb; duckdb.connect('{settings.snapshot_path}', read_only=True).sql('select * from marts.mart_agency_service_quality limit 10').show()"
+   or any DuckDB client, read-only: schemas reference, staging, intermediate, marts, audit (README: Querying the warehouse).
 Dagster:   `make ui`, then http://127.0.0.1:3000 shows this run, the assets and the GX check results.""")
     return 0

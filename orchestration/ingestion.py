@@ -9,14 +9,16 @@ table of that system maps to it. All share the daily partitions, so the nightly 
 the one-stop-shop pulls the partitions' updates, the snapshot sources (cadre system, PAR ranking)
 land the whole source as it stood at the last partition's end (docs/cadre_landing.md).
 """
+from contextlib import contextmanager
 from datetime import timedelta
 
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, ResourceParam, asset
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, ResourceParam, RetryRequested, asset
 
 from connectors import budget, cadre
 from connectors.admin_units import SOURCE as ADMIN_UNITS
 from connectors.business_registry import DATASETS as BUSINESS_REGISTRY_DATASETS
 from connectors.business_registry import SOURCE as BUSINESS_REGISTRY
+from connectors.http_session import SourceUnavailableError
 from connectors.ingest import LoadSummary, land_pull
 from connectors.landing import LandingZone
 from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
@@ -24,6 +26,7 @@ from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
 from connectors.population_registry import DATASETS as POPULATION_REGISTRY_DATASETS
 from connectors.population_registry import SOURCE as POPULATION_REGISTRY
 from orchestration.partitions import daily_partitions, local_naive, single_run_backfill
+from orchestration.settings import Settings
 from orchestration.sources import (AdminUnitsSource, BudgetPortalSource, CadreSource, OneStopShopSource,
                                    ParRankingSource)
 
@@ -49,6 +52,20 @@ def _landed(summary: LoadSummary, source_uri: str, landing: LandingZone, **metad
     })
 
 
+@contextmanager
+def retried_while_unavailable(settings: Settings):
+    """A source still unavailable after its HTTP retries: retry the landing step later (PAR_SOURCE_RETRIES
+    times, PAR_SOURCE_RETRY_WAIT_SECONDS apart); the pull resumes after its last landed page. Bad data is
+    never retried."""
+    try:
+        yield
+    except SourceUnavailableError as exc:
+        if settings.source_retries > 0:
+            raise RetryRequested(max_retries=settings.source_retries,
+                                 seconds_to_wait=settings.source_retry_wait_seconds) from exc
+        raise
+
+
 @asset(
     key=ONE_STOP_SHOP_LANDING,
     group_name="landing",
@@ -65,8 +82,9 @@ def one_stop_shop_landing(context: AssetExecutionContext, one_stop_shop_source: 
     since, until = local_naive(window.start), local_naive(window.end)
     source_uri = one_stop_shop_source.describe()
     context.log.info(f"pulling one-stop-shop updates in [{since}, {until}) from {source_uri}")
-    summary = land_pull(landing, ONE_STOP_SHOP, f"{since:%Y%m%d}-{until:%Y%m%d}", source_uri,
-                        one_stop_shop_source.fetcher(since, until), one_stop_shop_source.flattener())
+    with retried_while_unavailable(one_stop_shop_source.settings):
+        summary = land_pull(landing, ONE_STOP_SHOP, f"{since:%Y%m%d}-{until:%Y%m%d}", source_uri,
+                            one_stop_shop_source.fetcher(since, until), one_stop_shop_source.flattener())
     return _landed(summary, source_uri, landing,
                    window=f"[{since:%Y-%m-%d %H:%M}, {until:%Y-%m-%d %H:%M}) local time",
                    dossier_versions=summary.records)
@@ -87,8 +105,9 @@ def cadre_landing(context: AssetExecutionContext, cadre_source: ResourceParam[Ca
     as_of = local_naive(context.partition_time_window.end).date() - timedelta(days=1)
     source_uri = cadre_source.describe()
     context.log.info(f"landing the cadre system as of {as_of} from {source_uri}")
-    summary = land_pull(landing, cadre.SOURCE, f"snapshot-{as_of:%Y%m%d}", source_uri, cadre_source.fetcher(as_of),
-                        cadre_source.flattener(), land_empty=True)
+    with retried_while_unavailable(cadre_source.settings):
+        summary = land_pull(landing, cadre.SOURCE, f"snapshot-{as_of:%Y%m%d}", source_uri,
+                            cadre_source.fetcher(as_of), cadre_source.flattener(), land_empty=True)
     return _landed(summary, source_uri, landing, requested_as_of=as_of.isoformat(), records=summary.records)
 
 
@@ -130,7 +149,9 @@ def budget_landing(context: AssetExecutionContext, budget_source: ResourceParam[
     since, until = local_naive(window.start), local_naive(window.end)
     source_uri = budget_source.describe()
     context.log.info(f"crawling the budget disclosure portal {source_uri}")
-    report = budget.land_crawl(landing, budget_source.client(), source_uri, f"crawl-{since:%Y%m%d}-{until:%Y%m%d}")
+    with retried_while_unavailable(budget_source.settings):
+        report = budget.land_crawl(landing, budget_source.client(), source_uri,
+                                   f"crawl-{since:%Y%m%d}-{until:%Y%m%d}")
     for problem in report.problems:
         context.log.warning(f"{problem.file_name}: {problem.status}: {problem.error}")
     for message in report.listing_errors:
@@ -169,8 +190,9 @@ def registry_landing_asset(source: str, datasets: tuple[str, ...], what: str):
         since, until = local_naive(window.start), local_naive(window.end)
         source_uri = registry.describe()
         context.log.info(f"pulling {source} updates in [{since}, {until}) from {source_uri}")
-        summary = land_pull(landing, source, f"{since:%Y%m%d}-{until:%Y%m%d}", source_uri,
-                            registry.fetcher(since, until), registry.flattener(), land_empty=True)
+        with retried_while_unavailable(registry.settings):
+            summary = land_pull(landing, source, f"{since:%Y%m%d}-{until:%Y%m%d}", source_uri,
+                                registry.fetcher(since, until), registry.flattener(), land_empty=True)
         return _landed(summary, source_uri, landing,
                        window=f"[{since:%Y-%m-%d %H:%M}, {until:%Y-%m-%d %H:%M}) local time",
                        records=summary.records)

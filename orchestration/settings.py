@@ -21,7 +21,7 @@ class SettingsError(RuntimeError):
     """A setting is missing or contradicts another; the message names the variable to set."""
 
 
-def _path(name: str, default: Path) -> Path:
+def _path(name: str, default: Path | None) -> Path | None:
     value = os.environ.get(name)
     return Path(value).expanduser().resolve() if value else default
 
@@ -78,6 +78,23 @@ class Settings:
     def reports_path(self) -> Path:
         """Where the periodic reports are written (PAR_REPORT_DIR, default <data>/reports)."""
         return self.report_dir or self.data_dir / "reports"
+    # A source that stays unavailable after the HTTP retries: the landing step is retried this many
+    # times, this long apart (a source down for maintenance at night comes back).
+    source_retries: int = 2
+    source_retry_wait_seconds: float = 600.0
+    # Where dbt builds the warehouse: "duckdb" (the file warehouse_path) or "postgres" (PAR_PG_*).
+    warehouse_target: str = "duckdb"
+    # The analysts' read-only copy of the DuckDB warehouse and its dbt docs (published after each run).
+    snapshot_dir: Path | None = None
+    # POST a JSON alert here when a run fails (besides the log); unset = log only.
+    alert_webhook_url: str | None = field(default=None, repr=False)
+    # The PostgreSQL role that analysts log in with (or are granted): it may read the marts, nothing else.
+    pg_analyst_role: str = "par_analyst"
+
+    @property
+    def snapshot_path(self) -> Path:
+        """The analysts' copy of the warehouse (default <data dir>/snapshot/warehouse.duckdb)."""
+        return (self.snapshot_dir or self.data_dir / "snapshot") / "warehouse.duckdb"
 
     @property
     def uses_sandbox(self) -> bool:
@@ -85,6 +102,11 @@ class Settings:
         return self.is_sandbox("one_stop_shop")
 
     def validate(self) -> None:
+        if self.warehouse_target not in ("duckdb", "postgres"):
+            raise SettingsError(f"PAR_WAREHOUSE_TARGET must be 'duckdb' or 'postgres', not {self.warehouse_target!r}")
+        if self.warehouse_target == "postgres" and not os.environ.get("PAR_PG_HOST"):
+            raise SettingsError("PAR_WAREHOUSE_TARGET=postgres needs PAR_PG_HOST (and PAR_PG_PORT, PAR_PG_USER, "
+                                "PAR_PG_PASSWORD, PAR_PG_DATABASE): see .env.example.")
         if self.environment not in ("sandbox", "production"):
             raise SettingsError(f"PAR_ENV must be 'sandbox' or 'production', not {self.environment!r}")
         if self.environment == "production":
@@ -116,6 +138,7 @@ class Settings:
         """dbt reads the landing zone and writes the warehouse through these variables."""
         os.environ["PAR_LANDING_DIR"] = str(self.landing_dir)
         os.environ["PAR_WAREHOUSE_PATH"] = str(self.warehouse_path)
+        os.environ["PAR_WAREHOUSE_TARGET"] = self.warehouse_target
         os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
@@ -153,6 +176,12 @@ def load_settings() -> Settings:
         business_registry_token=os.environ.get("PAR_BUSINESS_REGISTRY_TOKEN") or None,
         external_indices_file=_optional_path("PAR_EXTERNAL_INDICES_FILE"),
         report_dir=_optional_path("PAR_REPORT_DIR"),
+        source_retries=int(os.environ.get("PAR_SOURCE_RETRIES", "2")),
+        source_retry_wait_seconds=float(os.environ.get("PAR_SOURCE_RETRY_WAIT_SECONDS", "600")),
+        warehouse_target=os.environ.get("PAR_WAREHOUSE_TARGET", "duckdb"),
+        snapshot_dir=_path("PAR_SNAPSHOT_DIR", None),
+        alert_webhook_url=os.environ.get("PAR_ALERT_WEBHOOK_URL") or None,
+        pg_analyst_role=os.environ.get("PAR_PG_ANALYST_ROLE", "par_analyst"),
     )
     settings.validate()
     return settings

@@ -1,14 +1,16 @@
 """The dbt project as Dagster assets: seeds, staging, intermediate, marts, each layer its own group."""
 
-from pathlib import Path
+import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, ResourceParam
+from dagster import AssetExecutionContext, AssetKey, Config, ResourceParam
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.ingestion import landing_key
 from orchestration.mart_metadata import with_mart_metadata
+from orchestration.partitions import daily_partitions
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 # Steps that write the DuckDB warehouse share this pool; dagster.yaml limits it to one at a time
@@ -50,6 +52,37 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_as
                                                                     enable_duplicate_source_asset_keys=True))
 
 
+class WarehouseBuildConfig(Config):
+    """Run configuration of the dbt step (Launchpad: ops.warehouse_models.config)."""
+
+    full_refresh: bool = False
+    """Rebuild the incremental version tables from every accepted landed load (`dbt build --full-refresh`)."""
+
+
+RANGE_START_TAG, RANGE_END_TAG, PARTITION_TAG = ("dagster/asset_partition_range_start",
+                                                 "dagster/asset_partition_range_end", "dagster/partition")
+
+
+def update_window(run_tags: Mapping[str, str]) -> tuple[str, str] | None:
+    """The days of source updates a run covers, from its partition tags: (first day, day after the last)."""
+    first = run_tags.get(RANGE_START_TAG) or run_tags.get(PARTITION_TAG)
+    last = run_tags.get(RANGE_END_TAG) or run_tags.get(PARTITION_TAG)
+    if not first or not last:
+        return None
+    start = daily_partitions.time_window_for_partition_key(first).start
+    end = daily_partitions.time_window_for_partition_key(last).end
+    return f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}"
+
+
+def dbt_build_args(run_tags: Mapping[str, str], full_refresh: bool) -> list[str]:
+    if full_refresh:
+        return ["build", "--full-refresh"]
+    window = update_window(run_tags)
+    if window is None:  # not a partitioned run: an incremental build refreshes every row
+        return ["build"]
+    return ["build", "--vars", json.dumps({"window_start": window[0], "window_end": window[1]})]
+
+
 # Models built from a source family other than the one-stop-shop carry the family's dbt tag and
 # are their own step: a failed blocking gate skips the whole step downstream of it, so one step per
 # family lets a bad cadre snapshot stop the workforce marts without stopping the one-stop-shop's.
@@ -69,14 +102,34 @@ FAMILY_SELECTION = " ".join(f"tag:{family}" for family in SOURCE_FAMILIES)
     pool=WAREHOUSE_POOL,
     exclude=FAMILY_SELECTION,
 )
-def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, settings: ResourceParam[Settings]):
-    """`dbt build` of the selected models: every model is rebuilt from all accepted landed loads.
+def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig,
+                     settings: ResourceParam[Settings]):
+    """`dbt build` of the one-stop-shop's models, the seeds and the program marts.
 
-    Not partitioned: a warehouse table is one asset, rebuilt whole; the landing assets carry the
-    daily partitions (a run over a range of days is one pull and one build). Each mart's
-    materialisation carries its row count and headline values (orchestration/mart_metadata.py).
+    The version tables (`*_versions`) replace the rows of the run's days of source updates; every
+    other model is rebuilt from them. Not partitioned: a warehouse table is one asset; the run's
+    partitions come from its tags (a range of days is one pull and one build).
     """
-    yield from with_mart_metadata(dbt.cli(["build"], context=context).stream(), settings.warehouse_path)
+    yield from build_step(context, dbt, config, settings)
+
+
+def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig,
+               settings: Settings):
+    """The body of every dbt step: on PostgreSQL, copy the accepted landed loads into the landing
+    schemas first (orchestration/postgres.py); then `dbt build`, incremental for the run's
+    partitions; on DuckDB each mart's materialisation carries its row count and headline values
+    (orchestration/mart_metadata.py)."""
+    if settings.warehouse_target == "postgres":
+        from orchestration.postgres import load_landing
+
+        copied = load_landing(manifest_path(), settings.landing_dir)
+        context.log.info(f"copied landed rows into PostgreSQL: {copied}")
+    args = dbt_build_args(context.run.tags, config.full_refresh)
+    context.log.info(f"dbt {' '.join(args)}")
+    events = dbt.cli(args, context=context).stream()
+    if settings.warehouse_target == "duckdb":
+        events = with_mart_metadata(events, settings.warehouse_path)
+    yield from events
 
 
 def family_models(family: str):
@@ -89,11 +142,15 @@ def family_models(family: str):
         select=f"tag:{family}",
         name=f"{family}_models",
     )
-    def models(context: AssetExecutionContext, dbt: DbtCliResource, settings: ResourceParam[Settings]):
-        yield from with_mart_metadata(dbt.cli(["build"], context=context).stream(), settings.warehouse_path)
+    def models(context: AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig,
+               settings: ResourceParam[Settings]):
+        yield from build_step(context, dbt, config, settings)
 
     models.__doc__ = f"`dbt build` of the models built from {SOURCE_FAMILIES[family]}."
     return models
 
 
 source_family_models = [family_models(family) for family in SOURCE_FAMILIES]
+# The op names of the dbt steps (run config: ops.<step>.config.full_refresh).
+WAREHOUSE_STEPS = ("warehouse_models", *(f"{family}_models" for family in SOURCE_FAMILIES))
+

@@ -8,6 +8,8 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 # Periods still running are judged "now" by default; tests fix the as-of day so that two runs
 # of the same data give the same marts.
 os.environ["PAR_REPORTING_AS_OF"] = "2025-12-31"
+# A source down fails the run at once in tests (production retries the landing step later).
+os.environ.setdefault("PAR_SOURCE_RETRIES", "0")
 
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
 

@@ -204,7 +204,7 @@ def test_staging_normalises_the_agency_name_to_nfc():
     """The composition is normalised in staging (clean_text = trim(NFC)), not at landing."""
     macro = (PROJECT / "dbt_project/macros/clean_text.sql").read_text()
     assert re.search(r"macro clean_text\(expr\)\s*-?%}\s*nullif\(trim\(\{\{\s*nfc_normalize\(expr\)", macro)
-    model = (PROJECT / "dbt_project/models/staging/one_stop_shop/stg_one_stop_shop__dossiers_validated.sql").read_text()
+    model = (PROJECT / "dbt_project/models/staging/one_stop_shop/stg_one_stop_shop__dossier_versions.sql").read_text()
     assert "{{ clean_text('TenDonViXuLy') }} as agency_name_source" in model
 
 

@@ -27,7 +27,7 @@ def test_the_code_location_has_every_layer_and_the_gate():
                                                     "external_indices"}
     assert all(graph.get_check_spec(c).blocking for c in gate)
     # the staging models read the landing asset the gate guards
-    for source, model in (("one_stop_shop", "stg_one_stop_shop__dossiers_validated"),
+    for source, model in (("one_stop_shop", "stg_one_stop_shop__dossier_versions"),
                           ("budget_disclosures", "stg_budget_disclosures__lines"),
                           ("admin_units", "stg_admin_units__units"),
                           ("population_registry", "stg_population_registry__residents"),

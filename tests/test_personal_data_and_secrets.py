@@ -196,7 +196,7 @@ def real_like_run(tmp_path_factory):
                                 business_registry_url=business.url, business_registry_token=TOKEN)
         settings.validate()
         result, events, printed = run_and_record(settings)
-        from orchestration.cli import failure_reasons
+        from orchestration.alerts import failure_reasons
         assert result.success, f"the pipeline failed against the sandbox served as a real source: " \
                                f"{failure_reasons(result.all_events)}"
         yield settings, server, events, printed

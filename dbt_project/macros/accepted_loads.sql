@@ -12,21 +12,27 @@
 (
     select landed.*
     from {{ relation }} as landed
-    where landed._load_id in (
-        select ranked_verdicts.load_id
-        from (
-            select
-                verdicts.load_id,
-                verdicts.verdict,
-                row_number() over (
-                    partition by verdicts.load_id
-                    order by verdicts.checked_at desc, verdicts.verdict desc
-                ) as verdict_rank
-            from {{ source('audit', 'gx_batch_verdicts') }} as verdicts
-        ) as ranked_verdicts
-        where ranked_verdicts.verdict_rank = 1
-          and ranked_verdicts.verdict = 'accepted'
-    )
+    where landed._load_id in {{ accepted_load_ids() }}
+)
+{%- endmacro %}
+
+
+{#- accepted_load_ids(): a subquery of the load ids whose latest GX verdict is 'accepted'. -#}
+{% macro accepted_load_ids() -%}
+(
+    select ranked_verdicts.load_id
+    from (
+        select
+            verdicts.load_id,
+            verdicts.verdict,
+            row_number() over (
+                partition by verdicts.load_id
+                order by verdicts.checked_at desc, verdicts.verdict desc
+            ) as verdict_rank
+        from {{ source('audit', 'gx_batch_verdicts') }} as verdicts
+    ) as ranked_verdicts
+    where ranked_verdicts.verdict_rank = 1
+      and ranked_verdicts.verdict = 'accepted'
 )
 {%- endmacro %}
 
