@@ -354,7 +354,7 @@ def test_a_wrong_token_fails_the_run_naming_the_source_not_the_token(tmp_path):
         assert secret not in message
         assert not [t for t in events + printed if secret in t], secret
         assert not [p for p, content in text_of_files(tmp_path).items() if secret.encode() in content], secret
-    assert not list(tmp_path.rglob("*.parquet")), "nothing is landed from a source that refused us"
+    assert not list((tmp_path / "landing" / SOURCE).rglob("*.parquet")), "nothing is landed from a source that refused us"
 
 
 # -- credentials in a URL ------------------------------------------------------------------------------
