@@ -11,8 +11,8 @@ unquoted identifiers, so the models' `MaHoSo` finds `mahoso`).
 A landed table with the batch columns `_load_id` and `_page` receives each landed part (an immutable
 file) once: the parts not copied yet, whatever their load's verdict, since the models read only
 accepted loads (macro accepted_loads), as they do from the Parquet on DuckDB; a load resumed after a
-crash gets its later parts copied by a later run. A table without them (the gate's own audit
-records) is replaced whole. Each table is copied in one transaction.
+crash gets its later parts copied by a later run. A table without them (an audit record under
+`_audit/`: the gate's verdicts, a crawl's file errors) is replaced whole. Each table is copied in one transaction.
 """
 from __future__ import annotations
 
@@ -27,9 +27,10 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 LOAD_ID_COLUMN, PART_COLUMN = "_load_id", "_page"
-# The folder of a source's tables in the landing zone, from its external_location:
-# read_parquet('<landing dir>/<folder>/{name}/*/*.parquet', ...)
-_LOCATION_FOLDER = re.compile(r"/([^/']+)/\{name\}/")
+# A landed table's folder in the landing zone, from its source's external_location: the landing zone
+# keeps every table two levels down (`<source>/<dataset>` or `_audit/<record>`), partitioned by load date:
+# read_parquet('<landing dir>/<source>/{name}/*/*.parquet', ...) or '<landing dir>/_audit/<record>/*/*.parquet'
+_LOCATION_FOLDER = re.compile(r"read_parquet\('[^']*/([^/']+/[^/']+)/\*/\*\.parquet'")
 
 # DuckDB types of the Parquet columns -> PostgreSQL column types.
 _PG_TYPES = {
@@ -76,10 +77,10 @@ def landed_tables(manifest_path: Path, landing_dir: Path) -> list[LandedTable]:
     for node in manifest["sources"].values():
         location = (node.get("meta") or {}).get("external_location") or ""
         match = _LOCATION_FOLDER.search(location)
-        if "read_parquet" not in location or not match:
+        if not match:
             continue
         tables.append(LandedTable(node["source_name"], node["name"], node["schema"],
-                                  Path(landing_dir) / match.group(1) / node["name"]))
+                                  Path(landing_dir) / match.group(1).replace("{name}", node["name"])))
     return sorted(tables, key=lambda t: (t.schema, t.name))
 
 
