@@ -165,7 +165,7 @@ def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
     from reporting.periods import PeriodError, parse_period
     from reporting.render import render_report
 
-    if not settings.warehouse_path.exists():
+    if settings.warehouse_target == "duckdb" and not settings.warehouse_path.exists():
         print(f"No warehouse at {settings.warehouse_path}: run `make run` first.", file=sys.stderr)
         return 1
     import duckdb
@@ -174,7 +174,8 @@ def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
         period = parse_period(period_text) if period_text else None
         report = render_report(settings.warehouse_path, settings.reports_path, period,
                                languages=("vi", "en") if lang == "all" else (lang,),
-                               generated_at=datetime.now(ZoneInfo(LOCAL_TIMEZONE)))
+                               generated_at=datetime.now(ZoneInfo(LOCAL_TIMEZONE)),
+                               warehouse_target=settings.warehouse_target)
     except PeriodError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -132,19 +132,10 @@ BUDGET_COLUMNS = [
 
 
 def _rows(settings: Settings, sql: str) -> list[dict]:
-    if settings.warehouse_target == "postgres":
-        from orchestration.postgres import connect
+    from reporting.warehouse import open_warehouse
 
-        with connect() as con, con.cursor() as cursor:
-            cursor.execute(sql)
-            names = [d[0] for d in cursor.description]
-            return [dict(zip(names, row)) for row in cursor.fetchall()]
-    import duckdb
-
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        cursor = con.execute(sql)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+    with open_warehouse(settings.warehouse_target, settings.warehouse_path) as warehouse:
+        return warehouse.rows(sql)
 
 
 def headline_rows(settings: Settings) -> list[dict]:

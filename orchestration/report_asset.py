@@ -27,7 +27,7 @@ def periodic_report(context: AssetExecutionContext, settings: ResourceParam[Sett
     from reporting.render import render_report
 
     report = render_report(settings.warehouse_path, settings.reports_path, languages=("vi", "en"),
-                           generated_at=datetime.now(ZoneInfo(LOCAL_TIMEZONE)))
+                           generated_at=datetime.now(ZoneInfo(LOCAL_TIMEZONE)), warehouse_target=settings.warehouse_target)
     paths = report.paths
     context.log.info(f"report for {report.period.period_key}: {paths['vi']}")
     return MaterializeResult(metadata={

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from reporting.charts import CHARTS
 from reporting.data import ReportData, load_report_data
+from reporting.warehouse import open_warehouse
 from reporting.labels import fmt_number, fmt_percent, labels
 from reporting.periods import ReportPeriod
 from reporting.template import page_template
@@ -65,7 +66,7 @@ def _target_note(row: dict, l: dict, lang: str) -> str | None:
     return "; ".join(parts) or None
 
 
-def _context(data: ReportData, lang: str, warehouse_path: Path, generated_at: datetime) -> dict:
+def _context(data: ReportData, lang: str, warehouse_name: str, generated_at: datetime) -> dict:
     l = labels(lang)
     p = data.period_row
     end = f"{p['period_end']:%d/%m/%Y}" if lang == "vi" else f"{p['period_end']:%Y-%m-%d}"
@@ -98,7 +99,7 @@ def _context(data: ReportData, lang: str, warehouse_path: Path, generated_at: da
         "lang": lang, "l": l, "plotly_js": _plotly_js(), "period_label": _period_label(data.period, l),
         "period_note": (l["complete"] if p["is_period_complete"] else l["partial"]).format(end=end),
         "generated": l["generated"].format(at=generated_at.strftime("%d/%m/%Y %H:%M" if lang == "vi" else "%Y-%m-%d %H:%M"),
-                                           warehouse=warehouse_path.name),
+                                           warehouse=warehouse_name),
         "other_language": {"href": report_filename(data.period, "en" if lang == "vi" else "vi")},
         "headline_cards": [
             {"label": l["received"], "value": fmt_number(p["dossiers_received"], lang)},
@@ -132,16 +133,19 @@ class RenderedReport:
 
 
 def render_report(warehouse_path: Path, out_dir: Path, period: ReportPeriod | None = None,
-                  languages: tuple[str, ...] = ("vi",), generated_at: datetime | None = None) -> RenderedReport:
+                  languages: tuple[str, ...] = ("vi",), generated_at: datetime | None = None,
+                  warehouse_target: str = "duckdb") -> RenderedReport:
     """Write the report of `period` (default: the latest quarter) in each language; `generated_at`
-    (default now, this machine's time) is printed on the page."""
+    (default now, this machine's time) is printed on the page. The marts are read from the DuckDB file
+    `warehouse_path`, or from the PostgreSQL server when `warehouse_target` is "postgres"."""
     generated_at = generated_at or datetime.now()
-    data = load_report_data(Path(warehouse_path), period)
+    with open_warehouse(warehouse_target, Path(warehouse_path)) as warehouse:
+        data = load_report_data(warehouse, period)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {}
     for lang in languages:
-        html = page_template.render(**_context(data, lang, Path(warehouse_path), generated_at))
+        html = page_template.render(**_context(data, lang, warehouse.name, generated_at))
         path = out_dir / report_filename(data.period, lang)
         partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
         partial.write_text(html, encoding="utf-8")
