@@ -196,7 +196,8 @@ def test_a_bad_cadre_export_stops_the_workforce_marts_not_the_one_stop_shop_mart
     checks = {e.event_specific_data.asset_key.to_user_string(): e.event_specific_data.passed
               for e in events if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
               and e.event_specific_data.check_name == "gx_suites"}
-    assert checks == {"landing/one_stop_shop": True, "landing/cadre": False, "landing/par_ranking": True}
+    assert checks.pop("landing/cadre") is False
+    assert checks and all(checks.values()), f"only the cadre gate fails: {checks}"
     built = {e.asset_key.to_user_string() for e in events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION}
     assert {"marts/mart_agency_service_quality", "marts/mart_official_performance",
             "marts/mart_province_service_quality"} <= built
