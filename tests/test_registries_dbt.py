@@ -26,7 +26,8 @@ import duckdb
 import pytest
 
 from tests.admin_units_case import write_units
-from tests.dbt_fixtures.landing_builder import write_landing, write_registry_sources
+from tests.dbt_fixtures.landing_builder import (write_cadre_landing, write_landing, write_ranking_landing,
+                                                write_registry_sources)
 
 REPO = Path(__file__).resolve().parents[1]
 DBT = Path(sys.executable).with_name("dbt")
@@ -67,6 +68,8 @@ def warehouse(tmp_path_factory):
     write_registry_sources(landing, units_dir=write_units(tmp / "units"), residents=RESIDENTS,
                            enterprises=ENTERPRISES)
     write_landing(landing, [])  # the one-stop-shop lands nothing
+    write_cadre_landing(landing)  # nor the cadre system and the ranking: every dbt source needs its files
+    write_ranking_landing(landing)
     env = {"PAR_LANDING_DIR": str(landing), "PAR_WAREHOUSE_PATH": str(tmp / "w.duckdb"), "DO_NOT_TRACK": "1",
            "PATH": str(DBT.parent)}
     subprocess.run([str(DBT), "build", "--quiet", "--vars", '{"reporting_as_of": "2025-12-31"}'],
