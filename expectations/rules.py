@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from expectations.gx_runner import DTYPE_EXPECTATION, ExpectationDef
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,31 @@ DTYPES: dict[str, list[str]] = {
 }
 
 BATCH_COLUMNS: dict[str, str] = {"_load_id": TEXT, "_source": TEXT, "_loaded_at": TS, "_page": INT}
+
+
+def kinds_of(fields: Mapping[str, pa.DataType]) -> dict[str, str]:
+    """The column kinds of a connector's typed fields (its Arrow schema), so a suite's structure
+    rules follow the connector's one list of columns instead of repeating it."""
+    import pyarrow as pa
+
+    def kind(dtype: pa.DataType) -> str:
+        if pa.types.is_string(dtype) or pa.types.is_large_string(dtype):
+            return TEXT
+        if pa.types.is_integer(dtype):
+            return INT
+        if pa.types.is_date(dtype):
+            return DAY
+        if pa.types.is_decimal(dtype):
+            return DECIMAL
+        if pa.types.is_floating(dtype):
+            return FLOAT
+        if pa.types.is_boolean(dtype):
+            return BOOL
+        if pa.types.is_timestamp(dtype):
+            return TS
+        raise ValueError(f"no expectation kind for the Arrow type {dtype}")
+
+    return {name: kind(dtype) for name, dtype in fields.items()}
 
 
 def rule(expectation: str, why: str, **kwargs) -> ExpectationDef:
