@@ -18,7 +18,7 @@ from pathlib import Path
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, ResourceParam, asset
 
 from orchestration.settings import DBT_PROJECT_DIR, Settings
-from orchestration.warehouse import WAREHOUSE_POOL, warehouse_models
+from orchestration.warehouse import WAREHOUSE_KEYS, WAREHOUSE_POOL
 
 SNAPSHOT_KEY = AssetKey(["serving", "analysts_snapshot"])
 DOCS_FILES = {"static_index.html": "index.html", "manifest.json": "manifest.json", "catalog.json": "catalog.json"}
@@ -89,7 +89,7 @@ def publish_duckdb_snapshot(warehouse: Path, snapshot: Path) -> dict:
 @asset(
     key=SNAPSHOT_KEY,
     group_name="serving",
-    deps=list(warehouse_models.keys),
+    deps=WAREHOUSE_KEYS,  # published once every dbt step is done: never half a run
     pool=WAREHOUSE_POOL,
     kinds={"duckdb", "postgres"},
     description="The analysts' read-only copy of the whole warehouse, swapped in atomically after every "

@@ -91,6 +91,9 @@ SOURCE_FAMILIES = {
     "budget": "the budget disclosures: staging and the budget marts (latest version of each document)",
     "registries": "the administrative-unit file and the population and business registries: the unit dimension, "
                   "the business-environment and per-capita marts",
+    # Not one source: what reads every family's marts, so that it is built after all of them.
+    "program": "the external indices and every family's marts: the 766 index, the external indices and the "
+               "program target tracker",
 }
 FAMILY_SELECTION = " ".join(f"tag:{family}" for family in SOURCE_FAMILIES)
 
@@ -151,6 +154,8 @@ def family_models(family: str):
 
 
 source_family_models = [family_models(family) for family in SOURCE_FAMILIES]
+# Every dbt step's assets: what is published after a run waits for all of them.
+WAREHOUSE_KEYS = [key for step in (warehouse_models, *source_family_models) for key in step.keys]
 # The op names of the dbt steps (run config: ops.<step>.config.full_refresh).
 WAREHOUSE_STEPS = ("warehouse_models", *(f"{family}_models" for family in SOURCE_FAMILIES))
 

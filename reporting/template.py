@@ -52,7 +52,6 @@ PAGE = """<!DOCTYPE html>
 <h2>{{ l.charts }}</h2>
 {% for chart in charts %}<div class="chart" id="chart-{{ chart.id }}">{{ chart.html | safe }}</div>
 {% endfor %}
-<div class="chart missing" id="chart-headcount"><b>{{ l["chart.headcount"] }}</b><br>{{ l.headcount_missing }}</div>
 
 <h2>{{ l.index_766 }}</h2>
 <p>{{ index_total }}</p>

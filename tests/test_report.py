@@ -87,6 +87,9 @@ def test_the_report_opens_with_its_target_table_and_charts_drawn(reported):
         drawn = page.evaluate("""[...document.querySelectorAll('.js-plotly-plot')].filter(
             p => p.querySelector('.main-svg') && p.querySelectorAll('.trace, .bars, .scatterlayer path').length > 0).length""")
         assert drawn >= 5
+        # headcount against the baseline: the civil servants and the budget-paid people, a point per year
+        assert page.locator("#plot-headcount .scatterlayer .trace").count() == 2
+        assert page.locator("#plot-headcount .scatterlayer .trace").first.locator(".point").count() == 4
         assert "Chưa có dữ liệu" in page.inner_text("#targets")
         # self-contained: the page fetched nothing but itself
         fetched = page.evaluate("performance.getEntriesByType('resource').map(r => r.name)")
