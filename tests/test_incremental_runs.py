@@ -175,7 +175,8 @@ def test_nightly_partitions_are_incremental_and_a_rerun_or_a_full_refresh_gives_
 
     # A full rebuild from the same landed data gives exactly what the incremental runs built.
     env = {**os.environ, "PAR_LANDING_DIR": str(settings.landing_dir), "PAR_WAREHOUSE_PATH": str(settings.warehouse_path)}
-    done = subprocess.run([str(Path(sys.executable).parent / "dbt"), "run", "--full-refresh", "--quiet"],
+    done = subprocess.run([str(Path(sys.executable).parent / "dbt"), "run", "--full-refresh", "--quiet",
+                           "--target-path", str(settings.data_dir / "dbt_target")],
                           cwd=PROJECT_ROOT / "dbt_project", env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-3000:]
     assert warehouse_tables(settings.warehouse_path) == second

@@ -72,7 +72,9 @@ def warehouse(tmp_path_factory):
     write_ranking_landing(landing)
     env = {"PAR_LANDING_DIR": str(landing), "PAR_WAREHOUSE_PATH": str(tmp / "w.duckdb"), "DO_NOT_TRACK": "1",
            "PATH": str(DBT.parent)}
-    subprocess.run([str(DBT), "build", "--quiet", "--vars", '{"reporting_as_of": "2025-12-31"}'],
+    subprocess.run([str(DBT), "build", "--quiet", "--vars", '{"reporting_as_of": "2025-12-31"}',
+                    "--select", "+tag:registries resource_type:seed", "--indirect-selection", "buildable",
+                    "--target-path", str(tmp / "dbt_target")],
                    cwd=REPO / "dbt_project", env=env, check=True)
     con = duckdb.connect(str(tmp / "w.duckdb"), read_only=True)
     yield con
