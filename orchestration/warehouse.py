@@ -92,7 +92,11 @@ SOURCE_FAMILIES = {
     "registries": "the administrative-unit file and the population and business registries: the unit dimension, "
                   "the business-environment and per-capita marts",
 }
-FAMILY_SELECTION = " ".join(f"tag:{family}" for family in SOURCE_FAMILIES)
+# The program target tracker reads the marts of every family: its own step (tag `program`) after
+# all of them. Inside the one-stop-shop's step it would make the steps depend on each other.
+TAGGED_STEPS = {**SOURCE_FAMILIES,
+                "program": "the program target tracker: the targets' actuals and statuses from every family's marts"}
+FAMILY_SELECTION = " ".join(f"tag:{family}" for family in TAGGED_STEPS)
 
 
 @dbt_assets(
@@ -104,7 +108,7 @@ FAMILY_SELECTION = " ".join(f"tag:{family}" for family in SOURCE_FAMILIES)
 )
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig,
                      settings: ResourceParam[Settings]):
-    """`dbt build` of the one-stop-shop's models, the seeds and the program marts.
+    """`dbt build` of the one-stop-shop's models, the seeds, the 766 index and the external indices.
 
     The version tables (`*_versions`) replace the rows of the run's days of source updates; every
     other model is rebuilt from them. Not partitioned: a warehouse table is one asset; the run's
@@ -146,11 +150,11 @@ def family_models(family: str):
                settings: ResourceParam[Settings]):
         yield from build_step(context, dbt, config, settings)
 
-    models.__doc__ = f"`dbt build` of the models built from {SOURCE_FAMILIES[family]}."
+    models.__doc__ = f"`dbt build` of the models tagged `{family}`: {TAGGED_STEPS[family]}."
     return models
 
 
-source_family_models = [family_models(family) for family in SOURCE_FAMILIES]
+source_family_models = [family_models(family) for family in TAGGED_STEPS]
 # The op names of the dbt steps (run config: ops.<step>.config.full_refresh).
-WAREHOUSE_STEPS = ("warehouse_models", *(f"{family}_models" for family in SOURCE_FAMILIES))
+WAREHOUSE_STEPS = ("warehouse_models", *(f"{family}_models" for family in TAGGED_STEPS))
 
