@@ -108,6 +108,23 @@ def index_ranks(data: ReportData, lbl: dict, lang: str) -> go.Figure:
     return fig
 
 
+def reductions_against_baseline(data: ReportData, lbl: dict, lang: str) -> go.Figure:
+    """T07 (public service units vs 2021) and T08 (civil servants vs 2022) by year, with their goals."""
+    fig = go.Figure()
+    for target_id, name in (("T07", lbl["public_service_units"]), ("T08", lbl["civil_servants"])):
+        rows = [r for r in data.reductions if r["target_id"] == target_id]
+        if not rows:
+            continue
+        fig.add_trace(go.Scatter(x=[r["period_key"] for r in rows], y=_pct(r["actual_value"] for r in rows),
+                                 mode="lines+markers", name=f"{target_id} {name}"))
+        fig.add_hline(y=float(rows[0]["goal_value"]), line_dash="dash", line_color="#7f8c8d",
+                      annotation_text=f"{lbl['goal']} {target_id}")
+    if not data.reductions:
+        fig.add_annotation(text=lbl["status.no data"], showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
+    fig.update_layout(**LAYOUT, title=lbl["chart.headcount"], yaxis_tickformat=".0%", xaxis_type="category")
+    return fig
+
+
 CHARTS = [
     ("agency-late-rates", agency_late_rates),
     ("late-rate-trend", late_rate_trend),
@@ -116,4 +133,5 @@ CHARTS = [
     ("satisfaction-trend", satisfaction_trend),
     ("index-766-groups", index_766_groups),
     ("index-ranks", index_ranks),
+    ("headcount", reductions_against_baseline),
 ]

@@ -18,6 +18,7 @@ class ReportData:
     external_indices: list[dict]  # editions up to the period's year
     officials_flagged: list[dict]
     officials_flagged_count: int = 0
+    reductions: list[dict] = field(default_factory=list)  # T07, T08 year rows up to the period's year
     extra: dict = field(default_factory=dict)
 
 
@@ -72,5 +73,9 @@ def load_report_data(warehouse: Warehouse, period: ReportPeriod | None = None) -
         from marts.mart_official_performance
         where year = ? and cannot_be_rated_good
         order by late_rate desc, dossiers_late desc, official_key""", period.year)
+    reductions = warehouse.rows("""
+        select target_id, period_key, actual_value, goal_value from marts.mart_program_targets
+        where target_id in ('T07', 'T08') and period_type = 'year' and period_start <= ? and actual_value is not null
+        order by target_id, period_start""", period_row["period_end"])
     return ReportData(period, period_row, targets, agencies, quarters, index_766, external_indices,
-                      flagged[:OFFICIALS_SHOWN], len(flagged))
+                      flagged[:OFFICIALS_SHOWN], len(flagged), reductions)
