@@ -191,7 +191,8 @@ t08 as (
         'budget-paid people ' || cast(budget_paid as {{ dbt.type_string() }}) || ' against '
             || cast(baseline_budget_paid as {{ dbt.type_string() }}) || ' at the baseline ('
             || cast({{ safe_rate('budget_paid - baseline_budget_paid', 'baseline_budget_paid') }} as {{ dbt.type_string() }})
-            || ', goal -' || cast(budget_paid_reduction_target as {{ dbt.type_string() }}) || '); ' || cast(agencies_on_track as {{ dbt.type_string() }}) || ' of '
+            || ', goal -' || cast(budget_paid_reduction_target as {{ dbt.type_string() }}) || '); '
+            || cast(agencies_on_track as {{ dbt.type_string() }}) || ' of '
             || cast(agencies as {{ dbt.type_string() }}) || ' agencies on track on both sides' as note
     from t08_province
     where baseline_civil_servants > 0
