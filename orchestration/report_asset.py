@@ -11,7 +11,7 @@ from orchestration.warehouse import WAREHOUSE_POOL
 
 REPORT_KEY = AssetKey(["reports", "periodic_report"])
 REPORT_MARTS = ["mart_program_targets", "mart_province_service_quality", "mart_agency_service_quality",
-                "mart_official_performance", "mart_766_index", "mart_external_indices", "mart_workforce"]
+                "mart_official_performance", "mart_766_index", "mart_external_indices"]
 
 
 @asset(

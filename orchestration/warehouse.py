@@ -91,11 +91,14 @@ SOURCE_FAMILIES = {
     "budget": "the budget disclosures: staging and the budget marts (latest version of each document)",
     "registries": "the administrative-unit file and the population and business registries: the unit dimension, "
                   "the business-environment and per-capita marts",
-    # Not one source: what reads every family's marts, so that it is built after all of them.
-    "program": "the external indices and every family's marts: the 766 index, the external indices and the "
-               "program target tracker",
 }
-FAMILY_SELECTION = " ".join(f"tag:{family}" for family in SOURCE_FAMILIES)
+# The program marts read the marts of every family: their own step (tag `program`) after all of them.
+# Inside the one-stop-shop's step they would make the steps depend on each other. The external
+# indices are read only there: a bad ministry file stops the program marts, nothing else.
+TAGGED_STEPS = {**SOURCE_FAMILIES,
+                "program": "the external indices and every family's marts: the 766 index, the external indices and "
+                           "the program target tracker"}
+FAMILY_SELECTION = " ".join(f"tag:{family}" for family in TAGGED_STEPS)
 
 
 @dbt_assets(
@@ -107,7 +110,7 @@ FAMILY_SELECTION = " ".join(f"tag:{family}" for family in SOURCE_FAMILIES)
 )
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig,
                      settings: ResourceParam[Settings]):
-    """`dbt build` of the one-stop-shop's models, the seeds and the program marts.
+    """`dbt build` of the one-stop-shop's models, the seeds and the calendar.
 
     The version tables (`*_versions`) replace the rows of the run's days of source updates; every
     other model is rebuilt from them. Not partitioned: a warehouse table is one asset; the run's
@@ -149,13 +152,13 @@ def family_models(family: str):
                settings: ResourceParam[Settings]):
         yield from build_step(context, dbt, config, settings)
 
-    models.__doc__ = f"`dbt build` of the models built from {SOURCE_FAMILIES[family]}."
+    models.__doc__ = f"`dbt build` of the models tagged `{family}`: {TAGGED_STEPS[family]}."
     return models
 
 
-source_family_models = [family_models(family) for family in SOURCE_FAMILIES]
+source_family_models = [family_models(family) for family in TAGGED_STEPS]
 # Every dbt step's assets: what is published after a run waits for all of them.
 WAREHOUSE_KEYS = [key for step in (warehouse_models, *source_family_models) for key in step.keys]
 # The op names of the dbt steps (run config: ops.<step>.config.full_refresh).
-WAREHOUSE_STEPS = ("warehouse_models", *(f"{family}_models" for family in SOURCE_FAMILIES))
+WAREHOUSE_STEPS = ("warehouse_models", *(f"{family}_models" for family in TAGGED_STEPS))
 

@@ -108,24 +108,20 @@ def index_ranks(data: ReportData, lbl: dict, lang: str) -> go.Figure:
     return fig
 
 
-def headcount_trend(data: ReportData, lbl: dict, lang: str) -> go.Figure:
-    """Civil servants and budget-paid people, province total, as a change against the baseline, with
-    the T08 goals (the reduction targets of seed workforce_targets, as the mart carries them)."""
+def reductions_against_baseline(data: ReportData, lbl: dict, lang: str) -> go.Figure:
+    """T07 (public service units vs 2021) and T08 (civil servants vs 2022) by year, with their goals."""
     fig = go.Figure()
-    years = [w["year"] for w in data.workforce]
-    for count, baseline, target, name in (
-            ("civil_servants", "baseline_civil_servants", "civil_servant_reduction_target", lbl["civil_servants"]),
-            ("budget_paid", "baseline_budget_paid", "budget_paid_reduction_target", lbl["budget_paid"])):
-        changes = [None if not w[baseline] else w[count] / w[baseline] - 1 for w in data.workforce]
-        fig.add_trace(go.Scatter(x=years, y=changes, mode="lines+markers", name=name,
-                                 customdata=[w[count] for w in data.workforce],
-                                 hovertemplate="%{x}: %{y:.1%} (%{customdata:,})<extra>" + name + "</extra>"))
-        goals = {float(w[target]) for w in data.workforce if w[target] is not None}
-        for goal in goals:
-            fig.add_hline(y=-goal, line_dash="dash", line_color="#7f8c8d", annotation_text=f"{lbl['goal']} T08: {name}")
-    if not data.workforce:
-        fig.add_annotation(text=lbl["headcount_missing"], showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
-    fig.update_layout(**LAYOUT, title=lbl["chart.headcount"], yaxis_tickformat=".1%", xaxis_dtick=1)
+    for target_id, name in (("T07", lbl["public_service_units"]), ("T08", lbl["civil_servants"])):
+        rows = [r for r in data.reductions if r["target_id"] == target_id]
+        if not rows:
+            continue
+        fig.add_trace(go.Scatter(x=[r["period_key"] for r in rows], y=_pct(r["actual_value"] for r in rows),
+                                 mode="lines+markers", name=f"{target_id} {name}"))
+        fig.add_hline(y=float(rows[0]["goal_value"]), line_dash="dash", line_color="#7f8c8d",
+                      annotation_text=f"{lbl['goal']} {target_id}")
+    if not data.reductions:
+        fig.add_annotation(text=lbl["status.no data"], showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
+    fig.update_layout(**LAYOUT, title=lbl["chart.headcount"], yaxis_tickformat=".0%", xaxis_type="category")
     return fig
 
 
@@ -137,5 +133,5 @@ CHARTS = [
     ("satisfaction-trend", satisfaction_trend),
     ("index-766-groups", index_766_groups),
     ("index-ranks", index_ranks),
-    ("headcount", headcount_trend),
+    ("headcount", reductions_against_baseline),
 ]

@@ -18,7 +18,7 @@ class ReportData:
     external_indices: list[dict]  # editions up to the period's year
     officials_flagged: list[dict]
     officials_flagged_count: int = 0
-    workforce: list[dict] = field(default_factory=list)  # province totals by year up to the period's year
+    reductions: list[dict] = field(default_factory=list)  # T07, T08 year rows up to the period's year
     extra: dict = field(default_factory=dict)
 
 
@@ -73,28 +73,9 @@ def load_report_data(warehouse: Warehouse, period: ReportPeriod | None = None) -
         from marts.mart_official_performance
         where year = ? and cannot_be_rated_good
         order by late_rate desc, dossiers_late desc, official_key""", period.year)
-    # The province's headcount is the sum of its agencies' rows; its baseline the sum of every agency's
-    # baseline (an agency abolished since keeps its baseline: its people moved, they were not cut).
-    workforce = warehouse.rows("""
-        with agencies as (
-            select agency_code, max(baseline_civil_servants) as baseline_civil_servants,
-                   max(baseline_budget_paid) as baseline_budget_paid
-            from marts.mart_workforce group by agency_code
-        ),
-        baseline as (
-            select sum(baseline_civil_servants) as baseline_civil_servants,
-                   sum(baseline_budget_paid) as baseline_budget_paid
-            from agencies
-        )
-        select w.year, sum(w.civil_servants) as civil_servants, sum(w.budget_paid) as budget_paid,
-               max(baseline.baseline_civil_servants) as baseline_civil_servants,
-               max(baseline.baseline_budget_paid) as baseline_budget_paid,
-               max(w.civil_servant_reduction_target) as civil_servant_reduction_target,
-               max(w.budget_paid_reduction_target) as budget_paid_reduction_target
-        from marts.mart_workforce as w
-        cross join baseline
-        where w.year <= ?
-        group by w.year
-        order by w.year""", period.year)
+    reductions = warehouse.rows("""
+        select target_id, period_key, actual_value, goal_value from marts.mart_program_targets
+        where target_id in ('T07', 'T08') and period_type = 'year' and period_start <= ? and actual_value is not null
+        order by target_id, period_start""", period_row["period_end"])
     return ReportData(period, period_row, targets, agencies, quarters, index_766, external_indices,
-                      flagged[:OFFICIALS_SHOWN], len(flagged), workforce)
+                      flagged[:OFFICIALS_SHOWN], len(flagged), reductions)

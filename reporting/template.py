@@ -21,7 +21,7 @@ PAGE = """<!DOCTYPE html>
  .status-no-data { color: #7f8c8d; }
  .headlines { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 8px; }
  .card { border: 1px solid #d5dbdb; border-radius: 6px; padding: 8px; } .card b { display: block; font-size: 1.4em; }
- .chart { margin: 12px 0; } .missing { border: 1px dashed #aab7b8; padding: 16px; color: #7f8c8d; }
+ .chart { margin: 12px 0; }
  code { font-size: 0.85em; color: #566573; }
 </style>
 <script type="text/javascript">{{ plotly_js }}</script>

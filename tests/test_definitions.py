@@ -74,6 +74,10 @@ def test_the_workforce_models_are_their_own_step_downstream_of_the_cadre_gate():
     assert {node_of[k] for k in one_stop_shop} == {"warehouse_models"}
     assert {node_of[k] for k in workforce} == {"workforce_models"}
     assert {node_of[k] for k in ("marts/mart_budget_balance", "staging/stg_budget_disclosures__lines")} == {"budget_models"}
+    # the tracker reads the one-stop-shop's, the workforce and the budget marts: a step after them all
+    assert {node_of[k] for k in ("marts/mart_program_targets", "intermediate/int_program_target_actuals")} == {"program_models"}
+    tracker_parents = graph.get(AssetKey(["intermediate", "int_program_target_actuals"])).parent_keys
+    assert {AssetKey(["marts", m]) for m in ("mart_workforce", "mart_public_unit_autonomy", "mart_official_performance")} <= tracker_parents
     assert cadre_gate in graph.get(AssetKey(["staging", "stg_cadre__persons_validated"])).parent_keys
     assert AssetKey(["landing", "par_ranking"]) in graph.get(AssetKey(["staging", "stg_par_ranking__rankings"])).parent_keys
     # the one-stop-shop's models do not read the cadre landing

@@ -7,14 +7,16 @@
       no data    the target's source is not in the warehouse yet, or gives no value for the
                  period (a yearly target in a month, quarter or half-year; a year with no record);
       met        the actual meets the goal (macro goal_met);
-      on track   not met, the deadline is still ahead of the period's end, and the actual moved
-                 toward the goal since the previous period of the same type;
+      on track   not met, the deadline is still ahead of the day measured (the period's last day,
+                 or the as-of day for a running period: a year whose last day is the deadline
+                 is judged at the deadline), and the actual moved toward the goal since the
+                 previous period of the same type;
       off track  otherwise: not met after the deadline, not met by an every-year or ongoing
                  target (no deadline), or not moving toward the goal.
 -#}
 with periods as (
 
-    select period_type, period_key, period_year, period_start, period_end, is_complete, period_end_date
+    select period_type, period_key, period_year, period_start, period_end, is_complete
     from {{ ref('int_reporting_periods') }}
 
 ),
@@ -41,7 +43,6 @@ rows_ as (
         periods.period_start,
         periods.period_end,
         periods.is_complete,
-        periods.period_end_date,
         case when targets.measured_per = 'period' or periods.period_type = 'year'
              then actuals.actual_value end as actual_value,
         case when targets.measured_per = 'period' or periods.period_type = 'year'
@@ -102,7 +103,7 @@ select
     cast(case
         when actual_value is null then 'no data'
         when {{ goal_met('actual_value', 'comparison', 'goal_value') }} then 'met'
-        when deadline is not null and deadline >= period_end_date
+        when deadline is not null and deadline > cast(period_end as date)
          and {{ moved_toward_goal('actual_value', 'previous_actual_value', 'comparison') }} then 'on track'
         else 'off track'
     end as {{ dbt.type_string() }}) as status,
