@@ -107,11 +107,14 @@ def test_a_source_is_stale_until_yesterday_has_landed(tmp_path, webhook):
                                                                  partition="2022-01-01"))
         stale = evaluate()
         assert not stale.passed and stale.metadata["latest_landed_day"].value == "2022-01-01"
-        assert [a["kind"] for a in received] == ["source_stale"] and str(expected) in received[0]["summary"]
+        # every source has landed nothing in this instance: each one alerts, the one-stop-shop's once
+        about_it = [a for a in received if a["summary"].startswith("one_stop_shop ")]
+        assert [a["kind"] for a in about_it] == ["source_stale"] and str(expected) in about_it[0]["summary"]
+        assert {a["kind"] for a in received} == {"source_stale"}
         instance.report_runless_asset_event(AssetMaterialization(ONE_STOP_SHOP_LANDING, partition=expected.isoformat()))
         fresh = evaluate()
         assert fresh.passed and fresh.metadata["days_behind"].value == 0
-        assert len(received) == 1
+        assert len([a for a in received if a["summary"].startswith("one_stop_shop ")]) == 1
     # the nightly job does not run the freshness checks (a backfill of old days is not staleness)
     nightly = defs.resolve_job_def("par_pipeline")
     assert not [k for k in nightly.asset_layer.asset_graph.asset_check_keys if k.name == "freshness"]
