@@ -15,6 +15,9 @@ DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
 
 
 def pytest_configure(config):
-    """The Dagster definitions load the dbt manifest: parse it from the current models first."""
+    """The Dagster definitions load the dbt manifest: parse it from the current models first (once:
+    with pytest-xdist the controller parses, its workers find the manifest in place)."""
+    if hasattr(config, "workerinput"):
+        return
     dbt = Path(sys.executable).parent / "dbt"
     subprocess.run([str(dbt), "parse", "--quiet"], cwd=DBT_PROJECT, check=True)
