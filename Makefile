@@ -39,8 +39,11 @@ manifest: setup
 run: manifest
 	$(BIN)/python -m orchestration run
 
+# Two workers by default (the CI machine has two cores); a test file stays on one worker, so its
+# module fixtures (pipeline runs) are built once. TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
 test: manifest
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The periodic report of any period from the existing warehouse (PERIOD: 2025-Q4, 2025-H2, 2025;
 # default the latest quarter), in Vietnamese and English unless REPORT_LANG says one.
