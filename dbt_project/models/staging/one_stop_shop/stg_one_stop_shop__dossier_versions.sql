@@ -1,7 +1,7 @@
 -- Every dossier version of the accepted one-stop-shop loads (dossiers), typed, each version once
 -- (from its latest load); incremental, one partition of source update days at a time
 -- (macro in_update_window).
-{{ config(materialized='incremental', incremental_strategy='append',
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='append_new_columns',
           pre_hook="{{ delete_update_window('updated_at') }}") }}
 {% call landed_versions('one_stop_shop', 'dossiers', 'NgayCapNhat', 'updated_at') %}
     {{ clean_code('MaHoSo') }} as dossier_code,
@@ -13,6 +13,8 @@
     {{ clean_text('ChuHoSo') }} as applicant_name_hash,
     {{ clean_text('SoGiayToChuHoSo') }} as applicant_id_hash,
     cast(LoaiDoiTuong as integer) as applicant_type_code,
+    {{ clean_code('MaDonViHanhChinhChuHoSo') }} as applicant_unit_code,
+    (cast(DuocXacThucCSDLDanCu as integer) = 1) as is_applicant_verified,
     {{ parse_source_timestamp('NgayNopHoSo') }} as submitted_at,
     {{ parse_source_timestamp('NgayTiepNhan') }} as received_at,
     {{ clean_text('NgayTiepNhan') }} as received_at_raw,
