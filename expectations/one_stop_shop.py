@@ -34,6 +34,10 @@ __all__ = [
     "build_suites",
     "suite_name",
     "validate_one_stop_shop_batch",
+    "UnitVersion",
+    "commune_versions",
+    "with_applicant_unit_check",
+    "APPLICANT_UNIT_IN_FORCE",
 ]
 
 SOURCE_SYSTEM = "one_stop_shop"

@@ -16,7 +16,6 @@ from __future__ import annotations
 import bisect
 import random
 from datetime import date, timedelta
-from functools import lru_cache
 from pathlib import Path
 
 from connectors.sandbox import reference
@@ -27,12 +26,6 @@ HOME_DISTRICT_SHARE = 0.85  # applicants of a local agency living in its own are
 CITIZEN = 1
 UNKNOWN_UNIT_CODE = "99999"  # the defect: a code no reference version has
 PROVINCE_UNIT_CODE = "56"  # Khánh Hòa's GSO code, before and after the merger (domain §4)
-
-
-@lru_cache(maxsize=1)
-def _district_codes() -> dict[str, str]:
-    """Old district name (agencies seed) -> its unit code (seed agency_district_units)."""
-    return {r["district_name_vi"]: r["unit_code"] for r in reference._read("agency_district_units.csv")}
 
 
 class ApplicantUnits:
@@ -57,7 +50,7 @@ class ApplicantUnits:
         key = (district_name_vi or None, bisect.bisect_right(self.changes, day))
         if key not in self._cache:
             everywhere = sorted(u.code for u in self.units if u.active_on(day) and u.code in self.in_province)
-            district = _district_codes().get(district_name_vi) if district_name_vi else None
+            district = reference.agency_district_units().get(district_name_vi) if district_name_vi else None
             old_home = {code for code, parent in self.district_of.items() if parent == district}
             home = {code for code in everywhere if code in old_home}
             if not home and old_home:  # the district's communes ended: their successors are home now

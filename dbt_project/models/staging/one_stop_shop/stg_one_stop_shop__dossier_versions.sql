@@ -1,7 +1,7 @@
 -- Every dossier version of the accepted one-stop-shop loads (dossiers), typed, each version once
 -- (from its latest load); incremental, one partition of source update days at a time
 -- (macro in_update_window).
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='append_new_columns',
+{{ config(materialized='incremental', incremental_strategy='append',
           pre_hook="{{ delete_update_window('updated_at') }}") }}
 {% call landed_versions('one_stop_shop', 'dossiers', 'NgayCapNhat', 'updated_at') %}
     {{ clean_code('MaHoSo') }} as dossier_code,
