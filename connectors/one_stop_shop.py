@@ -36,7 +36,7 @@ DOSSIER_FIELDS: dict[str, pa.DataType] = {
     "NgayHenTra": _STR, "NgayKetThucXuLy": _STR, "NgayTra": _STR, "NgayTuChoi": _STR,
     "TrangThaiHoSo": _INT, "DonViXuLy": _STR, "TenDonViXuLy": _STR, "HoSoCoThanhPhanSoHoa": _INT,
     "TaiKhoanDuocXacThucVoiVNeID": _INT, "DuocThanhToanTrucTuyen": _INT, "NgayDongBo": _STR,
-    "NgayCapNhat": _STR,
+    "NgayCapNhat": _STR, "MaDonViHanhChinhChuHoSo": _STR, "DuocXacThucCSDLDanCu": _INT,
 }
 # payload list -> (landed dataset, its fields)
 CHILD_LISTS: dict[str, tuple[str, dict[str, pa.DataType]]] = {

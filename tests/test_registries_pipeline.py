@@ -47,6 +47,29 @@ def test_rebasing_conserves_the_counts(across_the_reform):
     assert june > 1_800_000 and abs(july - june) / june < 0.001
 
 
+def test_dossiers_by_the_applicants_unit_on_todays_units(across_the_reform):
+    # July 2025 (new units only): the 65 communes' dossiers add up to the merged province's
+    (province, communes, share), = query(across_the_reform, """
+        select max(case when unit_level = 'province' then dossiers_received end),
+               sum(case when unit_level = 'commune' then dossiers_received end),
+               max(case when unit_level = 'province' then verified_citizen_share end)
+        from marts.mart_service_per_capita_current_units where period_key = '2025-07'""")
+    assert province > 100 and abs(province - communes) < 0.0001
+    assert 0.75 < share < 0.97  # the sandbox verifies about 87% of citizens in 2025
+    # June 2025 on today's units: communes that were Ninh Thuận's have no figure (another system), never 0
+    (served, not_served, zero_when_not_served), = query(across_the_reform, """
+        select sum(case when is_served then 1 else 0 end), sum(case when not is_served then 1 else 0 end),
+               sum(case when not is_served and dossiers_received is not null then 1 else 0 end)
+        from marts.mart_service_per_capita_current_units where period_key = '2025-06' and unit_level = 'commune'""")
+    assert served > 0 and not_served > 0 and zero_when_not_served == 0
+    # a June dossier of an old commune counts for it on the units of the month; a district has no July figure
+    (june, july_reason), = query(across_the_reform, """
+        select sum(case when period_key = '2025-06' and unit_level = 'district' then dossiers_received end),
+               max(case when period_key = '2025-07' and unit_level = 'district' then no_figure_reason end)
+        from marts.mart_service_per_capita_by_applicant_unit""")
+    assert june > 100 and july_reason.startswith("district level abolished")
+
+
 def test_a_broken_unit_file_stops_the_marts(tmp_path):
     units = tmp_path / "units"
     shutil.copytree(REFERENCE, units)
@@ -63,5 +86,6 @@ def test_a_broken_unit_file_stops_the_marts(tmp_path):
     built = {e.asset_key.to_user_string() for e in events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION}
     # the registries' step stands on the unit file: none of its tables is built; other families are
     registries = {"marts/dim_admin_unit", "marts/mart_business_environment", "marts/mart_service_per_capita",
-                  "marts/mart_business_environment_current_units", "staging/stg_admin_units__units"}
+                  "marts/mart_business_environment_current_units", "staging/stg_admin_units__units",
+                  "marts/mart_service_per_capita_by_applicant_unit", "marts/mart_service_per_capita_current_units"}
     assert not built & registries, "no table of the units or registries may be built on a broken unit file"

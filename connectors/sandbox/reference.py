@@ -77,6 +77,12 @@ def procedures() -> tuple[Procedure, ...]:
 
 
 @lru_cache(maxsize=1)
+def agency_district_units() -> dict[str, str]:
+    """Old district name (the agencies seed's district_name_vi) -> its unit code (seed agency_district_units)."""
+    return {r["district_name_vi"]: r["unit_code"] for r in _read("agency_district_units.csv")}
+
+
+@lru_cache(maxsize=1)
 def public_holidays() -> frozenset[date]:
     return frozenset(date.fromisoformat(r["holiday_date"]) for r in _read("public_holidays.csv"))
 

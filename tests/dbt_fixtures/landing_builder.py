@@ -44,6 +44,7 @@ DATASETS: dict[str, tuple[str | None, list[tuple[str, pa.DataType]]]] = {
         ("TrangThaiHoSo", _INT), ("DonViXuLy", _STR), ("TenDonViXuLy", _STR),
         ("HoSoCoThanhPhanSoHoa", _INT), ("TaiKhoanDuocXacThucVoiVNeID", _INT),
         ("DuocThanhToanTrucTuyen", _INT), ("NgayDongBo", _STR), ("NgayCapNhat", _STR),
+        ("MaDonViHanhChinhChuHoSo", _STR), ("DuocXacThucCSDLDanCu", _INT),
     ]),
     "process_steps": ("QuaTrinhXuLy", [
         ("MaHoSo", _STR), ("NgayCapNhat", _STR), ("ThuTu", _INT), ("NguoiXuLy", _STR),

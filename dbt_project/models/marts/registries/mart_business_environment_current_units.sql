@@ -5,37 +5,10 @@
     (int_admin_unit_rebase_weights), so counts may be fractional there (is_rebased). The chart
     series of new enterprises per 1,000 residents is new_enterprises_per_1000_residents.
 -#}
-with contributions as (
+with summed as (
 
-    select
-        weights.current_unit_key,
-        native.month_start,
-        (weights.unit_key <> weights.current_unit_key) as is_from_predecessor,
-        weights.weight * native.new_enterprises as new_enterprises,
-        weights.weight * native.new_enterprises_online as new_enterprises_online,
-        weights.weight * native.dissolutions as dissolutions,
-        weights.weight * native.residents as residents,
-        (native.residents is null) as lacks_residents
-    from {{ ref('mart_business_environment') }} as native
-    inner join {{ ref('int_admin_unit_rebase_weights') }} as weights
-        on weights.unit_key = native.unit_key
-    where native.is_unit_in_force
-
-),
-
-summed as (
-
-    select
-        current_unit_key,
-        month_start,
-        max(case when is_from_predecessor then 1 else 0 end) as is_rebased,
-        sum(new_enterprises) as new_enterprises,
-        sum(new_enterprises_online) as new_enterprises_online,
-        sum(dissolutions) as dissolutions,
-        sum(residents) as residents,
-        max(case when lacks_residents then 1 else 0 end) as lacks_residents
-    from contributions
-    group by current_unit_key, month_start
+    {{ rebased_to_current_units('mart_business_environment',
+                                ['new_enterprises', 'new_enterprises_online', 'dissolutions', 'residents']) }}
 
 )
 

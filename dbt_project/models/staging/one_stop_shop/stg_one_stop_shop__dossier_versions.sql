@@ -13,6 +13,8 @@
     {{ clean_text('ChuHoSo') }} as applicant_name_hash,
     {{ clean_text('SoGiayToChuHoSo') }} as applicant_id_hash,
     cast(LoaiDoiTuong as integer) as applicant_type_code,
+    {{ clean_code('MaDonViHanhChinhChuHoSo') }} as applicant_unit_code,
+    (cast(DuocXacThucCSDLDanCu as integer) = 1) as is_applicant_verified,
     {{ parse_source_timestamp('NgayNopHoSo') }} as submitted_at,
     {{ parse_source_timestamp('NgayTiepNhan') }} as received_at,
     {{ clean_text('NgayTiepNhan') }} as received_at_raw,

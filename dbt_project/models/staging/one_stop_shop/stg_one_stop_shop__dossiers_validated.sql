@@ -51,6 +51,8 @@ select
     ranked.applicant_name_hash,
     ranked.applicant_id_hash,
     ranked.applicant_type_code,
+    ranked.applicant_unit_code,
+    ranked.is_applicant_verified,
     ranked.submitted_at,
     ranked.received_at,
     ranked.received_at_raw,
