@@ -1,7 +1,8 @@
 """The dbt project as Dagster assets: seeds, staging, intermediate, marts, each layer its own group."""
 
-import json
+import os
 from collections.abc import Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -74,13 +75,37 @@ def update_window(run_tags: Mapping[str, str]) -> tuple[str, str] | None:
     return f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}"
 
 
-def dbt_build_args(run_tags: Mapping[str, str], full_refresh: bool) -> list[str]:
+# The window reaches dbt as environment variables, not `--vars`: dbt re-parses the whole project when
+# its vars differ from those of its saved parse (every run, since every run has its own window),
+# and a changed environment variable costs it nothing of the kind. `--vars` still work by hand.
+WINDOW_ENV = ("PAR_WINDOW_START", "PAR_WINDOW_END")
+
+
+def dbt_build_args(run_tags: Mapping[str, str], full_refresh: bool) -> tuple[list[str], dict[str, str]]:
+    """(the dbt arguments, the window's environment variables) of a run's build."""
     if full_refresh:
-        return ["build", "--full-refresh"]
+        return ["build", "--full-refresh"], {}
     window = update_window(run_tags)
     if window is None:  # not a partitioned run: an incremental build refreshes every row
-        return ["build"]
-    return ["build", "--vars", json.dumps({"window_start": window[0], "window_end": window[1]})]
+        return ["build"], {}
+    return ["build"], dict(zip(WINDOW_ENV, window))
+
+
+@contextmanager
+def environment(values: Mapping[str, str]):
+    """`values` set in this process's environment, which the dbt process inherits, then restored."""
+    saved = {name: os.environ.get(name) for name in WINDOW_ENV}
+    for name in WINDOW_ENV:
+        os.environ.pop(name, None)
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 # Models built from a source family other than the one-stop-shop carry the family's dbt tag and
@@ -130,12 +155,13 @@ def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: Ware
 
         copied = load_landing(manifest_path(), settings.landing_dir)
         context.log.info(f"copied landed rows into PostgreSQL: {copied}")
-    args = dbt_build_args(context.run.tags, config.full_refresh)
-    context.log.info(f"dbt {' '.join(args)}")
-    events = dbt.cli(args, context=context).stream()
-    if settings.warehouse_target == "duckdb":
-        events = with_mart_metadata(events, settings.warehouse_path)
-    yield from events
+    args, window = dbt_build_args(context.run.tags, config.full_refresh)
+    context.log.info(f"dbt {' '.join(args)}" + "".join(f" {name}={value}" for name, value in window.items()))
+    with environment(window):
+        events = dbt.cli(args, context=context).stream()
+        if settings.warehouse_target == "duckdb":
+            events = with_mart_metadata(events, settings.warehouse_path)
+        yield from events
 
 
 def family_models(family: str):

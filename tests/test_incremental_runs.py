@@ -76,10 +76,10 @@ def test_the_run_partitions_become_the_dbt_window():
     assert update_window({"dagster/asset_partition_range_start": "2024-01-01",
                           "dagster/asset_partition_range_end": "2024-01-31"}) == ("2024-01-01", "2024-02-01")
     assert update_window({}) is None
-    assert dbt_build_args({"dagster/partition": "2024-02-29"}, full_refresh=True) == ["build", "--full-refresh"]
-    assert dbt_build_args({}, full_refresh=False) == ["build"]
-    assert dbt_build_args({"dagster/partition": "2024-02-29"}, False) == [
-        "build", "--vars", '{"window_start": "2024-02-29", "window_end": "2024-03-01"}']
+    assert dbt_build_args({"dagster/partition": "2024-02-29"}, full_refresh=True) == (["build", "--full-refresh"], {})
+    assert dbt_build_args({}, full_refresh=False) == (["build"], {})
+    assert dbt_build_args({"dagster/partition": "2024-02-29"}, False) == (
+        ["build"], {"PAR_WINDOW_START": "2024-02-29", "PAR_WINDOW_END": "2024-03-01"})
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,9 @@
 {#-
     The version tables (stg_<source>__<dataset>_versions: every accepted version of every record,
     typed) are incremental, fed one partition at a time. A partition is a range of days of source
-    updates in Vietnam local time: vars window_start and window_end ('YYYY-MM-DD', end exclusive),
-    which orchestration passes from the run's partitions. An incremental build deletes the rows whose
+    updates in Vietnam local time: window_start and window_end ('YYYY-MM-DD', end exclusive), which
+    orchestration passes from the run's partitions as environment variables PAR_WINDOW_START and
+    PAR_WINDOW_END (by hand: those, or the vars window_start / window_end). An incremental build deletes the rows whose
     update time falls in the window, then inserts the accepted landed rows of that window, so
     re-running a partition gives the same table. Rows without an update time belong to no partition
     and are refreshed by every incremental build; rows of a load that is no longer accepted (re-checked
@@ -12,8 +13,8 @@
     dossiers updated on any day.
 -#}
 {% macro in_update_window(column) -%}
-    {%- set window_start = var('window_start', '') -%}
-    {%- set window_end = var('window_end', '') -%}
+    {%- set window_start = var('window_start', env_var('PAR_WINDOW_START', '')) -%}
+    {%- set window_end = var('window_end', env_var('PAR_WINDOW_END', '')) -%}
     {%- if is_incremental() and window_start and window_end -%}
         ({{ column }} is null
          or ({{ column }} >= cast('{{ window_start }} 00:00:00' as timestamp)
