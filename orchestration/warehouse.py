@@ -1,6 +1,7 @@
 """The dbt project as Dagster assets: seeds, staging, intermediate, marts, each layer its own group."""
 
 import os
+import shutil
 from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -158,10 +159,45 @@ def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: Ware
     args, window = dbt_build_args(context.run.tags, config.full_refresh)
     context.log.info(f"dbt {' '.join(args)}" + "".join(f" {name}={value}" for name, value in window.items()))
     with environment(window):
-        events = dbt.cli(args, context=context).stream()
+        invocation = dbt.cli(args, context=context)
+        events = invocation.stream()
         if settings.warehouse_target == "duckdb":
             events = with_mart_metadata(events, settings.warehouse_path)
         yield from events
+    share_partial_parse(Path(invocation.target_path))
+    prune_invocation_folders(Path(invocation.target_path), keep=KEPT_INVOCATIONS)
+
+
+def share_partial_parse(invocation_folder: Path) -> None:
+    """Make this invocation's saved parse the one the next dbt step starts from.
+
+    Each step's dbt starts from dbt_project/target/partial_parse.msgpack (dagster-dbt copies it in).
+    That one is written by `dbt parse` with the default profile; a run's profile differs (its warehouse
+    path), and dbt then re-parses the whole project, at every step. The parse the step just saved
+    matches the run's profile, so the steps after it (and the next runs) parse only what changed."""
+    saved = invocation_folder / "partial_parse.msgpack"
+    if not saved.exists():
+        return
+    shared = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
+    tmp = shared.with_name(f".{shared.name}.{os.getpid()}.tmp")
+    shutil.copyfile(saved, tmp)
+    os.replace(tmp, shared)
+
+
+# Each dbt invocation writes its artifacts (manifest, run results, logs: ~16 MB) to a folder of its own
+# under dbt_project/target/; a nightly run makes five. The latest few of each step are kept for
+# debugging, the rest removed, so that the folder does not grow by gigabytes a year.
+KEPT_INVOCATIONS = 3
+
+
+def prune_invocation_folders(latest: Path, keep: int) -> None:
+    """Remove the older artifact folders of the step that wrote `latest` (`<step>-<run>-<hash>`), keeping `keep`."""
+    step = latest.name.split("-")[0]
+    folders = sorted((f for f in latest.parent.glob(f"{step}-*") if f.is_dir()), key=lambda f: f.stat().st_mtime,
+                     reverse=True)
+    for old in folders[keep:]:
+        if old != latest:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def family_models(family: str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import threading
 from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -160,3 +161,17 @@ def test_one_step_at_a_time_writes_the_warehouse(tmp_path):
     storage.free_concurrency_slots_for_run("other-run")
     second.join(60)
     assert started.is_set() and result["run"].success
+
+
+def test_only_the_latest_dbt_artifact_folders_of_a_step_are_kept(tmp_path):
+    from orchestration.warehouse import prune_invocation_folders
+
+    for age, name in enumerate(["warehouse_models-a-1", "warehouse_models-b-2", "warehouse_models-c-3",
+                                "warehouse_models-d-4", "budget_models-e-5"]):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "manifest.json").write_text("{}")
+        os.utime(folder, (1_000_000 + age, 1_000_000 + age))  # a-1 the oldest
+    prune_invocation_folders(tmp_path / "warehouse_models-d-4", keep=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["budget_models-e-5", "warehouse_models-c-3",
+                                                         "warehouse_models-d-4"]
