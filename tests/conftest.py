@@ -21,3 +21,16 @@ def pytest_configure(config):
         return
     dbt = Path(sys.executable).parent / "dbt"
     subprocess.run([str(dbt), "parse", "--quiet"], cwd=DBT_PROJECT, check=True)
+
+
+# The files that run whole pipelines, longest first: with `make test`'s two workers (pytest-xdist,
+# one file per worker at a time) starting them first keeps one worker from finishing alone on the
+# longest file at the end. Other files keep their order after them.
+SLOW_FILES = ["test_faults.py", "test_pipeline_end_to_end.py", "test_incremental_runs.py", "test_budget_end_to_end.py",
+              "test_personal_data_and_secrets.py", "test_postgres.py", "test_report.py", "test_registries_pipeline.py",
+              "test_dbt_build.py", "test_ui_browser.py"]
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(SLOW_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FILES)))
