@@ -13,12 +13,13 @@ export GX_ANALYTICS_ENABLED := false
 export UV_PYTHON_DOWNLOADS := never
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: run test ui manifest setup clean help
+.PHONY: run test ui report manifest setup clean help
 
 help:
 	@echo "make run    - run the pipeline 2022-01-01..today on the embedded sandbox and print headline indicators"
 	@echo "make test   - run every test (what CI runs)"
 	@echo "make ui     - open the Dagster UI on http://127.0.0.1:3000"
+	@echo "make report PERIOD=2025-Q4 [REPORT_LANG=vi|en] - render the periodic report of a quarter, half-year (2025-H2) or year (2025)"
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -38,8 +39,16 @@ manifest: setup
 run: manifest
 	$(BIN)/python -m orchestration run
 
+# Two workers by default (the CI machine has two cores); a test file stays on one worker, so its
+# module fixtures (pipeline runs) are built once. TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
 test: manifest
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+
+# The periodic report of any period from the existing warehouse (PERIOD: 2025-Q4, 2025-H2, 2025;
+# default the latest quarter), in Vietnamese and English unless REPORT_LANG says one.
+report: setup
+	$(BIN)/python -m orchestration report $(if $(PERIOD),--period $(PERIOD)) $(if $(REPORT_LANG),--lang $(REPORT_LANG))
 
 ui: manifest
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000

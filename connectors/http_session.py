@@ -45,6 +45,19 @@ class SourceUnavailableError(RuntimeError):
 class SourceResponseError(RuntimeError):
     """The source answered, but not with something we can use (4xx, invalid or truncated JSON)."""
 
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class FileResponse:
+    url: str  # without credentials
+    not_modified: bool
+    content: bytes
+    etag: str | None
+    last_modified: str | None
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -88,26 +101,45 @@ class SourceSession:
         return text
 
     def get_json(self, path: str, params: dict[str, object]) -> dict:
+        shown = f"{self.public_url}{path}"
+        response = self._get(path, params, {}, accepted=(200,))
+        try:
+            return response.json()
+        except ValueError:
+            raise SourceResponseError(
+                f"{self.source_name}: {shown} returned invalid or truncated JSON "
+                f"({len(response.content)} bytes) for {params}", response.status_code) from None
+
+    def get_file(self, path: str, if_none_match: str | None = None, if_modified_since: str | None = None) -> FileResponse:
+        """Download a file, conditionally: HTTP 304 (unchanged since the ETag / Last-Modified we
+        hold) comes back as `not_modified` with no content. A 404/410 raises SourceResponseError
+        with its status; 429/5xx/timeouts are retried like every call."""
+        headers = {"Accept": "*/*"}
+        if if_none_match:
+            headers["If-None-Match"] = if_none_match
+        if if_modified_since:
+            headers["If-Modified-Since"] = if_modified_since
+        response = self._get(path, {}, headers, accepted=(200, 304))
+        return FileResponse(url=f"{self.public_url}{path}", not_modified=response.status_code == 304,
+                            content=b"" if response.status_code == 304 else response.content,
+                            etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified"))
+
+    def _get(self, path: str, params: dict[str, object], headers: dict[str, str], accepted: tuple[int, ...]):
         url, shown = f"{self.base_url}{path}", f"{self.public_url}{path}"
         last_problem = "no attempt made"
         for attempt in range(self.retry.attempts):
             try:
-                response = self._http.get(url, params=params, timeout=self.retry.timeout_seconds)
+                response = self._http.get(url, params=params, headers=headers, timeout=self.retry.timeout_seconds)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 last_problem = self._scrub(f"{type(exc).__name__}: {exc}")
                 retry_after = None
             else:
-                if response.status_code == 200:
-                    try:
-                        return response.json()
-                    except ValueError:
-                        raise SourceResponseError(
-                            f"{self.source_name}: {shown} returned invalid or truncated JSON "
-                            f"({len(response.content)} bytes) for {params}") from None
+                if response.status_code in accepted:
+                    return response
                 if response.status_code not in RETRYABLE_STATUS:
                     raise SourceResponseError(
                         f"{self.source_name}: {shown} answered HTTP {response.status_code}: "
-                        f"{self._scrub(response.text)[:300]}")
+                        f"{self._scrub(response.text)[:300]}", response.status_code)
                 last_problem = f"HTTP {response.status_code}"
                 retry_after = response.headers.get("Retry-After")
             if attempt + 1 < self.retry.attempts:

@@ -57,6 +57,11 @@ class LandingZone:
     def load_files(self, source: str, dataset: str, load_id: str) -> list[Path]:
         return sorted((self.root / source / dataset).glob(f"load_date=*/{load_id}-*.parquet"))
 
+    def write_bytes(self, path: Path, content: bytes) -> Path:
+        """A file kept as the source sent it (e.g. a downloaded spreadsheet), written atomically."""
+        _atomic_write(path, lambda tmp: tmp.write_bytes(content))
+        return path
+
     def datasets(self, source: str) -> list[str]:
         base = self.root / source
         return sorted(p.name for p in base.iterdir() if p.is_dir()) if base.exists() else []

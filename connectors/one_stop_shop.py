@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from connectors.http_session import SourceResponseError, SourceSession
+from connectors.http_session import SourceSession
 from connectors.ingest import Page
+from connectors.paging import MAX_REPEATED_PAGES, cursor_pages  # noqa: F401 - the limit is this client's too
 from connectors.pseudonymise import Pseudonymiser
 from connectors.records import RESERVED_COLUMNS, RecordError
 from connectors.records import build_table as _table
@@ -35,7 +36,7 @@ DOSSIER_FIELDS: dict[str, pa.DataType] = {
     "NgayHenTra": _STR, "NgayKetThucXuLy": _STR, "NgayTra": _STR, "NgayTuChoi": _STR,
     "TrangThaiHoSo": _INT, "DonViXuLy": _STR, "TenDonViXuLy": _STR, "HoSoCoThanhPhanSoHoa": _INT,
     "TaiKhoanDuocXacThucVoiVNeID": _INT, "DuocThanhToanTrucTuyen": _INT, "NgayDongBo": _STR,
-    "NgayCapNhat": _STR,
+    "NgayCapNhat": _STR, "MaDonViHanhChinhChuHoSo": _STR, "DuocXacThucCSDLDanCu": _INT,
 }
 # payload list -> (landed dataset, its fields)
 CHILD_LISTS: dict[str, tuple[str, dict[str, pa.DataType]]] = {
@@ -55,7 +56,6 @@ DATASETS = ("dossiers", *(dataset for dataset, _ in CHILD_LISTS.values()))
 # Personal data, hashed before landing: applicants' names and ID numbers, officials' names.
 PERSONAL_FIELDS = {"dossiers": ("ChuHoSo", "SoGiayToChuHoSo"), "process_steps": ("NguoiXuLy",)}
 PARENT_KEYS = ("MaHoSo", "NgayCapNhat")
-MAX_REPEATED_PAGES = 5
 
 
 def missing_code(record: object) -> str | None:
@@ -146,30 +146,8 @@ class OneStopShopClient:
         self.page_size = page_size
 
     def pages(self, since: datetime, until: datetime, cursor: str | None = None) -> Iterator[Page]:
-        repeats = 0
-        while True:
-            params = {"updated_since": format_time(since), "updated_until": format_time(until),
-                      "page_size": self.page_size}
-            if cursor:
-                params["cursor"] = cursor
-            body = self.session.get_json(DOSSIERS_PATH, params)
-            data = body.get("data") if isinstance(body, dict) else None
-            next_cursor = body.get("next_cursor") if isinstance(body, dict) else None
-            if not isinstance(data, list):
-                raise SourceResponseError(f"{self.session.source_name}: a page without a 'data' list for {params}")
-            if cursor and next_cursor == cursor:
-                # The page we already have, served again (a proxy or the source replaying): skip it.
-                repeats += 1
-                if repeats >= MAX_REPEATED_PAGES:
-                    raise SourceResponseError(f"{self.session.source_name}: the page after cursor {cursor!r} was "
-                                              f"served {repeats} times without progress")
-                continue
-            repeats = 0
-            if next_cursor is None:
-                yield data, cursor
-                return
-            yield data, next_cursor
-            cursor = next_cursor
+        params = {"updated_since": format_time(since), "updated_until": format_time(until), "page_size": self.page_size}
+        return cursor_pages(self.session, DOSSIERS_PATH, params, cursor)
 
 
 def read_export(path: Path, chunk_size: int = 1000, skip_lines: int = 0) -> Iterator[Page]:

@@ -12,7 +12,8 @@ from decimal import Decimal, InvalidOperation
 
 import pyarrow as pa
 
-_STR, _INT, _BIGINT, _DATE = pa.string(), pa.int32(), pa.int64(), pa.date32()
+STR, INT, BIGINT, DATE = pa.string(), pa.int32(), pa.int64(), pa.date32()
+_STR, _INT, _BIGINT, _DATE = STR, INT, BIGINT, DATE
 
 
 class RecordError(ValueError):
@@ -117,3 +118,49 @@ def json_type(value: object) -> str:
         return "null"
     return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "an array",
             dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def flatten_records(records: list[dict], *, dataset: str, key: tuple[str, ...], fields: dict[str, pa.DataType],
+                    child_lists: dict[str, tuple[str, dict[str, pa.DataType]]] | None = None,
+                    parent_keys: tuple[str, ...] = ()) -> dict[str, pa.Table]:
+    """Records -> one typed table for the records and one per child list (each child row carries
+    the record's `parent_keys`). Raises RecordError naming the record (by the values of its `key`
+    fields, or its place in the batch) and the field; nothing of the batch is landed then."""
+    child_lists = child_lists or {}
+    rows: dict[str, list[dict]] = {dataset: [], **{name: [] for name, _ in child_lists.values()}}
+    for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            raise RecordError(f"record {number} of the batch is {json_type(record)}, not a JSON object")
+        code = record.get(key[0])
+        if code is None or (isinstance(code, str) and not code.strip()):
+            raise RecordError(f"record {number} of the batch has no {key[0]} (field {key[0]} is missing or empty)")
+        where = f"{dataset} record {show_value('|'.join(str(record.get(k)) for k in key))}"
+        row = {}
+        for name, value in record.items():
+            if name in child_lists:
+                continue
+            if name in RESERVED_COLUMNS:
+                raise RecordError(f"{where}: field {name} has the name of a column the landing zone adds")
+            row[name] = coerce_value(value, fields.get(name, STR), where, name)
+        rows[dataset].append(row)
+        for list_name, (child_dataset, child_fields) in child_lists.items():
+            items = record.get(list_name)
+            if items is None or items == "":
+                continue
+            if not isinstance(items, list):
+                raise RecordError(f"{where}: field {list_name} should be a list, got {json_type(items)}")
+            for position, item in enumerate(items, start=1):
+                if not isinstance(item, dict):
+                    raise RecordError(f"{where}: item {position} of {list_name} is {json_type(item)}, not an object")
+                child = {k: row.get(k) for k in parent_keys}
+                for name, value in item.items():
+                    if name in RESERVED_COLUMNS or name in parent_keys:
+                        raise RecordError(f"{where}: field {list_name}.{name} (item {position}) repeats a column "
+                                          "the record or the landing zone already gives")
+                    child[name] = coerce_value(value, child_fields.get(name, STR), where, f"{list_name}.{name}")
+                rows[child_dataset].append(child)
+    tables = {dataset: build_table(rows[dataset], fields)}
+    for child_dataset, child_fields in child_lists.values():
+        parent_fields = {k: fields[k] for k in parent_keys}
+        tables[child_dataset] = build_table(rows[child_dataset], {**parent_fields, **child_fields})
+    return tables

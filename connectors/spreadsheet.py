@@ -2,7 +2,9 @@
 
 What these files share, whatever the source: title rows above the header, Vietnamese column
 names, dates written dd/MM/yyyy, numbers written `1.234.567,5` (dot for thousands, comma for
-decimals), blanks that mean "not reported" rather than zero. A source's own layout (which
+decimals), blanks that mean "not reported" rather than zero, money units stated in words
+("Đơn vị: triệu đồng"), headers of two rows with merged cells, and outline rows numbered
+A / I / 1 / a / - where parents and their children coexist. A source's own layout (which
 columns, which sheet) stays in its connector; this module only knows the conventions.
 
 Every error names the file, the sheet and the cell, so the person holding the file can fix it.
@@ -203,3 +205,220 @@ def iter_records(path: str | Path, sheet: str, rows: Sequence[Sequence[Any]], he
         yield row_number, {
             name: (row[col - 1] if col - 1 < len(row) else None, CellLocation(file, sheet, row_number, col))
             for name, col in lookup.items()}
+
+
+# -- money units -------------------------------------------------------------------------------
+
+# The unit a form states its amounts in, and how many VND one unit is.
+MONEY_UNITS: dict[str, int] = {"đồng": 1, "nghìn đồng": 1_000, "ngàn đồng": 1_000, "triệu đồng": 1_000_000,
+                               "tỷ đồng": 1_000_000_000}
+_UNIT_PATTERN = re.compile(r"(?:đơn vị tính|đơn vị|đvt)\s*[:.]?\s*(" + "|".join(
+    sorted((re.escape(u) for u in MONEY_UNITS), key=len, reverse=True)) + r")\b")
+_UNIT_IN_PARENTHESES = re.compile(r"\((" + "|".join(
+    sorted((re.escape(u) for u in MONEY_UNITS), key=len, reverse=True)) + r")\)")
+
+
+def money_unit(text: Any) -> str | None:
+    """The money unit a cell states ("Đơn vị: Triệu đồng", "ĐVT: đồng", "Dự toán (tỷ đồng)"), as
+    its key in MONEY_UNITS, or None."""
+    folded = normalise_header(text)
+    match = _UNIT_PATTERN.search(folded) or _UNIT_IN_PARENTHESES.search(folded)
+    return match.group(1) if match else None
+
+
+def find_money_unit(rows: Sequence[Sequence[Any]], above_row: int) -> tuple[str, int, int] | None:
+    """The unit stated in the title rows above the 1-based `above_row`: (unit, row, column)."""
+    for row_number, row in enumerate(rows[:above_row - 1], start=1):
+        for column, value in enumerate(row, start=1):
+            unit = money_unit(value)
+            if unit:
+                return unit, row_number, column
+    return None
+
+
+# -- two-row headers with merged cells ---------------------------------------------------------
+
+def merged_header_labels(top: Sequence[Any], below: Sequence[Any] | None) -> list[str]:
+    """One label per column of a header that may span two rows.
+
+    Read without formatting, a merged cell holds its text in its top-left cell only: a title
+    merged across columns (`Thực hiện 6 tháng` over `Số tiền` | `So với dự toán (%)`) is carried
+    right over the columns that have a sub-header below it, and a cell merged down two rows
+    (`STT`) keeps its own text. A label is `top / below` when both exist."""
+    below = below or ()
+    width = max(len(top), len(below))
+    labels, carried = [], ""
+    for column in range(width):
+        upper = top[column] if column < len(top) else None
+        lower = below[column] if column < len(below) else None
+        if not is_blank(upper):
+            carried = " ".join(str(upper).split())
+            upper_text = carried
+        else:
+            upper_text = carried if not is_blank(lower) else ""
+            if is_blank(lower):
+                carried = ""
+        lower_text = "" if is_blank(lower) else " ".join(str(lower).split())
+        labels.append(" / ".join(t for t in (upper_text, lower_text) if t))
+    return labels
+
+
+# -- outline markers ---------------------------------------------------------------------------
+
+# Kinds of outline marker, outermost first: section letters (A, B, Đ), Roman numerals (I, II),
+# Arabic numbers (1, 2), lower-case letters (a, b, đ), then dashes and pluses.
+OUTLINE_KINDS = ("letter", "roman", "number", "lower", "dash", "plus")
+# Section letters in Vietnamese alphabetical order (no F, J, W, Z).
+SECTION_LETTERS = ("A", "B", "C", "D", "Đ", "E", "G", "H", "I", "K", "L", "M", "N", "O", "P", "Q", "R", "S", "T",
+                   "U", "V", "X", "Y")
+_ROMAN = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+
+
+def roman_value(text: str) -> int | None:
+    if not text or not _ROMAN.match(text):
+        return None
+    total = 0
+    for i, ch in enumerate(text):
+        value = _ROMAN_VALUES[ch]
+        total += -value if i + 1 < len(text) and _ROMAN_VALUES[text[i + 1]] > value else value
+    return total
+
+
+@dataclass(frozen=True)
+class OutlineLine:
+    marker: str          # as written, trimmed of its trailing '.' or ')'
+    kind: str            # one of OUTLINE_KINDS
+    code: str            # the path of markers from the top, e.g. 'B.I.1.a' ('-2': the second dash)
+    level: int           # 1 for a top line
+    parent_code: str | None
+    is_of_which: bool    # listed under a 'Trong đó' (of which) label: not part of the parent's sum
+
+
+class Outline:
+    """Places the rows of a form in its outline, one row at a time, in reading order.
+
+    The parent of a line is the nearest line above it of an outer kind. A single capital that is
+    also a Roman numeral (I, V, X, C, D...) is read as the next Roman numeral when it continues
+    the Roman sequence under the current section (so `I` after `B` is B.I), else as a section
+    letter when it is the next section (so `C` after `B.III` is section C, not 100), else as a
+    Roman numeral. A label row `Trong đó:` marks the lines under the line above it as "of which"
+    items."""
+
+    def __init__(self) -> None:
+        self._open: list[tuple[int, OutlineLine]] = []  # (kind rank, line), outermost first
+        self._children: dict[str | None, int] = {}
+        self._last_roman: dict[str | None, int] = {}
+        self._of_which_parent: str | None = None
+        self._last: OutlineLine | None = None
+        self._last_section_letter: str | None = None
+
+    @staticmethod
+    def clean_marker(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = unicodedata.normalize("NFC", str(value)).strip()
+        return text[:-1].strip() if len(text) > 1 and text[-1] in ".)" else text
+
+    def _kind(self, marker: str) -> str | None:
+        if marker in {"-", "–", "—"}:
+            return "dash"
+        if marker == "+":
+            return "plus"
+        if re.fullmatch(r"\d+", marker):
+            return "number"
+        if re.fullmatch(r"[a-zđ]", marker):
+            return "lower"
+        value = roman_value(marker)
+        if value is not None and value == self._last_roman.get(self._section_code(), 0) + 1:
+            return "roman"
+        if marker in SECTION_LETTERS and (value is None or marker == self._next_section_letter()):
+            return "letter"
+        return "roman" if value is not None else None
+
+    def _next_section_letter(self) -> str:
+        last = self._last_section_letter
+        return SECTION_LETTERS[SECTION_LETTERS.index(last) + 1] if last and last != SECTION_LETTERS[-1] else "A"
+
+    def _section_code(self) -> str | None:
+        for rank, line in reversed(self._open):
+            if rank < OUTLINE_KINDS.index("roman"):
+                return line.code
+        return None
+
+    def mark_of_which(self) -> None:
+        """A 'Trong đó:' label: what follows under the last line is an 'of which' breakdown."""
+        self._of_which_parent = self._last.code if self._last else None
+
+    def add(self, value: Any) -> OutlineLine | None:
+        """The line for a row whose outline cell holds `value`; None if it is not a marker."""
+        marker = self.clean_marker(value)
+        kind = self._kind(marker) if marker else None
+        if kind is None:
+            return None
+        rank = OUTLINE_KINDS.index(kind)
+        while self._open and self._open[-1][0] >= rank:
+            self._open.pop()
+        parent = self._open[-1][1] if self._open else None
+        parent_code = parent.code if parent else None
+        if kind == "roman":
+            self._last_roman[parent_code] = roman_value(marker) or 0
+        if kind == "letter":
+            self._last_section_letter = marker
+        self._children[parent_code] = self._children.get(parent_code, 0) + 1
+        own = f"{marker}{self._children[parent_code]}" if kind in ("dash", "plus") else marker
+        own = "-" + own[1:] if kind == "dash" else own
+        code = own if parent is None else f"{parent.code}.{own}"
+        line = OutlineLine(marker=marker, kind=kind, code=code, level=(parent.level + 1) if parent else 1,
+                           parent_code=parent_code,
+                           is_of_which=parent_code is not None and parent_code == self._of_which_parent)
+        if self._of_which_parent is not None and not (code + ".").startswith(self._of_which_parent + "."):
+            self._of_which_parent = None
+            line = OutlineLine(**{**line.__dict__, "is_of_which": False})
+        self._open.append((rank, line))
+        self._last = line
+        return line
+
+
+# -- writing laid-out sheets -------------------------------------------------------------------
+
+def write_laid_out_workbook(path: str | Path, sheets: dict[str, tuple[Sequence[Sequence[Any]], Sequence[str]]],
+                            fixed_time: datetime | None = None) -> Path:
+    """Write an XLSX whose sheets are given cell by cell, as a person laid them out: rows (title
+    rows, header rows, data rows, blank rows) and merged ranges like 'A7:A8'. Written to a
+    temporary name first, then renamed. With `fixed_time` the file is byte-for-byte reproducible
+    (document properties and zip entries stamped with it instead of the time of writing)."""
+    path = Path(path)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, (rows, merges) in sheets.items():
+        worksheet = workbook.create_sheet(title)
+        for row in rows:
+            worksheet.append(list(row))
+        for cell_range in merges:
+            worksheet.merge_cells(cell_range)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    workbook.save(partial)
+    if fixed_time is not None:
+        _restamp(partial, fixed_time)
+    partial.replace(path)
+    return path
+
+
+_W3CDTF = re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+
+
+def _restamp(path: Path, moment: datetime) -> None:
+    """Rewrite a saved workbook with every timestamp set to `moment`."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = _W3CDTF.sub(lambda m: f"{m.group(1)}{stamp}{m.group(2)}", data.decode()).encode()
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=moment.timetuple()[:6]), data,
+                            compress_type=zipfile.ZIP_DEFLATED)

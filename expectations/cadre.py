@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from connectors.cadre import DATASETS, EXPORT_LABELS, RANKING_DATASET, RANKING_SOURCE, SNAPSHOT_FIELD, SOURCE
+from connectors.cadre import (DATASETS, EXPORT_LABELS, FIELDS, RANKING_DATASET, RANKING_FIELDS, RANKING_SOURCE,
+                             SNAPSHOT_FIELD, SOURCE)
 from expectations import rules
 from expectations.gx_runner import BatchResult, DatasetCheck, ExpectationDef, validate_frames
 from expectations.one_stop_shop import RAW_ID_NUMBER_REGEX, RAW_NAME_REGEX, agency_code_regex
-from expectations.rules import BATCH_COLUMNS, DAY, DECIMAL, INT, TEXT, Tolerance
+from expectations.rules import BATCH_COLUMNS, DAY, DECIMAL, Tolerance
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -47,19 +48,8 @@ AUTONOMY_GROUPS = [1, 2, 3, 4]  # Decree 60/2021
 GRADES = ["Tốt", "Khá", "Trung bình", "Yếu"]  # good, fair, average, weak: as the ranking file writes them
 FLAGS = [0, 1]
 
-DATASET_COLUMNS: dict[str, dict[str, str]] = {
-    "persons": {"MaCanBo": TEXT, "HoTen": TEXT, "SoCCCD": TEXT, "MaDonVi": TEXT, "DonViCongTac": TEXT,
-                "PhanLoai": TEXT, "Cap": TEXT, "ChucDanh": TEXT, "HuongLuongNganSach": INT,
-                "DatChuanChucDanh": INT, "NgayDatChuan": DAY, "NgayBatDau": DAY, "NgayKetThuc": DAY,
-                "ChucVuLanhDao": TEXT},
-    "appraisals": {"MaCanBo": TEXT, "Nam": INT, "MucXepLoai": TEXT, "NgayQuyetDinh": DAY},
-    "staffing_quotas": {"MaDonVi": TEXT, "Nam": INT, "BienCheCongChuc": INT, "SoNguoiLamViec": INT},
-    "public_service_units": {"MaDVSN": TEXT, "TenDVSN": TEXT, "MaCoQuanChuQuan": TEXT, "NhomTuChu": INT,
-                             "NgayThanhLap": DAY, "NgayKetThuc": DAY, "HinhThucKetThuc": TEXT,
-                             "MaDVSNTiepNhan": TEXT},
-}
-RANKING_COLUMNS = {"Nam": INT, "MaDonVi": TEXT, "TenDonVi": TEXT, "TongDiem": DECIMAL, "XepLoai": TEXT,
-                   "TenTep": TEXT}
+DATASET_COLUMNS: dict[str, dict[str, str]] = {name: rules.kinds_of(fields) for name, fields in FIELDS.items()}
+RANKING_COLUMNS = rules.kinds_of(RANKING_FIELDS)
 
 
 def _t(name: str) -> Tolerance:

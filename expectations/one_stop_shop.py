@@ -14,7 +14,9 @@ format/code rules and by pair rules with `ignore_row_if`), and `mostly` is judge
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from expectations import rules
@@ -32,6 +34,10 @@ __all__ = [
     "build_suites",
     "suite_name",
     "validate_one_stop_shop_batch",
+    "UnitVersion",
+    "commune_versions",
+    "with_applicant_unit_check",
+    "APPLICANT_UNIT_IN_FORCE",
 ]
 
 SOURCE_SYSTEM = "one_stop_shop"
@@ -79,6 +85,12 @@ TOLERANCES: dict[str, Tolerance] = {
         0.98,
         "fields every dossier version carries (procedure, status, agency, ...); a few gaps are "
         "data-entry slips, more mean the field stopped being sent",
+    ),
+    "applicant_unit": Tolerance(
+        0.98,
+        "the applicant's unit is picked or typed at the counter; a code not in force on the "
+        "submission day (a typo, a unit already merged) keeps its dossier in the province's "
+        "figures but in no unit's, more than 2% means the source uses another code list",
     ),
     "lifecycle_date_not_null": Tolerance(
         0.90,
@@ -159,6 +171,8 @@ DATASET_COLUMNS: dict[str, dict[str, str]] = {
         "DuocThanhToanTrucTuyen": INT,
         "NgayDongBo": DATE,
         "NgayCapNhat": DATE,
+        "MaDonViHanhChinhChuHoSo": TEXT,
+        "DuocXacThucCSDLDanCu": INT,
     },
     "process_steps": {
         **_CHILD_KEYS,
@@ -273,6 +287,7 @@ def build_suites(province_code: str | None = DEFAULT_PROVINCE_CODE) -> dict[str,
         _in_set("DuocThanhToanTrucTuyen", ONLINE_PAYMENT),
         _in_set("HoSoCoThanhPhanSoHoa", FLAGS),
         _in_set("TaiKhoanDuocXacThucVoiVNeID", FLAGS),
+        _in_set("DuocXacThucCSDLDanCu", FLAGS),
         _not_before("NgayHenTra", "NgayTiepNhan"),
         _not_before("NgayKetThucXuLy", "NgayTiepNhan"),
         _unique(["MaHoSo", "NgayCapNhat"]),
@@ -330,6 +345,72 @@ def build_suites(province_code: str | None = DEFAULT_PROVINCE_CODE) -> dict[str,
 
 SUITES: dict[str, list[ExpectationDef]] = build_suites()
 
+# --------------------------------------------------------------------------- applicant's unit
+
+APPLICANT_UNIT_IN_FORCE = "applicant_unit_in_force"  # derived column, added before validation
+
+
+@dataclass(frozen=True)
+class UnitVersion:
+    """One version of a commune-level unit in the administrative-unit reference file."""
+
+    code: str
+    valid_from: date
+    valid_to: date | None
+
+
+def commune_versions(units: Iterable[Mapping[str, str | None]]) -> tuple[UnitVersion, ...]:
+    """The commune-level versions among the reference file's `units` rows (connectors/admin_units.py);
+    rows whose dates do not parse are left out (the admin-units gate rejects that file)."""
+    versions = []
+    for row in units:
+        if row.get("unit_level") != "commune" or not row.get("unit_code"):
+            continue
+        try:
+            valid_from = date.fromisoformat(str(row["valid_from"]))
+            valid_to = date.fromisoformat(str(row["valid_to"])) if row.get("valid_to") else None
+        except ValueError:
+            continue
+        versions.append(UnitVersion(str(row["unit_code"]), valid_from, valid_to))
+    return tuple(versions)
+
+
+def _submission_day(text: object) -> date | None:
+    if not isinstance(text, str) or not re.fullmatch(DATE_TIME_REGEX, text.strip()):
+        return None
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None
+
+
+def with_applicant_unit_check(dossiers: pd.DataFrame, units: Iterable[UnitVersion]) -> pd.DataFrame:
+    """`dossiers` plus `applicant_unit_in_force`: True when MaDonViHanhChinhChuHoSo is a commune-level
+    unit in force on the submission day (NgayNopHoSo), False when it is not, null when the dossier has
+    no unit code or no readable submission day (other rules judge those)."""
+    import pandas as pd
+
+    by_code: dict[str, list[UnitVersion]] = {}
+    for u in units:
+        by_code.setdefault(u.code, []).append(u)
+    codes = dossiers["MaDonViHanhChinhChuHoSo"] if "MaDonViHanhChinhChuHoSo" in dossiers else [None] * len(dossiers)
+    days = dossiers["NgayNopHoSo"] if "NgayNopHoSo" in dossiers else [None] * len(dossiers)
+    flags: list[bool | None] = []
+    for code, text in zip(codes, days):
+        day = _submission_day(text)
+        if not isinstance(code, str) or not code.strip() or day is None:
+            flags.append(None)
+            continue
+        flags.append(any(v.valid_from <= day and (v.valid_to is None or day <= v.valid_to)
+                         for v in by_code.get(code.strip(), ())))
+    out = dossiers.copy()
+    out[APPLICANT_UNIT_IN_FORCE] = pd.Series(flags, index=out.index, dtype="object")
+    return out
+
+
+def applicant_unit_rule() -> ExpectationDef:
+    return rules.in_set(APPLICANT_UNIT_IN_FORCE, [True], TOLERANCES["applicant_unit"])
+
 
 def suite_name(dataset: str) -> str:
     return f"{SOURCE_SYSTEM}.{dataset}"
@@ -343,13 +424,16 @@ def validate_one_stop_shop_batch(
     province_code: str | None = DEFAULT_PROVINCE_CODE,
     check_load_id: bool = True,
     sample_size: int = 5,
+    units: Iterable[UnitVersion] | None = None,
 ) -> BatchResult:
     """Validate every dataset present in `frames` (keys from `DATASETS`) and aggregate.
 
     Absent datasets are skipped (a load without, say, feedback rows is normal); an unknown key
     raises ValueError. With `check_load_id` every row's `_load_id` must equal `load_id`
     (strict: the verdict is recorded per load, so rows of another load must not be judged
-    under this one).
+    under this one). With `units` (the commune-level versions of the administrative-unit
+    reference, `commune_versions`), each dossier's applicant unit must be in force on its
+    submission day; the gate always passes them.
     """
     unknown = sorted(set(frames) - set(DATASETS))
     if unknown:
@@ -359,10 +443,13 @@ def validate_one_stop_shop_batch(
     for name in DATASETS:
         if name not in frames:
             continue
-        defs = list(suites[name])
+        defs, frame = list(suites[name]), frames[name]
         if check_load_id:
             defs.append(rules.same_load(load_id))
-        checks.append(DatasetCheck(name, suite_name(name), frames[name], defs))
+        if name == "dossiers" and units is not None:
+            frame = with_applicant_unit_check(frame, units)
+            defs.append(applicant_unit_rule())
+        checks.append(DatasetCheck(name, suite_name(name), frame, defs))
     return validate_frames(
         checks, load_id=load_id, source_system=source_system, sample_size=sample_size
     )

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from expectations.gx_runner import DTYPE_EXPECTATION, ExpectationDef
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -17,9 +21,16 @@ class Tolerance:
     why: str
 
 
+def exact(why: str) -> Tolerance:
+    """A rule no row may break."""
+    return Tolerance(1.0, why)
+
+
 # Column kinds of landing contracts: text (str), int, date as source text (yyyyMMddHHmmss),
 # ts (UTC timestamp), day (a typed date), decimal.
-TEXT, INT, DATE, TS, DAY, DECIMAL = "text", "int", "date", "ts", "day", "decimal"
+TEXT, INT, DATE, TS, DAY, DECIMAL, FLOAT, BOOL = "text", "int", "date", "ts", "day", "decimal", "float", "bool"
+ISO_DATE_REGEX = r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$"
+ISO_DATE_TIME_REGEX = r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d$"
 
 # Accepted pandas dtype names per kind (compared with str(dtype)).
 DTYPES: dict[str, list[str]] = {
@@ -34,9 +45,36 @@ DTYPES: dict[str, list[str]] = {
     # typed dates and decimals, as the caller hands them to GX (datetime64, float64)
     DAY: [f"datetime64[{u}]" for u in ("s", "ms", "us", "ns")],
     DECIMAL: ["float64"],
+    FLOAT: ["float32", "float64", "Float64"],
+    BOOL: ["bool", "boolean", "object"],
 }
 
 BATCH_COLUMNS: dict[str, str] = {"_load_id": TEXT, "_source": TEXT, "_loaded_at": TS, "_page": INT}
+
+
+def kinds_of(fields: Mapping[str, pa.DataType]) -> dict[str, str]:
+    """The column kinds of a connector's typed fields (its Arrow schema), so a suite's structure
+    rules follow the connector's one list of columns instead of repeating it."""
+    import pyarrow as pa
+
+    def kind(dtype: pa.DataType) -> str:
+        if pa.types.is_string(dtype) or pa.types.is_large_string(dtype):
+            return TEXT
+        if pa.types.is_integer(dtype):
+            return INT
+        if pa.types.is_date(dtype):
+            return DAY
+        if pa.types.is_decimal(dtype):
+            return DECIMAL
+        if pa.types.is_floating(dtype):
+            return FLOAT
+        if pa.types.is_boolean(dtype):
+            return BOOL
+        if pa.types.is_timestamp(dtype):
+            return TS
+        raise ValueError(f"no expectation kind for the Arrow type {dtype}")
+
+    return {name: kind(dtype) for name, dtype in fields.items()}
 
 
 def rule(expectation: str, why: str, **kwargs) -> ExpectationDef:

@@ -1,7 +1,9 @@
-"""Command line: `python -m orchestration run [--start DATE] [--end DATE]`, what `make run` calls.
+"""Command line: `python -m orchestration run [--start DATE] [--end DATE]`, what `make run` calls,
+and `python -m orchestration report [--period 2025-Q4] [--lang vi|en|all]`, what `make report` calls.
 
-Runs the whole pipeline in this process (ingest, GX gate, dbt build) over a range of daily
-partitions as one run, then prints the headline indicators per year and where the warehouse is.
+`run` runs the whole pipeline in this process (ingest, GX gate, dbt build, the report) over a range
+of daily partitions as one run, then prints the headline indicators per year, where the warehouse
+is and the report's path. `report` renders the periodic report of any period from the warehouse.
 """
 from __future__ import annotations
 
@@ -59,11 +61,14 @@ def release_abandoned_runs(instance) -> list[str]:
 
 
 def run_pipeline(start: date, end: date, settings: Settings | None = None, instance=None,
-                 raise_on_error: bool = False, log_level: str = "INFO"):
-    """Materialise every asset for the partitions start..end (inclusive) in one in-process run."""
+                 raise_on_error: bool = False, log_level: str = "INFO", full_refresh: bool = False):
+    """Materialise every asset for the partitions start..end (inclusive) in one in-process run.
+
+    The warehouse's version tables are rebuilt for those days only, unless full_refresh."""
     from dagster import DagsterInstance
 
     from orchestration.definitions import build_definitions
+    from orchestration.warehouse import WAREHOUSE_STEPS
 
     settings = settings or load_settings()
     defs = build_definitions(settings)
@@ -75,7 +80,8 @@ def run_pipeline(start: date, end: date, settings: Settings | None = None, insta
         release_abandoned_runs(instance)
         return job.execute_in_process(
             instance=instance,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}},
+                        "ops": {step: {"config": {"full_refresh": full_refresh}} for step in WAREHOUSE_STEPS}},
             raise_on_error=raise_on_error,
             tags={"dagster/asset_partition_range_start": start.isoformat(),
                   "dagster/asset_partition_range_end": end.isoformat(),
@@ -89,26 +95,8 @@ def resume_day(settings: Settings) -> date | None:
 
     ensure_dagster_home(settings)
     with DagsterInstance.get() as instance:
-        landed = instance.get_materialized_partitions(AssetKey(["landing", "one_stop_shop", "dossiers"]))
+        landed = instance.get_materialized_partitions(AssetKey(["landing", "one_stop_shop"]))
     return date.fromisoformat(max(landed)) if landed else None
-
-
-def failure_reasons(events) -> list[str]:
-    """What failed and why, in words: the root cause of each failed step, each failed check."""
-    from dagster import DagsterEventType
-
-    reasons = []
-    for event in events:
-        if event.is_step_failure:
-            error = event.event_specific_data.error
-            while error.cause is not None:
-                error = error.cause
-            reasons.append(f"{event.step_key}: {error.cls_name}: {error.message.strip()}")
-        elif event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION and not event.event_specific_data.passed:
-            check = event.event_specific_data
-            reasons.append(f"check {check.check_name} on {check.asset_key.to_user_string()} failed: "
-                           f"{check.description or ''}".strip())
-    return reasons
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,7 +108,14 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--start", type=date.fromisoformat, default=None,
                      help=f"first day (default: the last day already landed, re-pulled; {PROGRAM_START} on a first run)")
     run.add_argument("--end", type=date.fromisoformat, default=today, help="last day, inclusive (default: today)")
+    run.add_argument("--full-refresh", action="store_true",
+                     help="rebuild the warehouse's incremental tables from every accepted landed load, "
+                          "not only the days of this run")
     sub.add_parser("headlines", help="print the headline indicators of the existing warehouse")
+    report = sub.add_parser("report", help="render the periodic report of a period from the existing warehouse")
+    report.add_argument("--period", default=None,
+                        help="2025-Q4 (quarter), 2025-H2 (half-year), 2025 (year) or 2025-03 (month); default: the latest quarter")
+    report.add_argument("--lang", choices=["vi", "en", "all"], default="all", help="language(s) of the report (default: all)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -129,8 +124,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
+    from orchestration.alerts import failure_reasons
     from orchestration.headlines import print_headlines
 
+    if args.command == "report":
+        return print_report(settings, args.period, args.lang)
     if args.command == "run":
         if args.start is None:
             args.start = resume_day(settings) or date.fromisoformat(PROGRAM_START)
@@ -138,11 +136,53 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--end is before --start")
         print(f"Running the PAR pipeline for {args.start} .. {args.end} "
               f"({'embedded sandbox source' if settings.uses_sandbox else 'configured sources'}) ...", flush=True)
-        result = run_pipeline(args.start, args.end, settings)
+        result = run_pipeline(args.start, args.end, settings, full_refresh=args.full_refresh)
         if not result.success:
             print("\nThe run FAILED:", file=sys.stderr)
             for line in failure_reasons(result.all_events):
                 print(f"  - {line}", file=sys.stderr)
             print("See the run in the Dagster UI (`make ui`) for its logs.", file=sys.stderr)
             return 1
+        status = print_headlines(settings)
+        for path in report_paths(result.all_events):
+            print(f"Report:    {path}")
+        return status
     return print_headlines(settings)
+
+
+def report_paths(events) -> list[str]:
+    """The report files the run's report asset wrote (its materialisation's `path` metadata)."""
+    from orchestration.report_asset import REPORT_KEY
+
+    paths = []
+    for event in events:
+        if event.event_type_value == "ASSET_MATERIALIZATION" and event.asset_key == REPORT_KEY:
+            paths.append(event.event_specific_data.materialization.metadata["path"].value)
+    return paths
+
+
+def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
+    from reporting.periods import PeriodError, parse_period
+    from reporting.render import render_report
+
+    if settings.warehouse_target == "duckdb" and not settings.warehouse_path.exists():
+        print(f"No warehouse at {settings.warehouse_path}: run `make run` first.", file=sys.stderr)
+        return 1
+    import duckdb
+
+    try:
+        period = parse_period(period_text) if period_text else None
+        report = render_report(settings.warehouse_path, settings.reports_path, period,
+                               languages=("vi", "en") if lang == "all" else (lang,),
+                               generated_at=datetime.now(ZoneInfo(LOCAL_TIMEZONE)),
+                               warehouse_target=settings.warehouse_target)
+    except PeriodError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except duckdb.IOException as exc:
+        print(f"error: cannot read the warehouse {settings.warehouse_path} (a run may be writing it; "
+              f"try again when it ends): {exc}", file=sys.stderr)
+        return 1
+    for language, path in report.paths.items():
+        print(f"Report {report.period.period_key} ({language}): {path}")
+    return 0

@@ -71,27 +71,85 @@ WORKFORCE_COLUMNS = [
 ]
 
 
-def _rows(settings: Settings, sql: str) -> list[dict]:
-    import duckdb
+# The business registry on today's province (before 2025-07-01: Khánh Hòa and Ninh Thuận together).
+BUSINESS_SQL = """
+with province as (
+    select * from marts.mart_business_environment_current_units where unit_level = 'province'
+)
+select
+    substr(period_key, 1, 4) as year,
+    sum(new_enterprises) as new_enterprises,
+    sum(new_enterprises_online) * 1.0 / nullif(sum(new_enterprises), 0) as online_share,
+    sum(dissolutions) as dissolutions,
+    max(case when period_key = (select max(p.period_key) from province p
+                                where substr(p.period_key, 1, 4) = substr(province.period_key, 1, 4)
+                                  and p.residents is not null) then residents end) as residents,
+    max(case when period_key = (select max(p.period_key) from province p
+                                where substr(p.period_key, 1, 4) = substr(province.period_key, 1, 4)
+                                  and p.new_enterprises_per_1000_residents is not null and p.is_period_complete)
+             then new_enterprises_per_1000_residents end) as last_month_per_1000
+from province
+group by 1
+order by 1
+"""
+BUSINESS_COLUMNS = [
+    ("year", "year", "{}"),
+    ("new_enterprises", "new enterprises", "{:,.0f}"),
+    ("online_share", "online", "{:.1%}"),
+    ("dissolutions", "dissolved", "{:,.0f}"),
+    ("residents", "residents (last month)", "{:,.0f}"),
+    ("last_month_per_1000", "new per 1,000 (last complete month)", "{:.3f}"),
+]
 
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        cursor = con.execute(sql)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+BUDGET_SQL = """
+select
+    t.fiscal_year as year,
+    count(*) as required,
+    sum(case when t.is_on_time then 1 else 0 end) as on_time,
+    sum(case when t.disclosure_status = 'late' then 1 else 0 end) as late,
+    sum(case when t.disclosure_status = 'missing_overdue' then 1 else 0 end) as missing,
+    sum(case when t.is_file_available = false then 1 else 0 end) as unreadable,
+    (select max(a.self_financing_share) from marts.mart_public_unit_autonomy a where a.fiscal_year = t.fiscal_year)
+        as self_financing_share,
+    (select max(a.target_share) from marts.mart_public_unit_autonomy a where a.fiscal_year = t.fiscal_year)
+        as target_share
+from marts.mart_budget_disclosure_timeliness t
+group by t.fiscal_year
+order by t.fiscal_year
+"""
+
+BUDGET_COLUMNS = [
+    ("year", "year", "{}"),
+    ("required", "disclosures due", "{}"),
+    ("on_time", "on time", "{}"),
+    ("late", "late", "{}"),
+    ("missing", "missing", "{}"),
+    ("unreadable", "file unreadable", "{}"),
+    ("self_financing_share", "units self-financing", "{:.1%}"),
+    ("target_share", "T09 target", "{:.0%}"),
+]
+
+
+def _rows(settings: Settings, sql: str) -> list[dict]:
+    from reporting.warehouse import open_warehouse
+
+    with open_warehouse(settings.warehouse_target, settings.warehouse_path) as warehouse:
+        return warehouse.rows(sql)
 
 
 def headline_rows(settings: Settings) -> list[dict]:
     return _rows(settings, HEADLINE_SQL)
 
 
-def workforce_rows(settings: Settings) -> list[dict]:
-    """The workforce marts per year; empty when they were not built (e.g. a rejected cadre snapshot)."""
-    import duckdb
-
+def optional_rows(settings: Settings, sql: str) -> list[dict]:
+    """Rows of marts that may not have been built (e.g. after a rejected snapshot): none then."""
     try:
-        return _rows(settings, WORKFORCE_SQL)
-    except duckdb.CatalogException:
-        return []
+        return _rows(settings, sql)
+    except Exception as exc:  # the engine's "no such table": duckdb.CatalogException, psycopg2 UndefinedTable
+        if type(exc).__name__ in ("CatalogException", "UndefinedTable"):
+            return []
+        raise
 
 
 def format_table(rows: list[dict], columns: list[tuple[str, str, str]] = COLUMNS) -> str:
@@ -105,7 +163,7 @@ def format_table(rows: list[dict], columns: list[tuple[str, str, str]] = COLUMNS
 
 
 def print_headlines(settings: Settings) -> int:
-    if not settings.warehouse_path.exists():
+    if settings.warehouse_target == "duckdb" and not settings.warehouse_path.exists():
         print(f"No warehouse at {settings.warehouse_path}: run `make run` first.")
         return 1
     rows = headline_rows(settings)
@@ -113,15 +171,33 @@ def print_headlines(settings: Settings) -> int:
     print("(late = 766 late rate, target <= 5%; satisfied = votes satisfied, target > 80%; "
           "T01/T02 = agencies/officials over their dated thresholds)\n")
     print(format_table(rows))
-    workforce = workforce_rows(settings)
+    workforce = optional_rows(settings, WORKFORCE_SQL)
     if workforce:
         print("\nWorkforce, whole province, per year (cadre management system and PAR ranking; people at the year's end)")
         print("(T08: civil servants -5% and budget-paid -10% by 2026 vs 2022; T07: units -10% by 2025 vs 2021; "
               "T11: no commune cadre below standard; T02/T03: officials/heads listed)\n")
         print(format_table(workforce, WORKFORCE_COLUMNS))
+    budget = optional_rows(settings, BUDGET_SQL)
+    if budget:
+        print("\nBudget disclosures (T13: published by the Decree 163/2016 Art. 49 deadline) and public service units "
+              "self-financing recurrent spending (T09)\n")
+        print(format_table(budget, BUDGET_COLUMNS))
+    business = optional_rows(settings, BUSINESS_SQL)
+    if business:
+        print("\nBusiness registry, today's province (before July 2025: Khánh Hòa and Ninh Thuận, rebased onto "
+              "today's units; communes are SYNTHETIC until the province's unit file is loaded)\n")
+        print(format_table(business, BUSINESS_COLUMNS))
+    if settings.warehouse_target == "postgres":
+        from orchestration.postgres import connection_params
+
+        server = connection_params()
+        print(f"\nWarehouse: PostgreSQL {server['host']}:{server['port']}/{server['dbname']}, schema marts "
+              f"(analysts: role {settings.pg_analyst_role}); dbt docs in {settings.snapshot_path.parent / 'docs'}")
+        return 0
     print(f"""
 Warehouse: {settings.warehouse_path}
-Open it:   .venv/bin/python -c "import duckdb; duckdb.connect('{settings.warehouse_path}', read_only=True).sql('select * from marts.mart_agency_service_quality limit 10').show()"
-   or any DuckDB client (read-only while no run writes): schemas reference, staging, intermediate, marts, audit.
+Analysts:  {settings.snapshot_path} (read-only copy, published by each successful run; dbt docs in {settings.snapshot_path.parent / 'docs' / 'index.html'})
+Open it:   .venv/bin/python -c "import duckdb; duckdb.connect('{settings.snapshot_path}', read_only=True).sql('select * from marts.mart_agency_service_quality limit 10').show()"
+   or any DuckDB client, read-only: schemas reference, staging, intermediate, marts, audit (README: Querying the warehouse).
 Dagster:   `make ui`, then http://127.0.0.1:3000 shows this run, the assets and the GX check results.""")
     return 0

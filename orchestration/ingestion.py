@@ -1,22 +1,34 @@
 """Ingestion assets: pull source data and land it, one asset per source system.
 
+The registries share one asset factory; the administrative-unit reference file is landed whole
+at every run (it is small and the province may replace it at any time).
+
 The asset of a source covers all its landed datasets (for the one-stop-shop: dossiers and their
 eight child lists; for the cadre system: persons, appraisals, quotas, units); every dbt source
 table of that system maps to it. All share the daily partitions, so the nightly job runs them all:
 the one-stop-shop pulls the partitions' updates, the snapshot sources (cadre system, PAR ranking)
 land the whole source as it stood at the last partition's end (docs/cadre_landing.md).
 """
+from contextlib import contextmanager
 from datetime import timedelta
 
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, ResourceParam, asset
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, ResourceParam, RetryRequested, asset
 
-from connectors import cadre
+from connectors import budget, cadre
+from connectors.admin_units import SOURCE as ADMIN_UNITS
+from connectors.business_registry import DATASETS as BUSINESS_REGISTRY_DATASETS
+from connectors.business_registry import SOURCE as BUSINESS_REGISTRY
+from connectors.http_session import SourceUnavailableError
 from connectors.ingest import LoadSummary, land_pull
 from connectors.landing import LandingZone
 from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
+from connectors.population_registry import DATASETS as POPULATION_REGISTRY_DATASETS
+from connectors.population_registry import SOURCE as POPULATION_REGISTRY
 from orchestration.partitions import daily_partitions, local_naive, single_run_backfill
-from orchestration.sources import CadreSource, OneStopShopSource, ParRankingSource
+from orchestration.settings import Settings
+from orchestration.sources import (AdminUnitsSource, BudgetPortalSource, CadreSource, OneStopShopSource,
+                                   ParRankingSource)
 
 
 def landing_key(source: str) -> AssetKey:
@@ -26,6 +38,7 @@ def landing_key(source: str) -> AssetKey:
 ONE_STOP_SHOP_LANDING = landing_key(ONE_STOP_SHOP)
 CADRE_LANDING = landing_key(cadre.SOURCE)
 PAR_RANKING_LANDING = landing_key(cadre.RANKING_SOURCE)
+BUDGET_LANDING = landing_key(budget.SOURCE)
 
 
 def _landed(summary: LoadSummary, source_uri: str, landing: LandingZone, **metadata) -> MaterializeResult:
@@ -37,6 +50,20 @@ def _landed(summary: LoadSummary, source_uri: str, landing: LandingZone, **metad
         "resumed_after_crash": summary.resumed,
         "path": MetadataValue.path(str(landing.root / summary.source)),
     })
+
+
+@contextmanager
+def retried_while_unavailable(settings: Settings):
+    """A source still unavailable after its HTTP retries: retry the landing step later (PAR_SOURCE_RETRIES
+    times, PAR_SOURCE_RETRY_WAIT_SECONDS apart); the pull resumes after its last landed page. Bad data is
+    never retried."""
+    try:
+        yield
+    except SourceUnavailableError as exc:
+        if settings.source_retries > 0:
+            raise RetryRequested(max_retries=settings.source_retries,
+                                 seconds_to_wait=settings.source_retry_wait_seconds) from exc
+        raise
 
 
 @asset(
@@ -55,8 +82,9 @@ def one_stop_shop_landing(context: AssetExecutionContext, one_stop_shop_source: 
     since, until = local_naive(window.start), local_naive(window.end)
     source_uri = one_stop_shop_source.describe()
     context.log.info(f"pulling one-stop-shop updates in [{since}, {until}) from {source_uri}")
-    summary = land_pull(landing, ONE_STOP_SHOP, f"{since:%Y%m%d}-{until:%Y%m%d}", source_uri,
-                        one_stop_shop_source.fetcher(since, until), one_stop_shop_source.flattener())
+    with retried_while_unavailable(one_stop_shop_source.settings):
+        summary = land_pull(landing, ONE_STOP_SHOP, f"{since:%Y%m%d}-{until:%Y%m%d}", source_uri,
+                            one_stop_shop_source.fetcher(since, until), one_stop_shop_source.flattener())
     return _landed(summary, source_uri, landing,
                    window=f"[{since:%Y-%m-%d %H:%M}, {until:%Y-%m-%d %H:%M}) local time",
                    dossier_versions=summary.records)
@@ -77,8 +105,9 @@ def cadre_landing(context: AssetExecutionContext, cadre_source: ResourceParam[Ca
     as_of = local_naive(context.partition_time_window.end).date() - timedelta(days=1)
     source_uri = cadre_source.describe()
     context.log.info(f"landing the cadre system as of {as_of} from {source_uri}")
-    summary = land_pull(landing, cadre.SOURCE, f"snapshot-{as_of:%Y%m%d}", source_uri, cadre_source.fetcher(as_of),
-                        cadre_source.flattener(), land_empty=True)
+    with retried_while_unavailable(cadre_source.settings):
+        summary = land_pull(landing, cadre.SOURCE, f"snapshot-{as_of:%Y%m%d}", source_uri,
+                            cadre_source.fetcher(as_of), cadre_source.flattener(), land_empty=True)
     return _landed(summary, source_uri, landing, requested_as_of=as_of.isoformat(), records=summary.records)
 
 
@@ -99,3 +128,100 @@ def par_ranking_landing(context: AssetExecutionContext, par_ranking_source: Reso
     summary = land_pull(landing, cadre.RANKING_SOURCE, f"files-{day:%Y%m%d}", source_uri,
                         par_ranking_source.fetcher(), par_ranking_source.flattener(), land_empty=True)
     return _landed(summary, source_uri, landing, rankings=summary.records)
+
+
+@asset(
+    key=BUDGET_LANDING,
+    group_name="landing",
+    partitions_def=daily_partitions,
+    backfill_policy=single_run_backfill,
+    kinds={"python", "parquet", "xlsx"},
+    description="Budget disclosures of the province's portal (công khai ngân sách): each run crawls the listing and "
+                "lands only new or changed files (ETag, Last-Modified, content hash), the originals untouched and their "
+                f"rows parsed: {', '.join(budget.DATASETS)}. A file that cannot be parsed is reported by file, sheet and "
+                "cell and nothing from it lands (docs/budget_landing.md).",
+)
+def budget_landing(context: AssetExecutionContext, budget_source: ResourceParam[BudgetPortalSource],
+                   landing: ResourceParam[LandingZone]) -> MaterializeResult:
+    # Disclosures are not a daily stream: whatever the partitions, a run crawls what the portal
+    # shows now; the partition range only names the crawl (its resumable load).
+    window = context.partition_time_window
+    since, until = local_naive(window.start), local_naive(window.end)
+    source_uri = budget_source.describe()
+    context.log.info(f"crawling the budget disclosure portal {source_uri}")
+    with retried_while_unavailable(budget_source.settings):
+        report = budget.land_crawl(landing, budget_source.client(), source_uri,
+                                   f"crawl-{since:%Y%m%d}-{until:%Y%m%d}")
+    for problem in report.problems:
+        context.log.warning(f"{problem.file_name}: {problem.status}: {problem.error}")
+    for message in report.listing_errors:
+        context.log.warning(message)
+    return MaterializeResult(metadata={
+        "load_id": report.load.load_id,
+        "source": source_uri,
+        "files": MetadataValue.json(report.summary()),
+        "rows_per_dataset": MetadataValue.json(report.load.rows),
+        "files_not_landed": MetadataValue.json([
+            {"file": p.file_name, "document": p.document_id, "status": p.status, "sheet": p.sheet, "cell": p.cell,
+             "error": p.error} for p in report.problems]),
+        "listing_errors": MetadataValue.json(report.listing_errors),
+        "resumed_after_crash": report.load.resumed,
+        "path": MetadataValue.path(str(landing.root / budget.SOURCE)),
+    })
+
+
+def registry_landing_asset(source: str, datasets: tuple[str, ...], what: str):
+    """The daily-partitioned landing asset of one registry (resource `<source>_source`)."""
+
+    @asset(
+        key=landing_key(source),
+        group_name="landing",
+        partitions_def=daily_partitions,
+        backfill_policy=single_run_backfill,
+        kinds={"python", "parquet"},
+        required_resource_keys={f"{source}_source", "landing"},
+        description=f"{what} updated in the partitions' days, as the registry sent them, in append-only Parquet: "
+                    f"{', '.join(datasets)} (docs/registries_landing.md).",
+    )
+    def _landing(context: AssetExecutionContext) -> MaterializeResult:
+        registry = getattr(context.resources, f"{source}_source")
+        landing: LandingZone = context.resources.landing
+        window = context.partition_time_window
+        since, until = local_naive(window.start), local_naive(window.end)
+        source_uri = registry.describe()
+        context.log.info(f"pulling {source} updates in [{since}, {until}) from {source_uri}")
+        with retried_while_unavailable(registry.settings):
+            summary = land_pull(landing, source, f"{since:%Y%m%d}-{until:%Y%m%d}", source_uri,
+                                registry.fetcher(since, until), registry.flattener(), land_empty=True)
+        return _landed(summary, source_uri, landing,
+                       window=f"[{since:%Y-%m-%d %H:%M}, {until:%Y-%m-%d %H:%M}) local time",
+                       records=summary.records)
+
+    return _landing
+
+
+population_registry_landing = registry_landing_asset(
+    POPULATION_REGISTRY, POPULATION_REGISTRY_DATASETS, "Residents per commune-level unit, month, sex and age band")
+business_registry_landing = registry_landing_asset(
+    BUSINESS_REGISTRY, BUSINESS_REGISTRY_DATASETS, "Enterprises and their status changes")
+
+
+@asset(
+    key=landing_key(ADMIN_UNITS),
+    group_name="landing",
+    kinds={"python", "parquet"},
+    description="The administrative-unit reference file (PAR_ADMIN_UNITS_DIR: admin_units.csv and "
+                "admin_unit_successors.csv), landed whole at every run; the warehouse reads the latest "
+                "accepted load (docs/admin_units.md).",
+)
+def admin_units_landing(context: AssetExecutionContext, admin_units_source: ResourceParam[AdminUnitsSource],
+                        landing: ResourceParam[LandingZone]) -> MaterializeResult:
+    source_uri = admin_units_source.describe()
+    summary = land_pull(landing, ADMIN_UNITS, "reference_file", source_uri, admin_units_source.fetcher(),
+                        admin_units_source.flattener(), land_empty=True)
+    return MaterializeResult(metadata={
+        "load_id": summary.load_id,
+        "source": source_uri,
+        "rows_per_dataset": MetadataValue.json(summary.rows),
+        "path": MetadataValue.path(str(admin_units_source.folder)),
+    })

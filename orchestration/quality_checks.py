@@ -11,11 +11,20 @@ import pyarrow as pa
 from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue,
                      ResourceParam, asset_check)
 
-from connectors import cadre
+from connectors import budget, cadre
+from connectors.admin_units import DATASETS as ADMIN_UNITS_DATASETS
+from connectors.admin_units import SOURCE as ADMIN_UNITS
+from connectors.admin_units import ReferenceFileError, read_reference
+from connectors.business_registry import DATASETS as BUSINESS_REGISTRY_DATASETS
+from connectors.business_registry import SOURCE as BUSINESS_REGISTRY
 from connectors.landing import LandingZone
 from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
-from orchestration.ingestion import CADRE_LANDING, ONE_STOP_SHOP_LANDING, PAR_RANKING_LANDING
+from connectors.population_registry import DATASETS as POPULATION_REGISTRY_DATASETS
+from connectors.population_registry import SOURCE as POPULATION_REGISTRY
+from orchestration.ingestion import (BUDGET_LANDING, CADRE_LANDING, ONE_STOP_SHOP_LANDING, PAR_RANKING_LANDING,
+                                     landing_key)
+from orchestration.sources import AdminUnitsSource
 
 
 class NoLoadToCheckError(RuntimeError):
@@ -67,12 +76,22 @@ def run_gate(context: AssetCheckExecutionContext, landing: LandingZone, source: 
 
 
 @asset_check(asset=ONE_STOP_SHOP_LANDING, name="gx_suites", blocking=True,
-             description="Great Expectations, one suite per landed one-stop-shop dataset, on the newly landed load. "
+             description="Great Expectations, one suite per landed one-stop-shop dataset, on the newly landed load "
+                         "(each applicant's unit checked against the administrative-unit reference file). "
                          "Failing rejects the load (never read by the warehouse) and stops every mart.")
-def gx_one_stop_shop(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone]) -> AssetCheckResult:
-    from expectations.one_stop_shop import validate_one_stop_shop_batch
+def gx_one_stop_shop(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone],
+                     admin_units_source: ResourceParam[AdminUnitsSource]) -> AssetCheckResult:
+    from expectations.one_stop_shop import commune_versions, validate_one_stop_shop_batch
 
-    return run_gate(context, landing, ONE_STOP_SHOP, ONE_STOP_SHOP_DATASETS, validate_one_stop_shop_batch)
+    try:
+        units = commune_versions(read_reference(admin_units_source.folder)["units"])
+    except ReferenceFileError as exc:
+        # The unit file's own gate fails and stops the registries' marts (the applicant-unit series
+        # among them); the one-stop-shop's other marts do not stand on it.
+        context.log.warning(f"applicants' units not checked: {exc}")
+        units = None
+    return run_gate(context, landing, ONE_STOP_SHOP, ONE_STOP_SHOP_DATASETS,
+                    lambda frames, load_id: validate_one_stop_shop_batch(frames, load_id, units=units))
 
 
 @asset_check(asset=CADRE_LANDING, name="gx_suites", blocking=True,
@@ -91,3 +110,42 @@ def gx_par_ranking(context: AssetCheckExecutionContext, landing: ResourceParam[L
     from expectations.cadre import validate_ranking_batch
 
     return run_gate(context, landing, cadre.RANKING_SOURCE, (cadre.RANKING_DATASET,), validate_ranking_batch)
+
+
+@asset_check(asset=BUDGET_LANDING, name="gx_suites", blocking=True,
+             description="Great Expectations on the newly landed budget disclosures: required lines present, children "
+                         "summing to their parent within rounding, no negative value where none can be. Failing "
+                         "rejects the load (never read by the warehouse) and stops the budget marts.")
+def gx_budget(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone]) -> AssetCheckResult:
+    from expectations.budget import validate_budget_batch
+
+    return run_gate(context, landing, budget.SOURCE, budget.DATASETS, validate_budget_batch)
+
+
+def registry_gate(source: str, datasets: tuple[str, ...]):
+    """The blocking GX check of one registry's landing asset."""
+
+    @asset_check(asset=landing_key(source), name="gx_suites", blocking=True,
+                 description=f"Great Expectations on the newly landed {source} load (every rule exact). "
+                             "Failing rejects the load (never read by the warehouse) and stops the registries' marts.")
+    def _gate(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone]) -> AssetCheckResult:
+        from expectations.registries import validate_registry_batch
+
+        return run_gate(context, landing, source, datasets,
+                        lambda frames, load_id: validate_registry_batch(source, frames, load_id))
+
+    return _gate
+
+
+gx_population_registry = registry_gate(POPULATION_REGISTRY, POPULATION_REGISTRY_DATASETS)
+gx_business_registry = registry_gate(BUSINESS_REGISTRY, BUSINESS_REGISTRY_DATASETS)
+
+
+@asset_check(asset=landing_key(ADMIN_UNITS), name="gx_suites", blocking=True,
+             description="Great Expectations on the administrative-unit reference file: no overlapping validity, "
+                         "every unit that ended mapped to its successors, weights summing to 1, parents known. "
+                         "Failing rejects the file and stops every mart built on the units.")
+def gx_admin_units(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone]) -> AssetCheckResult:
+    from expectations.admin_units import validate_admin_units_batch
+
+    return run_gate(context, landing, ADMIN_UNITS, ADMIN_UNITS_DATASETS, validate_admin_units_batch)

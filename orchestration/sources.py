@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from connectors import cadre, one_stop_shop
+from zoneinfo import ZoneInfo
+
+from connectors import admin_units, budget, business_registry, cadre, one_stop_shop, population_registry
 from connectors.http_session import RetryPolicy, SourceSession, redact_url
 from connectors.ingest import PageSource
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
 from connectors.sandbox.cadre_data import CadreConfig
 from connectors.sandbox.one_stop_shop_data import SandboxConfig
-from orchestration.settings import Settings, SettingsError
+from orchestration.settings import LOCAL_TIMEZONE, Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +32,8 @@ def _shared_sandbox(source: str, config, start: Callable):
     """One sandbox per process, source and configuration, started on first use (loopback only)."""
     with _sandbox_lock:
         if (source, config) not in _sandbox_servers:
-            log.warning("%s: no real source configured: using the embedded SANDBOX (synthetic data, seed %s, "
-                        "scale %s)", source, config.seed, config.scale)
+            log.warning("%s: no real source configured: using the embedded SANDBOX (synthetic data, %s)",
+                        source, config)
             _sandbox_servers[(source, config)] = start(config)
         return _sandbox_servers[(source, config)]
 
@@ -208,4 +210,121 @@ class ParRankingSource:
         return cadre.flatten_rankings
 
 
-__all__ = ["CadreSource", "OneStopShopSource", "ParRankingSource", "pseudonymiser_for", "sandbox_server"]
+def budget_portal_server(clock: date, seed: int):
+    """The sandbox budget portal publishing what was published by `clock`."""
+    from connectors.sandbox.budget_portal import start_budget_portal
+
+    return _shared_sandbox(budget.SOURCE, (clock, seed), lambda key: start_budget_portal(*key))[0]
+
+
+@dataclass
+class BudgetPortalSource:
+    settings: Settings
+
+    @property
+    def uses_sandbox(self) -> bool:
+        return self.settings.is_sandbox(budget.SOURCE)
+
+    def sandbox_clock(self) -> date:
+        return self.settings.sandbox_end or datetime.now(ZoneInfo(LOCAL_TIMEZONE)).date()
+
+    def describe(self) -> str:
+        if self.settings.budget_portal_url:
+            return redact_url(self.settings.budget_portal_url)
+        return f"sandbox://budget_disclosures?seed={self.settings.sandbox_seed}&clock={self.sandbox_clock()}"
+
+    def client(self) -> budget.BudgetPortalClient:
+        s = self.settings
+        refuse_sandbox_in_production(s, budget.SOURCE)
+        retry = RetryPolicy(attempts=s.http_attempts, backoff_seconds=s.http_backoff_seconds,
+                            timeout_seconds=s.http_timeout_seconds)
+        url = s.budget_portal_url or budget_portal_server(self.sandbox_clock(), s.sandbox_seed).url
+        return budget.BudgetPortalClient(SourceSession(budget.SOURCE, url, None, retry))
+
+
+@dataclass(frozen=True)
+class RegistryKind:
+    """What differs between the registries: their client, their flattener, their sandbox."""
+    source: str
+    client: type
+    flatten: object
+    start_sandbox: str  # function name in connectors.sandbox.registries_api
+
+
+REGISTRIES = {
+    population_registry.SOURCE: RegistryKind(population_registry.SOURCE, population_registry.PopulationRegistryClient,
+                                             population_registry.flatten, "start_population_registry_server"),
+    business_registry.SOURCE: RegistryKind(business_registry.SOURCE, business_registry.BusinessRegistryClient,
+                                           business_registry.flatten, "start_business_registry_server"),
+}
+
+
+@dataclass
+class RegistrySource:
+    """A registry's API (PAR_<SOURCE>_URL / _TOKEN) or, without one, its embedded sandbox."""
+    settings: Settings
+    source: str
+
+    @property
+    def kind(self) -> RegistryKind:
+        return REGISTRIES[self.source]
+
+    @property
+    def url(self) -> str | None:
+        return getattr(self.settings, f"{self.source}_url")
+
+    def sandbox_config(self) -> SandboxConfig:
+        return OneStopShopSource(self.settings).sandbox_config()
+
+    def describe(self) -> str:
+        if self.url:
+            return redact_url(self.url)
+        c = self.sandbox_config()
+        return f"sandbox://{self.source}?seed={c.seed}&scale={c.scale}&end={c.end}"
+
+    def _sandbox_url(self) -> str:
+        from connectors.sandbox import registries_api
+
+        start = getattr(registries_api, self.kind.start_sandbox)
+        units_dir = self.settings.admin_units_dir
+        server, _ = _shared_sandbox(self.source, (self.sandbox_config(), units_dir),
+                                    lambda key: start(key[0], units_dir=key[1]))
+        return server.url
+
+    def fetcher(self, since: datetime, until: datetime) -> PageSource:
+        from connectors.sandbox.server import SANDBOX_TOKEN
+
+        if self.url:
+            session = SourceSession(self.source, self.url, getattr(self.settings, f"{self.source}_token"),
+                                    _retry(self.settings))
+        else:
+            refuse_sandbox_in_production(self.settings, self.source)
+            session = SourceSession(self.source, self._sandbox_url(), SANDBOX_TOKEN, _retry(self.settings))
+        client = self.kind.client(session)
+        return lambda cursor: client.pages(since, until, cursor)
+
+    def flattener(self):
+        return self.kind.flatten
+
+
+@dataclass
+class AdminUnitsSource:
+    """The administrative-unit reference file (PAR_ADMIN_UNITS_DIR)."""
+    settings: Settings
+
+    @property
+    def folder(self):
+        return self.settings.admin_units_dir
+
+    def describe(self) -> str:
+        return admin_units.describe(self.folder)
+
+    def fetcher(self) -> PageSource:
+        return lambda cursor: admin_units.pages(self.folder)
+
+    def flattener(self):
+        return admin_units.flatten
+
+
+__all__ = ["AdminUnitsSource", "BudgetPortalSource", "CadreSource", "OneStopShopSource", "ParRankingSource",
+           "RegistrySource", "pseudonymiser_for", "sandbox_server"]

@@ -8,11 +8,29 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 # Periods still running are judged "now" by default; tests fix the as-of day so that two runs
 # of the same data give the same marts.
 os.environ["PAR_REPORTING_AS_OF"] = "2025-12-31"
+# A source down fails the run at once in tests (production retries the landing step later).
+os.environ.setdefault("PAR_SOURCE_RETRIES", "0")
 
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
 
 
 def pytest_configure(config):
-    """The Dagster definitions load the dbt manifest: parse it from the current models first."""
+    """The Dagster definitions load the dbt manifest: parse it from the current models first (once:
+    with pytest-xdist the controller parses, its workers find the manifest in place)."""
+    if hasattr(config, "workerinput"):
+        return
     dbt = Path(sys.executable).parent / "dbt"
     subprocess.run([str(dbt), "parse", "--quiet"], cwd=DBT_PROJECT, check=True)
+
+
+# The files that run whole pipelines, longest first: with `make test`'s two workers (pytest-xdist,
+# one file per worker at a time) starting them first keeps one worker from finishing alone on the
+# longest file at the end. Other files keep their order after them.
+SLOW_FILES = ["test_faults.py", "test_pipeline_end_to_end.py", "test_incremental_runs.py", "test_budget_end_to_end.py",
+              "test_personal_data_and_secrets.py", "test_postgres.py", "test_report.py", "test_registries_pipeline.py",
+              "test_dbt_build.py", "test_ui_browser.py"]
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(SLOW_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FILES)))

@@ -204,7 +204,7 @@ def test_staging_normalises_the_agency_name_to_nfc():
     """The composition is normalised in staging (clean_text = trim(NFC)), not at landing."""
     macro = (PROJECT / "dbt_project/macros/clean_text.sql").read_text()
     assert re.search(r"macro clean_text\(expr\)\s*-?%}\s*nullif\(trim\(\{\{\s*nfc_normalize\(expr\)", macro)
-    model = (PROJECT / "dbt_project/models/staging/one_stop_shop/stg_one_stop_shop__dossiers_validated.sql").read_text()
+    model = (PROJECT / "dbt_project/models/staging/one_stop_shop/stg_one_stop_shop__dossier_versions.sql").read_text()
     assert "{{ clean_text('TenDonViXuLy') }} as agency_name_source" in model
 
 
@@ -566,3 +566,84 @@ def test_a_malformed_ranking_file_names_its_cell_and_no_file_lands(small_cadre, 
                   lambda cursor: cadre.read_ranking_files(tmp_path / "ranking"), cadre.flatten_rankings)
     assert str(caught.value).startswith(f"{files[1].name}, sheet 'XepHang', cell {cell}")
     assert _landed_files(landing, cadre.RANKING_SOURCE) == []
+# -- budget disclosures: malformed spreadsheets and listing entries ---------------------------------
+
+import io  # noqa: E402
+import unicodedata as _ud  # noqa: E402
+import zipfile  # noqa: E402
+
+from connectors.budget import ListedDocument, ListingError, parse_document_file, parse_listing_entry  # noqa: E402
+from connectors.spreadsheet import write_laid_out_workbook  # noqa: E402
+
+ESTIMATE = ListedDocument("CK-X", "46/CK-NSNN", "estimate", 2024, "year", None, None, None, date(2024, 1, 5), None,
+                          "/files/x.xlsx", "x.xlsx")
+HEAD = [["CÂN ĐỐI NGÂN SÁCH"], [None, None, "Đơn vị: Triệu đồng"], ["STT", "Nội dung", "Dự toán năm 2024"]]
+
+
+def _zip_without_a_workbook() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "not a workbook")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("content", [
+    b"", b"<html><body>503 Service Unavailable</body></html>", _zip_without_a_workbook(),
+    b"PK\x03\x04" + b"\x00" * 40,  # the first bytes of a zip, then nothing: a download cut short
+], ids=["empty", "html-error-page", "zip-without-workbook", "truncated-zip"])
+def test_a_file_that_is_not_a_workbook_is_refused_by_name(tmp_path, content):
+    path = tmp_path / "46-CK-NSNN_du-toan_2024.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(SpreadsheetError, match=r"^46-CK-NSNN_du-toan_2024.xlsx: not a readable XLSX workbook"):
+        parse_document_file(path, ESTIMATE)
+
+
+@pytest.mark.parametrize("rows, message", [
+    ([], r"no header row with the expected columns"),
+    (HEAD + [["A", "TỔNG THU", "999.999.999.999.999"]], r"cell C4 .*out of range"),
+    (HEAD + [["A", "TỔNG THU", "#REF!"]], r"cell C4 .*'#REF!' is not a number"),
+    (HEAD + [["A", "TỔNG THU", "1,234.5"]], r"cell C4 .*'1,234.5' is not a number written as 1.234.567,5"),
+    (HEAD + [["A", "TỔNG THU", True]], r"cell C4 .*'True' is not a number"),
+    (HEAD, r"row 3: no line under the header"),
+], ids=["empty-sheet", "beyond-decimal-22-2", "formula-error", "english-number", "boolean", "no-lines"])
+def test_a_malformed_form_names_the_cell(tmp_path, rows, message):
+    path = write_laid_out_workbook(tmp_path / "x.xlsx", {"46": (rows, [])})
+    with pytest.raises(SpreadsheetError, match=message):
+        parse_document_file(path, ESTIMATE)
+
+
+def test_odd_but_readable_forms_land(tmp_path):
+    """Decomposed (NFD) headers, non-breaking spaces in numbers, an error in the ratio column, a
+    marker typed as a number and with a trailing dot."""
+    rows = [["CÂN ĐỐI"], [None, None, _ud.normalize("NFD", "Đơn vị: Triệu đồng")],
+            [_ud.normalize("NFD", "STT"), _ud.normalize("NFD", "Nội dung"), "Dự toán năm 2024", "So sánh (%)"],
+            ["A.", "TỔNG THU", "1\u00a0234,5", "#DIV/0!"], [1, "Thu", "1\u00a0234,5", None]]
+    lines = parse_document_file(write_laid_out_workbook(tmp_path / "x.xlsx", {"46": (rows, [])}), ESTIMATE)["lines"]
+    assert [(r["line_code"], r["value_vnd"]) for r in lines] == [("A", 1_234_500_000), ("A.1", 1_234_500_000)]
+
+
+@given(st.text(alphabet="0123456789.,-() abcđ%\u00a0", min_size=1, max_size=12))
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_text_in_a_number_cell_is_parsed_or_refused_naming_the_cell(tmp_path, text):
+    path = write_laid_out_workbook(tmp_path / "x.xlsx", {"46": (HEAD + [["A", "TỔNG THU", text]], [])})
+    try:
+        (line,) = parse_document_file(path, ESTIMATE)["lines"]
+    except SpreadsheetError as exc:
+        assert exc.sheet == "46" and (exc.row, exc.column) in {(4, 3), (3, None)}, str(exc)
+    else:
+        assert line["value_vnd"] is None or abs(line["value_vnd"]) < 10 ** 20
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"kind": "estimate"}, r"listing entry without an id"),
+    ({"id": "X", "kind": "budget", "period": "year", "fiscal_year": 2024}, r"'X': kind 'budget' is not one of"),
+    ({"id": "X", "kind": "estimate", "period": "q2", "fiscal_year": 2024}, r"'X': period 'q2' is not one of"),
+    ({"id": "X", "kind": "estimate", "period": "year", "fiscal_year": "năm 2024"}, r"'X': fiscal_year .* is not a year"),
+    ({"id": "X", "kind": "estimate", "period": "year", "fiscal_year": 2024, "file_url": "/f",
+      "published_date": "09/01/2024"}, r"'X': published_date = '09/01/2024' is not a date yyyy-mm-dd"),
+    ({"id": "X", "kind": "estimate", "period": "year", "fiscal_year": 2024}, r"'X': file_url is missing"),
+    ("CK-2024", r"is not an object"),
+])
+def test_a_listing_entry_that_cannot_be_used_is_refused_by_id_and_field(entry, message):
+    with pytest.raises(ListingError, match=message):
+        parse_listing_entry(entry)

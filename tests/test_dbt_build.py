@@ -330,7 +330,8 @@ def test_unaccepted_loads_are_not_read(warehouse):
                 f"{J}-250304-0004")[0] == 4
     # the audit model shows every verdict, and which one is in force
     verdicts = warehouse.execute("select load_id, verdict from audit.audit_gx_batch_verdicts "
-                                 "where is_latest_verdict and source_system = 'one_stop_shop' order by load_id").fetchall()
+                                 "where is_latest_verdict and source_system = 'one_stop_shop' "
+                                 "order by load_id").fetchall()
     assert verdicts == [("load-0-older", "accepted"), ("load-1-case", "accepted"),
                         ("load-2-rejected", "rejected"), ("load-4-rechecked", "rejected")]
 

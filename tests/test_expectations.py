@@ -79,6 +79,8 @@ def dossier(i: int, **overrides) -> dict:
         "DuocThanhToanTrucTuyen": 1,
         "NgayDongBo": "20240116090500",
         "NgayCapNhat": "20240116090000",
+        "MaDonViHanhChinhChuHoSo": "96801",
+        "DuocXacThucCSDLDanCu": 1,
         **batch_columns(),
     }
     row.update(overrides)

@@ -34,9 +34,10 @@ from connectors.sandbox.cadre_api import start_cadre_server, write_ranking_files
 from connectors.sandbox.cadre_data import CadreConfig, CadreSandbox
 from connectors.sandbox.one_stop_shop_api import start_one_stop_shop_server
 from connectors.sandbox.one_stop_shop_data import OneStopShopSandbox, SandboxConfig
+from connectors.sandbox.registries_api import start_business_registry_server, start_population_registry_server
 from orchestration.cli import run_pipeline
 from orchestration.settings import SettingsError, load_settings
-from orchestration.sources import OneStopShopSource
+from orchestration.sources import OneStopShopSource, budget_portal_server
 
 TOKEN = "s3cr3t-token-XYZ"
 KEY = "pseudo-KEY-9f8e7d6c5b4a-not-the-sandbox-one"
@@ -181,22 +182,27 @@ def text_of_files(root: Path) -> dict[Path, bytes]:
 def real_like_run(tmp_path_factory):
     server, _ = start_one_stop_shop_server(CONFIG, token=TOKEN)
     cadre_server, cadre_api = start_cadre_server(CADRE_CONFIG, token=TOKEN)
+    population, _ = start_population_registry_server(CONFIG, token=TOKEN)
+    business, _ = start_business_registry_server(CONFIG, token=TOKEN)
     try:
         data_dir = tmp_path_factory.mktemp("data")
         inbox = tmp_path_factory.mktemp("inbox")
         assert write_ranking_files(cadre_api.sandbox, inbox)
         settings = settings_for(data_dir, environment="production", one_stop_shop_url=server.url,
                                 one_stop_shop_token=TOKEN, pseudonymisation_key=KEY, cadre_url=cadre_server.url,
-                                cadre_token=TOKEN, par_ranking_dir=inbox)
+                                cadre_token=TOKEN, par_ranking_dir=inbox,
+                                budget_portal_url=budget_portal_server(CONFIG.end, CONFIG.seed).url,
+                                population_registry_url=population.url, population_registry_token=TOKEN,
+                                business_registry_url=business.url, business_registry_token=TOKEN)
         settings.validate()
         result, events, printed = run_and_record(settings)
-        from orchestration.cli import failure_reasons
+        from orchestration.alerts import failure_reasons
         assert result.success, f"the pipeline failed against the sandbox served as a real source: " \
                                f"{failure_reasons(result.all_events)}"
         yield settings, server, events, printed
     finally:
-        server.stop()
-        cadre_server.stop()
+        for running in (server, cadre_server, population, business):
+            running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -280,6 +286,13 @@ def test_production_without_a_key_is_refused(monkeypatch, tmp_path):
     with pytest.raises(SettingsError, match="PAR_PAR_RANKING_DIR"):
         load_settings()
     monkeypatch.setenv("PAR_PAR_RANKING_DIR", str(tmp_path / "ranking"))
+    with pytest.raises(SettingsError, match="PAR_BUDGET_PORTAL_URL"):
+        load_settings()
+    monkeypatch.setenv("PAR_BUDGET_PORTAL_URL", "https://stc.example.gov.vn")
+    with pytest.raises(SettingsError, match="PAR_POPULATION_REGISTRY_URL is not set"):
+        load_settings()  # production never falls back to the sandbox registries either
+    monkeypatch.setenv("PAR_POPULATION_REGISTRY_URL", "https://dancu.example.gov.vn")
+    monkeypatch.setenv("PAR_BUSINESS_REGISTRY_URL", "https://dkkd.example.gov.vn")
     assert load_settings().pseudonymisation_key == KEY
 
 
@@ -351,14 +364,15 @@ def test_a_wrong_token_fails_the_run_naming_the_source_not_the_token(tmp_path):
     try:
         settings = settings_for(tmp_path, environment="production", one_stop_shop_url=server.url,
                                 one_stop_shop_token=wrong, pseudonymisation_key=KEY, cadre_url=cadre_server.url,
-                                cadre_token=wrong, par_ranking_dir=tmp_path / "no-ranking-yet")
+                                cadre_token=wrong, par_ranking_dir=tmp_path / "no-ranking-yet",
+                                budget_portal_url=budget_portal_server(date(2022, 1, 31), 7).url)
         result, events, printed = run_and_record(settings, date(2022, 1, 3), date(2022, 1, 3))
     finally:
         server.stop()
         cadre_server.stop()
     assert not result.success
     failures = {e.step_key: e.event_specific_data.error.to_string() for e in result.all_events if e.is_step_failure}
-    assert set(failures) == {"landing__one_stop_shop", "landing__cadre"}
+    assert {"landing__one_stop_shop", "landing__cadre"} <= set(failures)
     for source, url in (("one_stop_shop", server.url), ("cadre", cadre_server.url)):
         message = failures[f"landing__{source}"]
         assert source in message and "HTTP 401" in message and url in message
@@ -368,7 +382,8 @@ def test_a_wrong_token_fails_the_run_naming_the_source_not_the_token(tmp_path):
         assert not [t for t in events + printed if secret in t], secret
         assert not [p for p, content in text_of_files(tmp_path).items() if secret.encode() in content], secret
     for source in ("one_stop_shop", "cadre"):
-        assert not list(tmp_path.rglob(f"landing/{source}/**/*.parquet")), "nothing is landed from a source that refused us"
+        assert not list((settings.landing_dir / source).rglob("*.parquet")), \
+            "nothing is landed from a source that refused us"
 
 
 # -- credentials in a URL ------------------------------------------------------------------------------

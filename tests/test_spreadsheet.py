@@ -63,3 +63,54 @@ def test_missing_header_and_corrupt_file_are_named(tmp_path):
         sheet_rows(broken)
     with pytest.raises(SpreadsheetError, match="no sheet named 'Khác'"):
         sheet_rows(path, "Khác")
+
+
+# -- money units, merged headers, outline markers, reproducible files ---------------------------
+
+from datetime import datetime  # noqa: E402
+
+from connectors.spreadsheet import Outline, merged_header_labels, money_unit, write_laid_out_workbook  # noqa: E402
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("Đơn vị: Triệu đồng", "triệu đồng"), ("ĐVT: đồng", "đồng"), ("Đơn vị tính: nghìn đồng", "nghìn đồng"),
+    ("Dự toán năm 2024 (tỷ đồng)", "tỷ đồng"), ("Nội dung", None), ("Đơn vị: người", None), (None, None)])
+def test_money_units_stated_in_words(text, unit):
+    assert money_unit(text) == unit
+
+
+def test_a_title_merged_over_two_columns_is_carried_to_their_sub_headers():
+    top = ["STT", "Nội dung", "Dự toán", "Thực hiện 6 tháng", None, "Ghi chú"]
+    below = [None, None, None, "Số tiền", "So với dự toán (%)", None]
+    assert merged_header_labels(top, below) == [
+        "STT", "Nội dung", "Dự toán", "Thực hiện 6 tháng / Số tiền", "Thực hiện 6 tháng / So với dự toán (%)", "Ghi chú"]
+    assert merged_header_labels(["STT", None, "Dự toán"], None) == ["STT", "", "Dự toán"]
+
+
+def test_outline_markers_roman_numerals_and_section_letters():
+    outline = Outline()
+    codes = [outline.add(m).code for m in ["A", "I", "II", "III", "1", "2.", "a)", "b", "-", "-", "+", "B", "I", "C",
+                                           "D", "I", "V"]]
+    assert codes == ["A", "A.I", "A.II", "A.III", "A.III.1", "A.III.2", "A.III.2.a", "A.III.2.b", "A.III.2.b.-1",
+                     "A.III.2.b.-2", "A.III.2.b.-2.+1", "B", "B.I", "C", "D", "D.I", "D.V"]
+    # C after B.I is section C, not Roman 100; V after D.I is Roman 5 (out of sequence), not a section
+    assert outline.add("1.a") is None and outline.add("•") is None and outline.add("") is None and outline.add(None) is None
+
+
+def test_of_which_items_end_with_their_parent():
+    outline = Outline()
+    outline.add("1")
+    outline.mark_of_which()
+    inside = [outline.add("a"), outline.add("b")]
+    after = outline.add("2")
+    child_of_2 = outline.add("a")
+    assert all(line.is_of_which for line in inside) and inside[0].parent_code == "1"
+    assert not after.is_of_which and not child_of_2.is_of_which
+
+
+def test_laid_out_workbook_is_reproducible_with_a_fixed_time(tmp_path):
+    sheets = {"S": ([["STT", "Nội dung"], ["A", "Tổng"]], ["A1:A1"])}
+    first = write_laid_out_workbook(tmp_path / "a.xlsx", sheets, fixed_time=datetime(2024, 1, 5, 8)).read_bytes()
+    second = write_laid_out_workbook(tmp_path / "b.xlsx", sheets, fixed_time=datetime(2024, 1, 5, 8)).read_bytes()
+    assert first == second
+    assert sheet_rows(tmp_path / "a.xlsx")[1] == [("STT", "Nội dung"), ("A", "Tổng")]

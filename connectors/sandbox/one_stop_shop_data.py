@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from connectors.sandbox import reference
+from connectors.sandbox.applicants import ApplicantUnits, applicant_unit_and_verification
 from connectors.sandbox.officials import FAMILY, GIVEN, MIDDLE, AgencyProfile, Official, agency_profiles
 from connectors.sandbox.working_calendar import WorkingCalendar
 
@@ -32,7 +33,8 @@ MONTH_FACTOR = {1: 1.15, 2: 0.75, 3: 1.05, 4: 1.0, 5: 1.0, 6: 1.05, 7: 1.0, 8: 0
 DAILY_VOLUME = {"province": 2.6, "district": 4.0, "commune": 0.8}
 
 DEFECT_KINDS = ("duplicate_on_next_page", "missing_due_date", "end_before_reception",
-                "unknown_procedure", "decomposed_unicode", "stray_whitespace", "agency_spelled_twice")
+                "unknown_procedure", "decomposed_unicode", "stray_whitespace", "agency_spelled_twice",
+                "unknown_applicant_unit")
 
 def fmt(moment: datetime | None) -> str | None:
     return moment.strftime(DATE_FORMAT) if moment else None
@@ -82,6 +84,8 @@ class Dossier:
     digitised: bool = False
     vneid: bool = False
     paid_online: int = 0
+    applicant_unit_code: str | None = None  # commune-level unit in force on the submission day
+    applicant_verified: int | None = None  # against the population database; citizens only
     defects: frozenset[str] = frozenset()
     change_times: list[datetime] = field(default_factory=list)
 
@@ -130,6 +134,8 @@ class Dossier:
             "ChuHoSo": self.applicant_name,
             "SoGiayToChuHoSo": self.applicant_id,
             "LoaiDoiTuong": self.applicant_type,
+            "MaDonViHanhChinhChuHoSo": self.applicant_unit_code,
+            "DuocXacThucCSDLDanCu": self.applicant_verified,
             "NgayNopHoSo": fmt(self.submitted),
             "NgayTiepNhan": fmt(self.received) if self.received and self.received <= as_of else None,
             "NgayHenTra": fmt(due) if self.received and self.received <= as_of else None,
@@ -181,6 +187,7 @@ class OneStopShopSandbox:
         for p in reference.procedures():
             self.procedures_by_level.setdefault(p.level, []).append(p)
         self.profiles = agency_profiles(self.config.seed)
+        self.applicant_units = ApplicantUnits()
         self.dossiers: list[Dossier] = []
         day = self.config.start
         while day <= self.config.end:
@@ -243,6 +250,9 @@ class OneStopShopSandbox:
             applicant_type=applicant_type, submitted=submitted, received=received,
             due=cal.due_after(received, procedure.statutory_days), defects=defects,
         )
+        d.applicant_unit_code, d.applicant_verified = applicant_unit_and_verification(
+            cfg.seed, code, submitted.date(), applicant_type, agency.district_name_vi, self.applicant_units,
+            unknown_unit="unknown_applicant_unit" in defects)
         clerk = rng.choice(profile.clerks)
         specialist = rng.choice(profile.specialists)
         leader = profile.leaders[0]

@@ -77,5 +77,79 @@ def procedures() -> tuple[Procedure, ...]:
 
 
 @lru_cache(maxsize=1)
+def agency_district_units() -> dict[str, str]:
+    """Old district name (the agencies seed's district_name_vi) -> its unit code (seed agency_district_units)."""
+    return {r["district_name_vi"]: r["unit_code"] for r in _read("agency_district_units.csv")}
+
+
+@lru_cache(maxsize=1)
 def public_holidays() -> frozenset[date]:
     return frozenset(date.fromisoformat(r["holiday_date"]) for r in _read("public_holidays.csv"))
+
+
+@dataclass(frozen=True)
+class BudgetFormLine:
+    form_code: str
+    line_code: str
+    is_required: bool
+    can_be_negative: bool
+
+
+@lru_cache(maxsize=1)
+def budget_form_lines() -> tuple[BudgetFormLine, ...]:
+    """The lines of each budget form (Circular 343/2016): which must be present, which may be negative."""
+    return tuple(BudgetFormLine(r["form_code"], r["line_code"], r["is_required"] == "true",
+                                r["can_be_negative"] == "true") for r in _read("budget_form_lines.csv"))
+
+
+# -- administrative units: the reference file the warehouse loads (connectors/admin_units.py) --------
+REFERENCE_DIR = Path(__file__).resolve().parents[2] / "reference"
+
+
+@dataclass(frozen=True)
+class AdminUnit:
+    code: str
+    name_vi: str
+    level: str  # province / district / commune
+    unit_type: str
+    parent_code: str | None
+    valid_from: date
+    valid_to: date | None
+
+    def active_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+@dataclass(frozen=True)
+class Succession:
+    effective_date: date
+    predecessor_code: str
+    successor_code: str
+    weight: float
+
+
+@lru_cache(maxsize=4)
+def admin_units(folder: Path = REFERENCE_DIR) -> tuple[AdminUnit, ...]:
+    from connectors.admin_units import read_reference
+
+    return tuple(
+        AdminUnit(code=r["unit_code"], name_vi=r["unit_name_vi"], level=r["unit_level"], unit_type=r["unit_type"],
+                  parent_code=r.get("parent_unit_code"), valid_from=date.fromisoformat(r["valid_from"]),
+                  valid_to=_date_or_none(r.get("valid_to") or ""))
+        for r in read_reference(folder)["units"])
+
+
+@lru_cache(maxsize=4)
+def successions(folder: Path = REFERENCE_DIR) -> tuple[Succession, ...]:
+    from connectors.admin_units import read_reference
+
+    return tuple(
+        Succession(effective_date=date.fromisoformat(r["effective_date"]), predecessor_code=r["predecessor_code"],
+                   successor_code=r["successor_code"], weight=float(r["weight"]))
+        for r in read_reference(folder)["successors"])
+
+
+@lru_cache(maxsize=1)
+def published_external_indices() -> tuple[dict[str, str], ...]:
+    """The province's published index values (seed external_indices_published), as text."""
+    return tuple(_read("external_indices_published.csv"))

@@ -1,9 +1,14 @@
 """A loopback HTTP server for the sandbox source systems, with the faults real systems have.
 
 Each source registers routes (`path -> handler(query) -> (status, body)`); the server adds what
-every API needs: bearer-token auth, JSON responses, and a fault plan a test can switch on over
-Python or HTTP (`POST /_sandbox/faults`): 429 with Retry-After, 5xx, slow and truncated responses,
-or the whole source down.
+every API needs: bearer-token auth (none when the token is None: a public portal), JSON responses,
+and a fault plan a test can switch on over Python or HTTP (`POST /_sandbox/faults`): 429 with
+Retry-After, 5xx, slow and truncated responses, or the whole source down.
+
+A source that serves files registers prefix routes (`/files/ -> handler(path, query, request
+headers) -> RawResponse`): bytes with their own content type and headers (ETag, Last-Modified,
+304 answers to conditional requests). The fault plan applies to them too (a truncated file is a
+half-written download).
 """
 from __future__ import annotations
 
@@ -12,7 +17,8 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,6 +26,18 @@ log = logging.getLogger(__name__)
 
 SANDBOX_TOKEN = "sandbox-token"
 Handler = Callable[[dict[str, str]], tuple[int, dict]]
+
+
+@dataclass(frozen=True)
+class RawResponse:
+    status: int
+    body: bytes = b""
+    content_type: str = "application/octet-stream"
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+# (path, query, request headers) -> the response
+PrefixHandler = Callable[[str, dict[str, str], Mapping[str, str]], RawResponse]
 
 
 class FaultPlan:
@@ -51,8 +69,10 @@ class FaultPlan:
 
 
 class SandboxServer:
-    def __init__(self, routes: dict[str, Handler], token: str = SANDBOX_TOKEN, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, routes: dict[str, Handler], token: str | None = SANDBOX_TOKEN, host: str = "127.0.0.1",
+                 port: int = 0, prefix_routes: dict[str, PrefixHandler] | None = None):
         self.routes = routes
+        self.prefix_routes = prefix_routes or {}
         self.token = token
         self.faults = FaultPlan()
         self._httpd = ThreadingHTTPServer((host, port), self._handler_class())
@@ -92,9 +112,10 @@ class SandboxServer:
             def log_message(self, fmt: str, *args: object) -> None:
                 log.debug("sandbox: " + fmt, *args)
 
-            def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+            def _send(self, status: int, body: bytes, headers: Mapping[str, str] | None = None,
+                      content_type: str = "application/json; charset=utf-8") -> None:
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 for key, value in (headers or {}).items():
                     self.send_header(key, value)
@@ -117,9 +138,10 @@ class SandboxServer:
             def do_GET(self) -> None:  # noqa: N802
                 parts = urlsplit(self.path)
                 route = server.routes.get(parts.path)
-                if route is None:
+                prefix = next((p for p in server.prefix_routes if parts.path.startswith(p)), None)
+                if route is None and prefix is None:
                     return self._error(404, f"no such endpoint: {parts.path}")
-                if self.headers.get("Authorization") != f"Bearer {server.token}":
+                if server.token is not None and self.headers.get("Authorization") != f"Bearer {server.token}":
                     return self._error(401, "missing or wrong bearer token")
                 fault = server.faults.next()
                 if fault and fault.get("delay"):
@@ -128,6 +150,10 @@ class SandboxServer:
                     headers = {"Retry-After": str(fault["retry_after"])} if "retry_after" in fault else None
                     return self._error(int(fault["status"]), "injected fault", headers)
                 query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+                if route is None:
+                    raw = server.prefix_routes[prefix](parts.path, query, self.headers)
+                    body = raw.body[: len(raw.body) // 2] if fault and fault.get("truncate") else raw.body
+                    return self._send(raw.status, body, raw.headers, raw.content_type)
                 try:
                     status, payload = route(query)
                 except ValueError as exc:

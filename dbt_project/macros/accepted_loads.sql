@@ -12,21 +12,27 @@
 (
     select landed.*
     from {{ relation }} as landed
-    where landed._load_id in (
-        select ranked_verdicts.load_id
-        from (
-            select
-                verdicts.load_id,
-                verdicts.verdict,
-                row_number() over (
-                    partition by verdicts.load_id
-                    order by verdicts.checked_at desc, verdicts.verdict desc
-                ) as verdict_rank
-            from {{ source('audit', 'gx_batch_verdicts') }} as verdicts
-        ) as ranked_verdicts
-        where ranked_verdicts.verdict_rank = 1
-          and ranked_verdicts.verdict = 'accepted'
-    )
+    where landed._load_id in {{ accepted_load_ids() }}
+)
+{%- endmacro %}
+
+
+{#- accepted_load_ids(): a subquery of the load ids whose latest GX verdict is 'accepted'. -#}
+{% macro accepted_load_ids() -%}
+(
+    select ranked_verdicts.load_id
+    from (
+        select
+            verdicts.load_id,
+            verdicts.verdict,
+            row_number() over (
+                partition by verdicts.load_id
+                order by verdicts.checked_at desc, verdicts.verdict desc
+            ) as verdict_rank
+        from {{ source('audit', 'gx_batch_verdicts') }} as verdicts
+    ) as ranked_verdicts
+    where ranked_verdicts.verdict_rank = 1
+      and ranked_verdicts.verdict = 'accepted'
 )
 {%- endmacro %}
 
@@ -37,4 +43,20 @@
 _load_id as load_id,
         _loaded_at as loaded_at,
         _page as page
+{%- endmacro %}
+
+
+{#- latest_accepted_load(relation): the rows of the most recent accepted load only (by _loaded_at).
+    For a reference file landed whole at every run: the latest accepted copy is the whole truth,
+    earlier copies are history. -#}
+{% macro latest_accepted_load(relation) -%}
+(
+    select accepted.*
+    from {{ accepted_loads(relation) }} as accepted
+    where accepted._load_id in (
+        select newest._load_id
+        from {{ accepted_loads(relation) }} as newest
+        where newest._loaded_at = (select max(everything._loaded_at) from {{ accepted_loads(relation) }} as everything)
+    )
+)
 {%- endmacro %}

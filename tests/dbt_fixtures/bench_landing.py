@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.dbt_fixtures.landing_builder import write_verdict
+from tests.dbt_fixtures.landing_builder import write_empty_budget_landing, write_other_sources_empty, write_verdict
 
 LOAD_ID = "bench-load"
 LOAD_DATE = "2025-12-31"
@@ -51,7 +51,8 @@ def write_bench_landing(landing_dir: str | Path, n_dossiers: int = 200_000) -> N
                 case when ended is null then 4 else 9 end::integer as TrangThaiHoSo, agency as DonViXuLy,
                 'Sở' as TenDonViXuLy, 1::integer as HoSoCoThanhPhanSoHoa, 0::integer as TaiKhoanDuocXacThucVoiVNeID,
                 cast(i % 3 as integer) as DuocThanhToanTrucTuyen, null::varchar as NgayDongBo,
-                strftime(coalesce(ended, rcv), {fmt}) as NgayCapNhat, {batch} from d""",
+                strftime(coalesce(ended, rcv), {fmt}) as NgayCapNhat, null::varchar as MaDonViHanhChinhChuHoSo,
+                null::integer as DuocXacThucCSDLDanCu, {batch} from d""",
         "process_steps": f"""select code as MaHoSo, strftime(coalesce(ended, rcv), {fmt}) as NgayCapNhat, cast(s as integer) as ThuTu,
                 'off-' || cast((i * 31 + s) % 3000 as varchar) as NguoiXuLy, 'CV' as ChucDanh,
                 strftime(case when s = 5 and ended is not null then ended else rcv + to_hours(cast(s as integer)) end, {fmt}) as ThoiDiemXuLy,
@@ -80,6 +81,8 @@ def write_bench_landing(landing_dir: str | Path, n_dossiers: int = 200_000) -> N
         out.mkdir(parents=True, exist_ok=True)
         con.execute(f"copy ({sql}) to '{out / (LOAD_ID + '-00000.parquet')}' (format parquet)")
     write_verdict(landing_dir, LOAD_ID, "accepted", load_date=LOAD_DATE)
+    write_empty_budget_landing(landing_dir, LOAD_ID, LOAD_DATE)
+    write_other_sources_empty(landing_dir)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ DATASETS: dict[str, tuple[str | None, list[tuple[str, pa.DataType]]]] = {
         ("TrangThaiHoSo", _INT), ("DonViXuLy", _STR), ("TenDonViXuLy", _STR),
         ("HoSoCoThanhPhanSoHoa", _INT), ("TaiKhoanDuocXacThucVoiVNeID", _INT),
         ("DuocThanhToanTrucTuyen", _INT), ("NgayDongBo", _STR), ("NgayCapNhat", _STR),
+        ("MaDonViHanhChinhChuHoSo", _STR), ("DuocXacThucCSDLDanCu", _INT),
     ]),
     "process_steps": ("QuaTrinhXuLy", [
         ("MaHoSo", _STR), ("NgayCapNhat", _STR), ("ThuTu", _INT), ("NguoiXuLy", _STR),
@@ -193,10 +194,42 @@ def write_landing(landing_dir: str | Path, dossiers: Iterable[Mapping], *,
         path = (Path(landing_dir) / "one_stop_shop" / name / f"load_date={load_date}"
                 / f"{load_id}-{page:05d}.parquet")
         _write_table(path, _rows_to_table(rows[name], fields, batch))
+    write_empty_budget_landing(landing_dir, load_id, load_date)
 
     if verdict is not None:
         write_verdict(landing_dir, load_id, verdict, load_date=load_date,
                       checked_at=checked_at or loaded_at + dt.timedelta(minutes=1))
+    if not (Path(landing_dir) / "admin_units").exists():
+        write_registry_sources(landing_dir, load_date=load_date)  # the other sources dbt reads
+    write_other_sources_empty(landing_dir)
+    return load_id
+
+
+def write_registry_sources(landing_dir: str | Path, *, units_dir: Path | None = None,
+                           residents: Iterable[Mapping] = (), enterprises: Iterable[Mapping] = (),
+                           load_id: str | None = None, load_date: str = "2025-04-01",
+                           loaded_at: dt.datetime | None = None, verdict: str = "accepted") -> str:
+    """Land the administrative-unit reference file (default: the project's) and one load of each
+    registry (population counts and enterprise payloads as their APIs send them, default none),
+    through the connectors' own flatteners, each with a GX verdict. Returns the load id's stem."""
+    from connectors import admin_units, business_registry, population_registry
+    from connectors.ingest import _with_batch_columns
+    from connectors.sandbox.reference import REFERENCE_DIR
+
+    load_id = load_id or f"test-{uuid.uuid4().hex[:12]}"
+    loaded_at = _utc(loaded_at)
+    landed = {
+        admin_units.SOURCE: admin_units.flatten(next(admin_units.pages(units_dir or REFERENCE_DIR))[0]),
+        population_registry.SOURCE: population_registry.flatten([dict(r) for r in residents]),
+        business_registry.SOURCE: business_registry.flatten([dict(r) for r in enterprises]),
+    }
+    for source, tables in landed.items():
+        source_load = f"{load_id}-{source}"
+        for dataset, table in tables.items():
+            path = (Path(landing_dir) / source / dataset / f"load_date={load_date}" / f"{source_load}-00000.parquet")
+            _write_table(path, _with_batch_columns(table, source_load, "test://dbt_fixtures", loaded_at, 0))
+        write_verdict(landing_dir, source_load, verdict, load_date=load_date, source_system=source,
+                      checked_at=loaded_at + dt.timedelta(minutes=1))
     return load_id
 
 
@@ -244,3 +277,27 @@ def write_ranking_landing(landing_dir: str | Path, rankings: Iterable[Mapping] =
     return _write_source_load(landing_dir, RANKING_SOURCE, {RANKING_DATASET: (list(rankings), RANKING_FIELDS)},
                               load_id=load_id or f"ranking-{uuid.uuid4().hex[:12]}", load_date=load_date,
                               loaded_at=loaded_at, verdict=verdict, checked_at=checked_at)
+
+
+def write_empty_budget_landing(landing_dir: str | Path, load_id: str, load_date: str = "2025-04-01") -> None:
+    """The budget disclosure datasets and the crawl's file-error report with zero rows, in the
+    connector's schemas, so that the warehouse's budget sources find their files."""
+    from connectors.budget import FILE_ERRORS_SCHEMA, SCHEMAS
+
+    for name, schema in SCHEMAS.items():
+        path = Path(landing_dir) / "budget_disclosures" / name / f"load_date={load_date}" / f"{load_id}-00000.parquet"
+        _write_table(path, pa.Table.from_pylist([], pa.schema(list(schema) + _BATCH_FIELDS)))
+    _write_table(Path(landing_dir) / "_audit" / "budget_file_errors" / f"load_date={load_date}" / f"{load_id}.parquet",
+                 pa.Table.from_pylist([], FILE_ERRORS_SCHEMA))
+
+
+def write_other_sources_empty(landing_dir: str | Path) -> None:
+    """An empty load of every other source the warehouse reads, so its dbt source finds a file
+    (as the pipeline does: the external indices asset lands an empty load when it has no file)."""
+    from connectors import external_indices
+
+    path = (Path(landing_dir) / external_indices.SOURCE / external_indices.DATASET / "load_date=2025-04-01"
+            / "empty-00000.parquet")
+    if not path.exists():
+        _write_table(path, pa.Table.from_pylist([], schema=pa.schema(
+            list(zip(external_indices.SCHEMA.names, external_indices.SCHEMA.types)) + _BATCH_FIELDS)))

@@ -1,5 +1,5 @@
 {#-
-    Reporting periods (kỳ báo cáo): every calendar month, quarter and year in local time from
+    Reporting periods (kỳ báo cáo): every calendar month, quarter, half-year and year in local time from
     var reporting_start (2022-01) to the month of var reporting_as_of (empty = today).
     period_start is 00:00:00 of the first day, period_end 23:59:59 of the last day (§6
     "at the period's end"). The current month, quarter and year are included while still running:
@@ -57,6 +57,17 @@ periods as (
         3 as month_count
     from parts
     where period_month in (1, 4, 7, 10)
+
+    union all
+
+    select
+        'half_year' as period_type,
+        cast(period_year as {{ dbt.type_string() }}) || '-H' || case when period_month = 1 then '1' else '2' end as period_key,
+        period_year,
+        month_start,
+        6 as month_count
+    from parts
+    where period_month in (1, 7)
 
     union all
 

@@ -130,6 +130,8 @@ select
     coalesce(procedures.full_online_eligible, false) as is_full_online_eligible,
     procedures.statutory_days,
     dossiers.applicant_type_code,
+    dossiers.applicant_unit_code,
+    dossiers.is_applicant_verified,
     dossiers.submitted_at,
     dossiers.received_at,
     dossiers.appointment_due_at,

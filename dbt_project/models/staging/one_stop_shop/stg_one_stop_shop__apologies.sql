@@ -1,20 +1,7 @@
 -- Apologies (XinLoi, Mẫu 04) of the latest dossier version present in apologies.
-with landed as (
+with typed as (
 
-    select * from {{ accepted_loads(source('one_stop_shop', 'apologies')) }} as src
-
-),
-
-typed as (
-
-    select
-        {{ clean_code('MaHoSo') }} as dossier_code,
-        {{ parse_source_timestamp('NgayCapNhat') }} as dossier_updated_at,
-        cast(LanXinLoi as integer) as apology_round,
-        {{ parse_source_timestamp('NgayXinLoi') }} as apologized_at,
-        {{ parse_source_timestamp('NgayHenTraMoi') }} as new_due_at,
-        {{ landed_batch_columns() }}
-    from landed
+    select * from {{ ref('stg_one_stop_shop__apology_versions') }}
 
 ),
 

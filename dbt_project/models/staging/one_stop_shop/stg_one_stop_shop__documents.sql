@@ -1,22 +1,7 @@
 -- Submitted documents (GiayToNop) of the latest dossier version present in documents.
-with landed as (
+with typed as (
 
-    select * from {{ accepted_loads(source('one_stop_shop', 'documents')) }} as src
-
-),
-
-typed as (
-
-    select
-        {{ clean_code('MaHoSo') }} as dossier_code,
-        {{ parse_source_timestamp('NgayCapNhat') }} as dossier_updated_at,
-        {{ clean_text('MaGiayTo') }} as document_code,
-        {{ clean_text('TenGiayTo') }} as document_name,
-        (cast(DuocSoHoa as integer) = 1) as is_digitised,
-        (cast(DuocTaiSuDung as integer) = 1) as is_reused,
-        (cast(DuocLayTuKhoDMQG as integer) = 1) as is_from_personal_data_store,
-        {{ landed_batch_columns() }}
-    from landed
+    select * from {{ ref('stg_one_stop_shop__document_versions') }}
 
 ),
 

@@ -8,6 +8,8 @@ select
     applicant_name_hash,
     applicant_id_hash,
     applicant_type_code,
+    applicant_unit_code,
+    is_applicant_verified,
     submitted_at,
     received_at,
     appointment_due_at,

@@ -8,41 +8,9 @@
       end_before_reception        NgayKetThucXuLy or NgayTra before NgayTiepNhan
     stg_one_stop_shop__dossiers keeps the clean rows, stg_one_stop_shop__dossiers_quarantine the others.
 -#}
-with landed as (
+with typed as (
 
-    select * from {{ accepted_loads(source('one_stop_shop', 'dossiers')) }} as src
-
-),
-
-typed as (
-
-    select
-        {{ clean_code('MaHoSo') }} as dossier_code,
-        MaHoSo as dossier_code_raw,
-        {{ clean_text('MaTTHC') }} as procedure_code,
-        {{ clean_text('MaLinhVuc') }} as field_code,
-        coalesce(cast(KenhThucHien as integer), 1) as channel_code,
-        (KenhThucHien is null) as is_channel_missing,
-        {{ clean_text('ChuHoSo') }} as applicant_name_hash,
-        {{ clean_text('SoGiayToChuHoSo') }} as applicant_id_hash,
-        cast(LoaiDoiTuong as integer) as applicant_type_code,
-        {{ parse_source_timestamp('NgayNopHoSo') }} as submitted_at,
-        {{ parse_source_timestamp('NgayTiepNhan') }} as received_at,
-        {{ clean_text('NgayTiepNhan') }} as received_at_raw,
-        {{ parse_source_timestamp('NgayHenTra') }} as appointment_due_at,
-        {{ parse_source_timestamp('NgayKetThucXuLy') }} as processing_ended_at,
-        {{ parse_source_timestamp('NgayTra') }} as result_returned_at,
-        {{ parse_source_timestamp('NgayTuChoi') }} as refused_at,
-        cast(TrangThaiHoSo as integer) as status_code,
-        {{ clean_code('DonViXuLy') }} as agency_code,
-        {{ clean_text('TenDonViXuLy') }} as agency_name_source,
-        (cast(HoSoCoThanhPhanSoHoa as integer) = 1) as has_digitised_components,
-        (cast(TaiKhoanDuocXacThucVoiVNeID as integer) = 1) as is_vneid_authenticated,
-        cast(DuocThanhToanTrucTuyen as integer) as online_payment_code,
-        {{ parse_source_timestamp('NgayDongBo') }} as synced_at,
-        {{ parse_source_timestamp('NgayCapNhat') }} as updated_at,
-        {{ landed_batch_columns() }}
-    from landed
+    select * from {{ ref('stg_one_stop_shop__dossier_versions') }}
 
 ),
 
@@ -83,6 +51,8 @@ select
     ranked.applicant_name_hash,
     ranked.applicant_id_hash,
     ranked.applicant_type_code,
+    ranked.applicant_unit_code,
+    ranked.is_applicant_verified,
     ranked.submitted_at,
     ranked.received_at,
     ranked.received_at_raw,

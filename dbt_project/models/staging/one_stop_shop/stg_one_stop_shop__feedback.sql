@@ -1,20 +1,7 @@
 -- Citizen feedback (PhanAnhKienNghi, PAKN) of the latest dossier version present in feedback.
-with landed as (
+with typed as (
 
-    select * from {{ accepted_loads(source('one_stop_shop', 'feedback')) }} as src
-
-),
-
-typed as (
-
-    select
-        {{ clean_code('MaHoSo') }} as dossier_code,
-        {{ parse_source_timestamp('NgayCapNhat') }} as dossier_updated_at,
-        {{ clean_text('MaPAKN') }} as feedback_code,
-        {{ parse_source_timestamp('NgayTiepNhanPAKN') }} as feedback_received_at,
-        {{ parse_source_timestamp('NgayTraLoiPAKN') }} as feedback_answered_at,
-        {{ landed_batch_columns() }}
-    from landed
+    select * from {{ ref('stg_one_stop_shop__feedback_versions') }}
 
 ),
 

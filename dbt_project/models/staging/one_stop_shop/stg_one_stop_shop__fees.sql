@@ -1,20 +1,7 @@
 -- Fees and charges (LePhi) of the latest dossier version present in fees. Amounts in VND, integers.
-with landed as (
+with typed as (
 
-    select * from {{ accepted_loads(source('one_stop_shop', 'fees')) }} as src
-
-),
-
-typed as (
-
-    select
-        {{ clean_code('MaHoSo') }} as dossier_code,
-        {{ parse_source_timestamp('NgayCapNhat') }} as dossier_updated_at,
-        {{ clean_text('MaPhiLePhi') }} as fee_code,
-        {{ clean_text('TenPhiLePhi') }} as fee_name,
-        cast(Gia as bigint) as fee_amount_vnd,
-        {{ landed_batch_columns() }}
-    from landed
+    select * from {{ ref('stg_one_stop_shop__fee_versions') }}
 
 ),
 

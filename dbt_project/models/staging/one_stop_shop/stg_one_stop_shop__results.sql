@@ -1,20 +1,7 @@
 -- Result documents (KetQua) of the latest dossier version present in results.
-with landed as (
+with typed as (
 
-    select * from {{ accepted_loads(source('one_stop_shop', 'results')) }} as src
-
-),
-
-typed as (
-
-    select
-        {{ clean_code('MaHoSo') }} as dossier_code,
-        {{ parse_source_timestamp('NgayCapNhat') }} as dossier_updated_at,
-        {{ clean_text('MaGiayTo') }} as document_code,
-        {{ clean_text('TenGiayTo') }} as document_name,
-        {{ clean_text('DuongDanTep') }} as result_file_url,
-        {{ landed_batch_columns() }}
-    from landed
+    select * from {{ ref('stg_one_stop_shop__result_versions') }}
 
 ),
 

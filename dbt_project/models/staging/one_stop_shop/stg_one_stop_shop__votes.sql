@@ -1,19 +1,7 @@
 -- Satisfaction votes (DanhGia) of the latest dossier version present in votes.
-with landed as (
+with typed as (
 
-    select * from {{ accepted_loads(source('one_stop_shop', 'votes')) }} as src
-
-),
-
-typed as (
-
-    select
-        {{ clean_code('MaHoSo') }} as dossier_code,
-        {{ parse_source_timestamp('NgayCapNhat') }} as dossier_updated_at,
-        cast(MucDoHaiLong as integer) as satisfaction_level_code,
-        {{ parse_source_timestamp('NgayDanhGia') }} as voted_at,
-        {{ landed_batch_columns() }}
-    from landed
+    select * from {{ ref('stg_one_stop_shop__vote_versions') }}
 
 ),
 

@@ -1,0 +1,76 @@
+{#-
+    The version tables (stg_<source>__<dataset>_versions: every accepted version of every record,
+    typed) are incremental, fed one partition at a time. A partition is a range of days of source
+    updates in Vietnam local time: window_start and window_end ('YYYY-MM-DD', end exclusive), which
+    orchestration passes from the run's partitions as environment variables PAR_WINDOW_START and
+    PAR_WINDOW_END (by hand: those, or the vars window_start / window_end). An incremental build deletes the rows whose
+    update time falls in the window, then inserts the accepted landed rows of that window, so
+    re-running a partition gives the same table. Rows without an update time belong to no partition
+    and are refreshed by every incremental build; rows of a load that is no longer accepted (re-checked
+    and rejected) are deleted by every incremental build. Without the vars (plain `dbt build`), an
+    incremental build refreshes every row; `--full-refresh` rebuilds the table.
+    Every model downstream of a version table is a full table: a period's indicators depend on
+    dossiers updated on any day.
+-#}
+{% macro in_update_window(column) -%}
+    {%- set window_start = var('window_start', env_var('PAR_WINDOW_START', '')) -%}
+    {%- set window_end = var('window_end', env_var('PAR_WINDOW_END', '')) -%}
+    {%- if is_incremental() and window_start and window_end -%}
+        ({{ column }} is null
+         or ({{ column }} >= cast('{{ window_start }} 00:00:00' as timestamp)
+             and {{ column }} < cast('{{ window_end }} 00:00:00' as timestamp)))
+    {%- else -%}
+        (1 = 1)
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- delete_update_window(column): the pre-hook of a version table; runs in the build's transaction. -#}
+{% macro delete_update_window(column) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where {{ in_update_window(column) }}
+           or load_id not in {{ accepted_load_ids() }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- latest_load_of_each_version(typed_cte, version_column): the rows of typed_cte that come from the
+    latest load (latest loaded_at, then load_id) of their version (dossier_code, version_column), so
+    a version landed again (a re-run of a partition, a page served twice) is kept once, as last landed. -#}
+{% macro latest_load_of_each_version(typed_cte, version_column) -%}
+select landed_version.*
+from {{ typed_cte }} as landed_version
+where not exists (
+    select 1
+    from {{ typed_cte }} as newer
+    where newer.dossier_code = landed_version.dossier_code
+      and newer.{{ version_column }} = landed_version.{{ version_column }}
+      and (newer.loaded_at > landed_version.loaded_at
+           or (newer.loaded_at = landed_version.loaded_at and newer.load_id > landed_version.load_id))
+)
+{%- endmacro %}
+
+
+{#- landed_versions(source_name, table_name, update_field, version_column): the body of a version
+    table. The caller block is the typed select list (it must name dossier_code and version_column);
+    the landed batch columns are added, only accepted loads are read, only the run's window of
+    update_field (the source's `yyyyMMddHHmmss` version), each version from its latest load:
+
+        {% call landed_versions('one_stop_shop', 'votes', 'NgayCapNhat', 'dossier_updated_at') %}
+            {{ clean_code('MaHoSo') }} as dossier_code, ...
+        {% endcall %}
+-#}
+{% macro landed_versions(source_name, table_name, update_field, version_column) -%}
+with typed as (
+
+    select
+        {{ caller() | indent(8) }},
+        {{ landed_batch_columns() }}
+    from {{ accepted_loads(source(source_name, table_name)) }} as landed
+    where {{ in_update_window(parse_source_timestamp(update_field)) }}
+
+)
+
+{{ latest_load_of_each_version('typed', version_column) }}
+{%- endmacro %}

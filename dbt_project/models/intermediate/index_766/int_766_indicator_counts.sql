@@ -1,0 +1,147 @@
+{#-
+    Numerator and denominator of every national service index indicator (Decision 766, domain §3)
+    that our sources can compute (seed index_766_indicators rows with no not_computable_reason),
+    per handling agency, reporting period and indicator. Definitions are in the seed's numerator_en /
+    denominator_en; the dossier flags come from int_dossier_period_status (the on-time rule, judged
+    at each period's end) and int_dossier_digital_services. The province is the sum over agencies
+    (each dossier has one handling agency), done in the mart.
+
+    To add an indicator: one more `select ... union all` block below, and empty its
+    not_computable_reason in the seed.
+-#}
+with status as (
+
+    select
+        period_status.*,
+        services.synced_at,
+        services.has_result_document,
+        services.has_e_result,
+        services.is_digitised,
+        services.reuses_data,
+        services.uses_personal_data_store,
+        services.is_vneid_authenticated,
+        coalesce(services.first_complaint_at <= period_status.period_end, false) as has_complaint_by_end
+    from {{ ref('int_dossier_period_status') }} as period_status
+    left join {{ ref('int_dossier_digital_services') }} as services
+        on services.dossier_code = period_status.dossier_code
+
+),
+
+dossier_counts as (
+
+    select
+        agency_code,
+        period_type,
+        period_key,
+        {{ dossier_period_counts() }},
+        sum(case when is_received_in_period and synced_at <= period_end then 1 else 0 end) as received_synced,
+        sum(case when is_finished_in_period and has_result_document then 1 else 0 end) as finished_with_result_document,
+        sum(case when is_finished_in_period and has_result_document and has_e_result then 1 else 0 end) as finished_with_e_result,
+        sum(case when is_finished_in_period and is_digitised and has_e_result then 1 else 0 end) as finished_digitised_e_result,
+        sum(case when is_received_in_period and reuses_data then 1 else 0 end) as received_reusing_data,
+        sum(case when is_received_in_period and uses_personal_data_store then 1 else 0 end) as received_personal_data_store,
+        sum(case when is_received_in_period and is_online_channel and is_vneid_authenticated then 1 else 0 end) as received_online_vneid,
+        sum(case when (is_finished_in_period or is_pending_at_end) and has_complaint_by_end then 1 else 0 end) as complained_by_end
+    from status
+    group by agency_code, period_type, period_key
+
+),
+
+feedback_limit as (
+
+    select max(working_days_limit) as working_days_limit
+    from {{ ref('index_766_indicators') }}
+    where indicator_id = '5.2'
+
+),
+
+{#- 5.2: a feedback item (PAKN) is due at 17:00 of the limit-th working day after the day it was
+    received (the same working-day arithmetic as a dossier's derived due date). -#}
+feedback as (
+
+    select
+        dossiers.agency_code,
+        feedback.feedback_received_at,
+        feedback.feedback_answered_at,
+        {{ add_interval('hour', var('derived_due_hour'), 'cast(due_day.date_day as timestamp)') }} as feedback_due_at
+    from {{ ref('stg_one_stop_shop__feedback') }} as feedback
+    inner join {{ ref('int_dossiers_enriched') }} as dossiers
+        on dossiers.dossier_code = feedback.dossier_code
+    cross join feedback_limit
+    inner join {{ ref('int_working_days') }} as received_day
+        on received_day.date_day = cast(feedback.feedback_received_at as date)
+    inner join {{ ref('int_working_days') }} as due_day
+        on due_day.is_working_day
+       and due_day.working_day_index = received_day.working_day_index + feedback_limit.working_days_limit
+    where feedback.feedback_received_at is not null
+
+),
+
+feedback_counts as (
+
+    select
+        feedback.agency_code,
+        periods.period_type,
+        periods.period_key,
+        count(*) as feedback_received,
+        sum(case
+                when feedback.feedback_answered_at <= periods.period_end
+                    then case when feedback.feedback_answered_at <= feedback.feedback_due_at then 1 else 0 end
+                when feedback.feedback_due_at >= periods.period_end then 1
+                else 0
+            end) as feedback_on_time
+    from feedback
+    inner join {{ ref('int_reporting_periods') }} as periods
+        on feedback.feedback_received_at >= periods.period_start
+       and feedback.feedback_received_at <= periods.period_end
+    group by feedback.agency_code, periods.period_type, periods.period_key
+
+)
+
+select agency_code, period_type, period_key, '1.4' as indicator_id,
+       received_synced as numerator, dossiers_received as denominator
+from dossier_counts
+union all
+select agency_code, period_type, period_key, '2.1',
+       finished_on_time + pending_at_end - overdue_at_end, dossiers_finished + pending_at_end
+from dossier_counts
+union all
+select agency_code, period_type, period_key, '3.1',
+       received_full_online, received_full_online_eligible
+from dossier_counts
+union all
+select agency_code, period_type, period_key, '3.5',
+       received_paid_online, received_fee_bearing
+from dossier_counts
+union all
+select agency_code, period_type, period_key, '4.1',
+       finished_with_e_result, finished_with_result_document
+from dossier_counts
+union all
+select agency_code, period_type, period_key, '4.2',
+       finished_digitised_e_result, dossiers_finished
+from dossier_counts
+union all
+select agency_code, period_type, period_key, '4.3',
+       received_reusing_data, dossiers_received
+from dossier_counts
+union all
+select agency_code, period_type, period_key, '4.4',
+       received_personal_data_store, dossiers_received
+from dossier_counts
+union all
+select agency_code, period_type, period_key, '4.5b',
+       received_online_vneid, received_online
+from dossier_counts
+union all
+-- 5.4 = 100% - (late rate + share with a complaint or dislike), both over the on-time denominator
+select agency_code, period_type, period_key, '5.4',
+       case when dossiers_finished + pending_at_end - finished_late - overdue_at_end - complained_by_end > 0
+            then dossiers_finished + pending_at_end - finished_late - overdue_at_end - complained_by_end
+            else 0 end,
+       dossiers_finished + pending_at_end
+from dossier_counts
+union all
+select agency_code, period_type, period_key, '5.2',
+       feedback_on_time, feedback_received
+from feedback_counts

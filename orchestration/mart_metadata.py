@@ -1,0 +1,124 @@
+"""Row counts and headline values of the marts, attached to their materialisations so the Dagster
+UI plots them across runs (asset page, "Plots").
+
+DuckDB lets no other process read the file while dbt writes it, so the mart events of a dbt run
+are held back until dbt has finished, then enriched from a read-only connection and released in
+their original order. Every mart gets `dagster/row_count`; the marts listed in HEADLINES also get
+their headline values (floats, so Dagster plots them) for the latest complete quarter or year.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from dagster import AssetMaterialization, MetadataValue, Output
+
+log = logging.getLogger(__name__)
+
+MARTS_SCHEMA = "marts"
+
+_LATEST_COMPLETE = """(select period_key from marts.{mart} where period_type = '{period_type}' and is_period_complete
+                       {extra} order by period_start desc limit 1)"""
+
+# mart -> SQL returning one row; each column becomes a metadata entry "<column>".
+HEADLINES: dict[str, str] = {
+    "mart_province_service_quality": f"""
+        select period_key as latest_complete_quarter, late_rate, online_share, full_online_share,
+               online_paid_share, satisfaction_rate, apology_coverage, dossiers_received
+        from marts.mart_province_service_quality
+        where period_type = 'quarter' and period_key = {_LATEST_COMPLETE.format(mart='mart_province_service_quality', period_type='quarter', extra='')}""",
+    "mart_agency_service_quality": f"""
+        select period_key as latest_complete_year, count(*) as agencies_rated,
+               sum(case when cannot_be_ranked_good then 1 else 0 end) as agencies_flagged_t01
+        from marts.mart_agency_service_quality
+        where period_type = 'year' and period_key = {_LATEST_COMPLETE.format(mart='mart_agency_service_quality', period_type='year', extra='')}
+        group by period_key""",
+    "mart_official_performance": """
+        select cast(year as varchar) as year, count(*) as officials,
+               sum(case when cannot_be_rated_good then 1 else 0 end) as officials_flagged_t02
+        from marts.mart_official_performance
+        where year = (select max(year) from marts.mart_official_performance)
+        group by year""",
+    "mart_766_index": f"""
+        select period_key as latest_complete_quarter, max(total_points) as province_points,
+               max(total_computable_max_points) as computable_max_points
+        from marts.mart_766_index
+        where scope = 'province' and period_type = 'quarter'
+          and period_key = {_LATEST_COMPLETE.format(mart='mart_766_index', period_type='quarter', extra="and scope = 'province'")}
+        group by period_key""",
+    "mart_program_targets": f"""
+        select period_key as latest_complete_year,
+               sum(case when status = 'met' then 1 else 0 end) as targets_met,
+               sum(case when status = 'on track' then 1 else 0 end) as targets_on_track,
+               sum(case when status = 'off track' then 1 else 0 end) as targets_off_track,
+               sum(case when status = 'no data' then 1 else 0 end) as targets_no_data
+        from marts.mart_program_targets
+        where period_type = 'year' and period_key = {_LATEST_COMPLETE.format(mart='mart_program_targets', period_type='year', extra='')}
+        group by period_key""",
+    "mart_external_indices": """
+        select count(*) as editions, sum(case when is_in_t12_top then 1 else 0 end) as editions_in_t12_top
+        from marts.mart_external_indices""",
+}
+
+
+def _metadata_value(value):
+    if value is None:
+        return MetadataValue.text("n/a")
+    if isinstance(value, bool):
+        return MetadataValue.bool(value)
+    if isinstance(value, int):
+        return MetadataValue.int(value)
+    if isinstance(value, (float,)) or hasattr(value, "as_integer_ratio"):
+        return MetadataValue.float(float(value))
+    return MetadataValue.text(str(value))
+
+
+def mart_metadata(warehouse_path: Path, mart: str) -> dict:
+    """`dagster/row_count` and the mart's headline values, read from the warehouse (read-only)."""
+    import duckdb
+
+    metadata: dict = {}
+    with duckdb.connect(str(warehouse_path), read_only=True) as con:
+        metadata["dagster/row_count"] = MetadataValue.int(
+            con.execute(f'select count(*) from {MARTS_SCHEMA}."{mart}"').fetchone()[0])
+        if mart in HEADLINES:
+            cursor = con.execute(HEADLINES[mart])
+            row = cursor.fetchone()
+            if row is not None:
+                for (name, *_), value in zip(cursor.description, row):
+                    metadata[name] = _metadata_value(value)
+    return metadata
+
+
+def _mart_name(event) -> str | None:
+    if isinstance(event, Output):
+        parts = event.output_name.split("__")
+    elif isinstance(event, AssetMaterialization):
+        parts = event.asset_key.path
+    else:
+        return None
+    return parts[-1] if len(parts) == 2 and parts[0] == MARTS_SCHEMA else None
+
+
+def with_mart_metadata(events: Iterable, warehouse_path: Path) -> Iterator:
+    """Pass dbt's events through; from the first mart materialisation on, hold them until dbt ends,
+    then add each mart's metadata. A mart that cannot be read keeps dbt's own metadata (logged)."""
+    held: list = []
+    try:
+        for event in events:
+            if held or _mart_name(event):
+                held.append(event)
+            else:
+                yield event
+    except Exception:
+        yield from held  # dbt failed later on: the marts it did build are still reported
+        raise
+    for event in held:
+        mart = _mart_name(event)
+        if mart:
+            try:
+                event = event.with_metadata({**(event.metadata or {}), **mart_metadata(warehouse_path, mart)})
+            except Exception as exc:  # noqa: BLE001 - metadata must never fail a good build
+                log.warning("no headline metadata for %s: %s", mart, exc)
+        yield event

@@ -1,0 +1,118 @@
+"""What analysts read, published at the end of every successful run.
+
+DuckDB target: a read-only copy of the whole warehouse, `<snapshot dir>/warehouse.duckdb`, swapped in
+atomically (written under a temporary name, then `os.replace`): a query that holds the previous copy
+open keeps reading it, whole, and never blocks the next run, which writes the warehouse, not the copy.
+PostgreSQL target: the analysts' role is granted the marts again (dbt recreates the tables).
+Both: the dbt docs (`dbt docs generate --static`) beside it, `<snapshot dir>/docs/index.html`.
+"""
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, ResourceParam, asset
+
+from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.warehouse import WAREHOUSE_KEYS, WAREHOUSE_POOL
+
+SNAPSHOT_KEY = AssetKey(["serving", "analysts_snapshot"])
+DOCS_FILES = {"static_index.html": "index.html", "manifest.json": "manifest.json", "catalog.json": "catalog.json"}
+
+
+class PublishError(RuntimeError):
+    pass
+
+
+def _replace_atomically(source: Path, destination: Path) -> None:
+    tmp = destination.with_name(f".{destination.name}.{uuid.uuid4().hex}.tmp")
+    shutil.copyfile(source, tmp)
+    os.replace(tmp, destination)
+
+
+def generate_docs(warehouse_path: Path | None, docs_dir: Path, target: str) -> None:
+    """`dbt docs generate --static` (its catalog read from `warehouse_path` on DuckDB), published file by file.
+
+    The docs depend on the project and the tables' shapes, not on the rows: they are generated once per
+    dbt manifest and target (cached under dbt_project/target/) and copied at every publish."""
+    manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
+    fingerprint = hashlib.sha256(manifest.read_bytes() + target.encode()).hexdigest()[:16]
+    cache = DBT_PROJECT_DIR / "target" / f"docs-{fingerprint}"
+    if not (cache / "static_index.html").exists():
+        env = {**os.environ, "PAR_WAREHOUSE_TARGET": target, "DO_NOT_TRACK": "1"}
+        if warehouse_path is not None:
+            env["PAR_WAREHOUSE_PATH"] = str(warehouse_path)
+        building = cache.with_name(f".{cache.name}.{uuid.uuid4().hex}")
+        done = subprocess.run([str(Path(sys.executable).parent / "dbt"), "docs", "generate", "--static", "--quiet",
+                               "--target-path", str(building), "--log-path", str(building)],
+                              cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            shutil.rmtree(building, ignore_errors=True)
+            raise PublishError(f"dbt docs generate failed: {(done.stdout + done.stderr).strip()[-2000:]}")
+        try:
+            os.replace(building, cache)
+        except OSError:  # another process cached the same docs first
+            shutil.rmtree(building, ignore_errors=True)
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    for name, published in DOCS_FILES.items():
+        _replace_atomically(cache / name, docs_dir / published)
+
+
+def publish_duckdb_snapshot(warehouse: Path, snapshot: Path) -> dict:
+    """Copy the warehouse (checkpointed: no write-ahead log left behind) to `snapshot`, read-only, atomically."""
+    import duckdb
+
+    if not warehouse.exists():
+        raise PublishError(f"no warehouse at {warehouse} to publish")
+    snapshot.parent.mkdir(parents=True, exist_ok=True)
+    for stale in snapshot.parent.glob(f".{snapshot.name}.*.tmp"):  # left by a publish that was killed
+        stale.unlink(missing_ok=True)
+    with duckdb.connect(str(warehouse)) as con:  # the warehouse pool guarantees no run is writing it
+        con.execute("checkpoint")
+        tables = con.execute("select table_schema, count(*) from information_schema.tables "
+                             "group by 1 order by 1").fetchall()
+    tmp = snapshot.with_name(f".{snapshot.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        shutil.copyfile(warehouse, tmp)
+        generate_docs(tmp, snapshot.parent / "docs", "duckdb")
+        os.chmod(tmp, 0o444)  # analysts open it read-only; nobody writes a published copy
+        os.replace(tmp, snapshot)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return {"tables_per_schema": dict(tables), "bytes": snapshot.stat().st_size}
+
+
+@asset(
+    key=SNAPSHOT_KEY,
+    group_name="serving",
+    deps=WAREHOUSE_KEYS,  # published once every dbt step is done: never half a run
+    pool=WAREHOUSE_POOL,
+    kinds={"duckdb", "postgres"},
+    description="The analysts' read-only copy of the whole warehouse, swapped in atomically after every "
+                "successful build, and the dbt docs beside it (README: Querying the warehouse). "
+                "On PostgreSQL: the analysts' role granted the marts again.",
+)
+def analysts_snapshot(context: AssetExecutionContext, settings: ResourceParam[Settings]) -> MaterializeResult:
+    published_at = datetime.now(timezone.utc)
+    docs_dir = settings.snapshot_path.parent / "docs"
+    if settings.warehouse_target == "postgres":
+        from orchestration.postgres import grant_analysts
+
+        granted = grant_analysts(settings.pg_analyst_role)
+        generate_docs(None, docs_dir, "postgres")
+        return MaterializeResult(metadata={"analyst_role": settings.pg_analyst_role, "granted": granted,
+                                           "docs": MetadataValue.path(str(docs_dir / "index.html")),
+                                           "published_at": published_at.isoformat()})
+    details = publish_duckdb_snapshot(settings.warehouse_path, settings.snapshot_path)
+    context.log.info(f"published {settings.snapshot_path} ({details['bytes']:,} bytes)")
+    return MaterializeResult(metadata={
+        "path": MetadataValue.path(str(settings.snapshot_path)),
+        "docs": MetadataValue.path(str(docs_dir / "index.html")),
+        "bytes": details["bytes"],
+        "tables_per_schema": MetadataValue.json(details["tables_per_schema"]),
+        "published_at": published_at.isoformat(),
+    })

@@ -1,0 +1,86 @@
+"""The report's HTML page (jinja2, autoescaped). Layout and words only: every value is passed in."""
+from __future__ import annotations
+
+from jinja2 import Environment, select_autoescape
+
+PAGE = """<!DOCTYPE html>
+<html lang="{{ lang }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ l.title }}: {{ period_label }}</title>
+<style>
+ body { font-family: "Segoe UI", Roboto, Arial, sans-serif; margin: 0 auto; max-width: 1180px; padding: 24px; color: #1c2833; }
+ h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bottom: 2px solid #d5dbdb; }
+ .meta { color: #566573; font-size: 0.9em; }
+ table { border-collapse: collapse; width: 100%; font-size: 0.9em; margin: 0.5em 0; }
+ th, td { border: 1px solid #d5dbdb; padding: 4px 6px; text-align: left; vertical-align: top; }
+ th { background: #f4f6f6; } td.num { text-align: right; white-space: nowrap; }
+ .status { font-weight: 600; white-space: nowrap; }
+ .status-met { color: #1e8449; } .status-on-track { color: #2874a6; } .status-off-track { color: #c0392b; }
+ .status-no-data { color: #7f8c8d; }
+ .headlines { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 8px; }
+ .card { border: 1px solid #d5dbdb; border-radius: 6px; padding: 8px; } .card b { display: block; font-size: 1.4em; }
+ .chart { margin: 12px 0; }
+ code { font-size: 0.85em; color: #566573; }
+</style>
+<script type="text/javascript">{{ plotly_js }}</script>
+</head>
+<body>
+<h1>{{ l.title }}</h1>
+<p><b>{{ l.province }}</b> · {{ l.period }}: <b id="period">{{ period_label }}</b> · {{ period_note }}</p>
+<p class="meta">{{ generated }}{% if other_language %} · <a href="{{ other_language.href }}">{{ l.language_switch }}</a>{% endif %}</p>
+
+<h2>{{ l.headlines }}</h2>
+<div class="headlines">
+{% for card in headline_cards %}<div class="card">{{ card.label }}<b>{{ card.value }}</b></div>
+{% endfor %}</div>
+
+<h2>{{ l.targets }}</h2>
+<table id="targets">
+<thead><tr><th>{{ l.target }}</th><th>{{ l.metric }}</th><th>{{ l.period }}</th><th>{{ l.actual }}</th>
+<th>{{ l.goal }}</th><th>{{ l.deadline }}</th><th>{{ l.status }}</th><th>{{ l.source }}</th></tr></thead>
+<tbody>
+{% for t in targets %}<tr data-target="{{ t.target_id }}" data-status="{{ t.status }}">
+<td><b>{{ t.target_id }}</b> {{ t.name }}</td><td>{{ t.metric }}</td><td>{{ t.period_key }}</td>
+<td class="num">{{ t.actual }}</td><td class="num">{{ t.goal }}</td><td>{{ t.deadline }}</td>
+<td class="status status-{{ t.status | replace(' ', '-') }}">{{ t.status_label }}</td>
+<td><code>{{ t.source_model }}: {{ t.source_filter }}</code>{% if t.note %}<br>{{ t.note }}{% endif %}</td></tr>
+{% endfor %}</tbody>
+</table>
+
+<h2>{{ l.charts }}</h2>
+{% for chart in charts %}<div class="chart" id="chart-{{ chart.id }}">{{ chart.html | safe }}</div>
+{% endfor %}
+
+<h2>{{ l.index_766 }}</h2>
+<p>{{ index_total }}</p>
+<table id="index-766">
+<thead><tr><th>{{ l.group }}</th><th>{{ l.indicator }}</th><th>{{ l.numerator }}</th><th>{{ l.denominator }}</th>
+<th>{{ l.rate }}</th><th>{{ l.goal }}</th><th>{{ l.points }}</th><th>{{ l.max }}</th></tr></thead>
+<tbody>
+{% for i in indicators %}<tr><td>{{ i.group }}</td><td>{{ i.indicator_id }} {{ i.name }}{% if i.reason %}<br><i>{{ i.reason }}</i>{% endif %}</td>
+<td class="num">{{ i.numerator }}</td><td class="num">{{ i.denominator }}</td><td class="num">{{ i.rate }}</td>
+<td class="num">{{ i.target }}</td><td class="num">{{ i.points }}</td><td class="num">{{ i.max_points }}</td></tr>
+{% endfor %}</tbody>
+</table>
+
+<h2>{{ flagged_agencies_title }}</h2>
+{% if flagged_agencies %}<table id="flagged-agencies">
+<thead><tr><th>{{ l.agency }}</th><th>{{ l.late_rate }}</th><th>{{ l.satisfaction_rate }}</th><th>{{ l.finished }}</th></tr></thead>
+<tbody>{% for a in flagged_agencies %}<tr><td>{{ a.name }} <code>{{ a.code }}</code></td><td class="num">{{ a.late_rate }}</td>
+<td class="num">{{ a.satisfaction_rate }}</td><td class="num">{{ a.finished }}</td></tr>{% endfor %}</tbody>
+</table>{% else %}<p>{{ l.none }}</p>{% endif %}
+
+<h2>{{ flagged_officials_title }}</h2>
+{% if flagged_officials %}<table id="flagged-officials">
+<thead><tr><th>{{ l.official }}</th><th>{{ l.handled }}</th><th>{{ l.late }}</th><th>{{ l.late_rate }}</th><th>{{ l.threshold }}</th></tr></thead>
+<tbody>{% for o in flagged_officials %}<tr><td><code>{{ o.key }}</code></td><td class="num">{{ o.handled }}</td>
+<td class="num">{{ o.late }}</td><td class="num">{{ o.late_rate }}</td><td class="num">{{ o.threshold }}</td></tr>{% endfor %}</tbody>
+</table>{% if more_officials %}<p>{{ more_officials }}</p>{% endif %}{% else %}<p>{{ l.none }}</p>{% endif %}
+</body>
+</html>
+"""
+
+_environment = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+page_template = _environment.from_string(PAGE)

@@ -1,0 +1,147 @@
+"""The budget portal crawler against the sandbox portal: only new or changed files are downloaded,
+every original is kept untouched, a missing, half-written or unreadable file is reported by name
+(sheet and cell when it has them) and nothing from it lands, while the other files do."""
+import hashlib
+from datetime import date
+
+import pyarrow.parquet as pq
+import pytest
+
+from connectors.budget import DATASETS, SOURCE, BudgetPortalClient, land_crawl
+from connectors.http_session import RetryPolicy, SourceSession, SourceUnavailableError
+from connectors.landing import LandingZone
+from connectors.sandbox.budget_data import DEFECTS, BudgetPortalData
+from connectors.sandbox.budget_portal import BudgetPortal
+
+
+@pytest.fixture(scope="module")
+def portal_data():
+    return BudgetPortalData(seed=11, last_year=2024)
+
+
+@pytest.fixture
+def portal(portal_data):
+    portal = BudgetPortal(date(2024, 6, 30), data=portal_data)
+    server = portal.server().start()
+    portal.url = server.url
+    portal.faults = server.faults
+    yield portal
+    server.stop()
+
+
+def crawl(landing, portal, key):
+    session = SourceSession(SOURCE, portal.url, None, RetryPolicy(attempts=2, backoff_seconds=0.01, timeout_seconds=5))
+    return land_crawl(landing, BudgetPortalClient(session), "sandbox://budget_disclosures", key)
+
+
+def landed(landing, report, dataset):
+    table = landing.read_load(SOURCE, dataset, report.load.load_id)
+    return [] if table is None else table.to_pylist()
+
+
+def test_first_crawl_lands_every_readable_file_and_reports_the_others(tmp_path, portal):
+    landing = LandingZone(tmp_path)
+    report = crawl(landing, portal, "crawl-1")
+    listed = {d.document_id for d in portal.published()}
+    broken = {DEFECTS["file_not_found"], DEFECTS["text_in_number_cell"]}
+    assert broken <= listed and report.listed == len(listed)
+    outcomes = {o.document_id: o for o in report.outcomes}
+    assert {d for d, o in outcomes.items() if o.status == "landed"} == listed - broken
+    assert outcomes[DEFECTS["file_not_found"]].status == "not_found"
+    unreadable = outcomes[DEFECTS["text_in_number_cell"]]
+    assert (unreadable.status, unreadable.sheet, unreadable.cell) == ("unparseable", "59-CK-NSNN", "D17")
+    assert "59-CK-NSNN_thuc-hien-q3_2023.xlsx, sheet '59-CK-NSNN', cell D17" in unreadable.error
+    # nothing from the broken files lands; every listing entry does, with its outcome
+    lines = landed(landing, report, "lines")
+    assert {r["document_id"] for r in lines} == {d for d in listed - broken if "DVSN" not in d}
+    assert {r["document_id"] for r in landed(landing, report, "units")} == {d for d in listed if "DVSN" in d}
+    documents = {r["document_id"]: r for r in landed(landing, report, "documents")}
+    assert set(documents) == listed and documents[DEFECTS["file_not_found"]]["file_status"] == "not_found"
+    # the crawl's own report names the files, sheet and cell
+    errors = pq.read_table(next((tmp_path / "_audit" / "budget_file_errors").rglob("*.parquet"))).to_pylist()
+    assert {(e["document_id"], e["file_status"], e["cell"]) for e in errors} == {
+        (DEFECTS["file_not_found"], "not_found", None), (DEFECTS["text_in_number_cell"], "unparseable", "D17")}
+    # originals kept byte for byte under their hash
+    for doc in portal.published():
+        if doc.document_id in listed - {DEFECTS["file_not_found"]}:
+            content = doc.version_on(portal.clock).content
+            sha = hashlib.sha256(content).hexdigest()
+            assert (tmp_path / SOURCE / "files" / f"sha256={sha}" / doc.file_name).read_bytes() == content
+
+
+def test_a_second_crawl_downloads_only_what_changed(tmp_path, portal):
+    landing = LandingZone(tmp_path)
+    crawl(landing, portal, "crawl-1")
+    portal.files_served.clear()
+    again = crawl(landing, portal, "crawl-2")
+    # every landed file answered 304; the unreadable one is fetched again (never remembered) and reported again
+    assert portal.files_served == ["59-CK-NSNN_thuc-hien-q3_2023.xlsx"]
+    assert again.count("unchanged") == again.listed - 2 and again.count("landed") == 0
+    assert all(not landed(landing, again, dataset) for dataset in DATASETS)
+
+
+def test_a_correction_published_under_the_same_name_is_downloaded_alone(tmp_path, portal):
+    corrected = DEFECTS["republished_with_corrections"]
+    doc = next(d for d in portal.data.documents if d.document_id == corrected)
+    first_version, second_version = doc.versions
+    landing = LandingZone(tmp_path)
+    portal.clock = second_version.available_on - date.resolution
+    before = crawl(landing, portal, "crawl-1")
+    portal.clock = second_version.available_on
+    portal.files_served.clear()
+    after = crawl(landing, portal, "crawl-2")
+    assert sorted(portal.files_served) == sorted([doc.file_name, "59-CK-NSNN_thuc-hien-q3_2023.xlsx"])
+    assert [o.document_id for o in after.outcomes if o.status == "landed"] == [corrected]
+
+    def recurrent(report):
+        (row,) = [r for r in landed(landing, report, "lines") if r["document_id"] == corrected
+                  and r["line_code"] == "B.I.2"]
+        return row["value_vnd"]
+    # the sandbox's correction adds 12.400 triệu đồng to recurrent spending (B.I.2)
+    assert recurrent(after) - recurrent(before) == 12_400 * 1_000_000
+    for version in (first_version, second_version):
+        assert (tmp_path / SOURCE / "files" / f"sha256={hashlib.sha256(version.content).hexdigest()}").is_dir()
+
+
+def test_a_half_written_download_is_reported_and_fetched_again_next_time(tmp_path, portal):
+    landing = LandingZone(tmp_path)
+    portal.faults.inject({}, {"truncate": True})  # the listing whole, the first file cut in half
+    first = crawl(landing, portal, "crawl-1")
+    cut = first.outcomes[0]
+    assert cut.status == "unparseable" and "not a readable XLSX workbook" in cut.error
+    assert cut.document_id not in {r["document_id"] for r in landed(landing, first, "lines")}
+    assert first.count("landed") == first.listed - 3
+    portal.files_served.clear()
+    second = crawl(landing, portal, "crawl-2")
+    assert [o.document_id for o in second.outcomes if o.status == "landed"] == [cut.document_id]
+    assert {r["document_id"] for r in landed(landing, second, "lines")} == {cut.document_id}
+
+
+def test_a_portal_that_is_down_fails_the_crawl_and_lands_nothing(tmp_path, portal):
+    landing = LandingZone(tmp_path)
+    portal.faults.down = True
+    with pytest.raises(SourceUnavailableError, match="budget_disclosures is unavailable"):
+        crawl(landing, portal, "crawl-1")
+    assert not list(tmp_path.rglob("*.parquet"))
+    portal.faults.clear()
+    assert crawl(landing, portal, "crawl-1").count("landed") > 0
+
+
+def test_a_listing_entry_that_cannot_be_read_is_reported_and_the_others_are_crawled(tmp_path, portal):
+    listing = portal.listing
+
+    def with_a_broken_entry(query):
+        status, payload = listing(query)
+        payload["documents"].insert(0, {"id": "CK-BROKEN", "kind": "estimate", "period": "year",
+                                        "fiscal_year": 2024, "file_url": "/files/x.xlsx", "published_date": "05/01/2024"})
+        return status, payload
+
+    server = portal.server()
+    server.routes["/api/v1/disclosures"] = with_a_broken_entry
+    with server:
+        portal.url = server.url
+        report = crawl(LandingZone(tmp_path), portal, "crawl-1")
+    assert report.listing_errors == ["listing entry 'CK-BROKEN': published_date = '05/01/2024' is not a date yyyy-mm-dd"]
+    assert report.listed == len(portal.published()) and report.count("landed") == report.listed - 2
+    errors = pq.read_table(next((tmp_path / "_audit" / "budget_file_errors").rglob("*.parquet"))).to_pylist()
+    assert ("listing_error", report.listing_errors[0]) in {(e["file_status"], e["message"]) for e in errors}

@@ -1,0 +1,220 @@
+"""The applicant's unit and population-registry flag: sandbox, connector, GX gate.
+
+MaDonViHanhChinhChuHoSo is the applicant's commune-level unit in force on the submission day;
+DuocXacThucCSDLDanCu is 1/0 for a citizen (verified against the population database or not)
+and null for anyone else (docs/one_stop_shop_landing.md).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from connectors import admin_units
+from connectors.one_stop_shop import RecordError, flatten
+from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
+from connectors.sandbox import applicants, one_stop_shop_data, reference
+from connectors.sandbox.one_stop_shop_data import OneStopShopSandbox, SandboxConfig
+from expectations.one_stop_shop import (APPLICANT_UNIT_IN_FORCE, TOLERANCES, UnitVersion, commune_versions,
+                                        validate_one_stop_shop_batch, with_applicant_unit_check)
+from tests.test_expectations import LOAD_ID, dossier
+
+IN_SET = "expect_column_values_to_be_in_set"
+REFORM = date(2025, 7, 1)
+
+
+@pytest.fixture(scope="module")
+def across_the_reform():
+    return OneStopShopSandbox(SandboxConfig(start=date(2025, 6, 23), end=date(2025, 7, 8), scale=0.5,
+                                            defect_rate=0.02))
+
+
+def _units_by_code():
+    by_code: dict[str, list[reference.AdminUnit]] = {}
+    for u in reference.admin_units():
+        by_code.setdefault(u.code, []).append(u)
+    return by_code
+
+
+# --------------------------------------------------------------------------- sandbox
+
+
+def test_each_applicant_lives_in_a_commune_in_force_on_the_submission_day(across_the_reform):
+    by_code = _units_by_code()
+    seen_old = seen_new = 0
+    for d in across_the_reform.dossiers:
+        if "unknown_applicant_unit" in d.defects:
+            assert d.applicant_unit_code == applicants.UNKNOWN_UNIT_CODE and d.applicant_unit_code not in by_code
+            continue
+        day = d.submitted.date()
+        versions = [u for u in by_code[d.applicant_unit_code] if u.active_on(day)]
+        assert [u.level for u in versions] == ["commune"], d.code
+        if day < REFORM:
+            assert versions[0].valid_to == date(2025, 6, 30)
+            seen_old += 1
+        else:
+            assert versions[0].valid_from == REFORM
+            seen_new += 1
+    assert seen_old > 100 and seen_new > 100
+    defective = [d for d in across_the_reform.dossiers if "unknown_applicant_unit" in d.defects]
+    assert 0 < len(defective) < 0.06 * len(across_the_reform.dossiers)
+
+
+def test_the_flag_is_for_citizens_only(across_the_reform):
+    for d in across_the_reform.dossiers:
+        payload = d.payload(across_the_reform.config.clock)
+        if d.applicant_type == applicants.CITIZEN:
+            assert payload["DuocXacThucCSDLDanCu"] in (0, 1)
+        else:
+            assert payload["DuocXacThucCSDLDanCu"] is None
+        assert payload["MaDonViHanhChinhChuHoSo"] == d.applicant_unit_code
+
+
+def test_the_verified_share_rises_over_the_years():
+    def share(year: int) -> float:
+        sandbox = OneStopShopSandbox(SandboxConfig(start=date(year, 3, 1), end=date(year, 3, 20), scale=0.5))
+        flags = [d.applicant_verified for d in sandbox.dossiers if d.applicant_type == applicants.CITIZEN]
+        return sum(flags) / len(flags)
+
+    early, late = share(2022), share(2025)
+    assert early == pytest.approx(applicants.VERIFIED_SHARE[2022], abs=0.06)
+    assert late == pytest.approx(applicants.VERIFIED_SHARE[2025], abs=0.06)
+
+
+def test_a_district_agencys_applicants_mostly_live_in_its_district(across_the_reform):
+    nha_trang = "568"  # seed agency_district_units
+    district_of = {u.code: u.parent_code for u in reference.admin_units() if u.level == "commune"}
+    before = [d for d in across_the_reform.dossiers if d.agency.district_name_vi == "Nha Trang"
+              and d.submitted.date() < REFORM and "unknown_applicant_unit" not in d.defects]
+    home = sum(district_of[d.applicant_unit_code] == nha_trang for d in before)
+    assert len(before) > 30 and home / len(before) > 0.75
+    # after the reorganisation: the successors of Nha Trang's communes
+    successors = {s.successor_code for s in reference.successions() if district_of.get(s.predecessor_code) == nha_trang}
+    after = [d for d in across_the_reform.dossiers if d.agency.district_name_vi == "Nha Trang"
+             and d.submitted.date() >= REFORM and "unknown_applicant_unit" not in d.defects]
+    home = sum(d.applicant_unit_code in successors for d in after)
+    assert len(after) > 30 and home / len(after) > 0.75 and len(successors) < 20
+
+
+def test_the_applicant_fields_leave_every_other_field_as_it_was(monkeypatch):
+    """They come from their own random stream: without them, every other field is identical."""
+    config = SandboxConfig(start=date(2025, 6, 28), end=date(2025, 7, 3), scale=0.3)
+    with_them = OneStopShopSandbox(config)
+    monkeypatch.setattr(one_stop_shop_data, "applicant_unit_and_verification", lambda *args, **kwargs: (None, None))
+    without_them = OneStopShopSandbox(config)
+
+    def others(sandbox):
+        out = []
+        for d in sandbox.dossiers:
+            payload = d.payload(config.clock)
+            del payload["MaDonViHanhChinhChuHoSo"], payload["DuocXacThucCSDLDanCu"]
+            out.append(payload)
+        return out
+
+    assert len(with_them.dossiers) > 50
+    assert others(with_them) == others(without_them)
+
+
+# --------------------------------------------------------------------------- connector
+
+
+def test_the_fields_land_typed_and_are_not_hashed(across_the_reform):
+    pseudonymise = Pseudonymiser(SANDBOX_KEY)
+    citizen = next(d for d in across_the_reform.dossiers if d.applicant_type == 1 and d.applicant_verified == 1)
+    company = next(d for d in across_the_reform.dossiers if d.applicant_type == 2)
+    payloads = [d.payload(across_the_reform.config.clock) for d in (citizen, company)]
+    table = flatten(payloads, pseudonymise)["dossiers"]
+    assert table.schema.field("MaDonViHanhChinhChuHoSo").type == pa.string()
+    assert table.schema.field("DuocXacThucCSDLDanCu").type == pa.int32()
+    assert table.column("MaDonViHanhChinhChuHoSo").to_pylist() == [citizen.applicant_unit_code,
+                                                                    company.applicant_unit_code]
+    assert table.column("DuocXacThucCSDLDanCu").to_pylist() == [1, None]
+    # a source that does not send them yet still lands both columns (null), so staging can read them
+    older = {k: v for k, v in payloads[0].items() if k not in ("MaDonViHanhChinhChuHoSo", "DuocXacThucCSDLDanCu")}
+    table = flatten([older], pseudonymise)["dossiers"]
+    assert table.column("MaDonViHanhChinhChuHoSo").to_pylist() == [None]
+    assert table.column("DuocXacThucCSDLDanCu").to_pylist() == [None]
+    with pytest.raises(RecordError, match=f"dossier '{citizen.code}': field DuocXacThucCSDLDanCu = 'có'"):
+        flatten([{**payloads[0], "DuocXacThucCSDLDanCu": "có"}], pseudonymise)
+
+
+# --------------------------------------------------------------------------- GX gate
+
+UNITS = (UnitVersion("96801", date(2022, 1, 1), date(2025, 6, 30)), UnitVersion("80001", date(2025, 7, 1), None))
+
+
+def test_the_unit_check_reads_the_submission_day():
+    frame = pd.DataFrame([
+        {"MaDonViHanhChinhChuHoSo": "96801", "NgayNopHoSo": "20250630235959"},  # old unit, its last day
+        {"MaDonViHanhChinhChuHoSo": "96801", "NgayNopHoSo": "20250701000000"},  # old unit, ended
+        {"MaDonViHanhChinhChuHoSo": "80001", "NgayNopHoSo": "20250701000000"},  # new unit, first day
+        {"MaDonViHanhChinhChuHoSo": "80001", "NgayNopHoSo": "20250630120000"},  # new unit, not yet
+        {"MaDonViHanhChinhChuHoSo": "99999", "NgayNopHoSo": "20250630120000"},  # no such unit
+        {"MaDonViHanhChinhChuHoSo": None, "NgayNopHoSo": "20250630120000"},  # no code: not judged
+        {"MaDonViHanhChinhChuHoSo": "96801", "NgayNopHoSo": "30/06/2025"},  # unreadable day: the date rule's
+    ])
+    assert with_applicant_unit_check(frame, UNITS)[APPLICANT_UNIT_IN_FORCE].tolist() == [
+        True, False, True, False, False, None, None]
+
+
+def test_commune_versions_come_from_the_reference_file():
+    versions = commune_versions(admin_units.read_reference(reference.REFERENCE_DIR)["units"])
+    assert len(versions) == sum(u.level == "commune" for u in reference.admin_units()) == 269
+    assert UnitVersion("80001", date(2025, 7, 1), None) in versions
+
+
+def test_a_batch_with_unknown_units_and_bad_flags_is_rejected():
+    # 50 dossiers submitted 2024-01-05 (dossier() in test_expectations) from unit 96801, verified
+    rows = [dossier(i) for i in range(50)]
+    rows[0]["MaDonViHanhChinhChuHoSo"] = "99999"  # unknown code
+    rows[1]["MaDonViHanhChinhChuHoSo"] = "80001"  # a new unit, 18 months before it existed
+    rows[2]["DuocXacThucCSDLDanCu"] = 2  # not a flag
+    rows[3]["DuocXacThucCSDLDanCu"] = None  # not a citizen: fine
+    rows[3]["LoaiDoiTuong"] = 2
+    result = validate_one_stop_shop_batch({"dossiers": pd.DataFrame(rows)}, LOAD_ID, units=UNITS)
+    failed = {(r.column, r.unexpected_count) for r in result.failed()}
+    # unit: 2 of 50 judged = 4% > 2% tolerance; flag: 1 of 49 non-null = 2.04% > 1% tolerance
+    assert TOLERANCES["applicant_unit"].mostly == 0.98 and TOLERANCES["value_domain"].mostly == 0.99
+    assert failed == {(APPLICANT_UNIT_IN_FORCE, 2), ("DuocXacThucCSDLDanCu", 1)}
+    assert result.verdict == "rejected"
+    unit_rule = next(r for r in result.results if r.column == APPLICANT_UNIT_IN_FORCE)
+    assert unit_rule.expectation == IN_SET and unit_rule.unexpected_percent == pytest.approx(4.0)
+
+
+def test_one_unknown_unit_in_a_hundred_passes_and_is_counted():
+    rows = [dossier(i) for i in range(100)]
+    rows[7]["MaDonViHanhChinhChuHoSo"] = "99999"
+    rows[8]["MaDonViHanhChinhChuHoSo"] = None  # a source that left it empty: not judged by this rule
+    result = validate_one_stop_shop_batch({"dossiers": pd.DataFrame(rows)}, LOAD_ID, units=UNITS)
+    assert result.verdict == "accepted", result.summary()
+    unit_rule = next(r for r in result.results if r.column == APPLICANT_UNIT_IN_FORCE)
+    # 1 of the 99 rows with a code = 1.01% <= 2%
+    assert unit_rule.success and unit_rule.unexpected_count == 1
+    assert unit_rule.unexpected_percent == pytest.approx(100 / 99)
+    assert result.rows_affected == 1
+
+
+def test_without_the_reference_the_unit_is_not_judged_but_the_flag_is():
+    rows = [dossier(i) for i in range(10)]
+    rows[0]["MaDonViHanhChinhChuHoSo"] = "99999"
+    rows[1]["DuocXacThucCSDLDanCu"] = 7
+    result = validate_one_stop_shop_batch({"dossiers": pd.DataFrame(rows)}, LOAD_ID)
+    assert {r.column for r in result.failed()} == {"DuocXacThucCSDLDanCu"}
+    assert all(r.column != APPLICANT_UNIT_IN_FORCE for r in result.results)
+
+
+def test_the_sandbox_batch_passes_the_gate(across_the_reform):
+    """Its defect rate (2% per kind here) stays within the tolerances, the unknown units counted."""
+    pseudonymise = Pseudonymiser(SANDBOX_KEY)
+    clock = across_the_reform.config.clock
+    table = flatten([d.payload(clock) for d in across_the_reform.dossiers], pseudonymise)["dossiers"]
+    frame = table.to_pandas().assign(_load_id=LOAD_ID, _source="sandbox://one_stop_shop",
+                                      _loaded_at=pd.Timestamp(datetime(2025, 7, 9), tz="UTC"), _page=0)
+    units = commune_versions(admin_units.read_reference(reference.REFERENCE_DIR)["units"])
+    result = validate_one_stop_shop_batch({"dossiers": frame}, LOAD_ID, units=units)
+    unit_rule = next(r for r in result.results if r.column == APPLICANT_UNIT_IN_FORCE)
+    unknown = sum("unknown_applicant_unit" in d.defects for d in across_the_reform.dossiers)
+    assert unit_rule.unexpected_count == unknown > 0
+    assert unit_rule.success

@@ -1,0 +1,149 @@
+"""The Dagster UI in a real browser: the webserver on loopback shows the assets and their checks, and a
+run of the nightly job launched through its GraphQL API succeeds (a small sandbox partition)."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+import requests
+
+from tests.browser import open_page, requires_chromium
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PARTITION = "2022-01-05"
+
+LAUNCH = """
+mutation Launch($params: ExecutionParams!) {
+  launchRun(executionParams: $params) {
+    __typename
+    ... on LaunchRunSuccess { run { runId } }
+    ... on PythonError { message }
+    ... on RunConfigValidationInvalid { errors { message } }
+    ... on InvalidSubsetError { message }
+  }
+}"""
+RUN_STATUS = """query Status($runId: ID!) { runOrError(runId: $runId) { ... on Run { status } } }"""
+LOCATIONS = """{ workspaceOrError { ... on Workspace { locationEntries { name loadStatus
+  locationOrLoadError { __typename ... on PythonError { message } } } } } }"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def webserver(tmp_path_factory):
+    data = tmp_path_factory.mktemp("ui")
+    home = data / "dagster_home"
+    home.mkdir()
+    # The instance of `make ui` (dagster.yaml), except that runs start at once: without the daemon that
+    # `make ui` (dagster dev) also starts, a queued run would wait for it.
+    (home / "dagster.yaml").write_text((PROJECT_ROOT / "dagster.yaml").read_text()
+                                       + "run_coordinator:\n  module: dagster._core.run_coordinator\n"
+                                         "  class: DefaultRunCoordinator\n")
+    env = {**os.environ, "DAGSTER_HOME": str(home), "PAR_DATA_DIR": str(data), "PAR_SANDBOX_SCALE": "0.1",
+           "PAR_SANDBOX_END_DATE": "2022-01-10", "PAR_SANDBOX_SEED": "3"}
+    for name in ("PAR_LANDING_DIR", "PAR_WAREHOUSE_PATH", "PAR_SNAPSHOT_DIR"):
+        env.pop(name, None)
+    port = free_port()
+    log = open(data / "webserver.log", "wb")
+    server = subprocess.Popen([str(Path(sys.executable).parent / "dagster-webserver"), "-m", "orchestration.definitions",
+                               "-h", "127.0.0.1", "-p", str(port)],
+                              cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if requests.get(f"{url}/server_info", timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert server.poll() is None, f"the webserver exited: {(data / 'webserver.log').read_text()[-3000:]}"
+            assert time.monotonic() < deadline, "the webserver did not start in 3 minutes"
+            time.sleep(1)
+        graphql(url, "mutation { setNuxSeen }")  # the welcome dialog, dismissed for good
+        yield url, data
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)  # the webserver and the runs it started
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+
+
+def graphql(url: str, query: str, variables: dict | None = None) -> dict:
+    response = requests.post(f"{url}/graphql", json={"query": query, "variables": variables or {}}, timeout=60)
+    response.raise_for_status()
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+    return body["data"]
+
+
+@requires_chromium
+def test_the_asset_graph_shows_every_layer_and_the_checks(webserver):
+    url, _ = webserver
+    (entry,) = graphql(url, LOCATIONS)["workspaceOrError"]["locationEntries"]
+    assert entry["locationOrLoadError"]["__typename"] == "RepositoryLocation", entry
+    errors = []
+    with open_page(f"{url}/asset-groups") as (page, visit):  # the global lineage: one box per layer
+        for group in ("landing", "reference", "staging", "intermediate", "marts", "audit", "serving"):
+            page.get_by_text(group, exact=True).first.wait_for()
+        errors += visit.page_errors
+    group_page = f"{url}/locations/__repository__@{entry['name']}/asset-groups"
+    with open_page(f"{group_page}/landing") as (page, visit):
+        # The group's graph draws only the boxes in view (eight sources no longer fit); its list shows all.
+        page.get_by_text("List", exact=True).first.click()
+        for source in ("one_stop_shop", "cadre", "budget_disclosures", "population_registry", "business_registry"):
+            page.locator(f'a[href$="/assets/landing/{source}"]').first.wait_for()
+        errors += visit.page_errors
+    with open_page(f"{group_page}/marts") as (page, visit):
+        page.set_viewport_size({"width": 1600, "height": 4000})  # the list, too, draws only the rows in view
+        page.get_by_text("List", exact=True).first.click()
+        for mart in ("mart_agency_service_quality", "mart_official_performance", "mart_program_targets",
+                     "mart_workforce", "mart_budget_balance", "mart_business_environment"):
+            page.locator(f'a[href$="/assets/marts/{mart}"]').first.wait_for()
+        errors += visit.page_errors
+    with open_page(f"{url}/assets/landing/one_stop_shop?view=checks") as (page, visit):
+        page.get_by_text("gx_suites").first.wait_for()
+        page.get_by_text("freshness").first.wait_for()
+        errors += visit.page_errors
+    assert not errors, errors
+
+
+def test_a_run_launched_through_graphql_lands_and_judges_the_partition(webserver):
+    """A run started as the UI starts one: the webserver's run launcher, a process of its own. The run
+    is the nightly job's landing of the one-stop-shop and its gate (the whole job runs in-process in
+    tests/test_pipeline_end_to_end.py: here it would cost minutes and prove nothing more)."""
+    url, data = webserver
+    location = graphql(url, LOCATIONS)["workspaceOrError"]["locationEntries"][0]["name"]
+    params = {"selector": {"repositoryLocationName": location, "repositoryName": "__repository__",
+                           "jobName": "par_pipeline", "assetSelection": [{"path": ["landing", "one_stop_shop"]}],
+                           "assetCheckSelection": [{"assetKey": {"path": ["landing", "one_stop_shop"]},
+                                                    "name": "gx_suites"}]},
+              "runConfigData": {},
+              "executionMetadata": {"tags": [{"key": "dagster/partition", "value": PARTITION}]}}
+    launched = graphql(url, LAUNCH, {"params": params})["launchRun"]
+    assert launched["__typename"] == "LaunchRunSuccess", launched
+    run_id = launched["run"]["runId"]
+    deadline = time.monotonic() + 600
+    while (status := graphql(url, RUN_STATUS, {"runId": run_id})["runOrError"]["status"]) not in (
+            "SUCCESS", "FAILURE", "CANCELED"):
+        assert time.monotonic() < deadline, f"the run is still {status} after 10 minutes"
+        time.sleep(2)
+    assert status == "SUCCESS"
+    landed = list((data / "landing" / "one_stop_shop").rglob("*.parquet"))
+    assert landed, "the run landed the partition's dossiers"
+    verdicts = pq.read_table(data / "landing" / "_audit" / "gx_batch_verdicts").to_pylist()
+    assert [(v["source_system"], v["verdict"]) for v in verdicts] == [("one_stop_shop", "accepted")]
