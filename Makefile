@@ -43,7 +43,7 @@ run: manifest
 # module fixtures (pipeline runs) are built once. TEST_WORKERS=0 runs everything in one process.
 TEST_WORKERS ?= 2
 test: manifest
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # The periodic report of any period from the existing warehouse (PERIOD: 2025-Q4, 2025-H2, 2025;
 # default the latest quarter), in Vietnamese and English unless REPORT_LANG says one.
