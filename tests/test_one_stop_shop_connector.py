@@ -16,7 +16,9 @@ from connectors.sandbox.one_stop_shop_api import start_one_stop_shop_server, wri
 from connectors.sandbox.one_stop_shop_data import SandboxConfig
 from connectors.sandbox.server import SANDBOX_TOKEN
 
-FAST_RETRY = RetryPolicy(attempts=6, backoff_seconds=0.01, timeout_seconds=10)
+# A generous timeout: on a loaded machine (two test workers running pipelines) a timed-out request is
+# retried, and the retry takes the next injected fault, which scrambles the fault tests.
+FAST_RETRY = RetryPolicy(attempts=6, backoff_seconds=0.01, timeout_seconds=60)
 SINCE, UNTIL = datetime(2022, 1, 1), datetime(2022, 2, 16)
 pseudonymise = Pseudonymiser(SANDBOX_KEY)
 
