@@ -134,7 +134,7 @@ def test_a_source_unavailable_after_its_http_retries_is_retried_by_the_step(tmp_
     assert DagsterEventType.STEP_UP_FOR_RETRY in types and DagsterEventType.ASSET_MATERIALIZATION in types
 
 
-def test_one_step_at_a_time_writes_the_warehouse(tmp_path):
+def test_one_step_at_a_time_writes_the_warehouse(tmp_path, monkeypatch):
     """DuckDB allows one writing process: every asset that writes the warehouse is in the pool that
     dagster.yaml limits to one step at a time, and a step of that pool waits while another holds it."""
     graph = build_definitions().resolve_asset_graph()
@@ -142,6 +142,7 @@ def test_one_step_at_a_time_writes_the_warehouse(tmp_path):
     assert len(writers) > 30 and {frozenset(graph.get(key).pools) for key in writers} == {frozenset({WAREHOUSE_POOL})}
 
     (tmp_path / "dagster.yaml").write_text((PROJECT_ROOT / "dagster.yaml").read_text())
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))  # where the project's event log storage lives
     instance = DagsterInstance.from_config(str(tmp_path))
     storage = instance.event_log_storage
     storage.initialize_concurrency_limit_to_default(WAREHOUSE_POOL)

@@ -1,0 +1,130 @@
+"""Dagster's SQLite event log, with its connections kept open instead of opened for every event.
+
+Dagster's own `SqliteEventLogStorage` opens a new engine and connection for each event it stores and
+closes it afterwards. With SQLite in WAL mode, closing the last connection to a database checkpoints
+and syncs it to disk, so each event costs a few disk syncs. A run over the whole history materialises
+every landing asset once per day (eight sources, ~1,800 days): tens of thousands of events, which took
+most of a first `make run`. This storage keeps one pooled engine per database file, and commits with
+`synchronous=NORMAL`, which in WAL mode syncs at checkpoints rather than at every commit: a crash of
+the machine can lose the last events, never corrupt the file. The event log is not the system of
+record: the landing zone and its audit are (docs/operations.md).
+
+dagster.yaml selects it (`event_log_storage`); the files and their layout are Dagster's own, so the
+webserver and `dagster` commands read them as usual.
+"""
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from dagster import Field, StringSource
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME, SqliteEventLogStorage
+from dagster._core.storage.sql import create_engine
+from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import QueuePool
+
+# Dagster stores the materialisations of a partition range in batches of this many events (one
+# transaction each, `store_event_batch`) when DAGSTER_EVENT_BATCH_SIZE is set; orchestration/definitions.py
+# sets it unless the environment does.
+EVENT_BATCH_SIZE = 1000
+# Engines kept open at once: the cross-run index plus the latest runs' files (a webserver reads many runs).
+MAX_OPEN_ENGINES = 8
+
+
+def _commit_without_sync(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class PooledSqliteEventLogStorage(SqliteEventLogStorage):
+    """`SqliteEventLogStorage` whose per-file engines stay open between events (see the module)."""
+
+    def __init__(self, base_dir: str, inst_data=None):
+        self._engines: OrderedDict[str, Engine] = OrderedDict()
+        self._batch_connections: dict[str, Connection] | None = None
+        self._tables_present: set[str] = set()
+        super().__init__(base_dir, inst_data)
+        self._db_lock = threading.RLock()  # held for a whole batch, whose events take it again
+
+    @classmethod
+    def config_type(cls):
+        return {"base_dir": Field(StringSource, is_required=False)}
+
+    @classmethod
+    def from_config_value(cls, inst_data, config_value) -> "PooledSqliteEventLogStorage":
+        # Dagster's default place for it, so that a DAGSTER_HOME keeps its runs whichever storage reads them
+        base_dir = config_value.get("base_dir")
+        if not base_dir:
+            home = os.environ.get("DAGSTER_HOME")
+            if not home:
+                raise RuntimeError("PooledSqliteEventLogStorage needs DAGSTER_HOME (or `base_dir` in its config in "
+                                   "dagster.yaml) to know where the event log lives")
+            base_dir = os.path.join(home, "history", "runs")
+        return cls(base_dir, inst_data=inst_data)
+
+    def has_table(self, table_name: str) -> bool:
+        """Whether the cross-run index has a table, asked once per table (Dagster asks at every event;
+        tables are only added, by `dagster instance migrate`, which starts a new process)."""
+        if table_name not in self._tables_present:
+            with self._connect(INDEX_SHARD_NAME) as conn:
+                if conn.dialect.has_table(conn, table_name):
+                    self._tables_present.add(table_name)
+                else:
+                    return False
+        return True
+
+    def _engine(self, shard: str) -> Engine:
+        engine = self._engines.get(shard)
+        if engine is not None:
+            self._engines.move_to_end(shard)
+            return engine
+        engine = create_engine(self.conn_string_for_shard(shard), poolclass=QueuePool, pool_size=1,
+                               max_overflow=4,
+                               connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
+        event.listen(engine, "connect", _commit_without_sync)
+        if shard not in self._initialized_dbs:
+            self._initdb(engine)
+            self._initialized_dbs.add(shard)
+        self._engines[shard] = engine
+        while len(self._engines) > MAX_OPEN_ENGINES:
+            _, oldest = self._engines.popitem(last=False)
+            oldest.dispose()
+        return engine
+
+    @contextmanager
+    def _connect(self, shard: str) -> Iterator[Connection]:
+        with self._db_lock:
+            if self._batch_connections is not None:
+                conn = self._batch_connections.get(shard)
+                if conn is None:
+                    conn = self._batch_connections[shard] = self._engine(shard).connect()
+                    conn.begin()
+                yield conn
+                return
+            with self._engine(shard).connect() as conn:
+                with conn.begin():
+                    yield conn
+
+    def store_event_batch(self, events) -> None:
+        """The events of a batch (a partition range's materialisations) in one transaction per file."""
+        with self._db_lock:
+            self._batch_connections = {}
+            try:
+                for event_entry in events:
+                    self.store_event(event_entry)
+                for conn in self._batch_connections.values():
+                    conn.commit()
+            finally:
+                connections, self._batch_connections = self._batch_connections, None
+                for conn in connections.values():
+                    conn.close()  # rolls back what was not committed
+
+    def dispose(self) -> None:
+        super().dispose()
+        with self._db_lock:
+            while self._engines:
+                self._engines.popitem()[1].dispose()
