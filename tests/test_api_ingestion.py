@@ -77,6 +77,8 @@ def test_a_window_of_the_export_lists_the_dossiers_last_updated_in_it_in_key_ord
         session.get_json("/api/v1/dossiers", {"page_size": 2001})
     with pytest.raises(SourceResponseError, match="HTTP 401"):
         SourceSession(SOURCE, exported.url, "wrong", RETRY).get_json("/api/v1/dossiers", {})
+    with pytest.raises(SourceResponseError, match="HTTP 400.*invalid cursor"):
+        session.get_json("/api/v1/dossiers", {"cursor": "bm90LWEtdmVyc2lvbnxBLTE="})  # "not-a-version|A-1"
 
 
 def test_the_export_backed_api_takes_the_fault_plan_and_a_pull_resumes(servers, tmp_path):

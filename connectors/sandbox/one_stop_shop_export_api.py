@@ -107,7 +107,9 @@ class ExportApi:
 
     def _after(self, version: str, code: str) -> int:
         """The index of the first dossier after (version, code) in (NgayCapNhat, MaHoSo) order."""
-        number = int(version) if version.isdigit() else -1
+        if not (len(version) == 14 and version.isdigit()):
+            raise ValueError(f"invalid cursor: version {version!r} is not yyyyMMddHHmmss")
+        number = int(version)
         lo = int(np.searchsorted(self.versions, number, side="left"))
         hi = int(np.searchsorted(self.versions, number, side="right"))
         return lo + int(np.searchsorted(self.codes[lo:hi], code.encode(), side="right"))
