@@ -9,9 +9,9 @@ from __future__ import annotations
 import codecs
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from itertools import chain
 from operator import itemgetter
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -160,6 +160,7 @@ def plain_tables(payloads: list[dict], pseudonymise: Pseudonymiser) -> dict[str,
 
 
 def _flatten_checked(payloads: list[dict], pseudonymise: Pseudonymiser) -> dict[str, pa.Table]:
+    """`flatten` record by record: each value coerced to its contract's type, or a RecordError."""
     rows: dict[str, list[dict]] = {dataset: [] for dataset in DATASETS}
     for number, payload in enumerate(payloads, start=1):
         problem = missing_code(payload)
