@@ -109,6 +109,7 @@ def land_pull(landing: LandingZone, source: str, state_key: str, source_uri: str
         summary.parts += 1
         pending.clear()
         pending_records = 0
+        pa.default_memory_pool().release_unused()  # the allocator would keep the part's memory for later
 
     save(complete=False)
     latest_cursor = cursor
