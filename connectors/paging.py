@@ -19,25 +19,41 @@ ISO_FORMAT = "%Y-%m-%dT%H:%M:%S"
 def cursor_pages(session: SourceSession, path: str, params: dict[str, object], cursor: str | None = None,
                  max_repeats: int = MAX_REPEATED_PAGES) -> Iterator[Page]:
     """(records, cursor after them) for every page of `path` with `params`, from `cursor` on."""
-    repeats = 0
-    while True:
-        query = dict(params)
-        if cursor:
-            query["cursor"] = cursor
-        body = session.get_json(path, query)
-        data = body.get("data") if isinstance(body, dict) else None
-        next_cursor = body.get("next_cursor") if isinstance(body, dict) else None
-        if not isinstance(data, list):
-            raise SourceResponseError(f"{session.source_name}: a page without a 'data' list for {query}")
-        if cursor and next_cursor == cursor:
-            repeats += 1
-            if repeats >= max_repeats:
-                raise SourceResponseError(f"{session.source_name}: the page after cursor {cursor!r} was "
-                                          f"served {repeats} times without progress")
-            continue
+    return _CursorPages(session, path, params, cursor, max_repeats)
+
+
+class _CursorPages:
+    """An iterator rather than a generator: it holds nothing of a page it has returned, so the
+    caller frees each page as soon as it is done with it."""
+
+    def __init__(self, session: SourceSession, path: str, params: dict[str, object], cursor: str | None,
+                 max_repeats: int):
+        self.session, self.path, self.params, self.cursor, self.max_repeats = session, path, params, cursor, max_repeats
+        self.done = False
+
+    def __iter__(self) -> "_CursorPages":
+        return self
+
+    def __next__(self) -> Page:
         repeats = 0
-        if next_cursor is None:
-            yield data, cursor
-            return
-        yield data, next_cursor
-        cursor = next_cursor
+        while not self.done:
+            query = dict(self.params)
+            if self.cursor:
+                query["cursor"] = self.cursor
+            body = self.session.get_json(self.path, query)
+            data = body.get("data") if isinstance(body, dict) else None
+            next_cursor = body.get("next_cursor") if isinstance(body, dict) else None
+            if not isinstance(data, list):
+                raise SourceResponseError(f"{self.session.source_name}: a page without a 'data' list for {query}")
+            if self.cursor and next_cursor == self.cursor:
+                repeats += 1
+                if repeats >= self.max_repeats:
+                    raise SourceResponseError(f"{self.session.source_name}: the page after cursor {self.cursor!r} "
+                                              f"was served {repeats} times without progress")
+                continue
+            if next_cursor is None:
+                self.done = True
+                return data, self.cursor
+            self.cursor = next_cursor
+            return data, next_cursor
+        raise StopIteration

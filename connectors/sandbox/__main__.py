@@ -1,7 +1,8 @@
 """`python -m connectors.sandbox serve|export|cadre-export|serve-budget`: the sandbox sources outside a pipeline run.
 
     serve         run the one-stop-shop's loopback API until interrupted (point PAR_ONE_STOP_SHOP_URL
-                  at it to try the real-source path: token `sandbox-token`, and set PAR_PSEUDONYMISATION_KEY)
+                  at it to try the real-source path: token `sandbox-token`, and set PAR_PSEUDONYMISATION_KEY);
+                  `serve --export FILE.ndjson` serves the dossiers of an export instead of generating them
     export        write the one-stop-shop's vendor-style NDJSON export (PAR_ONE_STOP_SHOP_EXPORT reads it)
     cadre-export  write the cadre system's XLSX export (PAR_CADRE_EXPORT reads it) and the yearly PAR
                   ranking files into a `par_ranking` folder beside it (PAR_PAR_RANKING_DIR)
@@ -27,6 +28,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=SandboxConfig.seed)
     parser.add_argument("--defect-rate", type=float, default=SandboxConfig.defect_rate)
     parser.add_argument("--end", type=date.fromisoformat, default=date.today(), help="the sandbox's clock")
+    parser.add_argument("--export", type=Path, help="serve: the NDJSON export whose dossiers the API lists")
     args = parser.parse_args()
     if args.command == "cadre-export":
         from connectors.sandbox.cadre_api import write_export as write_cadre_export
@@ -44,6 +46,18 @@ def main() -> int:
     if args.command == "serve-budget":
         server = BudgetPortal(args.end, args.seed).server(port=args.port)
         print(f"sandbox budget disclosure portal on {server.url}{LISTING_PATH} (no token); Ctrl-C stops it")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        return 0
+    if args.command == "serve" and args.export:
+        from connectors.sandbox.one_stop_shop_export_api import ExportApi
+
+        api = ExportApi(args.export)
+        server = SandboxServer(api.routes(), token=SANDBOX_TOKEN, port=args.port)
+        print(f"one-stop-shop API over {len(api):,} dossiers of {args.export} on {server.url}/api/v1/dossiers "
+              f"(bearer token {SANDBOX_TOKEN!r}); Ctrl-C stops it")
         try:
             server.serve_forever()
         except KeyboardInterrupt:

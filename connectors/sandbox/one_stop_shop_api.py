@@ -10,6 +10,7 @@ import base64
 import bisect
 import json
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -41,6 +42,31 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
     return version, code
 
 
+@dataclass(frozen=True)
+class ListingQuery:
+    """The listing's query: its window, page size and the cursor's (version, code), if any."""
+
+    since: datetime
+    until: datetime
+    page_size: int
+    cursor: tuple[str, str] | None
+
+    @property
+    def as_of(self) -> str:
+        """The moment the listing shows the dossiers as of: just before the window's end."""
+        return (self.until - timedelta(seconds=1)).strftime(DATE_FORMAT)
+
+    @classmethod
+    def parse(cls, query: dict[str, str], clock: datetime) -> "ListingQuery":
+        """`clock`: the source's now; a window cannot end after it. Raises ValueError (HTTP 400)."""
+        since = _parse(query.get("updated_since"), "updated_since", datetime(2000, 1, 1))
+        until = min(_parse(query.get("updated_until"), "updated_until", clock), clock)
+        page_size = int(query.get("page_size", 500))
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be 1..{MAX_PAGE_SIZE}")
+        return cls(since, until, page_size, _decode_cursor(query["cursor"]) if query.get("cursor") else None)
+
+
 class OneStopShopApi:
     def __init__(self, sandbox: OneStopShopSandbox):
         self.sandbox = sandbox
@@ -67,18 +93,14 @@ class OneStopShopApi:
         return self._windows[key]
 
     def list_dossiers(self, query: dict[str, str]) -> tuple[int, dict]:
-        clock = self.sandbox.config.clock + timedelta(seconds=1)
-        since = _parse(query.get("updated_since"), "updated_since", datetime(2000, 1, 1))
-        until = min(_parse(query.get("updated_until"), "updated_until", clock), clock)
-        page_size = int(query.get("page_size", 500))
-        if not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise ValueError(f"page_size must be 1..{MAX_PAGE_SIZE}")
-        rows = self._window(since, until)
+        listing = ListingQuery.parse(query, self.sandbox.config.clock + timedelta(seconds=1))
+        page_size = listing.page_size
+        rows = self._window(listing.since, listing.until)
         start = 0
-        if query.get("cursor"):
-            start = bisect.bisect_right(rows, _decode_cursor(query["cursor"]) + (len(self.sandbox.dossiers),))
+        if listing.cursor:
+            start = bisect.bisect_right(rows, listing.cursor + (len(self.sandbox.dossiers),))
         page = rows[start:start + page_size]
-        as_of = until - timedelta(seconds=1)
+        as_of = listing.until - timedelta(seconds=1)
         data = [self.sandbox.dossiers[i].payload(as_of) for _, _, i in page]
         if start > 0 and "duplicate_on_next_page" in self.sandbox.dossiers[rows[start - 1][2]].defects:
             data.insert(0, self.sandbox.dossiers[rows[start - 1][2]].payload(as_of))  # the source's own defect
@@ -87,7 +109,7 @@ class OneStopShopApi:
             "data": data,
             "next_cursor": _encode_cursor(page[-1][0], page[-1][1]) if more and page else None,
             "total": len(rows),
-            "as_of": as_of.strftime(DATE_FORMAT),
+            "as_of": listing.as_of,
         }
 
     def routes(self) -> dict:

@@ -1,6 +1,7 @@
 """A loopback HTTP server for the sandbox source systems, with the faults real systems have.
 
-Each source registers routes (`path -> handler(query) -> (status, body)`); the server adds what
+Each source registers routes (`path -> handler(query) -> (status, body)`, or a RawResponse whose
+body is JSON serialised already, e.g. pre-rendered records); the server adds what
 every API needs: bearer-token auth (none when the token is None: a public portal), JSON responses,
 and a fault plan a test can switch on over Python or HTTP (`POST /_sandbox/faults`): 429 with
 Retry-After, 5xx, slow and truncated responses, or the whole source down.
@@ -25,7 +26,6 @@ from urllib.parse import parse_qs, urlsplit
 log = logging.getLogger(__name__)
 
 SANDBOX_TOKEN = "sandbox-token"
-Handler = Callable[[dict[str, str]], tuple[int, dict]]
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class RawResponse:
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
+Handler = Callable[[dict[str, str]], tuple[int, dict] | RawResponse]
 # (path, query, request headers) -> the response
 PrefixHandler = Callable[[str, dict[str, str], Mapping[str, str]], RawResponse]
 
@@ -107,7 +108,8 @@ class SandboxServer:
         server = self
 
         class RequestHandler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+            protocol_version = "HTTP/1.1"  # keep-alive: one connection serves a whole paged pull
+            disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart
 
             def log_message(self, fmt: str, *args: object) -> None:
                 log.debug("sandbox: " + fmt, *args)
@@ -155,10 +157,14 @@ class SandboxServer:
                     body = raw.body[: len(raw.body) // 2] if fault and fault.get("truncate") else raw.body
                     return self._send(raw.status, body, raw.headers, raw.content_type)
                 try:
-                    status, payload = route(query)
+                    answer = route(query)
                 except ValueError as exc:
                     return self._error(400, str(exc))
-                body = json.dumps(payload, ensure_ascii=False).encode()
+                if isinstance(answer, RawResponse):
+                    status, body = answer.status, answer.body
+                else:
+                    status, payload = answer
+                    body = json.dumps(payload, ensure_ascii=False).encode()
                 if fault and fault.get("replay") and server._last_body is not None:
                     body = server._last_body
                 server._last_body = body

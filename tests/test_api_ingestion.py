@@ -1,0 +1,164 @@
+"""API ingestion at volume: the export-backed API keeps the paging contract, the column-at-a-time
+flatten gives the checked path's tables, and a pull's memory is bounded by its batch, not its window.
+
+Cost: about 5 s (a small sandbox of ~2,000 dossiers, generated once) plus ~10 s for the one test
+that runs the bench's measurement in a child process.
+"""
+from __future__ import annotations
+
+import json
+import weakref
+from datetime import date, datetime
+
+import pytest
+
+from bench.ingestion import measure_api_ingestion
+from connectors.http_session import RetryPolicy, SourceResponseError, SourceSession
+from connectors.ingest import land_pull
+from connectors.landing import LandingZone
+from connectors.one_stop_shop import SOURCE, OneStopShopClient, _flatten_checked, flatten, plain_tables
+from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
+from connectors.sandbox.one_stop_shop_api import start_one_stop_shop_server, write_export
+from connectors.sandbox.one_stop_shop_data import OneStopShopSandbox, SandboxConfig
+from connectors.sandbox.one_stop_shop_export_api import ExportError, start_export_server
+from connectors.sandbox.server import SANDBOX_TOKEN
+
+RETRY = RetryPolicy(attempts=4, backoff_seconds=0.01, timeout_seconds=60)
+CLOCK_DAY = date(2022, 2, 15)
+SINCE, UNTIL = datetime(2022, 1, 1), datetime(2022, 2, 16)  # ends after the sandbox's clock
+BATCH_COLUMNS = ["_load_id", "_source", "_loaded_at", "_page"]
+pseudonymise = Pseudonymiser(SANDBOX_KEY)
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    """(generator-backed server, its api, export-backed server, the export's path), same dossiers."""
+    generator, api = start_one_stop_shop_server(SandboxConfig(end=CLOCK_DAY, scale=0.5, defect_rate=0.0))
+    path = tmp_path_factory.mktemp("export") / "dossiers.ndjson"
+    write_export(api.sandbox, path)
+    exported, export_api = start_export_server(path)
+    yield generator, api, exported, path
+    exported.stop()
+    export_api.close()
+    generator.stop()
+
+
+def pull(server, landing, since=SINCE, until=UNTIL, page_size=100, batch_rows=300, key="w"):
+    client = OneStopShopClient(SourceSession(SOURCE, server.url, SANDBOX_TOKEN, RETRY), page_size=page_size)
+    return land_pull(landing, SOURCE, key, server.url, lambda cursor: client.pages(since, until, cursor),
+                     lambda records: flatten(records, pseudonymise), batch_rows=batch_rows)
+
+
+def landed(landing, summary, dataset):
+    table = landing.read_load(SOURCE, dataset, summary.load_id).drop_columns(BATCH_COLUMNS)
+    return table.sort_by([(name, "ascending") for name in table.column_names])
+
+
+def test_the_export_backed_api_lands_what_the_generator_backed_one_lands(servers, tmp_path):
+    generator, api, exported, _ = servers
+    from_generator = pull(generator, LandingZone(tmp_path / "g"))
+    from_export = pull(exported, LandingZone(tmp_path / "e"))
+    assert from_export.records == from_generator.records == len(api.sandbox.dossiers) > 1000  # > 10 pages
+    for dataset, rows in from_generator.rows.items():
+        assert from_export.rows[dataset] == rows
+        assert landed(LandingZone(tmp_path / "e"), from_export, dataset).equals(
+            landed(LandingZone(tmp_path / "g"), from_generator, dataset)), dataset
+
+
+def test_a_window_of_the_export_lists_the_dossiers_last_updated_in_it_in_key_order(servers):
+    _, _, exported, path = servers
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    expected = sorted((r["NgayCapNhat"], r["MaHoSo"]) for r in lines if "20220110" <= r["NgayCapNhat"] < "20220112")
+    session = SourceSession(SOURCE, exported.url, SANDBOX_TOKEN, RETRY)
+    pages = list(OneStopShopClient(session, page_size=7).pages(datetime(2022, 1, 10), datetime(2022, 1, 12)))
+    assert len(pages) == -(-len(expected) // 7) > 1
+    assert [(r["NgayCapNhat"], r["MaHoSo"]) for page, _ in pages for r in page] == expected
+    with pytest.raises(SourceResponseError, match="HTTP 400.*page_size"):
+        session.get_json("/api/v1/dossiers", {"page_size": 2001})
+    with pytest.raises(SourceResponseError, match="HTTP 401"):
+        SourceSession(SOURCE, exported.url, "wrong", RETRY).get_json("/api/v1/dossiers", {})
+    with pytest.raises(SourceResponseError, match="HTTP 400.*invalid cursor"):
+        session.get_json("/api/v1/dossiers", {"cursor": "bm90LWEtdmVyc2lvbnxBLTE="})  # "not-a-version|A-1"
+
+
+def test_the_export_backed_api_takes_the_fault_plan_and_a_pull_resumes(servers, tmp_path):
+    _, api, exported, _ = servers
+    landing = LandingZone(tmp_path)
+    exported.faults.inject({"status": 429, "retry_after": 0}, {}, {}, {}, {"truncate": True})
+    with pytest.raises(SourceResponseError, match="invalid or truncated JSON"):
+        pull(exported, landing)
+    state = landing.read_state(SOURCE, "w")
+    assert state["complete"] is False and state["parts"] == 1  # pages 1-3 landed as part 0, page 4 was cut
+    exported.faults.clear()
+    summary = pull(exported, landing)
+    assert summary.resumed and summary.records == len(api.sandbox.dossiers)
+    codes = landing.read_load(SOURCE, "dossiers", summary.load_id).column("MaHoSo").to_pylist()
+    assert sorted(codes) == sorted(d.code for d in api.sandbox.dossiers)  # every one, none twice
+
+
+def test_an_export_line_that_cannot_be_placed_is_named(tmp_path):
+    path = tmp_path / "bad.ndjson"
+    path.write_text('{"MaHoSo": "A-1", "NgayCapNhat": "20250101080000"}\n\n{"MaHoSo": "A-2"}\n', encoding="utf-8")
+    with pytest.raises(ExportError, match=r"bad.ndjson: line 3 .*'A-2'.* no NgayCapNhat"):
+        start_export_server(path)
+
+
+def test_plain_payloads_are_flattened_a_column_at_a_time_with_the_checked_paths_result():
+    config = SandboxConfig(end=date(2022, 1, 20), scale=0.3, defect_rate=0.2)  # every defect kind, often
+    payloads = [json.loads(json.dumps(d.payload(config.clock))) for d in OneStopShopSandbox(config).dossiers]
+    fast = plain_tables(payloads, pseudonymise)
+    assert fast is not None, "the sandbox's payloads, defects and all, are plain"
+    checked = _flatten_checked(payloads, pseudonymise)
+    assert fast.keys() == checked.keys()
+    for dataset, table in checked.items():
+        assert fast[dataset].equals(table), dataset
+    # Not plain: each goes the checked way, and comes out as it did before.
+    one = payloads[0]
+    for odd in ({**one, "TrangThaiHoSo": "10"}, {**one, "KenhThucHien": 2.0}, {**one, "KenhThucHien": True},
+                {**one, "MaCoQuanMoi": 123}, {**one, "BoSung": ""}, {**one, "ChuHoSo": 42}, {**one, "MaHoSo": 7},
+                {**one, "GiayToNop": [{**one["GiayToNop"][0], "DuocSoHoa": None, "Ghi": "x"}]}):
+        assert plain_tables([one, odd], pseudonymise) is None
+        tables = flatten([one, odd], pseudonymise)
+        assert tables["dossiers"].num_rows == 2
+    # blank text is missing on both paths
+    blank = {**one, "TenDonViXuLy": "", "ChuHoSo": " "}
+    row = plain_tables([blank], pseudonymise)["dossiers"].to_pylist()[0]
+    assert row["TenDonViXuLy"] is None and row["ChuHoSo"] is None
+    assert _flatten_checked([blank], pseudonymise)["dossiers"].to_pylist()[0] == row
+
+
+def test_a_pull_keeps_no_page_after_flattening_it_and_lands_a_part_per_batch(tmp_path):
+    """Memory is bounded by the batch: a page's records are freed once flattened (only Arrow tables
+    wait for the next part), and a part is landed every `batch_rows` records."""
+
+    class Record(dict):  # a dict that can be watched with a weak reference
+        pass
+
+    watched: list[weakref.ref] = []
+    alive_when_fetched: list[int] = []
+
+    def fetch(cursor):
+        for number in range(int(cursor or 0), 12):
+            alive_when_fetched.append(sum(ref() is not None for ref in watched))
+            page = [Record(MaHoSo=f"A-{number}-{i}", NgayCapNhat="20250101080000") for i in range(50)]
+            watched.extend(weakref.ref(r) for r in page)
+            yield page, str(number + 1)
+            del page
+
+    summary = land_pull(LandingZone(tmp_path), SOURCE, "w", "test://", fetch,
+                        lambda records: flatten(records, pseudonymise), batch_rows=200)
+    # 12 pages of 50 = 600 records: a part every 4 pages (200 records), 3 parts
+    assert summary.records == 600 and summary.parts == 3
+    assert [len(f.read_bytes()) > 0 for f in LandingZone(tmp_path).load_files(SOURCE, "dossiers", summary.load_id)] \
+        == [True] * 3
+    # When page n+1 is fetched, no record of the pages before it is held any more.
+    assert max(alive_when_fetched) == 0
+
+
+def test_the_bench_measures_a_pull_through_the_loopback_api(servers, tmp_path):
+    _, api, _, path = servers
+    result = measure_api_ingestion(path, SINCE, UNTIL, tmp_path)
+    assert result["dossiers"] == len(api.sandbox.dossiers)
+    assert result["dossiers_per_second"] == pytest.approx(result["dossiers"] / result["seconds"], rel=0.01)
+    assert 50 * 2**20 < result["peak_rss_bytes"] < 2**30
+    assert result["rows"]["process_steps"] > result["dossiers"]
