@@ -17,7 +17,7 @@ export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
 help:
 	@echo "make run    - run the pipeline 2022-01-01..today on the embedded sandbox and print headline indicators"
-	@echo "make test   - run every test (what CI runs)"
+	@echo "make test   - run every test (what CI runs; EXTRA_GROUPS=spark adds the Spark parity test's dependencies)"
 	@echo "make ui     - open the Dagster UI on http://127.0.0.1:3000"
 	@echo "make report PERIOD=2025-Q4 [REPORT_LANG=vi|en] - render the periodic report of a quarter, half-year (2025-H2) or year (2025)"
 
@@ -25,11 +25,18 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --quiet
+# Optional dependency groups of pyproject.toml to install besides the default ones, e.g.
+# `make test EXTRA_GROUPS=spark` (pyspark and dbt-spark: the Spark parity test; CI always installs it).
+# `uv sync` is exact: a later plain `make` removes them again (the stamp names the groups installed).
+EXTRA_GROUPS ?=
+SYNCED := $(VENV)/.synced$(if $(strip $(EXTRA_GROUPS)),-$(subst $(eval) ,-,$(strip $(EXTRA_GROUPS))))
+
+$(SYNCED): pyproject.toml uv.lock | $(UV)
+	rm -f $(VENV)/.synced*
+	$(UV) sync --frozen --quiet $(foreach group,$(EXTRA_GROUPS),--group $(group))
 	@touch $@
 
-setup: $(VENV)/.synced
+setup: $(SYNCED)
 
 # dagster-dbt loads the dbt assets from this manifest; `dbt parse` takes a few seconds.
 manifest: setup

@@ -103,7 +103,8 @@ class Settings:
 
     def validate(self) -> None:
         if self.warehouse_target not in ("duckdb", "postgres"):
-            raise SettingsError(f"PAR_WAREHOUSE_TARGET must be 'duckdb' or 'postgres', not {self.warehouse_target!r}")
+            raise SettingsError(f"PAR_WAREHOUSE_TARGET must be 'duckdb' or 'postgres', not {self.warehouse_target!r} "
+                                "(the dbt target `spark` is run with dbt itself: docs/scaling.md)")
         if self.warehouse_target == "postgres" and not os.environ.get("PAR_PG_HOST"):
             raise SettingsError("PAR_WAREHOUSE_TARGET=postgres needs PAR_PG_HOST (and PAR_PG_PORT, PAR_PG_USER, "
                                 "PAR_PG_PASSWORD, PAR_PG_DATABASE): see .env.example.")

@@ -13,6 +13,17 @@ os.environ.setdefault("PAR_SOURCE_RETRIES", "0")
 
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
 
+# With pyspark installed (the `spark` dependency group), GX imports pyspark.sql.connect, whose import
+# takes a main module without __spec__ or __file__ for pyspark's own doctest runner and then calls
+# sys.exit(0) when Spark Connect's packages are absent. A pytest-xdist worker's main module (started
+# with `python -c`) looks exactly like that: every GX gate would die. A spec named __main__ tells
+# pyspark it is not running doctests (multiprocessing ignores a main module of that name).
+_main = sys.modules["__main__"]
+if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
+    import importlib.machinery
+
+    _main.__spec__ = importlib.machinery.ModuleSpec("__main__", None)
+
 
 def pytest_configure(config):
     """The Dagster definitions load the dbt manifest: parse it from the current models first (once:
@@ -27,7 +38,7 @@ def pytest_configure(config):
 # one file per worker at a time) starting them first keeps one worker from finishing alone on the
 # longest file at the end. Other files keep their order after them (`make test` passes
 # --no-loadscope-reorder: xdist would otherwise start the files with the most tests first).
-SLOW_FILES = ["test_faults.py", "test_pipeline_end_to_end.py", "test_incremental_runs.py", "test_budget_end_to_end.py",
+SLOW_FILES = ["test_spark.py", "test_faults.py", "test_pipeline_end_to_end.py", "test_incremental_runs.py", "test_budget_end_to_end.py",
               "test_personal_data_and_secrets.py", "test_postgres.py", "test_report.py", "test_registries_pipeline.py",
               "test_dbt_build.py", "test_ui_browser.py"]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from decimal import Decimal
 
 import duckdb
 import pytest
@@ -13,6 +12,7 @@ from dagster import DagsterInstance
 from orchestration.cli import run_pipeline
 from orchestration.postgres import landed_tables
 from orchestration.warehouse import manifest_path
+from tests.mart_parity import mart_differences, ordered_select
 from tests.postgres_server import postgres_server, requires_postgres
 from tests.test_pipeline_end_to_end import settings_for
 
@@ -60,25 +60,7 @@ def both(server, tmp_path_factory):
 
 def _rows(cursor, sql):
     cursor.execute(sql)
-    return [tuple(_normalise(v) for v in row) for row in cursor.fetchall()]
-
-
-def _normalise(value):
-    if isinstance(value, float):
-        return round(value, 9)
-    if isinstance(value, Decimal):
-        return value.normalize() if value.is_finite() else value
-    return value
-
-
-# Lineage columns naming the load a row comes from: each run lands its own loads.
-LOAD_COLUMNS = {"load_id"}
-
-
-def _ordered(schema, table, columns):
-    compared = [c for c in columns if c not in LOAD_COLUMNS]
-    return (f'select {", ".join(compared)} from {schema}."{table}" order by '
-            + ", ".join(str(i + 1) for i in range(len(compared))))
+    return cursor.fetchall()
 
 
 def test_every_mart_holds_the_same_values_on_duckdb_and_postgresql(server, both):
@@ -89,22 +71,18 @@ def test_every_mart_holds_the_same_values_on_duckdb_and_postgresql(server, both)
         dd_marts = [r[0] for r in dd.execute("select table_name from information_schema.tables "
                                              "where table_schema = 'marts' order by 1").fetchall()]
         assert pg_marts == dd_marts and len(pg_marts) >= 3
-        differences = {}
+        columns = {}
         for mart in pg_marts:
             cur.execute("select column_name from information_schema.columns where table_schema = 'marts' "
                         "and table_name = %s order by ordinal_position", (mart,))
-            columns = [r[0] for r in cur.fetchall()]
+            columns[mart] = [r[0] for r in cur.fetchall()]
             dd_columns = [r[0] for r in dd.execute("select column_name from information_schema.columns where "
                                                    "table_schema = 'marts' and table_name = ? order by ordinal_position",
                                                    [mart]).fetchall()]
-            assert columns == dd_columns, mart
-            expected = _rows(dd.cursor(), _ordered("marts", mart, columns))
-            got = _rows(cur, _ordered("marts", mart, columns))
-            if got != expected:
-                first = next((i for i, (e, g) in enumerate(zip(expected, got)) if e != g), min(len(expected), len(got)))
-                differences[mart] = (f"{len(expected)} rows on DuckDB, {len(got)} on PostgreSQL; first difference at "
-                                     f"row {first}: {expected[first] if first < len(expected) else None} != "
-                                     f"{got[first] if first < len(got) else None}")
+            assert columns[mart] == dd_columns, mart
+        differences = mart_differences(
+            pg_marts, lambda mart: _rows(dd.cursor(), ordered_select(f'marts."{mart}"', columns[mart])),
+            lambda mart: _rows(cur, ordered_select(f'marts."{mart}"', columns[mart])), "PostgreSQL")
     assert len(compared_rows := [m for m in pg_marts if m not in differences]) >= 3, compared_rows
     assert not differences, "marts that differ between DuckDB and PostgreSQL:\n" + "\n".join(
         f"{mart}: {what}" for mart, what in differences.items())

@@ -32,3 +32,9 @@
 {% macro spark__regex_full_match(expr, pattern) -%}
     ({{ expr }} rlike '^(?:{{ pattern }})$')
 {%- endmacro %}
+
+{% macro spark__nfc_normalize(expr) -%}
+    {#- Spark has no normalize(); ICU4J ships with Spark 4 (its collations): Normalizer.compose(text,
+        false) is NFC. It throws on null, hence the case. -#}
+    case when {{ expr }} is not null then java_method('com.ibm.icu.text.Normalizer', 'compose', {{ expr }}, false) end
+{%- endmacro %}
