@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
@@ -59,9 +59,14 @@ class ScaleConfig:
     dossiers_per_year: int = 2_000_000
     seed: int = 20220101
     defect_rate: float = 0.0  # share of dossiers missing NgayHenTra / with a lower-case agency code
+    # the key landed personal fields are hashed with (the connector's PAR_PSEUDONYMISATION_KEY)
+    pseudonymisation_key: str = field(default=SANDBOX_KEY, repr=False)
 
     def key(self) -> str:
-        return f"dpy{self.dossiers_per_year}-seed{self.seed}-defects{self.defect_rate:g}"
+        import hashlib
+
+        pk = hashlib.blake2b(self.pseudonymisation_key.encode(), digest_size=2).hexdigest()
+        return f"dpy{self.dossiers_per_year}-seed{self.seed}-defects{self.defect_rate:g}-key{pk}"
 
 
 def months(start: date, end: date) -> list[tuple[int, int]]:
@@ -131,7 +136,7 @@ class Province:
         self.procedures = reference.procedures()
         self.profiles = agency_profiles(config.seed)
         self.units = ApplicantUnits()
-        pseudonymise = Pseudonymiser(SANDBOX_KEY)
+        pseudonymise = Pseudonymiser(config.pseudonymisation_key)
         # officials, flattened: per agency its clerks, specialists and leader as index ranges
         names, titles, late = [], [], []
         self.clerks, self.specialists, self.leader = [], [], []
@@ -683,7 +688,7 @@ def land_history(config: ScaleConfig, start: date, end: date, landing, part_rows
         if n == 0:
             continue
         first_of_next = date(year + month // 12, month % 12 + 1, 1)
-        loaded_at = datetime.combine(max(first_of_next, start), time(17, 0))
+        loaded_at = datetime.combine(min(max(first_of_next, start), end + timedelta(days=1)), time(0, 30))
         load_id = history_load_id(config, year, month, loaded_at)
         parts = 0
         for part, lo in enumerate(range(0, n, part_rows)):
@@ -707,18 +712,18 @@ def write_export(config: ScaleConfig, since: datetime, until: datetime, path) ->
     path = Path(path)
     province = Province(config)
     lo, hi = seconds(since), seconds(until)
-    rendered = []
+    lines, keys = [], []
     for year, month in months((since - timedelta(days=200)).date(), (until - timedelta(seconds=1)).date()):
         chunk = province.month(year, month)
         changed = chunk.changed_between(lo, hi)
         if changed.any():
-            rendered.append(chunk.render(hi - 1, selected=changed, personal="raw"))
+            tables = chunk.render(hi - 1, selected=changed, personal="raw")
+            keys += zip(tables["dossiers"]["NgayCapNhat"].to_pylist(), tables["dossiers"]["MaHoSo"].to_pylist())
+            lines += export_lines(tables)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     count = 0
     with open(tmp, "w", encoding="utf-8") as f:
-        lines = [line for tables in rendered for line in export_lines(tables)]
-        keys = [(json.loads(line)["NgayCapNhat"], json.loads(line)["MaHoSo"]) for line in lines]
         for _, line in sorted(zip(keys, lines)):
             f.write(line)
             count += 1
