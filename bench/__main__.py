@@ -7,6 +7,7 @@ import argparse
 import logging
 import sys
 from datetime import date
+from pathlib import Path
 
 from bench.workspace import Volume, prepare
 
@@ -21,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--history-end", type=date.fromisoformat, default=Volume.history_end,
                         help="last day of the history; the nightly run is the day after (default 2026-11-01)")
     parser.add_argument("--seed", type=int, default=Volume.seed)
+    parser.add_argument("--results", type=Path, default=Path(__file__).with_name("results.md"),
+                        help="where to write the results (default bench/results.md)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     volume = Volume(args.dossiers_per_year, args.years, args.history_end, args.seed)
@@ -31,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from bench.harness import run_bench
 
-    return run_bench(volume)
+    return run_bench(volume, args.results)
 
 
 if __name__ == "__main__":

@@ -34,9 +34,14 @@ def dbt_vars() -> dict:
     return yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
 
 
+def as_of_moment(as_of: str) -> str:
+    """The reporting moment: a day means its last second (dbt's var reporting_as_of)."""
+    return f"{as_of} 23:59:59" if len(as_of) == 10 else as_of
+
+
 def script(landing: Path, as_of: str) -> str:
     v = dbt_vars()
-    values = {"landing": str(landing), "seeds": str(DBT_PROJECT_DIR / "seeds"), "as_of": as_of,
+    values = {"landing": str(landing), "seeds": str(DBT_PROJECT_DIR / "seeds"), "as_of_at": as_of_moment(as_of),
               "calendar_start": v["calendar_start"], "calendar_end": v["calendar_end"],
               "reporting_start": v["reporting_start"], "derived_due_hour": str(int(v["derived_due_hour"])),
               "dossier_code_pattern": v["dossier_code_pattern"]}
@@ -45,6 +50,7 @@ def script(landing: Path, as_of: str) -> str:
 
 
 def run_floor(landing: Path, db: Path, as_of: str) -> float:
+    db.parent.mkdir(parents=True, exist_ok=True)
     db.unlink(missing_ok=True)
     started = time.perf_counter()
     with duckdb.connect(str(db)) as con:
@@ -84,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.floor", description=__doc__)
     parser.add_argument("--landing", type=Path, required=True)
     parser.add_argument("--db", type=Path, required=True)
-    parser.add_argument("--as-of", required=True)
+    parser.add_argument("--as-of", required=True, help="the reporting day (YYYY-MM-DD) or moment (YYYY-MM-DD HH:MM:SS)")
     args = parser.parse_args(argv)
     print(f"floor: {run_floor(args.landing, args.db, args.as_of):.1f} s")
     return 0

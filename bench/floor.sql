@@ -4,7 +4,7 @@
 -- marts service_quality): accepted loads only, the latest version of each dossier and of each child
 -- list, the row rules that quarantine a dossier, the first end event, the working-day calendar and
 -- derived due dates, the 766 on-time rule judged at each period's end, the dated thresholds.
--- bench/floor.py fills in {landing}, {seeds}, {as_of} (YYYY-MM-DD), {calendar_start}, {calendar_end},
+-- bench/floor.py fills in {landing}, {seeds}, {as_of_at} (the reporting moment, YYYY-MM-DD HH:MM:SS), {calendar_start}, {calendar_end},
 -- {reporting_start}, {derived_due_hour} and {dossier_code_pattern}, and compares the three floor_*
 -- tables with the marts.
 
@@ -219,10 +219,10 @@ left join apologies on apologies.dossier_code = d.dossier_code
 left join first_end on first_end.dossier_code = d.dossier_code;
 
 create temp table periods as
-with as_of as (select timestamp '{as_of} 23:59:59' as as_of_at),
+with as_of as (select timestamp '{as_of_at}' as as_of_at),
 months as (
     select cast(range as date) as month_start
-    from range(date '{reporting_start}', date '{as_of}' + interval 1 day, interval 1 month)
+    from range(date '{reporting_start}', cast(timestamp '{as_of_at}' as date) + interval 1 day, interval 1 month)
 ),
 periods as (
     select 'month' as period_type, strftime(month_start, '%Y-%m') as period_key, month_start, 1 as month_count from months

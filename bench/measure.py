@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 SAMPLE_SECONDS = 0.1
@@ -28,6 +29,7 @@ class Measurement:
     seconds: float
     peak_rss_bytes: int
     output: str = ""
+    started_at: datetime | None = None  # UTC
 
     @property
     def peak_mib(self) -> float:
@@ -69,7 +71,10 @@ def run_measured(what: str, command: Sequence[str], env: Mapping[str, str] | Non
     """Run `command` to its end; its wall time and the peak memory of its process tree.
     Raises CommandFailedError (with the end of its output) if it fails."""
     full_env = {**os.environ, **(env or {})}
+    if log:
+        log.parent.mkdir(parents=True, exist_ok=True)
     out = open(log, "w") if log else subprocess.PIPE  # noqa: SIM115 - closed below
+    started_at = datetime.now(timezone.utc)
     start = time.perf_counter()
     proc = subprocess.Popen(list(command), env=full_env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, text=True)
     peak = 0
@@ -95,4 +100,4 @@ def run_measured(what: str, command: Sequence[str], env: Mapping[str, str] | Non
         raise CommandFailedError(f"{what} failed (exit {proc.returncode}): {' '.join(command)}\n"
                                  f"--- last lines of its output{f' ({log})' if log else ''} ---\n"
                                  + "\n".join((output or "").splitlines()[-40:]))
-    return Measurement(what, elapsed, peak, output or "")
+    return Measurement(what, elapsed, peak, output or "", started_at)

@@ -101,6 +101,7 @@ class Province:
     loads: int
     generation_seconds: float
     bootstrap_seconds: float
+    cached: bool = False  # found on disk, not built by this call
 
     @property
     def landing(self) -> Path:
@@ -118,7 +119,7 @@ def prepare(volume: Volume, log=print) -> Province:
         saved = json.loads(meta.read_text())
         log(f"province cached in {root} ({saved['dossiers']:,} dossiers)")
         return Province(root, volume, saved["dossiers"], saved["loads"], saved["generation_seconds"],
-                        saved["bootstrap_seconds"])
+                        saved["bootstrap_seconds"], cached=True)
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     config, end = volume.config, volume.history_end
