@@ -1,6 +1,7 @@
 """The vectorised full-scale generator (connectors/sandbox/scale.py): deterministic, the connector's
 landed schema, its export read back by the connector gives the same rows, plausible shares.
-Cost: about 5 seconds (one small month, ~1,700 dossiers)."""
+Cost: about 15 seconds on an idle 2-core machine (small months of ~1,700 dossiers; the export test
+generates the 8 months before its day)."""
 from datetime import date, datetime
 
 import pyarrow.compute as pc
