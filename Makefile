@@ -13,12 +13,13 @@ export GX_ANALYTICS_ENABLED := false
 export UV_PYTHON_DOWNLOADS := never
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: run test ui report manifest setup clean help
+.PHONY: run test ui report bench manifest setup clean help
 
 help:
 	@echo "make run    - run the pipeline 2022-01-01..today on the embedded sandbox and print headline indicators"
 	@echo "make test   - run every test (what CI runs; EXTRA_GROUPS=spark adds the Spark parity test's dependencies)"
 	@echo "make ui     - open the Dagster UI on http://127.0.0.1:3000"
+	@echo "make bench  - the warehouse at provincial scale (10 million dossiers) against the hand-written floor; writes bench/results.md (BENCH_DOSSIERS_PER_YEAR=200000 for a small one)"
 	@echo "make report PERIOD=2025-Q4 [REPORT_LANG=vi|en] - render the periodic report of a quarter, half-year (2025-H2) or year (2025)"
 
 $(UV):
@@ -56,6 +57,15 @@ test: manifest
 # default the latest quarter), in Vietnamese and English unless REPORT_LANG says one.
 report: setup
 	$(BIN)/python -m orchestration report $(if $(PERIOD),--period $(PERIOD)) $(if $(REPORT_LANG),--lang $(REPORT_LANG))
+
+# Not part of `make test`: generates (once, cached in data/bench/cache/) a province of
+# BENCH_DOSSIERS_PER_YEAR x BENCH_YEARS dossiers, then times the full rebuild, the floor
+# (bench/floor.sql, checked to give the same numbers), the nightly run and API ingestion.
+BENCH_DOSSIERS_PER_YEAR ?= 2000000
+BENCH_YEARS ?= 5
+BENCH_RESULTS ?= bench/results.md
+bench: manifest
+	$(BIN)/python -m bench run --dossiers-per-year $(BENCH_DOSSIERS_PER_YEAR) --years $(BENCH_YEARS) --results $(BENCH_RESULTS)
 
 ui: manifest
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000

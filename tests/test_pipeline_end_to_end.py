@@ -101,6 +101,21 @@ def test_officials_match_the_hand_computation(hand_made):
     assert not any(hand_case.HUNG in str(k) for k in rows)
 
 
+def assert_floor_gives_the_marts_numbers(settings, tmp_path):
+    """bench/floor.sql, the benchmark's hand-written floor (issue 8), computes the three service-quality
+    marts from the same landing zone with the same numbers, row for row (about 3 seconds)."""
+    from bench.floor import compare, run_floor
+
+    as_of_at = query(settings, "select max(period_end) from intermediate.int_reporting_periods")[0][0]
+    run_floor(settings.landing_dir, tmp_path / "floor.duckdb", f"{as_of_at:%Y-%m-%d %H:%M:%S.%f}")
+    rows = compare(tmp_path / "floor.duckdb", settings.warehouse_path)
+    assert rows["marts.mart_agency_service_quality"] > 0 and rows["marts.mart_official_performance"] > 0
+
+
+def test_the_benchmark_floor_gives_the_marts_numbers_on_the_hand_made_case(hand_made, tmp_path):
+    assert_floor_gives_the_marts_numbers(hand_made, tmp_path)
+
+
 SANDBOX = dict(sandbox_end=date(2022, 2, 28), sandbox_scale=0.4, sandbox_seed=7)
 
 
@@ -125,6 +140,8 @@ def test_sandbox_run_is_complete_and_a_rerun_counts_nothing_twice(tmp_path):
     # the cadre snapshot landed again replaces the first one: the same marts
     assert query(settings, "select * from marts.mart_workforce order by all") == workforce
     assert query(settings, "select count(distinct load_id) from staging.stg_cadre__persons") == [(1,)]
+    # the floor agrees on the sandbox's defects (duplicates, decomposed text, quarantined rows, a rerun's loads)
+    assert_floor_gives_the_marts_numbers(settings, tmp_path / "floor")
 
 
 def test_a_batch_beyond_tolerance_stops_the_marts_and_is_never_read(tmp_path):

@@ -1,0 +1,427 @@
+-- The floor (issue 8): the one-stop-shop's service-quality marts computed by one hand-written DuckDB
+-- script straight from the landed Parquet, the work no framework can avoid. Same rules as the dbt
+-- models (dbt_project/models: staging one_stop_shop, intermediate service_quality and calendar,
+-- marts service_quality): accepted loads only, the latest version of each dossier and of each child
+-- list, the row rules that quarantine a dossier, the first end event, the working-day calendar and
+-- derived due dates, the 766 on-time rule judged at each period's end, the dated thresholds.
+-- bench/floor.py fills in {landing}, {seeds}, {as_of_at} (the reporting moment, YYYY-MM-DD HH:MM:SS), {calendar_start}, {calendar_end},
+-- {reporting_start}, {derived_due_hour} and {dossier_code_pattern}, and compares the three floor_*
+-- tables with the marts.
+
+create temp table accepted_loads as
+select load_id
+from (
+    select load_id, verdict,
+           row_number() over (partition by load_id order by checked_at desc, verdict desc) as verdict_rank
+    from read_parquet('{landing}/_audit/gx_batch_verdicts/*/*.parquet', hive_partitioning = true, union_by_name = true)
+)
+where verdict_rank = 1 and verdict = 'accepted';
+
+create temp table procedures as select * from read_csv('{seeds}/procedures.csv', header = true, all_varchar = true);
+create temp table statuses as select cast(status_code as integer) as status_code, ends_dossier = 'true' as ends_dossier,
+    is_accepted = 'true' as is_accepted from read_csv('{seeds}/dossier_statuses.csv', header = true, all_varchar = true);
+
+-- the working-day calendar: the N-th working day after D has index index(D) + N
+create temp table calendar as
+select date_day, is_working_day,
+       sum(case when is_working_day then 1 else 0 end) over (order by date_day) as working_day_index
+from (
+    select cast(range as date) as date_day,
+           isodow(range) < 6 and cast(range as date) not in (
+               select cast(holiday_date as date) from read_csv('{seeds}/public_holidays.csv', header = true, all_varchar = true)
+           ) as is_working_day
+    from range(date '{calendar_start}', date '{calendar_end}' + interval 1 day, interval 1 day)
+);
+
+-- the latest version of each dossier (accepted loads), typed, with its row rules
+create temp table dossiers as
+with latest as (
+    select *
+    from (
+        select
+            upper(nullif(trim(nfc_normalize(MaHoSo)), '')) as dossier_code,
+            nullif(trim(nfc_normalize(MaTTHC)), '') as procedure_code,
+            coalesce(KenhThucHien, 1) as channel_code,
+            nullif(trim(NgayTiepNhan), '') as received_raw,
+            case when length(trim(NgayTiepNhan)) = 14 then try_strptime(trim(NgayTiepNhan), '%Y%m%d%H%M%S') end as received_at,
+            case when length(trim(NgayHenTra)) = 14 then try_strptime(trim(NgayHenTra), '%Y%m%d%H%M%S') end as appointment_due_at,
+            case when length(trim(NgayKetThucXuLy)) = 14 then try_strptime(trim(NgayKetThucXuLy), '%Y%m%d%H%M%S') end as processing_ended_at,
+            case when length(trim(NgayTra)) = 14 then try_strptime(trim(NgayTra), '%Y%m%d%H%M%S') end as result_returned_at,
+            case when length(trim(NgayTuChoi)) = 14 then try_strptime(trim(NgayTuChoi), '%Y%m%d%H%M%S') end as refused_at,
+            TrangThaiHoSo as status_code,
+            upper(nullif(trim(nfc_normalize(DonViXuLy)), '')) as agency_code,
+            DuocThanhToanTrucTuyen in (1, 2) as is_paid_online,
+            row_number() over (
+                partition by upper(nullif(trim(nfc_normalize(MaHoSo)), ''))
+                order by case when length(trim(NgayCapNhat)) = 14 then try_strptime(trim(NgayCapNhat), '%Y%m%d%H%M%S') end desc nulls last,
+                         _loaded_at desc, _load_id desc, _page desc
+            ) as version_rank
+        from read_parquet('{landing}/one_stop_shop/dossiers/*/*.parquet', hive_partitioning = true, union_by_name = true)
+        where _load_id in (select load_id from accepted_loads)
+    )
+    where version_rank = 1 and dossier_code is not null
+)
+select latest.*, coalesce(statuses.is_accepted, false) as is_accepted
+from latest
+left join procedures on procedures.procedure_code = latest.procedure_code
+left join statuses on statuses.status_code = latest.status_code
+where regexp_full_match(latest.dossier_code, '{dossier_code_pattern}')
+  and not (latest.received_at is null and (latest.received_raw is not null or coalesce(statuses.is_accepted, true)))
+  and procedures.procedure_code is not null
+  and not coalesce(latest.processing_ended_at < latest.received_at or latest.result_returned_at < latest.received_at, false);
+
+-- a child list: the rows of the latest version of each dossier present in it, exact duplicates once
+create temp table steps as
+select distinct dossier_code, step_number, handling_official_key, official_title, step_at, status_code, step_due_at
+from (
+    select
+        upper(nullif(trim(nfc_normalize(MaHoSo)), '')) as dossier_code,
+        ThuTu as step_number,
+        nullif(trim(nfc_normalize(NguoiXuLy)), '') as handling_official_key,
+        nullif(trim(nfc_normalize(ChucDanh)), '') as official_title,
+        case when length(trim(ThoiDiemXuLy)) = 14 then try_strptime(trim(ThoiDiemXuLy), '%Y%m%d%H%M%S') end as step_at,
+        TrangThai as status_code,
+        case when length(trim(NgayKetThucTheoQuyDinh)) = 14 then try_strptime(trim(NgayKetThucTheoQuyDinh), '%Y%m%d%H%M%S') end as step_due_at,
+        dense_rank() over (
+            partition by upper(nullif(trim(nfc_normalize(MaHoSo)), ''))
+            order by case when length(trim(NgayCapNhat)) = 14 then try_strptime(trim(NgayCapNhat), '%Y%m%d%H%M%S') end desc nulls last,
+                     _loaded_at desc, _load_id desc
+        ) as version_rank
+    from read_parquet('{landing}/one_stop_shop/process_steps/*/*.parquet', hive_partitioning = true, union_by_name = true)
+    where _load_id in (select load_id from accepted_loads)
+)
+where version_rank = 1 and dossier_code is not null;
+
+create temp table supplements as
+select distinct dossier_code, supplement_round, requested_at, has_written_request, supplied_at, previous_due_at, new_due_at
+from (
+    select
+        upper(nullif(trim(nfc_normalize(MaHoSo)), '')) as dossier_code,
+        LanBoSung as supplement_round,
+        case when length(trim(NgayYeuCau)) = 14 then try_strptime(trim(NgayYeuCau), '%Y%m%d%H%M%S') end as requested_at,
+        CoVanBanYeuCau = 1 as has_written_request,
+        case when length(trim(NgayBoSung)) = 14 then try_strptime(trim(NgayBoSung), '%Y%m%d%H%M%S') end as supplied_at,
+        case when length(trim(NgayHenTraTruoc)) = 14 then try_strptime(trim(NgayHenTraTruoc), '%Y%m%d%H%M%S') end as previous_due_at,
+        case when length(trim(NgayHenTraMoi)) = 14 then try_strptime(trim(NgayHenTraMoi), '%Y%m%d%H%M%S') end as new_due_at,
+        dense_rank() over (
+            partition by upper(nullif(trim(nfc_normalize(MaHoSo)), ''))
+            order by case when length(trim(NgayCapNhat)) = 14 then try_strptime(trim(NgayCapNhat), '%Y%m%d%H%M%S') end desc nulls last,
+                     _loaded_at desc, _load_id desc
+        ) as version_rank
+    from read_parquet('{landing}/one_stop_shop/supplements/*/*.parquet', hive_partitioning = true, union_by_name = true)
+    where _load_id in (select load_id from accepted_loads)
+)
+where version_rank = 1 and dossier_code is not null;
+
+create temp table fees as
+select dossier_code, sum(fee_amount_vnd) as fee_amount_vnd
+from (
+    select distinct dossier_code, fee_code, fee_name, fee_amount_vnd
+    from (
+        select
+            upper(nullif(trim(nfc_normalize(MaHoSo)), '')) as dossier_code,
+            nullif(trim(nfc_normalize(MaPhiLePhi)), '') as fee_code,
+            nullif(trim(nfc_normalize(TenPhiLePhi)), '') as fee_name,
+            Gia as fee_amount_vnd,
+            dense_rank() over (
+                partition by upper(nullif(trim(nfc_normalize(MaHoSo)), ''))
+                order by case when length(trim(NgayCapNhat)) = 14 then try_strptime(trim(NgayCapNhat), '%Y%m%d%H%M%S') end desc nulls last,
+                         _loaded_at desc, _load_id desc
+            ) as version_rank
+        from read_parquet('{landing}/one_stop_shop/fees/*/*.parquet', hive_partitioning = true, union_by_name = true)
+        where _load_id in (select load_id from accepted_loads)
+    )
+    where version_rank = 1 and dossier_code is not null
+)
+group by dossier_code;
+
+create temp table apologies as
+select dossier_code, min(apologized_at) as first_apologized_at
+from (
+    select distinct dossier_code, apology_round, apologized_at, new_due_at
+    from (
+        select
+            upper(nullif(trim(nfc_normalize(MaHoSo)), '')) as dossier_code,
+            LanXinLoi as apology_round,
+            case when length(trim(NgayXinLoi)) = 14 then try_strptime(trim(NgayXinLoi), '%Y%m%d%H%M%S') end as apologized_at,
+            case when length(trim(NgayHenTraMoi)) = 14 then try_strptime(trim(NgayHenTraMoi), '%Y%m%d%H%M%S') end as new_due_at,
+            dense_rank() over (
+                partition by upper(nullif(trim(nfc_normalize(MaHoSo)), ''))
+                order by case when length(trim(NgayCapNhat)) = 14 then try_strptime(trim(NgayCapNhat), '%Y%m%d%H%M%S') end desc nulls last,
+                         _loaded_at desc, _load_id desc
+            ) as version_rank
+        from read_parquet('{landing}/one_stop_shop/apologies/*/*.parquet', hive_partitioning = true, union_by_name = true)
+        where _load_id in (select load_id from accepted_loads)
+    )
+    where version_rank = 1 and dossier_code is not null
+)
+group by dossier_code;
+
+create temp table votes as
+select distinct dossier_code, satisfaction_level_code, voted_at
+from (
+    select
+        upper(nullif(trim(nfc_normalize(MaHoSo)), '')) as dossier_code,
+        MucDoHaiLong as satisfaction_level_code,
+        case when length(trim(NgayDanhGia)) = 14 then try_strptime(trim(NgayDanhGia), '%Y%m%d%H%M%S') end as voted_at,
+        dense_rank() over (
+            partition by upper(nullif(trim(nfc_normalize(MaHoSo)), ''))
+            order by case when length(trim(NgayCapNhat)) = 14 then try_strptime(trim(NgayCapNhat), '%Y%m%d%H%M%S') end desc nulls last,
+                     _loaded_at desc, _load_id desc
+        ) as version_rank
+    from read_parquet('{landing}/one_stop_shop/votes/*/*.parquet', hive_partitioning = true, union_by_name = true)
+    where _load_id in (select load_id from accepted_loads)
+)
+where version_rank = 1 and dossier_code is not null;
+
+-- each accepted, received clean dossier with what the on-time rule needs
+create temp table enriched as
+with end_events as (
+    select dossier_code, step_at as ended_at, status_code as end_status_code, 'process_step' as end_source
+    from steps where status_code in (select status_code from statuses where ends_dossier) and step_at is not null
+    union all
+    select dossier_code, processing_ended_at, 9, 'dossier_processing_ended_at' from dossiers where processing_ended_at is not null
+    union all
+    select dossier_code, result_returned_at, 10, 'dossier_result_returned_at' from dossiers where result_returned_at is not null
+    union all
+    select dossier_code, refused_at, case when status_code = 3 then 3 else 8 end, 'dossier_refused_at'
+    from dossiers where refused_at is not null
+),
+first_end as (
+    select dossier_code, arg_min(ended_at, (ended_at, -end_status_code, end_source)) as end_at,
+           arg_min(end_status_code, (ended_at, -end_status_code, end_source)) as end_status_code
+    from end_events
+    group by dossier_code
+)
+select
+    d.dossier_code,
+    d.agency_code,
+    coalesce(channels.is_online = 'true', false) as is_online_channel,
+    coalesce(p.full_online_eligible = 'true', false) as is_full_online_eligible,
+    coalesce(fees.fee_amount_vnd, 0) > 0 as is_fee_bearing,
+    coalesce(d.is_paid_online, false) as is_paid_online,
+    d.is_accepted,
+    d.received_at,
+    coalesce(d.appointment_due_at,
+             case when d.appointment_due_at is null then cast(due_day.date_day as timestamp) + interval {derived_due_hour} hour end) as base_due_at,
+    first_end.end_at,
+    first_end.end_status_code,
+    apologies.first_apologized_at
+from dossiers as d
+left join procedures as p on p.procedure_code = d.procedure_code
+left join read_csv('{seeds}/submission_channels.csv', header = true, all_varchar = true) as channels
+    on cast(channels.channel_code as integer) = d.channel_code
+left join calendar as reception_day on reception_day.date_day = cast(d.received_at as date)
+left join calendar as due_day
+    on due_day.is_working_day and due_day.working_day_index = reception_day.working_day_index + cast(p.statutory_days as integer)
+left join fees on fees.dossier_code = d.dossier_code
+left join apologies on apologies.dossier_code = d.dossier_code
+left join first_end on first_end.dossier_code = d.dossier_code;
+
+create temp table periods as
+with as_of as (select timestamp '{as_of_at}' as as_of_at),
+months as (
+    select cast(range as date) as month_start
+    from range(date '{reporting_start}', cast(timestamp '{as_of_at}' as date) + interval 1 day, interval 1 month)
+),
+periods as (
+    select 'month' as period_type, strftime(month_start, '%Y-%m') as period_key, month_start, 1 as month_count from months
+    union all
+    select 'quarter', strftime(month_start, '%Y') || '-Q' || cast((month(month_start) + 2) // 3 as varchar), month_start, 3
+    from months where month(month_start) in (1, 4, 7, 10)
+    union all
+    select 'half_year', strftime(month_start, '%Y') || '-H' || case when month(month_start) = 1 then '1' else '2' end, month_start, 6
+    from months where month(month_start) in (1, 7)
+    union all
+    select 'year', strftime(month_start, '%Y'), month_start, 12 from months where month(month_start) = 1
+)
+select period_type, period_key, year(month_start) as period_year, cast(month_start as timestamp) as period_start,
+       least(cast(month_start as timestamp) + to_months(month_count) - interval 1 second, as_of_at) as period_end,
+       cast(month_start as timestamp) + to_months(month_count) - interval 1 second <= as_of_at as is_complete,
+       month_start as period_start_date
+from periods, as_of;
+
+-- the 766 on-time rule as of each period's end
+create temp table period_status as
+with candidates as (
+    select e.*, p.period_type, p.period_key, p.period_year, p.period_start, p.period_end
+    from enriched as e
+    join periods as p
+      on e.received_at <= p.period_end and coalesce(e.end_at, timestamp '9999-12-31 23:59:59') >= p.period_start
+    where e.received_at is not null and e.is_accepted
+),
+by_end as (
+    select c.dossier_code, c.period_type, c.period_key,
+           count(*) as rounds_by_end,
+           min(s.requested_at) as first_requested_at,
+           sum(case when s.supplied_at is null or s.supplied_at > c.period_end then 1 else 0 end) as open_requests,
+           arg_max(s.new_due_at, (s.supplement_round, s.requested_at))
+               filter (where s.new_due_at is not null and coalesce(s.supplied_at, s.requested_at) <= c.period_end) as moved_due_at
+    from candidates as c
+    join supplements as s on s.dossier_code = c.dossier_code and s.requested_at is not null and s.requested_at <= c.period_end
+    group by all
+),
+judged as (
+    select c.*,
+           coalesce(b.rounds_by_end, 0) as rounds_by_end,
+           coalesce(b.moved_due_at, c.base_due_at) as due_at,
+           case when c.end_at <= c.period_end then c.end_at
+                when b.rounds_by_end = 1 and b.open_requests = 1 then b.first_requested_at end as end_at_by_end
+    from candidates as c
+    left join by_end as b using (dossier_code, period_type, period_key)
+)
+select dossier_code, agency_code, period_type, period_key, period_year, period_start, period_end,
+       is_online_channel, is_full_online_eligible, is_fee_bearing, is_paid_online,
+       received_at >= period_start as is_received_in_period,
+       coalesce(end_at_by_end between period_start and period_end, false) as is_finished_in_period,
+       coalesce(end_at_by_end between period_start and period_end, false)
+           and not coalesce(rounds_by_end > 1 or end_at_by_end > due_at, false) as is_finished_on_time,
+       coalesce(end_at_by_end between period_start and period_end, false)
+           and coalesce(rounds_by_end > 1 or end_at_by_end > due_at, false) as is_finished_late,
+       end_at_by_end is null as is_pending_at_end,
+       end_at_by_end is null and coalesce(rounds_by_end > 1 or due_at < period_end, false) as is_overdue_at_end,
+       coalesce(first_apologized_at <= period_end, false) as has_apology_by_end
+from judged
+where received_at >= period_start or end_at_by_end between period_start and period_end or end_at_by_end is null;
+
+-- numerator / denominator rounded half away from zero to 6 decimals, exactly (integers only)
+create temp macro rate(numerator, denominator) as
+    case when denominator > 0
+         then cast(cast((2 * cast(numerator as hugeint) * 1000000 + denominator) // (2 * denominator) as decimal(18, 0))
+                   * 0.000001 as decimal(9, 6)) end;
+
+create temp table thresholds as
+select threshold_code, cast(valid_from as date) as valid_from, cast(nullif(valid_to, '') as date) as valid_to,
+       cast(threshold_value as decimal(9, 4)) as threshold_value
+from read_csv('{seeds}/service_quality_thresholds.csv', header = true, all_varchar = true);
+
+create or replace table floor_agency_service_quality as
+with counts as (
+    select agency_code, period_type, period_key,
+           count_if(is_received_in_period) as dossiers_received,
+           count_if(is_received_in_period and is_online_channel) as received_online,
+           count_if(is_received_in_period and is_full_online_eligible) as received_full_online_eligible,
+           count_if(is_received_in_period and is_full_online_eligible and is_online_channel) as received_full_online,
+           count_if(is_received_in_period and is_fee_bearing) as received_fee_bearing,
+           count_if(is_received_in_period and is_fee_bearing and is_paid_online) as received_paid_online,
+           count_if(is_finished_in_period) as dossiers_finished,
+           count_if(is_finished_on_time) as finished_on_time,
+           count_if(is_finished_late) as finished_late,
+           count_if(is_pending_at_end) as pending_at_end,
+           count_if(is_overdue_at_end) as overdue_at_end,
+           count_if((is_finished_late or is_overdue_at_end) and has_apology_by_end) as late_with_apology
+    from period_status
+    group by all
+),
+vote_counts as (
+    select e.agency_code, p.period_type, p.period_key, count(*) as votes_cast,
+           count_if(l.counts_as_satisfied = 'true') as votes_satisfied
+    from votes as v
+    join enriched as e on e.dossier_code = v.dossier_code
+    join read_csv('{seeds}/satisfaction_levels.csv', header = true, all_varchar = true) as l
+      on cast(l.level_code as integer) = v.satisfaction_level_code
+    join periods as p on v.voted_at between p.period_start and p.period_end
+    group by all
+),
+combined as (
+    select coalesce(c.agency_code, v.agency_code) as agency_code, coalesce(c.period_type, v.period_type) as period_type,
+           coalesce(c.period_key, v.period_key) as period_key,
+           coalesce(dossiers_received, 0) as dossiers_received, coalesce(dossiers_finished, 0) as dossiers_finished,
+           coalesce(finished_on_time, 0) as finished_on_time, coalesce(finished_late, 0) as finished_late,
+           coalesce(pending_at_end, 0) as pending_at_end, coalesce(overdue_at_end, 0) as overdue_at_end,
+           coalesce(votes_cast, 0) as votes_cast, coalesce(votes_satisfied, 0) as votes_satisfied,
+           coalesce(received_online, 0) as received_online,
+           coalesce(received_full_online_eligible, 0) as received_full_online_eligible,
+           coalesce(received_full_online, 0) as received_full_online,
+           coalesce(received_fee_bearing, 0) as received_fee_bearing,
+           coalesce(received_paid_online, 0) as received_paid_online,
+           coalesce(late_with_apology, 0) as late_with_apology
+    from counts as c
+    full join vote_counts as v using (agency_code, period_type, period_key)
+)
+select c.agency_code, a.agency_name_vi, c.period_type, c.period_key, p.period_start, p.period_end,
+       p.is_complete as is_period_complete,
+       c.* exclude (agency_code, period_type, period_key),
+       rate(finished_late + overdue_at_end, dossiers_finished + pending_at_end) as late_rate,
+       rate(received_online, dossiers_received) as online_share,
+       rate(received_full_online, received_full_online_eligible) as full_online_share,
+       rate(received_paid_online, received_fee_bearing) as online_paid_share,
+       rate(votes_satisfied, votes_cast) as satisfaction_rate,
+       rate(late_with_apology, finished_late + overdue_at_end) as apology_coverage,
+       late.threshold_value as late_rate_threshold,
+       satisfied.threshold_value as satisfaction_threshold,
+       case when dossiers_finished + pending_at_end = 0 and votes_cast = 0 then null
+            else coalesce(dossiers_finished + pending_at_end > 0
+                          and finished_late + overdue_at_end >= late.threshold_value * (dossiers_finished + pending_at_end), false)
+              or coalesce(votes_cast > 0 and votes_satisfied <= satisfied.threshold_value * votes_cast, false)
+       end as cannot_be_ranked_good
+from combined as c
+join periods as p using (period_type, period_key)
+left join read_csv('{seeds}/agencies.csv', header = true, all_varchar = true) as a on a.agency_code = c.agency_code
+left join thresholds as late on late.threshold_code = 'agency_late_rate_max'
+    and late.valid_from <= p.period_start_date and (late.valid_to is null or late.valid_to >= p.period_start_date)
+left join thresholds as satisfied on satisfied.threshold_code = 'agency_satisfaction_min'
+    and satisfied.valid_from <= p.period_start_date and (satisfied.valid_to is null or satisfied.valid_to >= p.period_start_date);
+
+create or replace table floor_province_service_quality as
+with sums as (
+    select period_type, period_key,
+           sum(dossiers_received) as dossiers_received, sum(dossiers_finished) as dossiers_finished,
+           sum(finished_on_time) as finished_on_time, sum(finished_late) as finished_late,
+           sum(pending_at_end) as pending_at_end, sum(overdue_at_end) as overdue_at_end,
+           sum(votes_cast) as votes_cast, sum(votes_satisfied) as votes_satisfied,
+           sum(received_online) as received_online, sum(received_full_online_eligible) as received_full_online_eligible,
+           sum(received_full_online) as received_full_online, sum(received_fee_bearing) as received_fee_bearing,
+           sum(received_paid_online) as received_paid_online, sum(late_with_apology) as late_with_apology
+    from floor_agency_service_quality
+    group by all
+),
+combined as (
+    select p.period_type, p.period_key, p.period_start, p.period_end, p.is_complete as is_period_complete,
+           coalesce(dossiers_received, 0) as dossiers_received, coalesce(dossiers_finished, 0) as dossiers_finished,
+           coalesce(finished_on_time, 0) as finished_on_time, coalesce(finished_late, 0) as finished_late,
+           coalesce(pending_at_end, 0) as pending_at_end, coalesce(overdue_at_end, 0) as overdue_at_end,
+           coalesce(votes_cast, 0) as votes_cast, coalesce(votes_satisfied, 0) as votes_satisfied,
+           coalesce(received_online, 0) as received_online,
+           coalesce(received_full_online_eligible, 0) as received_full_online_eligible,
+           coalesce(received_full_online, 0) as received_full_online,
+           coalesce(received_fee_bearing, 0) as received_fee_bearing,
+           coalesce(received_paid_online, 0) as received_paid_online,
+           coalesce(late_with_apology, 0) as late_with_apology
+    from periods as p
+    left join sums using (period_type, period_key)
+)
+select *,
+       rate(finished_late + overdue_at_end, dossiers_finished + pending_at_end) as late_rate,
+       rate(received_online, dossiers_received) as online_share,
+       rate(received_full_online, received_full_online_eligible) as full_online_share,
+       rate(received_paid_online, received_fee_bearing) as online_paid_share,
+       rate(votes_satisfied, votes_cast) as satisfaction_rate,
+       rate(late_with_apology, finished_late + overdue_at_end) as apology_coverage
+from combined;
+
+create or replace table floor_official_performance as
+with handled as (
+    select distinct s.handling_official_key, y.dossier_code, y.period_year, y.period_start, y.period_end,
+           y.is_finished_late or y.is_overdue_at_end as is_late
+    from period_status as y
+    join steps as s
+      on s.dossier_code = y.dossier_code and s.step_at between y.period_start and y.period_end
+    where y.period_type = 'year' and (y.is_finished_in_period or y.is_pending_at_end)
+      and s.handling_official_key is not null
+),
+counts as (
+    select handling_official_key, period_year, period_start, period_end,
+           count(*) as dossiers_handled, count_if(is_late) as dossiers_late
+    from handled
+    group by all
+)
+select c.handling_official_key as official_key, c.period_year as year, c.period_start, c.period_end,
+       c.dossiers_handled, c.dossiers_late,
+       rate(c.dossiers_late, c.dossiers_handled) as late_rate,
+       t.threshold_value as late_rate_threshold,
+       case when c.dossiers_handled = 0 then null else c.dossiers_late >= t.threshold_value * c.dossiers_handled end
+           as cannot_be_rated_good
+from counts as c
+left join thresholds as t on t.threshold_code = 'official_late_rate_max'
+    and t.valid_from <= cast(c.period_start as date) and (t.valid_to is null or t.valid_to >= cast(c.period_start as date));

@@ -1,0 +1,144 @@
+"""The benchmark, in one run on one machine (what `make bench` runs):
+
+1. the province: the cached landing zone of the generated history (bench/workspace.py);
+2. the full rebuild: `dbt build --full-refresh` of the whole project over it (seeds, every model, every
+   data test), timed with the peak memory of dbt's process tree, and each node's time (the profile);
+3. the floor: bench/floor.sql over the same Parquet, timed, then checked to give the same numbers as
+   the three service-quality marts (a difference fails the bench);
+4. the nightly run: `python -m orchestration run` for the day after the history, its one-stop-shop
+   day from an export file, every other source from the sandbox, end to end (Dagster and dbt
+   start-up, the GX gates, the incremental build, the snapshot, the report);
+5. API ingestion of one day and of one month of dossiers through the loopback API.
+
+Results go to a table on stdout and to bench/results.md.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import duckdb
+
+from bench.api_ingestion import IngestionResult, measure_api_ingestion
+from bench.floor import compare
+from bench.measure import Measurement, run_measured
+from bench.report import Results, render_markdown, render_table, run_steps
+from bench.workspace import BENCH_KEY, PYTHON, Volume, day_window, fresh_run_dir, pipeline_env, prepare
+from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+
+DBT = str(Path(PYTHON).with_name("dbt"))
+SERVICE_QUALITY_MARTS = ("model.par_warehouse.mart_agency_service_quality",
+                         "model.par_warehouse.mart_province_service_quality",
+                         "model.par_warehouse.mart_official_performance")
+
+
+def describe_machine() -> dict[str, str]:
+    from importlib.metadata import version
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    return {
+        "cpus": f"{os.cpu_count()} x {cpu}",
+        "memory": f"{memory / 2**20:.1f} GiB",
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "versions": ", ".join(f"{p} {version(p)}" for p in ("duckdb", "dbt-core", "dbt-duckdb", "dagster", "pyarrow")),
+        "load_average_at_start": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
+    }
+
+
+@dataclass
+class NodeTime:
+    unique_id: str
+    seconds: float
+
+
+def node_times(target: Path) -> list[NodeTime]:
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return sorted((NodeTime(r["unique_id"], r["execution_time"]) for r in results), key=lambda n: -n.seconds)
+
+
+def lineage(target: Path, roots: tuple[str, ...]) -> set[str]:
+    """The models (and seeds) upstream of `roots`, roots included."""
+    parents = json.loads((target / "manifest.json").read_text())["parent_map"]
+    seen, stack = set(), list(roots)
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            stack += [p for p in parents.get(node, []) if p.split(".")[0] in ("model", "seed")]
+    return seen
+
+
+def landed_rows(landing: Path) -> dict[str, int]:
+    with duckdb.connect() as con:
+        return {p.name: con.execute(f"select count(*) from read_parquet('{p}/*/*.parquet')").fetchone()[0]
+                for p in sorted((landing / "one_stop_shop").iterdir()) if p.is_dir()}
+
+
+def run_bench(volume: Volume, results_path: Path, log=print) -> int:
+    started = datetime.now(timezone.utc)
+    machine = describe_machine()
+    log(f"bench: {volume.dossiers_per_year:,} dossiers a year x {volume.years} years, machine {machine['cpus']}, "
+        f"load average {machine['load_average_at_start']}")
+    province = prepare(volume, log=log)
+    run = fresh_run_dir(province)
+    landing, warehouse, as_of = run / "landing", run / "warehouse.duckdb", volume.history_end.isoformat()
+    rows = landed_rows(landing)
+    log(f"landing zone: {rows['dossiers']:,} dossier rows, {rows['process_steps']:,} process steps")
+
+    log("full rebuild: dbt build --full-refresh ...")
+    target = run / "dbt_target"
+    rebuild = run_measured("full rebuild", [DBT, "build", "--full-refresh", "--target-path", str(target)],
+                           env={"PAR_LANDING_DIR": str(landing), "PAR_WAREHOUSE_PATH": str(warehouse),
+                                "PAR_REPORTING_AS_OF": as_of, "DO_NOT_TRACK": "1"},
+                           cwd=DBT_PROJECT_DIR, log=run / "full_rebuild.log")
+    nodes = node_times(target)
+    service_quality = lineage(target, SERVICE_QUALITY_MARTS)
+    log(f"  {rebuild.seconds:.0f} s")
+
+    log("floor: bench/floor.sql ...")
+    floor = run_measured("floor", [PYTHON, "-m", "bench.floor", "--landing", str(landing), "--db",
+                                   str(run / "floor.duckdb"), "--as-of", as_of], cwd=PROJECT_ROOT, log=run / "floor.log")
+    log(f"  {floor.seconds:.0f} s; comparing with the marts ...")
+    compared = compare(run / "floor.duckdb", warehouse)  # raises FloorMismatchError: the bench fails
+    log(f"  same numbers: {', '.join(f'{m} {n:,} rows' for m, n in compared.items())}")
+
+    day = volume.nightly_day
+    log(f"nightly run: python -m orchestration run --start {day} --end {day} ...")
+    nightly = run_measured("nightly run", [PYTHON, "-m", "orchestration", "run", "--start", str(day), "--end", str(day)],
+                           env=pipeline_env(run, landing, province.export("nightly"), day), cwd=PROJECT_ROOT,
+                           log=run / "nightly.log")
+    log(f"  {nightly.seconds:.0f} s")
+
+    ingestion: list[IngestionResult] = []
+    month_start = volume.history_end.replace(day=1)
+    previous_month = (month_start - timedelta(days=1)).replace(day=1)
+    for what, export, (since, until) in (
+            ("API ingestion, one day", province.export("nightly"), day_window(day)),
+            ("API ingestion, one month", province.export("month"),
+             (datetime.combine(previous_month, datetime.min.time()), datetime.combine(month_start, datetime.min.time())))):
+        log(f"{what} ...")
+        result = measure_api_ingestion(what, export, since, until, run / "api", BENCH_KEY)
+        log(f"  {result.dossiers:,} dossiers, {result.per_second:,.0f} a second")
+        ingestion.append(result)
+
+    machine["load_average_at_end"] = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    results = Results(volume=volume, province=province, machine=machine, landed_rows=rows, rebuild=rebuild,
+                      nodes=nodes, service_quality_nodes=service_quality, floor=floor, compared=compared,
+                      nightly=nightly, ingestion=ingestion, nightly_steps=run_steps(run / "dagster_home"),
+                      started=started,
+                      finished=datetime.now(timezone.utc))
+    print(render_table(results))
+    results_path.write_text(render_markdown(results))
+    log(f"results: {results_path}")
+    return 0
+
+
+__all__ = ["Measurement", "run_bench"]

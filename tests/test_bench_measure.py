@@ -1,0 +1,24 @@
+"""The bench's measurement of a command (bench/measure.py): wall time, peak memory of the whole
+process tree (a grandchild's memory counts), a failure names the command. Cost: about 2 seconds."""
+import sys
+
+import pytest
+
+from bench.measure import CommandFailedError, run_measured
+
+HOLD_200_MIB_IN_A_GRANDCHILD = (
+    "import subprocess, sys; subprocess.run([sys.executable, '-c', "
+    "\"b = bytearray(200 * 2**20); import time; time.sleep(0.8)\"], check=True)")
+
+
+def test_peak_memory_counts_the_grandchild_and_time_is_wall_time():
+    measured = run_measured("hold memory", [sys.executable, "-c", HOLD_200_MIB_IN_A_GRANDCHILD])
+    assert measured.peak_rss_bytes >= 200 * 2**20  # the bytearray alone; plus two interpreters
+    assert measured.peak_rss_bytes < 400 * 2**20
+    assert measured.seconds >= 0.8
+
+
+def test_a_failed_command_says_which_and_shows_its_output(tmp_path):
+    with pytest.raises(CommandFailedError, match=r"(?s)floor failed \(exit 3\).*no such table"):
+        run_measured("floor", [sys.executable, "-c", "import sys; print('no such table'); sys.exit(3)"],
+                     log=tmp_path / "floor.log")
