@@ -27,7 +27,7 @@ from bench.api_ingestion import IngestionResult, measure_api_ingestion
 from bench.floor import compare
 from bench.measure import Measurement, run_measured
 from bench.report import Results, render_markdown, render_table, run_steps
-from bench.workspace import BENCH_KEY, PYTHON, Volume, day_window, fresh_run_dir, pipeline_env, prepare
+from bench.workspace import PYTHON, Volume, day_window, fresh_run_dir, pipeline_env, prepare
 from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 
 DBT = str(Path(PYTHON).with_name("dbt"))
@@ -125,7 +125,7 @@ def run_bench(volume: Volume, results_path: Path, log=print) -> int:
             ("API ingestion, one month", province.export("month"),
              (datetime.combine(previous_month, datetime.min.time()), datetime.combine(month_start, datetime.min.time())))):
         log(f"{what} ...")
-        result = measure_api_ingestion(what, export, since, until, run / "api", BENCH_KEY)
+        result = measure_api_ingestion(what, export, since, until, run / "api")
         log(f"  {result.dossiers:,} dossiers, {result.per_second:,.0f} a second")
         ingestion.append(result)
 

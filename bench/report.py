@@ -8,7 +8,7 @@ hand: what bounds each figure, what was tried) is copied into results.md under i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 from bench.measure import Measurement
