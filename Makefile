@@ -41,7 +41,7 @@ setup: $(SYNCED)
 
 # dagster-dbt loads the dbt assets from this manifest; `dbt parse` takes a few seconds.
 manifest: setup
-	@mkdir -p $(DAGSTER_HOME) && cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml 2>/dev/null || true
+	@$(BIN)/python -c "from orchestration.event_log import write_instance_config; write_instance_config('$(DAGSTER_HOME)')"
 	cd dbt_project && ../$(BIN)/dbt parse --quiet
 
 run: manifest

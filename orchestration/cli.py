@@ -10,21 +10,21 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import shutil
 import sys
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from orchestration.settings import LOCAL_TIMEZONE, PROGRAM_START, PROJECT_ROOT, Settings, SettingsError, load_settings
+from orchestration.settings import LOCAL_TIMEZONE, PROGRAM_START, Settings, SettingsError, load_settings
 
 
 def ensure_dagster_home(settings: Settings) -> None:
     """Runs are recorded in DAGSTER_HOME (default data/dagster_home), so `make ui` shows them."""
+    from orchestration.event_log import write_instance_config
+
     home = os.environ.get("DAGSTER_HOME") or str(settings.data_dir / "dagster_home")
     os.environ["DAGSTER_HOME"] = home
-    os.makedirs(home, exist_ok=True)
-    if not os.path.exists(os.path.join(home, "dagster.yaml")):
-        shutil.copy(PROJECT_ROOT / "dagster.yaml", os.path.join(home, "dagster.yaml"))
+    write_instance_config(Path(home))
 
 
 CLI_PID_TAG = "par/cli_pid"

@@ -9,23 +9,27 @@ most of a first `make run`. This storage keeps one pooled engine per database fi
 the machine can lose the last events, never corrupt the file. The event log is not the system of
 record: the landing zone and its audit are (docs/operations.md).
 
-dagster.yaml selects it (`event_log_storage`); the files and their layout are Dagster's own, so the
-webserver and `dagster` commands read them as usual.
+dagster.yaml selects it (`event_log_storage`). An instance folder's copy names the folder of its
+event log (`base_dir`, what Dagster's default storage uses), since a storage is not told which instance
+it belongs to: `instance_config(home)` writes that copy. The files and their layout are Dagster's own,
+so the webserver and `dagster` commands read them as usual.
 """
-import os
 import threading
 from collections import OrderedDict
+from pathlib import Path
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dagster import Field, StringSource
+from dagster import StringSource
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME, SqliteEventLogStorage
 from dagster._core.storage.sql import create_engine
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
+import yaml
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
 
+PROJECT_DAGSTER_YAML = Path(__file__).resolve().parents[1] / "dagster.yaml"
 # Dagster stores the materialisations of a partition range in batches of this many events (one
 # transaction each, `store_event_batch`) when DAGSTER_EVENT_BATCH_SIZE is set; orchestration/definitions.py
 # sets it unless the environment does.
@@ -52,19 +56,11 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     @classmethod
     def config_type(cls):
-        return {"base_dir": Field(StringSource, is_required=False)}
+        return {"base_dir": StringSource}
 
     @classmethod
     def from_config_value(cls, inst_data, config_value) -> "PooledSqliteEventLogStorage":
-        # Dagster's default place for it, so that a DAGSTER_HOME keeps its runs whichever storage reads them
-        base_dir = config_value.get("base_dir")
-        if not base_dir:
-            home = os.environ.get("DAGSTER_HOME")
-            if not home:
-                raise RuntimeError("PooledSqliteEventLogStorage needs DAGSTER_HOME (or `base_dir` in its config in "
-                                   "dagster.yaml) to know where the event log lives")
-            base_dir = os.path.join(home, "history", "runs")
-        return cls(base_dir, inst_data=inst_data)
+        return cls(config_value["base_dir"], inst_data=inst_data)
 
     def has_table(self, table_name: str) -> bool:
         """Whether the cross-run index has a table, asked once per table (Dagster asks at every event;
@@ -128,3 +124,20 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         with self._db_lock:
             while self._engines:
                 self._engines.popitem()[1].dispose()
+
+
+def instance_config(home: Path) -> str:
+    """The project's dagster.yaml for the Dagster instance folder `home` (its DAGSTER_HOME), with this
+    storage's folder where Dagster's default storage keeps it (`<home>/history/runs`)."""
+    config = yaml.safe_load(PROJECT_DAGSTER_YAML.read_text())
+    config["event_log_storage"]["config"] = {"base_dir": str(Path(home).resolve() / "history" / "runs")}
+    return f"# Written from {PROJECT_DAGSTER_YAML} for this folder (orchestration/event_log.py).\n" + \
+        yaml.safe_dump(config, sort_keys=False)
+
+
+def write_instance_config(home: Path) -> None:
+    """Give `home` the project's instance settings, unless it has its own dagster.yaml already."""
+    home = Path(home)
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        (home / "dagster.yaml").write_text(instance_config(home))

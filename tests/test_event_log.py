@@ -10,7 +10,7 @@ import pytest
 from dagster import (AssetKey, BackfillPolicy, DagsterInstance, DailyPartitionsDefinition, Definitions, asset,
                      define_asset_job)
 
-from orchestration.event_log import PooledSqliteEventLogStorage
+from orchestration.event_log import PooledSqliteEventLogStorage, write_instance_config
 
 PARTITIONS = DailyPartitionsDefinition(start_date="2022-01-01")
 
@@ -25,8 +25,7 @@ JOB = Definitions(assets=[daily_thing], jobs=[define_asset_job("daily", selectio
 
 @pytest.fixture
 def dagster_home(tmp_path, monkeypatch):
-    with open(os.path.join(os.path.dirname(__file__), "..", "dagster.yaml")) as project_config:
-        (tmp_path / "dagster.yaml").write_text(project_config.read())
+    write_instance_config(tmp_path)
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
     return tmp_path
 
@@ -51,3 +50,22 @@ def test_a_partition_range_is_recorded_whole_and_other_processes_read_it(dagster
     seen = subprocess.run([sys.executable, "-c", reader], capture_output=True, text=True, check=True,
                           env={**os.environ, "DAGSTER_HOME": str(dagster_home)})
     assert seen.stdout.split() == ["20", "True"]
+
+
+def test_an_instance_folder_reads_its_own_event_log_whatever_dagster_home_says(tmp_path, monkeypatch):
+    """`DagsterInstance.from_config(folder)` (the bench, tools) reads that folder's runs, not DAGSTER_HOME's."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    for home in (first, second):
+        write_instance_config(home)
+    monkeypatch.setenv("DAGSTER_HOME", str(first))
+    with DagsterInstance.get() as instance:
+        assert JOB.execute_in_process(instance=instance, partition_key="2022-01-01").success
+    with DagsterInstance.from_config(str(second)) as other:
+        assert other.get_run_records() == [] and not other.get_materialized_partitions(AssetKey("daily_thing"))
+    with DagsterInstance.from_config(str(first)) as same:
+        assert len(same.get_run_records()) == 1
+    assert (first / "history" / "runs" / "index.db").exists() and (second / "history" / "runs" / "index.db").exists()
+    # a folder that has its own dagster.yaml keeps it
+    (second / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    write_instance_config(second)
+    assert (second / "dagster.yaml").read_text() == "telemetry:\n  enabled: false\n"

@@ -17,6 +17,7 @@ from dagster import (AssetMaterialization, DagsterEventType, DagsterInstance, as
 
 from orchestration.alerts import Alert, build_run_failure_alert, send_alert
 from orchestration.definitions import build_definitions
+from orchestration.event_log import write_instance_config
 from orchestration.freshness import SOURCE_FRESHNESS
 from orchestration.ingestion import ONE_STOP_SHOP_LANDING
 from orchestration.settings import LOCAL_TIMEZONE
@@ -134,15 +135,14 @@ def test_a_source_unavailable_after_its_http_retries_is_retried_by_the_step(tmp_
     assert DagsterEventType.STEP_UP_FOR_RETRY in types and DagsterEventType.ASSET_MATERIALIZATION in types
 
 
-def test_one_step_at_a_time_writes_the_warehouse(tmp_path, monkeypatch):
+def test_one_step_at_a_time_writes_the_warehouse(tmp_path):
     """DuckDB allows one writing process: every asset that writes the warehouse is in the pool that
     dagster.yaml limits to one step at a time, and a step of that pool waits while another holds it."""
     graph = build_definitions().resolve_asset_graph()
     writers = [key for key in graph.get_all_asset_keys() if key.path[0] != "landing"]
     assert len(writers) > 30 and {frozenset(graph.get(key).pools) for key in writers} == {frozenset({WAREHOUSE_POOL})}
 
-    (tmp_path / "dagster.yaml").write_text((PROJECT_ROOT / "dagster.yaml").read_text())
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))  # where the project's event log storage lives
+    write_instance_config(tmp_path)
     instance = DagsterInstance.from_config(str(tmp_path))
     storage = instance.event_log_storage
     storage.initialize_concurrency_limit_to_default(WAREHOUSE_POOL)

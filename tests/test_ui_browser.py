@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 import requests
 
+from orchestration.event_log import instance_config
 from tests.browser import open_page, requires_chromium
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +48,7 @@ def webserver(tmp_path_factory):
     home.mkdir()
     # The instance of `make ui` (dagster.yaml), except that runs start at once: without the daemon that
     # `make ui` (dagster dev) also starts, a queued run would wait for it.
-    (home / "dagster.yaml").write_text((PROJECT_ROOT / "dagster.yaml").read_text()
+    (home / "dagster.yaml").write_text(instance_config(home)
                                        + "run_coordinator:\n  module: dagster._core.run_coordinator\n"
                                          "  class: DefaultRunCoordinator\n")
     env = {**os.environ, "DAGSTER_HOME": str(home), "PAR_DATA_DIR": str(data), "PAR_SANDBOX_SCALE": "0.1",
