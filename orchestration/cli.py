@@ -20,7 +20,7 @@ from orchestration.settings import LOCAL_TIMEZONE, PROGRAM_START, Settings, Sett
 
 def ensure_dagster_home(settings: Settings) -> None:
     """Runs are recorded in DAGSTER_HOME (default data/dagster_home), so `make ui` shows them."""
-    from orchestration.event_log import write_instance_config
+    from orchestration.instance_config import write_instance_config
 
     home = os.environ.get("DAGSTER_HOME") or str(settings.data_dir / "dagster_home")
     os.environ["DAGSTER_HOME"] = home

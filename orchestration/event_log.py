@@ -11,16 +11,14 @@ record: the landing zone and its audit are (docs/operations.md).
 
 dagster.yaml selects it (`event_log_storage`). An instance folder's copy names the folder of its
 event log (`base_dir`, what Dagster's default storage uses), since a storage is not told which instance
-it belongs to: `instance_config(home)` writes that copy. The files and their layout are Dagster's own,
+it belongs to: orchestration/instance_config.py writes that copy. The files and their layout are Dagster's own,
 so the webserver and `dagster` commands read them as usual.
 """
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-import yaml
 from dagster import StringSource
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     INDEX_SHARD_NAME,
@@ -32,7 +30,6 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
 
-PROJECT_DAGSTER_YAML = Path(__file__).resolve().parents[1] / "dagster.yaml"
 # Dagster stores the materialisations of a partition range in batches of this many events (one
 # transaction each, `store_event_batch`) when DAGSTER_EVENT_BATCH_SIZE is set; orchestration/definitions.py
 # sets it unless the environment does.
@@ -128,19 +125,3 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
             while self._engines:
                 self._engines.popitem()[1].dispose()
 
-
-def instance_config(home: Path) -> str:
-    """The project's dagster.yaml for the Dagster instance folder `home` (its DAGSTER_HOME), with this
-    storage's folder where Dagster's default storage keeps it (`<home>/history/runs`)."""
-    config = yaml.safe_load(PROJECT_DAGSTER_YAML.read_text())
-    config["event_log_storage"]["config"] = {"base_dir": str(Path(home).resolve() / "history" / "runs")}
-    return f"# Written from {PROJECT_DAGSTER_YAML} for this folder (orchestration/event_log.py).\n" + \
-        yaml.safe_dump(config, sort_keys=False)
-
-
-def write_instance_config(home: Path) -> None:
-    """Give `home` the project's instance settings, unless it has its own dagster.yaml already."""
-    home = Path(home)
-    home.mkdir(parents=True, exist_ok=True)
-    if not (home / "dagster.yaml").exists():
-        (home / "dagster.yaml").write_text(instance_config(home))

@@ -10,7 +10,8 @@ import pytest
 from dagster import (AssetKey, BackfillPolicy, DagsterInstance, DailyPartitionsDefinition, Definitions, asset,
                      define_asset_job)
 
-from orchestration.event_log import PooledSqliteEventLogStorage, write_instance_config
+from orchestration.event_log import PooledSqliteEventLogStorage
+from orchestration.instance_config import write_instance_config
 
 PARTITIONS = DailyPartitionsDefinition(start_date="2022-01-01")
 

@@ -17,7 +17,7 @@ from dagster import (AssetMaterialization, DagsterEventType, DagsterInstance, as
 
 from orchestration.alerts import Alert, build_run_failure_alert, send_alert
 from orchestration.definitions import build_definitions
-from orchestration.event_log import write_instance_config
+from orchestration.instance_config import write_instance_config
 from orchestration.freshness import SOURCE_FRESHNESS
 from orchestration.ingestion import ONE_STOP_SHOP_LANDING
 from orchestration.settings import LOCAL_TIMEZONE

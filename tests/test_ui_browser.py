@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 import requests
 
-from orchestration.event_log import instance_config
+from orchestration.instance_config import instance_config
 from tests.browser import open_page, requires_chromium
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
