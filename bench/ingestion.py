@@ -12,7 +12,7 @@ OneStopShopClient, `flatten` with the pseudonymiser, and `land_pull` into a fres
      "cpu_seconds": the child's CPU time during the pull, "rows": landed rows per dataset}
 
 The time covers the pull alone (the child's imports and the server's index of the file are
-excluded); the peak memory is the kernel's high-water mark of the child process (getrusage), over
+excluded); the peak memory is the kernel's high-water mark of the child process (VmHWM), over
 its whole life, so it includes the interpreter and libraries (about 100 MB). The server runs in the
 calling process, so its memory is not counted. On a loaded machine `cpu_seconds` says more about the
 client's own cost than the wall time does.
@@ -53,9 +53,18 @@ def measure_api_ingestion(export_path: Path | str, since: datetime, until: datet
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _own_peak_rss_bytes() -> int:
+    """This process's peak resident memory since it started its program (/proc/self/status VmHWM).
+    Not getrusage's ru_maxrss: Linux carries that over from the forked parent across exec, so a child
+    of a big process (a pytest worker after a pipeline run) would report the parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024  # kB
+    raise RuntimeError("no VmHWM in /proc/self/status: the peak memory is measured on Linux only")
+
+
 def _client(url: str, landing_dir: str, since: str, until: str, page_size: str, batch_rows: str) -> dict:
     """The child: the pull, timed, and this process's peak memory."""
-    import resource
     import time
 
     from connectors.http_session import SourceSession
@@ -77,7 +86,7 @@ def _client(url: str, landing_dir: str, since: str, until: str, page_size: str, 
     seconds, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return {"dossiers": summary.records, "seconds": round(seconds, 3),
             "dossiers_per_second": round(summary.records / seconds) if seconds else None,
-            "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,  # Linux: KiB
+            "peak_rss_bytes": _own_peak_rss_bytes(),
             "cpu_seconds": round(cpu, 3), "rows": summary.rows}
 
 

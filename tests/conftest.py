@@ -13,16 +13,9 @@ os.environ.setdefault("PAR_SOURCE_RETRIES", "0")
 
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
 
-# With pyspark installed (the `spark` dependency group), GX imports pyspark.sql.connect, whose import
-# takes a main module without __spec__ or __file__ for pyspark's own doctest runner and then calls
-# sys.exit(0) when Spark Connect's packages are absent. A pytest-xdist worker's main module (started
-# with `python -c`) looks exactly like that: every GX gate would die. A spec named __main__ tells
-# pyspark it is not running doctests (multiprocessing ignores a main module of that name).
-_main = sys.modules["__main__"]
-if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
-    import importlib.machinery
-
-    _main.__spec__ = importlib.machinery.ModuleSpec("__main__", None)
+# pyspark, when installed, would end an xdist worker (whose main module is anonymous) at GX's first
+# import: the expectations package names that module first (expectations/__init__.py).
+import expectations  # noqa: E402,F401
 
 
 def pytest_configure(config):
