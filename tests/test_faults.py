@@ -76,7 +76,7 @@ def test_a_source_down_fails_naming_it_lands_nothing_and_the_next_run_catches_up
 def test_pages_served_twice_and_records_repeated_across_pages_count_once(tmp_path, baseline):
     settings = settings_for(tmp_path, **SANDBOX)
     server = sandbox_server(OneStopShopSource(settings).sandbox_config())
-    server.faults.inject({}, {"replay": True}, {}, {"replay": True})
+    server.faults.inject({}, {"replay": True}, {"overlap": True}, {"replay": True}, {"overlap": True})
     try:
         result, _ = run(settings)
     finally:

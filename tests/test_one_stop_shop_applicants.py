@@ -28,7 +28,7 @@ REFORM = date(2025, 7, 1)
 @pytest.fixture(scope="module")
 def across_the_reform():
     return OneStopShopSandbox(SandboxConfig(start=date(2025, 6, 23), end=date(2025, 7, 8), scale=0.5,
-                                            defect_rate=0.02))
+                                            defect_rate=0.01))
 
 
 def _units_by_code():
@@ -206,7 +206,8 @@ def test_without_the_reference_the_unit_is_not_judged_but_the_flag_is():
 
 
 def test_the_sandbox_batch_passes_the_gate(across_the_reform):
-    """Its defect rate (2% per kind here) stays within the tolerances, the unknown units counted."""
+    """Its defect rate (1% per kind here, half the 2% tolerance: a rate at the tolerance itself would pass or
+    fail by the luck of the draw) stays within the tolerances, the unknown units counted."""
     pseudonymise = Pseudonymiser(SANDBOX_KEY)
     clock = across_the_reform.config.clock
     table = flatten([d.payload(clock) for d in across_the_reform.dossiers], pseudonymise)["dossiers"]

@@ -238,8 +238,11 @@ class OneStopShopSandbox:
             submitted = datetime.combine(day, time(rng.choice([7, 8, 9, 10, 13, 14, 15, 16]), rng.randrange(60), rng.randrange(60)))
             received = submitted + timedelta(minutes=rng.randrange(1, 15))
         agency = profile.agency
+        # <agency>-<YYMMDD of submission>-<NNNN within the agency's day>: the sequence restarts every
+        # submission day, so the code carries that day (with the reception date, an online dossier sent
+        # on a day off and one received in person on the next working day would share a code).
         seq = sequence[agency.code] = sequence.get(agency.code, 0) + 1
-        code = f"{agency.code}-{received.strftime('%y%m%d')}-{seq:04d}"
+        code = f"{agency.code}-{day.strftime('%y%m%d')}-{seq:04d}"
         applicant_type = 2 if procedure.field_code in ("G02", "G03", "G13", "G17") and rng.random() < 0.85 else rng.choices([1, 3, 4], [0.95, 0.03, 0.02])[0]
         first_name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
         defects = frozenset(k for k in DEFECT_KINDS if _stable_unit(cfg.seed, code, k) < cfg.defect_rate)

@@ -52,7 +52,9 @@ class FaultPlan:
 
     def inject(self, *faults: dict) -> None:
         """Each fault: {"status": 429, "retry_after": 1} | {"status": 503} | {"delay": 2.0} | {"truncate": True}
-        | {"replay": True} (the previous response again: the same page served twice)."""
+        | {"replay": True} (the previous response again: the same page served twice)
+        | {"overlap": True} (the previous page's last record again, first on this page: a record that moved
+        while the client paged, as a source paging by offset serves it)."""
         with self._lock:
             self._queue.extend(faults)
 
@@ -80,6 +82,7 @@ class SandboxServer:
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
         self._last_body: bytes | None = None
+        self._last_records: list | None = None  # the "data" list of the last JSON page served
 
     @property
     def url(self) -> str:
@@ -164,6 +167,11 @@ class SandboxServer:
                     status, body = answer.status, answer.body
                 else:
                     status, payload = answer
+                    records = payload.get("data") if isinstance(payload, dict) else None
+                    if fault and fault.get("overlap") and records is not None and server._last_records:
+                        payload = {**payload, "data": [server._last_records[-1], *records]}
+                    if isinstance(records, list):
+                        server._last_records = records
                     body = json.dumps(payload, ensure_ascii=False).encode()
                 if fault and fault.get("replay") and server._last_body is not None:
                     body = server._last_body
