@@ -3,7 +3,6 @@ the analysts' role reads the marts and nothing else."""
 from __future__ import annotations
 
 import os
-from datetime import date
 
 import duckdb
 import pytest
@@ -12,14 +11,12 @@ from dagster import DagsterInstance
 from orchestration.cli import run_pipeline
 from orchestration.postgres import landed_tables
 from orchestration.warehouse import manifest_path
-from tests.mart_parity import mart_differences, ordered_select
+from tests.mart_parity import END, SANDBOX, START, duckdb_reference_run, mart_differences, ordered_select
 from tests.postgres_server import postgres_server, requires_postgres
 from tests.test_pipeline_end_to_end import settings_for
 
 pytestmark = requires_postgres
 
-SANDBOX = dict(sandbox_end=date(2022, 1, 31), sandbox_scale=0.2, sandbox_seed=5, sandbox_defect_rate=0.004)
-START, END = date(2022, 1, 1), date(2022, 1, 31)
 ANALYST, ANALYST_PASSWORD = "par_analyst", "analyst-test-password"
 
 
@@ -51,8 +48,7 @@ def server():
 @pytest.fixture(scope="module")
 def both(server, tmp_path_factory):
     """The same sandbox month built on DuckDB and on PostgreSQL."""
-    on_duckdb = settings_for(tmp_path_factory.mktemp("duckdb"), **SANDBOX)
-    run(on_duckdb)
+    on_duckdb = duckdb_reference_run(tmp_path_factory)
     on_postgres = settings_for(tmp_path_factory.mktemp("postgres"), **SANDBOX, warehouse_target="postgres")
     run(on_postgres)
     return on_duckdb, on_postgres

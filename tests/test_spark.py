@@ -1,11 +1,12 @@
 """The same dbt project on Apache Spark (local mode standing in for a cluster): every mart holds the
 same values as on DuckDB, built from the same landed Parquet.
 
-The DuckDB side is the whole pipeline on a small sandbox (one month at scale 0.2, as the PostgreSQL
-test). The Spark side is one `dbt build` of the seeds and every model with the `spark` target over
-that run's landing zone: one Spark session (a JVM start) instead of one per Dagster step, and no
-data tests (they run on DuckDB in test_dbt_build.py; on Spark they would add minutes). The marts are
-read back from the Parquet files of the Spark tables with DuckDB, which avoids a second JVM.
+The DuckDB side is the whole pipeline on a small sandbox (one month at scale 0.2), one run shared with
+the PostgreSQL test (tests/mart_parity.py). The Spark side is one `dbt build` of the seeds and every
+model with the `spark` target over that run's landing zone: one Spark session (a JVM start) instead of
+one per Dagster step, and no data tests (they run on DuckDB in test_dbt_build.py; on Spark they would
+add minutes). The marts are read back from the Parquet files of the Spark tables with DuckDB, which
+avoids a second JVM.
 
 Cost, measured on the 2-core CI machine: see docs/scaling.md ("the parity test")."""
 from __future__ import annotations
@@ -15,17 +16,13 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
-from dagster import DagsterInstance
 
-from orchestration.cli import run_pipeline
 from orchestration.settings import DBT_PROJECT_DIR
-from tests.mart_parity import mart_differences, ordered_select
-from tests.test_pipeline_end_to_end import settings_for
+from tests.mart_parity import duckdb_reference_run, mart_differences, ordered_select
 
 SPARK_INSTALLED = bool(shutil.which("java")) and all(
     importlib.util.find_spec(name) for name in ("pyspark", "dbt.adapters.spark"))
@@ -34,9 +31,6 @@ pytestmark = pytest.mark.skipif(
     not SPARK_INSTALLED and not os.environ.get("CI"),
     reason="Spark is not installed: `make test EXTRA_GROUPS=spark` installs pyspark and dbt-spark, "
            "`bash .ci/system_packages.sh` Java (CI always does both)")
-
-SANDBOX = dict(sandbox_end=date(2022, 1, 31), sandbox_scale=0.2, sandbox_seed=5, sandbox_defect_rate=0.004)
-START, END = date(2022, 1, 1), date(2022, 1, 31)
 
 
 def spark_build(landing_dir: Path, spark_dir: Path, target_path: Path) -> subprocess.CompletedProcess:
@@ -56,9 +50,7 @@ def both(tmp_path_factory):
     """The same sandbox month built on DuckDB (the pipeline) and on Spark (dbt over the same landing zone)."""
     assert SPARK_INSTALLED, ("Java, pyspark or dbt-spark is missing: `bash .ci/system_packages.sh` and "
                              "`make test EXTRA_GROUPS=spark` install them")
-    on_duckdb = settings_for(tmp_path_factory.mktemp("duckdb"), **SANDBOX)
-    with DagsterInstance.ephemeral() as instance:
-        assert run_pipeline(START, END, on_duckdb, instance=instance).success
+    on_duckdb = duckdb_reference_run(tmp_path_factory)
     spark_dir = tmp_path_factory.mktemp("spark")
     built = spark_build(on_duckdb.landing_dir, spark_dir, spark_dir / "dbt_target")
     assert built.returncode == 0, "dbt build on Spark failed:\n" + built.stdout[-6000:]
