@@ -5,6 +5,7 @@ import logging
 import random
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -100,9 +101,15 @@ class SourceSession:
             text = text.replace(secret, "***")
         return text
 
-    def get_json(self, path: str, params: dict[str, object]) -> dict:
+    def get_json(self, path: str, params: dict[str, object], decode: Callable[[bytes], object] | None = None) -> object:
+        """The answer's JSON. `decode`, if given, is tried on the body first (e.g. straight into Arrow):
+        what it returns is returned, unless it is None and the body is decoded as JSON as usual."""
         shown = f"{self.public_url}{path}"
         response = self._get(path, params, {}, accepted=(200,))
+        if decode is not None:
+            decoded = decode(response.content)
+            if decoded is not None:
+                return decoded
         try:
             return response.json()
         except ValueError:

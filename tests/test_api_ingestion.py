@@ -16,7 +16,9 @@ from bench.ingestion import measure_api_ingestion
 from connectors.http_session import RetryPolicy, SourceResponseError, SourceSession
 from connectors.ingest import land_pull
 from connectors.landing import LandingZone
-from connectors.one_stop_shop import SOURCE, OneStopShopClient, _flatten_checked, flatten, plain_tables
+from connectors.one_stop_shop import (SOURCE, OneStopShopClient, PayloadColumns, _flatten_checked, flatten, plain_tables,
+                                     read_dossier_page)
+from connectors.records import RecordError
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
 from connectors.sandbox.one_stop_shop_api import start_one_stop_shop_server, write_export
 from connectors.sandbox.one_stop_shop_data import OneStopShopSandbox, SandboxConfig
@@ -125,6 +127,44 @@ def test_plain_payloads_are_flattened_a_column_at_a_time_with_the_checked_paths_
     row = plain_tables([blank], pseudonymise)["dossiers"].to_pylist()[0]
     assert row["TenDonViXuLy"] is None and row["ChuHoSo"] is None
     assert _flatten_checked([blank], pseudonymise)["dossiers"].to_pylist()[0] == row
+
+
+def page_body(payloads, ascii=False, **tail) -> bytes:
+    return json.dumps({"data": payloads, "next_cursor": "c2", **tail}, ensure_ascii=ascii).encode()
+
+
+def test_a_page_decoded_straight_into_arrow_gives_the_checked_paths_tables():
+    config = SandboxConfig(end=date(2022, 1, 20), scale=0.3, defect_rate=0.2)  # every defect kind, often
+    payloads = [json.loads(json.dumps(d.payload(config.clock))) for d in OneStopShopSandbox(config).dossiers]
+    page = read_dossier_page(page_body(payloads, total=len(payloads), as_of="20220120235900"))
+    assert page is not None, "the sandbox's pages, defects and all, decode straight into Arrow"
+    columns, next_cursor = page
+    assert next_cursor == "c2" and len(columns) == len(payloads) and list(columns) == payloads
+    checked = _flatten_checked(payloads, pseudonymise)
+    fast = flatten(columns, pseudonymise)
+    for dataset, table in checked.items():
+        assert fast[dataset].equals(table) and fast[dataset].schema == table.schema, dataset
+    # A value of another JSON type than the contract's: the page is decoded as JSON instead
+    # (cursor_pages then takes it the usual way), and flattened as before.
+    one = payloads[0]
+    for odd in ({**one, "TrangThaiHoSo": "10"}, {**one, "KenhThucHien": 2.0}, {**one, "KenhThucHien": True},
+                {**one, "MaCoQuanMoi": 123}, {**one, "BoSung": ""}, {**one, "ChuHoSo": 42}, {**one, "MaHoSo": 7},
+                {**one, "GiayToNop": [{"MaGiayTo": "x", "Ghi": "x"}]}, {**one, "TenDonViXuLy": "\ud800"}, None):
+        assert read_dossier_page(page_body([one, odd], ascii=True)) is None, odd
+    assert read_dossier_page(b'{"data": [{"MaHoSo": "A-1"}], "next_cursor": null} {"data": []}') is None  # 2 bodies
+    assert read_dossier_page(page_body([one])[:-10]) is None  # half a page
+    assert read_dossier_page(page_body([{**one, "TenDonViXuLy": "Ủy @"}]).replace(b"@", b"\xff")) is None  # not UTF-8
+    # Decoded, but without a code or with a null child item: the checked path names the record and field.
+    for odd, message in (({**one, "MaHoSo": " "}, "record 2 of the batch .* has no MaHoSo"),
+                         ({**one, "XinLoi": [None]}, f"dossier '{one['MaHoSo']}': item 1 of XinLoi is null")):
+        columns, _ = read_dossier_page(page_body([one, odd]))
+        with pytest.raises(RecordError, match=message):
+            flatten(columns, pseudonymise)
+    # Pretty-printed, escaped, with fields the page adds: still straight into Arrow, same values.
+    pretty = json.dumps({"links": {"self": "/x"}, "data": [one], "next_cursor": None}, indent=2).encode()
+    columns, next_cursor = read_dossier_page(pretty)
+    assert next_cursor is None and isinstance(columns, PayloadColumns)
+    assert flatten(columns, pseudonymise)["dossiers"].equals(_flatten_checked([one], pseudonymise)["dossiers"])
 
 
 def test_a_pull_keeps_no_page_after_flattening_it_and_lands_a_part_per_batch(tmp_path):
