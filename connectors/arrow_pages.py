@@ -22,10 +22,12 @@ def read_page(body: bytes, record_type: pa.StructType) -> tuple[pa.StructArray, 
     schema = pa.schema([("data", pa.list_(record_type)), ("next_cursor", pa.string())])
     # "infer" keeps other top-level fields (total, as_of) from failing the page; an unknown field
     # inside a record shows as a record type other than the contract's, checked below.
-    options = pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer", newlines_in_values=True)
+    # A page on one line (as APIs send JSON) is parsed twice as fast as one that may span lines.
+    pretty = body.find(b"\n") not in (-1, len(body) - 1)
+    options = pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer", newlines_in_values=pretty)
     try:
         table = pa_json.read_json(io.BytesIO(body), parse_options=options,
-                                  read_options=pa_json.ReadOptions(use_threads=False, block_size=max(len(body), 1 << 16)))
+                                  read_options=pa_json.ReadOptions(block_size=max(len(body), 1 << 16)))
     except (pa.ArrowException, ValueError):  # not JSON, a value of another type, not UTF-8
         return None
     if table.num_rows != 1 or table.schema.field("data").type != schema.field("data").type:
