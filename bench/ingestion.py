@@ -4,8 +4,8 @@
 one-stop-shop (the format `connectors.one_stop_shop.read_export` reads) through the export-backed
 loopback API (connectors/sandbox/one_stop_shop_export_api.py, in this process), and pulls the
 dossiers updated in [since, until) with the real client in a child process: SourceSession,
-OneStopShopClient, `flatten` with the pseudonymiser, and `land_pull` into a fresh landing zone under
-`workdir`. It returns
+OneStopShopClient (pages decoded straight into Arrow), `flatten` with the pseudonymiser, and
+`land_pull` reading one page ahead, into a fresh landing zone under `workdir`. It returns
 
     {"dossiers": landed dossier versions, "seconds": wall time of the pull,
      "dossiers_per_second": dossiers / seconds, "peak_rss_bytes": the child's peak resident memory,

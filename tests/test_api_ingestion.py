@@ -251,6 +251,29 @@ def test_reading_ahead_stops_when_a_page_cannot_be_landed(tmp_path):
     assert not [t for t in threading.enumerate() if t.name == "land_pull-read-ahead"]
 
 
+def test_a_part_whose_file_cannot_be_written_is_written_again_whole_by_the_next_run(tmp_path):
+    """A part's datasets are written in parallel: the other files of a failed part may exist, and
+    the next run writes the part again under the same names, so nothing lands twice."""
+    from connectors.landing import LandingError
+
+    landing = LandingZone(tmp_path)
+    blocker = tmp_path / SOURCE / "fees"
+    blocker.parent.mkdir(parents=True)
+    blocker.write_text("a file where the fees folder should be")
+    fetch, _, _ = watched_pages(pages=4)
+    with pytest.raises(LandingError, match="cannot write .*fees"):
+        land_pull(landing, SOURCE, "w", "test://", fetch, lambda records: flatten(records, pseudonymise),
+                  batch_rows=100, read_ahead=1)
+    assert landing.read_state(SOURCE, "w")["parts"] == 0
+    blocker.unlink()
+    fetch, _, _ = watched_pages(pages=4)
+    summary = land_pull(landing, SOURCE, "w", "test://", fetch, lambda records: flatten(records, pseudonymise),
+                        batch_rows=100, read_ahead=1)
+    assert summary.resumed and summary.parts == 2  # 4 pages of 50, a part per 100 records
+    codes = landing.read_load(SOURCE, "dossiers", summary.load_id).column("MaHoSo").to_pylist()
+    assert sorted(codes) == sorted(f"A-{n}-{i}" for n in range(4) for i in range(50))  # each once
+
+
 def test_the_bench_measures_a_pull_through_the_loopback_api(servers, tmp_path):
     _, api, _, path = servers
     result = measure_api_ingestion(path, SINCE, UNTIL, tmp_path)
