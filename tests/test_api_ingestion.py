@@ -160,6 +160,14 @@ def test_a_page_decoded_straight_into_arrow_gives_the_checked_paths_tables():
         columns, _ = read_dossier_page(page_body([one, odd]))
         with pytest.raises(RecordError, match=message):
             flatten(columns, pseudonymise)
+    # Escapes, astral characters and the integer types' limits: decoded as json decodes them.
+    edge = {**one, "KenhThucHien": -2**31, "TrangThaiHoSo": 2**31 - 1, "TenDonViXuLy": 'a\x00b😀\\"\n\t',
+            "LePhi": [{"Gia": 2**53 + 1}, {}]}  # 2**53 + 1 is not a double: read as an integer
+    for ascii in (True, False):
+        columns, _ = read_dossier_page(page_body([edge], ascii=ascii))
+        fast, checked = flatten(columns, pseudonymise), _flatten_checked([edge], pseudonymise)
+        assert all(fast[dataset].equals(table) for dataset, table in checked.items())
+        assert fast["fees"].column("Gia").to_pylist() == [9007199254740993, None]
     # Pretty-printed, escaped, with fields the page adds: still straight into Arrow, same values.
     pretty = json.dumps({"links": {"self": "/x"}, "data": [one], "next_cursor": None}, indent=2).encode()
     columns, next_cursor = read_dossier_page(pretty)
