@@ -24,7 +24,7 @@ def cursor_pages(session: SourceSession, path: str, params: dict[str, object], c
                  max_repeats: int = MAX_REPEATED_PAGES, decode: PageDecoder | None = None) -> Iterator[Page]:
     """(records, cursor after them) for every page of `path` with `params`, from `cursor` on.
 
-    `decode` (e.g. `connectors.arrow_pages.read_page` for one contract) is tried on each page's
+    `decode` (e.g. `one_stop_shop.read_dossier_page`: straight into Arrow) is tried on each page's
     body first; the records it gives need only have a length, for the one flattener that knows them."""
     return _CursorPages(session, path, params, cursor, max_repeats, decode)
 
