@@ -14,7 +14,6 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -30,7 +29,6 @@ log = logging.getLogger(__name__)
 Page = tuple[list[dict], str | None]
 PageSource = Callable[[str | None], Iterator[Page]]
 Flattener = Callable[[list[dict]], dict[str, pa.Table]]
-PARQUET_WRITERS = 3  # threads writing a part's datasets' files
 
 
 @dataclass
@@ -184,18 +182,10 @@ def land_pull(landing: LandingZone, source: str, state_key: str, source_uri: str
         loaded_at = datetime.now(timezone.utc)
         tables = ({dataset: pa.concat_tables(parts, promote_options="default") for dataset, parts in pending.items()}
                   if pending else flatten([]))
-
-        def write(dataset: str, table: pa.Table) -> int:
+        for dataset, table in tables.items():
             table = _with_batch_columns(table, summary.load_id, source_uri, loaded_at, summary.parts)
             landing.write_batch(source, dataset, summary.load_date, summary.load_id, summary.parts, table)
-            return table.num_rows
-
-        # The datasets' files in parallel: Parquet's encoding and compression release the GIL. If one
-        # fails, the part is not saved in the state, and the next run writes all its files again.
-        with ThreadPoolExecutor(max_workers=PARQUET_WRITERS) as writers:
-            written = list(writers.map(write, tables.keys(), tables.values()))
-        for dataset, rows in zip(tables, written):
-            summary.rows[dataset] = summary.rows.get(dataset, 0) + rows
+            summary.rows[dataset] = summary.rows.get(dataset, 0) + table.num_rows
         summary.records += pending_records
         summary.parts += 1
         pending.clear()

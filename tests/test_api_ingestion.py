@@ -260,8 +260,8 @@ def test_reading_ahead_stops_when_a_page_cannot_be_landed(tmp_path):
 
 
 def test_a_part_whose_file_cannot_be_written_is_written_again_whole_by_the_next_run(tmp_path):
-    """A part's datasets are written in parallel: the other files of a failed part may exist, and
-    the next run writes the part again under the same names, so nothing lands twice."""
+    """The files of a part written before the one that failed stay, and the next run writes the part
+    again under the same names, so nothing lands twice."""
     from connectors.landing import LandingError
 
     landing = LandingZone(tmp_path)
