@@ -4,12 +4,15 @@ A pull is identified by a state key (for an API, its time window). Each page is 
 tables as it arrives; once `batch_rows` records are pending, every dataset is landed as one part
 and the source's cursor saved;
 a crash loses at most the unsaved buffer, and the next run with the same key resumes after the
-last landed page under the same load id.
+last landed page under the same load id. With `read_ahead`, the pages are fetched in a background
+thread while the ones before them are flattened and landed (`ReadAhead`).
 """
 from __future__ import annotations
 
 import gc
 import logging
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -48,6 +51,81 @@ def _with_batch_columns(table: pa.Table, load_id: str, source_uri: str, loaded_a
             .append_column("_page", pa.repeat(pa.scalar(part, pa.int32()), n)))
 
 
+class _Failure:
+    def __init__(self, error: BaseException):
+        self.error = error
+
+
+_END = object()
+
+
+def _read(pages: Iterator[Page], out: queue.Queue, stop: threading.Event) -> None:
+    """The background thread of `ReadAhead`: every page, then _END or the failure, into `out`."""
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    try:
+        for page in pages:
+            if not put(page):
+                return
+            del page  # held only by the queue, then by the consumer
+        put(_END)
+    except BaseException as error:  # noqa: BLE001 - raised again in the consumer's thread
+        put(_Failure(error))
+    finally:
+        close = getattr(pages, "close", None)
+        if close is not None:
+            close()
+
+
+class ReadAhead:
+    """The pages of `pages`, fetched in a background thread, at most `depth` waiting to be taken.
+
+    The next page is fetched (the wait for the source, and a decoder that releases the GIL such as
+    Arrow's JSON reader) while the current one is flattened and landed. At most `depth` + 2 pages are
+    held: the one being landed, `depth` waiting, one being fetched. The source's failure is raised
+    by `next` in the order it happened, after the pages fetched before it. `close` stops the thread
+    once its request in flight is done; the pages it fetched ahead are dropped, not landed (the
+    cursor saved is the last landed page's, so the next run fetches them again).
+    """
+
+    def __init__(self, pages: Iterator[Page], depth: int = 1):
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._ended = False
+        self._thread = threading.Thread(target=_read, args=(pages, self._queue, self._stop), daemon=True,
+                                        name="land_pull-read-ahead")
+        self._thread.start()
+
+    def __iter__(self) -> "ReadAhead":
+        return self
+
+    def __next__(self) -> Page:
+        if self._ended:
+            raise StopIteration
+        item = self._queue.get()
+        if item is _END or isinstance(item, _Failure):
+            self._ended = True
+            if item is _END:
+                raise StopIteration
+            raise item.error
+        return item
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._ended = True
+        while not self._queue.empty():  # pages fetched ahead and not landed
+            self._queue.get_nowait()
+
+
 @contextmanager
 def _collector_paused():
     """No cyclic garbage collection while a page is decoded and flattened.
@@ -66,11 +144,14 @@ def _collector_paused():
 
 
 def land_pull(landing: LandingZone, source: str, state_key: str, source_uri: str,
-              fetch: PageSource, flatten: Flattener, batch_rows: int = 20_000, land_empty: bool = False) -> LoadSummary:
+              fetch: PageSource, flatten: Flattener, batch_rows: int = 20_000, land_empty: bool = False,
+              read_ahead: int = 0) -> LoadSummary:
     """Land every page `fetch` yields, resumably under `state_key`.
 
     `land_empty`: a pull that found no record still lands one (empty) part per dataset, so the
     load exists for the gate and the warehouse (a snapshot source whose snapshot is empty).
+    `read_ahead`: pages fetched ahead in a background thread (`ReadAhead`); only for a page source
+    whose fetching has no side effect (an API's GETs), as it runs ahead of what is landed.
     """
     source_uri = redact_url(source_uri)  # `_source` and the state never hold credentials
     state = landing.read_state(source, state_key)
@@ -113,22 +194,26 @@ def land_pull(landing: LandingZone, source: str, state_key: str, source_uri: str
 
     save(complete=False)
     latest_cursor = cursor
-    pages = iter(fetch(cursor))
-    while True:
-        with _collector_paused():
-            page = next(pages, None)
-            if page is None:
-                break
-            records, next_cursor = page
-            for dataset, table in flatten(records).items():
-                pending.setdefault(dataset, []).append(table)
-            pending_records += len(records)
-            del page, records  # freed here, by reference counting, unless `fetch` still holds them
-        latest_cursor = next_cursor
-        if pending_records >= batch_rows:
-            flush()
-            cursor = latest_cursor
-            save(complete=False)
+    pages = ReadAhead(iter(fetch(cursor)), read_ahead) if read_ahead else iter(fetch(cursor))
+    try:
+        while True:
+            with _collector_paused():
+                page = next(pages, None)
+                if page is None:
+                    break
+                records, next_cursor = page
+                for dataset, table in flatten(records).items():
+                    pending.setdefault(dataset, []).append(table)
+                pending_records += len(records)
+                del page, records  # freed here, by reference counting, unless `fetch` still holds them
+            latest_cursor = next_cursor
+            if pending_records >= batch_rows:
+                flush()
+                cursor = latest_cursor
+                save(complete=False)
+    finally:
+        if isinstance(pages, ReadAhead):
+            pages.close()
     if pending_records or (land_empty and summary.parts == 0):
         flush()
         cursor = latest_cursor

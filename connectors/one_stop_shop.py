@@ -16,7 +16,9 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from connectors.arrow_pages import read_page
 from connectors.http_session import SourceSession
 from connectors.ingest import Page
 from connectors.paging import MAX_REPEATED_PAGES, cursor_pages  # noqa: F401 - the limit is this client's too
@@ -59,6 +61,9 @@ DATASETS = ("dossiers", *(dataset for dataset, _ in CHILD_LISTS.values()))
 # Personal data, hashed before landing: applicants' names and ID numbers, officials' names.
 PERSONAL_FIELDS = {"dossiers": ("ChuHoSo", "SoGiayToChuHoSo"), "process_steps": ("NguoiXuLy",)}
 PARENT_KEYS = ("MaHoSo", "NgayCapNhat")
+# One payload whose every value has its contract's JSON type, as Arrow reads it (`read_dossier_page`).
+PAYLOAD_TYPE = pa.struct([*DOSSIER_FIELDS.items(),
+                          *((name, pa.list_(pa.struct(list(fields.items())))) for name, (_, fields) in CHILD_LISTS.items())])
 
 
 def missing_code(record: object) -> str | None:
@@ -81,7 +86,31 @@ def _identify(record: object) -> str:
     return f" ({', '.join(f'{k}={_show(v, 40)}' for k, v in known.items())})" if known else ""
 
 
-def flatten(payloads: list[dict], pseudonymise: Pseudonymiser) -> dict[str, pa.Table]:
+class PayloadColumns:
+    """A page's payloads decoded straight into Arrow (`read_dossier_page`), with the page's body,
+    decoded as JSON only if they must go the checked way (`payloads`)."""
+
+    def __init__(self, columns: pa.StructArray, body: bytes):
+        self.columns, self.body = columns, body
+
+    def __len__(self) -> int:
+        return len(self.columns)
+
+    def __iter__(self) -> Iterator[dict]:
+        return iter(self.payloads())
+
+    def payloads(self) -> list[dict]:
+        return json.loads(self.body)["data"]
+
+
+def read_dossier_page(body: bytes) -> tuple[PayloadColumns, str | None] | None:
+    """An API page's payloads as Arrow columns and its next cursor, or None when a value is not of
+    its contract's JSON type (the page is then decoded as JSON and flattened the checked way)."""
+    page = read_page(body, PAYLOAD_TYPE)
+    return None if page is None else (PayloadColumns(page[0], body), page[1])
+
+
+def flatten(payloads: list[dict] | PayloadColumns, pseudonymise: Pseudonymiser) -> dict[str, pa.Table]:
     """Payloads -> one table per landed dataset (docs/one_stop_shop_landing.md).
 
     Raises RecordError, naming the dossier (or the record's place in the batch) and the field, for
@@ -90,8 +119,14 @@ def flatten(payloads: list[dict], pseudonymise: Pseudonymiser) -> dict[str, pa.T
     Payloads whose every value already has its contract's JSON type (text, whole numbers, lists of
     objects, no unknown field) are flattened a column at a time (`plain_tables`); any other batch
     goes through the record-by-record path that coerces each value and names the bad one. Both give
-    the same tables.
+    the same tables. Payloads already in Arrow (`PayloadColumns`) are flattened in Arrow
+    (`column_tables`), or else decoded and taken the same way.
     """
+    if isinstance(payloads, PayloadColumns):
+        tables = column_tables(payloads.columns, pseudonymise)
+        if tables is not None:
+            return tables
+        payloads = payloads.payloads()
     tables = plain_tables(payloads, pseudonymise)
     return tables if tables is not None else _flatten_checked(payloads, pseudonymise)
 
@@ -159,6 +194,45 @@ def plain_tables(payloads: list[dict], pseudonymise: Pseudonymiser) -> dict[str,
         return None  # e.g. an item that is not an object, a lone surrogate, a number out of range
 
 
+def _blank_as_null(column: pa.Array) -> pa.Array:
+    if column.type != _STR:
+        return column
+    blank = pc.equal(column, "")
+    return pc.if_else(blank, pa.scalar(None, _STR), column) if pc.any(blank).as_py() else column
+
+
+def _arrow_table(columns: dict[str, pa.Array], fields: dict[str, pa.DataType], personal: tuple[str, ...],
+                 pseudonymise: Pseudonymiser) -> pa.Table:
+    table = {name: _blank_as_null(columns[name]) for name in fields}
+    for name in personal:
+        table[name] = pa.array(pseudonymise.texts(table[name].to_pylist()), _STR)
+    return pa.table(table)
+
+
+def column_tables(payloads: pa.StructArray, pseudonymise: Pseudonymiser) -> dict[str, pa.Table] | None:
+    """`plain_tables` of payloads already in Arrow (of PAYLOAD_TYPE): the same tables, or None for a
+    payload without a code or a child item that is null (the checked path names them)."""
+    if payloads.type != PAYLOAD_TYPE:
+        raise TypeError(f"payload columns of type {payloads.type}, not the contract's")
+    codes = payloads.field("MaHoSo")
+    if codes.null_count or not all(code.strip() for code in codes.to_pylist()):
+        return None
+    tables = {"dossiers": _arrow_table({name: payloads.field(name) for name in DOSSIER_FIELDS}, DOSSIER_FIELDS,
+                                       PERSONAL_FIELDS["dossiers"], pseudonymise)}
+    parents = tables["dossiers"].select(list(PARENT_KEYS))
+    for list_name, (dataset, fields) in CHILD_LISTS.items():
+        lists = payloads.field(list_name)
+        items = lists.flatten()
+        if items.null_count:
+            return None
+        owner = parents.take(pc.list_parent_indices(lists))
+        columns = {key: owner.column(key).combine_chunks() for key in PARENT_KEYS}
+        columns.update((name, items.field(name)) for name in fields)
+        tables[dataset] = _arrow_table(columns, {"MaHoSo": _STR, "NgayCapNhat": _STR, **fields},
+                                       PERSONAL_FIELDS.get(dataset, ()), pseudonymise)
+    return tables
+
+
 def _flatten_checked(payloads: list[dict], pseudonymise: Pseudonymiser) -> dict[str, pa.Table]:
     """`flatten` record by record: each value coerced to its contract's type, or a RecordError."""
     rows: dict[str, list[dict]] = {dataset: [] for dataset in DATASETS}
@@ -224,7 +298,7 @@ class OneStopShopClient:
 
     def pages(self, since: datetime, until: datetime, cursor: str | None = None) -> Iterator[Page]:
         params = {"updated_since": format_time(since), "updated_until": format_time(until), "page_size": self.page_size}
-        return cursor_pages(self.session, DOSSIERS_PATH, params, cursor)
+        return cursor_pages(self.session, DOSSIERS_PATH, params, cursor, decode=read_dossier_page)
 
 
 def read_export(path: Path, chunk_size: int = 1000, skip_lines: int = 0) -> Iterator[Page]:

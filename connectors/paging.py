@@ -6,7 +6,7 @@ back) is skipped, up to `max_repeats` times in a row.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from connectors.http_session import SourceResponseError, SourceSession
 from connectors.ingest import Page
@@ -16,10 +16,17 @@ MAX_REPEATED_PAGES = 5
 ISO_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
+# A page's body -> (its records, its next_cursor), or None to have it decoded as plain JSON.
+PageDecoder = Callable[[bytes], Page | None]
+
+
 def cursor_pages(session: SourceSession, path: str, params: dict[str, object], cursor: str | None = None,
-                 max_repeats: int = MAX_REPEATED_PAGES) -> Iterator[Page]:
-    """(records, cursor after them) for every page of `path` with `params`, from `cursor` on."""
-    return _CursorPages(session, path, params, cursor, max_repeats)
+                 max_repeats: int = MAX_REPEATED_PAGES, decode: PageDecoder | None = None) -> Iterator[Page]:
+    """(records, cursor after them) for every page of `path` with `params`, from `cursor` on.
+
+    `decode` (e.g. `one_stop_shop.read_dossier_page`: straight into Arrow) is tried on each page's
+    body first; the records it gives need only have a length, for the one flattener that knows them."""
+    return _CursorPages(session, path, params, cursor, max_repeats, decode)
 
 
 class _CursorPages:
@@ -27,8 +34,9 @@ class _CursorPages:
     caller frees each page as soon as it is done with it."""
 
     def __init__(self, session: SourceSession, path: str, params: dict[str, object], cursor: str | None,
-                 max_repeats: int):
+                 max_repeats: int, decode: PageDecoder | None):
         self.session, self.path, self.params, self.cursor, self.max_repeats = session, path, params, cursor, max_repeats
+        self.decode = decode
         self.done = False
 
     def __iter__(self) -> "_CursorPages":
@@ -40,11 +48,14 @@ class _CursorPages:
             query = dict(self.params)
             if self.cursor:
                 query["cursor"] = self.cursor
-            body = self.session.get_json(self.path, query)
-            data = body.get("data") if isinstance(body, dict) else None
-            next_cursor = body.get("next_cursor") if isinstance(body, dict) else None
-            if not isinstance(data, list):
-                raise SourceResponseError(f"{self.session.source_name}: a page without a 'data' list for {query}")
+            body = self.session.get_json(self.path, query, self.decode)
+            if isinstance(body, tuple):  # decoded by `decode`
+                data, next_cursor = body
+            else:
+                data = body.get("data") if isinstance(body, dict) else None
+                next_cursor = body.get("next_cursor") if isinstance(body, dict) else None
+                if not isinstance(data, list):
+                    raise SourceResponseError(f"{self.session.source_name}: a page without a 'data' list for {query}")
             if self.cursor and next_cursor == self.cursor:
                 repeats += 1
                 if repeats >= self.max_repeats:

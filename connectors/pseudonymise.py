@@ -34,8 +34,10 @@ class Pseudonymiser:
         return [digest(value) if value else None for value in values]
 
     def _digest(self, value: str) -> str | None:
-        # NFC, single spaces, case folded, NFC again (folding can decompose a letter, e.g. Greek ΐ).
-        text = unicodedata.normalize("NFC", " ".join(unicodedata.normalize("NFC", value).split()).casefold())
+        if value.isascii():  # ID numbers: NFC changes no ASCII text, and folds it as lower() does
+            text = " ".join(value.split()).lower()
+        else:  # NFC, single spaces, case folded, NFC again (folding can decompose a letter, e.g. Greek ΐ).
+            text = unicodedata.normalize("NFC", " ".join(unicodedata.normalize("NFC", value).split()).casefold())
         if not text:
             return None
         return hmac.digest(self._key, text.encode(), hashlib.sha256).hex()[:32]
