@@ -36,7 +36,7 @@
 {%- endmacro %}
 
 
-{#- versions_to_recompute(versions): a subquery of the version rows to rank in this build: all of them
+{#- versions_to_recompute(versions): a subquery (give it an alias: PostgreSQL requires one) of the version rows to rank in this build: all of them
     on a full build, else those of the dossiers without a row in this table (see above). -#}
 {% macro versions_to_recompute(versions) -%}
 (

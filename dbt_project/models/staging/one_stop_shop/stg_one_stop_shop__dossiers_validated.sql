@@ -18,7 +18,7 @@
                                   ~ ref('procedures') ~ ' as seeded)') }}") }}
 with typed as (
 
-    select * from {{ versions_to_recompute(ref('stg_one_stop_shop__dossier_versions')) }}
+    select * from {{ versions_to_recompute(ref('stg_one_stop_shop__dossier_versions')) }} as recomputed
 
 ),
 

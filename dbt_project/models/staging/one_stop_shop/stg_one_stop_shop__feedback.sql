@@ -3,7 +3,7 @@
           pre_hook="{{ delete_changed_dossiers(ref('stg_one_stop_shop__feedback_versions'), 'dossier_updated_at') }}") }}
 with typed as (
 
-    select * from {{ versions_to_recompute(ref('stg_one_stop_shop__feedback_versions')) }}
+    select * from {{ versions_to_recompute(ref('stg_one_stop_shop__feedback_versions')) }} as recomputed
 
 ),
 
