@@ -9,8 +9,9 @@
     and are refreshed by every incremental build; rows of a load that is no longer accepted (re-checked
     and rejected) are deleted by every incremental build. Without the vars (plain `dbt build`), an
     incremental build refreshes every row; `--full-refresh` rebuilds the table.
-    Every model downstream of a version table is a full table: a period's indicators depend on
-    dossiers updated on any day.
+    The latest-version tables read from the version tables are incremental by dossier (macros in
+    dossier_increments.sql); the models downstream of them are full tables: a period's indicators
+    depend on dossiers updated on any day.
 -#}
 {% macro in_update_window(column) -%}
     {%- set window_start = var('window_start', env_var('PAR_WINDOW_START', '')) -%}

@@ -72,22 +72,22 @@ all_ends as (
 
 ),
 
-ranked as (
+first_ends as (
 
+    {#- the first end event by (time, higher status, source): one hash aggregate (macro arg_min_by) -#}
     select
-        all_ends.*,
-        row_number() over (
-            partition by all_ends.dossier_code
-            order by all_ends.ended_at, all_ends.end_status_code desc, all_ends.end_source
-        ) as end_rank
+        dossier_code,
+        min(ended_at) as end_at,
+        {{ arg_min_by('end_status_code', ['ended_at', '-end_status_code', 'end_source']) }} as end_status_code,
+        {{ arg_min_by('end_source', ['ended_at', '-end_status_code', 'end_source']) }} as end_source
     from all_ends
+    group by dossier_code
 
 )
 
 select
     dossier_code,
-    ended_at as end_at,
+    end_at,
     end_status_code,
     end_source
-from ranked
-where end_rank = 1
+from first_ends

@@ -1,4 +1,6 @@
 -- The clean latest version of each dossier: the rows of the validated model that pass every row rule.
+-- A view: a filter of the validated table, which every reader scans anyway (no copy of a million rows).
+{{ config(materialized='view') }}
 select
     dossier_code,
     procedure_code,

@@ -1,5 +1,7 @@
 -- Dossiers whose latest version fails a row rule (rules: stg_one_stop_shop__dossiers_validated),
 -- kept with the raw code and reception string and the reason, for investigation and counting.
+-- A view: a filter of the validated table.
+{{ config(materialized='view') }}
 select
     quarantine_reason,
     dossier_code,

@@ -7,10 +7,18 @@
       unknown_procedure_code      MaTTHC not in the procedures seed
       end_before_reception        NgayKetThucXuLy or NgayTra before NgayTiepNhan
     stg_one_stop_shop__dossiers keeps the clean rows, stg_one_stop_shop__dossiers_quarantine the others.
+    Incremental by dossier (macro delete_changed_dossiers); the rules are applied again every night
+    to the quarantined rows and to the rows whose procedure left the seed, so a procedure added to
+    the seed releases its dossiers. A change of the code pattern or of the statuses seed needs a
+    `--full-refresh` of this model.
 -#}
+{{ config(materialized='incremental', incremental_strategy='append',
+          pre_hook="{{ delete_changed_dossiers(ref('stg_one_stop_shop__dossier_versions'), 'updated_at',
+                       also_where='quarantine_reason is not null or procedure_code not in (select seeded.procedure_code from '
+                                  ~ ref('procedures') ~ ' as seeded)') }}") }}
 with typed as (
 
-    select * from {{ ref('stg_one_stop_shop__dossier_versions') }}
+    select * from {{ versions_to_recompute(ref('stg_one_stop_shop__dossier_versions')) }} as recomputed
 
 ),
 
