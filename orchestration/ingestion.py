@@ -84,7 +84,8 @@ def one_stop_shop_landing(context: AssetExecutionContext, one_stop_shop_source: 
     context.log.info(f"pulling one-stop-shop updates in [{since}, {until}) from {source_uri}")
     with retried_while_unavailable(one_stop_shop_source.settings):
         summary = land_pull(landing, ONE_STOP_SHOP, f"{since:%Y%m%d}-{until:%Y%m%d}", source_uri,
-                            one_stop_shop_source.fetcher(since, until), one_stop_shop_source.flattener())
+                            one_stop_shop_source.fetcher(since, until), one_stop_shop_source.flattener(),
+                            read_ahead=one_stop_shop_source.pages_read_ahead())
     return _landed(summary, source_uri, landing,
                    window=f"[{since:%Y-%m-%d %H:%M}, {until:%Y-%m-%d %H:%M}) local time",
                    dossier_versions=summary.records)

@@ -132,6 +132,11 @@ class OneStopShopSource:
         pseudonymise = self.pseudonymiser()
         return lambda records: one_stop_shop.flatten(records, pseudonymise)
 
+    def pages_read_ahead(self) -> int:
+        """Pages fetched ahead while one is landed (`land_pull`): an API's requests overlap the flattening;
+        reading an export file is Python work like the flattening, and gains nothing from a thread."""
+        return 0 if self.settings.one_stop_shop_export else 1
+
 
 @dataclass
 class CadreSource:
