@@ -52,6 +52,10 @@ def generate_docs(warehouse_path: Path | None, docs_dir: Path, target: str) -> N
         if warehouse_path is not None:
             env["PAR_WAREHOUSE_PATH"] = str(warehouse_path)
         building = cache.with_name(f".{cache.name}.{uuid.uuid4().hex}")
+        building.mkdir()
+        shared_parse = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
+        if shared_parse.exists():  # the run's steps left it with the run's profile: no full parse
+            shutil.copyfile(shared_parse, building / shared_parse.name)
         done = subprocess.run([str(Path(sys.executable).parent / "dbt"), "docs", "generate", "--static", "--quiet",
                                "--target-path", str(building), "--log-path", str(building)],
                               cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True)
@@ -99,25 +103,25 @@ def copy_schemas(warehouse: Path, destination: Path, schemas: tuple[str, ...]) -
     import duckdb
 
     with duckdb.connect(str(destination)) as con:
-        con.execute("attach ? as warehouse (read_only)", [str(warehouse)])
+        con.execute("attach ? as source_warehouse (read_only)", [str(warehouse)])
         wanted = ", ".join("?" for _ in schemas)
         relations = con.execute(
             f"""select schema_name, table_name, sql from duckdb_tables()
-                where database_name = 'warehouse' and schema_name in ({wanted})
+                where database_name = 'source_warehouse' and schema_name in ({wanted})
                 union all
                 select schema_name, view_name, null from duckdb_views()
-                where database_name = 'warehouse' and schema_name in ({wanted}) and not internal
+                where database_name = 'source_warehouse' and schema_name in ({wanted}) and not internal
                 order by 1, 2""", [*schemas, *schemas]).fetchall()
         for schema in sorted({schema for schema, _, _ in relations}):
             con.execute(f'create schema "{schema}"')
         for schema, name, ddl in relations:
-            source = f'warehouse."{schema}"."{name}"'
+            source = f'source_warehouse."{schema}"."{name}"'
             if ddl is None:
                 con.execute(f'create table "{schema}"."{name}" as select * from {source}')
             else:  # `CREATE TABLE schema.name(...)`: created in this file, the default database
                 con.execute(ddl)
                 con.execute(f'insert into "{schema}"."{name}" select * from {source}')
-        con.execute("detach warehouse")
+        con.execute("detach source_warehouse")
         con.execute("checkpoint")
     return [(schema, name) for schema, name, _ in relations]
 

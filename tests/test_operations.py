@@ -191,7 +191,7 @@ def test_the_snapshot_holds_the_analysts_schemas_with_their_constraints_and_not_
         con.execute("create table marts.mart_rates (agency_code varchar not null, late_rate double)")
         con.execute("insert into marts.mart_rates values ('A', 0.25), ('B', null)")
         con.execute("create view marts.mart_rates_known as select * from marts.mart_rates where late_rate is not null")
-    snapshot = tmp_path / "snapshot.duckdb"
+    snapshot = tmp_path / ".warehouse.duckdb.1234.tmp"  # named as publish names it (DuckDB's name for it: warehouse)
     assert copy_schemas(warehouse, snapshot, ("marts",)) == [("marts", "mart_rates"), ("marts", "mart_rates_known")]
     with duckdb.connect(str(snapshot), read_only=True) as con:
         assert con.execute("select table_schema, table_name, table_type from information_schema.tables "
