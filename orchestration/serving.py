@@ -57,7 +57,7 @@ def generate_docs(warehouse_path: Path | None, docs_dir: Path, target: str) -> N
         if shared_parse.exists():  # the run's steps left it with the run's profile: no full parse
             shutil.copyfile(shared_parse, building / shared_parse.name)
         done = subprocess.run([str(Path(sys.executable).parent / "dbt"), "docs", "generate", "--static", "--quiet",
-                               "--target-path", str(building), "--log-path", str(building)],
+                               "--target", target, "--target-path", str(building), "--log-path", str(building)],
                               cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True)
         if done.returncode != 0:
             shutil.rmtree(building, ignore_errors=True)
