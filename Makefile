@@ -39,14 +39,15 @@ $(SYNCED): pyproject.toml uv.lock | $(UV)
 
 setup: $(SYNCED)
 
-# dagster-dbt loads the dbt assets from this manifest. `dbt parse` (a full parse: about 15 s) runs only
+# dagster-dbt loads the dbt assets from this manifest. `dbt parse` (a full parse: about 15 s, with the
+# runs' dbt profile so that their first dbt step starts from this parse: orchestration/dbt_parse.py) runs only
 # when a file of the dbt project, or the environment, changed since the last one.
 MANIFEST := dbt_project/target/manifest.json
 DBT_PROJECT_FILES := $(shell find dbt_project \( -path dbt_project/target -o -path dbt_project/logs \) -prune -o \
 	-type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
 
 $(MANIFEST): $(SYNCED) $(DBT_PROJECT_FILES)
-	cd dbt_project && ../$(BIN)/dbt parse --quiet
+	$(BIN)/python -m orchestration.dbt_parse
 
 manifest: setup $(MANIFEST)
 	@$(BIN)/python -c "from orchestration.instance_config import write_instance_config; write_instance_config('$(DAGSTER_HOME)')"

@@ -196,8 +196,8 @@ def print_headlines(settings: Settings) -> int:
         return 0
     print(f"""
 Warehouse: {settings.warehouse_path}
-Analysts:  {settings.snapshot_path} (read-only copy, published by each successful run; dbt docs in {settings.snapshot_path.parent / 'docs' / 'index.html'})
+Analysts:  {settings.snapshot_path} (read-only file of the marts, published by each successful run; dbt docs in {settings.snapshot_path.parent / 'docs' / 'index.html'})
 Open it:   .venv/bin/python -c "import duckdb; duckdb.connect('{settings.snapshot_path}', read_only=True).sql('select * from marts.mart_agency_service_quality limit 10').show()"
-   or any DuckDB client, read-only: schemas reference, staging, intermediate, marts, audit (README: Querying the warehouse).
+   or any DuckDB client, read-only: the marts schema (README: Querying the warehouse).
 Dagster:   `make ui`, then http://127.0.0.1:3000 shows this run, the assets and the GX check results.""")
     return 0

@@ -1,8 +1,11 @@
 """What analysts read, published at the end of every successful run.
 
-DuckDB target: a read-only copy of the whole warehouse, `<snapshot dir>/warehouse.duckdb`, swapped in
-atomically (written under a temporary name, then `os.replace`): a query that holds the previous copy
-open keeps reading it, whole, and never blocks the next run, which writes the warehouse, not the copy.
+What analysts read is the marts schema (ANALYST_SCHEMAS), on both targets.
+DuckDB target: a new read-only DuckDB file of those tables, `<snapshot dir>/warehouse.duckdb`, written
+table by table under a temporary name, then swapped in atomically (`os.replace`): a query that holds the
+previous file open keeps reading it, whole, and never blocks the next run, which writes the warehouse,
+not the snapshot. Not a copy of the whole warehouse file: that grows with the history (the staging and
+intermediate tables hold every dossier and step; several GB at provincial scale), the marts do not.
 PostgreSQL target: the analysts' role is granted the marts again (dbt recreates the tables).
 Both: the dbt docs (`dbt docs generate --static`) beside it, `<snapshot dir>/docs/index.html`.
 """
@@ -21,6 +24,8 @@ from orchestration.settings import DBT_PROJECT_DIR, Settings
 from orchestration.warehouse import WAREHOUSE_KEYS, WAREHOUSE_POOL
 
 SNAPSHOT_KEY = AssetKey(["serving", "analysts_snapshot"])
+# The schemas analysts read: published to the DuckDB snapshot, granted to the analysts' role on PostgreSQL.
+ANALYST_SCHEMAS = ("marts",)
 DOCS_FILES = {"static_index.html": "index.html", "manifest.json": "manifest.json", "catalog.json": "catalog.json"}
 
 
@@ -47,8 +52,12 @@ def generate_docs(warehouse_path: Path | None, docs_dir: Path, target: str) -> N
         if warehouse_path is not None:
             env["PAR_WAREHOUSE_PATH"] = str(warehouse_path)
         building = cache.with_name(f".{cache.name}.{uuid.uuid4().hex}")
+        building.mkdir()
+        shared_parse = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
+        if shared_parse.exists():  # the run's steps left it with the run's profile: no full parse
+            shutil.copyfile(shared_parse, building / shared_parse.name)
         done = subprocess.run([str(Path(sys.executable).parent / "dbt"), "docs", "generate", "--static", "--quiet",
-                               "--target-path", str(building), "--log-path", str(building)],
+                               "--target", target, "--target-path", str(building), "--log-path", str(building)],
                               cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True)
         if done.returncode != 0:
             shutil.rmtree(building, ignore_errors=True)
@@ -63,7 +72,10 @@ def generate_docs(warehouse_path: Path | None, docs_dir: Path, target: str) -> N
 
 
 def publish_duckdb_snapshot(warehouse: Path, snapshot: Path) -> dict:
-    """Copy the warehouse (checkpointed: no write-ahead log left behind) to `snapshot`, read-only, atomically."""
+    """Write the tables of ANALYST_SCHEMAS into a new DuckDB file and swap it in as `snapshot`, read-only.
+
+    Each table keeps its declared columns, types and not-null constraints (its DDL is replayed); a view
+    in those schemas becomes a table (the snapshot holds nothing it could refer to)."""
     import duckdb
 
     if not warehouse.exists():
@@ -71,19 +83,47 @@ def publish_duckdb_snapshot(warehouse: Path, snapshot: Path) -> dict:
     snapshot.parent.mkdir(parents=True, exist_ok=True)
     for stale in snapshot.parent.glob(f".{snapshot.name}.*.tmp"):  # left by a publish that was killed
         stale.unlink(missing_ok=True)
-    with duckdb.connect(str(warehouse)) as con:  # the warehouse pool guarantees no run is writing it
-        con.execute("checkpoint")
-        tables = con.execute("select table_schema, count(*) from information_schema.tables "
-                             "group by 1 order by 1").fetchall()
     tmp = snapshot.with_name(f".{snapshot.name}.{uuid.uuid4().hex}.tmp")
     try:
-        shutil.copyfile(warehouse, tmp)
-        generate_docs(tmp, snapshot.parent / "docs", "duckdb")
-        os.chmod(tmp, 0o444)  # analysts open it read-only; nobody writes a published copy
+        tables = copy_schemas(warehouse, tmp, ANALYST_SCHEMAS)
+        # the warehouse pool guarantees no run is writing the warehouse; the snapshot is closed
+        generate_docs(warehouse, snapshot.parent / "docs", "duckdb")
+        os.chmod(tmp, 0o444)  # analysts open it read-only; nobody writes a published file
         os.replace(tmp, snapshot)
     finally:
         tmp.unlink(missing_ok=True)
-    return {"tables_per_schema": dict(tables), "bytes": snapshot.stat().st_size}
+    per_schema: dict[str, int] = {}
+    for schema, _ in tables:
+        per_schema[schema] = per_schema.get(schema, 0) + 1
+    return {"tables_per_schema": per_schema, "bytes": snapshot.stat().st_size}
+
+
+def copy_schemas(warehouse: Path, destination: Path, schemas: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Copy every table and view of `schemas` from the DuckDB file `warehouse` into the new file `destination`."""
+    import duckdb
+
+    with duckdb.connect(str(destination)) as con:
+        con.execute("attach ? as source_warehouse (read_only)", [str(warehouse)])
+        wanted = ", ".join("?" for _ in schemas)
+        relations = con.execute(
+            f"""select schema_name, table_name, sql from duckdb_tables()
+                where database_name = 'source_warehouse' and schema_name in ({wanted})
+                union all
+                select schema_name, view_name, null from duckdb_views()
+                where database_name = 'source_warehouse' and schema_name in ({wanted}) and not internal
+                order by 1, 2""", [*schemas, *schemas]).fetchall()
+        for schema in sorted({schema for schema, _, _ in relations}):
+            con.execute(f'create schema "{schema}"')
+        for schema, name, ddl in relations:
+            source = f'source_warehouse."{schema}"."{name}"'
+            if ddl is None:
+                con.execute(f'create table "{schema}"."{name}" as select * from {source}')
+            else:  # `CREATE TABLE schema.name(...)`: created in this file, the default database
+                con.execute(ddl)
+                con.execute(f'insert into "{schema}"."{name}" select * from {source}')
+        con.execute("detach source_warehouse")
+        con.execute("checkpoint")
+    return [(schema, name) for schema, name, _ in relations]
 
 
 @asset(
@@ -92,8 +132,8 @@ def publish_duckdb_snapshot(warehouse: Path, snapshot: Path) -> dict:
     deps=WAREHOUSE_KEYS,  # published once every dbt step is done: never half a run
     pool=WAREHOUSE_POOL,
     kinds={"duckdb", "postgres"},
-    description="The analysts' read-only copy of the whole warehouse, swapped in atomically after every "
-                "successful build, and the dbt docs beside it (README: Querying the warehouse). "
+    description="The analysts' read-only DuckDB file of the marts, written anew and swapped in atomically after "
+                "every successful build, and the dbt docs beside it (README: Querying the warehouse). "
                 "On PostgreSQL: the analysts' role granted the marts again.",
 )
 def analysts_snapshot(context: AssetExecutionContext, settings: ResourceParam[Settings]) -> MaterializeResult:
@@ -102,7 +142,7 @@ def analysts_snapshot(context: AssetExecutionContext, settings: ResourceParam[Se
     if settings.warehouse_target == "postgres":
         from orchestration.postgres import grant_analysts
 
-        granted = grant_analysts(settings.pg_analyst_role)
+        granted = grant_analysts(settings.pg_analyst_role, ANALYST_SCHEMAS)
         generate_docs(None, docs_dir, "postgres")
         return MaterializeResult(metadata={"analyst_role": settings.pg_analyst_role, "granted": granted,
                                            "docs": MetadataValue.path(str(docs_dir / "index.html")),

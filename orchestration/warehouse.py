@@ -145,6 +145,16 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, config
     yield from build_step(context, dbt, config, settings)
 
 
+# What every dbt step adds to its build:
+# - no JSON artifacts: dbt writes manifest.json twice and run_results.json in every invocation (about
+#   a second of a step's fixed cost); Dagster gets each node's result from dbt's event stream, the
+#   saved parse (partial_parse.msgpack) is written regardless, and each node's log stays in dbt.log;
+# - no unit tests: they check the models' SQL on fixed input rows, not the data, so they change only
+#   with the code; `make test` runs them (tests/test_dbt_build.py), as does a `dbt build` by hand.
+#   The data tests still run on every build.
+STEP_FLAGS = ("--no-write-json", "--exclude-resource-type", "unit_test")
+
+
 def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig,
                settings: Settings):
     """The body of every dbt step: on PostgreSQL, copy the accepted landed loads into the landing
@@ -159,7 +169,7 @@ def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: Ware
     args, window = dbt_build_args(context.run.tags, config.full_refresh)
     context.log.info(f"dbt {' '.join(args)}" + "".join(f" {name}={value}" for name, value in window.items()))
     with environment(window):
-        invocation = dbt.cli(args, context=context)
+        invocation = dbt.cli([*args, *STEP_FLAGS], context=context)
         events = invocation.stream()
         if settings.warehouse_target == "duckdb":
             events = with_mart_metadata(events, settings.warehouse_path)
@@ -172,8 +182,9 @@ def share_partial_parse(invocation_folder: Path) -> None:
     """Make this invocation's saved parse the one the next dbt step starts from.
 
     Each step's dbt starts from dbt_project/target/partial_parse.msgpack (dagster-dbt copies it in).
-    That one is written by `dbt parse` with the default profile; a run's profile differs (its warehouse
-    path), and dbt then re-parses the whole project, at every step. The parse the step just saved
+    `make manifest` writes it with the settings' profile (orchestration/dbt_parse.py); a run with another
+    profile (another warehouse path: tests, the bench) makes dbt re-parse the whole project, at every
+    step, unless the steps pass on their own parse. The parse the step just saved
     matches the run's profile, so the steps after it (and the next runs) parse only what changed."""
     saved = invocation_folder / "partial_parse.msgpack"
     if not saved.exists():
@@ -184,7 +195,7 @@ def share_partial_parse(invocation_folder: Path) -> None:
     os.replace(tmp, shared)
 
 
-# Each dbt invocation writes its artifacts (manifest, run results, logs: ~16 MB) to a folder of its own
+# Each dbt invocation writes its artifacts (compiled SQL, saved parse, logs) to a folder of its own
 # under dbt_project/target/; a nightly run makes five. The latest few of each step are kept for
 # debugging, the rest removed, so that the folder does not grow by gigabytes a year.
 KEPT_INVOCATIONS = 3

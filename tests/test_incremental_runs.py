@@ -142,6 +142,8 @@ def test_analysts_read_the_snapshot_while_a_run_writes_and_never_see_half_a_run(
         "the dbt docs are published beside the snapshot"
     after = province_received(snapshot)
     assert after == province_received(settings.warehouse_path) > before > 0, "the new run was published"
+    marts = {name: rows for name, rows in warehouse_tables(settings.warehouse_path).items() if name.startswith("marts.")}
+    assert marts and warehouse_tables(snapshot) == marts, "the snapshot holds the marts, row for row, and nothing else"
     for mode, lines in reads.items():
         assert not [r for r in lines if isinstance(r, dict)], f"the {mode} reader got errors"
         assert all(province == agencies for province, agencies in lines), "a query saw half a run"

@@ -176,3 +176,30 @@ def test_only_the_latest_dbt_artifact_folders_of_a_step_are_kept(tmp_path):
     prune_invocation_folders(tmp_path / "warehouse_models-d-4", keep=2)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["budget_models-e-5", "warehouse_models-c-3",
                                                          "warehouse_models-d-4"]
+
+
+def test_the_snapshot_holds_the_analysts_schemas_with_their_constraints_and_not_the_rest(tmp_path):
+    """Milliseconds: a three-table warehouse. The snapshot is a new file of the marts only (a view becomes a table)."""
+    import duckdb
+
+    from orchestration.serving import copy_schemas
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema marts; create schema staging")
+        con.execute("create table staging.stg_rows as select 1 as id")
+        con.execute("create table marts.mart_rates (agency_code varchar not null, late_rate double)")
+        con.execute("insert into marts.mart_rates values ('A', 0.25), ('B', null)")
+        con.execute("create view marts.mart_rates_known as select * from marts.mart_rates where late_rate is not null")
+    snapshot = tmp_path / ".warehouse.duckdb.1234.tmp"  # named as publish names it (DuckDB's name for it: warehouse)
+    assert copy_schemas(warehouse, snapshot, ("marts",)) == [("marts", "mart_rates"), ("marts", "mart_rates_known")]
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        assert con.execute("select table_schema, table_name, table_type from information_schema.tables "
+                           "order by 2").fetchall() == [("marts", "mart_rates", "BASE TABLE"),
+                                                        ("marts", "mart_rates_known", "BASE TABLE")]
+        assert con.execute("select * from marts.mart_rates order by 1").fetchall() == [("A", 0.25), ("B", None)]
+        assert con.execute("select * from marts.mart_rates_known").fetchall() == [("A", 0.25)]
+        assert con.execute("select is_nullable from information_schema.columns where table_name = 'mart_rates' "
+                           "order by ordinal_position").fetchall() == [("NO",), ("YES",)], "not null kept"
+    with duckdb.connect(str(warehouse), read_only=True) as con:  # the warehouse is not held open afterwards
+        assert con.execute("select count(*) from marts.mart_rates").fetchone() == (2,)
