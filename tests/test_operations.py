@@ -143,6 +143,12 @@ def test_one_step_at_a_time_writes_the_warehouse(tmp_path):
     assert len(writers) > 30 and {frozenset(graph.get(key).pools) for key in writers} == {frozenset({WAREHOUSE_POOL})}
 
     write_instance_config(tmp_path)
+    # Dagster captures a step's output through two `tail -F` processes, and waits up to 30 s for each
+    # to end after the step. Once in CI they outlived their SIGTERM, so the run took 67 s for a step of
+    # 17 ms. What this test checks is the pool, not the logs.
+    with (tmp_path / "dagster.yaml").open("a") as config:
+        config.write("compute_logs:\n  module: dagster._core.storage.noop_compute_log_manager\n"
+                     "  class: NoOpComputeLogManager\n")
     instance = DagsterInstance.from_config(str(tmp_path))
     storage = instance.event_log_storage
     storage.initialize_concurrency_limit_to_default(WAREHOUSE_POOL)
@@ -168,9 +174,9 @@ def test_one_step_at_a_time_writes_the_warehouse(tmp_path):
     assert not started.wait(5), "a second writer started while the first held the warehouse"
     storage.free_concurrency_slots_for_run("other-run")
     assert started.wait(120), "the waiting writer did not start once the slot was freed"
-    second.join(180)  # generous: CI machines are shared; the run itself takes a second
+    second.join(120)  # generous: CI machines are shared; the run itself takes a second
     assert "error" not in result, f"the second run raised: {result.get('error')!r}"
-    assert not second.is_alive(), "the second run did not finish within 3 minutes of its step"
+    assert not second.is_alive(), "the second run did not finish within 2 minutes of its step"
     assert result["run"].success
 
 
