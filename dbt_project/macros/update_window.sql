@@ -14,8 +14,10 @@
     depend on dossiers updated on any day.
 -#}
 {% macro in_update_window(column) -%}
-    {%- set window_start = var('window_start', env_var('PAR_WINDOW_START', '')) -%}
-    {%- set window_end = var('window_end', env_var('PAR_WINDOW_END', '')) -%}
+    {#- Read only when executing: dbt records the environment variables a model reads while it is
+        parsed, and re-parses that model when one changes, i.e. every version table at every run. -#}
+    {%- set window_start = var('window_start', env_var('PAR_WINDOW_START', '')) if execute else '' -%}
+    {%- set window_end = var('window_end', env_var('PAR_WINDOW_END', '')) if execute else '' -%}
     {%- if is_incremental() and window_start and window_end -%}
         ({{ column }} is null
          or ({{ column }} >= cast('{{ window_start }} 00:00:00' as timestamp)
