@@ -28,6 +28,7 @@ class Results:
     province: object
     machine: dict[str, str]
     landed_rows: dict[str, int]
+    parse: Measurement
     rebuild: Measurement
     nodes: list
     service_quality_nodes: set[str]
@@ -50,11 +51,13 @@ def figures(r: Results) -> list[tuple[str, str, str, str, str, str]]:
     floor = r.floor.seconds
     sq_seconds = sum(n.seconds for n in r.nodes if n.unique_id in r.service_quality_nodes)
     rows = [
-        ("full rebuild, whole project (dbt build --full-refresh: seeds, models, tests)", f"{r.rebuild.seconds:,.0f} s",
+        ("full rebuild, whole project (dbt build --full-refresh: seeds, models, data tests)", f"{r.rebuild.seconds:,.0f} s",
          f"{r.rebuild.peak_mib:,.0f} MiB", f"{r.rebuild.seconds / floor:.1f}x", f"<= {REBUILD_FLOOR_RATIO_MAX:g}x floor",
          _met(r.rebuild.seconds <= REBUILD_FLOOR_RATIO_MAX * floor)),
         ("  of which the models the floor computes (their summed dbt time)", f"{sq_seconds:,.0f} s", "",
          f"{sq_seconds / floor:.1f}x", "", ""),
+        ("  before it, dbt's parse of the project (kept between the pipeline's runs)", f"{r.parse.seconds:,.0f} s",
+         f"{r.parse.peak_mib:,.0f} MiB", "", "", ""),
         ("floor (bench/floor.sql, same numbers checked)", f"{floor:,.0f} s", f"{r.floor.peak_mib:,.0f} MiB", "1.0x", "", ""),
         ("nightly incremental run, end to end (one day)", f"{r.nightly.seconds:,.0f} s", f"{r.nightly.peak_mib:,.0f} MiB",
          f"{r.nightly.seconds / floor:.1f}x", f"<= {NIGHTLY_SECONDS_MAX:g} s", _met(r.nightly.seconds <= NIGHTLY_SECONDS_MAX)),

@@ -126,3 +126,34 @@ def test_a_load_rejected_after_it_was_read_is_taken_back_as_a_full_rebuild_would
     incremental = staging(tmp)
     build(tmp, full_refresh=True)
     assert staging(tmp) == incremental, "an incremental build gives what a full rebuild gives"
+
+
+def test_a_dossier_without_a_version_keeps_the_rows_of_its_latest_load(tmp_path):
+    """latest_child_rows takes the highest version of a dossier by a group by, which relies on each
+    version coming from one load; a missing NgayCapNhat is one version too, the oldest (macro
+    version_key). D1 has no version in loads A and B: B's steps only (A's two steps are gone, B has
+    one). D2 has a version in A and none in B: A's versioned steps win ("no version" sorts last).
+    Cost: two small dbt invocations, about 15 s."""
+    landing = tmp_path / "landing"
+    write_landing(landing, [
+        _dossier(D1, "20250303080000", "20250317170000", status=4, version=None,
+                 QuaTrinhXuLy=[_step(1, "OFF_A", 4, "20250303090000"), _step(2, "OFF_A", 4, "20250304090000")]),
+        _dossier(D2, "20250303090000", "20250314170000", status=4, version="20250310000000",
+                 QuaTrinhXuLy=[_step(1, "OFF_B", 4, "20250303100000")]),
+    ], load_id="load-a", load_date="2025-03-11", loaded_at=T0)
+    write_landing(landing, [
+        _dossier(D1, "20250303080000", "20250317170000", status=4, version=None,
+                 QuaTrinhXuLy=[_step(1, "OFF_C", 9, "20250312090000")]),
+        _dossier(D2, "20250303090000", "20250314170000", status=9, version=None,
+                 QuaTrinhXuLy=[_step(1, "OFF_B", 9, "20250312100000")]),
+    ], load_id="load-b", load_date="2025-03-12", loaded_at=T0 + dt.timedelta(days=1))
+    build(tmp_path, full_refresh=True)
+
+    assert steps_of(tmp_path, D1) == [(1, 9, "load-b")]
+    assert steps_of(tmp_path, D2) == [(1, 4, "load-a")]
+    # the version table keeps D1's unversioned steps from one load only: its latest
+    assert query(tmp_path, "select load_id, count(*) from staging.stg_one_stop_shop__process_step_versions "
+                           f"where dossier_code = '{D1}' group by 1") == [("load-b", 1)]
+    full = staging(tmp_path)
+    build(tmp_path, window=("2025-03-12", "2025-03-13"))
+    assert staging(tmp_path) == full, "a nightly build refreshes the unversioned rows to the same tables"

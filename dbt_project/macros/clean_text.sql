@@ -13,6 +13,11 @@
     cast('9999-12-31 23:59:59' as timestamp)
 {%- endmacro %}
 
+{#- A far-past timestamp standing for "no time" where a missing value must compare (macro version_key). -#}
+{% macro far_past_timestamp() -%}
+    cast('0001-01-01 00:00:00' as timestamp)
+{%- endmacro %}
+
 {#- A far-future date standing for "still running" in range conditions. -#}
 {% macro far_future_date() -%}
     cast('9999-12-31' as date)

@@ -3,29 +3,32 @@
     supplements, fees...) that belong to the latest version of each dossier present in it.
 
     typed_cte must expose dossier_code, dossier_updated_at (the version, NgayCapNhat), loaded_at,
-    load_id. The latest version is the highest dossier_updated_at, then the latest loaded_at (then
-    load_id): all rows of that version in that load are kept, except exact duplicates (same values
-    in every column of row_columns, e.g. a page served twice), which are kept once.
+    load_id, and come from a version table (macro landed_versions): there each version of a dossier
+    (a missing version counting as one, the oldest: macro version_key) comes from ONE load only, its
+    latest. So the latest version, highest dossier_updated_at then latest load, is simply the
+    highest version_key of the dossier: one group by and one join, not a window over every row.
+    All rows of that version are kept, except exact duplicates (same values in every column of
+    row_columns, e.g. a page served twice), which are kept once.
     The result has the columns dossier_code, dossier_updated_at, the row_columns, load_id, loaded_at.
 -#}
 {% macro latest_child_rows(typed_cte, row_columns) -%}
     select distinct
-        versioned.dossier_code,
-        versioned.dossier_updated_at,
+        child.dossier_code,
+        child.dossier_updated_at,
         {%- for column in row_columns %}
-        versioned.{{ column }},
+        child.{{ column }},
         {%- endfor %}
-        versioned.load_id,
-        versioned.loaded_at
-    from (
+        child.load_id,
+        child.loaded_at
+    from {{ typed_cte }} as child
+    inner join (
         select
-            typed.*,
-            dense_rank() over (
-                partition by typed.dossier_code
-                order by typed.dossier_updated_at desc nulls last, typed.loaded_at desc, typed.load_id desc
-            ) as version_rank
-        from {{ typed_cte }} as typed
-        where typed.dossier_code is not null
-    ) as versioned
-    where versioned.version_rank = 1
+            versions.dossier_code,
+            max({{ version_key('versions.dossier_updated_at') }}) as latest_version_key
+        from {{ typed_cte }} as versions
+        where versions.dossier_code is not null
+        group by versions.dossier_code
+    ) as latest
+        on latest.dossier_code = child.dossier_code
+       and latest.latest_version_key = {{ version_key('child.dossier_updated_at') }}
 {%- endmacro %}

@@ -40,7 +40,10 @@
 
 {#- latest_load_of_each_version(typed_cte, version_column): the rows of typed_cte that come from the
     latest load (latest loaded_at, then load_id) of their version (dossier_code, version_column), so
-    a version landed again (a re-run of a partition, a page served twice) is kept once, as last landed. -#}
+    a version landed again (a re-run of a partition, a page served twice) is kept once, as last landed.
+    Rows without a version (no parseable update time) count as one version, the oldest (see
+    version_key), so each version of a dossier, null included, comes from exactly ONE load: what
+    latest_child_rows relies on. -#}
 {% macro latest_load_of_each_version(typed_cte, version_column) -%}
 select landed_version.*
 from {{ typed_cte }} as landed_version
@@ -48,10 +51,18 @@ where not exists (
     select 1
     from {{ typed_cte }} as newer
     where newer.dossier_code = landed_version.dossier_code
-      and newer.{{ version_column }} = landed_version.{{ version_column }}
+      and {{ version_key('newer.' ~ version_column) }} = {{ version_key('landed_version.' ~ version_column) }}
       and (newer.loaded_at > landed_version.loaded_at
            or (newer.loaded_at = landed_version.loaded_at and newer.load_id > landed_version.load_id))
 )
+{%- endmacro %}
+
+
+{#- version_key(column): a version (source update time) as a key that sorts and compares like the
+    ranking "newest first, no version last": a missing version is the far past, so it equals
+    itself (a plain = on null would not) and loses to every real version. -#}
+{% macro version_key(column) -%}
+    coalesce({{ column }}, {{ far_past_timestamp() }})
 {%- endmacro %}
 
 
