@@ -32,9 +32,11 @@ $(UV):
 EXTRA_GROUPS ?=
 SYNCED := $(VENV)/.synced$(if $(strip $(EXTRA_GROUPS)),-$(subst $(eval) ,-,$(strip $(EXTRA_GROUPS))))
 
+# --compile-bytecode: the packages' .pyc files are written here, once, rather than by the first run
+# that imports them (Dagster, dbt, GX: about 15 CPU-seconds of a fresh clone's first `make run`).
 $(SYNCED): pyproject.toml uv.lock | $(UV)
 	rm -f $(VENV)/.synced*
-	$(UV) sync --frozen --quiet $(foreach group,$(EXTRA_GROUPS),--group $(group))
+	$(UV) sync --frozen --quiet --compile-bytecode $(foreach group,$(EXTRA_GROUPS),--group $(group))
 	@touch $@
 
 setup: $(SYNCED)

@@ -222,7 +222,11 @@ def _import_gx():
     """Import GX with analytics off; register this module's custom expectation once."""
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
     import great_expectations as gx
+    from great_expectations.execution_engine import pandas_execution_engine
 
+    # GX hashes every row of a frame under 1 GB for a batch marker ("pandas_data_fingerprint") that
+    # nothing here reads: seconds per validation of a long history. Frames of any size skip it.
+    pandas_execution_engine.HASH_THRESHOLD = 0
     _register_custom_expectations()
     return gx
 

@@ -41,6 +41,11 @@ def test_a_partition_range_is_recorded_whole_and_other_processes_read_it(dagster
         assert result.success
         assert len(instance.get_materialized_partitions(AssetKey("daily_thing"))) == 20
         run_id = result.run_id
+        # the asset's row (written once per batch, not once per event): the range's last event
+        [record] = instance.get_asset_records([AssetKey("daily_thing")])
+        assert record.asset_entry.last_run_id == run_id
+        assert record.asset_entry.last_materialization.dagster_event.partition == "2022-01-20"
+        assert instance.get_latest_materialization_event(AssetKey("daily_thing")).dagster_event.partition == "2022-01-20"
     # a second process (as the webserver is) reads the same files
     reader = textwrap.dedent(f"""
         from dagster import AssetKey, DagsterInstance

@@ -13,7 +13,7 @@ from connectors.landing import LandingError, LandingZone
 from connectors.one_stop_shop import SOURCE, OneStopShopClient, RecordError, flatten, read_export
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
 from connectors.sandbox.one_stop_shop_api import start_one_stop_shop_server, write_export
-from connectors.sandbox.one_stop_shop_data import SandboxConfig
+from connectors.sandbox.one_stop_shop_data import DATE_FORMAT, SandboxConfig, fmt
 from connectors.sandbox.server import SANDBOX_TOKEN
 
 # A generous timeout: on a loaded machine (two test workers running pipelines) a timed-out request is
@@ -272,3 +272,11 @@ def test_a_record_served_again_on_the_next_page_is_landed_as_served(sandbox, tmp
     repeated = sorted(code for code in set(codes) if codes.count(code) > 1)
     assert len(repeated) == 2 and len(codes) == len(expected_codes(api)) + 2
     assert sorted(set(codes)) == expected_codes(api)
+
+
+@pytest.mark.parametrize("moment", [datetime(2022, 1, 1), datetime(2025, 12, 31, 23, 59, 59, 999999),
+                                    datetime(2024, 2, 29, 7, 5, 3, 1), datetime(2026, 7, 1, 17, 0)])
+def test_the_sandbox_writes_dates_as_strftime_does(moment):
+    """The sandbox's fast date rendering: the text of strftime(DATE_FORMAT), microseconds truncated."""
+    assert fmt(moment) == moment.strftime(DATE_FORMAT)
+    assert fmt(None) is None
