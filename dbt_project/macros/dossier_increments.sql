@@ -163,7 +163,8 @@
             {%- set node = graph.nodes[changed_id] -%}
             {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
             {%- if relation is not none -%}
-                delete from {{ relation }}
+                {#- truncate, not delete: Spark's Parquet tables take no DELETE -#}
+                truncate table {{ relation }}
             {%- endif -%}
         {%- endif -%}
     {%- endif -%}
