@@ -4,12 +4,12 @@
     its version table (macro landed_versions): a nightly build recomputes only the dossiers the run
     may have changed and keeps every other dossier's rows, so it costs the day, not the history.
 
-    The pre-hook delete_changed_dossiers(versions, version_column) deletes, in this table, the rows of
+    The pre-hook delete_changed_dossiers() deletes, in this table, the rows of
     every dossier that
       - has a version in the run's window in the version table (new or landed again: in_update_window),
       - or whose row here is in the window (its version may have been replaced or removed),
       - or whose row here comes from a load that is no longer accepted,
-    and every row without a dossier code, and the rows also_where names (a model whose rows depend on
+    and every row without a dossier code, and the rows it re-checks (a model whose rows depend on
     more than the versions: see stg_one_stop_shop__dossiers_validated). The body then reads versions_to_recompute(versions): the
     version rows of each dossier that has no row here any more (those just deleted, and new ones),
     and the rows without a code. Every dossier whose versions did not change keeps rows that a full
@@ -18,20 +18,59 @@
     dossier. All rows of a dossier here share its latest version and load, so a row-level condition
     on those columns deletes the dossier as a whole.
 -#}
-{% macro delete_changed_dossiers(versions, version_column, also_where=none) -%}
+{#- dossier_latest_tables(): the latest-version tables, each with its version table and version
+    column; rechecks_quarantine: the table applies row rules, so its quarantined rows and the rows
+    whose procedure left the seed are recomputed every night. The one list that
+    delete_changed_dossiers and stg_one_stop_shop__changed_dossiers read. -#}
+{% macro dossier_latest_tables() -%}
+    {{ return({
+        'stg_one_stop_shop__dossiers_validated': {
+            'versions': 'stg_one_stop_shop__dossier_versions', 'version_column': 'updated_at',
+            'rechecks_quarantine': true},
+        'stg_one_stop_shop__status_events': {
+            'versions': 'stg_one_stop_shop__process_step_versions', 'version_column': 'dossier_updated_at'},
+        'stg_one_stop_shop__supplements': {
+            'versions': 'stg_one_stop_shop__supplement_versions', 'version_column': 'dossier_updated_at'},
+        'stg_one_stop_shop__fees': {
+            'versions': 'stg_one_stop_shop__fee_versions', 'version_column': 'dossier_updated_at'},
+        'stg_one_stop_shop__apologies': {
+            'versions': 'stg_one_stop_shop__apology_versions', 'version_column': 'dossier_updated_at'},
+        'stg_one_stop_shop__votes': {
+            'versions': 'stg_one_stop_shop__vote_versions', 'version_column': 'dossier_updated_at'},
+        'stg_one_stop_shop__feedback': {
+            'versions': 'stg_one_stop_shop__feedback_versions', 'version_column': 'dossier_updated_at'},
+        'stg_one_stop_shop__documents': {
+            'versions': 'stg_one_stop_shop__document_versions', 'version_column': 'dossier_updated_at'},
+        'stg_one_stop_shop__results': {
+            'versions': 'stg_one_stop_shop__result_versions', 'version_column': 'dossier_updated_at'},
+    }) }}
+{%- endmacro %}
+
+
+{#- changed_dossier_rows(table): the condition (on the unqualified columns of `table`, one of
+    dossier_latest_tables) that picks the rows whose dossier a build recomputes; see above. -#}
+{% macro changed_dossier_rows(table) -%}
+    {%- set latest = dossier_latest_tables()[table] -%}
+    (dossier_code is null
+       or {{ in_update_window(latest.version_column) }}
+       or load_id not in {{ accepted_load_ids() }}
+       or dossier_code in (
+           select changed.dossier_code
+           from {{ ref(latest.versions) }} as changed
+           where {{ in_update_window('changed.' ~ latest.version_column) }}
+       )
+    {%- if latest.rechecks_quarantine %}
+       or quarantine_reason is not null
+       or procedure_code not in (select seeded.procedure_code from {{ ref('procedures') }} as seeded)
+    {%- endif %})
+{%- endmacro %}
+
+
+{#- delete_changed_dossiers(): the pre-hook of a latest-version table (this.name in dossier_latest_tables). -#}
+{% macro delete_changed_dossiers() -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
-        where dossier_code is null
-           or {{ in_update_window(version_column) }}
-           or load_id not in {{ accepted_load_ids() }}
-           or dossier_code in (
-               select changed.dossier_code
-               from {{ versions }} as changed
-               where {{ in_update_window('changed.' ~ version_column) }}
-           )
-        {%- if also_where %}
-           or {{ also_where }}
-        {%- endif %}
+        where {{ changed_dossier_rows(this.identifier) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -39,6 +78,8 @@
 {#- versions_to_recompute(versions): a subquery (give it an alias: PostgreSQL requires one) of the version rows to rank in this build: all of them
     on a full build, else those of the dossiers without a row in this table (see above). -#}
 {% macro versions_to_recompute(versions) -%}
+{#- built after stg_one_stop_shop__changed_dossiers, which reads this table as it was before this build -#}
+{%- do ref('stg_one_stop_shop__changed_dossiers') -%}
 (
     select versions.*
     from {{ versions }} as versions
@@ -51,4 +92,80 @@
        )
     {%- endif %}
 )
+{%- endmacro %}
+
+
+{#-
+    The dossier-keyed models downstream (int_dossier_end_times, int_dossiers_enriched,
+    int_dossier_handlers, int_dossier_digital_services, int_dossier_period_status) are incremental by
+    dossier too: the pre-hook delete_recomputed_dossiers() deletes the rows of every dossier in
+    stg_one_stop_shop__changed_dossiers (and the rows without a code), and the body reads the inputs
+    of those dossiers only (recomputed_dossier(column)). On a full build both are no-ops.
+-#}
+{% macro recomputed_dossier(column) -%}
+    {%- set changed = ref('stg_one_stop_shop__changed_dossiers') -%}
+    {%- if is_incremental() -%}
+        ({{ column }} is null or {{ column }} in (select changed.dossier_code from {{ changed }} as changed))
+    {%- else -%}
+        (1 = 1)
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro delete_recomputed_dossiers() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where {{ recomputed_dossier('dossier_code') }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- delete_recomputed_dossier_periods(periods): the pre-hook of int_dossier_period_status: the rows of
+    the recomputed dossiers, and every row of a period that is gone from `periods` or whose end moved
+    (period_key names a period whatever its type: 2025-03, 2025-Q1, 2025-H1, 2025). The body then
+    recomputes the periods left without a row. -#}
+{% macro delete_recomputed_dossier_periods(periods) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where {{ recomputed_dossier('dossier_code') }}
+           or period_key not in (select current_periods.period_key from {{ periods }} as current_periods)
+           or period_key in (
+               select stored.period_key
+               from (select distinct period_key, period_end from {{ this }}) as stored
+               inner join {{ periods }} as current_periods
+                   on current_periods.period_key = stored.period_key
+               where current_periods.period_end <> stored.period_end
+           )
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- forget_applied_changed_dossiers(results): the on-run-end hook. stg_one_stop_shop__changed_dossiers
+    accumulates the dossiers of every build until a build in which it and every model that reads it
+    succeeded; then it is emptied. A build that fails half-way (or selects only some of those models)
+    leaves them, so the next build recomputes them too: no change is lost between two nights. -#}
+{% macro forget_applied_changed_dossiers(results) -%}
+    {%- if execute -%}
+        {%- set changed_id = 'model.par_warehouse.stg_one_stop_shop__changed_dossiers' -%}
+        {%- set needed = [changed_id] -%}
+        {%- for node in graph.nodes.values() -%}
+            {%- if node.resource_type == 'model' and changed_id in node.depends_on.nodes -%}
+                {%- do needed.append(node.unique_id) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- set succeeded = [] -%}
+        {%- for result in results -%}
+            {%- if result.node.unique_id in needed and result.status == 'success' -%}
+                {%- do succeeded.append(result.node.unique_id) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if succeeded | length == needed | length -%}
+            {%- set node = graph.nodes[changed_id] -%}
+            {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
+            {%- if relation is not none -%}
+                {#- truncate, not delete: Spark's Parquet tables take no DELETE -#}
+                truncate table {{ relation }}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endif -%}
 {%- endmacro %}

@@ -5,11 +5,14 @@
     data and use of the personal data store (any submitted document flagged DuocTaiSuDung /
     DuocLayTuKhoDMQG), VNeID authentication, and the first complaint (PAKN) or dissatisfied vote
     (seed satisfaction_levels.counts_as_satisfied false), for indicator 5.4.
+    Incremental by dossier: a build recomputes the dossiers of stg_one_stop_shop__changed_dossiers.
 -#}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_recomputed_dossiers() }}") }}
 with dossiers as (
 
     select dossier_code, procedure_code, synced_at, has_digitised_components, is_vneid_authenticated
     from {{ ref('stg_one_stop_shop__dossiers') }}
+    where {{ recomputed_dossier('dossier_code') }}
 
 ),
 
@@ -18,6 +21,7 @@ e_results as (
     select dossier_code
     from {{ ref('stg_one_stop_shop__results') }}
     where result_file_url is not null
+      and {{ recomputed_dossier('dossier_code') }}
     group by dossier_code
 
 ),
@@ -29,6 +33,7 @@ documents as (
         max(case when is_reused then 1 else 0 end) as reuses_data,
         max(case when is_from_personal_data_store then 1 else 0 end) as uses_personal_data_store
     from {{ ref('stg_one_stop_shop__documents') }}
+    where {{ recomputed_dossier('dossier_code') }}
     group by dossier_code
 
 ),
@@ -38,6 +43,7 @@ complaints as (
     select dossier_code, feedback_received_at as complained_at
     from {{ ref('stg_one_stop_shop__feedback') }}
     where feedback_received_at is not null
+      and {{ recomputed_dossier('dossier_code') }}
 
     union all
 
@@ -47,6 +53,7 @@ complaints as (
         on levels.level_code = votes.satisfaction_level_code
     where not levels.counts_as_satisfied
       and votes.voted_at is not null
+      and {{ recomputed_dossier('votes.dossier_code') }}
 
 ),
 

@@ -10,7 +10,9 @@
     period end is this first event whenever it falls by then. The supplement rule (a dossier
     waiting on its only supplement request ends at that request) depends on the period and is
     applied in int_dossier_period_status.
+    Incremental by dossier: a build recomputes the dossiers of stg_one_stop_shop__changed_dossiers.
 -#}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_recomputed_dossiers() }}") }}
 with ending_statuses as (
 
     select status_code
@@ -30,6 +32,7 @@ step_ends as (
     inner join ending_statuses
         on ending_statuses.status_code = events.status_code
     where events.step_at is not null
+      and {{ recomputed_dossier('events.dossier_code') }}
 
 ),
 
@@ -37,6 +40,7 @@ dossiers as (
 
     select dossier_code, status_code, processing_ended_at, result_returned_at, refused_at
     from {{ ref('stg_one_stop_shop__dossiers') }}
+    where {{ recomputed_dossier('dossier_code') }}
 
 ),
 

@@ -27,7 +27,14 @@
       is_pending_at_end      received by the period end, not ended by then;
       is_overdue_at_end      pending and (due_at before the period end, or more than one
                              supplement round by then: the 766 rule makes it late).
+
+    Incremental (pre-hook delete_recomputed_dossier_periods): a build recomputes the changed dossiers
+    (stg_one_stop_shop__changed_dossiers) in every period, and every dossier in each period that is
+    new or whose end moved since its rows were built (the running month, quarter, half-year and year
+    end at the as-of moment, so they are recomputed every night, and once more when they close).
 -#}
+{{ config(materialized='incremental', incremental_strategy='append',
+          pre_hook="{{ delete_recomputed_dossier_periods(ref('int_reporting_periods')) }}") }}
 with periods as (
 
     select period_type, period_key, period_year, period_start, period_end
@@ -58,19 +65,35 @@ dossiers as (
 
 ),
 
-candidates as (
-
-    select
+{%- set candidate_columns %}
         dossiers.*,
         periods.period_type,
         periods.period_key,
         periods.period_year,
         periods.period_start,
         periods.period_end
-    from dossiers
-    inner join periods
+{%- endset %}
+{%- set in_period %}
         on dossiers.received_at <= periods.period_end
        and coalesce(dossiers.first_end_at, {{ far_future_timestamp() }}) >= periods.period_start
+{%- endset %}
+
+candidates as (
+
+    select {{ candidate_columns }}
+    from dossiers
+    inner join periods {{ in_period }}
+    where {{ recomputed_dossier('dossiers.dossier_code') }}
+    {%- if is_incremental() %}
+
+    union all
+
+    select {{ candidate_columns }}
+    from dossiers
+    inner join periods {{ in_period }}
+    where not {{ recomputed_dossier('dossiers.dossier_code') }}
+      and periods.period_key not in (select kept.period_key from {{ this }} as kept)
+    {%- endif %}
 
 ),
 

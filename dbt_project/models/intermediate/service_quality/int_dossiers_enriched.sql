@@ -12,10 +12,13 @@
       NgayHenTraMoi) if any, else base_due_at: the applicant's supplement time is not counted
       because the new appointment replaces the old one.
     End time: int_dossier_end_times (first of statuses 9, 10, 8, 3, 7).
+    Incremental by dossier: a build recomputes the dossiers of stg_one_stop_shop__changed_dossiers.
 -#}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_recomputed_dossiers() }}") }}
 with dossiers as (
 
     select * from {{ ref('stg_one_stop_shop__dossiers') }}
+    where {{ recomputed_dossier('dossier_code') }}
 
 ),
 
@@ -54,6 +57,7 @@ supplement_rounds as (
         count(*) as supplement_rounds,
         min(requested_at) as first_supplement_requested_at
     from {{ ref('stg_one_stop_shop__supplements') }}
+    where {{ recomputed_dossier('dossier_code') }}
     group by dossier_code
 
 ),
@@ -71,6 +75,7 @@ latest_moved_due as (
             ) as round_rank
         from {{ ref('stg_one_stop_shop__supplements') }}
         where new_due_at is not null
+          and {{ recomputed_dossier('dossier_code') }}
     ) as moved
     where round_rank = 1
 
@@ -80,6 +85,7 @@ fees as (
 
     select dossier_code, cast(sum(fee_amount_vnd) as bigint) as fee_amount_vnd
     from {{ ref('stg_one_stop_shop__fees') }}
+    where {{ recomputed_dossier('dossier_code') }}
     group by dossier_code
 
 ),
@@ -88,6 +94,7 @@ apologies as (
 
     select dossier_code, count(*) as apology_count, min(apologized_at) as first_apologized_at
     from {{ ref('stg_one_stop_shop__apologies') }}
+    where {{ recomputed_dossier('dossier_code') }}
     group by dossier_code
 
 ),
@@ -96,6 +103,7 @@ end_times as (
 
     select dossier_code, end_at, end_status_code, end_source
     from {{ ref('int_dossier_end_times') }}
+    where {{ recomputed_dossier('dossier_code') }}
 
 ),
 

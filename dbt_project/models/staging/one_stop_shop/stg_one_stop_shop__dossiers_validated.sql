@@ -13,9 +13,7 @@
     `--full-refresh` of this model.
 -#}
 {{ config(materialized='incremental', incremental_strategy='append',
-          pre_hook="{{ delete_changed_dossiers(ref('stg_one_stop_shop__dossier_versions'), 'updated_at',
-                       also_where='quarantine_reason is not null or procedure_code not in (select seeded.procedure_code from '
-                                  ~ ref('procedures') ~ ' as seeded)') }}") }}
+          pre_hook="{{ delete_changed_dossiers() }}") }}
 with typed as (
 
     select * from {{ versions_to_recompute(ref('stg_one_stop_shop__dossier_versions')) }} as recomputed
