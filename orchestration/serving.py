@@ -76,8 +76,6 @@ def publish_duckdb_snapshot(warehouse: Path, snapshot: Path) -> dict:
 
     Each table keeps its declared columns, types and not-null constraints (its DDL is replayed); a view
     in those schemas becomes a table (the snapshot holds nothing it could refer to)."""
-    import duckdb
-
     if not warehouse.exists():
         raise PublishError(f"no warehouse at {warehouse} to publish")
     snapshot.parent.mkdir(parents=True, exist_ok=True)
