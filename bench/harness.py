@@ -120,10 +120,15 @@ def run_bench(volume: Volume, results_path: Path, log=print) -> int:
     log(f"  same numbers: {', '.join(f'{m} {n:,} rows' for m, n in compared.items())}")
 
     day = volume.nightly_day
+    nightly_env = pipeline_env(run, landing, province.export("nightly"), day)
+    # A deployment parses the project once with its own settings (`make manifest`), and each night starts
+    # from the parse the night before saved; this bench's first run would otherwise find the parse of the
+    # checkout's own data/ and parse the whole project in its first step. Not timed.
+    run_measured("the deployment's parse", [PYTHON, "-m", "orchestration.dbt_parse"], env=nightly_env,
+                 cwd=PROJECT_ROOT, log=run / "deployment_parse.log")
     log(f"nightly run: python -m orchestration run --start {day} --end {day} ...")
     nightly = run_measured("nightly run", [PYTHON, "-m", "orchestration", "run", "--start", str(day), "--end", str(day)],
-                           env=pipeline_env(run, landing, province.export("nightly"), day), cwd=PROJECT_ROOT,
-                           log=run / "nightly.log")
+                           env=nightly_env, cwd=PROJECT_ROOT, log=run / "nightly.log")
     log(f"  {nightly.seconds:.0f} s")
 
     ingestion: list[IngestionResult] = []
