@@ -23,27 +23,19 @@
     whose procedure left the seed are recomputed every night. The one list that
     delete_changed_dossiers and stg_one_stop_shop__changed_dossiers read. -#}
 {% macro dossier_latest_tables() -%}
-    {{ return({
+    {%- set tables = {
         'stg_one_stop_shop__dossiers_validated': {
             'versions': 'stg_one_stop_shop__dossier_versions', 'version_column': 'updated_at',
-            'rechecks_quarantine': true},
-        'stg_one_stop_shop__status_events': {
-            'versions': 'stg_one_stop_shop__process_step_versions', 'version_column': 'dossier_updated_at'},
-        'stg_one_stop_shop__supplements': {
-            'versions': 'stg_one_stop_shop__supplement_versions', 'version_column': 'dossier_updated_at'},
-        'stg_one_stop_shop__fees': {
-            'versions': 'stg_one_stop_shop__fee_versions', 'version_column': 'dossier_updated_at'},
-        'stg_one_stop_shop__apologies': {
-            'versions': 'stg_one_stop_shop__apology_versions', 'version_column': 'dossier_updated_at'},
-        'stg_one_stop_shop__votes': {
-            'versions': 'stg_one_stop_shop__vote_versions', 'version_column': 'dossier_updated_at'},
-        'stg_one_stop_shop__feedback': {
-            'versions': 'stg_one_stop_shop__feedback_versions', 'version_column': 'dossier_updated_at'},
-        'stg_one_stop_shop__documents': {
-            'versions': 'stg_one_stop_shop__document_versions', 'version_column': 'dossier_updated_at'},
-        'stg_one_stop_shop__results': {
-            'versions': 'stg_one_stop_shop__result_versions', 'version_column': 'dossier_updated_at'},
-    }) }}
+            'rechecks_quarantine': true}} -%}
+    {#- each child list: its latest-version table <- its version table, versioned by the dossier's update -#}
+    {%- set child_lists = {'status_events': 'process_step', 'supplements': 'supplement', 'fees': 'fee',
+                           'apologies': 'apology', 'votes': 'vote', 'feedback': 'feedback',
+                           'documents': 'document', 'results': 'result'} -%}
+    {%- for latest, version in child_lists.items() -%}
+        {%- do tables.update({'stg_one_stop_shop__' ~ latest: {
+            'versions': 'stg_one_stop_shop__' ~ version ~ '_versions', 'version_column': 'dossier_updated_at'}}) -%}
+    {%- endfor -%}
+    {{ return(tables) }}
 {%- endmacro %}
 
 
