@@ -8,7 +8,8 @@
 4. the nightly run: `python -m orchestration run` for the day after the history, its one-stop-shop
    day from an export file, every other source from the sandbox, end to end (Dagster and dbt
    start-up, the GX gates, the incremental build, the snapshot, the report);
-5. API ingestion of one day and of one month of dossiers through the loopback API.
+5. API ingestion of one day and of one month of dossiers through the loopback API;
+6. the generator: the history's last two months generated again, into a scratch landing zone.
 
 Results go to a table on stdout and to bench/results.md.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -26,7 +28,7 @@ import duckdb
 from bench.api_ingestion import IngestionResult, measure_api_ingestion
 from bench.floor import compare
 from bench.measure import Measurement, run_measured
-from bench.report import Results, render_markdown, render_table, run_steps
+from bench.report import GeneratorResult, Results, render_markdown, render_table, run_steps
 from bench.workspace import PYTHON, Volume, day_window, fresh_run_dir, pipeline_env, prepare
 from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 
@@ -36,6 +38,7 @@ DBT = str(Path(PYTHON).with_name("dbt"))
 # warehouse.py STEP_FLAGS), from the saved parse of the project that the pipeline's steps keep between
 # runs: the bench parses first (timed on its own: dbt cannot reuse a parse made with another profile).
 REBUILD_ARGS = ("build", "--full-refresh", "--exclude-resource-type", "unit_test")
+GENERATOR_SAMPLE_MONTHS = 2
 SERVICE_QUALITY_MARTS = ("model.par_warehouse.mart_agency_service_quality",
                          "model.par_warehouse.mart_province_service_quality",
                          "model.par_warehouse.mart_official_performance")
@@ -143,10 +146,21 @@ def run_bench(volume: Volume, results_path: Path, log=print) -> int:
         log(f"  {result.dossiers:,} dossiers, {result.per_second:,.0f} a second")
         ingestion.append(result)
 
+    log(f"generator: the history's last {GENERATOR_SAMPLE_MONTHS} months ...")
+    sample = run_measured("generator sample", [PYTHON, "-m", "bench", "generator-sample", "--dossiers-per-year",
+                                               str(volume.dossiers_per_year), "--years", str(volume.years),
+                                               "--history-end", volume.history_end.isoformat(), "--seed",
+                                               str(volume.seed), "--months", str(GENERATOR_SAMPLE_MONTHS),
+                                               "--landing", str(run / "generator_sample")], cwd=PROJECT_ROOT)
+    generated = json.loads(sample.output.strip().splitlines()[-1])
+    generator = GeneratorResult(int(generated["dossiers"]), generated["seconds"], sample)
+    shutil.rmtree(run / "generator_sample", ignore_errors=True)
+    log(f"  {generator.dossiers:,} dossiers, {generator.per_minute:,.0f} a minute")
+
     machine["load_average_at_end"] = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     results = Results(volume=volume, province=province, machine=machine, landed_rows=rows, parse=parse, rebuild=rebuild,
                       nodes=nodes, service_quality_nodes=service_quality, floor=floor, compared=compared,
-                      nightly=nightly, ingestion=ingestion, nightly_steps=run_steps(run / "dagster_home"),
+                      nightly=nightly, ingestion=ingestion, generator=generator, nightly_steps=run_steps(run / "dagster_home"),
                       started=started,
                       finished=datetime.now(timezone.utc))
     print(render_table(results))

@@ -152,6 +152,22 @@ def prepare(volume: Volume, log=print) -> Province:
     return Province(root, volume, dossiers, len(loads), generation, bootstrap.seconds)
 
 
+def generate_sample(volume: Volume, landing: Path, months: int) -> dict[str, float]:
+    """The last `months` months of the history generated into the new landing zone `landing`, as
+    prepare() generates the whole history: {"dossiers": how many, "seconds": the generation's time,
+    without the process's start-up}. The bench times it in every
+    run (`python -m bench generator-sample`): the cached history's own time was taken whenever the
+    cache was built, under whatever load the machine had then."""
+    if landing.exists():
+        raise FileExistsError(f"{landing} exists: the sample is generated into a new landing zone")
+    start = volume.history_end.replace(day=1)
+    for _ in range(months - 1):
+        start = (start - timedelta(days=1)).replace(day=1)
+    started = time.perf_counter()
+    loads = scale.land_history(volume.config, start, volume.history_end, LandingZone(landing))
+    return {"dossiers": sum(load.dossiers for load in loads), "seconds": time.perf_counter() - started}
+
+
 def fresh_run_dir(province: Province) -> Path:
     """A run directory whose landing zone is the cached one, hard-linked (landed files are never
     rewritten: the landing zone writes new files and renames them into place)."""

@@ -22,3 +22,20 @@ def test_a_failed_command_says_which_and_shows_its_output(tmp_path):
     with pytest.raises(CommandFailedError, match=r"(?s)floor failed \(exit 3\).*no such table"):
         run_measured("floor", [sys.executable, "-c", "import sys; print('no such table'); sys.exit(3)"],
                      log=tmp_path / "floor.log")
+
+
+def test_the_generator_sample_lands_what_it_counts_and_never_writes_into_an_existing_zone(tmp_path):
+    """The generator's figure is timed in every bench run on a sample (the history's last months)."""
+    import duckdb
+
+    from bench.workspace import Volume, generate_sample
+
+    volume = Volume(dossiers_per_year=12_000, years=1)
+    sample = generate_sample(volume, tmp_path / "landing", months=2)
+    landed = duckdb.execute(f"select count(distinct MaHoSo) from read_parquet("
+                        f"'{tmp_path}/landing/one_stop_shop/dossiers/*/*.parquet')").fetchone()[0]
+    assert sample["dossiers"] == landed
+    assert 1_000 < landed < 3_000  # two months of 12,000 a year, and the dossiers submitted by then
+    assert sample["seconds"] > 0
+    with pytest.raises(FileExistsError, match="new landing zone"):
+        generate_sample(volume, tmp_path / "landing", months=1)

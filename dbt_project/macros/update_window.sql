@@ -13,12 +13,20 @@
     dossier_increments.sql); the models downstream of them are full tables: a period's indicators
     depend on dossiers updated on any day.
 -#}
-{% macro in_update_window(column) -%}
-    {#- Read only when executing: dbt records the environment variables a model reads while it is
-        parsed, and re-parses that model when one changes, i.e. every version table at every run. -#}
+{#- update_window(): [window_start, window_end] of this build, or none without the vars. Read only
+    when executing: dbt records the environment variables a model reads while it is parsed, and
+    re-parses that model when one changes, i.e. every version table at every run. -#}
+{% macro update_window() -%}
     {%- set window_start = var('window_start', env_var('PAR_WINDOW_START', '')) if execute else '' -%}
     {%- set window_end = var('window_end', env_var('PAR_WINDOW_END', '')) if execute else '' -%}
-    {%- if is_incremental() and window_start and window_end -%}
+    {{ return([window_start, window_end] if window_start and window_end else none) }}
+{%- endmacro %}
+
+
+{% macro in_update_window(column) -%}
+    {%- set window = update_window() -%}
+    {%- if is_incremental() and window -%}
+        {%- set window_start, window_end = window -%}
         ({{ column }} is null
          or ({{ column }} >= cast('{{ window_start }} 00:00:00' as timestamp)
              and {{ column }} < cast('{{ window_end }} 00:00:00' as timestamp)))
