@@ -4,24 +4,27 @@
     its version table (macro landed_versions): a nightly build recomputes only the dossiers the run
     may have changed and keeps every other dossier's rows, so it costs the day, not the history.
 
-    The pre-hook delete_changed_dossiers() deletes, in this table, the rows of
-    every dossier that
+    Which dossiers: stg_one_stop_shop__changed_dossiers, built before these tables, lists every
+    dossier that, in any of them (dossier_latest_tables, rule changed_dossier_rows),
       - has a version in the run's window in the version table (new or landed again: in_update_window),
-      - or whose row here is in the window (its version may have been replaced or removed),
-      - or whose row here comes from a load that is no longer accepted,
-    and every row without a dossier code, and the rows it re-checks (a model whose rows depend on
-    more than the versions: see stg_one_stop_shop__dossiers_validated). The body then reads versions_to_recompute(versions): the
-    version rows of each dossier that has no row here any more (those just deleted, and new ones),
-    and the rows without a code. Every dossier whose versions did not change keeps rows that a full
-    rebuild would give again, so an incremental build and `--full-refresh` give the same table
-    (tests/test_incremental_runs.py). Without the window vars, an incremental build recomputes every
-    dossier. All rows of a dossier here share its latest version and load, so a row-level condition
-    on those columns deletes the dossier as a whole.
+      - or whose row is in the window (its version may have been replaced or removed),
+      - or whose row comes from a load that is no longer accepted,
+      - or whose row is re-checked (a model whose rows depend on more than the versions: see
+        stg_one_stop_shop__dossiers_validated),
+    plus the dossiers of earlier builds that did not reach every model reading the list.
+    Each table's pre-hook delete_recomputed_dossiers() deletes the rows of the listed dossiers and
+    every row without a dossier code; the body reads versions_to_recompute(versions): the version
+    rows of the same dossiers, and the rows without a code. Both are a join with the (small) list,
+    not a scan of the window over the whole table. A dossier listed because of another table is
+    recomputed from this table's versions to the same rows. Every other dossier keeps rows that a
+    full rebuild would give again, so an incremental build and `--full-refresh` give the same table
+    (tests/test_dossier_increments.py, tests/test_incremental_runs.py). Without the window vars, an
+    incremental build recomputes every dossier.
 -#}
 {#- dossier_latest_tables(): the latest-version tables, each with its version table and version
     column; rechecks_quarantine: the table applies row rules, so its quarantined rows and the rows
-    whose procedure left the seed are recomputed every night. The one list that
-    delete_changed_dossiers and stg_one_stop_shop__changed_dossiers read. -#}
+    whose procedure left the seed are recomputed every night. The one list of those tables, which
+    stg_one_stop_shop__changed_dossiers reads. -#}
 {% macro dossier_latest_tables() -%}
     {%- set tables = {
         'stg_one_stop_shop__dossiers_validated': {
@@ -58,31 +61,14 @@
 {%- endmacro %}
 
 
-{#- delete_changed_dossiers(): the pre-hook of a latest-version table (this.name in dossier_latest_tables). -#}
-{% macro delete_changed_dossiers() -%}
-    {%- if is_incremental() -%}
-        delete from {{ this }}
-        where {{ changed_dossier_rows(this.identifier) }}
-    {%- endif -%}
-{%- endmacro %}
-
-
-{#- versions_to_recompute(versions): a subquery (give it an alias: PostgreSQL requires one) of the version rows to rank in this build: all of them
-    on a full build, else those of the dossiers without a row in this table (see above). -#}
+{#- versions_to_recompute(versions): a subquery (give it an alias: PostgreSQL requires one) of the version
+    rows to rank in this build: all of them on a full build, else those of the recomputed dossiers
+    (see above). -#}
 {% macro versions_to_recompute(versions) -%}
-{#- built after stg_one_stop_shop__changed_dossiers, which reads this table as it was before this build -#}
-{%- do ref('stg_one_stop_shop__changed_dossiers') -%}
 (
     select versions.*
     from {{ versions }} as versions
-    {%- if is_incremental() %}
-    where versions.dossier_code is null
-       or not exists (
-           select 1
-           from {{ this }} as kept
-           where kept.dossier_code = versions.dossier_code
-       )
-    {%- endif %}
+    where {{ recomputed_dossier('versions.dossier_code') }}
 )
 {%- endmacro %}
 

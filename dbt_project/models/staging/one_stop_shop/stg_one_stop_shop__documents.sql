@@ -1,6 +1,6 @@
 -- Submitted documents (GiayToNop) of the latest dossier version present in documents.
 {{ config(materialized='incremental', incremental_strategy='append',
-          pre_hook="{{ delete_changed_dossiers() }}") }}
+          pre_hook="{{ delete_recomputed_dossiers() }}") }}
 with typed as (
 
     select * from {{ versions_to_recompute(ref('stg_one_stop_shop__document_versions')) }} as recomputed

@@ -7,13 +7,13 @@
       unknown_procedure_code      MaTTHC not in the procedures seed
       end_before_reception        NgayKetThucXuLy or NgayTra before NgayTiepNhan
     stg_one_stop_shop__dossiers keeps the clean rows, stg_one_stop_shop__dossiers_quarantine the others.
-    Incremental by dossier (macro delete_changed_dossiers); the rules are applied again every night
+    Incremental by dossier (macros/dossier_increments.sql); the rules are applied again every night
     to the quarantined rows and to the rows whose procedure left the seed, so a procedure added to
     the seed releases its dossiers. A change of the code pattern or of the statuses seed needs a
     `--full-refresh` of this model.
 -#}
 {{ config(materialized='incremental', incremental_strategy='append',
-          pre_hook="{{ delete_changed_dossiers() }}") }}
+          pre_hook="{{ delete_recomputed_dossiers() }}") }}
 with typed as (
 
     select * from {{ versions_to_recompute(ref('stg_one_stop_shop__dossier_versions')) }} as recomputed

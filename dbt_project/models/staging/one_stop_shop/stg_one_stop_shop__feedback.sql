@@ -1,6 +1,6 @@
 -- Citizen feedback (PhanAnhKienNghi, PAKN) of the latest dossier version present in feedback.
 {{ config(materialized='incremental', incremental_strategy='append',
-          pre_hook="{{ delete_changed_dossiers() }}") }}
+          pre_hook="{{ delete_recomputed_dossiers() }}") }}
 with typed as (
 
     select * from {{ versions_to_recompute(ref('stg_one_stop_shop__feedback_versions')) }} as recomputed
