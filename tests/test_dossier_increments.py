@@ -30,7 +30,7 @@ D1, D2, D3, D4, D5 = (f"{J}-250303-0001", f"{J}-250303-0002", f"{J}-250312-0003"
 INCREMENTAL_TABLES = ("stg_one_stop_shop__dossiers_validated", "stg_one_stop_shop__status_events",
                       "stg_one_stop_shop__supplements", "stg_one_stop_shop__fees")
 INTERMEDIATE_MODELS = ("int_dossier_end_times", "int_dossiers_enriched", "int_dossier_handlers",
-                       "int_dossier_digital_services", "int_dossier_period_status")
+                       "int_dossier_digital_services", "int_dossier_period_status", "int_dossier_official_years")
 CHANGED = "stg_one_stop_shop__changed_dossiers"
 T0 = dt.datetime(2025, 3, 11, 1, 0, tzinfo=dt.timezone.utc)
 

@@ -22,18 +22,20 @@ with year_status as (
 
 handled as (
 
-    select distinct
-        handlers.handling_official_key,
+    -- one row per official, dossier and year (int_dossier_official_years: the year's first step by
+    -- the official, on or after the year's start, so "by the year's end" is "a step in the year")
+    select
+        official_years.handling_official_key,
         year_status.dossier_code,
         year_status.period_year,
         year_status.period_start,
         year_status.period_end,
         year_status.is_late
-    from {{ ref('int_dossier_handlers') }} as handlers
+    from {{ ref('int_dossier_official_years') }} as official_years
     inner join year_status
-        on year_status.dossier_code = handlers.dossier_code
-       and handlers.step_at >= year_status.period_start
-       and handlers.step_at <= year_status.period_end
+        on year_status.dossier_code = official_years.dossier_code
+       and year_status.period_year = official_years.step_year
+       and official_years.first_step_at <= year_status.period_end
 
 ),
 
