@@ -18,13 +18,24 @@ DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
 import expectations  # noqa: E402,F401
 
 
+def manifest_is_stale() -> bool:
+    """The dbt manifest is missing or older than a file of the dbt project (the Makefile's rule)."""
+    manifest = DBT_PROJECT / "target" / "manifest.json"
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    return any(f.stat().st_mtime > built for f in DBT_PROJECT.rglob("*")
+               if f.suffix in (".sql", ".yml", ".csv") and f.is_file()
+               and not {"target", "logs"} & set(f.relative_to(DBT_PROJECT).parts))
+
+
 def pytest_configure(config):
-    """The Dagster definitions load the dbt manifest: parse it from the current models first (once:
-    with pytest-xdist the controller parses, its workers find the manifest in place)."""
-    if hasattr(config, "workerinput"):
+    """The Dagster definitions load the dbt manifest: when it is stale (pytest run without `make test`,
+    after a model changed), parse the project as `make manifest` does (once: with pytest-xdist the
+    controller parses, its workers find the manifest in place). `make test` has just done it."""
+    if hasattr(config, "workerinput") or not manifest_is_stale():
         return
-    dbt = Path(sys.executable).parent / "dbt"
-    subprocess.run([str(dbt), "parse", "--quiet"], cwd=DBT_PROJECT, check=True)
+    subprocess.run([sys.executable, "-m", "orchestration.dbt_parse"], cwd=DBT_PROJECT.parent, check=True)
 
 
 # The files that run whole pipelines, longest first: with `make test`'s two workers (pytest-xdist,
