@@ -118,16 +118,39 @@
 {%- endmacro %}
 
 
+{#- CHANGED_DOSSIERS_ID: the list's node; built_relation(unique_id): that node's relation in the
+    warehouse, or none while it is not built (only when executing); reads_changed_dossiers(node):
+    the node is a model incremental by dossier, i.e. it reads the list (a latest-version table
+    through versions_to_recompute, an intermediate model through recomputed_dossier). -#}
+{% macro changed_dossiers_id() -%}
+    {{ return('model.par_warehouse.stg_one_stop_shop__changed_dossiers') }}
+{%- endmacro %}
+
+
+{% macro built_relation(unique_id) -%}
+    {%- set node = graph.nodes.get(unique_id) if execute else none -%}
+    {%- if node is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias)) }}
+{%- endmacro %}
+
+
+{% macro reads_changed_dossiers(node) -%}
+    {{ return(node.resource_type == 'model' and changed_dossiers_id() in node.depends_on.nodes) }}
+{%- endmacro %}
+
+
 {#- forget_applied_changed_dossiers(results): the on-run-end hook. stg_one_stop_shop__changed_dossiers
     accumulates the dossiers of every build until a build in which it and every model that reads it
     succeeded; then it is emptied. A build that fails half-way (or selects only some of those models)
     leaves them, so the next build recomputes them too: no change is lost between two nights. -#}
 {% macro forget_applied_changed_dossiers(results) -%}
     {%- if execute -%}
-        {%- set changed_id = 'model.par_warehouse.stg_one_stop_shop__changed_dossiers' -%}
+        {%- set changed_id = changed_dossiers_id() -%}
         {%- set needed = [changed_id] -%}
         {%- for node in graph.nodes.values() -%}
-            {%- if node.resource_type == 'model' and changed_id in node.depends_on.nodes -%}
+            {%- if reads_changed_dossiers(node) -%}
                 {%- do needed.append(node.unique_id) -%}
             {%- endif -%}
         {%- endfor -%}
@@ -138,8 +161,7 @@
             {%- endif -%}
         {%- endfor -%}
         {%- if succeeded | length == needed | length -%}
-            {%- set node = graph.nodes[changed_id] -%}
-            {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
+            {%- set relation = built_relation(changed_id) -%}
             {%- if relation is not none -%}
                 {#- truncate, not delete: Spark's Parquet tables take no DELETE -#}
                 truncate table {{ relation }}

@@ -9,9 +9,9 @@
     and are refreshed by every incremental build; rows of a load that is no longer accepted (re-checked
     and rejected) are deleted by every incremental build. Without the vars (plain `dbt build`), an
     incremental build refreshes every row; `--full-refresh` rebuilds the table.
-    The latest-version tables read from the version tables are incremental by dossier (macros in
-    dossier_increments.sql); the models downstream of them are full tables: a period's indicators
-    depend on dossiers updated on any day.
+    The latest-version tables read from the version tables, and the dossier-keyed intermediate models,
+    are incremental by dossier (macros in dossier_increments.sql); the marts are full tables: a
+    period's indicators depend on dossiers updated on any day.
 -#}
 {#- update_window(): [window_start, window_end] of this build, or none without the vars. Read only
     when executing: dbt records the environment variables a model reads while it is parsed, and

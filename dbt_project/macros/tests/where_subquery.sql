@@ -3,22 +3,22 @@
     test's `where` config as dbt does, and, on a nightly build of an incremental model, to the rows
     that build recomputed.
 
-    A test of a model incremental by dossier (macros/dossier_increments.sql: a latest-version table,
-    or a model that reads stg_one_stop_shop__changed_dossiers) reads, on a build with an update window
-    that is not a full refresh, only the rows of the dossiers in stg_one_stop_shop__changed_dossiers
-    (and the rows without a code): every other row is one a previous build wrote and tested, so the
-    nightly test costs the day, not the history. A test of int_dossier_period_status also reads the rows of the periods still running (their end is the as-of moment, the table's latest
-    period end) or closed within the month before, which that model recomputes whatever dossier changed. Everywhere else (a full refresh, a plain
-    `dbt build` or `dbt test`, any other test) the test reads the whole relation.
+    A test of a model incremental by dossier (reads_changed_dossiers: a latest-version table or a
+    dossier-keyed intermediate model, macros/dossier_increments.sql) reads, on a build with an update
+    window that is not a full refresh, only the rows of the dossiers in
+    stg_one_stop_shop__changed_dossiers (and the rows without a code): every other row is one a
+    previous build wrote and tested, so the nightly test costs the day, not the history. A test of
+    int_dossier_period_status also reads the rows of the periods still running (their end is the
+    as-of moment, the table's latest period end) or closed within the month before, which that model
+    recomputes whatever dossier changed. Everywhere else (a full refresh, a plain `dbt build` or
+    `dbt test`, any other test) the test reads the whole relation.
 -#}
 {% macro default__get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
     {%- set scope = incremental_test_scope(model.get('attached_node')) if execute else none -%}
     {%- set scoped = scope and update_window() and not flags.FULL_REFRESH -%}
     {%- if scoped -%}
-        {%- set changed_node = graph.nodes['model.par_warehouse.stg_one_stop_shop__changed_dossiers'] -%}
-        {%- set changed = adapter.get_relation(database=changed_node.database, schema=changed_node.schema,
-                                               identifier=changed_node.alias) -%}
+        {%- set changed = built_relation(changed_dossiers_id()) -%}
         {%- set scoped = changed is not none -%}
     {%- endif -%}
     {%- if not where and not scoped -%}
@@ -42,14 +42,9 @@
 {#- incremental_test_scope(node_id): 'dossiers' for a model incremental by dossier, 'dossier_periods'
     for int_dossier_period_status, none for any other node (see above). -#}
 {% macro incremental_test_scope(node_id) -%}
-    {%- set changed_id = 'model.par_warehouse.stg_one_stop_shop__changed_dossiers' -%}
     {%- set node = graph.nodes.get(node_id) if node_id else none -%}
-    {%- if node is none or node.resource_type != 'model' or node.config.materialized != 'incremental' -%}
+    {%- if node is none or not reads_changed_dossiers(node) -%}
         {{ return(none) }}
-    {%- elif node.name == 'int_dossier_period_status' -%}
-        {{ return('dossier_periods') }}
-    {%- elif node.name in dossier_latest_tables() or changed_id in node.depends_on.nodes -%}
-        {{ return('dossiers') }}
     {%- endif -%}
-    {{ return(none) }}
+    {{ return('dossier_periods' if node.name == 'int_dossier_period_status' else 'dossiers') }}
 {%- endmacro %}

@@ -12,9 +12,7 @@
 {%- set latest_tables = dossier_latest_tables() %}
 with changed as (
 {% for table, latest in latest_tables.items() %}
-    {%- set node = graph.nodes.get('model.par_warehouse.' ~ table) if execute else none -%}
-    {%- set built = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias)
-                    if node is not none else none %}
+    {%- set built = built_relation('model.par_warehouse.' ~ table) %}
     {%- if not loop.first %}
     union all
     {%- endif %}
