@@ -98,6 +98,19 @@ def test_a_district_agencys_applicants_mostly_live_in_its_district(across_the_re
     assert len(after) > 30 and home / len(after) > 0.75 and len(successors) < 20
 
 
+def test_the_units_to_choose_from_are_the_provinces_on_the_day():
+    """By version, not code: 22759 is Ninh Thuận's Kinh Dinh until 2025-06-30, then Khánh Hòa's Phường Phan Rang."""
+    units = applicants.ApplicantUnits()
+    assert len(units.choices("", date(2024, 10, 31))[1]) == 139 and "22759" not in units.choices("", date(2024, 10, 31))[1]
+    assert len(units.choices("", date(2024, 11, 1))[1]) == 132
+    home, everywhere = units.choices("Nha Trang", date(2025, 6, 30))
+    assert len(home) == 22 and len(everywhere) == 132
+    home, everywhere = units.choices("Nha Trang", date(2025, 7, 1))
+    assert len(everywhere) == 65 and "22759" in everywhere
+    # Nha Trang's 22 communes and wards went into four wards (Resolution 1667/NQ-UBTVQH15, items 49-52)
+    assert home == ["22333", "22366", "22390", "22402"]
+
+
 def test_the_applicant_fields_leave_every_other_field_as_it_was(monkeypatch):
     """They come from their own random stream: without them, every other field is identical."""
     config = SandboxConfig(start=date(2025, 6, 28), end=date(2025, 7, 3), scale=0.3)
@@ -161,8 +174,10 @@ def test_the_unit_check_reads_the_submission_day():
 
 def test_commune_versions_come_from_the_reference_file():
     versions = commune_versions(admin_units.read_reference(reference.REFERENCE_DIR)["units"])
-    assert len(versions) == sum(u.level == "commune" for u in reference.admin_units()) == 269
-    assert UnitVersion("80001", date(2025, 7, 1), None) in versions
+    # 204 from 2022, 7 from the 2024-11-01 arrangement, 65 from 2025-07-01 (docs/admin_units.md)
+    assert len(versions) == sum(u.level == "commune" for u in reference.admin_units()) == 276
+    assert UnitVersion("22366", date(2025, 7, 1), None) in versions  # Phường Nha Trang
+    assert UnitVersion("22366", date(2024, 11, 1), date(2025, 6, 30)) in versions  # Phường Tân Tiến
 
 
 def test_a_batch_with_unknown_units_and_bad_flags_is_rejected():
