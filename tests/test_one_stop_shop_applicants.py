@@ -155,18 +155,19 @@ def test_the_fields_land_typed_and_are_not_hashed(across_the_reform):
 
 # --------------------------------------------------------------------------- GX gate
 
-UNITS = (UnitVersion("96801", date(2022, 1, 1), date(2025, 6, 30)), UnitVersion("80001", date(2025, 7, 1), None))
+UNITS = (UnitVersion("22327", date(2022, 1, 1), date(2025, 6, 30)),  # Phường Vĩnh Hòa
+         UnitVersion("22333", date(2025, 7, 1), None))  # Phường Bắc Nha Trang
 
 
 def test_the_unit_check_reads_the_submission_day():
     frame = pd.DataFrame([
-        {"MaDonViHanhChinhChuHoSo": "96801", "NgayNopHoSo": "20250630235959"},  # old unit, its last day
-        {"MaDonViHanhChinhChuHoSo": "96801", "NgayNopHoSo": "20250701000000"},  # old unit, ended
-        {"MaDonViHanhChinhChuHoSo": "80001", "NgayNopHoSo": "20250701000000"},  # new unit, first day
-        {"MaDonViHanhChinhChuHoSo": "80001", "NgayNopHoSo": "20250630120000"},  # new unit, not yet
+        {"MaDonViHanhChinhChuHoSo": "22327", "NgayNopHoSo": "20250630235959"},  # old unit, its last day
+        {"MaDonViHanhChinhChuHoSo": "22327", "NgayNopHoSo": "20250701000000"},  # old unit, ended
+        {"MaDonViHanhChinhChuHoSo": "22333", "NgayNopHoSo": "20250701000000"},  # new unit, first day
+        {"MaDonViHanhChinhChuHoSo": "22333", "NgayNopHoSo": "20250630120000"},  # new unit, not yet
         {"MaDonViHanhChinhChuHoSo": "99999", "NgayNopHoSo": "20250630120000"},  # no such unit
         {"MaDonViHanhChinhChuHoSo": None, "NgayNopHoSo": "20250630120000"},  # no code: not judged
-        {"MaDonViHanhChinhChuHoSo": "96801", "NgayNopHoSo": "30/06/2025"},  # unreadable day: the date rule's
+        {"MaDonViHanhChinhChuHoSo": "22327", "NgayNopHoSo": "30/06/2025"},  # unreadable day: the date rule's
     ])
     assert with_applicant_unit_check(frame, UNITS)[APPLICANT_UNIT_IN_FORCE].tolist() == [
         True, False, True, False, False, None, None]
@@ -181,10 +182,10 @@ def test_commune_versions_come_from_the_reference_file():
 
 
 def test_a_batch_with_unknown_units_and_bad_flags_is_rejected():
-    # 50 dossiers submitted 2024-01-05 (dossier() in test_expectations) from unit 96801, verified
+    # 50 dossiers submitted 2024-01-05 (dossier() in test_expectations) from unit 22327, verified
     rows = [dossier(i) for i in range(50)]
     rows[0]["MaDonViHanhChinhChuHoSo"] = "99999"  # unknown code
-    rows[1]["MaDonViHanhChinhChuHoSo"] = "80001"  # a new unit, 18 months before it existed
+    rows[1]["MaDonViHanhChinhChuHoSo"] = "22333"  # a new unit, 18 months before it existed
     rows[2]["DuocXacThucCSDLDanCu"] = 2  # not a flag
     rows[3]["DuocXacThucCSDLDanCu"] = None  # not a citizen: fine
     rows[3]["LoaiDoiTuong"] = 2

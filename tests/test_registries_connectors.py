@@ -178,9 +178,9 @@ def test_a_window_without_updates_lands_empty_files(population, tmp_path):
 
 
 def test_a_bad_record_names_the_record_and_the_field():
-    good = {"MaDonVi": "96801", "ThangBaoCao": "2022-01", "GioiTinh": 1, "NhomTuoi": "0-14", "SoNguoi": 10,
+    good = {"MaDonVi": "22327", "ThangBaoCao": "2022-01", "GioiTinh": 1, "NhomTuoi": "0-14", "SoNguoi": 10,
             "NgayCapNhat": "2022-02-01T06:00:00"}
-    with pytest.raises(RecordError, match=r"residents record '96801\|2022-01\|1\|0-14': field SoNguoi = 'mười'"):
+    with pytest.raises(RecordError, match=r"residents record '22327\|2022-01\|1\|0-14': field SoNguoi = 'mười'"):
         population_registry.flatten([good, {**good, "SoNguoi": "mười"}])
     with pytest.raises(RecordError, match="record 2 of the batch has no MaSoDoanhNghiep"):
         business_registry.flatten([{"MaSoDoanhNghiep": "4200000001"}, {"TenDoanhNghiep": "x"}])
