@@ -68,7 +68,7 @@ def test_the_shipped_lists_are_consistent():
         assert any(v["to"] == day - timedelta(days=1) for v in versions[s["predecessor_code"]]), s
 
 
-# Commune-level units per district as published: Resolution 1252/NQ-UBTVQH15 (Khanh Hoa) and
+# Commune-level units per district as published: the 2024 resolution on Khanh Hoa's communes and
 # 1198/NQ-UBTVQH15 (Ninh Thuan), effective 2024-11-01; the other districts unchanged (GSO list).
 BEFORE_NOV_2024 = {"568": 27, "569": 15, "570": 14, "571": 13, "572": 27, "573": 14, "574": 18, "575": 8, "576": 3,
                    "582": 16, "584": 9, "585": 8, "586": 9, "587": 9, "588": 6, "589": 8}
@@ -86,7 +86,7 @@ def test_the_shipped_lists_hold_the_published_counts():
     assert per_district(date(2024, 11, 1)) == per_district(date(2025, 6, 30)) == AFTER_NOV_2024
     khanh_hoa = [d for d, p in district_of.items() if p == "56"]
     assert sum(BEFORE_NOV_2024[d] for d in khanh_hoa) == 139 and sum(AFTER_NOV_2024[d] for d in khanh_hoa) == 132
-    # after 2024-11-01 Khanh Hoa had 96 communes, 30 wards and 6 townships (Resolution 1252)
+    # after 2024-11-01 Khanh Hoa had 96 communes, 30 wards and 6 townships (the same resolution, as reported by VOV)
     assert Counter(u["unit_type"] for u in _in_force(units, date(2024, 11, 1), unit_level="commune")
                    if district_of[u["parent_unit_code"]] == "56") == {"commune": 96, "ward": 30, "township": 6}
     new = _in_force(units, date(2025, 7, 1), unit_level="commune")
