@@ -71,7 +71,7 @@ def make_batch(n_dossiers: int = 200_000, steps_per_dossier: int = 5, seed: int 
             "DuocThanhToanTrucTuyen": rng.choice(np.array([0.0, 1.0, 2.0, np.nan]), n),
             "NgayDongBo": s(updated),
             "NgayCapNhat": s(updated),
-            "MaDonViHanhChinhChuHoSo": s(np.full(n, "96801")),
+            "MaDonViHanhChinhChuHoSo": s(np.full(n, "22327")),
             "DuocXacThucCSDLDanCu": i32(np.arange(n) % 2),
             **meta,
         }

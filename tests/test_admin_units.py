@@ -1,6 +1,8 @@
 """The administrative-unit reference file: reading it, and the GX gate on good and broken files."""
 from __future__ import annotations
 
+from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -34,8 +36,70 @@ def test_the_shipped_file_passes_and_holds_the_published_totals():
     assert set(districts[districts.parent_unit_code == "56"].unit_name_vi) == {
         "Thành phố Nha Trang", "Thành phố Cam Ranh", "Thị xã Ninh Hòa", "Huyện Vạn Ninh", "Huyện Diên Khánh",
         "Huyện Cam Lâm", "Huyện Khánh Vĩnh", "Huyện Khánh Sơn", "Huyện Trường Sa"}
-    synthetic = units[units.is_synthetic == "true"]
-    assert (synthetic.unit_level == "commune").all() and len(synthetic) > 200  # labelled in the data
+    assert (units.is_synthetic == "false").all()  # every unit is from a public list (docs/admin_units.md)
+
+
+def _shipped():
+    tables = admin_units.read_reference(REFERENCE)
+    for r in tables["units"]:
+        r["from"], r["to"] = date.fromisoformat(r["valid_from"]), date.fromisoformat(r["valid_to"] or "9999-12-31")
+    return tables["units"], tables["successors"]
+
+
+def _in_force(units, day, **where):
+    return [u for u in units if u["from"] <= day <= u["to"] and all(u[k] == v for k, v in where.items())]
+
+
+def test_the_shipped_lists_are_consistent():
+    units, successors = _shipped()
+    versions = {}
+    for u in units:
+        versions.setdefault(u["unit_code"], []).append(u)
+    for u in units:  # the parent is in force over the whole version
+        if u["parent_unit_code"]:
+            assert any(p["from"] <= u["from"] and u["to"] <= p["to"] for p in versions[u["parent_unit_code"]]), u
+    mapped = {(s["predecessor_code"], date.fromisoformat(s["effective_date"])) for s in successors}
+    for u in units:  # every unit that ended (but a district: the level was abolished) has successors
+        if u["valid_to"] and u["unit_level"] != "district":
+            assert (u["unit_code"], u["to"] + timedelta(days=1)) in mapped, u
+    for s in successors:  # and each successor starts on the day its predecessor's version ended
+        day = date.fromisoformat(s["effective_date"])
+        assert any(v["from"] == day for v in versions[s["successor_code"]]), s
+        assert any(v["to"] == day - timedelta(days=1) for v in versions[s["predecessor_code"]]), s
+
+
+# Commune-level units per district as published: the 2024 resolution on Khanh Hoa's communes and
+# 1198/NQ-UBTVQH15 (Ninh Thuan), effective 2024-11-01; the other districts unchanged (GSO list).
+BEFORE_NOV_2024 = {"568": 27, "569": 15, "570": 14, "571": 13, "572": 27, "573": 14, "574": 18, "575": 8, "576": 3,
+                   "582": 16, "584": 9, "585": 8, "586": 9, "587": 9, "588": 6, "589": 8}
+AFTER_NOV_2024 = {**BEFORE_NOV_2024, "568": 22, "572": 26, "574": 17, "582": 13}
+
+
+def test_the_shipped_lists_hold_the_published_counts():
+    units, successors = _shipped()
+    district_of = {u["unit_code"]: u["parent_unit_code"] for u in units if u["unit_level"] == "district"}
+
+    def per_district(day):
+        return Counter(u["parent_unit_code"] for u in _in_force(units, day, unit_level="commune"))
+
+    assert per_district(date(2022, 1, 1)) == per_district(date(2024, 10, 31)) == BEFORE_NOV_2024
+    assert per_district(date(2024, 11, 1)) == per_district(date(2025, 6, 30)) == AFTER_NOV_2024
+    khanh_hoa = [d for d, p in district_of.items() if p == "56"]
+    assert sum(BEFORE_NOV_2024[d] for d in khanh_hoa) == 139 and sum(AFTER_NOV_2024[d] for d in khanh_hoa) == 132
+    # after 2024-11-01 Khanh Hoa had 96 communes, 30 wards and 6 townships (the same resolution, as reported by VOV)
+    assert Counter(u["unit_type"] for u in _in_force(units, date(2024, 11, 1), unit_level="commune")
+                   if district_of[u["parent_unit_code"]] == "56") == {"commune": 96, "ward": 30, "township": 6}
+    new = _in_force(units, date(2025, 7, 1), unit_level="commune")
+    assert len(new) == 65 and {u["parent_unit_code"] for u in new} == {"56"}
+    assert Counter(u["unit_type"] for u in new) == {"commune": 48, "ward": 16, "special_zone": 1}
+    # each of the 65 has predecessors, and the 194 units of 2025-06-30 all map into them
+    july = [s for s in successors if s["effective_date"] == "2025-07-01"]
+    assert {s["successor_code"] for s in july} == {u["unit_code"] for u in new} | {"56"}
+    assert {s["predecessor_code"] for s in july} >= {u["unit_code"] for u in _in_force(units, date(2025, 6, 30),
+                                                                                          unit_level="commune")}
+    special = next(u for u in new if u["unit_type"] == "special_zone")
+    assert (special["unit_code"], special["unit_name_vi"]) == ("22736", "Đặc khu Trường Sa")
+    assert sorted(s["predecessor_code"] for s in july if s["successor_code"] == "22736") == ["22736", "22737", "22739"]
 
 
 def test_the_hand_made_file_passes(tmp_path):

@@ -79,7 +79,7 @@ def dossier(i: int, **overrides) -> dict:
         "DuocThanhToanTrucTuyen": 1,
         "NgayDongBo": "20240116090500",
         "NgayCapNhat": "20240116090000",
-        "MaDonViHanhChinhChuHoSo": "96801",
+        "MaDonViHanhChinhChuHoSo": "22327",
         "DuocXacThucCSDLDanCu": 1,
         **batch_columns(),
     }

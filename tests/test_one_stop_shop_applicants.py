@@ -98,6 +98,19 @@ def test_a_district_agencys_applicants_mostly_live_in_its_district(across_the_re
     assert len(after) > 30 and home / len(after) > 0.75 and len(successors) < 20
 
 
+def test_the_units_to_choose_from_are_the_provinces_on_the_day():
+    """By version, not code: 22759 is Ninh Thuận's Kinh Dinh until 2025-06-30, then Khánh Hòa's Phường Phan Rang."""
+    units = applicants.ApplicantUnits()
+    assert len(units.choices("", date(2024, 10, 31))[1]) == 139 and "22759" not in units.choices("", date(2024, 10, 31))[1]
+    assert len(units.choices("", date(2024, 11, 1))[1]) == 132
+    home, everywhere = units.choices("Nha Trang", date(2025, 6, 30))
+    assert len(home) == 22 and len(everywhere) == 132
+    home, everywhere = units.choices("Nha Trang", date(2025, 7, 1))
+    assert len(everywhere) == 65 and "22759" in everywhere
+    # Nha Trang's 22 communes and wards went into four wards (Resolution 1667/NQ-UBTVQH15, items 49-52)
+    assert home == ["22333", "22366", "22390", "22402"]
+
+
 def test_the_applicant_fields_leave_every_other_field_as_it_was(monkeypatch):
     """They come from their own random stream: without them, every other field is identical."""
     config = SandboxConfig(start=date(2025, 6, 28), end=date(2025, 7, 3), scale=0.3)
@@ -142,18 +155,19 @@ def test_the_fields_land_typed_and_are_not_hashed(across_the_reform):
 
 # --------------------------------------------------------------------------- GX gate
 
-UNITS = (UnitVersion("96801", date(2022, 1, 1), date(2025, 6, 30)), UnitVersion("80001", date(2025, 7, 1), None))
+UNITS = (UnitVersion("22327", date(2022, 1, 1), date(2025, 6, 30)),  # Phường Vĩnh Hòa
+         UnitVersion("22333", date(2025, 7, 1), None))  # Phường Bắc Nha Trang
 
 
 def test_the_unit_check_reads_the_submission_day():
     frame = pd.DataFrame([
-        {"MaDonViHanhChinhChuHoSo": "96801", "NgayNopHoSo": "20250630235959"},  # old unit, its last day
-        {"MaDonViHanhChinhChuHoSo": "96801", "NgayNopHoSo": "20250701000000"},  # old unit, ended
-        {"MaDonViHanhChinhChuHoSo": "80001", "NgayNopHoSo": "20250701000000"},  # new unit, first day
-        {"MaDonViHanhChinhChuHoSo": "80001", "NgayNopHoSo": "20250630120000"},  # new unit, not yet
+        {"MaDonViHanhChinhChuHoSo": "22327", "NgayNopHoSo": "20250630235959"},  # old unit, its last day
+        {"MaDonViHanhChinhChuHoSo": "22327", "NgayNopHoSo": "20250701000000"},  # old unit, ended
+        {"MaDonViHanhChinhChuHoSo": "22333", "NgayNopHoSo": "20250701000000"},  # new unit, first day
+        {"MaDonViHanhChinhChuHoSo": "22333", "NgayNopHoSo": "20250630120000"},  # new unit, not yet
         {"MaDonViHanhChinhChuHoSo": "99999", "NgayNopHoSo": "20250630120000"},  # no such unit
         {"MaDonViHanhChinhChuHoSo": None, "NgayNopHoSo": "20250630120000"},  # no code: not judged
-        {"MaDonViHanhChinhChuHoSo": "96801", "NgayNopHoSo": "30/06/2025"},  # unreadable day: the date rule's
+        {"MaDonViHanhChinhChuHoSo": "22327", "NgayNopHoSo": "30/06/2025"},  # unreadable day: the date rule's
     ])
     assert with_applicant_unit_check(frame, UNITS)[APPLICANT_UNIT_IN_FORCE].tolist() == [
         True, False, True, False, False, None, None]
@@ -161,15 +175,17 @@ def test_the_unit_check_reads_the_submission_day():
 
 def test_commune_versions_come_from_the_reference_file():
     versions = commune_versions(admin_units.read_reference(reference.REFERENCE_DIR)["units"])
-    assert len(versions) == sum(u.level == "commune" for u in reference.admin_units()) == 269
-    assert UnitVersion("80001", date(2025, 7, 1), None) in versions
+    # 204 from 2022, 7 from the 2024-11-01 arrangement, 65 from 2025-07-01 (docs/admin_units.md)
+    assert len(versions) == sum(u.level == "commune" for u in reference.admin_units()) == 276
+    assert UnitVersion("22366", date(2025, 7, 1), None) in versions  # Phường Nha Trang
+    assert UnitVersion("22366", date(2024, 11, 1), date(2025, 6, 30)) in versions  # Phường Tân Tiến
 
 
 def test_a_batch_with_unknown_units_and_bad_flags_is_rejected():
-    # 50 dossiers submitted 2024-01-05 (dossier() in test_expectations) from unit 96801, verified
+    # 50 dossiers submitted 2024-01-05 (dossier() in test_expectations) from unit 22327, verified
     rows = [dossier(i) for i in range(50)]
     rows[0]["MaDonViHanhChinhChuHoSo"] = "99999"  # unknown code
-    rows[1]["MaDonViHanhChinhChuHoSo"] = "80001"  # a new unit, 18 months before it existed
+    rows[1]["MaDonViHanhChinhChuHoSo"] = "22333"  # a new unit, 18 months before it existed
     rows[2]["DuocXacThucCSDLDanCu"] = 2  # not a flag
     rows[3]["DuocXacThucCSDLDanCu"] = None  # not a citizen: fine
     rows[3]["LoaiDoiTuong"] = 2

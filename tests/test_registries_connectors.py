@@ -12,6 +12,7 @@ from connectors.http_session import RetryPolicy, SourceResponseError, SourceSess
 from connectors.ingest import land_pull
 from connectors.landing import LandingZone
 from connectors.records import RecordError
+from connectors.sandbox import reference
 from connectors.sandbox.one_stop_shop_data import SandboxConfig
 from connectors.sandbox.registries_api import start_business_registry_server, start_population_registry_server
 from connectors.sandbox.server import SANDBOX_TOKEN
@@ -80,12 +81,22 @@ def test_population_pages_cover_every_published_count_once_at_its_latest_version
 def test_the_population_is_continuous_across_the_reorganisation():
     from connectors.sandbox.population_registry_data import PopulationRegistrySandbox
 
-    sandbox = PopulationRegistrySandbox(SandboxConfig(start=date(2025, 5, 1), end=date(2025, 8, 31)))
-    june, july = date(2025, 6, 1), date(2025, 7, 1)
-    before = sum(c.versions[0][1] for c in sandbox.cells if c.month == june)
-    after = sum(c.versions[0][1] for c in sandbox.cells if c.month == july)
-    assert before > 1_800_000 and abs(after - before) / before < 0.001
-    assert {c.unit_code for c in sandbox.cells if c.month == july} == {f"8{n:04d}" for n in range(1, 66)}
+    sandbox = PopulationRegistrySandbox(SandboxConfig(start=date(2024, 10, 1), end=date(2025, 8, 31)))
+    units = reference.admin_units()
+
+    def total(month):
+        return sum(c.versions[0][1] for c in sandbox.cells if c.month == month)
+
+    def codes(month):
+        return {c.unit_code for c in sandbox.cells if c.month == month}
+
+    def in_force(day):
+        return {u.code for u in units if u.level == "commune" and u.active_on(day)}
+
+    # both reorganisations: 2024-11-01 (204 -> 194 units) and 2025-07-01 (194 -> 65)
+    for before, after, count in ((date(2024, 10, 1), date(2024, 11, 1), 194), (date(2025, 6, 1), date(2025, 7, 1), 65)):
+        assert total(before) > 1_800_000 and abs(total(after) - total(before)) / total(before) < 0.002
+        assert codes(after) == in_force(after) and len(codes(after)) == count
 
 
 def test_business_pages_land_enterprises_and_their_status_changes(business, tmp_path):
@@ -167,9 +178,9 @@ def test_a_window_without_updates_lands_empty_files(population, tmp_path):
 
 
 def test_a_bad_record_names_the_record_and_the_field():
-    good = {"MaDonVi": "96801", "ThangBaoCao": "2022-01", "GioiTinh": 1, "NhomTuoi": "0-14", "SoNguoi": 10,
+    good = {"MaDonVi": "22327", "ThangBaoCao": "2022-01", "GioiTinh": 1, "NhomTuoi": "0-14", "SoNguoi": 10,
             "NgayCapNhat": "2022-02-01T06:00:00"}
-    with pytest.raises(RecordError, match=r"residents record '96801\|2022-01\|1\|0-14': field SoNguoi = 'mười'"):
+    with pytest.raises(RecordError, match=r"residents record '22327\|2022-01\|1\|0-14': field SoNguoi = 'mười'"):
         population_registry.flatten([good, {**good, "SoNguoi": "mười"}])
     with pytest.raises(RecordError, match="record 2 of the batch has no MaSoDoanhNghiep"):
         business_registry.flatten([{"MaSoDoanhNghiep": "4200000001"}, {"TenDoanhNghiep": "x"}])

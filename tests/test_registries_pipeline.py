@@ -47,6 +47,24 @@ def test_rebasing_conserves_the_counts(across_the_reform):
     assert june > 1_800_000 and abs(july - june) / june < 0.001
 
 
+def test_both_reorganisations_rebase_onto_todays_units(across_the_reform):
+    # every commune-level version of the file reaches today's 65 units with weights summing to 1,
+    # two steps deep for the units arranged on 2024-11-01 (docs/admin_units.md)
+    rows = query(across_the_reform, """
+        select d.unit_key, sum(w.weight), max(w.steps)
+        from marts.dim_admin_unit d
+        left join intermediate.int_admin_unit_rebase_weights w on w.unit_key = d.unit_key
+        where d.unit_level = 'commune' group by 1""")
+    assert len(rows) == 276 and all(abs(total - 1) < 1e-5 for _, total, _ in rows)
+    steps = {key: depth for key, _, depth in rows}
+    assert steps["22342@2022-01-01"] == 2 and steps["22348@2024-11-01"] == 1 and steps["22366@2025-07-01"] == 0
+    # Xương Huân (merged into Vạn Thạnh on 2024-11-01) is in Phường Nha Trang today; Cam Tân was split in three
+    assert query(across_the_reform, """select current_unit_key, weight from intermediate.int_admin_unit_rebase_weights
+                                       where unit_key = '22342@2022-01-01'""") == [("22366@2025-07-01", 1)]
+    assert len(query(across_the_reform, """select 1 from intermediate.int_admin_unit_rebase_weights
+                                           where unit_key = '22435@2022-01-01'""")) == 3
+
+
 def test_dossiers_by_the_applicants_unit_on_todays_units(across_the_reform):
     # July 2025 (new units only): the 65 communes' dossiers add up to the merged province's
     (province, communes, share), = query(across_the_reform, """

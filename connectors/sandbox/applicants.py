@@ -32,29 +32,33 @@ class ApplicantUnits:
     """The commune-level units an agency's applicants come from, on a given day."""
 
     def __init__(self, province_code: str = PROVINCE_UNIT_CODE, units_dir: Path = reference.REFERENCE_DIR):
+        # Versions, not codes: the GSO gives a later unit an old unit's code (22366 was Phước Tiến, then
+        # Tân Tiến from 2024-11-01, then Phường Nha Trang from 2025-07-01), so a code alone does not say
+        # which district or province a unit belongs to.
         self.units = [u for u in reference.admin_units(units_dir) if u.level == "commune"]
-        self.successors: dict[str, list[str]] = {}
+        self.successors: dict[tuple[str, date], list[str]] = {}
         for s in reference.successions(units_dir):
-            self.successors.setdefault(s.predecessor_code, []).append(s.successor_code)
+            self.successors.setdefault((s.predecessor_code, s.effective_date), []).append(s.successor_code)
         districts = {u.code: u.parent_code for u in reference.admin_units(units_dir) if u.level == "district"}
         # the days the set of communes in force changes: between two of them, one set of choices
         self.changes = sorted({u.valid_from for u in self.units}
                               | {u.valid_to + timedelta(days=1) for u in self.units if u.valid_to})
-        self.district_of = {u.code: u.parent_code for u in self.units if u.parent_code in districts}
-        self.in_province = {u.code for u in self.units
-                            if u.parent_code == province_code or districts.get(u.parent_code) == province_code}
+        self.in_province = [u for u in self.units
+                            if u.parent_code == province_code or districts.get(u.parent_code) == province_code]
         self._cache: dict[tuple[str | None, int], tuple[list[str], list[str]]] = {}
 
     def choices(self, district_name_vi: str, day: date) -> tuple[list[str], list[str]]:
         """(home units, all units of the province) in force on `day`; home is empty for a provincial agency."""
         key = (district_name_vi or None, bisect.bisect_right(self.changes, day))
         if key not in self._cache:
-            everywhere = sorted(u.code for u in self.units if u.active_on(day) and u.code in self.in_province)
+            everywhere = sorted(u.code for u in self.in_province if u.active_on(day))
             district = reference.agency_district_units().get(district_name_vi) if district_name_vi else None
-            old_home = {code for code, parent in self.district_of.items() if parent == district}
-            home = {code for code in everywhere if code in old_home}
-            if not home and old_home:  # the district's communes ended: their successors are home now
-                home = {s for code in old_home for s in self.successors.get(code, []) if s in everywhere}
+            in_district = [u for u in self.units if district is not None and u.parent_code == district]
+            home = {u.code for u in in_district if u.active_on(day)}
+            if not home and in_district:  # the district's communes ended: their successors are home now
+                home = {s for u in in_district if u.valid_to
+                        for s in self.successors.get((u.code, u.valid_to + timedelta(days=1)), [])
+                        if s in everywhere}
             self._cache[key] = (sorted(home), everywhere)
         return self._cache[key]
 

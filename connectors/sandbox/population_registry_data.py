@@ -92,43 +92,52 @@ class PopulationRegistrySandbox:
         if not months:  # the clock is still in the first month: nothing is published yet
             return
 
-        # Residents per unit and month (totals), then shared out into cells.
-        totals: dict[tuple[str, date], float] = {}
-        growth: dict[str, float] = {}
-        weights = {u.code: rng.lognormvariate(0, 0.45) * (WARD_FACTOR if u.unit_type == "ward" else 1.0)
-                   for u in communes if u.valid_from <= self.config.start}
+        # Residents per unit version and month (totals), then shared out into cells. A version, not a
+        # code: the GSO gives a later unit an old unit's code (docs/admin_units.md).
+        def key(u: reference.AdminUnit) -> tuple[str, date]:
+            return u.code, u.valid_from
+
+        # Anchored on the file's first day, whatever the window: a month's figures do not depend on it.
+        anchor = min(u.valid_from for u in communes)
+        first_month = {key(u): month_start(u.valid_from) for u in communes}
+        ending = {(u.code, u.valid_to): u for u in communes if u.valid_to}
+        base: dict[tuple[str, date], float] = {}
+        growth: dict[tuple[str, date], float] = {}
+
+        def total(k: tuple[str, date], month: date) -> float:
+            return base[k] * (1 + growth[k]) ** self._months(first_month[k], month)
+
+        first = [u for u in communes if u.valid_from == anchor]
+        weights = {key(u): rng.lognormvariate(0, 0.45) * (WARD_FACTOR if u.unit_type == "ward" else 1.0) for u in first}
         for province, people in PROVINCE_POPULATION_2022.items():
-            members = [u for u in communes if u.code in weights and province_of(u, by_code) == province]
-            scale = people / sum(weights[u.code] for u in members) if members else 0
+            members = [u for u in first if province_of(u, by_code) == province]
+            scale = people / sum(weights[key(u)] for u in members) if members else 0
             for u in members:
-                totals[(u.code, months[0])] = weights[u.code] * scale
-                growth[u.code] = rng.uniform(0.0002, 0.0014)
-        for u in communes:  # units that start later take their predecessors' shares of the month before
-            if u.code in weights:
-                continue
+                base[key(u)] = weights[key(u)] * scale
+                growth[key(u)] = rng.uniform(0.0002, 0.0014)
+        later = sorted((u for u in communes if key(u) not in base), key=lambda u: u.valid_from)
+        for u in later:  # units that start later take their predecessors' shares of the month before
             before = month_start(u.valid_from - timedelta(days=1))
-            shares = [(s.predecessor_code, s.weight) for s in reference.successions(units_dir)
+            shares = [(key(ending[(s.predecessor_code, u.valid_from - timedelta(days=1))]), s.weight)
+                      for s in reference.successions(units_dir)
                       if s.successor_code == u.code and s.effective_date == u.valid_from]
-            people = sum(w * self._total(totals, growth, code, before, months[0]) for code, w in shares)
-            totals[(u.code, month_start(u.valid_from))] = people
-            growth[u.code] = sum(w * growth[code] for code, w in shares) / max(sum(w for _, w in shares), 1e-9)
+            base[key(u)] = sum(w * total(k, before) for k, w in shares)
+            growth[key(u)] = sum(w * growth[k] for k, w in shares) / max(sum(w for _, w in shares), 1e-9)
 
         for u in communes:
-            first = max(month_start(u.valid_from), months[0])
-            start_total = totals[(u.code, first)]
-            unit_rng = random.Random(f"population|{self.config.seed}|{u.code}")
+            unit_rng = random.Random(f"population|{self.config.seed}|{u.code}|{u.valid_from}")
             ages = [s * unit_rng.uniform(0.85, 1.15) for s in AGE_SHARES]
             ages = [a / sum(ages) for a in ages]
             for m in months:
                 if not u.active_on(m):
                     continue
-                total = start_total * (1 + growth[u.code]) ** self._months(first, m)
+                people = total(key(u), m)
                 published = datetime.combine(next_month(m), PUBLISH_HOUR)
                 for sex in SEXES:
                     sex_share = MALE_SHARE if sex == 1 else 1 - MALE_SHARE
                     for band, share in zip(AGE_BANDS, ages):
                         cell = PopulationCell(u.code, m, sex, band)
-                        count = round(total * sex_share * share)
+                        count = round(people * sex_share * share)
                         cell.versions.append((published, count))
                         revised = published + REVISION_DELAY
                         if unit_rng.random() < self.config.defect_rate * 5 and revised <= self.config.clock:
@@ -139,9 +148,6 @@ class PopulationRegistrySandbox:
     @staticmethod
     def _months(first: date, month: date) -> int:
         return (month.year - first.year) * 12 + month.month - first.month
-
-    def _total(self, totals, growth, code: str, month: date, first: date) -> float:
-        return totals[(code, first)] * (1 + growth[code]) ** self._months(first, month)
 
     def residents(self, unit_code: str, month: date) -> int:
         """The latest published count of a unit's residents in a month (for tests)."""
