@@ -76,7 +76,8 @@ def pseudonymiser_for(settings: Settings, source: str) -> Pseudonymiser:
 
 def _retry(s: Settings) -> RetryPolicy:
     return RetryPolicy(attempts=s.http_attempts, backoff_seconds=s.http_backoff_seconds,
-                       timeout_seconds=s.http_timeout_seconds)
+                       timeout_seconds=s.http_timeout_seconds, deadline_seconds=s.http_deadline_seconds,
+                       max_body_bytes=s.http_max_response_bytes)
 
 
 def _sandbox_kwargs(s: Settings) -> dict:
@@ -241,8 +242,7 @@ class BudgetPortalSource:
     def client(self) -> budget.BudgetPortalClient:
         s = self.settings
         refuse_sandbox_in_production(s, budget.SOURCE)
-        retry = RetryPolicy(attempts=s.http_attempts, backoff_seconds=s.http_backoff_seconds,
-                            timeout_seconds=s.http_timeout_seconds)
+        retry = _retry(s)
         url = s.budget_portal_url or budget_portal_server(self.sandbox_clock(), s.sandbox_seed).url
         return budget.BudgetPortalClient(SourceSession(budget.SOURCE, url, None, retry))
 
