@@ -109,11 +109,28 @@ class PayloadColumns:
         return json.loads(self.body)["data"]
 
 
-def read_dossier_page(body: bytes) -> tuple[PayloadColumns, str | None] | None:
-    """An API page's payloads as Arrow columns and its next cursor, or None when a value is not of
-    its contract's JSON type (the page is then decoded as JSON and flattened the checked way)."""
+def read_dossier_page(body: bytes) -> tuple[PayloadColumns | list, str | None] | None:
+    """An API page's payloads as Arrow columns and its next cursor; when a value is not of its
+    contract's JSON type, its payloads decoded as JSON (flattened the checked way). None for a page
+    that is not a JSON object with a data list (the session names the problem).
+
+    A key sent twice in a payload raises RecordError naming the dossier and the key."""
     page = read_page(body, PAYLOAD_TYPE)
-    return None if page is None else (PayloadColumns(page[0], body), page[1])
+    if page is not None:
+        return PayloadColumns(page[0], body), page[1]
+    try:
+        decoded = json.loads(body, object_pairs_hook=_refuse_twice)
+    except _DuplicateKey:
+        page = json.loads(body, object_pairs_hook=_mark_twice)
+        for number, payload in enumerate(page.get("data") or () if isinstance(page, dict) else (), start=1):
+            if _first_twice(payload):
+                raise _key_twice(f"record {number} of the page", payload) from None
+        raise _key_twice("the page", page) from None
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(decoded, dict) or not isinstance(decoded.get("data"), list):
+        return None
+    return decoded["data"], decoded.get("next_cursor")
 
 
 def flatten(payloads: list[dict] | PayloadColumns, pseudonymise: Pseudonymiser) -> dict[str, pa.Table]:
@@ -413,15 +430,18 @@ def _first_twice(value: object, where: str = "") -> str | None:
 _STRICT_JSON = json.JSONDecoder(object_pairs_hook=_refuse_twice)
 
 
+def _key_twice(where: str, record: object) -> RecordError:
+    """The error for a value decoded with `_mark_twice` that holds a key twice."""
+    code = record.get("MaHoSo") if isinstance(record, dict) else None
+    return RecordError(f"{where}{f' (MaHoSo {_show(code)})' if code is not None else ''} has the key "
+                       f"{_first_twice(record)} twice: which value is the source's is unknown, the record is refused")
+
+
 def _decode_line(path: Path, line_no: int, line: str) -> object:
     try:
         return _STRICT_JSON.decode(line)
     except _DuplicateKey:  # which record and key: decoded again, marking them (rare: the slow way is fine)
-        record = json.loads(line, object_pairs_hook=_mark_twice)
-        code = record.get("MaHoSo") if isinstance(record, dict) else None
-        raise RecordError(f"{path}: line {line_no}{f' (MaHoSo {_show(code)})' if code is not None else ''} has "
-                          f"the key {_first_twice(record)} twice: which value is the source's is unknown, the "
-                          "record is refused") from None
+        raise _key_twice(f"{path}: line {line_no}", json.loads(line, object_pairs_hook=_mark_twice)) from None
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, too many digits, too deep
         reason = exc.msg if isinstance(exc, json.JSONDecodeError) else f"{type(exc).__name__}: {str(exc)[:100]}"
         raise RecordError(f"{path}: line {line_no} is not valid JSON ({reason})") from None

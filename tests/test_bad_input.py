@@ -24,7 +24,7 @@ from connectors.file_cursor import why_not_resume
 from connectors.ingest import land_pull
 from connectors.landing import LandingZone
 from connectors.one_stop_shop import (CHILD_LISTS, DATASETS, DOSSIER_FIELDS, PERSONAL_FIELDS, SOURCE, RecordError,
-                                      export_line, flatten, read_export)
+                                      export_line, flatten, read_dossier_page, read_export)
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
 
 pseudonymise = Pseudonymiser(SANDBOX_KEY)
@@ -802,6 +802,15 @@ def test_a_record_with_a_duplicate_key_is_refused_naming_it_and_the_key(tmp_path
         with pytest.raises(RecordError) as caught:
             list(read_export(path))
         assert str(caught.value).startswith(f"{path}: line 2 (MaHoSo 'A-2') has the key {key} twice")
+
+
+def test_an_api_page_with_a_duplicate_key_is_refused_naming_the_record_and_the_key():
+    good = json.dumps(dossier("A-1"), ensure_ascii=False)
+    twice = good.replace("A-1", "A-2")[:-1] + ', "TrangThaiHoSo": 10}'
+    with pytest.raises(RecordError, match=r"^record 2 of the page \(MaHoSo 'A-2'\) has the key TrangThaiHoSo twice"):
+        read_dossier_page(f'{{"data": [{good}, {twice}], "next_cursor": null}}'.encode())
+    records, cursor = read_dossier_page(f'{{"data": [{good.replace("4,", "4.0,", 1)}], "next_cursor": "c"}}'.encode())
+    assert [r["MaHoSo"] for r in records] == ["A-1"] and cursor == "c"  # not plain, but no key twice
 
 
 @pytest.mark.parametrize("codec, name", [("utf-16-le", "UTF-16 little-endian"), ("utf-16-be", "UTF-16 big-endian"),
