@@ -100,7 +100,7 @@ def _read_body(response: requests.Response, deadline: float, read_timeout: float
     drips one byte at a time fails at the deadline rather than after its whole answer."""
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise _TooLarge(f"announced {int(declared)} bytes")
+        raise _TooLarge(f"Content-Length {int(declared)}, not read")
     raw, parts, size = response.raw, [], 0
     while True:
         left = deadline - time.monotonic()
@@ -121,7 +121,7 @@ def _read_body(response: requests.Response, deadline: float, read_timeout: float
             break
         size += len(chunk)
         if size > max_bytes:
-            raise _TooLarge(f"more than {max_bytes} bytes sent")
+            raise _TooLarge("cut off there")
         parts.append(chunk)
     response._content = b"".join(parts)
     response._content_consumed = True
@@ -204,7 +204,7 @@ class SourceSession:
             except _TooLarge as exc:
                 raise SourceResponseError(
                     f"{self.source_name}: {page} answered more than the {retry.max_body_bytes} bytes allowed ({exc}): "
-                    "refused unread. Ask the source for smaller pages, or raise PAR_HTTP_MAX_RESPONSE_BYTES if "
+                    "refused. Ask the source for smaller pages, or raise PAR_HTTP_MAX_RESPONSE_BYTES if "
                     "answers this big are expected.", response.status_code) from None
             else:
                 if response.status_code in accepted:
