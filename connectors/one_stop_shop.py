@@ -372,10 +372,10 @@ def _wide_encoding(raw: bytes) -> str | None:
     for bom, name in _WIDE_BOMS:
         if raw.startswith(bom):
             return f"{name} (it starts with that encoding's byte-order mark)"
-    if b"\x00" not in raw:
-        return None
     even, odd = raw[0::2].count(0), raw[1::2].count(0)
-    if min(even, odd) > len(raw) // 4:
+    if max(even, odd) < len(raw) // 8:  # none, or a stray one: not JSON, which the JSON error says
+        return None
+    if min(even, odd) > len(raw) // 8:
         return "UTF-32 (three zero bytes in every ASCII character)"
     return f"UTF-16 {'little' if odd > even else 'big'}-endian (a zero byte in every ASCII character)"
 
@@ -487,7 +487,7 @@ def read_export(path: Path, chunk_size: int = 1000, cursor: str | None = None) -
             digest.update(raw)
             if raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8):]
-            if b"\x00" in raw:
+            if b"\x00" in raw and _wide_encoding(raw):
                 raise _not_utf8(path, line_no, raw, None)
             try:
                 line = raw.decode("utf-8")
