@@ -14,6 +14,7 @@ with the same keyed hash as the one-stop-shop's officials, so a person's key mee
 """
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -21,12 +22,15 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from connectors.file_cursor import FileCursor, whole_file_cursors, why_not_resume
 from connectors.http_session import SourceResponseError, SourceSession
 from connectors.ingest import Page
 from connectors.pseudonymise import Pseudonymiser
 from connectors.records import RESERVED_COLUMNS, RecordError, build_table, coerce_value, json_type
 from connectors.spreadsheet import (CellLocation, SpreadsheetError, find_header_row, is_blank, iter_records,
                                     normalise_header, parse_vn_date, parse_vn_number, sheet_rows)
+
+log = logging.getLogger(__name__)
 
 SOURCE = "cadre"
 RANKING_SOURCE = "par_ranking"
@@ -234,16 +238,26 @@ def read_export_sheets(path: Path) -> tuple[date, dict[str, list[dict]]]:
 
 
 def read_export(path: Path, chunk_size: int = 2000, skip: str | None = None) -> Iterator[Page]:
-    """Pages of the export for land_pull; the cursor is "<dataset>:<rows landed>"."""
+    """Pages of the export for land_pull; the cursor is "<dataset>:<rows landed>" with which file it was
+    (connectors/file_cursor.py): a pull resumes only in the very file it began on; a file replaced
+    meanwhile is read from its start again (logged)."""
+    saved = FileCursor.decode(skip)
+    why = why_not_resume(path, skip)
+    if why:
+        log.warning("%s: not resuming after %s: %s. Reading it from its start again.", path,
+                    saved.at if saved else skip, why)
+        saved = None
+    cursor = whole_file_cursors(path)
     stood_at, records = read_export_sheets(path)
-    done_dataset, done_rows = (skip.split(":") if skip else (None, "0"))
+    done_dataset, done_rows = saved.at.split(":") if saved else (None, "0")
     start = DATASETS.index(done_dataset) if done_dataset else 0
     for dataset in DATASETS[start:]:
         rows = records[dataset]
         first = int(done_rows) if dataset == done_dataset else 0
         for lo in range(first, len(rows), chunk_size):
             chunk = rows[lo:lo + chunk_size]
-            yield [{"dataset": dataset, "as_of": stood_at, "record": r} for r in chunk], f"{dataset}:{lo + len(chunk)}"
+            yield ([{"dataset": dataset, "as_of": stood_at, "record": r} for r in chunk],
+                   cursor(f"{dataset}:{lo + len(chunk)}"))
 
 
 # -- the PAR ranking files ------------------------------------------------------------------------

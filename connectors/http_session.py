@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+import urllib3
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,11 @@ class RetryPolicy:
     attempts: int = 6
     backoff_seconds: float = 0.5
     max_backoff_seconds: float = 30.0
-    timeout_seconds: float = 30.0
+    timeout_seconds: float = 30.0  # to connect, and the longest wait for the next bytes of an answer
+    # One request's whole time (connect, answer, body): a source that drips its answer cannot hold a pull.
+    deadline_seconds: float = 300.0
+    # The largest answer read (after decompression); a bigger one is refused, not read whole into memory.
+    max_body_bytes: int = 64 * 1024 * 1024
 
     def delay(self, attempt: int, retry_after: str | None) -> float:
         if retry_after:
@@ -79,10 +84,47 @@ class RetryPolicy:
 _BODY_READ_BYTES = 1 << 20
 
 
-def _read_body(response: requests.Response) -> None:
-    """What `requests` does to load a body when not streaming, but in reads of 1 MiB rather than its
-    10 KiB (a 4 MB page of dossiers is 400 reads, and twice the CPU, that way)."""
-    response._content = b"".join(response.iter_content(_BODY_READ_BYTES))
+class _DeadlinePassed(Exception):
+    """The answer was not complete by the request's deadline (handled like a timeout: retried)."""
+
+
+class _TooLarge(Exception):
+    """The answer is bigger than the cap (not retried: it would be as big again)."""
+
+
+def _read_body(response: requests.Response, deadline: float, read_timeout: float, max_bytes: int) -> None:
+    """Load the body as `requests` does when not streaming, but in reads of up to 1 MiB (its 10 KiB reads
+    cost twice the CPU on a 4 MB page), by the monotonic `deadline` and at most `max_bytes` (decoded).
+
+    Each read returns what has arrived (`read1`) and waits at most the time left, so a source that
+    drips one byte at a time fails at the deadline rather than after its whole answer."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise _TooLarge(f"Content-Length {int(declared)}, not read")
+    raw, parts, size = response.raw, [], 0
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise _DeadlinePassed(f"{size} bytes read")
+        sock = getattr(getattr(raw, "connection", None), "sock", None)
+        if sock is not None:
+            sock.settimeout(min(read_timeout, left))
+        try:
+            chunk = raw.read1(_BODY_READ_BYTES, decode_content=True)
+        except (TimeoutError, urllib3.exceptions.ReadTimeoutError):
+            if time.monotonic() >= deadline:
+                raise _DeadlinePassed(f"{size} bytes read") from None
+            raise requests.Timeout(f"no data for {read_timeout} s") from None
+        except urllib3.exceptions.ProtocolError as exc:
+            raise requests.ConnectionError(exc) from None
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > max_bytes:
+            raise _TooLarge("cut off there")
+        parts.append(chunk)
+    response._content = b"".join(parts)
+    response._content_consumed = True
 
 
 class SourceSession:
@@ -142,15 +184,28 @@ class SourceSession:
 
     def _get(self, path: str, params: dict[str, object], headers: dict[str, str], accepted: tuple[int, ...]):
         url, shown = f"{self.base_url}{path}", f"{self.public_url}{path}"
+        page = f"{shown} {self._scrub(str(params))}" if params else shown
+        retry = self.retry
         last_problem = "no attempt made"
-        for attempt in range(self.retry.attempts):
+        for attempt in range(retry.attempts):
+            deadline = time.monotonic() + retry.deadline_seconds
+            response = None
             try:
-                response = self._http.get(url, params=params, headers=headers, timeout=self.retry.timeout_seconds,
-                                          stream=True)
-                _read_body(response)
+                response = self._http.get(url, params=params, headers=headers, stream=True,
+                                          timeout=(retry.timeout_seconds, min(retry.timeout_seconds, retry.deadline_seconds)))
+                _read_body(response, deadline, retry.timeout_seconds, retry.max_body_bytes)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 last_problem = self._scrub(f"{type(exc).__name__}: {exc}")
                 retry_after = None
+            except _DeadlinePassed as exc:
+                last_problem = (f"no complete answer within the {retry.deadline_seconds:g} s deadline of a request "
+                                f"({exc}; PAR_HTTP_DEADLINE_SECONDS)")
+                retry_after = None
+            except _TooLarge as exc:
+                raise SourceResponseError(
+                    f"{self.source_name}: {page} answered more than the {retry.max_body_bytes} bytes allowed ({exc}): "
+                    "refused. Ask the source for smaller pages, or raise PAR_HTTP_MAX_RESPONSE_BYTES if "
+                    "answers this big are expected.", response.status_code) from None
             else:
                 if response.status_code in accepted:
                     return response
@@ -160,11 +215,14 @@ class SourceSession:
                         f"{self._scrub(response.text)[:300]}", response.status_code)
                 last_problem = f"HTTP {response.status_code}"
                 retry_after = response.headers.get("Retry-After")
-            if attempt + 1 < self.retry.attempts:
-                wait = self.retry.delay(attempt, retry_after)
+            finally:
+                if response is not None and not response._content_consumed:
+                    response.close()  # an answer left half read: drop its connection
+            if attempt + 1 < retry.attempts:
+                wait = retry.delay(attempt, retry_after)
                 log.warning("%s: %s (attempt %d/%d), retrying in %.1fs", self.source_name, last_problem,
-                            attempt + 1, self.retry.attempts, wait)
+                            attempt + 1, retry.attempts, wait)
                 time.sleep(wait)
         raise SourceUnavailableError(
-            f"{self.source_name} is unavailable at {self.public_url}: {last_problem} after {self.retry.attempts} attempts. "
-            "Check the source's status and URL; the next run resumes from the last landed page.")
+            f"{self.source_name} is unavailable at {self.public_url}: {last_problem} after {retry.attempts} attempts "
+            f"(page {page}). Check the source's status and URL; the next run resumes from the last landed page.")

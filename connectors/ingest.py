@@ -145,16 +145,24 @@ def _collector_paused():
 
 def land_pull(landing: LandingZone, source: str, state_key: str, source_uri: str,
               fetch: PageSource, flatten: Flattener, batch_rows: int = 20_000, land_empty: bool = False,
-              read_ahead: int = 0) -> LoadSummary:
+              read_ahead: int = 0, why_not_resume: Callable[[str | None], str | None] | None = None) -> LoadSummary:
     """Land every page `fetch` yields, resumably under `state_key`.
 
     `land_empty`: a pull that found no record still lands one (empty) part per dataset, so the
     load exists for the gate and the warehouse (a snapshot source whose snapshot is empty).
     `read_ahead`: pages fetched ahead in a background thread (`ReadAhead`); only for a page source
     whose fetching has no side effect (an API's GETs), as it runs ahead of what is landed.
+    `why_not_resume`: given an unfinished pull's cursor, why it cannot be resumed (e.g. the export file
+    was replaced since: connectors/file_cursor.py), or None. If it cannot, a new load lands the source
+    from its start; the unfinished load is never completed, so never gated nor read.
     """
     source_uri = redact_url(source_uri)  # `_source` and the state never hold credentials
     state = landing.read_state(source, state_key)
+    why = why_not_resume(state["cursor"]) if why_not_resume and state and not state["complete"] else None
+    if why:
+        log.warning("%s: not resuming load %s: %s; a new load starts from the beginning", source,
+                    state["load_id"], why)
+        state = None
     if state and not state["complete"]:
         summary = LoadSummary(source, state["load_id"], source_uri, date.fromisoformat(state["load_date"]),
                               resumed=True, parts=state["parts"], records=state["records"], rows=state["rows"])

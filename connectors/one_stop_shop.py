@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import codecs
 import json
+import logging
+import os
+import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
@@ -19,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors.arrow_pages import read_page
+from connectors.file_cursor import FileCursor, cursor_at, hash_prefix, why_not_resume
 from connectors.http_session import SourceSession
 from connectors.ingest import Page
 from connectors.paging import MAX_REPEATED_PAGES, cursor_pages  # noqa: F401 - the limit is this client's too
@@ -28,6 +32,8 @@ from connectors.records import build_table as _table
 from connectors.records import coerce_value as _coerce
 from connectors.records import json_type as _json_type
 from connectors.records import show_value as _show
+
+log = logging.getLogger(__name__)
 
 SOURCE = "one_stop_shop"
 DOSSIERS_PATH = "/api/v1/dossiers"
@@ -103,11 +109,28 @@ class PayloadColumns:
         return json.loads(self.body)["data"]
 
 
-def read_dossier_page(body: bytes) -> tuple[PayloadColumns, str | None] | None:
-    """An API page's payloads as Arrow columns and its next cursor, or None when a value is not of
-    its contract's JSON type (the page is then decoded as JSON and flattened the checked way)."""
+def read_dossier_page(body: bytes) -> tuple[PayloadColumns | list, str | None] | None:
+    """An API page's payloads as Arrow columns and its next cursor; when a value is not of its
+    contract's JSON type, its payloads decoded as JSON (flattened the checked way). None for a page
+    that is not a JSON object with a data list (the session names the problem).
+
+    A key sent twice in a payload raises RecordError naming the dossier and the key."""
     page = read_page(body, PAYLOAD_TYPE)
-    return None if page is None else (PayloadColumns(page[0], body), page[1])
+    if page is not None:
+        return PayloadColumns(page[0], body), page[1]
+    try:
+        decoded = json.loads(body, object_pairs_hook=_refuse_twice)
+    except _DuplicateKey:
+        page = json.loads(body, object_pairs_hook=_mark_twice)
+        for number, payload in enumerate(page.get("data") or () if isinstance(page, dict) else (), start=1):
+            if _first_twice(payload):
+                raise _key_twice(f"record {number} of the page", payload) from None
+        raise _key_twice("the page", page) from None
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(decoded, dict) or not isinstance(decoded.get("data"), list):
+        return None
+    return decoded["data"], decoded.get("next_cursor")
 
 
 def flatten(payloads: list[dict] | PayloadColumns, pseudonymise: Pseudonymiser) -> dict[str, pa.Table]:
@@ -289,6 +312,44 @@ def format_time(moment: datetime) -> str:
     return moment.strftime(DATE_FORMAT)
 
 
+LOCAL_TIME = timezone(timedelta(hours=7))  # the source's times are Vietnam local time, UTC+7
+_VN_DATE_TIME = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
+def parse_version(value: object) -> datetime | None:
+    """A version date (NgayCapNhat) as local time (naive), in any form a vendor plausibly writes it:
+    the DVCQG `yyyyMMddHHmmss` (as text or a number), ISO 8601 (`2022-01-10T09:30:00+07:00`; an offset
+    is converted to UTC+7, none means local time), `dd/MM/yyyy [HH:mm[:ss]]`; surrounding whitespace
+    ignored. None for anything else (an impossible date, other text, null)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    text = str(value).strip()
+    try:
+        if len(text) == 14 and text.isascii() and text.isdigit():
+            return datetime(int(text[:4]), int(text[4:6]), int(text[6:8]), int(text[8:10]), int(text[10:12]),
+                            int(text[12:]))
+        match = _VN_DATE_TIME.fullmatch(text)
+        if match:
+            day, month, year, hour, minute, second = (int(g or 0) for g in match.groups())
+            return datetime(year, month, day, hour, minute, second)
+        moment = datetime.fromisoformat(text) if text[:4].isdigit() and text[4:5] == "-" else None
+    except ValueError:
+        return None
+    if moment is not None and moment.tzinfo is not None:
+        moment = moment.astimezone(LOCAL_TIME).replace(tzinfo=None)
+    return moment
+
+
+def in_window(since: datetime, until: datetime):
+    """A test of a payload for an export pull of [since, until) (local time): True when its version is in
+    the window, and when it has no version that can be read: such a record is landed, so that the gate
+    rejects the load loudly (key and format checks), rather than dropped here without a word."""
+    def keep(record: dict) -> bool:
+        moment = parse_version(record.get("NgayCapNhat"))
+        return moment is None or since <= moment < until
+    return keep
+
+
 class OneStopShopClient:
     """Pages through the system's dossier API for one [since, until) window of updates."""
 
@@ -301,43 +362,151 @@ class OneStopShopClient:
         return cursor_pages(self.session, DOSSIERS_PATH, params, cursor, decode=read_dossier_page)
 
 
-def read_export(path: Path, chunk_size: int = 1000, skip_lines: int = 0) -> Iterator[Page]:
-    """A vendor's NDJSON export, in chunks; the cursor is the number of lines consumed.
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32 little-endian"), (codecs.BOM_UTF32_BE, "UTF-32 big-endian"),
+              (codecs.BOM_UTF16_LE, "UTF-16 little-endian"), (codecs.BOM_UTF16_BE, "UTF-16 big-endian"))
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """The UTF-16 or UTF-32 a line seems written in, or None. JSON in UTF-8 never holds a zero byte;
+    in UTF-16 every ASCII character has one (in UTF-32, three)."""
+    for bom, name in _WIDE_BOMS:
+        if raw.startswith(bom):
+            return f"{name} (it starts with that encoding's byte-order mark)"
+    even, odd = raw[0::2].count(0), raw[1::2].count(0)
+    if max(even, odd) < len(raw) // 8:  # none, or a stray one: not JSON, which the JSON error says
+        return None
+    if min(even, odd) > len(raw) // 8:
+        return "UTF-32 (three zero bytes in every ASCII character)"
+    return f"UTF-16 {'little' if odd > even else 'big'}-endian (a zero byte in every ASCII character)"
+
+
+def _not_utf8(path: Path, line_no: int, raw: bytes, exc: UnicodeDecodeError | None) -> RecordError:
+    wide = _wide_encoding(raw)
+    if wide is not None:
+        return RecordError(f"{path}: line {line_no} is not UTF-8: it is written in {wide}. The export must be "
+                           "UTF-8: convert the file (e.g. iconv -f UTF-16 -t UTF-8)")
+    return RecordError(
+        f"{path}: line {line_no} is not UTF-8 (byte 0x{raw[exc.start]:02x} at byte {exc.start + 1} "
+        "of the line): the export must be UTF-8; a legacy Vietnamese encoding (TCVN3, "
+        "Windows-1258, VNI) must be converted first")
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+class _Object(dict):
+    """A JSON object, with the keys it held twice (`_twice`), to find where they are."""
+    _twice: tuple[str, ...] = ()
+
+
+def _refuse_twice(pairs: list[tuple[str, object]]) -> dict:
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        raise _DuplicateKey
+    return record
+
+
+def _mark_twice(pairs: list[tuple[str, object]]) -> _Object:
+    record = _Object(pairs)
+    if len(record) != len(pairs):
+        seen: set[str] = set()
+        record._twice = tuple(k for k, _ in pairs if k in seen or seen.add(k))
+    return record
+
+
+def _first_twice(value: object, where: str = "") -> str | None:
+    """The path (`QuaTrinhXuLy.ThuTu`) of the first key held twice in a value decoded with `_mark_twice`."""
+    if isinstance(value, _Object) and value._twice:
+        return f"{where}{value._twice[0]}"
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in children:
+        found = _first_twice(child, f"{where}{key}." if isinstance(key, str) else where)
+        if found:
+            return found
+    return None
+
+
+_STRICT_JSON = json.JSONDecoder(object_pairs_hook=_refuse_twice)
+
+
+def _key_twice(where: str, record: object) -> RecordError:
+    """The error for a value decoded with `_mark_twice` that holds a key twice."""
+    code = record.get("MaHoSo") if isinstance(record, dict) else None
+    return RecordError(f"{where}{f' (MaHoSo {_show(code)})' if code is not None else ''} has the key "
+                       f"{_first_twice(record)} twice: which value is the source's is unknown, the record is refused")
+
+
+def _decode_line(path: Path, line_no: int, line: str) -> object:
+    try:
+        return _STRICT_JSON.decode(line)
+    except _DuplicateKey:  # which record and key: decoded again, marking them (rare: the slow way is fine)
+        raise _key_twice(f"{path}: line {line_no}", json.loads(line, object_pairs_hook=_mark_twice)) from None
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, too many digits, too deep
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else f"{type(exc).__name__}: {str(exc)[:100]}"
+        raise RecordError(f"{path}: line {line_no} is not valid JSON ({reason})") from None
+
+
+def export_line(cursor: str | None) -> int:
+    """The number of lines of the export a `read_export` cursor has consumed (0 for none)."""
+    saved = FileCursor.decode(cursor)
+    return int(saved.at) if saved else 0
+
+
+def read_export(path: Path, chunk_size: int = 1000, cursor: str | None = None) -> Iterator[Page]:
+    """A vendor's NDJSON export, in chunks; the cursor is the number of lines consumed, with which
+    file they were in (connectors/file_cursor.py).
 
     Each line must be UTF-8 JSON (a byte-order mark at the start of a line is dropped) holding one
-    object with a MaHoSo. A line that is not raises RecordError naming the file and the line, when
-    the chunk holding it is read: the chunks yielded before it stay valid (land_pull has landed them
-    and saved the line cursor), nothing after it is read. Fix the line in place (same line count,
-    e.g. re-encoded as UTF-8) and run again: the pull resumes after the last landed line.
+    object with a MaHoSo and no key twice. A line that is not raises RecordError naming the file and
+    the line, when the chunk holding it is read: the chunks yielded before it stay valid (land_pull
+    has landed them and saved the cursor), nothing after it is read. Fix the line (e.g. re-encode it
+    as UTF-8) and run again: the pull resumes after the last landed line if the file still starts
+    with the very lines landed; a file replaced meanwhile is read from its first line again (logged).
+    A file with no record at all is logged too: an empty export is usually a failed one.
     """
     chunk: list[dict] = []
-    line_no = 0
+    records = 0
     with open(path, "rb") as f:
-        for line_no, raw in enumerate(f, start=1):
-            if line_no <= skip_lines:
-                continue
+        why = why_not_resume(path, cursor)
+        if why:
+            log.warning("%s: not resuming after line %d: %s. Reading it from its first line again (the records "
+                        "landed before land again; staging keeps one copy of each version).",
+                        path, export_line(cursor), why)
+            cursor = None
+        saved = FileCursor.decode(cursor)
+        line_no, covered = (int(saved.at), saved.bytes) if saved else (0, 0)
+        digest, _ = hash_prefix(f, covered)
+        stat = os.fstat(f.fileno())
+        if saved and (stat.st_size, stat.st_mtime_ns) != (saved.size, saved.mtime_ns):
+            log.info("%s: changed since the last landed line %d, but it still starts with the lines landed: "
+                     "resuming after them", path, line_no)
+        for raw in f:
+            line_no += 1
+            covered += len(raw)
+            digest.update(raw)
             if raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8):]
+            if b"\x00" in raw and _wide_encoding(raw):
+                raise _not_utf8(path, line_no, raw, None)
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise RecordError(
-                    f"{path}: line {line_no} is not UTF-8 (byte 0x{raw[exc.start]:02x} at byte {exc.start + 1} "
-                    "of the line): the export must be UTF-8; a legacy Vietnamese encoding (TCVN3, "
-                    "Windows-1258, VNI) must be converted first") from None
+                raise _not_utf8(path, line_no, raw, exc) from None
             if not line.strip():
                 continue
-            try:
-                record = json.loads(line)
-            except (ValueError, RecursionError) as exc:  # JSONDecodeError, too many digits, too deep
-                reason = exc.msg if isinstance(exc, json.JSONDecodeError) else f"{type(exc).__name__}: {str(exc)[:100]}"
-                raise RecordError(f"{path}: line {line_no} is not valid JSON ({reason})") from None
+            record = _decode_line(path, line_no, line)
             problem = missing_code(record)
             if problem:
                 raise RecordError(f"{path}: line {line_no} {problem}{_identify(record)}")
             chunk.append(record)
             if len(chunk) >= chunk_size:
-                yield chunk, str(line_no)
+                records += len(chunk)
+                yield chunk, cursor_at(f, str(line_no), covered, digest)
                 chunk = []
-    if chunk or line_no == 0:
-        yield chunk, str(line_no)
+        records += len(chunk)
+        if not records and not saved:
+            log.warning("%s holds no record (%s): nothing is landed from it", path,
+                        "an empty file" if not covered else f"{line_no} blank lines")
+        if chunk or not records:
+            yield chunk, cursor_at(f, str(line_no), covered, digest)

@@ -2,7 +2,8 @@
 
 A page is `{"data": [...], "next_cursor": "..." | null}`; the next request carries the cursor of
 the page before it. A page served again (a proxy or the source replaying: the same cursor comes
-back) is skipped, up to `max_repeats` times in a row.
+back) is skipped, up to `max_repeats` times in a row. A cursor that comes back after other pages
+(A -> B -> A: a cycle) would page forever: it fails the pull, naming the source and the cursor.
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ class _CursorPages:
         self.session, self.path, self.params, self.cursor, self.max_repeats = session, path, params, cursor, max_repeats
         self.decode = decode
         self.done = False
+        self.seen = {cursor} if cursor else set()  # every cursor followed: one coming back is a cycle
 
     def __iter__(self) -> "_CursorPages":
         return self
@@ -65,6 +67,12 @@ class _CursorPages:
             if next_cursor is None:
                 self.done = True
                 return data, self.cursor
+            if next_cursor in self.seen:
+                raise SourceResponseError(
+                    f"{self.session.source_name}: the page after cursor {self.cursor!r} ({self.path}) points back to "
+                    f"cursor {next_cursor!r}, already followed in this pull: a cycle, the pull would never end. Nothing after the last landed page is landed; ask the source to fix "
+                    "its paging.")
+            self.seen.add(next_cursor)
             self.cursor = next_cursor
             return data, next_cursor
         raise StopIteration

@@ -52,6 +52,16 @@ def _landed(summary: LoadSummary, source_uri: str, landing: LandingZone, **metad
     })
 
 
+def _said(context: AssetExecutionContext, source_uri: str, why_not_resume):
+    """`why_not_resume`, its answer also in the run's log: a pull started over is said so."""
+    def checked(cursor: str | None) -> str | None:
+        why = why_not_resume(cursor)
+        if why:
+            context.log.warning(f"{source_uri}: the unfinished pull is not resumed: {why}; a new load lands it whole")
+        return why
+    return checked
+
+
 @contextmanager
 def retried_while_unavailable(settings: Settings):
     """A source still unavailable after its HTTP retries: retry the landing step later (PAR_SOURCE_RETRIES
@@ -85,7 +95,10 @@ def one_stop_shop_landing(context: AssetExecutionContext, one_stop_shop_source: 
     with retried_while_unavailable(one_stop_shop_source.settings):
         summary = land_pull(landing, ONE_STOP_SHOP, f"{since:%Y%m%d}-{until:%Y%m%d}", source_uri,
                             one_stop_shop_source.fetcher(since, until), one_stop_shop_source.flattener(),
-                            read_ahead=one_stop_shop_source.pages_read_ahead())
+                            read_ahead=one_stop_shop_source.pages_read_ahead(),
+                            why_not_resume=_said(context, source_uri, one_stop_shop_source.why_not_resume))
+    if not summary.records:
+        context.log.warning(f"no dossier version landed from {source_uri} for [{since}, {until})")
     return _landed(summary, source_uri, landing,
                    window=f"[{since:%Y-%m-%d %H:%M}, {until:%Y-%m-%d %H:%M}) local time",
                    dossier_versions=summary.records)
@@ -108,7 +121,8 @@ def cadre_landing(context: AssetExecutionContext, cadre_source: ResourceParam[Ca
     context.log.info(f"landing the cadre system as of {as_of} from {source_uri}")
     with retried_while_unavailable(cadre_source.settings):
         summary = land_pull(landing, cadre.SOURCE, f"snapshot-{as_of:%Y%m%d}", source_uri,
-                            cadre_source.fetcher(as_of), cadre_source.flattener(), land_empty=True)
+                            cadre_source.fetcher(as_of), cadre_source.flattener(), land_empty=True,
+                            why_not_resume=_said(context, source_uri, cadre_source.why_not_resume))
     return _landed(summary, source_uri, landing, requested_as_of=as_of.isoformat(), records=summary.records)
 
 

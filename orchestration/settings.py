@@ -53,6 +53,8 @@ class Settings:
     http_attempts: int = 6
     http_backoff_seconds: float = 0.5
     http_timeout_seconds: float = 30.0
+    http_deadline_seconds: float = 300.0
+    http_max_response_bytes: int = 64 * 1024 * 1024
     admin_units_dir: Path = PROJECT_ROOT / "reference"
     population_registry_url: str | None = None
     population_registry_token: str | None = field(default=None, repr=False)
@@ -170,6 +172,8 @@ def load_settings() -> Settings:
         http_attempts=int(os.environ.get("PAR_HTTP_ATTEMPTS", "6")),
         http_backoff_seconds=float(os.environ.get("PAR_HTTP_BACKOFF_SECONDS", "0.5")),
         http_timeout_seconds=float(os.environ.get("PAR_HTTP_TIMEOUT_SECONDS", "30")),
+        http_deadline_seconds=float(os.environ.get("PAR_HTTP_DEADLINE_SECONDS", "300")),
+        http_max_response_bytes=int(os.environ.get("PAR_HTTP_MAX_RESPONSE_BYTES", str(64 * 1024 * 1024))),
         admin_units_dir=_path("PAR_ADMIN_UNITS_DIR", PROJECT_ROOT / "reference"),
         population_registry_url=os.environ.get("PAR_POPULATION_REGISTRY_URL") or None,
         population_registry_token=os.environ.get("PAR_POPULATION_REGISTRY_TOKEN") or None,

@@ -9,15 +9,16 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from zoneinfo import ZoneInfo
 
-from connectors import admin_units, budget, business_registry, cadre, one_stop_shop, population_registry
+from connectors import admin_units, budget, business_registry, cadre, file_cursor, one_stop_shop, population_registry
 from connectors.http_session import RetryPolicy, SourceSession, redact_url
 from connectors.ingest import PageSource
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
+from connectors.records import RecordError
 from connectors.sandbox.cadre_data import CadreConfig
 from connectors.sandbox.one_stop_shop_data import SandboxConfig
 from orchestration.settings import LOCAL_TIMEZONE, Settings, SettingsError
@@ -76,7 +77,8 @@ def pseudonymiser_for(settings: Settings, source: str) -> Pseudonymiser:
 
 def _retry(s: Settings) -> RetryPolicy:
     return RetryPolicy(attempts=s.http_attempts, backoff_seconds=s.http_backoff_seconds,
-                       timeout_seconds=s.http_timeout_seconds)
+                       timeout_seconds=s.http_timeout_seconds, deadline_seconds=s.http_deadline_seconds,
+                       max_body_bytes=s.http_max_response_bytes)
 
 
 def _sandbox_kwargs(s: Settings) -> dict:
@@ -111,13 +113,16 @@ class OneStopShopSource:
         s = self.settings
         if s.one_stop_shop_export:
             path = s.one_stop_shop_export
-            lo, hi = one_stop_shop.format_time(since), one_stop_shop.format_time(until - timedelta(seconds=1))
+            keep = one_stop_shop.in_window(since, until)  # a version it cannot read is landed, for the gate
 
             def from_export(cursor: str | None):
-                for records, position in one_stop_shop.read_export(path, skip_lines=int(cursor or 0)):
-                    # A record without its version cannot be placed in a window: land it, and the
-                    # gate's key checks reject the load loudly instead of it vanishing here.
-                    yield [r for r in records if not r.get("NgayCapNhat") or lo <= str(r["NgayCapNhat"]) <= hi], position
+                found = 0
+                for records, position in one_stop_shop.read_export(path, cursor=cursor):
+                    found += len(records)
+                    yield [r for r in records if keep(r)], position
+                if not found and cursor is None and s.environment == "production":
+                    raise RecordError(f"{path} holds no record: PAR_ENV=production refuses an empty export (a "
+                                      "failed export, not a quiet day); the vendor must send it again")
             return from_export
         retry = _retry(s)
         if s.one_stop_shop_url:
@@ -127,6 +132,11 @@ class OneStopShopSource:
             session = SourceSession(one_stop_shop.SOURCE, sandbox_server(self.sandbox_config()).url, SANDBOX_TOKEN, retry)
         client = one_stop_shop.OneStopShopClient(session, page_size=self.page_size)
         return lambda cursor: client.pages(since, until, cursor)
+
+    def why_not_resume(self, cursor: str | None) -> str | None:
+        """Why an unfinished pull cannot resume at `cursor` (an export file replaced since), or None."""
+        path = self.settings.one_stop_shop_export
+        return file_cursor.why_not_resume(path, cursor) if path else None
 
     def flattener(self):
         pseudonymise = self.pseudonymiser()
@@ -173,6 +183,11 @@ class CadreSource:
             session = SourceSession(cadre.SOURCE, server.url, SANDBOX_TOKEN, _retry(s))
         client = cadre.CadreClient(session, page_size=self.page_size)
         return lambda cursor: client.pages(as_of, cursor)
+
+    def why_not_resume(self, cursor: str | None) -> str | None:
+        """Why an unfinished pull cannot resume at `cursor` (an export file replaced since), or None."""
+        path = self.settings.cadre_export
+        return file_cursor.why_not_resume(path, cursor) if path else None
 
     def flattener(self):
         pseudonymise = pseudonymiser_for(self.settings, cadre.SOURCE)
@@ -241,8 +256,7 @@ class BudgetPortalSource:
     def client(self) -> budget.BudgetPortalClient:
         s = self.settings
         refuse_sandbox_in_production(s, budget.SOURCE)
-        retry = RetryPolicy(attempts=s.http_attempts, backoff_seconds=s.http_backoff_seconds,
-                            timeout_seconds=s.http_timeout_seconds)
+        retry = _retry(s)
         url = s.budget_portal_url or budget_portal_server(self.sandbox_clock(), s.sandbox_seed).url
         return budget.BudgetPortalClient(SourceSession(budget.SOURCE, url, None, retry))
 

@@ -12,7 +12,7 @@ import json
 import math
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -20,10 +20,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from connectors.file_cursor import FileCursor, why_not_resume
 from connectors.ingest import land_pull
 from connectors.landing import LandingZone
 from connectors.one_stop_shop import (CHILD_LISTS, DATASETS, DOSSIER_FIELDS, PERSONAL_FIELDS, SOURCE, RecordError,
-                                      flatten, read_export)
+                                      export_line, flatten, read_dossier_page, read_export)
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
 
 pseudonymise = Pseudonymiser(SANDBOX_KEY)
@@ -73,7 +74,7 @@ def land_and_read(tmp_path: Path, payloads: list[dict]) -> dict[str, list[dict]]
 def export_pull(landing: LandingZone, path: Path, chunk_size: int, batch_rows: int):
     """What orchestration does with an export file: land_pull over read_export from the line cursor."""
     def fetch(cursor):
-        return read_export(path, chunk_size=chunk_size, skip_lines=int(cursor or 0))
+        return read_export(path, chunk_size=chunk_size, cursor=cursor)
     return land_pull(landing, SOURCE, "export", f"file://{path}", fetch, lambda b: flatten(b, pseudonymise),
                      batch_rows=batch_rows)
 
@@ -96,7 +97,7 @@ def test_windows_line_endings_and_blank_lines_are_read(tmp_path):
                      + b"\r\n\r\n   \r\n")
     chunks = list(read_export(path, chunk_size=2))
     assert [[r["MaHoSo"] for r in chunk] for chunk, _ in chunks] == [["A-0", "A-1"], ["A-2"]]
-    assert chunks[-1][1] == "5"  # the cursor counts every line consumed, blank ones too
+    assert export_line(chunks[-1][1]) == 5  # the cursor counts every line consumed, blank ones too
 
 
 # "Nguyễn Văn Ân" as Windows-1258 (the legacy Vietnamese code page: base letter + combining tone).
@@ -127,20 +128,25 @@ def test_a_line_in_a_legacy_vietnamese_encoding_names_the_file_and_line(tmp_path
         next(chunks)
 
 
-def test_a_bad_line_lands_nothing_of_its_batch_and_the_pull_resumes_after_the_fix(tmp_path):
-    """The decision: earlier batches stay landed, the batch holding the bad line is not landed,
-    and after fixing the line in place the same load resumes from the saved line cursor."""
+def failed_at_line_7(tmp_path: Path):
+    """An export of A-00..A-09 whose line 7 is not UTF-8, pulled in batches of 4 until that line:
+    (path, landing, the ten good lines, the unfinished pull's state)."""
     path = tmp_path / "export.ndjson"
-    payloads = [dossier(f"A-{i:02d}") for i in range(10)]
-    lines = [json.dumps(p, ensure_ascii=False).encode() for p in payloads]
+    lines = [json.dumps(dossier(f"A-{i:02d}"), ensure_ascii=False).encode() for i in range(10)]
     broken = list(lines)
     broken[6] = json.dumps(dossier("A-06", ChuHoSo="@@")).encode().replace(b"@@", CP1258_NAME)
     path.write_bytes(b"\n".join(broken) + b"\n")
     landing = LandingZone(tmp_path / "landing")
     with pytest.raises(RecordError, match=r"line 7 is not UTF-8"):
         export_pull(landing, path, chunk_size=2, batch_rows=4)
-    state = landing.read_state(SOURCE, "export")
-    assert state["complete"] is False and state["cursor"] == "4" and state["parts"] == 1
+    return path, landing, lines, landing.read_state(SOURCE, "export")
+
+
+def test_a_bad_line_lands_nothing_of_its_batch_and_the_pull_resumes_after_the_fix(tmp_path):
+    """The decision: earlier batches stay landed, the batch holding the bad line is not landed,
+    and after fixing the line in place the same load resumes from the saved line cursor."""
+    path, landing, lines, state = failed_at_line_7(tmp_path)
+    assert state["complete"] is False and export_line(state["cursor"]) == 4 and state["parts"] == 1
     first = landing.read_load(SOURCE, "dossiers", state["load_id"]).column("MaHoSo").to_pylist()
     assert first == ["A-00", "A-01", "A-02", "A-03"]  # lines 5-6 were read but not landed: no partial batch
     # The vendor re-encodes the line as UTF-8 (same line count); the next run resumes.
@@ -154,6 +160,41 @@ def test_a_bad_line_lands_nothing_of_its_batch_and_the_pull_resumes_after_the_fi
     assert fixed_row["ChuHoSo"] == pseudonymise("Nguyễn Văn Ân")  # decomposed as cp1258 sends it: same key
 
 
+def test_an_export_replaced_before_the_resume_is_read_again_whole_never_from_the_old_line(tmp_path, caplog):
+    """The vendor replaces the export between a failed pull and its resume: two new records first, the
+    bad line fixed. Resumed at the old line number, two records would be lost and two landed twice."""
+    path, landing, lines, state = failed_at_line_7(tmp_path)
+    assert export_line(state["cursor"]) == 4
+    replaced = [json.dumps(dossier(f"N-{i}"), ensure_ascii=False).encode() for i in (1, 2)] + lines
+    path.write_bytes(b"\n".join(replaced) + b"\n")
+    new_codes = ["N-1", "N-2"] + [f"A-{i:02d}" for i in range(10)]
+
+    # The connector alone: read from the first line again, and said so.
+    with caplog.at_level("WARNING"):
+        assert [r["MaHoSo"] for c, _ in read_export(path, cursor=state["cursor"]) for r in c] == new_codes
+    assert "not resuming after line 4: it is not the file the pull began on" in caplog.text
+
+    # The pull as orchestration runs it: the unfinished load is left, a new one lands the file whole.
+    summary = land_pull(landing, SOURCE, "export", f"file://{path}",
+                        lambda cursor: read_export(path, chunk_size=2, cursor=cursor),
+                        lambda b: flatten(b, pseudonymise), batch_rows=4,
+                        why_not_resume=lambda cursor: why_not_resume(path, cursor))
+    assert not summary.resumed and summary.load_id != state["load_id"]
+    assert landing.read_load(SOURCE, "dossiers", summary.load_id).column("MaHoSo").to_pylist() == new_codes
+
+
+def test_a_resumed_export_that_only_grew_or_was_fixed_after_the_landed_lines_resumes(tmp_path):
+    path = write_ndjson(tmp_path / "export.ndjson", [dossier(f"A-{i}") for i in range(4)])
+    first = next(read_export(path, chunk_size=2))
+    with open(path, "a", encoding="utf-8") as f:  # appended after the landed lines
+        f.write(json.dumps(dossier("A-4"), ensure_ascii=False) + "\n")
+    assert why_not_resume(path, first[1]) is None
+    assert [r["MaHoSo"] for c, _ in read_export(path, cursor=first[1]) for r in c] == ["A-2", "A-3", "A-4"]
+    path.write_text(path.read_text(encoding="utf-8").replace("A-0", "B-0"), encoding="utf-8")  # a landed line
+    assert "not the file the pull began on" in why_not_resume(path, first[1])
+    assert "does not say which file" in why_not_resume(path, "2")  # a bare line number, saved before
+
+
 @pytest.mark.parametrize("line, problem", [
     (b"[1, 2, 3]", "line 2 is an array, not a JSON object"),
     (b"null", "line 2 is null, not a JSON object"),
@@ -163,6 +204,7 @@ def test_a_bad_line_lands_nothing_of_its_batch_and_the_pull_resumes_after_the_fi
     (b'{"MaHoSo": {"a": 1}}', "line 2 has a MaHoSo that is an object, not text (field MaHoSo)"),
     (b'{"MaHoSo": "A-1", "Gia": ' + b"9" * 5000 + b"}", "line 2 is not valid JSON (ValueError: Exceeds the limit"),
     (b"[" * 100_000 + b"]" * 100_000, "line 2 is not valid JSON (RecursionError"),
+    (b'{"MaHoSo": "A-1\x00"}', "line 2 is not valid JSON (Invalid control character"),  # a stray zero byte
 ])
 def test_an_export_line_that_is_not_a_dossier_names_the_line_and_field(tmp_path, line, problem):
     path = tmp_path / "bad.ndjson"
@@ -467,7 +509,7 @@ def test_read_export_round_trips_any_json_objects(tmp_path_factory, records, chu
     assert [r for chunk, _ in chunks for r in chunk] == records
     assert all(len(chunk) <= chunk_size for chunk, _ in chunks)
     if records:
-        assert chunks[-1][1] == str(len(records))
+        assert export_line(chunks[-1][1]) == len(records)
 
 
 # -- the cadre system's XLSX export and the PAR ranking files (connectors/cadre.py) -----------------
@@ -553,6 +595,36 @@ def test_a_fixed_cadre_export_lands_whole_under_the_same_load(small_cadre, tmp_p
     path.write_bytes(good)
     summary = _cadre_export_pull(landing, path)
     assert summary.resumed and summary.rows["persons"] == len(small_cadre.employments)
+
+
+def test_a_cadre_export_replaced_before_the_resume_is_landed_whole_in_a_new_load(small_cadre, tmp_path, caplog):
+    path = write_cadre_export(small_cadre, tmp_path / "canbo.xlsx")
+    landing = LandingZone(tmp_path / "landing")
+    calls = []
+
+    def crashing(items):  # the pull dies after its first part
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError("killed")
+        return cadre.flatten(items, pseudonymise)
+
+    def pull(flatten_items):
+        return land_pull(landing, cadre.SOURCE, "export", f"file://{path}",
+                         lambda cursor: cadre.read_export(path, chunk_size=50, skip=cursor), flatten_items,
+                         batch_rows=100, why_not_resume=lambda cursor: why_not_resume(path, cursor))
+
+    with pytest.raises(OSError, match="killed"):
+        pull(crashing)
+    unfinished = landing.read_state(cadre.SOURCE, "export")
+    assert unfinished["parts"] == 1 and not unfinished["complete"]
+    _edit_cell(path, "CanBo", "Chức danh", 1, "Chuyên viên chính")  # the vendor's new export
+    with caplog.at_level("WARNING"):
+        _, cursor = next(cadre.read_export(path, chunk_size=50, skip=unfinished["cursor"]))
+    assert FileCursor.decode(cursor).at == "persons:50"  # read from the start
+    assert "persons:100: it is not the file the pull began on" in caplog.text
+    summary = pull(lambda items: cadre.flatten(items, pseudonymise))
+    assert not summary.resumed and summary.load_id != unfinished["load_id"]
+    assert summary.rows["persons"] == len(small_cadre.employments)
 
 
 @pytest.mark.parametrize("edit, problem", [
@@ -658,3 +730,97 @@ def test_any_text_in_a_number_cell_is_parsed_or_refused_naming_the_cell(tmp_path
 def test_a_listing_entry_that_cannot_be_used_is_refused_by_id_and_field(entry, message):
     with pytest.raises(ListingError, match=message):
         parse_listing_entry(entry)
+
+
+# -- the export's version dates, emptiness, duplicate keys, UTF-16 ---------------------------------
+
+def export_window(tmp_path: Path, payloads: list[dict], since: datetime, until: datetime, **settings) -> list[str]:
+    """The codes the orchestration's export fetcher yields for the window [since, until)."""
+    from orchestration.sources import OneStopShopSource
+    from tests.test_pipeline_end_to_end import settings_for
+
+    path = write_ndjson(tmp_path / "export.ndjson", payloads)
+    source = OneStopShopSource(settings_for(tmp_path, one_stop_shop_export=path, pseudonymisation_key="k", **settings))
+    return [r["MaHoSo"] for records, _ in source.fetcher(since, until)(None) for r in records]
+
+
+# The window is 10 January 2022, local time (UTC+7); each version is written the way a vendor might.
+VERSIONS_IN_THE_WINDOW = {
+    "DVCQG": "20220110093000", "ISO with offset": "2022-01-10T09:30:00+07:00",
+    "ISO in UTC": "2022-01-10T16:59:59Z",  # 23:59:59 local
+    "ISO without offset": "2022-01-10T00:00:00", "ISO with a space and fraction": "2022-01-10 09:30:00.123",
+    "leading space": " 20220110093000", "trailing newline": "20220110093000\n", "a number": 20220110093000,
+    "dd/MM/yyyy HH:mm:ss": "10/01/2022 09:30:00", "dd/MM/yyyy HH:mm": "10/01/2022 09:30", "dd/MM/yyyy": "10/01/2022",
+}
+VERSIONS_OUTSIDE = {
+    "DVCQG": "20220111000000", "ISO with offset": "2022-01-11T00:00:00+07:00",
+    "ISO in UTC": "2022-01-09T16:59:59Z",  # 23:59:59 local on the 9th
+    "dd/MM/yyyy": "11/01/2022", "leading space": " 20220109235959",
+}
+# Not a date in any format: landed, so that the gate rejects the load loudly, never dropped.
+VERSIONS_UNREADABLE = {"text": "hôm qua", "month 13": "20221310093000", "empty": "", "missing": None}
+
+
+def test_an_export_version_in_another_format_is_placed_in_its_window_never_dropped(tmp_path):
+    payloads = [dossier(f"IN {k}", NgayCapNhat=v) for k, v in VERSIONS_IN_THE_WINDOW.items()]
+    payloads += [dossier(f"OUT {k}", NgayCapNhat=v) for k, v in VERSIONS_OUTSIDE.items()]
+    payloads += [dossier(f"UNREADABLE {k}", NgayCapNhat=v) for k, v in VERSIONS_UNREADABLE.items()]
+    payloads[-1].pop("NgayCapNhat")
+    codes = export_window(tmp_path, payloads, datetime(2022, 1, 10), datetime(2022, 1, 11))
+    assert sorted(codes) == sorted([f"IN {k}" for k in VERSIONS_IN_THE_WINDOW]
+                                   + [f"UNREADABLE {k}" for k in VERSIONS_UNREADABLE])
+
+
+def test_an_export_written_entirely_in_iso_8601_lands_whole(tmp_path):
+    payloads = [dossier(f"A-{i}", NgayCapNhat=f"2022-01-10T{i:02d}:30:00+07:00") for i in range(24)]
+    assert len(export_window(tmp_path, payloads, datetime(2022, 1, 10), datetime(2022, 1, 11))) == 24
+
+
+def test_an_empty_export_is_reported_and_refused_in_production(tmp_path, caplog):
+    from orchestration.sources import OneStopShopSource
+    from orchestration.settings import SettingsError
+    from tests.test_pipeline_end_to_end import settings_for
+
+    path = tmp_path / "empty.ndjson"
+    for content in (b"", b"\n  \r\n"):
+        path.write_bytes(content)
+        with caplog.at_level("WARNING"):
+            assert [r for records, _ in read_export(path) for r in records] == []
+        assert f"{path} holds no record" in caplog.text
+        caplog.clear()
+        settings = settings_for(tmp_path, one_stop_shop_export=path, pseudonymisation_key="k", environment="production")
+        with pytest.raises(RecordError, match=f"{path} holds no record.*PAR_ENV=production"):
+            list(OneStopShopSource(settings).fetcher(datetime(2022, 1, 10), datetime(2022, 1, 11))(None))
+
+
+def test_a_record_with_a_duplicate_key_is_refused_naming_it_and_the_key(tmp_path):
+    path = tmp_path / "dup.ndjson"
+    good = json.dumps(dossier("A-1"), ensure_ascii=False)
+    twice = good[:-1] + ', "TrangThaiHoSo": 10}'  # TrangThaiHoSo 4, then 10: which one is true?
+    nested = good.replace('"ThuTu": 1,', '"ThuTu": 1, "ThuTu": 3,')
+    for line, key in ((twice, "TrangThaiHoSo"), (nested, "QuaTrinhXuLy.ThuTu")):
+        path.write_text(good + "\n" + line.replace("A-1", "A-2") + "\n", encoding="utf-8")
+        with pytest.raises(RecordError) as caught:
+            list(read_export(path))
+        assert str(caught.value).startswith(f"{path}: line 2 (MaHoSo 'A-2') has the key {key} twice")
+
+
+def test_an_api_page_with_a_duplicate_key_is_refused_naming_the_record_and_the_key():
+    good = json.dumps(dossier("A-1"), ensure_ascii=False)
+    twice = good.replace("A-1", "A-2")[:-1] + ', "TrangThaiHoSo": 10}'
+    with pytest.raises(RecordError, match=r"^record 2 of the page \(MaHoSo 'A-2'\) has the key TrangThaiHoSo twice"):
+        read_dossier_page(f'{{"data": [{good}, {twice}], "next_cursor": null}}'.encode())
+    records, cursor = read_dossier_page(f'{{"data": [{good.replace("4,", "4.0,", 1)}], "next_cursor": "c"}}'.encode())
+    assert [r["MaHoSo"] for r in records] == ["A-1"] and cursor == "c"  # not plain, but no key twice
+
+
+@pytest.mark.parametrize("codec, name", [("utf-16-le", "UTF-16 little-endian"), ("utf-16-be", "UTF-16 big-endian"),
+                                         ("utf-16", "UTF-16"), ("utf-32", "UTF-32"), ("utf-32-be", "UTF-32")])
+def test_a_utf16_export_names_its_encoding_not_a_legacy_one(tmp_path, codec, name):
+    path = tmp_path / "utf16.ndjson"
+    path.write_bytes("".join(json.dumps(dossier(f"A-{i}"), ensure_ascii=False) + "\n" for i in range(2)).encode(codec))
+    with pytest.raises(RecordError) as caught:
+        list(read_export(path))
+    message = str(caught.value)
+    assert message.startswith(f"{path}: line 1 ") and name in message and "UTF-8" in message
+    assert "TCVN3" not in message and "Windows-1258" not in message

@@ -224,7 +224,7 @@ def test_the_export_file_gives_the_same_dossiers_as_the_api(sandbox, tmp_path):
     pages = list(read_export(path, chunk_size=250))
     assert sum(len(p) for p, _ in pages) == count == len(api.sandbox.dossiers)
     # resuming from a cursor skips what was consumed
-    assert sum(len(p) for p, _ in read_export(path, chunk_size=250, skip_lines=int(pages[0][1]))) == count - 250
+    assert sum(len(p) for p, _ in read_export(path, chunk_size=250, cursor=pages[0][1])) == count - 250
     bad = tmp_path / "bad.ndjson"
     bad.write_text(path.read_text().splitlines()[0] + "\n{not json\n")
     with pytest.raises(RecordError, match="line 2 is not valid JSON"):
