@@ -122,6 +122,7 @@ DOSSIER_STATUSES = list(range(1, 11))  # seed dossier_statuses: 1 new .. 10 resu
 NOT_ACCEPTED_STATUSES = [1, 3]  # new, not accepted: no reception and no due date yet (domain §6)
 CHANNELS = [1, 2, 3]  # seed submission_channels; null counts as in person (not checked here)
 APPLICANT_TYPES = [1, 2, 3, 4]  # citizen, enterprise, state agency, other
+CITIZENS = RowFilter("LoaiDoiTuong", (1,))  # the population-registry check is a citizen's
 ONLINE_PAYMENT = [0, 1, 2]  # 0 not online, 1 via DVCQG, 2 via the provincial portal; null = 0
 FLAGS = [0, 1]
 SATISFACTION_LEVELS = [1, 2, 3]  # seed satisfaction_levels (local systems may use up to 5)
@@ -291,7 +292,7 @@ def build_suites(province_code: str | None = DEFAULT_PROVINCE_CODE) -> dict[str,
         _in_set("DuocThanhToanTrucTuyen", ONLINE_PAYMENT),
         _in_set("HoSoCoThanhPhanSoHoa", FLAGS),
         _in_set("TaiKhoanDuocXacThucVoiVNeID", FLAGS),
-        _in_set("DuocXacThucCSDLDanCu", FLAGS),
+        rules.in_set("DuocXacThucCSDLDanCu", FLAGS, TOLERANCES["value_domain"], applies_to=CITIZENS),
         _not_before("NgayHenTra", "NgayTiepNhan"),
         _not_before("NgayKetThucXuLy", "NgayTiepNhan"),
         _unique(["MaHoSo", "NgayCapNhat"]),

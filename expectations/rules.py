@@ -104,8 +104,9 @@ def not_matching(col: str, pattern: str, tol: Tolerance) -> ExpectationDef:
     return rule("expect_column_values_to_not_match_regex", tol.why, column=col, regex=pattern, mostly=tol.mostly)
 
 
-def in_set(col: str, values: list, tol: Tolerance) -> ExpectationDef:
-    return rule("expect_column_values_to_be_in_set", tol.why, column=col, value_set=values, mostly=tol.mostly)
+def in_set(col: str, values: list, tol: Tolerance, applies_to: RowFilter | None = None) -> ExpectationDef:
+    return ExpectationDef("expect_column_values_to_be_in_set", {"column": col, "value_set": values, "mostly": tol.mostly},
+                          tol.why, applies_to)
 
 
 def between(col: str, tol: Tolerance, minimum=None, maximum=None) -> ExpectationDef:
