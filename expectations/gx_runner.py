@@ -13,7 +13,12 @@ that need it, after `GX_ANALYTICS_ENABLED=false` is set.
 
 Counting conventions (they matter to whoever reads the audit rows):
 - `unexpected_percent` is GX's: the share of *non-missing* values (rows ignored by the
-  expectation, e.g. nulls, are not in the denominator); `mostly` is judged on the same basis.
+  expectation, e.g. nulls, are not in the denominator) among the rows the rule applies to (an
+  `ExpectationDef.applies_to` filter: a due date is not required of a dossier refused at the
+  counter). A row-level rule with a tolerance (`mostly` < 1) fails only when the batch shows,
+  with 95% confidence, a defect rate above `1 - mostly` (`within_tolerance`: the Wilson score
+  bound), so that a share over ten rows is judged as fairly as one over a million; a rule with no
+  tolerance fails on one defect.
 - `rows_affected` counts distinct rows flagged by any row-level expectation, whether that
   expectation passed within its tolerance or not: these are the rows staging quarantines.
   When GX cannot list the flagged rows of some expectation (it raised, e.g. on a missing column)
@@ -35,6 +40,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "ExpectationDef",
+    "RowFilter",
+    "within_tolerance",
+    "defect_rate_lower_bound",
     "DatasetCheck",
     "ExpectationResult",
     "DatasetResult",
@@ -82,15 +90,38 @@ _DEF_INDEX_META = "par_def_index"
 
 
 @dataclass(frozen=True)
+class RowFilter:
+    """The rows a rule applies to: those whose `column` is (`keep` True) or is not (`keep` False)
+    one of `values`. A null in `column` is "not one of them"."""
+
+    column: str
+    values: tuple
+    keep: bool = True
+
+    def condition(self):
+        """GX's row condition (GX imported by the caller)."""
+        from great_expectations.expectations.row_conditions import Column
+
+        column = Column(self.column)
+        return column.is_in(list(self.values)) if self.keep else column.is_not_in(list(self.values))
+
+
+@dataclass(frozen=True)
 class ExpectationDef:
     """One expectation, declaratively: GX type (snake_case) and its keyword arguments.
 
     `why` is a human note kept with the definition (and passed to GX as the expectation's notes).
+    `applies_to` limits the rule to the rows it concerns; the others are neither checked nor counted.
+    `sampled`: the batch's rows are a sample of what the source produces (a day of dossiers), so a
+    tolerance is judged on the defect rate's confidence bound (`within_tolerance`); False when the
+    batch is the whole thing judged (one published form's lines), and its share itself is compared.
     """
 
     expectation: str
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     why: str = ""
+    applies_to: RowFilter | None = None
+    sampled: bool = True
 
     @property
     def column(self) -> str | None:
@@ -110,7 +141,36 @@ class ExpectationDef:
         kw = self.kwargs
         cols = [kw[k] for k in ("column", "column_A", "column_B") if k in kw]
         cols.extend(kw.get("column_list") or ())
+        if self.applies_to is not None:
+            cols.append(self.applies_to.column)
         return tuple(cols)
+
+
+# One-sided 95% confidence: a tolerance is exceeded when even the optimistic end of the defect
+# rate's confidence interval lies above it.
+TOLERANCE_CONFIDENCE_Z = 1.645
+
+
+def defect_rate_lower_bound(defects: int, checked: int, z: float = TOLERANCE_CONFIDENCE_Z) -> float:
+    """The lower end of the Wilson score interval of `defects / checked`: the smallest defect rate
+    the batch is still consistent with (0 for an empty batch)."""
+    if checked <= 0 or defects <= 0:
+        return 0.0
+    p = defects / checked
+    z2 = z * z
+    centre = p + z2 / (2 * checked)
+    spread = z * math.sqrt(p * (1 - p) / checked + z2 / (4 * checked * checked))
+    return max(0.0, (centre - spread) / (1 + z2 / checked))
+
+
+def within_tolerance(defects: int, checked: int, mostly: float | None) -> bool:
+    """A row-level rule's verdict from its counts. No tolerance (`mostly` None or 1): no defect at
+    all. Otherwise the batch fails only when its defect rate is above `1 - mostly` with 95%
+    confidence: 2 gaps in 18 rows (11%) pass a 10% tolerance, 8 in 10 fail it, and over thousands
+    of rows the bound is the observed share."""
+    if mostly is None or mostly >= 1:
+        return defects == 0
+    return defect_rate_lower_bound(defects, checked) <= 1 - mostly
 
 
 @dataclass(frozen=True)
@@ -282,7 +342,10 @@ def _build_suite(gx, context, suite_name: str, defs: Sequence[ExpectationDef]):
     suite = gx.ExpectationSuite(name=suite_name)
     for i, d in enumerate(defs):
         impl = get_expectation_impl(d.expectation)
-        exp = impl(**dict(d.kwargs), meta={_DEF_INDEX_META: i}, notes=d.why or None)
+        kwargs = dict(d.kwargs)
+        if d.applies_to is not None:
+            kwargs["row_condition"] = d.applies_to.condition()
+        exp = impl(**kwargs, meta={_DEF_INDEX_META: i}, notes=d.why or None)
         suite.add_expectation(exp)
     return context.suites.add(suite)
 
@@ -398,20 +461,25 @@ def _validate_one(gx, context, datasource, check: DatasetCheck, sample_size: int
                 exact = False
             max_unexpected = max(max_unexpected, unexpected_count or 0)
         sample = res.get("partial_unexpected_list") or ()
+        unexpected_percent = _to_float(res.get("unexpected_percent"))
+        success = bool(r.success) and not exc
+        mostly = d.kwargs.get("mostly")
+        if d.sampled and row_level and not exc and mostly is not None and unexpected_count is not None:
+            success = within_tolerance(unexpected_count, _checked_rows(unexpected_count, unexpected_percent), mostly)
         results.append(
             ExpectationResult(
                 dataset=check.dataset,
                 suite_name=check.suite_name,
                 expectation=d.expectation,
                 column=d.column,
-                success=bool(r.success) and not exc,
+                success=success,
                 element_count=_to_int(res.get("element_count")),
                 unexpected_count=unexpected_count,
-                unexpected_percent=_to_float(res.get("unexpected_percent")),
+                unexpected_percent=unexpected_percent,
                 sample_unexpected=_jsonable_sample(sample, sample_size),
                 observed_value=res.get("observed_value"),
                 details=res.get("details"),
-                mostly=d.kwargs.get("mostly"),
+                mostly=mostly,
                 row_level=row_level,
                 exception=exc,
                 kwargs=dict(d.kwargs),
@@ -431,6 +499,14 @@ def _validate_one(gx, context, datasource, check: DatasetCheck, sample_size: int
         rows_affected_exact=exact,
         results=tuple(results),
     )
+
+
+def _checked_rows(unexpected_count: int, unexpected_percent: float | None) -> int:
+    """The rows a rule judged, from GX's share (whose denominator already leaves out the rows the
+    rule ignores: nulls for a format rule, rows outside `applies_to`)."""
+    if not unexpected_count or not unexpected_percent:
+        return unexpected_count  # nothing flagged: the verdict does not depend on the count
+    return max(unexpected_count, round(unexpected_count * 100 / unexpected_percent))
 
 
 def _is_row_level_type(expectation: str) -> bool:

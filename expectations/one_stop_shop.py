@@ -20,7 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from expectations import rules
-from expectations.gx_runner import BatchResult, DatasetCheck, ExpectationDef, validate_frames
+from expectations.gx_runner import BatchResult, DatasetCheck, ExpectationDef, RowFilter, validate_frames
 from expectations.rules import BATCH_COLUMNS, DATE, INT, TEXT, Tolerance
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -95,7 +95,9 @@ TOLERANCES: dict[str, Tolerance] = {
     "lifecycle_date_not_null": Tolerance(
         0.90,
         "reception and due dates are legitimately null while a dossier is new (status 1) or when "
-        "it was not accepted (status 3); more than 10% null means they stopped being sent",
+        "it was not accepted (status 3): those dossiers are not checked; an accepted dossier may "
+        "still leave its due date to the procedure's statutory limit, so a few gaps are normal, "
+        "but more than 10% of accepted dossiers means the dates stopped being sent",
     ),
 }
 
@@ -117,8 +119,10 @@ RAW_NAME_REGEX = r"\s"
 RAW_ID_NUMBER_REGEX = r"^(?:\d{9}|\d{12})$"
 
 DOSSIER_STATUSES = list(range(1, 11))  # seed dossier_statuses: 1 new .. 10 result returned
+NOT_ACCEPTED_STATUSES = [1, 3]  # new, not accepted: no reception and no due date yet (domain §6)
 CHANNELS = [1, 2, 3]  # seed submission_channels; null counts as in person (not checked here)
 APPLICANT_TYPES = [1, 2, 3, 4]  # citizen, enterprise, state agency, other
+CITIZENS = RowFilter("LoaiDoiTuong", (1,))  # the population-registry check is a citizen's
 ONLINE_PAYMENT = [0, 1, 2]  # 0 not online, 1 via DVCQG, 2 via the provincial portal; null = 0
 FLAGS = [0, 1]
 SATISFACTION_LEVELS = [1, 2, 3]  # seed satisfaction_levels (local systems may use up to 5)
@@ -273,7 +277,8 @@ def build_suites(province_code: str | None = DEFAULT_PROVINCE_CODE) -> dict[str,
     dossiers += _not_null(
         ["MaTTHC", "NgayNopHoSo", "TrangThaiHoSo", "DonViXuLy", "LoaiDoiTuong"], "required_not_null"
     )
-    dossiers += _not_null(["NgayTiepNhan", "NgayHenTra"], "lifecycle_date_not_null")
+    accepted = RowFilter("TrangThaiHoSo", tuple(NOT_ACCEPTED_STATUSES), keep=False)
+    dossiers += rules.not_null(["NgayTiepNhan", "NgayHenTra"], TOLERANCES["lifecycle_date_not_null"], accepted)
     dossiers += [
         _regex("MaHoSo", dossier_code),
         _regex("MaTTHC", PROCEDURE_CODE_REGEX),
@@ -287,7 +292,7 @@ def build_suites(province_code: str | None = DEFAULT_PROVINCE_CODE) -> dict[str,
         _in_set("DuocThanhToanTrucTuyen", ONLINE_PAYMENT),
         _in_set("HoSoCoThanhPhanSoHoa", FLAGS),
         _in_set("TaiKhoanDuocXacThucVoiVNeID", FLAGS),
-        _in_set("DuocXacThucCSDLDanCu", FLAGS),
+        rules.in_set("DuocXacThucCSDLDanCu", FLAGS, TOLERANCES["value_domain"], applies_to=CITIZENS),
         _not_before("NgayHenTra", "NgayTiepNhan"),
         _not_before("NgayKetThucXuLy", "NgayTiepNhan"),
         _unique(["MaHoSo", "NgayCapNhat"]),

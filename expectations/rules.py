@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from expectations.gx_runner import DTYPE_EXPECTATION, ExpectationDef
+from expectations.gx_runner import DTYPE_EXPECTATION, ExpectationDef, RowFilter
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -90,8 +90,10 @@ def structure(columns: Mapping[str, str]) -> list[ExpectationDef]:
     return defs
 
 
-def not_null(cols: list[str], tol: Tolerance) -> list[ExpectationDef]:
-    return [rule("expect_column_values_to_not_be_null", tol.why, column=c, mostly=tol.mostly) for c in cols]
+def not_null(cols: list[str], tol: Tolerance, applies_to: RowFilter | None = None) -> list[ExpectationDef]:
+    """Each column filled, in the rows `applies_to` selects (every row by default)."""
+    return [ExpectationDef("expect_column_values_to_not_be_null", {"column": c, "mostly": tol.mostly}, tol.why, applies_to)
+            for c in cols]
 
 
 def regex(col: str, pattern: str, tol: Tolerance) -> ExpectationDef:
@@ -102,8 +104,9 @@ def not_matching(col: str, pattern: str, tol: Tolerance) -> ExpectationDef:
     return rule("expect_column_values_to_not_match_regex", tol.why, column=col, regex=pattern, mostly=tol.mostly)
 
 
-def in_set(col: str, values: list, tol: Tolerance) -> ExpectationDef:
-    return rule("expect_column_values_to_be_in_set", tol.why, column=col, value_set=values, mostly=tol.mostly)
+def in_set(col: str, values: list, tol: Tolerance, applies_to: RowFilter | None = None) -> ExpectationDef:
+    return ExpectationDef("expect_column_values_to_be_in_set", {"column": col, "value_set": values, "mostly": tol.mostly},
+                          tol.why, applies_to)
 
 
 def between(col: str, tol: Tolerance, minimum=None, maximum=None) -> ExpectationDef:

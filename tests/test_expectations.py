@@ -281,6 +281,9 @@ def test_missing_required_column_fails_cleanly():
         ("dossiers", DTYPE, "TrangThaiHoSo"),
         ("dossiers", NOT_NULL, "TrangThaiHoSo"),
         ("dossiers", IN_SET, "TrangThaiHoSo"),
+        # the dates required of accepted dossiers only: which are accepted cannot be told
+        ("dossiers", NOT_NULL, "NgayTiepNhan"),
+        ("dossiers", NOT_NULL, "NgayHenTra"),
     }
     columns_check = next(x for x in result.failed() if x.expectation == COLUMNS)
     assert columns_check.details["mismatched"]["missing"] == ["TrangThaiHoSo"]

@@ -189,14 +189,32 @@ def test_a_batch_with_unknown_units_and_bad_flags_is_rejected():
     rows[2]["DuocXacThucCSDLDanCu"] = 2  # not a flag
     rows[3]["DuocXacThucCSDLDanCu"] = None  # not a citizen: fine
     rows[3]["LoaiDoiTuong"] = 2
+    rows[4]["MaDonViHanhChinhChuHoSo"] = "99999"
+    rows[5]["DuocXacThucCSDLDanCu"] = 7
+    rows[6]["DuocXacThucCSDLDanCu"] = 9  # an enterprise's dossier: the flag is a citizen's, not judged
+    rows[6]["LoaiDoiTuong"] = 2
     result = validate_one_stop_shop_batch({"dossiers": pd.DataFrame(rows)}, LOAD_ID, units=UNITS)
     failed = {(r.column, r.unexpected_count) for r in result.failed()}
-    # unit: 2 of 50 judged = 4% > 2% tolerance; flag: 1 of 49 non-null = 2.04% > 1% tolerance
+    # unit: 3 of 50 judged = 6%, whose 95% lower bound (Wilson) is 2.4% > the 2% tolerance;
+    # flag: 2 of the 48 citizens' dossiers = 4.2%, lower bound 1.4% > 1%
     assert TOLERANCES["applicant_unit"].mostly == 0.98 and TOLERANCES["value_domain"].mostly == 0.99
-    assert failed == {(APPLICANT_UNIT_IN_FORCE, 2), ("DuocXacThucCSDLDanCu", 1)}
+    assert failed == {(APPLICANT_UNIT_IN_FORCE, 3), ("DuocXacThucCSDLDanCu", 2)}
     assert result.verdict == "rejected"
     unit_rule = next(r for r in result.results if r.column == APPLICANT_UNIT_IN_FORCE)
-    assert unit_rule.expectation == IN_SET and unit_rule.unexpected_percent == pytest.approx(4.0)
+    assert unit_rule.expectation == IN_SET and unit_rule.unexpected_percent == pytest.approx(6.0)
+    flag_rule = next(r for r in result.results if r.column == "DuocXacThucCSDLDanCu" and r.expectation == IN_SET)
+    assert flag_rule.unexpected_percent == pytest.approx(100 * 2 / 48)
+
+
+def test_two_unknown_units_in_fifty_are_counted_not_a_rejection():
+    """2 of 50 (4%) is over 2% as a bare share, but fifty dossiers do not show with any confidence that
+    the source uses another code list (lower bound 1.3%): the two are quarantined, the load passes."""
+    rows = [dossier(i) for i in range(50)]
+    rows[0]["MaDonViHanhChinhChuHoSo"] = "99999"
+    rows[1]["MaDonViHanhChinhChuHoSo"] = "80001"
+    result = validate_one_stop_shop_batch({"dossiers": pd.DataFrame(rows)}, LOAD_ID, units=UNITS)
+    assert result.verdict == "accepted", result.summary()
+    assert result.rows_affected == 2
 
 
 def test_one_unknown_unit_in_a_hundred_passes_and_is_counted():
