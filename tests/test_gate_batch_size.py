@@ -53,7 +53,7 @@ def land_export(tmp_path: Path, records: list[dict]) -> dict:
     landing = LandingZone(tmp_path / "landing")
     pseudonymise = Pseudonymiser("test-key")
     summary = land_pull(landing, SOURCE, "export", f"file://{path}",
-                        lambda cursor: read_export(path, skip_lines=int(cursor or 0)),
+                        lambda cursor: read_export(path, cursor=cursor),
                         lambda batch: flatten(batch, pseudonymise))
     frames = {}
     for dataset in DATASETS:
