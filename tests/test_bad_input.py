@@ -658,3 +658,27 @@ def test_any_text_in_a_number_cell_is_parsed_or_refused_naming_the_cell(tmp_path
 def test_a_listing_entry_that_cannot_be_used_is_refused_by_id_and_field(entry, message):
     with pytest.raises(ListingError, match=message):
         parse_listing_entry(entry)
+
+
+# -- a stale <dimension> tag in any XLSX source (connectors/spreadsheet.py: sheet_rows) -----------------
+
+from tests.test_spreadsheet import with_stale_dimension  # noqa: E402
+
+
+@pytest.mark.parametrize("ref", ["A1", "A1:C5"], ids=["A1", "too-small"])
+def test_a_budget_form_with_a_stale_dimension_tag_is_read_whole(tmp_path, ref):
+    lines = [["A", "TỔNG THU"]] + [[n, f"Khoản thu {n}"] for n in range(1, 11)]
+    rows = HEAD + [line + [f"{100 * n:,}".replace(",", ".")] for n, line in enumerate(lines, start=1)]
+    path = with_stale_dimension(write_laid_out_workbook(tmp_path / "x.xlsx", {"46": (rows, [])}), ref)
+    parsed = parse_document_file(path, ESTIMATE)["lines"]
+    assert [r["line_code"] for r in parsed] == ["A"] + [f"A.{n}" for n in range(1, 11)]
+    assert parsed[-1]["value_vnd"] == 1_100 * 1_000_000
+
+
+def test_a_cadre_export_with_a_stale_dimension_tag_is_read_whole(small_cadre, tmp_path):
+    path = write_cadre_export(small_cadre, tmp_path / "canbo.xlsx")
+    _, whole = cadre.read_export_sheets(path)
+    with_stale_dimension(path, "A1:K20", sheet_number=1)  # CanBo, the persons
+    _, read = cadre.read_export_sheets(path)
+    assert len(read["persons"]) == len(whole["persons"]) == len(small_cadre.employments) > 20
+    assert read == whole
