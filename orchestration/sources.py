@@ -244,7 +244,7 @@ class BudgetPortalSource:
         retry = RetryPolicy(attempts=s.http_attempts, backoff_seconds=s.http_backoff_seconds,
                             timeout_seconds=s.http_timeout_seconds)
         url = s.budget_portal_url or budget_portal_server(self.sandbox_clock(), s.sandbox_seed).url
-        return budget.BudgetPortalClient(SourceSession(budget.SOURCE, url, None, retry))
+        return budget.BudgetPortalClient(SourceSession(budget.SOURCE, url, None, retry), s.budget_allowed_hosts)
 
 
 @dataclass(frozen=True)
