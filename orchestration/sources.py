@@ -174,8 +174,11 @@ class CadreSource:
         client = cadre.CadreClient(session, page_size=self.page_size)
         return lambda cursor: client.pages(as_of, cursor)
 
+    def pseudonymiser(self) -> Pseudonymiser:
+        return pseudonymiser_for(self.settings, cadre.SOURCE)
+
     def flattener(self):
-        pseudonymise = pseudonymiser_for(self.settings, cadre.SOURCE)
+        pseudonymise = self.pseudonymiser()
         return lambda items: cadre.flatten(items, pseudonymise)
 
 
