@@ -38,7 +38,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pyarrow as pa
 
-from connectors.http_session import SourceResponseError, SourceSession, SourceUnavailableError
+from connectors.http_session import SourceResponseError, SourceSession, SourceUnavailableError, redact_url
 from connectors.ingest import LoadSummary, land_pull
 from connectors.landing import LandingZone
 from connectors.spreadsheet import (MONEY_UNITS, CellLocation, Outline, SpreadsheetError, cell_ref, find_header_row,
@@ -433,26 +433,33 @@ class BudgetPortalClient:
         """What to request for the document's file: a path under the portal's URL, or an absolute URL
         on an allowed host. Raises RefusedLink (naming the entry and why) for anything else."""
         link = doc.file_url
+        entry = f"listing entry {doc.document_id!r}: file_url {redact_url(link)!r}"
         if any(c == "\\" or unicodedata.category(c)[0] in "CZ" and c != " " for c in link):
-            raise RefusedLink(f"listing entry {doc.document_id!r}: file_url {link!r} holds a backslash or a control "
-                              "character; it is not requested")
+            raise RefusedLink(f"{entry} holds a backslash or a control character; it is not requested")
         base = self.session.base_url
         url = urljoin(base + LISTING_PATH, link.replace(" ", "%20"))
-        parts, portal = urlsplit(url), urlsplit(base)
-        try:
-            host = f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname
-            portal_host = f"{portal.hostname}:{portal.port}" if portal.port else portal.hostname
-        except ValueError:  # a port that is not a number
-            host = None
-        if parts.scheme not in ("http", "https") or not host:
-            raise RefusedLink(f"listing entry {doc.document_id!r}: file_url {link!r} is not an http(s) link; it is "
-                              "not requested (a file server of the province's own can be allowed with "
-                              "PAR_BUDGET_ALLOWED_HOSTS)")
-        if host != portal_host and host not in self.allowed_hosts and parts.hostname not in self.allowed_hosts:
-            raise RefusedLink(f"listing entry {doc.document_id!r}: file_url {link!r}: host {host} is not the "
-                              f"portal's ({portal_host}); it is not requested. If that host is the province's own "
-                              "file server, add it to PAR_BUDGET_ALLOWED_HOSTS")
+        host, portal_host = _host(url), _host(base)
+        if host is None:
+            raise RefusedLink(f"{entry} is not an http(s) link; it is not requested")
+        if host != portal_host and host not in self.allowed_hosts and host.rsplit(":", 1)[0] not in self.allowed_hosts:
+            raise RefusedLink(f"{entry}: host {host} is not the portal's ({portal_host}); it is not requested. If "
+                              "that host is the province's own file server, add it to PAR_BUDGET_ALLOWED_HOSTS")
         return url[len(base):] if url.startswith(base + "/") else url
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _host(url: str) -> str | None:
+    """`host` (on its scheme's default port) or `host:port` of an http(s) URL; None for any other."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number
+        return None
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    return parts.hostname if port in (None, _DEFAULT_PORTS[parts.scheme]) else f"{parts.hostname}:{port}"
 
 
 _STORED_NAME_BYTES = 120  # with the temporary name's 38 more bytes, well within a file system's 255

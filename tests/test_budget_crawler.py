@@ -202,7 +202,8 @@ def test_entries_linking_to_another_host_are_refused_and_the_others_land(tmp_pat
         outcomes = {o.document_id: o for o in report.outcomes}
         for refused in ("CK-ABSOLUTE", "CK-SCHEME-RELATIVE", "CK-FILE"):
             assert outcomes[refused].status == "refused", refused
-            assert "PAR_BUDGET_ALLOWED_HOSTS" in outcomes[refused].error
+        assert "PAR_BUDGET_ALLOWED_HOSTS" in outcomes["CK-SCHEME-RELATIVE"].error
+        assert "is not an http(s) link" in outcomes["CK-FILE"].error
         assert f"host localhost:{port} is not the portal's" in outcomes["CK-ABSOLUTE"].error
         # '@host' is a path on the portal (a browser reads it so), which does not have it
         assert outcomes["CK-AT"].status == "not_found"
@@ -270,3 +271,8 @@ def test_allowed_hosts_come_from_the_settings(monkeypatch, tmp_path):
     assert client.path_of(replace(doc, file_url="/files/du-toan.xlsx")) == "/files/du-toan.xlsx"
     with pytest.raises(RefusedLink, match="host cdn.example.gov.vn is not the portal's"):
         client.path_of(replace(doc, file_url="https://cdn.example.gov.vn/x.xlsx"))
+    on_default_port = "https://stc.khanhhoa.example.gov.vn:443/f.xlsx"  # the portal, port written out
+    assert client.path_of(replace(doc, file_url=on_default_port)) == on_default_port
+    with pytest.raises(RefusedLink) as caught:
+        client.path_of(replace(doc, file_url="https://user:pa55@elsewhere.example/x.xlsx"))
+    assert "pa55" not in str(caught.value) and "elsewhere.example is not the portal's" in str(caught.value)
