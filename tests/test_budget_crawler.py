@@ -173,7 +173,8 @@ def crawl_with_entries(tmp_path, portal, extra_entries, allowed_hosts=()):
     server.routes["/api/v1/disclosures"] = with_extra_entries
     with server:
         portal.url = server.url
-        session = SourceSession(SOURCE, portal.url, None, RetryPolicy(attempts=2, backoff_seconds=0.01, timeout_seconds=5))
+        retry = RetryPolicy(attempts=2, backoff_seconds=0.01, timeout_seconds=5)
+        session = SourceSession(SOURCE, portal.url, None, retry)
         landing = LandingZone(tmp_path)
         return landing, land_crawl(landing, BudgetPortalClient(session, allowed_hosts=allowed_hosts),
                                    "sandbox://budget_disclosures", "crawl-1")
