@@ -26,6 +26,7 @@ import json
 import logging
 import re
 import tempfile
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -33,10 +34,11 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import pyarrow as pa
 
-from connectors.http_session import SourceResponseError, SourceSession, SourceUnavailableError
+from connectors.http_session import SourceResponseError, SourceSession, SourceUnavailableError, redact_url
 from connectors.ingest import LoadSummary, land_pull
 from connectors.landing import LandingZone
 from connectors.spreadsheet import (MONEY_UNITS, CellLocation, Outline, SpreadsheetError, cell_ref, find_header_row,
@@ -54,8 +56,10 @@ FILE_ERRORS_AUDIT = "budget_file_errors"
 DOCUMENT_KINDS = ("estimate", "final_accounts", "execution", "unit_autonomy")
 BALANCE_KINDS = ("estimate", "final_accounts", "execution")
 PERIODS = ("year", "q1", "h1", "q3")
-# What a file's outcome in a crawl can be.
-FILE_STATUSES = ("landed", "unchanged", "not_found", "unparseable", "download_failed")
+# What a file's outcome in a crawl can be. `refused`: the link is not on the portal's host (nor on
+# one PAR_BUDGET_ALLOWED_HOSTS names), or not http(s): nothing is requested.
+FILE_STATUSES = ("landed", "unchanged", "not_found", "unparseable", "download_failed", "refused")
+PROBLEM_STATUSES = ("not_found", "unparseable", "download_failed", "refused")
 
 VND = pa.decimal128(22, 2)
 _CENT = Decimal("0.01")
@@ -387,18 +391,29 @@ class CrawlReport:
 
     @property
     def problems(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.status in ("not_found", "unparseable", "download_failed")]
+        return [o for o in self.outcomes if o.status in PROBLEM_STATUSES]
 
     def summary(self) -> dict[str, int]:
         return {"listed": self.listed, **{s: self.count(s) for s in FILE_STATUSES},
                 "listing_errors": len(self.listing_errors)}
 
 
-class BudgetPortalClient:
-    """The portal's listing and files over one SourceSession (retries, timeouts, redaction)."""
+class RefusedLink(ValueError):
+    """A listing entry's file link that the crawl will not request (another host, not http(s))."""
 
-    def __init__(self, session: SourceSession):
+
+class BudgetPortalClient:
+    """The portal's listing and files over one SourceSession (retries, timeouts, redaction).
+
+    A listing entry's file link is resolved as a browser resolves a link on the listing's page
+    (`urljoin`), and requested only on the portal's own host or a host of `allowed_hosts`
+    (PAR_BUDGET_ALLOWED_HOSTS: `host` or `host:port`): the listing is the portal's, but what an
+    entry says is input, and one entry must not make the crawl fetch, and land as the portal's,
+    a file from elsewhere."""
+
+    def __init__(self, session: SourceSession, allowed_hosts: tuple[str, ...] | list[str] = ()):
         self.session = session
+        self.allowed_hosts = frozenset(h.strip().lower() for h in allowed_hosts if h.strip())
 
     def listing(self) -> tuple[list[ListedDocument], list[str]]:
         payload = self.session.get_json(LISTING_PATH, {})
@@ -415,15 +430,63 @@ class BudgetPortalClient:
         return documents, errors
 
     def path_of(self, doc: ListedDocument) -> str:
-        url = doc.file_url
+        """What to request for the document's file: a path under the portal's URL, or an absolute URL
+        on an allowed host. Raises RefusedLink (naming the entry and why) for anything else."""
+        link = doc.file_url
+        entry = f"listing entry {doc.document_id!r}: file_url {redact_url(link)!r}"
+        if any(c == "\\" or unicodedata.category(c)[0] in "CZ" and c != " " for c in link):
+            raise RefusedLink(f"{entry} holds a backslash or a control character; it is not requested")
         base = self.session.base_url
-        return url[len(base):] if url.startswith(base) else url
+        url = urljoin(base + LISTING_PATH, link.replace(" ", "%20"))
+        host, portal_host = _host(url), _host(base)
+        if host is None:
+            raise RefusedLink(f"{entry} is not an http(s) link; it is not requested")
+        if host != portal_host and host not in self.allowed_hosts and host.rsplit(":", 1)[0] not in self.allowed_hosts:
+            raise RefusedLink(f"{entry}: host {host} is not the portal's ({portal_host}); it is not requested. If "
+                              "that host is the province's own file server, add it to PAR_BUDGET_ALLOWED_HOSTS")
+        return url[len(base):] if url.startswith(base + "/") else url
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _host(url: str) -> str | None:
+    """`host` (on its scheme's default port) or `host:port` of an http(s) URL; None for any other."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number
+        return None
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    return parts.hostname if port in (None, _DEFAULT_PORTS[parts.scheme]) else f"{parts.hostname}:{port}"
+
+
+_STORED_NAME_BYTES = 120  # with the temporary name's 38 more bytes, well within a file system's 255
+_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,5}")
+
+
+def stored_file_name(file_name: str) -> str:
+    """The name a listed file is stored under: its letters, digits and `-_.` (others as `_`), as
+    always, when that is short and does not start with a dot; else those of its stem cut to a
+    bounded length by bytes, a short hash of the listed name (two long names stay apart) and its
+    extension. Never empty, `.` or `..`, never a path, never too long to write."""
+    plain = "".join(c if c.isalnum() or c in "-_." else "_" for c in file_name)
+    if plain and not plain.startswith(".") and len(plain.encode("utf-8", "replace")) <= _STORED_NAME_BYTES:
+        return plain
+    stem, dot, suffix = plain.rpartition(".")
+    suffix = f".{suffix}" if dot and _SUFFIX.fullmatch(f".{suffix}") else ""
+    stem = (stem if suffix else plain).replace(".", "_")
+    short = hashlib.sha256(file_name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    room = _STORED_NAME_BYTES - len(short) - 1 - len(suffix)
+    stem = stem.encode("utf-8", "replace")[:room].decode("utf-8", "ignore").strip("_") or "file"
+    return f"{stem}-{short}{suffix}"
 
 
 def keep_original(landing: LandingZone, sha256: str, file_name: str, content: bytes) -> Path:
-    """The downloaded file, byte for byte, under its content hash (written once, atomically)."""
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in file_name) or "file"
-    path = landing.root / SOURCE / "files" / f"sha256={sha256}" / safe
+    """The downloaded file, byte for byte, under its content hash and `stored_file_name` (written
+    once, atomically)."""
+    path = landing.root / SOURCE / "files" / f"sha256={sha256}" / stored_file_name(file_name)
     if not path.exists():
         landing.write_bytes(path, content)
     return path
@@ -434,7 +497,12 @@ def _crawl_document(landing: LandingZone, client: BudgetPortalClient, doc: Liste
     outcome = FileOutcome(doc.document_id, doc.file_name, doc.file_url, "unchanged")
     same_url = known is not None and known.get("file_url") == doc.file_url
     try:
-        response = client.session.get_file(client.path_of(doc),
+        path = client.path_of(doc)
+    except RefusedLink as exc:
+        outcome.status, outcome.error = "refused", str(exc)
+        return outcome, {}
+    try:
+        response = client.session.get_file(path,
                                            if_none_match=known.get("etag") if same_url else None,
                                            if_modified_since=known.get("last_modified") if same_url else None)
     except SourceResponseError as exc:

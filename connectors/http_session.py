@@ -171,19 +171,28 @@ class SourceSession:
     def get_file(self, path: str, if_none_match: str | None = None, if_modified_since: str | None = None) -> FileResponse:
         """Download a file, conditionally: HTTP 304 (unchanged since the ETag / Last-Modified we
         hold) comes back as `not_modified` with no content. A 404/410 raises SourceResponseError
-        with its status; 429/5xx/timeouts are retried like every call."""
+        with its status; 429/5xx/timeouts are retried like every call. `path` is under the base URL,
+        or an absolute URL the caller has checked (sent without the token unless on the base's host)."""
         headers = {"Accept": "*/*"}
         if if_none_match:
             headers["If-None-Match"] = if_none_match
         if if_modified_since:
             headers["If-Modified-Since"] = if_modified_since
         response = self._get(path, {}, headers, accepted=(200, 304))
-        return FileResponse(url=f"{self.public_url}{path}", not_modified=response.status_code == 304,
+        return FileResponse(url=self._urls(path)[1], not_modified=response.status_code == 304,
                             content=b"" if response.status_code == 304 else response.content,
                             etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified"))
 
+    def _urls(self, path: str) -> tuple[str, str]:
+        """(the URL to request, the URL to show) for a path under the base URL or an absolute URL."""
+        if urlsplit(path).scheme:
+            return path, redact_url(path)
+        return f"{self.base_url}{path}", f"{self.public_url}{path}"
+
     def _get(self, path: str, params: dict[str, object], headers: dict[str, str], accepted: tuple[int, ...]):
-        url, shown = f"{self.base_url}{path}", f"{self.public_url}{path}"
+        url, shown = self._urls(path)
+        if urlsplit(url).netloc != urlsplit(self.base_url).netloc:
+            headers = {**headers, "Authorization": None}  # the token is for the source's own host only
         page = f"{shown} {self._scrub(str(params))}" if params else shown
         retry = self.retry
         last_problem = "no attempt made"
@@ -206,6 +215,10 @@ class SourceSession:
                     f"{self.source_name}: {page} answered more than the {retry.max_body_bytes} bytes allowed ({exc}): "
                     "refused. Ask the source for smaller pages, or raise PAR_HTTP_MAX_RESPONSE_BYTES if "
                     "answers this big are expected.", response.status_code) from None
+            except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema,
+                    requests.exceptions.MissingSchema) as exc:  # asking again cannot help
+                raise SourceResponseError(f"{self.source_name}: {shown} cannot be requested: "
+                                          f"{self._scrub(f'{type(exc).__name__}: {exc}')}") from None
             else:
                 if response.status_code in accepted:
                     return response

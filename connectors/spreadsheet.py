@@ -65,7 +65,11 @@ def normalise_header(text: Any) -> str:
 
 
 def open_workbook(path: str | Path):
-    """The workbook at `path`, values only (formulas read as their cached results)."""
+    """The workbook at `path`, values only (formulas read as their cached results), read-only.
+
+    Read-only worksheets trust the sheet's `<dimension ref=...>` tag for their extent, and a tool
+    that edits a file without updating it leaves it stale (a form cut to its first lines, or `A1`):
+    read sheets through `sheet_rows`, which measures the real extent instead."""
     path = Path(path)
     try:
         return load_workbook(path, read_only=True, data_only=True)
@@ -84,13 +88,22 @@ def sheet_rows(path: str | Path, sheet: str | None = None) -> tuple[str, list[tu
         else:
             raise SpreadsheetError(path, f"no sheet named '{sheet}' (sheets: {', '.join(workbook.sheetnames)})")
         try:
+            worksheet.reset_dimensions()  # the cells themselves, not the <dimension> tag, say how far the sheet goes
             rows = [tuple(row) for row in worksheet.iter_rows(values_only=True)]
         except (zipfile.BadZipFile, KeyError, ValueError) as exc:
             raise SpreadsheetError(path, f"sheet cannot be read ({type(exc).__name__}: {exc})",
                                    worksheet.title) from exc
-        return worksheet.title, rows
+        return worksheet.title, _to_last_value(rows)
     finally:
         workbook.close()
+
+
+def _to_last_value(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows up to the last one holding a value, each as wide as the widest value: formatted but
+    empty cells beyond them (a row at 1048576, a column at XFD) add nothing."""
+    width = max((max((i for i, v in enumerate(row, start=1) if v is not None), default=0) for row in rows), default=0)
+    last = max((n for n, row in enumerate(rows, start=1) if any(v is not None for v in row)), default=0)
+    return [tuple(row[:width]) + (None,) * (width - len(row)) for row in rows[:last]]
 
 
 def find_header_row(path: str | Path, sheet: str, rows: Sequence[Sequence[Any]], required: Iterable[str],

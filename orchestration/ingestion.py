@@ -25,6 +25,7 @@ from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
 from connectors.population_registry import DATASETS as POPULATION_REGISTRY_DATASETS
 from connectors.population_registry import SOURCE as POPULATION_REGISTRY
+from connectors.pseudonymise import check_key
 from orchestration.partitions import daily_partitions, local_naive, single_run_backfill
 from orchestration.settings import Settings
 from orchestration.sources import (AdminUnitsSource, BudgetPortalSource, CadreSource, OneStopShopSource,
@@ -92,6 +93,7 @@ def one_stop_shop_landing(context: AssetExecutionContext, one_stop_shop_source: 
     since, until = local_naive(window.start), local_naive(window.end)
     source_uri = one_stop_shop_source.describe()
     context.log.info(f"pulling one-stop-shop updates in [{since}, {until}) from {source_uri}")
+    check_key(landing, ONE_STOP_SHOP, one_stop_shop_source.pseudonymiser())  # the key the landing zone was built with
     with retried_while_unavailable(one_stop_shop_source.settings):
         summary = land_pull(landing, ONE_STOP_SHOP, f"{since:%Y%m%d}-{until:%Y%m%d}", source_uri,
                             one_stop_shop_source.fetcher(since, until), one_stop_shop_source.flattener(),
@@ -119,6 +121,7 @@ def cadre_landing(context: AssetExecutionContext, cadre_source: ResourceParam[Ca
     as_of = local_naive(context.partition_time_window.end).date() - timedelta(days=1)
     source_uri = cadre_source.describe()
     context.log.info(f"landing the cadre system as of {as_of} from {source_uri}")
+    check_key(landing, cadre.SOURCE, cadre_source.pseudonymiser())  # the key the landing zone was built with
     with retried_while_unavailable(cadre_source.settings):
         summary = land_pull(landing, cadre.SOURCE, f"snapshot-{as_of:%Y%m%d}", source_uri,
                             cadre_source.fetcher(as_of), cadre_source.flattener(), land_empty=True,

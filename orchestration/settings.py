@@ -92,6 +92,8 @@ class Settings:
     alert_webhook_url: str | None = field(default=None, repr=False)
     # The PostgreSQL role that analysts log in with (or are granted): it may read the marts, nothing else.
     pg_analyst_role: str = "par_analyst"
+    # Hosts besides the budget portal's own that its listing may link files on (`host` or `host:port`).
+    budget_allowed_hosts: tuple[str, ...] = ()
 
     @property
     def snapshot_path(self) -> Path:
@@ -187,6 +189,8 @@ def load_settings() -> Settings:
         snapshot_dir=_path("PAR_SNAPSHOT_DIR", None),
         alert_webhook_url=os.environ.get("PAR_ALERT_WEBHOOK_URL") or None,
         pg_analyst_role=os.environ.get("PAR_PG_ANALYST_ROLE", "par_analyst"),
+        budget_allowed_hosts=tuple(h.strip() for h in os.environ.get("PAR_BUDGET_ALLOWED_HOSTS", "").split(",")
+                                   if h.strip()),
     )
     settings.validate()
     return settings

@@ -189,8 +189,11 @@ class CadreSource:
         path = self.settings.cadre_export
         return file_cursor.why_not_resume(path, cursor) if path else None
 
+    def pseudonymiser(self) -> Pseudonymiser:
+        return pseudonymiser_for(self.settings, cadre.SOURCE)
+
     def flattener(self):
-        pseudonymise = pseudonymiser_for(self.settings, cadre.SOURCE)
+        pseudonymise = self.pseudonymiser()
         return lambda items: cadre.flatten(items, pseudonymise)
 
 
@@ -258,7 +261,7 @@ class BudgetPortalSource:
         refuse_sandbox_in_production(s, budget.SOURCE)
         retry = _retry(s)
         url = s.budget_portal_url or budget_portal_server(self.sandbox_clock(), s.sandbox_seed).url
-        return budget.BudgetPortalClient(SourceSession(budget.SOURCE, url, None, retry))
+        return budget.BudgetPortalClient(SourceSession(budget.SOURCE, url, None, retry), s.budget_allowed_hosts)
 
 
 @dataclass(frozen=True)

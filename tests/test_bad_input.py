@@ -464,12 +464,16 @@ def test_pseudonymiser_is_deterministic_and_blind_to_spacing_composition_and_cas
 @BOUNDED
 @given(VIETNAMESE_NAME, KEY)
 def test_vietnamese_names_keep_the_keys_they_had(words, key):
-    """The re-normalisation after case folding (pseudonymise.py) changes no key of Vietnamese text."""
+    """Of the canonical form (pseudonymise.py), only the tone placement changes a key of Vietnamese
+    text: a name whose tones sit where the convention puts them keeps its key."""
     import hashlib
     import hmac
+
+    from connectors.pseudonymise import place_tone
     name = " ".join(words)
     before = " ".join(unicodedata.normalize("NFC", name).split()).casefold()
-    assert Pseudonymiser(key)(name) == hmac.new(key.encode(), before.encode(), hashlib.sha256).hexdigest()[:32]
+    placed = " ".join(place_tone(word) for word in before.split(" "))
+    assert Pseudonymiser(key)(name) == hmac.new(key.encode(), placed.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 @BOUNDED
@@ -478,7 +482,8 @@ def test_ascii_text_is_keyed_as_the_general_normalisation_keys_it(text, key):
     """pseudonymise.py takes a shorter way for ASCII text (ID numbers); it must give the same keys."""
     import hashlib
     import hmac
-    general = unicodedata.normalize("NFC", " ".join(unicodedata.normalize("NFC", text).split()).casefold())
+    from connectors.pseudonymise import canonical_text
+    general = canonical_text(text)
     expected = hmac.new(key.encode(), general.encode(), hashlib.sha256).hexdigest()[:32] if general else None
     assert Pseudonymiser(key)(text) == expected
 
@@ -824,3 +829,27 @@ def test_a_utf16_export_names_its_encoding_not_a_legacy_one(tmp_path, codec, nam
     message = str(caught.value)
     assert message.startswith(f"{path}: line 1 ") and name in message and "UTF-8" in message
     assert "TCVN3" not in message and "Windows-1258" not in message
+
+
+# -- a stale <dimension> tag in any XLSX source (connectors/spreadsheet.py: sheet_rows) -----------------
+
+from tests.test_spreadsheet import with_stale_dimension  # noqa: E402
+
+
+@pytest.mark.parametrize("ref", ["A1", "A1:C5"], ids=["A1", "too-small"])
+def test_a_budget_form_with_a_stale_dimension_tag_is_read_whole(tmp_path, ref):
+    lines = [["A", "TỔNG THU"]] + [[n, f"Khoản thu {n}"] for n in range(1, 11)]
+    rows = HEAD + [line + [f"{100 * n:,}".replace(",", ".")] for n, line in enumerate(lines, start=1)]
+    path = with_stale_dimension(write_laid_out_workbook(tmp_path / "x.xlsx", {"46": (rows, [])}), ref)
+    parsed = parse_document_file(path, ESTIMATE)["lines"]
+    assert [r["line_code"] for r in parsed] == ["A"] + [f"A.{n}" for n in range(1, 11)]
+    assert parsed[-1]["value_vnd"] == 1_100 * 1_000_000
+
+
+def test_a_cadre_export_with_a_stale_dimension_tag_is_read_whole(small_cadre, tmp_path):
+    path = write_cadre_export(small_cadre, tmp_path / "canbo.xlsx")
+    _, whole = cadre.read_export_sheets(path)
+    with_stale_dimension(path, "A1:K20", sheet_number=1)  # CanBo, the persons
+    _, read = cadre.read_export_sheets(path)
+    assert len(read["persons"]) == len(whole["persons"]) == len(small_cadre.employments) > 20
+    assert read == whole

@@ -145,3 +145,135 @@ def test_a_listing_entry_that_cannot_be_read_is_reported_and_the_others_are_craw
     assert report.listed == len(portal.published()) and report.count("landed") == report.listed - 2
     errors = pq.read_table(next((tmp_path / "_audit" / "budget_file_errors").rglob("*.parquet"))).to_pylist()
     assert ("listing_error", report.listing_errors[0]) in {(e["file_status"], e["message"]) for e in errors}
+
+
+# -- listing entries that point elsewhere or name files oddly (untrusted input) -----------------------
+
+from urllib.parse import urlsplit  # noqa: E402
+
+from dataclasses import replace  # noqa: E402
+
+from connectors.budget import ListedDocument, RefusedLink, stored_file_name  # noqa: E402
+
+LONG_VIETNAMESE_NAME = ("Biểu mẫu số 46 công khai dự toán ngân sách tỉnh Khánh Hòa năm 2024 đã được Hội đồng "
+                        "nhân dân tỉnh quyết định tại kỳ họp thứ mười bảy ban hành kèm theo Nghị quyết số 12-HĐ")
+assert len(LONG_VIETNAMESE_NAME.encode()) == 229
+
+
+def crawl_with_entries(tmp_path, portal, extra_entries, allowed_hosts=()):
+    """A crawl of the portal whose listing also carries `extra_entries(portal's documents)` first."""
+    listing = portal.listing
+
+    def with_extra_entries(query):
+        status, payload = listing(query)
+        payload["documents"][:0] = extra_entries(payload["documents"])
+        return status, payload
+
+    server = portal.server()
+    server.routes["/api/v1/disclosures"] = with_extra_entries
+    with server:
+        portal.url = server.url
+        retry = RetryPolicy(attempts=2, backoff_seconds=0.01, timeout_seconds=5)
+        session = SourceSession(SOURCE, portal.url, None, retry)
+        landing = LandingZone(tmp_path)
+        return landing, land_crawl(landing, BudgetPortalClient(session, allowed_hosts=allowed_hosts),
+                                   "sandbox://budget_disclosures", "crawl-1")
+
+
+def _entry(documents, document_id, **fields):
+    readable = next(d for d in documents if d["id"].startswith("CK-") and "DVSN" not in d["id"]
+                    and d["file_name"] != "59-CK-NSNN_thuc-hien-q3_2023.xlsx" and d["id"] != DEFECTS["file_not_found"])
+    return {**readable, "id": document_id, **fields}
+
+
+def test_entries_linking_to_another_host_are_refused_and_the_others_land(tmp_path, portal, portal_data):
+    other = BudgetPortal(portal.clock, data=portal_data)  # a second server: a host the portal does not control
+    with other.server() as elsewhere:
+        port = urlsplit(elsewhere.url).port
+
+        def entries(documents):
+            name = _entry(documents, "x")["file_name"]
+            return [_entry(documents, "CK-ABSOLUTE", file_url=f"http://localhost:{port}/files/{name}"),
+                    _entry(documents, "CK-AT", file_url=f"@localhost:{port}/files/{name}"),
+                    _entry(documents, "CK-SCHEME-RELATIVE", file_url=f"//localhost:{port}/files/{name}"),
+                    _entry(documents, "CK-FILE", file_url="file:///etc/passwd")]
+
+        landing, report = crawl_with_entries(tmp_path, portal, entries)
+        assert other.files_served == [], "nothing may be downloaded from a host the portal does not control"
+        outcomes = {o.document_id: o for o in report.outcomes}
+        for refused in ("CK-ABSOLUTE", "CK-SCHEME-RELATIVE", "CK-FILE"):
+            assert outcomes[refused].status == "refused", refused
+        assert "PAR_BUDGET_ALLOWED_HOSTS" in outcomes["CK-SCHEME-RELATIVE"].error
+        assert "is not an http(s) link" in outcomes["CK-FILE"].error
+        assert f"host localhost:{port} is not the portal's" in outcomes["CK-ABSOLUTE"].error
+        # '@host' is a path on the portal (a browser reads it so), which does not have it
+        assert outcomes["CK-AT"].status == "not_found"
+        assert report.count("landed") == report.listed - 4 - 2  # the sandbox's two broken files
+        errors = pq.read_table(next((tmp_path / "_audit" / "budget_file_errors").rglob("*.parquet"))).to_pylist()
+        assert {e["document_id"]: e["file_status"] for e in errors if e["document_id"].startswith("CK-A")
+                or e["document_id"] in ("CK-SCHEME-RELATIVE", "CK-FILE")} == {
+            "CK-ABSOLUTE": "refused", "CK-AT": "not_found", "CK-SCHEME-RELATIVE": "refused", "CK-FILE": "refused"}
+        documents = {r["document_id"]: r for r in landed(landing, report, "documents")}
+        assert documents["CK-ABSOLUTE"]["file_status"] == "refused"
+
+        # a host the province configures (a file server of its own) is fetched
+        other.files_served.clear()
+        _, allowed = crawl_with_entries(tmp_path / "allowed", portal, lambda d: entries(d)[:1],
+                                        allowed_hosts=(f"localhost:{port}",))
+        assert [o.status for o in allowed.outcomes if o.document_id == "CK-ABSOLUTE"] == ["landed"]
+        assert len(other.files_served) == 1
+
+
+def test_odd_file_names_are_stored_under_a_safe_bounded_name(tmp_path, portal):
+    def entries(documents):
+        return [_entry(documents, "CK-DOTDOT", file_name=".."),
+                _entry(documents, "CK-LONG", file_name=LONG_VIETNAMESE_NAME + ".xlsx"),
+                _entry(documents, "CK-SLASHES", file_name="../../_state/budget_disclosures/files.json")]
+
+    landing, report = crawl_with_entries(tmp_path, portal, entries)
+    outcomes = {o.document_id: o for o in report.outcomes}
+    assert [outcomes[d].status for d in ("CK-DOTDOT", "CK-LONG", "CK-SLASHES")] == ["landed"] * 3
+    assert report.count("landed") == report.listed - 2
+    files = tmp_path / SOURCE / "files"
+    for document_id in ("CK-DOTDOT", "CK-LONG", "CK-SLASHES"):
+        original = tmp_path / outcomes[document_id].original_path
+        assert original.is_file() and original.parent.parent == files
+    assert not (tmp_path / "_state" / SOURCE / "files.json").read_text().startswith("PK")
+
+
+@pytest.mark.parametrize("name", ["..", ".", "", ".xlsx", "a/b\\c.xlsx", "x\x00y.xlsx", LONG_VIETNAMESE_NAME + ".xlsx",
+                                  "đ" * 300, "a" * 300 + ".xlsx", "tên tệp.xlsx"])
+def test_stored_file_names_are_safe_and_bounded(name):
+    stored = stored_file_name(name)
+    assert stored and not stored.startswith(".") and "/" not in stored and "\\" not in stored and "\x00" not in stored
+    assert len(stored.encode()) <= 120  # room for the temporary name's 38 more bytes within 255
+    assert stored_file_name(name) == stored
+
+
+def test_stored_file_names_keep_safe_names_and_tell_long_ones_apart():
+    assert stored_file_name("59-CK-NSNN_thuc-hien-q3_2023.xlsx") == "59-CK-NSNN_thuc-hien-q3_2023.xlsx"
+    assert stored_file_name("Dự_toán_2024.xlsx") == "Dự_toán_2024.xlsx"
+    assert stored_file_name(LONG_VIETNAMESE_NAME + " 1.xlsx") != stored_file_name(LONG_VIETNAMESE_NAME + " 2.xlsx")
+    assert stored_file_name(LONG_VIETNAMESE_NAME + ".xlsx").endswith(".xlsx")
+
+
+def test_allowed_hosts_come_from_the_settings(monkeypatch, tmp_path):
+    from orchestration.settings import load_settings
+    from orchestration.sources import BudgetPortalSource
+
+    monkeypatch.setenv("PAR_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PAR_BUDGET_PORTAL_URL", "https://stc.khanhhoa.example.gov.vn")
+    monkeypatch.setenv("PAR_BUDGET_ALLOWED_HOSTS", " files.khanhhoa.example.gov.vn, cdn.example.gov.vn:8443 ,")
+    client = BudgetPortalSource(load_settings()).client()
+    assert client.allowed_hosts == {"files.khanhhoa.example.gov.vn", "cdn.example.gov.vn:8443"}
+    doc = ListedDocument("CK-1", "46/CK-NSNN", "estimate", 2024, "year", None, None, None, date(2024, 1, 5), None,
+                         "https://files.khanhhoa.example.gov.vn/2024/du-toan.xlsx", "du-toan.xlsx")
+    assert client.path_of(doc) == doc.file_url
+    assert client.path_of(replace(doc, file_url="/files/du-toan.xlsx")) == "/files/du-toan.xlsx"
+    with pytest.raises(RefusedLink, match="host cdn.example.gov.vn is not the portal's"):
+        client.path_of(replace(doc, file_url="https://cdn.example.gov.vn/x.xlsx"))
+    on_default_port = "https://stc.khanhhoa.example.gov.vn:443/f.xlsx"  # the portal, port written out
+    assert client.path_of(replace(doc, file_url=on_default_port)) == on_default_port
+    with pytest.raises(RefusedLink) as caught:
+        client.path_of(replace(doc, file_url="https://user:pa55@elsewhere.example/x.xlsx"))
+    assert "pa55" not in str(caught.value) and "elsewhere.example is not the portal's" in str(caught.value)

@@ -29,7 +29,7 @@ from connectors.http_session import SourceResponseError, SourceSession
 from connectors.ingest import land_pull
 from connectors.landing import LandingZone
 from connectors.one_stop_shop import SOURCE, OneStopShopClient, flatten
-from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
+from connectors.pseudonymise import KEY_STATE, SANDBOX_KEY, Pseudonymiser
 from connectors.sandbox.cadre_api import start_cadre_server, write_ranking_files
 from connectors.sandbox.cadre_data import CadreConfig, CadreSandbox
 from connectors.sandbox.one_stop_shop_api import start_one_stop_shop_server
@@ -333,6 +333,9 @@ def test_the_key_is_used_but_never_written_beside_the_data(real_like_run):
         "where ChuHoSo is not null limit 1").fetchone()[0]
     _, names = raw_people(CONFIG)
     assert landed in {Pseudonymiser(KEY)(n) for n in names}, "the configured key, not the sandbox's, was used"
+    # the landing zone remembers which key it was built with, by a fingerprint that is not the key
+    recorded = LandingZone(settings.landing_dir).read_state(*KEY_STATE)
+    assert recorded["key_fingerprint"] == Pseudonymiser(KEY).fingerprint()
     files = text_of_files(settings.data_dir)
     assert any(p.suffix == ".duckdb" for p in files) and any("dagster_home" in p.parts for p in files)
     for secret in (KEY, TOKEN):

@@ -114,3 +114,41 @@ def test_laid_out_workbook_is_reproducible_with_a_fixed_time(tmp_path):
     second = write_laid_out_workbook(tmp_path / "b.xlsx", sheets, fixed_time=datetime(2024, 1, 5, 8)).read_bytes()
     assert first == second
     assert sheet_rows(tmp_path / "a.xlsx")[1] == [("STT", "Nội dung"), ("A", "Tổng")]
+
+
+# -- the sheet's <dimension> tag is not trusted ---------------------------------------------------
+
+import re  # noqa: E402
+import zipfile  # noqa: E402
+
+
+def with_stale_dimension(path, ref: str, sheet_number: int | None = None):
+    """Rewrite the `<dimension ref=...>` of the workbook's sheets (or of sheet `sheet_number`, 1-based)
+    to `ref`, as a tool that edited the file without updating it leaves it; insert one where the writer
+    left it out. Everything else byte for byte."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    wanted = re.compile(rf"xl/worksheets/sheet{sheet_number if sheet_number else '[0-9]+'}\.xml")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in entries:
+            if wanted.fullmatch(info.filename):
+                text = data.decode()
+                tag = f'<dimension ref="{ref}"/>'
+                text, found = re.subn(r"<dimension\b[^>]*/>", tag, text)
+                if not found:
+                    text = re.sub(r"(</sheetPr>|<sheetPr\b[^>]*/>)", lambda m: m.group(1) + tag, text, count=1)
+                assert tag in text
+                data = text.encode()
+            target.writestr(info, data)
+    return path
+
+
+@pytest.mark.parametrize("ref", ["A1", "A1:B2", "B2:C3", "A1:H40"], ids=["A1", "too-small", "offset", "too-large"])
+def test_a_stale_dimension_tag_does_not_cut_the_sheet(tmp_path, ref):
+    rows = [["SỞ NỘI VỤ"], [], ["STT", "Mã cán bộ", "Họ tên", "Ghi chú"]] + [[n, f"CB{n:03d}", f"Người {n}"]
+                                                                             for n in range(1, 12)]
+    path = write_laid_out_workbook(tmp_path / "x.xlsx", {"S": (rows, [])})
+    expected = sheet_rows(path)
+    assert len(expected[1]) == 14 and {len(r) for r in expected[1]} == {4}
+    stale = with_stale_dimension(path, ref)
+    assert sheet_rows(stale) == expected
