@@ -455,8 +455,14 @@ _GROUP = re.compile(r"^(?:nhóm\s*)?([1-4])$")
 
 
 def parse_unit_autonomy_form(path: str | Path, doc: ListedDocument) -> list[dict]:
-    """The public service units of an autonomy form, one row per unit, money in VND, grouped by
-    the sector rows (I, II...) above them. Raises SpreadsheetError naming the cell."""
+    """The `units` of an autonomy form (see read_unit_autonomy_form)."""
+    return read_unit_autonomy_form(path, doc)["units"]
+
+
+def read_unit_autonomy_form(path: str | Path, doc: ListedDocument) -> dict[str, list[dict]]:
+    """The public service units of an autonomy form (`units`, one row per unit, money in VND,
+    grouped by the sector rows I, II... above them) and the text under its table (`form_texts`,
+    as for the balance forms). Raises SpreadsheetError naming the cell."""
     path = Path(path)
     sheet, rows = sheet_rows(path)
     header_row, labels, data_start = _header(path, sheet, rows, ["STT", "Tên đơn vị"])
@@ -471,14 +477,22 @@ def parse_unit_autonomy_form(path: str | Path, doc: ListedDocument) -> list[dict
     units = {name: _unit_of(path, sheet, rows, header_row, labels[columns[name] - 1], columns[name])
              for name in _MONEY_FIELDS}
     stt_col = [normalise_header(label) for label in labels].index(STT) + 1
-    outline, sector, out = Outline(), None, []
+    outline, sector, out, trailing = Outline(), None, [], []
     for row_number, row in enumerate(rows[data_start - 1:], start=data_start):
         cell = lambda col: row[col - 1] if col - 1 < len(row) else None  # noqa: E731
         where = lambda col: CellLocation(path.name, sheet, row_number, col)  # noqa: E731
         if all(is_blank(v) for v in row):
             continue
+        if trailing:
+            trailing.append((row_number, row))
+            continue
         line = outline.add(cell(stt_col))
         if line is None:
+            ends = out and is_blank(cell(columns["unit_code"])) and not any(
+                _is_number(cell(columns[name])) for name in _MONEY_FIELDS)
+            if ends:  # notes, place-and-date and signatures under the table
+                trailing.append((row_number, row))
+                continue
             raise SpreadsheetError(path, f"'{cell(stt_col)}' is not an outline marker (I for a sector, 1 for a unit)",
                                    sheet, row_number, stt_col)
         if line.kind in ("letter", "roman"):
@@ -504,12 +518,12 @@ def parse_unit_autonomy_form(path: str | Path, doc: ListedDocument) -> list[dict
         out.append(record)
     if not out:
         raise SpreadsheetError(path, "no unit under the header", sheet, header_row)
-    return out
+    return {"units": out, "form_texts": _trailing_texts(path, sheet, doc, trailing)}
 
 
 def parse_document_file(path: str | Path, doc: ListedDocument) -> dict[str, list[dict]]:
     if doc.document_kind == "unit_autonomy":
-        return {"units": parse_unit_autonomy_form(path, doc)}
+        return read_unit_autonomy_form(path, doc)
     return read_balance_form(path, doc)
 
 

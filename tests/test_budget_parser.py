@@ -174,6 +174,20 @@ def test_unit_autonomy_form(tmp_path):
     assert parse_document_file(path, doc("unit_autonomy"))["units"] == units
 
 
+def test_a_unit_form_ends_where_its_notes_and_signatures_begin(tmp_path):
+    path = units_form(tmp_path, [
+        ["I", "GIÁO DỤC", None, None, None, None, None, None],
+        [1, "Trường Cao đẳng Nha Trang", "1100000", "Nhóm 2", "9.000", "1.500,5", "500", "10.500"],
+        ["Ghi chú: Nhóm tự chủ theo Nghị định 60/2021/NĐ-CP."],
+        [None, None, None, None, None, None, "Khánh Hòa, ngày 20 tháng 3 năm 2024"],
+        [None, None, None, None, None, None, "GIÁM ĐỐC"],
+    ])
+    parsed = parse_document_file(path, doc("unit_autonomy", form="DVSN-TC"))
+    assert [u["unit_code"] for u in parsed["units"]] == ["1100000"]
+    assert [(t["sheet_row"], t["text_kind"]) for t in parsed["form_texts"]] == [
+        (7, "note"), (8, "place_date"), (9, "signature")]
+
+
 @pytest.mark.parametrize("row, message", [
     ([1, "Trường A", "1100000", "5", "1", "1", "1", "1"], r"cell D5 .*'5' is not an autonomy group 1 to 4"),
     ([1, "Trường A", None, "2", "1", "1", "1", "1"], r"cell C5 .*a unit row without its unit code"),
