@@ -40,9 +40,9 @@ import pyarrow as pa
 from connectors.http_session import SourceResponseError, SourceSession, SourceUnavailableError
 from connectors.ingest import LoadSummary, land_pull
 from connectors.landing import LandingZone
-from connectors.spreadsheet import (MONEY_UNITS, CellLocation, Outline, SpreadsheetError, cell_ref, find_header_row,
-                                    find_money_unit, is_blank, merged_header_labels, money_unit, normalise_header,
-                                    parse_vn_number, sheet_rows)
+from connectors.spreadsheet import (MONEY_UNITS, CellLocation, Outline, OutlineLine, SpreadsheetError, cell_ref,
+                                    find_header_row, find_money_unit, is_blank, merged_header_labels, money_unit,
+                                    normalise_header, parse_vn_number, sheet_rows)
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,10 @@ def _header(path: Path, sheet: str, rows: list, required: list[str]) -> tuple[in
     header_row, _ = find_header_row(path, sheet, rows, required)
     top = rows[header_row - 1]
     below = rows[header_row] if header_row < len(rows) else ()
-    two_rows = bool(below) and is_blank(below[0]) and any(not is_blank(v) for v in below[1:])
+    # a second header row: under the STT and name cells merged down, sub-headers and no amount
+    # (not a total row 'TỔNG SỐ' right under a one-row header)
+    two_rows = (len(below) > 2 and is_blank(below[0]) and is_blank(below[1])
+                and any(not is_blank(v) for v in below[2:]) and not any(_is_number(v) for v in below))
     labels = merged_header_labels(top, below if two_rows else None)
     data_start = header_row + (2 if two_rows else 1)
     if data_start <= len(rows):
@@ -275,6 +278,13 @@ def match_lines(catalogue: tuple[CatalogueLine, ...], lines: list[tuple[str, str
     return out
 
 
+# A total row without a marker ("Tổng cộng", "Tổng số", "Cộng"), above or below the lines: the sum
+# of the form's top lines (its children in the landed rows: children_total_vnd).
+TOTAL_CODE = "TOTAL"
+TOTAL_LINE = OutlineLine(marker="", kind="total", code=TOTAL_CODE, level=1, parent_code=None, is_of_which=False)
+_TOTAL = re.compile(r"^(tổng cộng|tổng số|cộng|tổng)\s*:?$")
+
+
 # -- what follows the table --------------------------------------------------------------------
 
 _NOTE_START = re.compile(r"^(ghi chú|lưu ý|chú thích|chú giải|\(\s*\*|\*)")
@@ -378,6 +388,12 @@ def read_balance_form(path: str | Path, doc: ListedDocument) -> dict[str, list[d
         if is_blank(marker):
             if _OF_WHICH.match(normalise_header(name)):
                 outline.mark_of_which()
+            elif has_amounts and _TOTAL.match(normalise_header(name)) and TOTAL_CODE not in seen:
+                seen[TOTAL_CODE] = row_number  # a total row above or below the lines: the sum of the top lines
+                pending = []
+                values = {m.column: _money(cell(m.column), CellLocation(path.name, sheet, row_number, m.column),
+                                           m.multiplier) for m in money}
+                parsed.append((row_number, TOTAL_LINE, " ".join(str(name).split()), values))
             elif has_amounts:
                 raise SpreadsheetError(path, f"'{name}' has amounts but no outline marker: it cannot be placed "
                                              "in the form's outline", sheet, row_number, stt_col)
@@ -433,9 +449,12 @@ def _add_children_totals(rows: list[dict]) -> None:
     """On each parent line: the sum of its children that are part of it (not 'of which' items),
     their count, and the rounding they may differ by: half a unit for each child and the parent."""
     children: dict[tuple, list[dict]] = defaultdict(list)
+    has_total = any(r["line_code"] == TOTAL_CODE for r in rows)
     for r in rows:
         if r["parent_line_code"] is not None and not r["is_of_which"]:
             children[(r["sheet_column"], r["parent_line_code"])].append(r)
+        elif has_total and r["parent_line_code"] is None and r["line_code"] != TOTAL_CODE:
+            children[(r["sheet_column"], TOTAL_CODE)].append(r)
     for r in rows:
         kids = children.get((r["sheet_column"], r["line_code"]), [])
         known = [k["value_vnd"] for k in kids if k["value_vnd"] is not None]

@@ -215,3 +215,23 @@ def test_every_b46_line_has_an_english_name_and_one_label_key():
     from connectors.sandbox.reference import SEEDS_DIR
     with open(SEEDS_DIR / "budget_form_lines.csv", encoding="utf-8") as f:
         assert all(r["line_name_en"].strip() for r in csv.DictReader(f))
+
+
+# A list form (spending by agency) with its total row above or below the lines, without a marker:
+# 1.000 + 2.500,5 = 3.500,5.
+AGENCIES = [["1", "Sở Y tế", "1.000"], ["2", "Sở Giáo dục và Đào tạo", "2.500,5"]]
+
+
+@pytest.mark.parametrize("body, total_row", [
+    ([[None, "TỔNG SỐ", "3.500,5"]] + AGENCIES, 7),
+    (AGENCIES + [[None, "Tổng cộng", "3.500,5"], ["Ghi chú: số liệu dự toán giao đầu năm."]], 9),
+], ids=["total-above", "total-below"])
+def test_a_total_row_above_or_below_the_lines(tmp_path, body, total_row):
+    rows = TITLE + [["STT", "Nội dung", "Dự toán năm 2024"]] + body
+    parsed = read_balance_form(sheet(tmp_path, rows), doc())
+    lines = {r["line_code"]: r for r in parsed["lines"]}
+    total = lines["TOTAL"]
+    assert (total["sheet_row"], total["outline_level"], total["parent_line_code"]) == (total_row, 1, None)
+    assert total["value_vnd"] == Decimal("3500.5") * MILLION == total["children_total_vnd"]
+    assert total["children_count"] == 2 and lines["2"]["parent_line_code"] is None
+    assert len(parsed["form_texts"]) == (1 if total_row == 9 else 0)
