@@ -150,6 +150,10 @@ def test_a_line_cut_from_one_year_to_the_next_shows_its_new_value(warehouse):
     assert dict(rows) == {"national_targeted_programmes": cut * 1_000_000,
                           "total_revenue": data.estimate_values(year)["A"] * 1_000_000,
                           "deficit": data.estimate_values(year)["C"] * 1_000_000}
+    # exactly the year's lines and values (the sandbox's 2025 outline is the Circular's)
+    shown = dict(query(warehouse[0], f"select line_code, estimate_vnd from marts.mart_budget_balance "
+                                     f"where fiscal_year = {year}"))
+    assert shown == {code: value * 1_000_000 for code, value in data.estimate_values(year).items()}
 
 
 def test_lines_are_one_row_per_catalogue_line_whatever_their_place(warehouse):

@@ -235,3 +235,39 @@ def test_a_total_row_above_or_below_the_lines(tmp_path, body, total_row):
     assert total["value_vnd"] == Decimal("3500.5") * MILLION == total["children_total_vnd"]
     assert total["children_count"] == 2 and lines["2"]["parent_line_code"] is None
     assert len(parsed["form_texts"]) == (1 if total_row == 9 else 0)
+
+
+class _Served:
+    """The portal's answer with a file (what _crawl_document reads of it)."""
+    not_modified, etag, last_modified = False, None, None
+
+    def __init__(self, content: bytes):
+        self.content = content
+
+
+class _OneFilePortal:
+    def __init__(self, content: bytes):
+        self.session = self
+        self.content = content
+
+    def get_file(self, path, if_none_match=None, if_modified_since=None):
+        return _Served(self.content)
+
+    def path_of(self, document):
+        return document.file_url
+
+
+@pytest.mark.parametrize("rows, cell", [
+    (TITLE + [["TT", "Chỉ tiêu", "Dự toán năm 2024"], ["A", "TỔNG THU", "1"]], "A6"),  # no table
+    (TITLE[:4] + HEADER + LINES + TRAILER, "C5"),                                       # no money unit
+], ids=["no-table", "no-unit"])
+def test_a_bad_form_lands_nothing_and_its_original_is_kept(tmp_path, rows, cell):
+    from connectors.budget import _crawl_document
+    from connectors.landing import LandingZone
+
+    content = sheet(tmp_path, rows).read_bytes()
+    landing = LandingZone(tmp_path / "landing")
+    outcome, parsed = _crawl_document(landing, _OneFilePortal(content), doc(), None)
+    assert (outcome.status, outcome.sheet, outcome.cell, parsed) == ("unparseable", "Biểu 46", cell, {})
+    assert outcome.error.startswith(f"p.xlsx, sheet 'Biểu 46', cell {cell}")
+    assert (landing.root / outcome.original_path).read_bytes() == content
