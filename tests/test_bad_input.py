@@ -556,7 +556,7 @@ def test_a_fixed_cadre_export_lands_whole_under_the_same_load(small_cadre, tmp_p
 
 
 @pytest.mark.parametrize("edit, problem", [
-    (lambda p: _edit_cell(p, "CanBo", "Phân loại", 0, "Loại cán bộ"), "sheet 'CanBo': no header row"),
+    (lambda p: _edit_cell(p, "CanBo", "Phân loại", 0, "Loại cán bộ"), "sheet 'CanBo', cell A"),  # the nearest row named, then: no header row
     (lambda p: _drop_export_date(p), "canbo.xlsx: no 'Ngày xuất dữ liệu: dd/MM/yyyy' in the title rows"),
 ])
 def test_a_cadre_export_without_its_columns_or_date_is_refused(small_cadre, tmp_path, edit, problem):
