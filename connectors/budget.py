@@ -11,8 +11,9 @@ decision and publication dates, file link) and serves each as an XLSX form numbe
 3. keeps every downloaded original untouched in the landing zone
    (`<landing>/budget_disclosures/files/sha256=<hash>/<file name>`);
 4. parses each new or changed file into rows (`lines` for the budget balance forms, `units` for
-   the public service units' autonomy form). A file that cannot be parsed is reported by file,
-   sheet and cell, and nothing from it lands; the other files of the crawl land;
+   the public service units' autonomy form, `form_texts` for the notes and signatures under
+   either table). A file that cannot be parsed is reported by file, sheet and cell, and nothing
+   from it lands; the other files of the crawl land;
 5. lands the listing entries that are new or whose file outcome changed (`documents`), the parsed
    rows, and the crawl's file errors (`_audit/budget_file_errors`), through `land_pull`, then
    records each landed file's ETag, Last-Modified and hash in the crawl state.
