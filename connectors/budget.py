@@ -23,6 +23,7 @@ Landing contract and the layouts: docs/budget_landing.md.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import re
@@ -155,12 +156,26 @@ def column_kind_and_year(label: str) -> tuple[str | None, int | None]:
     return min(found)[1], int(year.group(1)) if year else None
 
 
+# Other ways forms head their outline and line columns (read as STT, Nội dung).
+HEADER_ALIASES = {"stt": ("TT", "Số TT", "Số thứ tự"), "nội dung": ("Chỉ tiêu",)}
+_CANONICAL_HEADER = {normalise_header(alias): head for head, aliases in HEADER_ALIASES.items() for alias in aliases}
+
+
 def _header(path: Path, sheet: str, rows: list, required: list[str]) -> tuple[int, list[str], int]:
     """(header row, one label per column, first data row): a header of one or two rows (merged
     cells: a year over its kinds, a title over its sub-columns), then an optional row of column
     numbers (A | B | 1 | 2 | 3=2/1) skipped."""
-    header_row, _ = find_header_row(path, sheet, rows, required)
-    top = rows[header_row - 1]
+    header_row, error = None, None
+    for heads in itertools.product(*[(head, *HEADER_ALIASES.get(normalise_header(head), ())) for head in required]):
+        try:
+            header_row, _ = find_header_row(path, sheet, rows, heads)
+            break
+        except SpreadsheetError as exc:
+            error = error or exc  # the first attempt's: the headers as required
+    if header_row is None:
+        raise error
+    wanted = {normalise_header(h): h for h in required}
+    top = [wanted.get(_CANONICAL_HEADER.get(normalise_header(v)), v) for v in rows[header_row - 1]]
     below = rows[header_row] if header_row < len(rows) else ()
     # a second header row: under the STT and name cells merged down, sub-headers and no amount
     # (not a total row 'TỔNG SỐ' right under a one-row header)

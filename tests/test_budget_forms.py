@@ -173,8 +173,8 @@ def test_a_year_merged_over_its_kinds(tmp_path):
     (TITLE + HEADER + LINES[:3] + [["Ghi chú: số liệu tạm tính"], ["III", "Thu khác", "1", "1", "1", None]],
      r"cell A12 .*a line \('III' Thu khác\) below the text that ended the table at row 11"),
     # no table: the nearest row is named
-    (TITLE + [["TT", "Chỉ tiêu", "Dự toán năm 2024"], ["A", "TỔNG THU", "1"]],
-     r"p.xlsx, sheet 'Biểu 46', cell A6 .*no header row with the expected columns"),
+    (TITLE + [["Mục", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1"]],
+     r"p.xlsx, sheet 'Biểu 46', cell A6 .*no header row with the expected columns in the first 20 rows; missing: stt \(nearest: row 6\)"),
     # a money column without its unit (none above the header, none in it)
     (TITLE[:4] + HEADER + LINES, r"cell C5 .*no money unit stated"),
 ])
@@ -258,7 +258,7 @@ class _OneFilePortal:
 
 
 @pytest.mark.parametrize("rows, cell", [
-    (TITLE + [["TT", "Chỉ tiêu", "Dự toán năm 2024"], ["A", "TỔNG THU", "1"]], "A6"),  # no table
+    (TITLE + [["Mục", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1"]], "A6"),  # no table
     (TITLE[:4] + HEADER + LINES + TRAILER, "C5"),                                       # no money unit
 ], ids=["no-table", "no-unit"])
 def test_a_bad_form_lands_nothing_and_its_original_is_kept(tmp_path, rows, cell):
@@ -271,3 +271,9 @@ def test_a_bad_form_lands_nothing_and_its_original_is_kept(tmp_path, rows, cell)
     assert (outcome.status, outcome.sheet, outcome.cell, parsed) == ("unparseable", "Biểu 46", cell, {})
     assert outcome.error.startswith(f"p.xlsx, sheet 'Biểu 46', cell {cell}")
     assert (landing.root / outcome.original_path).read_bytes() == content
+
+
+def test_outline_and_line_columns_headed_tt_and_chi_tieu(tmp_path):
+    rows = TITLE + [["TT", "Chỉ tiêu", "Dự toán năm 2024"], ["A", "TỔNG NGUỒN THU NSĐP", "1.000"]]
+    (line,) = read_balance_form(sheet(tmp_path, rows), doc())["lines"]
+    assert (line["line_code"], line["line_id"], line["value_vnd"]) == ("A", "total_revenue", 1000 * MILLION)

@@ -138,7 +138,7 @@ def test_a_unit_stated_in_the_column_header_wins(tmp_path):
      r"row 5: no money column"),
     (TITLE + [["STT", "Nội dung", "Dự toán"], ["A", "TỔNG THU", "1.500"]],
      r"cell C5 .*the money column 'Dự toán' names no year"),
-    (TITLE + [["Số TT", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1.500"]],
+    (TITLE + [["Thứ tự", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1.500"]],
      r"no header row with the expected columns .*missing: stt"),
 ])
 def test_a_form_that_cannot_be_parsed_names_file_sheet_and_cell(tmp_path, rows, message):
