@@ -11,8 +11,9 @@ decision and publication dates, file link) and serves each as an XLSX form numbe
 3. keeps every downloaded original untouched in the landing zone
    (`<landing>/budget_disclosures/files/sha256=<hash>/<file name>`);
 4. parses each new or changed file into rows (`lines` for the budget balance forms, `units` for
-   the public service units' autonomy form). A file that cannot be parsed is reported by file,
-   sheet and cell, and nothing from it lands; the other files of the crawl land;
+   the public service units' autonomy form, `form_texts` for the notes and signatures under
+   either table). A file that cannot be parsed is reported by file, sheet and cell, and nothing
+   from it lands; the other files of the crawl land;
 5. lands the listing entries that are new or whose file outcome changed (`documents`), the parsed
    rows, and the crawl's file errors (`_audit/budget_file_errors`), through `land_pull`, then
    records each landed file's ETag, Last-Modified and hash in the crawl state.
@@ -22,6 +23,7 @@ Landing contract and the layouts: docs/budget_landing.md.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import re
@@ -41,14 +43,14 @@ import pyarrow as pa
 from connectors.http_session import SourceResponseError, SourceSession, SourceUnavailableError, redact_url
 from connectors.ingest import LoadSummary, land_pull
 from connectors.landing import LandingZone
-from connectors.spreadsheet import (MONEY_UNITS, CellLocation, Outline, SpreadsheetError, cell_ref, find_header_row,
-                                    find_money_unit, is_blank, merged_header_labels, money_unit, normalise_header,
-                                    parse_vn_number, sheet_rows)
+from connectors.spreadsheet import (MONEY_UNITS, CellLocation, Outline, OutlineLine, SpreadsheetError, cell_ref,
+                                    find_header_row, find_money_unit, is_blank, merged_header_labels, money_unit,
+                                    normalise_header, parse_vn_number, sheet_rows)
 
 log = logging.getLogger(__name__)
 
 SOURCE = "budget_disclosures"
-DATASETS = ("documents", "lines", "units")
+DATASETS = ("documents", "lines", "units", "form_texts")
 LISTING_PATH = "/api/v1/disclosures"
 STATE_KEY = "files"
 FILE_ERRORS_AUDIT = "budget_file_errors"
@@ -130,25 +132,63 @@ def parse_listing_entry(entry: Any) -> ListedDocument:
 # -- parsing the forms -------------------------------------------------------------------------
 
 STT, CONTENT = "stt", "nội dung"
-# The series a money column of a balance form holds, by how its header starts.
-_SERIES_BY_HEADER = (("dự toán", "estimate"), ("quyết toán", "final_accounts"), ("ước thực hiện", "execution"),
-                     ("thực hiện", "execution"))
-_RATIO_HEADER = re.compile(r"%|so sánh|so với")
+# The kind of figure a money column holds, by the words of its header (Năm 2023 / Dự toán, Ước thực
+# hiện năm 2023...): the phrase that comes first in the header wins, so 'Ước thực hiện' is not
+# read as 'Thực hiện'.
+COLUMN_KINDS = ("estimate", "estimated_execution", "execution", "final_accounts")
+_KIND_PHRASES = (("ước thực hiện", "estimated_execution"), ("ước th", "estimated_execution"),
+                 ("ước tính thực hiện", "estimated_execution"), ("dự toán", "estimate"),
+                 ("quyết toán", "final_accounts"), ("thực hiện", "execution"))
+_RATIO_HEADER = re.compile(r"%|so sánh|so với|tỷ lệ|tăng,? giảm")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _OF_WHICH = re.compile(r"^trong đó\s*:?$")
+# A row of column numbers under the header: A | B | 1 | 2 | 3=2/1, or (1) | (2)...
+_NUMBERING = re.compile(r"^\(?[a-z0-9]{1,2}\)?$")
+
+
+def column_kind_and_year(label: str) -> tuple[str | None, int | None]:
+    """(kind, fiscal year) of a money column from its header label; kind None for a column that
+    is not money of the form (a ratio, a comparison, notes)."""
+    text = normalise_header(label)
+    if not text or _RATIO_HEADER.search(text):
+        return None, None
+    found = [(text.find(phrase), kind) for phrase, kind in _KIND_PHRASES if phrase in text]
+    if not found:
+        return None, None
+    year = _YEAR.search(text)
+    return min(found)[1], int(year.group(1)) if year else None
+
+
+# Other ways forms head their outline and line columns (read as STT, Nội dung).
+HEADER_ALIASES = {"stt": ("TT", "Số TT", "Số thứ tự"), "nội dung": ("Chỉ tiêu",)}
+_CANONICAL_HEADER = {normalise_header(alias): head for head, aliases in HEADER_ALIASES.items() for alias in aliases}
 
 
 def _header(path: Path, sheet: str, rows: list, required: list[str]) -> tuple[int, list[str], int]:
     """(header row, one label per column, first data row): a header of one or two rows (merged
-    cells), then an optional row of column numbers (A | B | 1 | 2 | 3=2/1) skipped."""
-    header_row, _ = find_header_row(path, sheet, rows, required)
-    top = rows[header_row - 1]
+    cells: a year over its kinds, a title over its sub-columns), then an optional row of column
+    numbers (A | B | 1 | 2 | 3=2/1) skipped."""
+    header_row, error = None, None
+    for heads in itertools.product(*[(head, *HEADER_ALIASES.get(normalise_header(head), ())) for head in required]):
+        try:
+            header_row, _ = find_header_row(path, sheet, rows, heads)
+            break
+        except SpreadsheetError as exc:
+            error = error or exc  # the first attempt's: the headers as required
+    if header_row is None:
+        raise error
+    wanted = {normalise_header(h): h for h in required}
+    top = [wanted.get(_CANONICAL_HEADER.get(normalise_header(v)), v) for v in rows[header_row - 1]]
     below = rows[header_row] if header_row < len(rows) else ()
-    two_rows = bool(below) and is_blank(below[0]) and any(not is_blank(v) for v in below[1:])
+    # a second header row: under the STT and name cells merged down, sub-headers and no amount
+    # (not a total row 'TỔNG SỐ' right under a one-row header)
+    two_rows = (len(below) > 2 and is_blank(below[0]) and is_blank(below[1])
+                and any(not is_blank(v) for v in below[2:]) and not any(_is_number(v) for v in below))
     labels = merged_header_labels(top, below if two_rows else None)
     data_start = header_row + (2 if two_rows else 1)
     if data_start <= len(rows):
-        numbering = [normalise_header(v) for v in rows[data_start - 1][:2]]
-        if numbering == ["a", "b"]:
+        first_two = [normalise_header(v) for v in rows[data_start - 1][:2]]
+        if len(first_two) == 2 and all(_NUMBERING.match(v) for v in first_two):
             data_start += 1
     return header_row, labels, data_start
 
@@ -175,69 +215,265 @@ def _money(value: Any, where: CellLocation, multiplier: int) -> tuple[Decimal | 
     return number, vnd
 
 
-def parse_balance_form(path: str | Path, doc: ListedDocument) -> list[dict]:
-    """The rows of a budget balance form (B46 layout: estimate, final accounts, execution), one
-    per line and money column, values in VND. Raises SpreadsheetError naming the cell."""
+def _is_number(value: Any) -> bool:
+    try:
+        return parse_vn_number(value, CellLocation("", "", 1, 1)) is not None
+    except SpreadsheetError:
+        return False
+
+
+# -- line labels and the form's line catalogue ------------------------------------------------
+
+# Abbreviations portals print in line labels, as the words they stand for.
+LABEL_ABBREVIATIONS = {
+    "nsđp": "ngân sách địa phương", "nsnn": "ngân sách nhà nước", "nstw": "ngân sách trung ương",
+    "ns": "ngân sách", "tw": "trung ương", "đtpt": "đầu tư phát triển", "xdcb": "xây dựng cơ bản",
+    "ctmtqg": "chương trình mục tiêu quốc gia", "ctmt": "chương trình mục tiêu", "hđnd": "hội đồng nhân dân",
+    "ubnd": "ủy ban nhân dân", "đp": "địa phương",
+}
+# Old and new tone placement at the end of a syllable (hoà / hòa, thuỷ / thủy) read as one; with a
+# final consonant (khoản) there is only one way.
+_TONE_PLACEMENT = {old: new for old, new in zip(
+    ("oà", "oá", "oả", "oã", "oạ", "oè", "oé", "oẻ", "oẽ", "oẹ", "uỳ", "uý", "uỷ", "uỹ", "uỵ"),
+    ("òa", "óa", "ỏa", "õa", "ọa", "òe", "óe", "ỏe", "õe", "ọe", "ùy", "úy", "ủy", "ũy", "ụy"))}
+_OPEN_SYLLABLE_TONE = re.compile(r"(?<!q)(" + "|".join(_TONE_PLACEMENT) + r")(?!\w)")
+_FOOTNOTE = re.compile(r"\(\s*\*+\s*\)|\*+|\(\s*\d{1,2}\s*\)\s*$")
+
+
+def label_key(text: Any) -> str | None:
+    """A line label as compared with the catalogue: NFC, case-folded, one tone placement,
+    footnote marks ('(*)', '(1)' at the end) and punctuation dropped, abbreviations (NSĐP, NSTW...)
+    spelled out, single spaces. None for a blank label."""
+    if is_blank(text):
+        return None
+    folded = unicodedata.normalize("NFC", str(text)).casefold()
+    folded = _OPEN_SYLLABLE_TONE.sub(lambda m: _TONE_PLACEMENT[m.group(1)], folded)
+    words = re.sub(r"[^\w]+", " ", _FOOTNOTE.sub(" ", folded)).split()
+    return " ".join(LABEL_ABBREVIATIONS.get(w, w) for w in words) or None
+
+
+@dataclass(frozen=True)
+class CatalogueLine:
+    line_id: str
+    line_code: str  # its place in the form as the Circular lays it out (A.II.1)
+    keys: frozenset[str]
+
+
+def form_catalogue(form_code: str) -> tuple[CatalogueLine, ...]:
+    """The lines of a form (seed budget_form_lines) with the label keys each is known by."""
+    from connectors.sandbox.reference import budget_form_lines
+
+    return tuple(CatalogueLine(line.line_id, line.line_code, frozenset(filter(None, map(label_key, line.labels_vi))))
+                 for line in budget_form_lines() if line.form_code == form_code and line.line_id)
+
+
+def match_lines(catalogue: tuple[CatalogueLine, ...], lines: list[tuple[str, str | None, str | None]]
+                ) -> dict[str, tuple[CatalogueLine | None, str | None]]:
+    """Each line of a form, (its outline code, its parent's code, its label) in reading order, to
+    the catalogue line it is: by its label key; among several lines of the catalogue with that
+    label, the one under the line its parent matched, then one not yet taken, then the one at
+    the same outline position. Returns code -> (catalogue line or None, how: 'label',
+    'label_and_position' or None)."""
+    out: dict[str, tuple[CatalogueLine | None, str | None]] = {}
+    taken: set[str] = set()
+    for code, parent_code, label in lines:
+        key = label_key(label)
+        candidates = [c for c in catalogue if key in c.keys]
+        parent = out.get(parent_code, (None, None))[0] if parent_code else None
+        if parent is not None:
+            candidates = [c for c in candidates if c.line_code.startswith(parent.line_code + ".")]
+        free = [c for c in candidates if c.line_id not in taken]
+        if not free:
+            out[code] = (None, None)
+            continue
+        if len(free) == 1:
+            found, how = free[0], "label"
+        else:
+            found = next((c for c in free if c.line_code == code),
+                         next((c for c in free if c.line_code.count(".") == code.count(".")), free[0]))
+            how = "label_and_position"
+        taken.add(found.line_id)
+        out[code] = (found, how)
+    return out
+
+
+# A total row without a marker ("Tổng cộng", "Tổng số", "Cộng"), above or below the lines: the sum
+# of the form's top lines (its children in the landed rows: children_total_vnd).
+TOTAL_CODE = "TOTAL"
+TOTAL_LINE = OutlineLine(marker="", kind="total", code=TOTAL_CODE, level=1, parent_code=None, is_of_which=False)
+_TOTAL = re.compile(r"^(tổng cộng|tổng số|cộng|tổng)\s*:?$")
+
+
+# -- what follows the table --------------------------------------------------------------------
+
+_NOTE_START = re.compile(r"^(ghi chú|lưu ý|chú thích|chú giải|\(\s*\*|\*)")
+_SOURCE_TEXT = re.compile(r"^(nguồn|nguồn số liệu)\s*:")
+_PLACE_DATE = re.compile(r"ngày\s*\S*\s*tháng\s*\S*\s*năm\s*\S*")
+_SIGNATURE = re.compile(r"^(tm\.?|t/m|kt\.?|q\.|tl\.|chủ tịch|phó chủ tịch|giám đốc|phó giám đốc|người lập|"
+                        r"thủ trưởng|kế toán trưởng|trưởng phòng|\(?đã ký|\(?ký,|ủy ban nhân dân|sở tài chính)")
+TEXT_KINDS = ("note", "source", "place_date", "signature")
+
+
+def _ends_the_table(text: str) -> bool:
+    return bool(_NOTE_START.match(text) or _SOURCE_TEXT.match(text) or _PLACE_DATE.search(text)
+                or _SIGNATURE.match(text))
+
+
+def _trailing_texts(path: Path, sheet: str, doc: ListedDocument, rows: list[tuple[int, tuple]]) -> list[dict]:
+    """The text cells of the rows after the table, in reading order, each with its kind: notes
+    and sources; then, from the place-and-date line or the first signature title, the signature
+    block."""
+    out, in_signatures = [], False
+    for row_number, row in rows:
+        for column, value in enumerate(row, start=1):
+            if is_blank(value):
+                continue
+            text = " ".join(str(value).split())
+            folded = normalise_header(text)
+            if _PLACE_DATE.search(folded):
+                kind, in_signatures = "place_date", True
+            elif _SOURCE_TEXT.match(folded):
+                kind = "source"
+            elif _SIGNATURE.match(folded) or in_signatures:
+                kind, in_signatures = "signature", True
+            else:
+                kind = "note"
+            out.append({"document_id": doc.document_id, "form_code": doc.form_code, "fiscal_year": doc.fiscal_year,
+                        "sheet_name": sheet, "sheet_row": row_number, "sheet_column": column, "text_vi": text,
+                        "text_kind": kind})
+    return out
+
+
+# -- the budget balance form -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _MoneyColumn:
+    column: int
+    label: str
+    kind: str
+    year: int
+    unit: str
+    multiplier: int
+
+
+def _money_columns(path: Path, sheet: str, rows: list, header_row: int, labels: list[str],
+                   skip: tuple[int, ...]) -> list[_MoneyColumn]:
+    money = []
+    for column, label in enumerate(labels, start=1):
+        if column in skip:
+            continue
+        kind, year = column_kind_and_year(label)
+        if kind is None:
+            continue
+        if year is None:
+            raise SpreadsheetError(path, f"the money column '{label}' names no year (e.g. 'Dự toán năm 2024' or "
+                                         "'Năm 2024' above it): a column's year is read from its header, never "
+                                         "assumed", sheet, header_row, column)
+        money.append(_MoneyColumn(column, label, kind, year, *_unit_of(path, sheet, rows, header_row, label, column)))
+    if not money:
+        raise SpreadsheetError(path, "no money column (a header with Dự toán, Ước thực hiện, Thực hiện or Quyết "
+                                     "toán)", sheet, header_row)
+    return money
+
+
+def read_balance_form(path: str | Path, doc: ListedDocument) -> dict[str, list[dict]]:
+    """A budget balance form (B46 layout: estimate, final accounts, execution) as `lines`, one row
+    per line and money column (each column tagged with the kind and fiscal year its header
+    states, values in VND, each line matched to the form's catalogue by its label), and
+    `form_texts`, the notes, sources, place-and-date and signatures after the table. Raises
+    SpreadsheetError naming the cell."""
     path = Path(path)
     sheet, rows = sheet_rows(path)
     header_row, labels, data_start = _header(path, sheet, rows, ["STT", "Nội dung"])
     folded = [normalise_header(label) for label in labels]
     stt_col, content_col = folded.index(STT) + 1, folded.index(CONTENT) + 1
-    money = []  # (column, label, series, unit, multiplier)
-    for column, label in enumerate(labels, start=1):
-        text = folded[column - 1]
-        if column in (stt_col, content_col) or not text or _RATIO_HEADER.search(text):
-            continue
-        series = next((s for prefix, s in _SERIES_BY_HEADER if text.startswith(prefix)), None)
-        if series:
-            money.append((column, label, series, *_unit_of(path, sheet, rows, header_row, label, column)))
-    if not money:
-        raise SpreadsheetError(path, "no money column (a header starting with Dự toán, Quyết toán or Thực hiện)",
-                               sheet, header_row)
-    outline, seen, out = Outline(), {}, []
+    money = _money_columns(path, sheet, rows, header_row, labels, (stt_col, content_col))
+    outline, seen, parsed = Outline(), {}, []
+    pending: list[tuple[int, tuple]] = []  # text rows since the last line: the table's end if no line follows
+    ended_at: int | None = None
     for row_number, row in enumerate(rows[data_start - 1:], start=data_start):
         cell = lambda col: row[col - 1] if col - 1 < len(row) else None  # noqa: E731
+        if all(is_blank(v) for v in row):
+            continue
         marker, name = cell(stt_col), cell(content_col)
-        values = {col: _money(cell(col), CellLocation(path.name, sheet, row_number, col), multiplier)
-                  for col, _label, _series, _unit, multiplier in money}
+        has_amounts = any(_is_number(cell(m.column)) for m in money)
+        if ended_at is not None:
+            if has_amounts and Outline.clean_marker(marker) and Outline().add(marker) is not None:
+                raise SpreadsheetError(path, f"a line ('{marker}' {name}) below the text that ended the table at "
+                                             f"row {ended_at}: one table per sheet", sheet, row_number, stt_col)
+            pending.append((row_number, row))
+            continue
+        texts = [normalise_header(v) for v in row if isinstance(v, str) and not is_blank(v)]
         if is_blank(marker):
             if _OF_WHICH.match(normalise_header(name)):
                 outline.mark_of_which()
-            elif any(shown is not None for shown, _ in values.values()):
+            elif has_amounts and _TOTAL.match(normalise_header(name)) and TOTAL_CODE not in seen:
+                seen[TOTAL_CODE] = row_number  # a total row above or below the lines: the sum of the top lines
+                pending = []
+                values = {m.column: _money(cell(m.column), CellLocation(path.name, sheet, row_number, m.column),
+                                           m.multiplier) for m in money}
+                parsed.append((row_number, TOTAL_LINE, " ".join(str(name).split()), values))
+            elif has_amounts:
                 raise SpreadsheetError(path, f"'{name}' has amounts but no outline marker: it cannot be placed "
                                              "in the form's outline", sheet, row_number, stt_col)
+            else:
+                pending.append((row_number, row))
+                if parsed and any(_ends_the_table(t) for t in texts):
+                    ended_at = row_number
             continue
         line = outline.add(marker)
         if line is None:
+            if parsed and not has_amounts:
+                pending.append((row_number, row))
+                ended_at = row_number
+                continue
             raise SpreadsheetError(path, f"'{marker}' is not an outline marker (A, I, 1, a, -, +)", sheet,
                                    row_number, stt_col)
         if line.code in seen:
             raise SpreadsheetError(path, f"line {line.code} appears twice (rows {seen[line.code]} and {row_number})",
                                    sheet, row_number, stt_col)
         seen[line.code] = row_number
-        for col, label, series, unit, multiplier in money:
-            out.append({
-                "document_id": doc.document_id, "form_code": doc.form_code, "fiscal_year": doc.fiscal_year,
-                "period": doc.period, "sheet_name": sheet, "sheet_row": row_number, "sheet_column": col,
-                "column_label": label, "outline_marker": line.marker, "line_code": line.code,
-                "line_name_vi": None if is_blank(name) else " ".join(str(name).split()),
-                "outline_level": line.level, "parent_line_code": line.parent_code, "is_of_which": line.is_of_which,
-                "series": series, "value_in_unit": values[col][0], "unit": unit, "unit_vnd": multiplier,
-                "value_vnd": values[col][1],
-            })
-    if not out:
+        pending = []  # a label row between lines is part of the table
+        values = {m.column: _money(cell(m.column), CellLocation(path.name, sheet, row_number, m.column), m.multiplier)
+                  for m in money}
+        parsed.append((row_number, line, None if is_blank(name) else " ".join(str(name).split()), values))
+    if not parsed:
         raise SpreadsheetError(path, "no line under the header", sheet, header_row)
+    matches = match_lines(form_catalogue(doc.form_code), [(line.code, line.parent_code, name)
+                                                          for _, line, name, _ in parsed])
+    out = []
+    for row_number, line, name, values in parsed:
+        found, how = matches[line.code]
+        for m in money:
+            out.append({
+                "document_id": doc.document_id, "form_code": doc.form_code, "document_kind": doc.document_kind,
+                "fiscal_year": doc.fiscal_year, "period": doc.period, "sheet_name": sheet, "sheet_row": row_number,
+                "sheet_column": m.column, "column_label": m.label, "column_fiscal_year": m.year, "series": m.kind,
+                "outline_marker": line.marker, "line_code": line.code, "line_name_vi": name,
+                "line_label_key": label_key(name), "line_id": found.line_id if found else None, "line_match": how,
+                "outline_level": line.level, "parent_line_code": line.parent_code, "is_of_which": line.is_of_which,
+                "value_in_unit": values[m.column][0], "unit": m.unit, "unit_vnd": m.multiplier,
+                "value_vnd": values[m.column][1],
+            })
     _add_children_totals(out)
-    return out
+    return {"lines": out, "form_texts": _trailing_texts(path, sheet, doc, pending)}
+
+
+def parse_balance_form(path: str | Path, doc: ListedDocument) -> list[dict]:
+    """The `lines` of a budget balance form (see read_balance_form)."""
+    return read_balance_form(path, doc)["lines"]
 
 
 def _add_children_totals(rows: list[dict]) -> None:
     """On each parent line: the sum of its children that are part of it (not 'of which' items),
     their count, and the rounding they may differ by: half a unit for each child and the parent."""
     children: dict[tuple, list[dict]] = defaultdict(list)
+    has_total = any(r["line_code"] == TOTAL_CODE for r in rows)
     for r in rows:
         if r["parent_line_code"] is not None and not r["is_of_which"]:
             children[(r["sheet_column"], r["parent_line_code"])].append(r)
+        elif has_total and r["parent_line_code"] is None and r["line_code"] != TOTAL_CODE:
+            children[(r["sheet_column"], TOTAL_CODE)].append(r)
     for r in rows:
         kids = children.get((r["sheet_column"], r["line_code"]), [])
         known = [k["value_vnd"] for k in kids if k["value_vnd"] is not None]
@@ -257,8 +493,14 @@ _GROUP = re.compile(r"^(?:nhóm\s*)?([1-4])$")
 
 
 def parse_unit_autonomy_form(path: str | Path, doc: ListedDocument) -> list[dict]:
-    """The public service units of an autonomy form, one row per unit, money in VND, grouped by
-    the sector rows (I, II...) above them. Raises SpreadsheetError naming the cell."""
+    """The `units` of an autonomy form (see read_unit_autonomy_form)."""
+    return read_unit_autonomy_form(path, doc)["units"]
+
+
+def read_unit_autonomy_form(path: str | Path, doc: ListedDocument) -> dict[str, list[dict]]:
+    """The public service units of an autonomy form (`units`, one row per unit, money in VND,
+    grouped by the sector rows I, II... above them) and the text under its table (`form_texts`,
+    as for the balance forms). Raises SpreadsheetError naming the cell."""
     path = Path(path)
     sheet, rows = sheet_rows(path)
     header_row, labels, data_start = _header(path, sheet, rows, ["STT", "Tên đơn vị"])
@@ -273,14 +515,22 @@ def parse_unit_autonomy_form(path: str | Path, doc: ListedDocument) -> list[dict
     units = {name: _unit_of(path, sheet, rows, header_row, labels[columns[name] - 1], columns[name])
              for name in _MONEY_FIELDS}
     stt_col = [normalise_header(label) for label in labels].index(STT) + 1
-    outline, sector, out = Outline(), None, []
+    outline, sector, out, trailing = Outline(), None, [], []
     for row_number, row in enumerate(rows[data_start - 1:], start=data_start):
         cell = lambda col: row[col - 1] if col - 1 < len(row) else None  # noqa: E731
         where = lambda col: CellLocation(path.name, sheet, row_number, col)  # noqa: E731
         if all(is_blank(v) for v in row):
             continue
+        if trailing:
+            trailing.append((row_number, row))
+            continue
         line = outline.add(cell(stt_col))
         if line is None:
+            ends = out and is_blank(cell(columns["unit_code"])) and not any(
+                _is_number(cell(columns[name])) for name in _MONEY_FIELDS)
+            if ends:  # notes, place-and-date and signatures under the table
+                trailing.append((row_number, row))
+                continue
             raise SpreadsheetError(path, f"'{cell(stt_col)}' is not an outline marker (I for a sector, 1 for a unit)",
                                    sheet, row_number, stt_col)
         if line.kind in ("letter", "roman"):
@@ -306,13 +556,13 @@ def parse_unit_autonomy_form(path: str | Path, doc: ListedDocument) -> list[dict
         out.append(record)
     if not out:
         raise SpreadsheetError(path, "no unit under the header", sheet, header_row)
-    return out
+    return {"units": out, "form_texts": _trailing_texts(path, sheet, doc, trailing)}
 
 
 def parse_document_file(path: str | Path, doc: ListedDocument) -> dict[str, list[dict]]:
     if doc.document_kind == "unit_autonomy":
-        return {"units": parse_unit_autonomy_form(path, doc)}
-    return {"lines": parse_balance_form(path, doc)}
+        return read_unit_autonomy_form(path, doc)
+    return read_balance_form(path, doc)
 
 
 # -- the landed tables -------------------------------------------------------------------------
@@ -335,6 +585,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("series", pa.string()), ("value_in_unit", pa.decimal128(24, 6)), ("unit", pa.string()),
         ("unit_vnd", pa.int64()), ("value_vnd", VND), ("children_count", pa.int32()),
         ("children_total_vnd", VND), ("rounding_tolerance_vnd", VND),
+        # added with column years and label matching (null in files landed before)
+        ("document_kind", pa.string()), ("column_fiscal_year", pa.int32()), ("line_label_key", pa.string()),
+        ("line_id", pa.string()), ("line_match", pa.string()),
     ]),
     "units": pa.schema([
         ("document_id", pa.string()), ("file_sha256", pa.string()), ("fiscal_year", pa.int32()),
@@ -342,6 +595,11 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("sector_name_vi", pa.string()), ("unit_code", pa.string()), ("unit_name_vi", pa.string()),
         ("autonomy_group", pa.int32()), ("service_revenue_vnd", VND), ("retained_fees_vnd", VND),
         ("business_surplus_vnd", VND), ("recurrent_spending_vnd", VND), ("unit", pa.string()),
+    ]),
+    "form_texts": pa.schema([
+        ("document_id", pa.string()), ("file_sha256", pa.string()), ("form_code", pa.string()),
+        ("fiscal_year", pa.int32()), ("sheet_name", pa.string()), ("sheet_row", pa.int32()),
+        ("sheet_column", pa.int32()), ("text_vi", pa.string()), ("text_kind", pa.string()),
     ]),
 }
 FILE_ERRORS_SCHEMA = pa.schema([

@@ -115,11 +115,19 @@ def find_header_row(path: str | Path, sheet: str, rows: Sequence[Sequence[Any]],
         columns = {normalise_header(v): col for col, v in enumerate(row, start=1) if v is not None}
         if wanted <= columns.keys():
             return index, columns
-    missing_from_best = sorted(wanted - max(
-        ({normalise_header(v) for v in row} for row in rows[:search_rows]), key=lambda found: len(wanted & found),
-        default=set()))
+    # the nearest row (most of the headers; among equals the first with the most text) is named
+    scored = [(len(wanted & {normalise_header(v) for v in row}), sum(isinstance(v, str) for v in row), -index)
+              for index, row in enumerate(rows[:search_rows], start=1)]
+    if not scored:
+        raise SpreadsheetError(path, f"no header row with the expected columns in the first {search_rows} rows; "
+                                     f"missing: {', '.join(sorted(wanted))} (the sheet is empty)", sheet)
+    _, _, best = max(scored)
+    best_row = rows[-best - 1]
+    found = {normalise_header(v) for v in best_row}
+    column = next((c for c, v in enumerate(best_row, start=1) if not is_blank(v)), 1)
     raise SpreadsheetError(path, f"no header row with the expected columns in the first {search_rows} rows; "
-                                 f"missing: {', '.join(missing_from_best)}", sheet)
+                                 f"missing: {', '.join(sorted(wanted - found))} (nearest: row {-best})",
+                           sheet, -best, column)
 
 
 def is_blank(value: Any) -> bool:

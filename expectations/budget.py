@@ -3,12 +3,15 @@
 Per landed dataset (`documents`, `lines`, `units`) plus two views of `lines` built here, because
 their rules span rows:
 - `required_lines`: one row per balance document in the load and line its form requires (seed
-  budget_form_lines), `is_present` true when the document has it;
+  budget_form_lines, by line id: the connector matched each line by its label), `is_present`
+  true when the document's current column (its own fiscal year, a kind of its document kind:
+  seed budget_column_kinds) has it; a document without a current column misses them all;
 - `parent_lines`: one row per parent line and money column, with by how much it differs from the
   sum of its children beyond rounding (the connector lands the children's total and the rounding
   allowed: half a unit of the form per child and for the parent).
-Values that cannot be negative (every line except those the seed allows, every unit amount but
-the business surplus) are checked on the landed rows.
+Values that cannot be negative (every catalogued line except those the seed allows, every unit
+amount but the business surplus) are checked on the landed rows; a line the catalogue does not
+know is landed under its own label and listed by the warehouse (audit_budget_unlisted_lines).
 
 Tolerances are in one table; a load beyond them is rejected as a whole (the warehouse keeps the
 previous accepted version of each document).
@@ -20,7 +23,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from connectors.budget import DATASETS, DOCUMENT_KINDS, FILE_STATUSES, PERIODS, SCHEMAS, SOURCE
+from connectors.budget import (COLUMN_KINDS, DATASETS, DOCUMENT_KINDS, FILE_STATUSES, PERIODS, SCHEMAS, SOURCE,
+                               TEXT_KINDS)
 from connectors.spreadsheet import MONEY_UNITS
 from expectations.gx_runner import BatchResult, DatasetCheck, ExpectationDef, validate_frames
 
@@ -78,9 +82,11 @@ SUITES: dict[str, list[ExpectationDef]] = {
     ],
     "lines": [
         _columns_present("lines"),
-        *_not_null("document_id", "file_sha256", "line_code", "outline_level", "series", "unit", "unit_vnd"),
-        _rule("expect_column_values_to_be_in_set", "structure", column="series",
-              value_set=["estimate", "final_accounts", "execution"]),
+        *_not_null("document_id", "file_sha256", "line_code", "outline_level", "series", "column_fiscal_year",
+                   "document_kind", "unit", "unit_vnd"),
+        _rule("expect_column_values_to_be_in_set", "structure", column="series", value_set=list(COLUMN_KINDS)),
+        _rule("expect_column_values_to_be_in_set", "structure", column="line_match",
+              value_set=["label", "label_and_position"]),
         _rule("expect_column_values_to_be_in_set", "structure", column="unit", value_set=list(MONEY_UNITS)),
         _rule("expect_column_values_to_be_between", "structure", column="outline_level", min_value=1, max_value=6),
         _rule("expect_compound_columns_to_be_unique", "structure",
@@ -95,6 +101,11 @@ SUITES: dict[str, list[ExpectationDef]] = {
         _rule("expect_compound_columns_to_be_unique", "structure", column_list=["document_id", "file_sha256", "unit_code"]),
         *[_rule("expect_column_values_to_be_between", "non_negative", column=c, min_value=0)
           for c in ("service_revenue_vnd", "retained_fees_vnd", "recurrent_spending_vnd")],
+    ],
+    "form_texts": [
+        _columns_present("form_texts"),
+        *_not_null("document_id", "file_sha256", "sheet_row", "text_vi", "text_kind"),
+        _rule("expect_column_values_to_be_in_set", "structure", column="text_kind", value_set=list(TEXT_KINDS)),
     ],
     "required_lines": [
         _rule("expect_column_values_to_be_in_set", "required_line", column="is_present", value_set=[True]),
@@ -111,20 +122,24 @@ def derived_frames(lines: pd.DataFrame) -> dict[str, pd.DataFrame]:
     parent_lines views (see the module's docstring)."""
     import pandas as pd
 
-    from connectors.sandbox.reference import budget_form_lines
+    from connectors.sandbox.reference import budget_column_kinds, budget_form_lines
 
     catalogue = budget_form_lines()
-    may_be_negative = {(line.form_code, line.line_code) for line in catalogue if line.can_be_negative}
+    kinds = budget_column_kinds()
+    may_be_negative = {(line.form_code, line.line_id) for line in catalogue if line.can_be_negative}
     lines = lines.copy()
     lines["value_vnd_that_cannot_be_negative"] = [
-        None if value is None or pd.isna(value) or (form, code) in may_be_negative else float(value)
-        for form, code, value in zip(lines["form_code"], lines["line_code"], lines["value_vnd"])]
+        None if value is None or pd.isna(value) or line_id is None or pd.isna(line_id)
+        or (form, line_id) in may_be_negative else float(value)
+        for form, line_id, value in zip(lines["form_code"], lines["line_id"], lines["value_vnd"])]
     required = []
-    documents = lines[["document_id", "file_sha256", "form_code"]].drop_duplicates()
-    for document_id, sha, form in documents.itertuples(index=False):
-        present = set(lines.loc[(lines["document_id"] == document_id) & (lines["file_sha256"] == sha), "line_code"])
-        required += [{"document_id": document_id, "form_code": form, "line_code": line.line_code,
-                      "is_present": line.line_code in present}
+    documents = lines[["document_id", "file_sha256", "form_code", "document_kind", "fiscal_year"]].drop_duplicates()
+    for document_id, sha, form, kind, year in documents.itertuples(index=False):
+        current = lines[(lines["document_id"] == document_id) & (lines["file_sha256"] == sha)
+                        & (lines["column_fiscal_year"] == year) & lines["series"].isin(kinds.get(kind, ()))]
+        present = set(current["line_id"].dropna())
+        required += [{"document_id": document_id, "form_code": form, "line_id": line.line_id,
+                      "is_present": line.line_id in present}
                      for line in catalogue if line.form_code == form and line.is_required]
     parents = lines[lines["children_total_vnd"].notna() & lines["value_vnd"].notna()]
     gaps = [max(Decimal(0), abs(Decimal(v) - Decimal(t)) - Decimal(r))
@@ -132,7 +147,7 @@ def derived_frames(lines: pd.DataFrame) -> dict[str, pd.DataFrame]:
     parent_lines = parents[["document_id", "line_code", "series", "sheet_column"]].assign(
         gap_beyond_rounding_vnd=[float(g) for g in gaps])
     return {"lines": lines,
-            "required_lines": pd.DataFrame(required, columns=["document_id", "form_code", "line_code", "is_present"]),
+            "required_lines": pd.DataFrame(required, columns=["document_id", "form_code", "line_id", "is_present"]),
             "parent_lines": parent_lines.reset_index(drop=True)}
 
 

@@ -19,6 +19,7 @@ class ReportData:
     officials_flagged: list[dict]
     officials_flagged_count: int = 0
     reductions: list[dict] = field(default_factory=list)  # T07, T08 year rows up to the period's year
+    budget_gaps: list[dict] = field(default_factory=list)  # budget parent lines off their children, years to the period's
     extra: dict = field(default_factory=dict)
 
 
@@ -77,5 +78,11 @@ def load_report_data(warehouse: Warehouse, period: ReportPeriod | None = None) -
         select target_id, period_key, actual_value, goal_value from marts.mart_program_targets
         where target_id in ('T07', 'T08') and period_type = 'year' and period_start <= ? and actual_value is not null
         order by target_id, period_start""", period_row["period_end"])
+    budget_gaps = warehouse.rows("""
+        select fiscal_year, line_code, line_name_vi, coalesce(line_name_en, line_name_vi) as line_name_en,
+               children_gap_vnd, estimate_document_id, final_accounts_document_id, execution_document_id
+        from marts.mart_budget_balance
+        where children_reconcile = false and fiscal_year <= ?
+        order by fiscal_year desc, line_code""", period.year)
     return ReportData(period, period_row, targets, agencies, quarters, index_766, external_indices,
-                      flagged[:OFFICIALS_SHOWN], len(flagged), reductions)
+                      flagged[:OFFICIALS_SHOWN], len(flagged), reductions, budget_gaps)

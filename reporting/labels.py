@@ -46,6 +46,10 @@ LABELS: dict[str, dict[str, str]] = {
         "no_data.measured_per_year": "Đo theo năm",
         "no_data.source_not_in_warehouse": "Nguồn số liệu chưa có trong kho dữ liệu ({source})",
         "no_data.no_value_for_period": "Nguồn chưa có số liệu của kỳ này",
+        "budget_gaps": "Cân đối ngân sách địa phương: dòng không bằng tổng các dòng chi tiết",
+        "budget_gaps_note": "Số liệu như đã công khai; chênh lệch ngoài sai số làm tròn của biểu.",
+        "fiscal_year": "Năm ngân sách", "budget_line": "Dòng", "budget_gap": "Chênh lệch (triệu đồng)",
+        "documents": "Văn bản",
         "language_switch": "English",
     },
     "en": {
@@ -90,6 +94,10 @@ LABELS: dict[str, dict[str, str]] = {
         "no_data.measured_per_year": "Measured per year",
         "no_data.source_not_in_warehouse": "Source not in the warehouse yet ({source})",
         "no_data.no_value_for_period": "The source has no value for this period",
+        "budget_gaps": "Local budget balance: lines that are not the sum of their parts",
+        "budget_gaps_note": "As published; the gap beyond the form's rounding.",
+        "fiscal_year": "Fiscal year", "budget_line": "Line", "budget_gap": "Gap (million VND)",
+        "documents": "Documents",
         "language_switch": "Tiếng Việt",
     },
 }

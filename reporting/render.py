@@ -123,6 +123,12 @@ def _context(data: ReportData, lang: str, warehouse_name: str, generated_at: dat
             "threshold": fmt_percent(o["late_rate_threshold"], lang, 0)} for o in data.officials_flagged],
         "more_officials": l["more"].format(n=data.officials_flagged_count - len(data.officials_flagged))
         if data.officials_flagged_count > len(data.officials_flagged) else None,
+        "budget_gaps": [{
+            "year": g["fiscal_year"], "code": g["line_code"],
+            "name": g["line_name_vi"] if lang == "vi" else g["line_name_en"],
+            "gap": fmt_number(float(g["children_gap_vnd"]) / 1_000_000, lang, 1),
+            "documents": ", ".join(d for d in (g["estimate_document_id"], g["final_accounts_document_id"],
+                                               g["execution_document_id"]) if d)} for g in data.budget_gaps],
     }
 
 

@@ -78,6 +78,13 @@ PAGE = """<!DOCTYPE html>
 <tbody>{% for o in flagged_officials %}<tr><td><code>{{ o.key }}</code></td><td class="num">{{ o.handled }}</td>
 <td class="num">{{ o.late }}</td><td class="num">{{ o.late_rate }}</td><td class="num">{{ o.threshold }}</td></tr>{% endfor %}</tbody>
 </table>{% if more_officials %}<p>{{ more_officials }}</p>{% endif %}{% else %}<p>{{ l.none }}</p>{% endif %}
+
+<h2>{{ l.budget_gaps }}</h2>
+{% if budget_gaps %}<p class="meta">{{ l.budget_gaps_note }}</p><table id="budget-gaps">
+<thead><tr><th>{{ l.fiscal_year }}</th><th>{{ l.budget_line }}</th><th>{{ l.budget_gap }}</th><th>{{ l.documents }}</th></tr></thead>
+<tbody>{% for g in budget_gaps %}<tr data-year="{{ g.year }}" data-line="{{ g.code }}"><td>{{ g.year }}</td><td><code>{{ g.code }}</code> {{ g.name }}</td>
+<td class="num">{{ g.gap }}</td><td><code>{{ g.documents }}</code></td></tr>{% endfor %}</tbody>
+</table>{% else %}<p>{{ l.none }}</p>{% endif %}
 </body>
 </html>
 """

@@ -633,7 +633,7 @@ def test_a_cadre_export_replaced_before_the_resume_is_landed_whole_in_a_new_load
 
 
 @pytest.mark.parametrize("edit, problem", [
-    (lambda p: _edit_cell(p, "CanBo", "Phân loại", 0, "Loại cán bộ"), "sheet 'CanBo': no header row"),
+    (lambda p: _edit_cell(p, "CanBo", "Phân loại", 0, "Loại cán bộ"), "sheet 'CanBo', cell A"),  # the nearest row named, then: no header row
     (lambda p: _drop_export_date(p), "canbo.xlsx: no 'Ngày xuất dữ liệu: dd/MM/yyyy' in the title rows"),
 ])
 def test_a_cadre_export_without_its_columns_or_date_is_refused(small_cadre, tmp_path, edit, problem):

@@ -5,6 +5,8 @@ Two runs in one data directory, as the nightly job would make them: the portal's
 then the same again (nothing new is downloaded and the marts do not change). That a correction
 is downloaded alone and supersedes the first version is tested on the crawler
 (tests/test_budget_crawler.py) and on staging (dbt unit test latest_version_of_a_document_wins).
+The sandbox publishes 2024 and 2025 estimates as provinces do (prior-year columns, a year merged
+over its kinds, notes and signatures under the table, five revenue lines, abbreviated labels).
 Expected values follow from the sandbox's rules (connectors/sandbox/budget_data.py): the late
 ones are published 45 days after the decision (estimate 2023: deadline 30 -> 15 days late), 38
 days (final accounts 2023: 8 days late), 22 days after the half-year (h1 2024: deadline 15 -> 7
@@ -17,7 +19,7 @@ import duckdb
 import pytest
 from dagster import DagsterInstance
 
-from connectors.sandbox.budget_data import CORRECTION_DAYS, DEFECTS, BudgetPortalData
+from connectors.sandbox.budget_data import CORRECTION_DAYS, CUT_LINE, DEFECTS, BudgetPortalData
 from orchestration.cli import run_pipeline
 from orchestration.settings import load_settings
 
@@ -110,7 +112,9 @@ def test_the_estimate_comes_from_the_corrected_version(warehouse):
     assert corrected.versions[1].available_on == corrected.published_date + timedelta(days=CORRECTION_DAYS)
     versions = query(warehouse[0], f"""select count(distinct file_sha256), count(*) from staging.stg_budget_disclosures__lines
                                       where document_id = '{corrected.document_id}'""")
-    assert versions == [(1, 24)]  # one version, 24 lines x 1 money column
+    # one version, 25 lines (five revenue lines from 2024) x 3 money columns (2023 estimate and
+    # estimated execution beside the 2024 estimate)
+    assert versions == [(1, 75)]
     # the corrected version adds 12.400 triệu đồng to recurrent spending; the first version's value:
     first = BudgetPortalData(seed=SEED, last_year=2024).estimate_values(2024)["B.I.2"]
     shown = query(warehouse[0], "select estimate_vnd from marts.mart_budget_balance where fiscal_year = 2024 and line_code = 'B.I.2'")
@@ -132,3 +136,41 @@ def test_a_rerun_downloads_nothing_and_changes_nothing(warehouse):
     assert second["files"].value["landed"] == 0 and second["rows_per_dataset"].value.get("lines", 0) == 0
     for name, before in marts.items():
         assert query(settings, f"select * from marts.{name} order by all") == before, name
+
+
+def test_a_line_cut_from_one_year_to_the_next_shows_its_new_value(warehouse):
+    """The 2025 estimate form prints the 2024 estimate and estimated execution beside its own
+    column; the mart reads the 2025 column only."""
+    data = BudgetPortalData(seed=SEED, last_year=2025)
+    code, year, _share = CUT_LINE
+    cut, before = data.estimate_values(year)[code], data.estimate_values(year - 1)[code]
+    assert cut < before
+    rows = query(warehouse[0], f"""select line_key, estimate_vnd from marts.mart_budget_balance
+                                   where fiscal_year = {year} and line_code in ('{code}', 'A', 'C')""")
+    assert dict(rows) == {"national_targeted_programmes": cut * 1_000_000,
+                          "total_revenue": data.estimate_values(year)["A"] * 1_000_000,
+                          "deficit": data.estimate_values(year)["C"] * 1_000_000}
+    # exactly the year's lines and values (the sandbox's 2025 outline is the Circular's)
+    shown = dict(query(warehouse[0], f"select line_code, estimate_vnd from marts.mart_budget_balance "
+                                     f"where fiscal_year = {year}"))
+    assert shown == {code: value * 1_000_000 for code, value in data.estimate_values(year).items()}
+
+
+def test_lines_are_one_row_per_catalogue_line_whatever_their_place(warehouse):
+    rows = query(warehouse[0], """select fiscal_year, line_code, line_key, line_name_en from marts.mart_budget_balance
+                                  where line_code like 'A.%' and outline_level = 2 order by 1, 2""")
+    by_year = {}
+    for year, code, key, name_en in rows:
+        by_year.setdefault(year, []).append((code, key))
+        assert name_en  # every sandbox line is in the catalogue
+    four = [("A.I", "revenue_retained"), ("A.II", "transfers_from_central"), ("A.IV", "carried_over_surplus"),
+            ("A.V", "carried_over_resources")]
+    assert by_year[2023] == four  # Thu kết dư printed third, the Circular's A.IV
+    assert by_year[2025] == four[:2] + [("A.III", "revenue_from_reserve_fund")] + four[2:]
+
+
+def test_notes_and_signatures_land_with_their_document(warehouse):
+    rows = query(warehouse[0], """select document_id, text_kind, count(*) from staging.stg_budget_disclosures__form_texts
+                                  group by all order by all""")
+    assert rows == [("CK-2024-DT", "note", 2), ("CK-2024-DT", "place_date", 1), ("CK-2024-DT", "signature", 3),
+                    ("CK-2025-DT", "place_date", 1), ("CK-2025-DT", "signature", 2), ("CK-2025-DT", "source", 1)]

@@ -62,3 +62,11 @@ def test_one_parent_off_its_children_in_six_is_tolerated_two_are_not(good):
     lines.loc[lines["line_code"] == "A", "value_vnd"] += Decimal(1)  # now 2 of 6: 33.3% > 20%
     result, failed = verdict(lines)
     assert not result.success and failed == {"parent_lines:gap_beyond_rounding_vnd"}
+
+
+def test_a_form_without_a_column_of_its_own_year_and_kind_is_rejected(good):
+    """Only prior-year columns (Dự toán năm 2023 in a 2024 estimate): no line can be reported."""
+    lines = good.copy()
+    lines["column_fiscal_year"] = 2023
+    result, failed = verdict(lines)
+    assert not result.success and failed == {"required_lines:is_present"}

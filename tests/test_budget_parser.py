@@ -33,13 +33,13 @@ MILLION = Decimal(1_000_000)
 TITLE = [["ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA", None, "Biểu số 46/CK-NSNN"], [None, None, None],
          ["CÂN ĐỐI NGÂN SÁCH ĐỊA PHƯƠNG NĂM 2024", None, None], [None, None, "Đơn vị: Triệu đồng"]]
 ESTIMATE_LINES = [
-    ["A", "TỔNG NGUỒN THU", "1.500,5"], ["I", "Thu được hưởng theo phân cấp", 1000],
-    ["II", "Thu bổ sung từ ngân sách trung ương", "500,5"], ["1", "Bổ sung cân đối", "300"],
-    ["2", "Bổ sung có mục tiêu", "200,5"], ["B", "TỔNG CHI", "1.400"], ["I", "Chi cân đối", "1.400"],
+    ["A", "TỔNG NGUỒN THU NSĐP", "1.500,5"], ["I", "Thu NSĐP được hưởng theo phân cấp", 1000],
+    ["II", "Thu bổ sung từ ngân sách trung ương", "500,5"], ["1", "Thu bổ sung cân đối ngân sách", "300"],
+    ["2", "Thu bổ sung có mục tiêu", "200,5"], ["B", "TỔNG CHI NSĐP", "1.400"], ["I", "Tổng chi cân đối NSĐP", "1.400"],
     ["1", "Chi đầu tư phát triển", "600"], ["a", "Chi đầu tư cho các dự án", "450"],
     ["-", "Dự án giao thông", "250"], ["-", "Dự án thủy lợi", "200"], ["b", "Chi đầu tư khác", "150"],
     ["2", "Chi thường xuyên", "800"], [None, "Trong đó:", None], ["a", "Chi giáo dục", "300"],
-    ["3", "Dự phòng ngân sách", None], ["4", "Chi bổ sung quỹ dự trữ tài chính", "-"], ["C", "BỘI CHI", "(100,5)"],
+    ["3", "Dự phòng ngân sách", None], ["4", "Chi bổ sung quỹ dự trữ tài chính", "-"], ["C", "BỘI CHI NSĐP", "(100,5)"],
 ]
 
 
@@ -118,7 +118,7 @@ def test_execution_with_a_header_merged_over_two_rows(tmp_path):
 
 
 def test_a_unit_stated_in_the_column_header_wins(tmp_path):
-    rows = [["CÂN ĐỐI NGÂN SÁCH"], ["STT", "Nội dung", "Dự toán (tỷ đồng)"], ["A", "TỔNG THU", "17,5"]]
+    rows = [["CÂN ĐỐI NGÂN SÁCH"], ["STT", "Nội dung", "Dự toán năm 2024 (tỷ đồng)"], ["A", "TỔNG THU", "17,5"]]
     (line,) = parse_balance_form(form(tmp_path, rows), doc())
     assert line["unit"] == "tỷ đồng" and line["value_vnd"] == Decimal(17_500_000_000)
 
@@ -136,7 +136,9 @@ def test_a_unit_stated_in_the_column_header_wins(tmp_path):
      r"cell C1 .*no money unit stated"),
     (TITLE + [["STT", "Nội dung", "Ghi chú"], ["A", "TỔNG THU", "x"]],
      r"row 5: no money column"),
-    (TITLE + [["Số TT", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1.500"]],
+    (TITLE + [["STT", "Nội dung", "Dự toán"], ["A", "TỔNG THU", "1.500"]],
+     r"cell C5 .*the money column 'Dự toán' names no year"),
+    (TITLE + [["Thứ tự", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1.500"]],
      r"no header row with the expected columns .*missing: stt"),
 ])
 def test_a_form_that_cannot_be_parsed_names_file_sheet_and_cell(tmp_path, rows, message):
@@ -170,6 +172,20 @@ def test_unit_autonomy_form(tmp_path):
     assert first["business_surplus_vnd"] == 500 * MILLION and first["recurrent_spending_vnd"] == 10500 * MILLION
     assert units[1]["business_surplus_vnd"] is None and units[2]["retained_fees_vnd"] == 0  # blank vs dash
     assert parse_document_file(path, doc("unit_autonomy"))["units"] == units
+
+
+def test_a_unit_form_ends_where_its_notes_and_signatures_begin(tmp_path):
+    path = units_form(tmp_path, [
+        ["I", "GIÁO DỤC", None, None, None, None, None, None],
+        [1, "Trường Cao đẳng Nha Trang", "1100000", "Nhóm 2", "9.000", "1.500,5", "500", "10.500"],
+        ["Ghi chú: Nhóm tự chủ theo Nghị định 60/2021/NĐ-CP."],
+        [None, None, None, None, None, None, "Khánh Hòa, ngày 20 tháng 3 năm 2024"],
+        [None, None, None, None, None, None, "GIÁM ĐỐC"],
+    ])
+    parsed = parse_document_file(path, doc("unit_autonomy", form="DVSN-TC"))
+    assert [u["unit_code"] for u in parsed["units"]] == ["1100000"]
+    assert [(t["sheet_row"], t["text_kind"]) for t in parsed["form_texts"]] == [
+        (7, "note"), (8, "place_date"), (9, "signature")]
 
 
 @pytest.mark.parametrize("row, message", [

@@ -55,7 +55,7 @@ def test_header_found_below_title_rows_and_records_keyed_by_field(tmp_path):
 def test_missing_header_and_corrupt_file_are_named(tmp_path):
     path = write_workbook(tmp_path / "x.xlsx", {"S": ([], ["STT", "Họ tên"], [[1, "x"]])})
     sheet, rows = sheet_rows(path)
-    with pytest.raises(SpreadsheetError, match="x.xlsx, sheet 'S': no header row.*missing: mã cán bộ"):
+    with pytest.raises(SpreadsheetError, match=r"x.xlsx, sheet 'S', cell A1 \(row 1, column A\): no header row.*missing: mã cán bộ \(nearest: row 1\)"):
         find_header_row(path, sheet, rows, ["Mã cán bộ", "Họ tên"])
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(path.read_bytes()[:200])

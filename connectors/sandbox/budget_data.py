@@ -14,6 +14,14 @@ Defects, each on a fixed document so tests can name it (DEFECTS):
 - the first-quarter 2024 execution report is listed but its file answers 404;
 - the 2024 estimate was re-published with corrections under the same file name;
 - the 2023 estimate, the 2023 final accounts and the half-year 2024 report were published late.
+
+Layouts as provinces publish them, from 2024 (UNTIDY): five revenue lines where the earlier
+forms have four (Thu từ quỹ dự trữ tài chính before Thu kết dư), labels with NSĐP / NSTW and
+'(*)' footnote marks; the 2024 estimate beside the previous year's estimate and estimated
+execution (one header row, a row of column numbers), with notes, a place-and-date line and
+signatures under the table; the 2025 estimate with the year merged over its kinds (Năm 2024 over
+Dự toán | Ước thực hiện), a source line and two signatures side by side, and its national target
+programmes cut below the 2024 estimate (CUT_LINE).
 The portal shows what was published by its clock: a document appears on its publication day,
 its corrected version on the day of the correction.
 """
@@ -59,6 +67,46 @@ BALANCE_OUTLINE = [
         ("III", "Chi chuyển nguồn sang năm sau", 0.0)]),
     ("C", "BỘI CHI NGÂN SÁCH ĐỊA PHƯƠNG", None),
 ]
+# From 2024 the forms have the Circular's five revenue lines: the reserve fund line comes third.
+FIVE_REVENUE_LINES_FROM = 2024
+BALANCE_OUTLINE_FIVE = [
+    ("A", BALANCE_OUTLINE[0][1], [
+        *BALANCE_OUTLINE[0][2][:2],
+        ("III", "Thu từ quỹ dự trữ tài chính", 0.01),
+        ("IV", "Thu kết dư", 0.04),
+        ("V", "Thu chuyển nguồn từ năm trước chuyển sang", 0.06)]),
+    *BALANCE_OUTLINE[1:],
+]
+# How the untidy forms print some labels (abbreviations, footnote marks).
+PUBLISHED_LABELS = {
+    "TỔNG NGUỒN THU NGÂN SÁCH ĐỊA PHƯƠNG": "TỔNG NGUỒN THU NSĐP",
+    "Thu ngân sách địa phương được hưởng theo phân cấp": "Thu NSĐP được hưởng theo phân cấp (*)",
+    "Thu bổ sung từ ngân sách trung ương": "Thu bổ sung từ NSTW",
+    "TỔNG CHI NGÂN SÁCH ĐỊA PHƯƠNG": "TỔNG CHI NSĐP",
+    "Tổng chi cân đối ngân sách địa phương": "Tổng chi cân đối NSĐP",
+    "BỘI CHI NGÂN SÁCH ĐỊA PHƯƠNG": "BỘI CHI NSĐP/BỘI THU NSĐP",
+}
+# The line the 2025 estimate cuts below the 2024 estimate, and to what share of it.
+CUT_LINE = ("B.II.1", 2025, Decimal("0.6"))
+
+
+def outline_of(year: int) -> list:
+    return BALANCE_OUTLINE_FIVE if year >= FIVE_REVENUE_LINES_FROM else BALANCE_OUTLINE
+
+
+def line_names(outline, prefix: str = "") -> dict[str, str]:
+    """Line code -> name, for every line of an outline (the 'of which' items too)."""
+    names = {}
+    for marker, name, children in outline:
+        code = f"{prefix}.{marker}" if prefix else marker
+        names[code] = name
+        if isinstance(children, list):
+            names.update(line_names(children, code))
+        for m, n, _share in OF_WHICH.get(code, []):
+            names[f"{code}.{m}"] = n
+    return names
+
+
 # Shares of parents with children, by line code (the rest is spread over leaves above).
 _BRANCH_SHARES = {"A.II": 0.28, "B.I": 0.9, "B.I.1": 0.378, "B.II": 0.1}
 # 'Of which' items under B.I.2 (Chi thường xuyên): part of it, not a breakdown that sums.
@@ -135,7 +183,7 @@ def _leaves(outline, prefix=""):
         yield code, name, children
 
 
-def balance_values(total: Decimal, rng: random.Random) -> dict[str, Decimal]:
+def balance_values(total: Decimal, rng: random.Random, outline=BALANCE_OUTLINE) -> dict[str, Decimal]:
     """Line code -> value in triệu đồng; parents are the exact sums of their children."""
     values: dict[str, Decimal] = {}
 
@@ -154,8 +202,8 @@ def balance_values(total: Decimal, rng: random.Random) -> dict[str, Decimal]:
         return spent
 
     revenue = Decimal(round(float(total) * rng.uniform(0.96, 1.0)))
-    values["A"] = fill(BALANCE_OUTLINE[0][2], "A", revenue)
-    values["B"] = fill(BALANCE_OUTLINE[1][2], "B", total)
+    values["A"] = fill(outline[0][2], "A", revenue)
+    values["B"] = fill(outline[1][2], "B", total)
     values["C"] = values["B"] - values["A"]
     for parent, items in OF_WHICH.items():
         for marker, _name, share in items:
@@ -163,8 +211,11 @@ def balance_values(total: Decimal, rng: random.Random) -> dict[str, Decimal]:
     return values
 
 
-def balance_rows(values_by_column: list[dict[str, Decimal | None]], rng: random.Random) -> list[list]:
-    """The outline as rows [marker, name, value...], values as the sheet shows them."""
+def balance_rows(values_by_column: list[dict[str, Decimal | None]], rng: random.Random, outline=BALANCE_OUTLINE,
+                 labels: dict[str, str] | None = None) -> list[list]:
+    """The outline as rows [marker, name, value...], values as the sheet shows them, names as
+    `labels` prints them."""
+    labels = labels or {}
     rows = []
 
     def cell(value):
@@ -177,7 +228,7 @@ def balance_rows(values_by_column: list[dict[str, Decimal | None]], rng: random.
     def walk(outline, prefix):
         for marker, name, children in outline:
             code = f"{prefix}.{marker}" if prefix else marker
-            rows.append([marker, name, *[cell(v.get(code)) for v in values_by_column]])
+            rows.append([marker, labels.get(name, name), *[cell(v.get(code)) for v in values_by_column]])
             if isinstance(children, list):
                 walk(children, code)
             if code in OF_WHICH:
@@ -185,7 +236,7 @@ def balance_rows(values_by_column: list[dict[str, Decimal | None]], rng: random.
                 for m, n, _share in OF_WHICH[code]:
                     rows.append([m, n, *[cell(v.get(f"{code}.{m}")) for v in values_by_column]])
 
-    walk(BALANCE_OUTLINE, "")
+    walk(outline, "")
     return rows
 
 
@@ -218,7 +269,24 @@ class BudgetPortalData:
 
     def estimate_values(self, year: int) -> dict[str, Decimal]:
         total = Decimal(17_500_000 + 900_000 * (year - FIRST_YEAR))
-        return balance_values(total, self._rng("estimate", year))
+        values = balance_values(total, self._rng("estimate", year), outline_of(year))
+        code, cut_year, share = CUT_LINE
+        if year == cut_year:  # cut below the year before's estimate of the line
+            values[code] = (self.estimate_values(year - 1)[code] * share).quantize(Decimal(1))
+            values = self._resum(values, outline_of(year))
+        return values
+
+    def prior_year_columns(self, year: int) -> list[tuple[str, dict]]:
+        """The previous year's estimate and estimated execution (the estimate scaled line by line,
+        parents summed again), recoded to `year`'s outline by line name."""
+        before, rng = year - 1, self._rng("prior", year)
+        estimate = self.estimate_values(before)
+        estimated = self._resum({code: (value * Decimal(rng.uniform(0.98, 1.08))).quantize(Decimal(1))
+                                 for code, value in estimate.items()}, outline_of(before))
+        code_of = {name: code for code, name in line_names(outline_of(year)).items()}
+        names = line_names(outline_of(before))
+        recode = lambda values: {code_of[names[c]]: v for c, v in values.items() if names.get(c) in code_of}  # noqa: E731
+        return [(f"Dự toán năm {before}", recode(estimate)), (f"Ước thực hiện năm {before}", recode(estimated))]
 
     def _year(self, year: int) -> None:
         rng = self._rng("dates", year)
@@ -241,7 +309,7 @@ class BudgetPortalData:
         decided = date(year + 1, 12, 6) + timedelta(days=rng.randint(0, 8))
         late = "CK-%d-QT" % year in DEFECTS["published_late"]
         final = {code: (value * Decimal(rng.uniform(0.97, 1.06))).quantize(Decimal(1)) for code, value in estimate.items()}
-        final = self._resum(final)
+        final = self._resum(final, outline_of(year))
         if f"CK-{year}-QT" == DEFECTS["parent_not_sum_of_children"]:
             final["B.I"] += PARENT_DEFECT_VND_MILLIONS  # a typo in B.I alone; B still sums its children
             final["B"] += PARENT_DEFECT_VND_MILLIONS
@@ -258,7 +326,7 @@ class BudgetPortalData:
                         for code, value in estimate.items()}
             if period == "q1":
                 executed["A.III"] = None  # Thu kết dư: not reported in the first quarter (blank, not zero)
-            executed = self._resum(executed)
+            executed = self._resum(executed, outline_of(year))
             self._balance_doc(document_id, "execution", year, period, None,
                               end + timedelta(days=22 if late else rng.randint(5, 14)),
                               f"Tình hình thực hiện dự toán ngân sách {PERIOD_VI[period]} năm {year}",
@@ -267,7 +335,7 @@ class BudgetPortalData:
         self._unit_doc(year, date(year, 3, 10) + timedelta(days=rng.randint(0, 20)))
 
     @staticmethod
-    def _resum(values: dict[str, Decimal | None]) -> dict[str, Decimal | None]:
+    def _resum(values: dict[str, Decimal | None], outline=BALANCE_OUTLINE) -> dict[str, Decimal | None]:
         """Parents as the sums of their children again (after leaves were scaled one by one)."""
         def walk(outline, prefix):
             for marker, _name, children in outline:
@@ -275,7 +343,7 @@ class BudgetPortalData:
                 if isinstance(children, list):
                     walk(children, code)
                     values[code] = sum((values[f"{code}.{m}"] or 0 for m, _, _ in children), Decimal(0))
-        walk(BALANCE_OUTLINE[:2], "")
+        walk(outline[:2], "")
         values["C"] = values["B"] - values["A"]
         return values
 
@@ -292,7 +360,11 @@ class BudgetPortalData:
 
     def _balance_file(self, doc: PortalDocument, columns: list[tuple[str, dict]], day: date) -> bytes:
         rng = self._rng("cells", doc.document_id, len(doc.versions))
-        data = balance_rows([values for _, values in columns], rng)
+        untidy = doc.fiscal_year >= FIVE_REVENUE_LINES_FROM
+        if untidy and doc.kind == "estimate":
+            return self._published_estimate(doc, self.prior_year_columns(doc.fiscal_year) + columns, day, rng)
+        data = balance_rows([values for _, values in columns], rng, outline_of(doc.fiscal_year),
+                            PUBLISHED_LABELS if untidy else None)
         if doc.document_id == DEFECTS["text_in_number_cell"]:
             data[9][3] = "đang cập nhật"  # row of B.I.1.a: 'being updated', in the execution column
         if doc.kind == "execution":
@@ -316,6 +388,42 @@ class BudgetPortalData:
         if doc.document_id == DEFECTS["header_one_row_lower"]:
             title.insert(4, ["(Kèm theo Quyết định số %s của Ủy ban nhân dân tỉnh)" % doc.decision_number, None, None])
         return _xlsx("46-CK-NSNN", title + [["STT", "Nội dung", columns[0][0]], ["A", "B", 1]] + data, [], day)
+
+    def _published_estimate(self, doc: PortalDocument, columns: list[tuple[str, dict]], day: date,
+                             rng: random.Random) -> bytes:
+        """An estimate as provinces publish it: the previous year's estimate and estimated
+        execution beside the year's estimate and its ratio to the former, abbreviated labels, and
+        text under the table. 2024: one header row, notes, place-and-date and signatures under
+        each other; later years: the year merged over its kinds, a source line, two signatures
+        side by side."""
+        width = 6
+        data = balance_rows([values for _, values in columns], rng, outline_of(doc.fiscal_year), PUBLISHED_LABELS)
+        body = [r + [self._ratio(r[4], r[2])] for r in data]
+        title = _title_rows(doc.form_code, doc.title.upper(), "(Dự toán đã được Hội đồng nhân dân tỉnh quyết định)", width)
+        top, before = len(title) + 1, doc.fiscal_year - 1
+        place_date = f"Khánh Hòa, ngày {doc.published_date.day:02d} tháng {doc.published_date.month:02d} năm " \
+                     f"{doc.published_date.year}"
+        if doc.fiscal_year == FIVE_REVENUE_LINES_FROM:
+            header = [["STT", "Nội dung", *(label for label, _ in columns), "So sánh (%)"], ["A", "B", 1, 2, 3, "4=3/1"]]
+            merges: list[str] = []
+            trailer = [[None] * width,
+                       ["Ghi chú: (*) Không bao gồm thu tiền sử dụng đất ghi thu, ghi chi vào ngân sách.", *[None] * 5],
+                       ["(1) Số ước thực hiện năm %d là số ước đến hết tháng 11." % before, *[None] * 5],
+                       [None] * width,
+                       [None, None, None, None, place_date, None],
+                       [None, None, None, None, "TM. ỦY BAN NHÂN DÂN", None],
+                       [None, None, None, None, "KT. CHỦ TỊCH", None],
+                       [None, None, None, None, "PHÓ CHỦ TỊCH", None]]
+            end = top + len(header) + len(body) + 1
+            merges.append(f"A{end + 1}:F{end + 1}")
+        else:
+            header = [["STT", "Nội dung", f"Năm {before}", None, f"Năm {doc.fiscal_year}", "So sánh (%)"],
+                      [None, None, "Dự toán", "Ước thực hiện", "Dự toán", None], ["A", "B", "1", "2", "3", "4=3/1"]]
+            merges = [f"A{top}:A{top + 1}", f"B{top}:B{top + 1}", f"C{top}:D{top}", f"F{top}:F{top + 1}"]
+            trailer = [["Nguồn: Sở Tài chính tỉnh Khánh Hòa.", *[None] * 5],
+                       [None, None, None, None, place_date, None],
+                       [None, "NGƯỜI LẬP BIỂU", None, None, "GIÁM ĐỐC SỞ TÀI CHÍNH", None]]
+        return _xlsx("46-CK-NSNN", title + header + body + trailer, merges, day)
 
     @staticmethod
     def _ratio(value, base) -> str | None:

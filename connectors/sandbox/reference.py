@@ -93,13 +93,34 @@ class BudgetFormLine:
     line_code: str
     is_required: bool
     can_be_negative: bool
+    line_id: str = ""
+    line_name_vi: str = ""
+    other_labels_vi: tuple[str, ...] = ()
+
+    @property
+    def labels_vi(self) -> tuple[str, ...]:
+        """Every way the line is printed: its name and the variants seen on portals."""
+        return (self.line_name_vi, *self.other_labels_vi)
 
 
 @lru_cache(maxsize=1)
 def budget_form_lines() -> tuple[BudgetFormLine, ...]:
-    """The lines of each budget form (Circular 343/2016): which must be present, which may be negative."""
+    """The lines of each budget form (Circular 343/2016): ids, names, which must be present, which
+    may be negative."""
     return tuple(BudgetFormLine(r["form_code"], r["line_code"], r["is_required"] == "true",
-                                r["can_be_negative"] == "true") for r in _read("budget_form_lines.csv"))
+                                r["can_be_negative"] == "true", r["line_id"], r["line_name_vi"],
+                                tuple(v.strip() for v in r["other_labels_vi"].split(";") if v.strip()))
+                 for r in _read("budget_form_lines.csv"))
+
+
+@lru_cache(maxsize=1)
+def budget_column_kinds() -> dict[str, tuple[str, ...]]:
+    """Per document kind, the kinds of money column reported for it, preferred first."""
+    rows = sorted(_read("budget_column_kinds.csv"), key=lambda r: (r["document_kind"], int(r["preference"])))
+    out: dict[str, tuple[str, ...]] = {}
+    for r in rows:
+        out[r["document_kind"]] = (*out.get(r["document_kind"], ()), r["column_kind"])
+    return out
 
 
 # -- administrative units: the reference file the warehouse loads (connectors/admin_units.py) --------

@@ -1,7 +1,10 @@
 {#-
     Lines of the latest landed version of each balance document: a corrected file re-published
     under the same name supersedes the earlier version (the version landed last wins), so no
-    line is counted twice.
+    line is counted twice. Each row is one line in one money column; the column's fiscal year
+    and kind (series) are the header's. Files landed before the parser read column years have
+    none: they keep the document's year (what that parser assumed), and their lines, matched by
+    nobody, are matched by position in the mart.
 -#}
 with landed as (
 
@@ -21,9 +24,13 @@ typed as (
         cast(sheet_row as integer) as sheet_row,
         cast(sheet_column as integer) as sheet_column,
         {{ clean_text('column_label') }} as column_label,
+        cast(coalesce(column_fiscal_year, fiscal_year) as integer) as column_fiscal_year,
         outline_marker,
         line_code,
         {{ clean_text('line_name_vi') }} as line_name_vi,
+        line_label_key,
+        line_id,
+        line_match,
         cast(outline_level as integer) as outline_level,
         parent_line_code,
         is_of_which,
