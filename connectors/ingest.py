@@ -152,7 +152,15 @@ def land_pull(landing: LandingZone, source: str, state_key: str, source_uri: str
     load exists for the gate and the warehouse (a snapshot source whose snapshot is empty).
     `read_ahead`: pages fetched ahead in a background thread (`ReadAhead`); only for a page source
     whose fetching has no side effect (an API's GETs), as it runs ahead of what is landed.
+    The pull holds the state's lock (`LandingZone.state_lock`) from reading the state to its last write:
+    a second process pulling the same key waits, then resumes or starts after what this one landed.
     """
+    with landing.state_lock(source, state_key):
+        return _land_pull(landing, source, state_key, source_uri, fetch, flatten, batch_rows, land_empty, read_ahead)
+
+
+def _land_pull(landing: LandingZone, source: str, state_key: str, source_uri: str, fetch: PageSource,
+               flatten: Flattener, batch_rows: int, land_empty: bool, read_ahead: int) -> LoadSummary:
     source_uri = redact_url(source_uri)  # `_source` and the state never hold credentials
     state = landing.read_state(source, state_key)
     if state and not state["complete"]:

@@ -90,6 +90,11 @@ class Settings:
     alert_webhook_url: str | None = field(default=None, repr=False)
     # The PostgreSQL role that analysts log in with (or are granted): it may read the marts, nothing else.
     pg_analyst_role: str = "par_analyst"
+    # A second run on the same data folder (and a pull of a source another process is pulling) waits this
+    # long for the first, then stops with a message naming it; 0 = refuse at once.
+    run_wait_seconds: float = 0.0
+    # A run waits this long for the warehouse slot held by another live run, then stops naming that run.
+    warehouse_slot_wait_seconds: float = 1800.0
 
     @property
     def snapshot_path(self) -> Path:
@@ -183,6 +188,8 @@ def load_settings() -> Settings:
         snapshot_dir=_path("PAR_SNAPSHOT_DIR", None),
         alert_webhook_url=os.environ.get("PAR_ALERT_WEBHOOK_URL") or None,
         pg_analyst_role=os.environ.get("PAR_PG_ANALYST_ROLE", "par_analyst"),
+        run_wait_seconds=float(os.environ.get("PAR_RUN_WAIT_SECONDS", "0")),
+        warehouse_slot_wait_seconds=float(os.environ.get("PAR_WAREHOUSE_SLOT_WAIT_SECONDS", "1800")),
     )
     settings.validate()
     return settings
