@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -24,6 +26,7 @@ from orchestration.quality_checks import run_gate
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SOURCE = "some_source"
+POOL = "warehouse"  # orchestration.warehouse.WAREHOUSE_POOL, whose module parses the dbt manifest
 
 
 def _landing_asset(load_id: str):
@@ -78,3 +81,147 @@ class _Verdict:
 
     def failed(self):
         return []
+
+
+# -- one run per data folder ------------------------------------------------------------------------
+
+def test_a_second_run_on_one_data_folder_is_refused_naming_the_first_and_a_killed_holder_lets_go(tmp_path):
+    from connectors.locks import LockTimeoutError
+    from orchestration.run_guard import data_folder_lock
+
+    with data_folder_lock(tmp_path, 0):
+        started = time.monotonic()
+        with pytest.raises(LockTimeoutError, match=rf"data folder {tmp_path} \(another pipeline run\) is in use by "
+                                                   rf"process {os.getpid()} on .*python -m orchestration run"):
+            with data_folder_lock(tmp_path, 0.3):
+                pass
+        assert 0.3 <= time.monotonic() - started < 3
+    # a holder killed outright (SIGKILL, a restart) holds nothing: no PID to trust, the kernel let go
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom orchestration.run_guard import "
+                               f"data_folder_lock\nwith data_folder_lock({str(tmp_path)!r}, 0):\n"
+                               "    print('held', flush=True); time.sleep(60)"],
+                              cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(LockTimeoutError):
+            with data_folder_lock(tmp_path, 0):
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+    with data_folder_lock(tmp_path, 0):
+        pass
+
+
+# -- the warehouse slot ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def shared_instance(tmp_path_factory):
+    from orchestration.instance_config import write_instance_config
+
+    home = tmp_path_factory.mktemp("instance") / "dagster_home"
+    write_instance_config(home)
+    instance = DagsterInstance.from_config(str(home))
+    instance.event_log_storage.set_concurrency_slots(POOL, 2)  # room for two holders in one test
+    yield home, instance
+    instance.dispose()
+
+
+@pytest.fixture
+def instance_home(shared_instance):
+    """A Dagster instance folder (shared by the module: creating one takes seconds), left with no run in flight."""
+    from dagster import DagsterRunStatus, RunsFilter
+
+    yield shared_instance
+    _, instance = shared_instance
+    for record in instance.get_run_records(filters=RunsFilter(statuses=[DagsterRunStatus.STARTED])):
+        instance.report_run_failed(record.dagster_run, "test over")
+        instance.event_log_storage.free_concurrency_slots_for_run(record.dagster_run.run_id)
+
+
+def hold_slot(instance, tags: dict[str, str]) -> str:
+    """A started command-line run with `tags` holding the warehouse slot, as a run does mid-build."""
+    from dagster import DagsterRunStatus
+    from dagster._core.storage.dagster_run import DagsterRun
+    from dagster._core.utils import make_new_run_id
+
+    run = DagsterRun(job_name="par_pipeline", run_id=make_new_run_id(), status=DagsterRunStatus.STARTED, tags=tags)
+    instance.add_run(run)
+    status = instance.event_log_storage.claim_concurrency_slot(POOL, run.run_id, "warehouse_models")
+    assert status.slot_status.value == "CLAIMED"
+    return run.run_id
+
+
+def test_a_slot_held_by_a_dead_run_is_freed_even_when_its_pid_now_belongs_to_another_process(instance_home):
+    """After a restart the killed run's process id belongs to some other process: same number, other start."""
+    from orchestration.run_guard import CLI_PID_STARTED_TAG, CLI_PID_TAG, owner_tags, release_abandoned_runs
+
+    _, instance = instance_home
+    me = owner_tags()
+    reused = hold_slot(instance, {CLI_PID_TAG: me[CLI_PID_TAG],
+                                  CLI_PID_STARTED_TAG: f"{float(me[CLI_PID_STARTED_TAG]) - 3600:.2f}"})
+    alive = hold_slot(instance, me)
+    assert release_abandoned_runs(instance) == [reused]
+    assert instance.get_run_by_id(reused).is_failure and not instance.get_run_by_id(alive).is_finished
+    assert {slot.run_id for slot in instance.event_log_storage.get_concurrency_info("warehouse").claimed_slots} == {alive}
+
+
+def test_a_slot_held_by_a_live_run_is_waited_for_without_spinning_then_refused_naming_it(instance_home):
+    from orchestration.run_guard import WarehouseBusyError, owner_tags, wait_for_warehouse_slot
+
+    _, instance = instance_home
+    holder = hold_slot(instance, owner_tags())
+    started, cpu = time.monotonic(), time.process_time()
+    with pytest.raises(WarehouseBusyError, match=rf"held by run\(s\) {holder}, still running; gave up after 1.5 s "
+                                                 r"\(PAR_WAREHOUSE_SLOT_WAIT_SECONDS\)"):
+        wait_for_warehouse_slot(instance, "warehouse", 1.5, poll_seconds=0.2)
+    assert 1.5 <= time.monotonic() - started < 5
+    assert time.process_time() - cpu < 0.5, "the wait spun on the CPU"
+    instance.event_log_storage.free_concurrency_slots_for_run(holder)
+    wait_for_warehouse_slot(instance, "warehouse", 0)  # free: returns at once
+
+
+def test_a_run_waiting_for_the_slot_stops_on_sigterm(instance_home, tmp_path):
+    """The command line, as an operator meets it: a held slot is waited for (said on stderr, the holder
+    named) and SIGTERM stops the wait at once (Dagster's own wait for a pool slot ignores it)."""
+    from orchestration.run_guard import owner_tags
+
+    home, instance = instance_home
+    holder = hold_slot(instance, owner_tags())
+    env = {**os.environ, "PAR_DATA_DIR": str(tmp_path / "data"), "DAGSTER_HOME": str(home), "PAR_ENV": "sandbox",
+           "PAR_WAREHOUSE_SLOT_WAIT_SECONDS": "600"}
+    for name in ("PAR_LANDING_DIR", "PAR_WAREHOUSE_PATH", "PAR_SNAPSHOT_DIR"):
+        env.pop(name, None)
+    command = [sys.executable, "-m", "orchestration", "run", "--start", "2022-01-01", "--end", "2022-01-01"]
+    waiting = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        lines: queue.Queue = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(line) for line in waiting.stderr], daemon=True).start()
+        seen = []
+        while not any("waiting up to 600 s for the warehouse slot" in line for line in seen):
+            seen.append(lines.get(timeout=60))  # queue.Empty: never said it waits
+        assert holder in seen[-1], "".join(seen)
+        waiting.send_signal(signal.SIGTERM)
+        assert waiting.wait(timeout=10) == 143
+        time.sleep(0.2)
+        assert "Stopped by SIGTERM while waiting" in "".join(lines.queue)
+    finally:
+        if waiting.poll() is None:
+            waiting.kill()
+
+
+def test_the_command_line_refuses_a_run_while_another_holds_the_slot_past_the_limit(instance_home, tmp_path,
+                                                                                   monkeypatch, capsys):
+    from orchestration.cli import main
+    from orchestration.run_guard import owner_tags
+
+    home, instance = instance_home
+    holder = hold_slot(instance, owner_tags())
+    for name, value in {"PAR_DATA_DIR": str(tmp_path / "data"), "DAGSTER_HOME": str(home), "PAR_ENV": "sandbox",
+                        "PAR_WAREHOUSE_SLOT_WAIT_SECONDS": "0.5"}.items():
+        monkeypatch.setenv(name, value)
+    for name in ("PAR_LANDING_DIR", "PAR_WAREHOUSE_PATH", "PAR_SNAPSHOT_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["run", "--start", "2022-01-01", "--end", "2022-01-01"]) == 3
+    assert f"held by run(s) {holder}, still running" in capsys.readouterr().err
+    assert not (tmp_path / "data" / "landing").exists()  # nothing was started
