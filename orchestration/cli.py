@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from orchestration import run_guard
+from orchestration import run_guard, warehouse_file
 from orchestration.settings import LOCAL_TIMEZONE, PROGRAM_START, Settings, SettingsError, load_settings
 
 
@@ -56,6 +56,8 @@ def run_pipeline(start: date, end: date, settings: Settings | None = None, insta
         from orchestration.definitions import build_definitions
         from orchestration.warehouse import WAREHOUSE_STEPS
 
+        if settings.warehouse_target == "duckdb":
+            warehouse_file.check_readable(settings.warehouse_path)
         cleanup_interrupted_files(settings)
         defs = build_definitions(settings)
         job = defs.resolve_job_def("par_pipeline")
@@ -129,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             result = run_pipeline(args.start, args.end, settings, full_refresh=args.full_refresh)
-        except (LockTimeoutError, run_guard.WarehouseBusyError) as exc:
+        except (LockTimeoutError, run_guard.WarehouseBusyError, warehouse_file.WarehouseDamagedError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 3
         except run_guard.StoppedBySignal as stop:
@@ -178,6 +180,9 @@ def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except duckdb.IOException as exc:
+        if warehouse_file.is_damage(str(exc)):
+            print(f"error: {warehouse_file.rebuild_hint(settings.warehouse_path)} DuckDB said: {exc}", file=sys.stderr)
+            return 1
         print(f"error: cannot read the warehouse {settings.warehouse_path} (a run may be writing it; "
               f"try again when it ends): {exc}", file=sys.stderr)
         return 1
