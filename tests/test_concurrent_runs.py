@@ -225,3 +225,25 @@ def test_the_command_line_refuses_a_run_while_another_holds_the_slot_past_the_li
     assert main(["run", "--start", "2022-01-01", "--end", "2022-01-01"]) == 3
     assert f"held by run(s) {holder}, still running" in capsys.readouterr().err
     assert not (tmp_path / "data" / "landing").exists()  # nothing was started
+
+
+def test_a_moved_or_copied_data_folder_keeps_its_own_run_history_and_slots(tmp_path):
+    """The instance folder's dagster.yaml named its event log (runs, the warehouse slots) by absolute path and
+    was never rewritten: a copy of the data folder went on using the original's. Before every run it is put
+    right, keeping what else the file says."""
+    import shutil
+
+    from orchestration.instance_config import write_instance_config
+
+    original, copy = tmp_path / "old" / "dagster_home", tmp_path / "new" / "dagster_home"
+    write_instance_config(original)
+    with (original / "dagster.yaml").open("a") as config:
+        config.write("run_monitoring:\n  enabled: true\n")
+    shutil.copytree(original.parent, copy.parent)
+    write_instance_config(copy)
+    with DagsterInstance.from_config(str(copy)):
+        pass
+    assert (copy / "history" / "runs" / "index.db").exists() and not (original / "history").exists()
+    text = (copy / "dagster.yaml").read_text()
+    assert str(original) not in text and "run_monitoring" in text
+    assert str(original) in (original / "dagster.yaml").read_text()
