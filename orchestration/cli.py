@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
+import uuid
 from contextlib import ExitStack
 from datetime import date, datetime
 from pathlib import Path
@@ -41,7 +43,8 @@ def run_pipeline(start: date, end: date, settings: Settings | None = None, insta
     One run at a time per data folder, and none while another live run holds the warehouse slot
     (orchestration/run_guard.py): waits for them as the settings allow, then raises
     connectors.locks.LockTimeoutError or run_guard.WarehouseBusyError; SIGTERM while waiting raises
-    run_guard.StoppedBySignal."""
+    run_guard.StoppedBySignal (or Dagster's DagsterExecutionInterruptedError). Dagster's own waits for
+    the slot between steps have the same limit (run_guard.bounded_slot_waits)."""
     from dagster import DagsterInstance
 
     settings = settings or load_settings()
@@ -61,15 +64,19 @@ def run_pipeline(start: date, end: date, settings: Settings | None = None, insta
         cleanup_interrupted_files(settings)
         defs = build_definitions(settings)
         job = defs.resolve_job_def("par_pipeline")
-        return job.execute_in_process(
-            instance=instance,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}},
-                        "ops": {step: {"config": {"full_refresh": full_refresh}} for step in WAREHOUSE_STEPS}},
-            raise_on_error=raise_on_error,
-            tags={"dagster/asset_partition_range_start": start.isoformat(),
-                  "dagster/asset_partition_range_end": end.isoformat(),
-                  **run_guard.owner_tags()},
-        )
+        run_id = str(uuid.uuid4())
+        with run_guard.bounded_slot_waits(instance, run_guard.WAREHOUSE_POOL, run_id,
+                                          settings.warehouse_slot_wait_seconds):
+            return job.execute_in_process(
+                run_id=run_id,
+                instance=instance,
+                run_config={"loggers": {"console": {"config": {"log_level": log_level}}},
+                            "ops": {step: {"config": {"full_refresh": full_refresh}} for step in WAREHOUSE_STEPS}},
+                raise_on_error=raise_on_error,
+                tags={"dagster/asset_partition_range_start": start.isoformat(),
+                      "dagster/asset_partition_range_end": end.isoformat(),
+                      **run_guard.owner_tags()},
+            )
 
 
 def cleanup_interrupted_files(settings: Settings) -> None:
@@ -127,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--end is before --start")
         print(f"Running the PAR pipeline for {args.start} .. {args.end} "
               f"({'embedded sandbox source' if settings.uses_sandbox else 'configured sources'}) ...", flush=True)
+        from dagster import DagsterExecutionInterruptedError
+
         from connectors.locks import LockTimeoutError
 
         try:
@@ -135,8 +144,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 3
         except run_guard.StoppedBySignal as stop:
-            print("Stopped by SIGTERM while waiting for another run; nothing was started.", file=sys.stderr)
+            print("Stopped by SIGTERM while waiting for another run (or for the warehouse slot).", file=sys.stderr)
             return stop.code
+        except DagsterExecutionInterruptedError:
+            print("Stopped by SIGTERM; the next run resumes the pulls and frees what this one held.", file=sys.stderr)
+            return 128 + signal.SIGTERM
         if not result.success:
             print("\nThe run FAILED:", file=sys.stderr)
             for line in failure_reasons(result.all_events):

@@ -11,13 +11,15 @@
   failed and its slot freed.
 - A slot held by a live run is waited for, sleeping between looks (never a busy loop), up to
   PAR_WAREHOUSE_SLOT_WAIT_SECONDS; then the run stops with an error naming the holder. SIGTERM (and
-  `timeout`) stop a waiting run at once.
+  `timeout`) stop a waiting run at once. This holds before the run starts (`wait_for_warehouse_slot`)
+  and between its steps, where Dagster waits for the slot itself (`bounded_slot_waits`).
 """
 from __future__ import annotations
 
 import logging
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -153,3 +155,67 @@ def wait_for_warehouse_slot(instance, pool: str, wait_seconds: float, poll_secon
                         ", ".join(holders))
             said = True
         time.sleep(min(poll_seconds, remaining))
+
+
+@contextmanager
+def bounded_slot_waits(instance, pool: str, run_id: str, wait_seconds: float,
+                       poll_seconds: float = SLOT_POLL_SECONDS) -> Iterator[None]:
+    """While the run `run_id` executes in this process: its waits for a slot of `pool` end after
+    `wait_seconds` (WarehouseBusyError) or at SIGTERM (StoppedBySignal).
+
+    Between steps Dagster waits for a pool slot itself, with no limit, and while a run executes it
+    takes SIGTERM over (it only notes the signal, which the wait never looks at). A watcher thread looks
+    at the run's pending claims (Dagster's concurrency info) once per `poll_seconds` and learns of
+    SIGTERM through the signal wake-up file descriptor (which Python writes for every signal it
+    handles, whoever's handler); to stop the wait it sends the main thread SIGUSR1, whose handler
+    raises the error there. Only in the main thread (signals are handled there); elsewhere a no-op."""
+    storage = instance.event_log_storage
+    if threading.current_thread() is not threading.main_thread() or not storage.supports_global_concurrency_limits:
+        yield
+        return
+    read_fd, write_fd = os.pipe()
+    os.set_blocking(read_fd, False)
+    os.set_blocking(write_fd, False)
+    stop, error = threading.Event(), []
+
+    def raise_in_main(_signum, _frame):
+        if error:
+            raise error[0]
+
+    def watch() -> None:
+        terminated, waiting_since = False, None
+        while not stop.wait(poll_seconds):
+            try:
+                terminated = terminated or signal.SIGTERM in os.read(read_fd, 256)
+            except BlockingIOError:
+                pass
+            info = storage.get_concurrency_info(pool)
+            if not any(step.run_id == run_id for step in info.pending_steps):
+                waiting_since = None
+                continue  # inside a step, Dagster stops on SIGTERM itself
+            waiting_since = waiting_since or time.monotonic()
+            holders = sorted({slot.run_id for slot in info.claimed_slots} - {run_id})
+            if terminated:
+                error.append(StoppedBySignal(128 + signal.SIGTERM))
+            elif time.monotonic() - waiting_since >= wait_seconds:
+                error.append(WarehouseBusyError(
+                    f"run {run_id} waited {wait_seconds:g} s (PAR_WAREHOUSE_SLOT_WAIT_SECONDS) for the warehouse "
+                    f"slot (Dagster pool '{pool}') held by run(s) {', '.join(holders) or '(none)'}; stopped."))
+            else:
+                continue
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR1)
+            return
+
+    previous_fd = signal.set_wakeup_fd(write_fd)
+    previous_handler = signal.signal(signal.SIGUSR1, raise_in_main)
+    watcher = threading.Thread(target=watch, daemon=True, name="warehouse-slot-watch")
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join()
+        signal.signal(signal.SIGUSR1, previous_handler)
+        signal.set_wakeup_fd(previous_fd)
+        os.close(read_fd)
+        os.close(write_fd)

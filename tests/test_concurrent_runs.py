@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import os
-import queue
 import signal
 import subprocess
 import sys
@@ -181,33 +180,17 @@ def test_a_slot_held_by_a_live_run_is_waited_for_without_spinning_then_refused_n
     wait_for_warehouse_slot(instance, "warehouse", 0)  # free: returns at once
 
 
-def test_a_run_waiting_for_the_slot_stops_on_sigterm(instance_home, tmp_path):
-    """The command line, as an operator meets it: a held slot is waited for (said on stderr, the holder
-    named) and SIGTERM stops the wait at once (Dagster's own wait for a pool slot ignores it)."""
-    from orchestration.run_guard import owner_tags
+def test_a_run_waiting_for_the_slot_before_it_starts_stops_on_sigterm(instance_home):
+    """`kill -TERM` (and `timeout`) end the wait at once; nothing was started."""
+    from orchestration.run_guard import StoppedBySignal, owner_tags, stop_on_sigterm, wait_for_warehouse_slot
 
-    home, instance = instance_home
-    holder = hold_slot(instance, owner_tags())
-    env = {**os.environ, "PAR_DATA_DIR": str(tmp_path / "data"), "DAGSTER_HOME": str(home), "PAR_ENV": "sandbox",
-           "PAR_WAREHOUSE_SLOT_WAIT_SECONDS": "600"}
-    for name in ("PAR_LANDING_DIR", "PAR_WAREHOUSE_PATH", "PAR_SNAPSHOT_DIR"):
-        env.pop(name, None)
-    command = [sys.executable, "-m", "orchestration", "run", "--start", "2022-01-01", "--end", "2022-01-01"]
-    waiting = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stderr=subprocess.PIPE, text=True)
-    try:
-        lines: queue.Queue = queue.Queue()
-        threading.Thread(target=lambda: [lines.put(line) for line in waiting.stderr], daemon=True).start()
-        seen = []
-        while not any("waiting up to 600 s for the warehouse slot" in line for line in seen):
-            seen.append(lines.get(timeout=60))  # queue.Empty: never said it waits
-        assert holder in seen[-1], "".join(seen)
-        waiting.send_signal(signal.SIGTERM)
-        assert waiting.wait(timeout=10) == 143
-        time.sleep(0.2)
-        assert "Stopped by SIGTERM while waiting" in "".join(lines.queue)
-    finally:
-        if waiting.poll() is None:
-            waiting.kill()
+    _, instance = instance_home
+    hold_slot(instance, owner_tags())
+    started = time.monotonic()
+    with pytest.raises(StoppedBySignal) as stopped, stop_on_sigterm():
+        threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM)).start()
+        wait_for_warehouse_slot(instance, POOL, 600, poll_seconds=0.2)
+    assert stopped.value.code == 143 and time.monotonic() - started < 5
 
 
 def test_the_command_line_refuses_a_run_while_another_holds_the_slot_past_the_limit(instance_home, tmp_path,
@@ -247,3 +230,51 @@ def test_a_moved_or_copied_data_folder_keeps_its_own_run_history_and_slots(tmp_p
     text = (copy / "dagster.yaml").read_text()
     assert str(original) not in text and "run_monitoring" in text
     assert str(original) in (original / "dagster.yaml").read_text()
+
+
+def test_dagsters_own_wait_between_steps_gives_up_after_the_limit_and_stops_on_sigterm(instance_home):
+    """Between the steps of a run, Dagster waits for the warehouse slot itself, with no limit and not
+    hearing SIGTERM. A run under `bounded_slot_waits` stops there too: after the limit, naming the holder,
+    and at SIGTERM."""
+    import uuid
+
+    from dagster import DagsterExecutionInterruptedError, Definitions, define_asset_job
+
+    from orchestration.run_guard import StoppedBySignal, WarehouseBusyError, bounded_slot_waits, owner_tags
+
+    _, instance = instance_home
+
+    @asset(pool=POOL)
+    def writes_the_warehouse() -> None:
+        raise AssertionError("ran while another run held the warehouse slot")
+
+    job = Definitions(assets=[writes_the_warehouse],
+                      jobs=[define_asset_job("writer", selection="*")]).resolve_job_def("writer")
+    instance.event_log_storage.set_concurrency_slots(POOL, 1)
+    try:
+        holder = hold_slot(instance, owner_tags())
+        run_id = str(uuid.uuid4())
+        started = time.monotonic()
+        with pytest.raises(WarehouseBusyError, match=rf"run {run_id} waited 1 s .* held by run\(s\) {holder}"):
+            with bounded_slot_waits(instance, POOL, run_id, 1, poll_seconds=0.2):
+                job.execute_in_process(instance=instance, run_id=run_id)
+        assert time.monotonic() - started < 15
+        started = time.monotonic()
+        run_id = str(uuid.uuid4())
+
+        def sigterm_once_waiting():  # before the run is under way, SIGTERM is not Dagster's to note
+            while not any(step.run_id == run_id
+                          for step in instance.event_log_storage.get_concurrency_info(POOL).pending_steps):
+                time.sleep(0.1)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+        sigterm = threading.Thread(target=sigterm_once_waiting, daemon=True)
+        sigterm.start()
+        # Dagster, which noted the signal too, may turn the stop into its own interruption: either way it stops
+        with pytest.raises((StoppedBySignal, DagsterExecutionInterruptedError)):
+            with bounded_slot_waits(instance, POOL, run_id, 600, poll_seconds=0.2):
+                job.execute_in_process(instance=instance, run_id=run_id)
+        sigterm.join(timeout=5)
+        assert time.monotonic() - started < 15
+    finally:
+        instance.event_log_storage.set_concurrency_slots(POOL, 2)
