@@ -117,6 +117,9 @@ def stop_on_sigterm() -> Iterator[None]:
     def stop(signum, _frame):
         raise StoppedBySignal(128 + signum)
 
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+        yield
+        return
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         yield
