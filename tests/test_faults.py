@@ -157,7 +157,8 @@ def cli_run(data_dir: Path, kill_when=None) -> int:
 def test_killed_during_ingestion_and_during_dbt_the_next_runs_give_the_same_marts(tmp_path, baseline):
     data = tmp_path / "data"
     state_dir = data / "landing/_state/one_stop_shop"
-    code = cli_run(data, kill_when=lambda _: state_dir.exists() and any(state_dir.iterdir()))
+    # once the pull has saved its state (the state's lock file comes first, before any page)
+    code = cli_run(data, kill_when=lambda _: state_dir.exists() and any(state_dir.glob("*.json")))
     assert code == -signal.SIGKILL, "the run should have been killed while it pulled"
     assert not (data / "warehouse.duckdb").exists()
     assert cli_run(data) == 0
