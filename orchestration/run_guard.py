@@ -218,6 +218,8 @@ def bounded_slot_waits(instance, pool: str, run_id: str, wait_seconds: float,
     finally:
         stop.set()
         watcher.join()
+        if error:  # stopped while queued: the claim must not be granted to a run that is over
+            storage.free_concurrency_slots_for_run(run_id)
         signal.signal(signal.SIGUSR1, previous_handler)
         signal.set_wakeup_fd(previous_fd)
         os.close(read_fd)

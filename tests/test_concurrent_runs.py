@@ -259,6 +259,7 @@ def test_dagsters_own_wait_between_steps_gives_up_after_the_limit_and_stops_on_s
             with bounded_slot_waits(instance, POOL, run_id, 1, poll_seconds=0.2):
                 job.execute_in_process(instance=instance, run_id=run_id)
         assert time.monotonic() - started < 15
+        assert not any(step.run_id == run_id for step in instance.event_log_storage.get_concurrency_info(POOL).pending_steps)
         started = time.monotonic()
         run_id = str(uuid.uuid4())
 
