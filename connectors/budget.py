@@ -42,7 +42,7 @@ import pyarrow as pa
 
 from connectors.http_session import SourceResponseError, SourceSession, SourceUnavailableError, redact_url
 from connectors.ingest import LoadSummary, land_pull
-from connectors.landing import LandingZone
+from connectors.landing import VERDICTS_AUDIT, LandingZone
 from connectors.spreadsheet import (MONEY_UNITS, CellLocation, Outline, OutlineLine, SpreadsheetError, cell_ref,
                                     find_header_row, find_money_unit, is_blank, merged_header_labels, money_unit,
                                     normalise_header, parse_vn_number, sheet_rows)
@@ -811,8 +811,29 @@ def land_crawl(landing: LandingZone, client: BudgetPortalClient, source_uri: str
 
     `crawl_key` names this crawl's resumable load (the partition range of the run): a crawl that
     crashed resumes under the same load id; a crawl run again after success lands only what has
-    changed since (often nothing)."""
+    changed since (often nothing).
+
+    The crawl state is read and written back under its lock (a second crawl waits for this one), and a
+    file is taken as known only once the load it landed in has the gate's verdict: a load that was never
+    checked (the run was killed before its gate) is never read by the warehouse, so its files are
+    downloaded and landed again rather than answered 304 for ever."""
+    with landing.state_lock(SOURCE, STATE_KEY):
+        return _land_crawl(landing, client, source_uri, crawl_key)
+
+
+def _checked_files(landing: LandingZone, files: dict[str, dict]) -> dict[str, dict]:
+    """The crawl state's files whose load has a recorded verdict (or that predate load ids)."""
+    verdicts: dict[str, bool] = {}
+    for known in files.values():
+        load_id = known.get("load_id")
+        if load_id and load_id not in verdicts:
+            verdicts[load_id] = landing.has_audit(VERDICTS_AUDIT, load_id)
+    return {doc: known for doc, known in files.items() if verdicts.get(known.get("load_id"), True)}
+
+
+def _land_crawl(landing: LandingZone, client: BudgetPortalClient, source_uri: str, crawl_key: str) -> CrawlReport:
     state = landing.read_state(SOURCE, STATE_KEY) or {"files": {}, "entries": {}}
+    checked = _checked_files(landing, state["files"])
     outcomes: list[FileOutcome] = []
     listing_errors: list[str] = []
     outcome_entry: dict[str, str] = {}  # document -> fingerprint of the entry landed in this crawl
@@ -825,7 +846,7 @@ def land_crawl(landing: LandingZone, client: BudgetPortalClient, source_uri: str
         for index, doc in enumerate(documents):
             if index < int(cursor or 0):
                 continue
-            known = state["files"].get(doc.document_id)
+            known = checked.get(doc.document_id)
             outcome, parsed = _crawl_document(landing, client, doc, known)
             outcomes.append(outcome)
             records = [{**row, "_dataset": dataset} for dataset, rows in parsed.items() for row in rows]

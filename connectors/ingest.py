@@ -155,7 +155,17 @@ def land_pull(landing: LandingZone, source: str, state_key: str, source_uri: str
     `why_not_resume`: given an unfinished pull's cursor, why it cannot be resumed (e.g. the export file
     was replaced since: connectors/file_cursor.py), or None. If it cannot, a new load lands the source
     from its start; the unfinished load is never completed, so never gated nor read.
+    The pull holds the state's lock (`LandingZone.state_lock`) from reading the state to its last write:
+    a second process pulling the same key waits, then resumes or starts after what this one landed.
     """
+    with landing.state_lock(source, state_key):
+        return _land_pull(landing, source, state_key, source_uri, fetch, flatten, batch_rows, land_empty, read_ahead,
+                          why_not_resume)
+
+
+def _land_pull(landing: LandingZone, source: str, state_key: str, source_uri: str, fetch: PageSource,
+               flatten: Flattener, batch_rows: int, land_empty: bool, read_ahead: int,
+               why_not_resume: Callable[[str | None], str | None] | None) -> LoadSummary:
     source_uri = redact_url(source_uri)  # `_source` and the state never hold credentials
     state = landing.read_state(source, state_key)
     why = why_not_resume(state["cursor"]) if why_not_resume and state and not state["complete"] else None

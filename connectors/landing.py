@@ -16,6 +16,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from connectors.locks import exclusive_lock
+
+
+# The audit table of the gate's verdict on each load (written by orchestration/quality_checks.py).
+VERDICTS_AUDIT = "gx_batch_verdicts"
+
 
 class LandingError(RuntimeError):
     """The landing zone could not be written: nothing partial was left behind."""
@@ -42,8 +48,10 @@ def _atomic_write(path: Path, write) -> None:
 
 
 class LandingZone:
-    def __init__(self, root: Path | str):
+    def __init__(self, root: Path | str, lock_wait_seconds: float = 0.0):
         self.root = Path(root)
+        # how long a pull waits for another process pulling the same source and key (state_lock)
+        self.lock_wait_seconds = lock_wait_seconds
 
     # -- batches ----------------------------------------------------------------------------
     def batch_path(self, source: str, dataset: str, load_date: date, load_id: str, part: int) -> Path:
@@ -55,7 +63,7 @@ class LandingZone:
         return path
 
     def load_files(self, source: str, dataset: str, load_id: str) -> list[Path]:
-        return sorted((self.root / source / dataset).glob(f"load_date=*/{load_id}-*.parquet"))
+        return sorted((self.root / source / dataset).glob(f"load_date=*/{load_id}*.parquet"))
 
     def write_bytes(self, path: Path, content: bytes) -> Path:
         """A file kept as the source sent it (e.g. a downloaded spreadsheet), written atomically."""
@@ -84,9 +92,21 @@ class LandingZone:
     def write_state(self, source: str, key: str, state: dict) -> None:
         _atomic_write(self._state_path(source, key), lambda tmp: tmp.write_text(json.dumps(state, indent=1)))
 
+    def state_lock(self, source: str, key: str):
+        """Held by whoever reads, pulls and writes back the state `key` of `source`: two processes pulling the
+        same source never both start from the same state (the second waits, then starts from what the first
+        wrote). Raises connectors.locks.LockTimeoutError after `lock_wait_seconds`."""
+        path = self._state_path(source, key)
+        return exclusive_lock(path.with_name(f".{path.stem}.lock"), f"pulling {source} ({key})",
+                              self.lock_wait_seconds, f"the landing state {source}/{key}")
+
     # -- audit --------------------------------------------------------------------------------
     def write_audit(self, name: str, load_id: str, table: pa.Table, checked_at: datetime) -> Path:
         path = (self.root / "_audit" / name / f"load_date={checked_at.date().isoformat()}"
                 / f"{load_id}-{checked_at:%Y%m%dT%H%M%S%f}.parquet")
         _atomic_write(path, lambda tmp: pq.write_table(table, tmp))
         return path
+
+    def has_audit(self, name: str, load_id: str) -> bool:
+        """Whether the audit table `name` holds a record of the load `load_id` (e.g. the gate's verdict)."""
+        return any((self.root / "_audit" / name).glob(f"load_date=*/{load_id}*.parquet"))

@@ -14,6 +14,7 @@ from dagster import DagsterEventType, DefaultSensorStatus, RunFailureSensorConte
 
 from connectors.http_session import redact_url
 from orchestration.settings import Settings
+from orchestration.warehouse_file import is_damage, rebuild_hint
 
 log = logging.getLogger(__name__)
 WEBHOOK_TIMEOUT_SECONDS = 10
@@ -39,6 +40,8 @@ def failure_reasons(events) -> list[str]:
             while error.cause is not None:
                 error = error.cause
             reasons.append(f"{event.step_key}: {error.cls_name}: {error.message.strip()}")
+            if is_damage(error.message):
+                reasons.append(rebuild_hint())
         elif event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION and not event.event_specific_data.passed:
             check = event.event_specific_data
             reasons.append(f"check {check.check_name} on {check.asset_key.to_user_string()} failed: "

@@ -10,11 +10,15 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
+import uuid
+from contextlib import ExitStack
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from orchestration import run_guard, warehouse_file
 from orchestration.settings import LOCAL_TIMEZONE, PROGRAM_START, Settings, SettingsError, load_settings
 
 
@@ -27,66 +31,60 @@ def ensure_dagster_home(settings: Settings) -> None:
     write_instance_config(Path(home))
 
 
-CLI_PID_TAG = "par/cli_pid"
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def release_abandoned_runs(instance) -> list[str]:
-    """Mark failed the command-line runs whose process died (killed, machine restarted) and free
-    the warehouse pool slot they held; otherwise the next run would wait for that slot forever."""
-    from dagster import DagsterRunStatus, RunsFilter
-
-    released = []
-    in_flight = RunsFilter(statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING])
-    for record in instance.get_run_records(filters=in_flight):
-        run = record.dagster_run
-        pid = run.tags.get(CLI_PID_TAG)
-        if pid is None or _process_alive(int(pid)):
-            continue
-        instance.report_run_failed(run, f"the process {pid} that ran it is gone (killed or crashed)")
-        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
-        released.append(run.run_id)
-        logging.getLogger(__name__).warning("run %s was abandoned by process %s: marked failed, its slots freed",
-                                            run.run_id, pid)
-    return released
+# Kept here for callers of the command line's module; they live in orchestration/run_guard.py.
+CLI_PID_TAG, release_abandoned_runs = run_guard.CLI_PID_TAG, run_guard.release_abandoned_runs
 
 
 def run_pipeline(start: date, end: date, settings: Settings | None = None, instance=None,
                  raise_on_error: bool = False, log_level: str = "INFO", full_refresh: bool = False):
     """Materialise every asset for the partitions start..end (inclusive) in one in-process run.
 
-    The warehouse's version tables are rebuilt for those days only, unless full_refresh."""
+    The warehouse's version tables are rebuilt for those days only, unless full_refresh.
+    One run at a time per data folder, and none while another live run holds the warehouse slot
+    (orchestration/run_guard.py): waits for them as the settings allow, then raises
+    connectors.locks.LockTimeoutError or run_guard.WarehouseBusyError; SIGTERM while waiting raises
+    run_guard.StoppedBySignal (or Dagster's DagsterExecutionInterruptedError). Dagster's own waits for
+    the slot between steps have the same limit (run_guard.bounded_slot_waits)."""
     from dagster import DagsterInstance
 
-    from orchestration.definitions import build_definitions
-    from orchestration.warehouse import WAREHOUSE_STEPS
-
     settings = settings or load_settings()
-    defs = build_definitions(settings)
-    job = defs.resolve_job_def("par_pipeline")
-    if instance is None:
-        ensure_dagster_home(settings)
-        instance = DagsterInstance.get()
-    with instance:
-        release_abandoned_runs(instance)
-        return job.execute_in_process(
-            instance=instance,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}},
-                        "ops": {step: {"config": {"full_refresh": full_refresh}} for step in WAREHOUSE_STEPS}},
-            raise_on_error=raise_on_error,
-            tags={"dagster/asset_partition_range_start": start.isoformat(),
-                  "dagster/asset_partition_range_end": end.isoformat(),
-                  CLI_PID_TAG: str(os.getpid())},
-        )
+    with ExitStack() as held:
+        with run_guard.stop_on_sigterm():
+            held.enter_context(run_guard.data_folder_lock(settings.data_dir, settings.run_wait_seconds))
+            if instance is None:
+                ensure_dagster_home(settings)
+                instance = DagsterInstance.get()
+            held.enter_context(instance)
+            run_guard.wait_for_warehouse_slot(instance, run_guard.WAREHOUSE_POOL, settings.warehouse_slot_wait_seconds)
+        from orchestration.definitions import build_definitions
+        from orchestration.warehouse import WAREHOUSE_STEPS
+
+        if settings.warehouse_target == "duckdb":
+            warehouse_file.check_readable(settings.warehouse_path)
+        cleanup_interrupted_files(settings)
+        defs = build_definitions(settings)
+        job = defs.resolve_job_def("par_pipeline")
+        run_id = str(uuid.uuid4())
+        with run_guard.bounded_slot_waits(instance, run_guard.WAREHOUSE_POOL, run_id,
+                                          settings.warehouse_slot_wait_seconds):
+            return job.execute_in_process(
+                run_id=run_id,
+                instance=instance,
+                run_config={"loggers": {"console": {"config": {"log_level": log_level}}},
+                            "ops": {step: {"config": {"full_refresh": full_refresh}} for step in WAREHOUSE_STEPS}},
+                raise_on_error=raise_on_error,
+                tags={"dagster/asset_partition_range_start": start.isoformat(),
+                      "dagster/asset_partition_range_end": end.isoformat(),
+                      **run_guard.owner_tags()},
+            )
+
+
+def cleanup_interrupted_files(settings: Settings) -> None:
+    """What a run killed half-way left behind: the analysts' snapshot being written (orchestration/serving.py)."""
+    from orchestration.serving import remove_interrupted_publish
+
+    for path in remove_interrupted_publish(settings.snapshot_path):
+        logging.getLogger(__name__).warning("removed %s, left by a publish that was interrupted", path)
 
 
 def resume_day(settings: Settings) -> date | None:
@@ -136,7 +134,21 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--end is before --start")
         print(f"Running the PAR pipeline for {args.start} .. {args.end} "
               f"({'embedded sandbox source' if settings.uses_sandbox else 'configured sources'}) ...", flush=True)
-        result = run_pipeline(args.start, args.end, settings, full_refresh=args.full_refresh)
+        from dagster import DagsterExecutionInterruptedError
+
+        from connectors.locks import LockTimeoutError
+
+        try:
+            result = run_pipeline(args.start, args.end, settings, full_refresh=args.full_refresh)
+        except (LockTimeoutError, run_guard.WarehouseBusyError, warehouse_file.WarehouseDamagedError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 3
+        except run_guard.StoppedBySignal as stop:
+            print("Stopped by SIGTERM while waiting for another run (or for the warehouse slot).", file=sys.stderr)
+            return stop.code
+        except DagsterExecutionInterruptedError:
+            print("Stopped by SIGTERM; the next run resumes the pulls and frees what this one held.", file=sys.stderr)
+            return 128 + signal.SIGTERM
         if not result.success:
             print("\nThe run FAILED:", file=sys.stderr)
             for line in failure_reasons(result.all_events):
@@ -180,6 +192,9 @@ def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except duckdb.IOException as exc:
+        if warehouse_file.is_damage(str(exc)):
+            print(f"error: {warehouse_file.rebuild_hint(settings.warehouse_path)} DuckDB said: {exc}", file=sys.stderr)
+            return 1
         print(f"error: cannot read the warehouse {settings.warehouse_path} (a run may be writing it; "
               f"try again when it ends): {exc}", file=sys.stderr)
         return 1

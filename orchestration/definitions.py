@@ -53,7 +53,7 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
             "population_registry_source": RegistrySource(settings, "population_registry"),
             "business_registry_source": RegistrySource(settings, "business_registry"),
             "external_indices_source": ExternalIndicesSource(settings),
-            "landing": LandingZone(settings.landing_dir),
+            "landing": LandingZone(settings.landing_dir, lock_wait_seconds=settings.run_wait_seconds),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE,
                                   target=settings.warehouse_target),
             "settings": settings,

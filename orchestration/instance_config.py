@@ -11,18 +11,42 @@ import yaml
 PROJECT_DAGSTER_YAML = Path(__file__).resolve().parents[1] / "dagster.yaml"
 
 
+HEADER = f"# Written from {PROJECT_DAGSTER_YAML} for this folder (orchestration/instance_config.py).\n"
+
+
+def event_log_dir(home: Path) -> str:
+    """Where Dagster's default storage keeps the event log of the instance folder `home`."""
+    return str(Path(home).resolve() / "history" / "runs")
+
+
 def instance_config(home: Path) -> str:
     """The project's dagster.yaml for the Dagster instance folder `home` (its DAGSTER_HOME), with the event log's
     folder where Dagster's default storage keeps it (`<home>/history/runs`)."""
     config = yaml.safe_load(PROJECT_DAGSTER_YAML.read_text())
-    config["event_log_storage"]["config"] = {"base_dir": str(Path(home).resolve() / "history" / "runs")}
-    return f"# Written from {PROJECT_DAGSTER_YAML} for this folder (orchestration/instance_config.py).\n" + \
-        yaml.safe_dump(config, sort_keys=False)
+    config["event_log_storage"]["config"] = {"base_dir": event_log_dir(home)}
+    return HEADER + yaml.safe_dump(config, sort_keys=False)
 
 
 def write_instance_config(home: Path) -> None:
-    """Give `home` the project's instance settings, unless it has its own dagster.yaml already."""
+    """Give `home` the project's instance settings, unless it has its own dagster.yaml already.
+
+    A dagster.yaml this module wrote names its folder's event log by absolute path (Dagster gives the
+    storage no other way to know its folder). A folder moved or copied elsewhere would go on writing the
+    old folder's history and holding its warehouse slot: the path is put right here, before every run
+    and `make ui`, keeping any other setting added to the file. A dagster.yaml of your own (without the
+    first line this module writes) is left alone."""
     home = Path(home)
     home.mkdir(parents=True, exist_ok=True)
-    if not (home / "dagster.yaml").exists():
-        (home / "dagster.yaml").write_text(instance_config(home))
+    path = home / "dagster.yaml"
+    if not path.exists():
+        path.write_text(instance_config(home))
+        return
+    text = path.read_text()
+    if not text.startswith(HEADER.split(" from ")[0]):
+        return
+    config = yaml.safe_load(text) or {}
+    storage = config.get("event_log_storage") or {}
+    if (storage.get("config") or {}).get("base_dir") != event_log_dir(home):
+        storage["config"] = {**(storage.get("config") or {}), "base_dir": event_log_dir(home)}
+        config["event_log_storage"] = storage
+        path.write_text(HEADER + yaml.safe_dump(config, sort_keys=False))

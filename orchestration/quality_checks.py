@@ -2,14 +2,15 @@
 built from that source (the dbt models are split per source family in orchestration/warehouse.py,
 so a bad cadre export stops the workforce marts and leaves the one-stop-shop's marts to build).
 
-The check validates the load that the landing asset wrote in this run (the `load_id` of its
-latest materialization) with one suite per landed dataset. If any suite fails, the load is
+The check validates the loads that the landing asset wrote in this run (the `load_id` of its
+materializations in this run's own events, never the instance's latest: a run alongside would
+make two gates check one load) with one suite per landed dataset. If any suite fails, the load is
 rejected: the verdict goes to the landing zone's audit tables, the warehouse never reads the
 load, and the check fails, so no model downstream runs.
 """
 import pyarrow as pa
-from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue,
-                     ResourceParam, asset_check)
+from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetKey, AssetRecordsFilter,
+                     MetadataValue, ResourceParam, asset_check)
 
 from connectors import budget, cadre
 from connectors.admin_units import DATASETS as ADMIN_UNITS_DATASETS
@@ -17,7 +18,7 @@ from connectors.admin_units import SOURCE as ADMIN_UNITS
 from connectors.admin_units import ReferenceFileError, read_reference
 from connectors.business_registry import DATASETS as BUSINESS_REGISTRY_DATASETS
 from connectors.business_registry import SOURCE as BUSINESS_REGISTRY
-from connectors.landing import LandingZone
+from connectors.landing import VERDICTS_AUDIT, LandingZone
 from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
 from connectors.population_registry import DATASETS as POPULATION_REGISTRY_DATASETS
@@ -31,19 +32,64 @@ class NoLoadToCheckError(RuntimeError):
     pass
 
 
-def latest_load_id(context: AssetCheckExecutionContext, asset_key: AssetKey) -> str:
+def _load_ids_materialized_in(instance, run_record, asset_key: AssetKey) -> list[str]:
+    """The load ids of the materializations of `asset_key` in the run of `run_record`, in order, each once
+    (the asset's materializations since the run was created, those of this run)."""
+    load_ids: list[str] = []
+    records_filter = AssetRecordsFilter(asset_key=asset_key, after_timestamp=run_record.create_timestamp.timestamp())
+    cursor = None
+    while True:
+        page = instance.fetch_materializations(records_filter, limit=1000, cursor=cursor, ascending=True)
+        for record in page.records:
+            if record.run_id != run_record.dagster_run.run_id or record.asset_materialization is None:
+                continue
+            load_id = record.asset_materialization.metadata["load_id"].value
+            if load_id not in load_ids:
+                load_ids.append(load_id)
+        if not page.has_more:
+            return load_ids
+        cursor = page.cursor
+
+
+def loads_of_this_run(context: AssetCheckExecutionContext, asset_key: AssetKey) -> list[str]:
+    """The loads that the landing asset landed in this run, found from the run's own materialization events.
+
+    Never "the latest load of the instance": another run landing the same source at the same time
+    would make two gates check one load and leave the other never checked nor read. A re-execution of
+    a run (from failure) checks the loads of the run it re-executes; a check launched on its own, with no
+    load landed in its run lineage, checks the asset's latest load and says so."""
+    run_id: str | None = context.run.run_id
+    while run_id is not None:
+        run_record = context.instance.get_run_record_by_id(run_id)
+        if run_record is None:
+            break
+        load_ids = _load_ids_materialized_in(context.instance, run_record, asset_key)
+        if load_ids:
+            return load_ids
+        run_id = run_record.dagster_run.parent_run_id
     event = context.instance.get_latest_materialization_event(asset_key)
     if event is None or event.asset_materialization is None:
         raise NoLoadToCheckError(f"{asset_key.to_user_string()} has never been materialized: nothing to check")
-    return event.asset_materialization.metadata["load_id"].value
+    context.log.warning(f"{asset_key.to_user_string()} was not materialized in this run: checking its latest load")
+    return [event.asset_materialization.metadata["load_id"].value]
 
 
 def run_gate(context: AssetCheckExecutionContext, landing: LandingZone, source: str, datasets: tuple[str, ...],
              validate) -> AssetCheckResult:
-    """Validate the latest load of `source` with `validate(frames, load_id)`, record the verdict, report it."""
+    """Validate each load of `source` landed in this run with `validate(frames, load_id)`, record each
+    verdict, report them (the check passes only if every load passes)."""
+    results = [_validate_load(context, landing, source, datasets, validate, load_id)
+               for load_id in loads_of_this_run(context, AssetKey(["landing", source]))]
+    failed = [(load_id, result) for load_id, result in results if not result.success]
+    load_id, result = failed[0] if failed else results[-1]  # the one to show: the first rejected, else the last
+    if len(results) > 1:
+        context.log.info(f"{len(results)} loads landed in this run: {', '.join(l for l, _ in results)}")
+    return _check_result(load_id, result, [l for l, _ in results])
+
+
+def _validate_load(context, landing: LandingZone, source: str, datasets: tuple[str, ...], validate, load_id: str):
     from expectations.gx_runner import audit_frames
 
-    load_id = latest_load_id(context, AssetKey(["landing", source]))
     frames = {}
     for dataset in datasets:
         table = landing.read_load(source, dataset, load_id)
@@ -52,15 +98,20 @@ def run_gate(context: AssetCheckExecutionContext, landing: LandingZone, source: 
     result = validate(frames, load_id)
     results_df, verdict_df = audit_frames(result)
     landing.write_audit("gx_results", load_id, pa.Table.from_pandas(results_df, preserve_index=False), result.checked_at)
-    landing.write_audit("gx_batch_verdicts", load_id, pa.Table.from_pandas(verdict_df, preserve_index=False),
+    landing.write_audit(VERDICTS_AUDIT, load_id, pa.Table.from_pandas(verdict_df, preserve_index=False),
                         result.checked_at)
     context.log.info(result.summary())
+    return load_id, result
+
+
+def _check_result(load_id: str, result, load_ids: list[str]) -> AssetCheckResult:
     return AssetCheckResult(
         passed=result.success,
         severity=AssetCheckSeverity.ERROR,
         description=result.summary(),
         metadata={
             "load_id": load_id,
+            **({"load_ids": MetadataValue.json(load_ids)} if len(load_ids) > 1 else {}),
             "verdict": result.verdict,
             "rows_checked": sum(d.row_count for d in result.datasets),
             "expectations_evaluated": result.expectations_evaluated,

@@ -71,6 +71,17 @@ def generate_docs(warehouse_path: Path | None, docs_dir: Path, target: str) -> N
         _replace_atomically(cache / name, docs_dir / published)
 
 
+def remove_interrupted_publish(snapshot: Path) -> list[Path]:
+    """Remove what a publish killed half-way (SIGKILL, power cut) left beside the snapshot: its temporary
+    DuckDB file with that file's write-ahead log (`.tmp.wal`), and docs files being copied. Every run does
+    this before it starts (the warehouse slot is free then: no publish is under way) and every publish."""
+    leftovers = [*snapshot.parent.glob(f".{snapshot.name}.*.tmp"), *snapshot.parent.glob(f".{snapshot.name}.*.tmp.wal"),
+                 *(snapshot.parent / "docs").glob(".*.tmp")]
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    return leftovers
+
+
 def publish_duckdb_snapshot(warehouse: Path, snapshot: Path) -> dict:
     """Write the tables of ANALYST_SCHEMAS into a new DuckDB file and swap it in as `snapshot`, read-only.
 
@@ -79,8 +90,7 @@ def publish_duckdb_snapshot(warehouse: Path, snapshot: Path) -> dict:
     if not warehouse.exists():
         raise PublishError(f"no warehouse at {warehouse} to publish")
     snapshot.parent.mkdir(parents=True, exist_ok=True)
-    for stale in snapshot.parent.glob(f".{snapshot.name}.*.tmp"):  # left by a publish that was killed
-        stale.unlink(missing_ok=True)
+    remove_interrupted_publish(snapshot)
     tmp = snapshot.with_name(f".{snapshot.name}.{uuid.uuid4().hex}.tmp")
     try:
         tables = copy_schemas(warehouse, tmp, ANALYST_SCHEMAS)
@@ -90,6 +100,7 @@ def publish_duckdb_snapshot(warehouse: Path, snapshot: Path) -> dict:
         os.replace(tmp, snapshot)
     finally:
         tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
     per_schema: dict[str, int] = {}
     for schema, _ in tables:
         per_schema[schema] = per_schema.get(schema, 0) + 1

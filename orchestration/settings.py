@@ -94,6 +94,11 @@ class Settings:
     pg_analyst_role: str = "par_analyst"
     # Hosts besides the budget portal's own that its listing may link files on (`host` or `host:port`).
     budget_allowed_hosts: tuple[str, ...] = ()
+    # A second run on the same data folder (and a pull of a source another process is pulling) waits this
+    # long for the first, then stops with a message naming it; 0 = refuse at once.
+    run_wait_seconds: float = 0.0
+    # A run waits this long for the warehouse slot held by another live run, then stops naming that run.
+    warehouse_slot_wait_seconds: float = 1800.0
 
     @property
     def snapshot_path(self) -> Path:
@@ -191,6 +196,8 @@ def load_settings() -> Settings:
         pg_analyst_role=os.environ.get("PAR_PG_ANALYST_ROLE", "par_analyst"),
         budget_allowed_hosts=tuple(h.strip() for h in os.environ.get("PAR_BUDGET_ALLOWED_HOSTS", "").split(",")
                                    if h.strip()),
+        run_wait_seconds=float(os.environ.get("PAR_RUN_WAIT_SECONDS", "0")),
+        warehouse_slot_wait_seconds=float(os.environ.get("PAR_WAREHOUSE_SLOT_WAIT_SECONDS", "1800")),
     )
     settings.validate()
     return settings

@@ -13,11 +13,11 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from orchestration.ingestion import landing_key
 from orchestration.mart_metadata import with_mart_metadata
 from orchestration.partitions import daily_partitions
+from orchestration.run_guard import WAREHOUSE_POOL
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
-# Steps that write the DuckDB warehouse share this pool; dagster.yaml limits it to one at a time
-# (DuckDB allows one writing process per file).
-WAREHOUSE_POOL = "warehouse"
+# Steps that write the DuckDB warehouse share the pool WAREHOUSE_POOL; dagster.yaml limits it to one at a
+# time (DuckDB allows one writing process per file). Defined with what waits for it (orchestration/run_guard.py).
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 

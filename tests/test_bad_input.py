@@ -853,3 +853,31 @@ def test_a_cadre_export_with_a_stale_dimension_tag_is_read_whole(small_cadre, tm
     _, read = cadre.read_export_sheets(path)
     assert len(read["persons"]) == len(whole["persons"]) == len(small_cadre.employments) > 20
     assert read == whole
+
+
+def test_a_truncated_warehouse_is_called_damaged_with_how_to_rebuild_it(tmp_path, monkeypatch, capsys):
+    """A warehouse file cut short (a full disk, a restore cut short) gave DuckDB's bare "Could not read enough
+    bytes"; the report and a run now say the warehouse is damaged and how to rebuild it from the landing
+    zone, and a run stops before it lands or builds anything."""
+    import duckdb
+    from dagster import DagsterInstance
+
+    from orchestration.cli import main, run_pipeline
+    from orchestration.warehouse_file import WarehouseDamagedError
+    from tests.test_pipeline_end_to_end import settings_for
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema marts; create table marts.t as select range as i from range(100000)")
+    with warehouse.open("r+b") as file:
+        file.truncate(warehouse.stat().st_size // 2)
+    monkeypatch.setenv("PAR_DATA_DIR", str(tmp_path))
+    for name in ("PAR_LANDING_DIR", "PAR_WAREHOUSE_PATH", "PAR_SNAPSHOT_DIR", "PAR_WAREHOUSE_TARGET"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["report", "--period", "2022-Q1"]) == 1
+    said = capsys.readouterr().err
+    assert f"The warehouse {warehouse} is damaged" in said and "rebuild it from the landing zone" in said
+    assert "docs/operations.md" in said and "Could not read enough bytes" in said
+    with DagsterInstance.ephemeral() as instance, pytest.raises(WarehouseDamagedError, match="is damaged"):
+        run_pipeline(date(2022, 1, 1), date(2022, 1, 2), settings_for(tmp_path), instance=instance)
+    assert not (tmp_path / "landing").exists()

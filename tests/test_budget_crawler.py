@@ -2,14 +2,16 @@
 every original is kept untouched, a missing, half-written or unreadable file is reported by name
 (sheet and cell when it has them) and nothing from it lands, while the other files do."""
 import hashlib
-from datetime import date
+from datetime import date, datetime, timezone
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from connectors.budget import DATASETS, SOURCE, BudgetPortalClient, land_crawl
 from connectors.http_session import RetryPolicy, SourceSession, SourceUnavailableError
-from connectors.landing import LandingZone
+from connectors.landing import VERDICTS_AUDIT, LandingZone
+from connectors.locks import LockTimeoutError
 from connectors.sandbox.budget_data import DEFECTS, BudgetPortalData
 from connectors.sandbox.budget_portal import BudgetPortal
 
@@ -29,9 +31,15 @@ def portal(portal_data):
     server.stop()
 
 
-def crawl(landing, portal, key):
+def crawl(landing, portal, key, gated=True):
+    """A crawl, then (`gated`) the gate's verdict on its load, as a run records it."""
     session = SourceSession(SOURCE, portal.url, None, RetryPolicy(attempts=2, backoff_seconds=0.01, timeout_seconds=5))
-    return land_crawl(landing, BudgetPortalClient(session), "sandbox://budget_disclosures", key)
+    report = land_crawl(landing, BudgetPortalClient(session), "sandbox://budget_disclosures", key)
+    if gated:
+        landing.write_audit(VERDICTS_AUDIT, report.load.load_id,
+                            pa.table({"load_id": [report.load.load_id], "verdict": ["accepted"]}),
+                            datetime.now(timezone.utc))
+    return report
 
 
 def landed(landing, report, dataset):
@@ -78,6 +86,32 @@ def test_a_second_crawl_downloads_only_what_changed(tmp_path, portal):
     assert portal.files_served == ["59-CK-NSNN_thuc-hien-q3_2023.xlsx"]
     assert again.count("unchanged") == again.listed - 2 and again.count("landed") == 0
     assert all(not landed(landing, again, dataset) for dataset in DATASETS)
+
+
+def test_files_of_a_load_the_gate_never_checked_are_landed_again(tmp_path, portal):
+    """A run killed between its crawl and its gate left a load the warehouse never reads: the next crawl
+    does not take its files as known (no 304 for ever), it lands them again."""
+    landing = LandingZone(tmp_path)
+    lost = crawl(landing, portal, "crawl-1", gated=False)
+    portal.files_served.clear()
+    again = crawl(landing, portal, "crawl-2")
+    assert again.count("landed") == lost.count("landed") > 0
+    assert {r["document_id"] for r in landed(landing, again, "lines")} == \
+        {r["document_id"] for r in landed(landing, lost, "lines")}
+    portal.files_served.clear()  # once checked, the files are known
+    assert crawl(landing, portal, "crawl-3").count("landed") == 0
+    assert portal.files_served == ["59-CK-NSNN_thuc-hien-q3_2023.xlsx"]
+
+
+def test_a_second_crawl_waits_for_the_first_and_gives_up_naming_it(tmp_path, portal):
+    """The crawl state is read and written back under a lock: a crawl that cannot take it in time stops,
+    naming who holds it, before reading anything (a state read by two crawls at once loses files)."""
+    landing = LandingZone(tmp_path, lock_wait_seconds=0.3)
+    with landing.state_lock(SOURCE, "files"):
+        with pytest.raises(LockTimeoutError, match=rf"landing state {SOURCE}/files is in use by process \d+"):
+            crawl(landing, portal, "crawl-1", gated=False)
+    assert portal.files_served == [] and not (tmp_path / SOURCE / "documents").exists()
+    assert crawl(landing, portal, "crawl-1").count("landed") > 0
 
 
 def test_a_correction_published_under_the_same_name_is_downloaded_alone(tmp_path, portal):

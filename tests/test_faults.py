@@ -157,7 +157,8 @@ def cli_run(data_dir: Path, kill_when=None) -> int:
 def test_killed_during_ingestion_and_during_dbt_the_next_runs_give_the_same_marts(tmp_path, baseline):
     data = tmp_path / "data"
     state_dir = data / "landing/_state/one_stop_shop"
-    code = cli_run(data, kill_when=lambda _: state_dir.exists() and any(state_dir.iterdir()))
+    # once the pull has saved its state (the state's lock file comes first, before any page)
+    code = cli_run(data, kill_when=lambda _: state_dir.exists() and any(state_dir.glob("*.json")))
     assert code == -signal.SIGKILL, "the run should have been killed while it pulled"
     assert not (data / "warehouse.duckdb").exists()
     assert cli_run(data) == 0
@@ -171,3 +172,27 @@ def test_killed_during_ingestion_and_during_dbt_the_next_runs_give_the_same_mart
     assert code == -signal.SIGKILL, "the run should have been killed while dbt ran"
     assert cli_run(data) == 0
     assert marts(data / "warehouse.duckdb") == baseline
+
+
+def test_a_publish_killed_half_way_leaves_nothing_behind_after_the_next_run_starts(tmp_path):
+    """SIGKILL while the analysts' snapshot is written leaves its temporary DuckDB file and that file's
+    write-ahead log (`.tmp.wal`, which the publish's own clean-up missed); the next run removes both,
+    and the docs being copied, before it starts; the published snapshot stays."""
+    from orchestration.cli import cleanup_interrupted_files
+
+    settings = settings_for(tmp_path)
+    snapshot = settings.snapshot_path
+    snapshot.parent.mkdir(parents=True)
+    snapshot.write_bytes(b"the published snapshot")
+    tmp = snapshot.with_name(f".{snapshot.name}.0123abcd.tmp")
+    killed = subprocess.run([sys.executable, "-c", "import duckdb, os, signal\n"
+                             f"con = duckdb.connect({str(tmp)!r})\n"
+                             "con.execute('create schema marts; create table marts.t as select 1 as i')\n"
+                             "os.kill(os.getpid(), signal.SIGKILL)"])
+    assert killed.returncode == -signal.SIGKILL
+    (snapshot.parent / "docs").mkdir()
+    (snapshot.parent / "docs" / ".index.html.0123abcd.tmp").write_text("<html>half")
+    assert {p.name for p in snapshot.parent.iterdir()} >= {tmp.name, f"{tmp.name}.wal"}
+    cleanup_interrupted_files(settings)
+    assert sorted(p.name for p in snapshot.parent.rglob("*")) == ["docs", snapshot.name]
+    assert snapshot.read_bytes() == b"the published snapshot"
