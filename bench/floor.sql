@@ -21,16 +21,19 @@ create temp table procedures as select * from read_csv('{seeds}/procedures.csv',
 create temp table statuses as select cast(status_code as integer) as status_code, ends_dossier = 'true' as ends_dossier,
     is_accepted = 'true' as is_accepted from read_csv('{seeds}/dossier_statuses.csv', header = true, all_varchar = true);
 
--- the working-day calendar: the N-th working day after D has index index(D) + N
+-- the working-day calendar (weekdays, less the seed's days off, plus its make-up Saturdays):
+-- the N-th working day after D has index index(D) + N
 create temp table calendar as
 select date_day, is_working_day,
        sum(case when is_working_day then 1 else 0 end) over (order by date_day) as working_day_index
 from (
     select cast(range as date) as date_day,
-           isodow(range) < 6 and cast(range as date) not in (
-               select cast(holiday_date as date) from read_csv('{seeds}/public_holidays.csv', header = true, all_varchar = true)
-           ) as is_working_day
+           coalesce(exceptions.is_working_day, isodow(range) < 6) as is_working_day
     from range(date '{calendar_start}', date '{calendar_end}' + interval 1 day, interval 1 day)
+    left join (
+        select cast(exception_date as date) as exception_date, is_working_day = 'true' as is_working_day
+        from read_csv('{seeds}/working_calendar_exceptions.csv', header = true, all_varchar = true)
+    ) as exceptions on exceptions.exception_date = cast(range as date)
 );
 
 -- the latest version of each dossier (accepted loads), typed, with its row rules

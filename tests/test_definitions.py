@@ -16,7 +16,7 @@ def test_the_code_location_has_every_layer_and_the_gate():
             "marts/mart_public_unit_autonomy"} <= keys
     assert {"marts/mart_agency_service_quality", "marts/mart_official_performance",
             "marts/mart_province_service_quality", "staging/stg_one_stop_shop__dossiers",
-            "intermediate/int_dossier_period_status", "reference/public_holidays"} <= keys
+            "intermediate/int_dossier_period_status", "reference/working_calendar_exceptions"} <= keys
     groups = {graph.get(AssetKey.from_user_string(k)).group_name
               for k in ("marts/mart_agency_service_quality", "staging/stg_one_stop_shop__votes",
                         "intermediate/int_working_days", "reference/agencies")}

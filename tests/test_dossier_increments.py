@@ -49,7 +49,7 @@ def build(tmp: Path, *, as_of: str, window: tuple[str, str] | None = None, full_
         env["PAR_WINDOW_START"], env["PAR_WINDOW_END"] = window
     tested = ["test", "--indirect-selection", "cautious"] if data_tests else []  # the tests within the selection
     command = [str(DBT), "build", "--resource-type", "seed", "model", *tested, "--select", "procedures", "dossier_statuses",
-               "public_holidays", "submission_channels", "satisfaction_levels", "agencies", "int_working_days",
+               "working_calendar_exceptions", "submission_channels", "satisfaction_levels", "agencies", "int_working_days",
                "int_reporting_periods", "path:models/staging/one_stop_shop", *intermediate,
                "--project-dir", str(DBT_PROJECT), "--profiles-dir",
                str(DBT_PROJECT), "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"),

@@ -186,7 +186,7 @@ class OneStopShopSandbox:
 
     def __init__(self, config: SandboxConfig | None = None):
         self.config = config or SandboxConfig()
-        self.calendar = WorkingCalendar(reference.public_holidays())
+        self.calendar = WorkingCalendar(reference.calendar_exceptions())
         self.procedures_by_level: dict[str, list[reference.Procedure]] = {}
         for p in reference.procedures():
             self.procedures_by_level.setdefault(p.level, []).append(p)

@@ -82,9 +82,21 @@ def agency_district_units() -> dict[str, str]:
     return {r["district_name_vi"]: r["unit_code"] for r in _read("agency_district_units.csv")}
 
 
+@dataclass(frozen=True)
+class CalendarExceptions:
+    """The seed working_calendar_exceptions: weekdays off and Saturdays worked (làm bù)."""
+    days_off: frozenset[date]
+    working_days: frozenset[date]
+
+
 @lru_cache(maxsize=1)
-def public_holidays() -> frozenset[date]:
-    return frozenset(date.fromisoformat(r["holiday_date"]) for r in _read("public_holidays.csv"))
+def calendar_exceptions() -> CalendarExceptions:
+    """The warehouse's own list (the seed int_working_days reads), so both calendars agree."""
+    rows = _read("working_calendar_exceptions.csv")
+    return CalendarExceptions(
+        days_off=frozenset(date.fromisoformat(r["exception_date"]) for r in rows if r["is_working_day"] == "false"),
+        working_days=frozenset(date.fromisoformat(r["exception_date"]) for r in rows if r["is_working_day"] == "true"),
+    )
 
 
 @dataclass(frozen=True)

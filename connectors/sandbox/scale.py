@@ -85,12 +85,14 @@ def seconds(moment: datetime) -> int:
 class Calendar:
     """working_calendar.WorkingCalendar over arrays of day numbers (days since 1970-01-01)."""
 
-    def __init__(self, holidays: frozenset[date], first: date = date(2020, 1, 1), last: date = date(2030, 12, 31)):
+    def __init__(self, exceptions: reference.CalendarExceptions, first: date = date(2020, 1, 1),
+                 last: date = date(2030, 12, 31)):
         self.first = (first - EPOCH).days
         days = np.arange(self.first, (last - EPOCH).days + 1)
         weekday = (days + 3) % 7  # 1970-01-01 was a Thursday (weekday 3)
-        holiday_days = np.array(sorted((h - EPOCH).days for h in holidays), dtype=np.int64)
-        self.working = (weekday < 5) & ~np.isin(days, holiday_days)
+        days_off = np.array(sorted((h - EPOCH).days for h in exceptions.days_off), dtype=np.int64)
+        worked = np.array(sorted((h - EPOCH).days for h in exceptions.working_days), dtype=np.int64)
+        self.working = ((weekday < 5) & ~np.isin(days, days_off)) | np.isin(days, worked)
         self.index = np.cumsum(self.working)  # working days up to and including the day
         self.day_of_index = days[self.working]  # the working day whose index is i+1 at [i]
 
@@ -131,7 +133,7 @@ class Province:
 
     def __init__(self, config: ScaleConfig):
         self.config = config
-        self.calendar = Calendar(reference.public_holidays())
+        self.calendar = Calendar(reference.calendar_exceptions())
         self.agencies = reference.agencies()
         self.procedures = reference.procedures()
         self.profiles = agency_profiles(config.seed)

@@ -1,21 +1,28 @@
-"""Working time as the 766 rule counts it: 07:00-11:30 and 13:30-17:00, Monday to Friday, no holidays.
+"""Working time as the 766 rule counts it: 07:00-11:30 and 13:30-17:00, Monday to Friday, except the
+days off of the seed working_calendar_exceptions, plus the Saturdays it lists as worked (làm bù).
 
-The warehouse computes the same calendar in dbt (`int_working_days`); this copy only lets the
-sandbox give its dossiers realistic due dates.
+The warehouse computes the same calendar in dbt (`int_working_days`) from the same seed
+(reference.calendar_exceptions()); this copy only lets the sandbox give its dossiers realistic due
+dates.
 """
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from connectors.sandbox.reference import CalendarExceptions
+
 DAY_END = time(17, 0)
 
 
 class WorkingCalendar:
-    def __init__(self, holidays: frozenset[date]):
-        self._holidays = holidays
+    def __init__(self, exceptions: CalendarExceptions):
+        self._days_off = exceptions.days_off
+        self._working_days = exceptions.working_days
 
     def is_working_day(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in self._holidays
+        if day in self._working_days:
+            return True
+        return day.weekday() < 5 and day not in self._days_off
 
     def next_working_day(self, day: date) -> date:
         day += timedelta(days=1)

@@ -41,7 +41,8 @@ dossier_counts as (
         sum(case when is_received_in_period and reuses_data then 1 else 0 end) as received_reusing_data,
         sum(case when is_received_in_period and uses_personal_data_store then 1 else 0 end) as received_personal_data_store,
         sum(case when is_received_in_period and is_online_channel and is_vneid_authenticated then 1 else 0 end) as received_online_vneid,
-        sum(case when (is_finished_in_period or is_pending_at_end) and has_complaint_by_end then 1 else 0 end) as complained_by_end
+        sum(case when (is_finished_in_period or is_pending_at_end) and not is_due_date_unknown
+                  and has_complaint_by_end then 1 else 0 end) as complained_by_end
     from status
     group by agency_code, period_type, period_key
 
@@ -102,8 +103,11 @@ select agency_code, period_type, period_key, '1.4' as indicator_id,
        received_synced as numerator, dossiers_received as denominator
 from dossier_counts
 union all
+-- 2.1 on time = finished on time + pending not overdue, over the on-time denominator (a dossier
+-- whose due date cannot be determined is on neither side, §6)
 select agency_code, period_type, period_key, '2.1',
-       finished_on_time + pending_at_end - overdue_at_end, dossiers_finished + pending_at_end
+       {{ on_time_denominator('dossier_counts') }} - finished_late - overdue_at_end,
+       {{ on_time_denominator('dossier_counts') }}
 from dossier_counts
 union all
 select agency_code, period_type, period_key, '3.1',
@@ -136,10 +140,10 @@ from dossier_counts
 union all
 -- 5.4 = 100% - (late rate + share with a complaint or dislike), both over the on-time denominator
 select agency_code, period_type, period_key, '5.4',
-       case when dossiers_finished + pending_at_end - finished_late - overdue_at_end - complained_by_end > 0
-            then dossiers_finished + pending_at_end - finished_late - overdue_at_end - complained_by_end
+       case when {{ on_time_denominator('dossier_counts') }} - finished_late - overdue_at_end - complained_by_end > 0
+            then {{ on_time_denominator('dossier_counts') }} - finished_late - overdue_at_end - complained_by_end
             else 0 end,
-       dossiers_finished + pending_at_end
+       {{ on_time_denominator('dossier_counts') }}
 from dossier_counts
 union all
 select agency_code, period_type, period_key, '5.2',

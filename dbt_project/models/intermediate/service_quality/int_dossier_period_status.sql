@@ -13,7 +13,11 @@
       supplement_rounds_by_end  supplement rounds requested by then;
       due_at                    the latest NgayHenTraMoi among the rounds settled by then (supplied,
                                 or requested when no supply date is known), else NgayHenTra, else
-                                the derived due date (int_dossiers_enriched);
+                                the derived due date (int_dossiers_enriched); then moved by the
+                                applicant's time (working days, macro supplement_working_days) of
+                                every round supplied by then after it that carries no NgayHenTraMoi.
+                                Null (unknown) when none of these gives a date or the calendar does
+                                not reach (int_dossiers_enriched.due_date_unknown_reason);
       end_at                    the first end event (9, 10, 8, 3, 7) if it happened by then; else,
                                 when the dossier is waiting at the period end on its ONLY supplement
                                 request (one round requested, not supplied by then), that request's
@@ -21,12 +25,15 @@
     Flags:
       is_received_in_period  NgayTiepNhan within the period (§6 "received", accepted);
       is_finished_in_period  end_at within the period;
-      is_finished_late       finished in the period and (end_at > due_at, or more than one
-                             supplement round by then); is_finished_on_time = finished and not late
-                             (an unknown due date cannot make a dossier late);
+      is_due_date_unknown    finished in the period or pending at its end, and due_at unknown:
+                             neither on time nor late nor overdue (§6), counted apart and kept
+                             out of both sides of the on-time rate;
+      is_finished_late       finished in the period, due date known, and (end_at > due_at, or more
+                             than one supplement round by then); is_finished_on_time = finished,
+                             due date known and not late;
       is_pending_at_end      received by the period end, not ended by then;
-      is_overdue_at_end      pending and (due_at before the period end, or more than one
-                             supplement round by then: the 766 rule makes it late).
+      is_overdue_at_end      pending, due date known, and (due_at before the period end, or more
+                             than one supplement round by then: the 766 rule makes it late).
 
     Incremental (pre-hook delete_recomputed_dossier_periods): a build recomputes the changed dossiers
     (stg_one_stop_shop__changed_dossiers) in every period, and every dossier in each period that is
@@ -125,12 +132,13 @@ supplements_by_end as (
 
 moved_due_by_end as (
 
-    select dossier_code, period_type, period_key, new_due_at
+    select dossier_code, period_type, period_key, supplement_round, new_due_at
     from (
         select
             candidates.dossier_code,
             candidates.period_type,
             candidates.period_key,
+            supplements.supplement_round,
             supplements.new_due_at,
             row_number() over (
                 partition by candidates.dossier_code, candidates.period_type, candidates.period_key
@@ -146,12 +154,79 @@ moved_due_by_end as (
 
 ),
 
+calendar as (
+
+    select date_day, is_working_day, working_day_index
+    from {{ ref('int_working_days') }}
+
+),
+
+{#- each supplied round without a new appointment: the applicant's time in working days -#}
+unmoved_rounds as (
+
+    select
+        supplements.dossier_code,
+        supplements.supplement_round,
+        supplements.supplied_at,
+        {{ supplement_working_days() }} as supplement_working_days
+    from supplements
+    {{ supplement_day_joins('supplements') }}
+    where supplements.new_due_at is null
+      and supplements.supplied_at is not null
+
+),
+
+{#- as of the period end: the applicant's time of the rounds supplied by then after the latest
+    moved appointment, and the due date moved by it (only where it is not 0) -#}
+unmoved_time_by_end as (
+
+    select
+        candidates.dossier_code,
+        candidates.period_type,
+        candidates.period_key,
+        coalesce(moved_due_by_end.new_due_at, candidates.base_due_at) as anchor_due_at,
+        sum(unmoved_rounds.supplement_working_days) as supplement_working_days,
+        sum(case when unmoved_rounds.supplement_working_days is null then 1 else 0 end) as rounds_outside_calendar
+    from candidates
+    inner join unmoved_rounds
+        on unmoved_rounds.dossier_code = candidates.dossier_code
+       and unmoved_rounds.supplied_at <= candidates.period_end
+    left join moved_due_by_end
+        on moved_due_by_end.dossier_code = candidates.dossier_code
+       and moved_due_by_end.period_type = candidates.period_type
+       and moved_due_by_end.period_key = candidates.period_key
+    where moved_due_by_end.dossier_code is null
+       or unmoved_rounds.supplement_round > moved_due_by_end.supplement_round
+    group by candidates.dossier_code, candidates.period_type, candidates.period_key,
+             coalesce(moved_due_by_end.new_due_at, candidates.base_due_at)
+
+),
+
+shifted_due_by_end as (
+
+    select
+        unmoved_time_by_end.dossier_code,
+        unmoved_time_by_end.period_type,
+        unmoved_time_by_end.period_key,
+        case
+            when unmoved_time_by_end.rounds_outside_calendar > 0 then null
+            when unmoved_time_by_end.supplement_working_days = 0 then unmoved_time_by_end.anchor_due_at
+            else {{ moved_due('unmoved_time_by_end.anchor_due_at') }}
+        end as due_at
+    from unmoved_time_by_end
+    {{ moved_due_joins('unmoved_time_by_end.anchor_due_at', 'unmoved_time_by_end.supplement_working_days') }}
+
+),
+
 as_of_end as (
 
     select
         candidates.*,
         coalesce(supplements_by_end.supplement_rounds_by_end, 0) as supplement_rounds_by_end,
-        coalesce(moved_due_by_end.new_due_at, candidates.base_due_at) as due_at,
+        case
+            when shifted_due_by_end.dossier_code is not null then shifted_due_by_end.due_at
+            else coalesce(moved_due_by_end.new_due_at, candidates.base_due_at)
+        end as due_at,
         case
             when candidates.first_end_at <= candidates.period_end
                 then candidates.first_end_at
@@ -175,6 +250,10 @@ as_of_end as (
         on moved_due_by_end.dossier_code = candidates.dossier_code
        and moved_due_by_end.period_type = candidates.period_type
        and moved_due_by_end.period_key = candidates.period_key
+    left join shifted_due_by_end
+        on shifted_due_by_end.dossier_code = candidates.dossier_code
+       and shifted_due_by_end.period_type = candidates.period_type
+       and shifted_due_by_end.period_key = candidates.period_key
 
 ),
 
@@ -188,6 +267,7 @@ flagged as (
         coalesce(as_of_end.supplement_rounds_by_end > 1
             or as_of_end.end_at > as_of_end.due_at, false) as is_judged_late,
         (as_of_end.end_at is null) as is_pending_at_end,
+        (as_of_end.due_at is null) as is_due_unknown,
         coalesce(as_of_end.supplement_rounds_by_end > 1
             or as_of_end.due_at < as_of_end.period_end, false) as is_past_due_at_end,
         (as_of_end.first_apologized_at <= as_of_end.period_end) as has_apology_by_end
@@ -217,10 +297,11 @@ select
     supplement_rounds_by_end,
     is_received_in_period,
     is_finished_in_period,
-    (is_finished_in_period and not is_judged_late) as is_finished_on_time,
-    (is_finished_in_period and is_judged_late) as is_finished_late,
+    ((is_finished_in_period or is_pending_at_end) and is_due_unknown) as is_due_date_unknown,
+    (is_finished_in_period and not is_due_unknown and not is_judged_late) as is_finished_on_time,
+    (is_finished_in_period and not is_due_unknown and is_judged_late) as is_finished_late,
     is_pending_at_end,
-    (is_pending_at_end and is_past_due_at_end) as is_overdue_at_end,
+    (is_pending_at_end and not is_due_unknown and is_past_due_at_end) as is_overdue_at_end,
     coalesce(has_apology_by_end, false) as has_apology_by_end
 from flagged
 where is_received_in_period

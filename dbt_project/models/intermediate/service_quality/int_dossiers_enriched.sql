@@ -1,16 +1,25 @@
 {#-
     One row per clean dossier (latest version) with what the service-quality rules need.
 
-    Due date (ngày hẹn trả, §6):
+    Due date (ngày hẹn trả, §6), resolved in this order:
       base_due_at = NgayHenTra; when the source has no NgayHenTra, it is derived from the
       procedure's statutory limit N (seed procedures.statutory_days, working days): 17:00
       (var derived_due_hour) of the N-th working day after the reception day (int_working_days:
       the working day whose index is index(reception day) + N; the reception day itself never
       counts, whether received in the morning or at night, on a working day or not; Saturdays,
-      Sundays and seed holidays are skipped). Null if the calendar does not reach that far.
-      due_at = the latest supplement round's NgayHenTraMoi (highest LanBoSung with a
-      NgayHenTraMoi) if any, else base_due_at: the applicant's supplement time is not counted
-      because the new appointment replaces the old one.
+      Sundays and the seed's days off are skipped, make-up Saturdays count).
+      due_at = the latest supplement round's NgayHenTraMoi (highest LanBoSung with one) if any,
+      else base_due_at; then moved by the applicant's supplement time of every supplied round
+      after that one that carries no NgayHenTraMoi: the working days in (request day, supply day]
+      (macro supplement_working_days), the hour kept. So the applicant's time is never counted,
+      whether the source moved the appointment itself or not.
+      Unknown (due_at null, due_date_unknown_reason set) when it cannot be determined:
+        no_statutory_limit   no NgayHenTra and the procedure has no statutory limit in the catalogue;
+        no_reception_time    no NgayHenTra and no NgayTiepNhan to count from;
+        outside_calendar     a day the computation needs (reception, supplement, due day) is outside
+                             int_working_days (vars calendar_start / calendar_end): extend the calendar.
+      Such a dossier is neither on time nor late (int_dossier_period_status), listed in
+      int_dossiers_due_date_unknown.
     End time: int_dossier_end_times (first of statuses 9, 10, 8, 3, 7).
     Incremental by dossier: a build recomputes the dossiers of stg_one_stop_shop__changed_dossiers.
 -#}
@@ -50,34 +59,62 @@ calendar as (
 
 ),
 
+rounds as (
+
+    select dossier_code, supplement_round, requested_at, supplied_at, new_due_at
+    from {{ ref('stg_one_stop_shop__supplements') }}
+    where {{ recomputed_dossier('dossier_code') }}
+
+),
+
 supplement_rounds as (
 
     select
         dossier_code,
         count(*) as supplement_rounds,
         min(requested_at) as first_supplement_requested_at
-    from {{ ref('stg_one_stop_shop__supplements') }}
-    where {{ recomputed_dossier('dossier_code') }}
+    from rounds
     group by dossier_code
 
 ),
 
 latest_moved_due as (
 
-    select dossier_code, new_due_at
+    select dossier_code, supplement_round, new_due_at
     from (
         select
             dossier_code,
+            supplement_round,
             new_due_at,
             row_number() over (
                 partition by dossier_code
                 order by supplement_round desc nulls last, requested_at desc nulls last, new_due_at desc
             ) as round_rank
-        from {{ ref('stg_one_stop_shop__supplements') }}
+        from rounds
         where new_due_at is not null
-          and {{ recomputed_dossier('dossier_code') }}
     ) as moved
     where round_rank = 1
+
+),
+
+{#- supplied rounds after the latest moved appointment that carry no NgayHenTraMoi: their
+    applicant's time moves the due date -#}
+unmoved_supplement_time as (
+
+    select
+        rounds.dossier_code,
+        sum({{ supplement_working_days() }}) as supplement_working_days,
+        sum(case when {{ supplement_working_days() }} is null then 1 else 0 end)
+            as rounds_outside_calendar
+    from rounds
+    left join latest_moved_due
+        on latest_moved_due.dossier_code = rounds.dossier_code
+    {{ supplement_day_joins('rounds') }}
+    where rounds.new_due_at is null
+      and rounds.requested_at is not null
+      and rounds.supplied_at is not null
+      and (latest_moved_due.dossier_code is null or rounds.supplement_round > latest_moved_due.supplement_round)
+    group by rounds.dossier_code
 
 ),
 
@@ -122,6 +159,64 @@ derived_due as (
        and due_day.working_day_index = reception_day.working_day_index + procedures.statutory_days
     where dossiers.appointment_due_at is null
 
+),
+
+anchored as (
+
+    select
+        dossiers.dossier_code,
+        coalesce(latest_moved_due.new_due_at, dossiers.appointment_due_at, derived_due.derived_due_at) as anchor_due_at,
+        unmoved_supplement_time.supplement_working_days,
+        coalesce(unmoved_supplement_time.rounds_outside_calendar, 0) as rounds_outside_calendar,
+        case
+            when latest_moved_due.new_due_at is not null or dossiers.appointment_due_at is not null then null
+            when dossiers.received_at is null then 'no_reception_time'
+            when procedures.statutory_days is null then 'no_statutory_limit'
+            when derived_due.derived_due_at is null then 'outside_calendar'
+        end as base_unknown_reason
+    from dossiers
+    left join procedures
+        on procedures.procedure_code = dossiers.procedure_code
+    left join derived_due
+        on derived_due.dossier_code = dossiers.dossier_code
+    left join latest_moved_due
+        on latest_moved_due.dossier_code = dossiers.dossier_code
+    left join unmoved_supplement_time
+        on unmoved_supplement_time.dossier_code = dossiers.dossier_code
+
+),
+
+shifted_due as (
+
+    select
+        anchored.dossier_code,
+        {{ moved_due('anchored.anchor_due_at') }} as shifted_due_at
+    from anchored
+    {{ moved_due_joins('anchored.anchor_due_at', 'anchored.supplement_working_days') }}
+    where anchored.supplement_working_days > 0
+      and anchored.rounds_outside_calendar = 0
+
+),
+
+due_dates as (
+
+    select
+        anchored.dossier_code,
+        case
+            when anchored.base_unknown_reason is not null or anchored.rounds_outside_calendar > 0 then null
+            when coalesce(anchored.supplement_working_days, 0) = 0 then anchored.anchor_due_at
+            else shifted_due.shifted_due_at
+        end as due_at,
+        case
+            when anchored.base_unknown_reason is not null then anchored.base_unknown_reason
+            when anchored.rounds_outside_calendar > 0 then 'outside_calendar'
+            when coalesce(anchored.supplement_working_days, 0) > 0 and shifted_due.shifted_due_at is null
+                then 'outside_calendar'
+        end as due_date_unknown_reason
+    from anchored
+    left join shifted_due
+        on shifted_due.dossier_code = anchored.dossier_code
+
 )
 
 select
@@ -146,7 +241,8 @@ select
     derived_due.derived_due_at,
     (dossiers.appointment_due_at is null) as is_due_derived,
     coalesce(dossiers.appointment_due_at, derived_due.derived_due_at) as base_due_at,
-    coalesce(latest_moved_due.new_due_at, dossiers.appointment_due_at, derived_due.derived_due_at) as due_at,
+    due_dates.due_at,
+    due_dates.due_date_unknown_reason,
     coalesce(supplement_rounds.supplement_rounds, 0) as supplement_rounds,
     supplement_rounds.first_supplement_requested_at,
     end_times.end_at,
@@ -172,8 +268,8 @@ left join derived_due
     on derived_due.dossier_code = dossiers.dossier_code
 left join supplement_rounds
     on supplement_rounds.dossier_code = dossiers.dossier_code
-left join latest_moved_due
-    on latest_moved_due.dossier_code = dossiers.dossier_code
+left join due_dates
+    on due_dates.dossier_code = dossiers.dossier_code
 left join fees
     on fees.dossier_code = dossiers.dossier_code
 left join apologies

@@ -3,6 +3,8 @@
     year): the 766 on-time rule's counts, the late rate that target T01 compares, channel and
     payment shares, the satisfaction rate, apology coverage (T14), and the T01 flag.
     Definitions: domain §6. Rates are decimals in [0, 1], null when their denominator is 0.
+    Dossiers whose due date cannot be determined are counted in due_date_unknown and kept out of
+    the late rate and the T01 flag (int_dossiers_enriched.due_date_unknown_reason).
 -#}
 with periods as (
 
@@ -84,6 +86,7 @@ combined as (
         coalesce(dossier_counts.finished_late, 0) as finished_late,
         coalesce(dossier_counts.pending_at_end, 0) as pending_at_end,
         coalesce(dossier_counts.overdue_at_end, 0) as overdue_at_end,
+        coalesce(dossier_counts.due_date_unknown, 0) as due_date_unknown,
         coalesce(dossier_counts.late_with_apology, 0) as late_with_apology,
         coalesce(votes.votes_cast, 0) as votes_cast,
         coalesce(votes.votes_satisfied, 0) as votes_satisfied,
@@ -116,7 +119,7 @@ rated as (
 
     select
         combined.*,
-        combined.dossiers_finished + combined.pending_at_end as on_time_denominator,
+        {{ on_time_denominator('combined') }} as on_time_denominator,
         combined.finished_late + combined.overdue_at_end as late_dossiers
     from combined
 

@@ -3,7 +3,8 @@
     per calendar year, and the T02 flag. A dossier counts for an official in a year when one of its
     process steps in that year names the official and the dossier is in the year's on-time
     denominator (finished in the year, or pending at its end: int_dossier_period_status, period
-    type year). Late = finished late, or pending and overdue at the year's end.
+    type year). Late = finished late, or pending and overdue at the year's end. A dossier whose due
+    date cannot be determined is judged neither way and left out (§6).
 -#}
 with year_status as (
 
@@ -17,6 +18,7 @@ with year_status as (
     from {{ ref('int_dossier_period_status') }}
     where period_type = 'year'
       and (is_finished_in_period or is_pending_at_end)
+      and not is_due_date_unknown
 
 ),
 
