@@ -10,7 +10,8 @@ The one place that knows both formats (docs/cadre_landing.md):
 
 Both land as snapshots: every row carries the date the source's data stands at (NgayChotDuLieu),
 staging reads the latest accepted snapshot. Names and ID numbers are pseudonymised before landing
-with the same keyed hash as the one-stop-shop's officials, so a person's key meets their dossiers.
+with the same keyed hash as the one-stop-shop's officials; so are the persons' one-stop-shop accounts,
+which is how a person meets their dossiers (docs/one_stop_shop_landing.md "Officials").
 """
 from __future__ import annotations
 

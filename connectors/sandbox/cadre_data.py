@@ -8,8 +8,8 @@ What it holds, as the real system would at its clock (`CadreConfig.end`):
   register of public service units with their creation and end (merged, dissolved) and autonomy group;
 - the PAR ranking the province gives its departments and districts each year (a file per year).
 
-The officials who handle one-stop-shop dossiers are persons here, with the same names
-(`officials.agency_profiles`, same seed), hence the same pseudonymous keys once landed.
+The officials who handle one-stop-shop dossiers are persons here, with the same names and accounts
+(`officials.agency_profiles`, same seed), hence the same pseudonymous account keys once landed.
 
 Trends: staff shrinks 2022-2026 (most agencies about 2.5% a year net, a few barely); districts
 are abolished on 1 July 2025 (their staff end there, most move to communes or departments); public

@@ -9,7 +9,10 @@
                a key of the name's own (official_key('name', ...)); a name two or more persons of the
                register share is never judged for T02 (name_shared_in_cadre_register): its dossiers
                may be either person's.
-    Rebuilt whole on every run (a new cadre snapshot can resolve a handler of old dossiers). -#}
+    Rebuilt whole on every run (a new cadre snapshot can resolve a handler of old dossiers). It reads
+    the cadre register, so it is built in the cadre's step (tag workforce, orchestration/warehouse.py):
+    a rejected cadre snapshot stops it and the officials marts, not the other one-stop-shop marts. -#}
+{{ config(tags=['workforce']) }}
 with handlers as (
 
     select distinct identified_by, handler_key

@@ -7,7 +7,9 @@
     The official is the one int_official_identities resolves the step's account (else name) to:
     namesakes with accounts are two officials; a dossier that names the same official by account
     and by name counts once. An official not judged (not_judged_reason) has no T02 flag.
+    Built in the cadre's step (tag workforce): officials are persons of the cadre register.
 -#}
+{{ config(tags=['workforce']) }}
 with year_status as (
 
     select
