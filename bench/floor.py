@@ -39,9 +39,22 @@ def as_of_moment(as_of: str) -> str:
     return f"{as_of} 23:59:59" if len(as_of) == 10 else as_of
 
 
+# The landed cadre persons (the register that resolves officials), or an empty table of their columns.
+_NO_CADRE_PERSONS = ("(select * from (values (null::varchar, null::varchar, null::varchar, null::varchar, null::varchar, "
+                     "null::date, null::date, null::date, null::varchar, null::timestamptz, null::integer)) "
+                     "as empty(MaCanBo, HoTen, SoCCCD, TaiKhoanMotCua, PhanLoai, NgayBatDau, NgayKetThuc, "
+                     "NgayChotDuLieu, _load_id, _loaded_at, _page) where false)")
+
+
+def cadre_persons(landing: Path) -> str:
+    if not any(Path(landing).glob("cadre/persons/*/*.parquet")):
+        return _NO_CADRE_PERSONS
+    return f"read_parquet('{landing}/cadre/persons/*/*.parquet', hive_partitioning = true, union_by_name = true)"
+
+
 def script(landing: Path, as_of: str) -> str:
     v = dbt_vars()
-    values = {"landing": str(landing), "seeds": str(DBT_PROJECT_DIR / "seeds"), "as_of_at": as_of_moment(as_of),
+    values = {"landing": str(landing), "cadre_persons": cadre_persons(landing), "seeds": str(DBT_PROJECT_DIR / "seeds"), "as_of_at": as_of_moment(as_of),
               "calendar_start": v["calendar_start"], "calendar_end": v["calendar_end"],
               "reporting_start": v["reporting_start"], "derived_due_hour": str(int(v["derived_due_hour"])),
               "dossier_code_pattern": v["dossier_code_pattern"]}

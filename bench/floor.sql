@@ -75,12 +75,14 @@ where regexp_full_match(latest.dossier_code, '{dossier_code_pattern}')
 
 -- a child list: the rows of the latest version of each dossier present in it, exact duplicates once
 create temp table steps as
-select distinct dossier_code, step_number, handling_official_key, official_title, step_at, status_code, step_due_at
+select distinct dossier_code, step_number, handling_name_key, handling_account_key, official_title, step_at, status_code,
+       step_due_at
 from (
     select
         upper(nullif(trim(nfc_normalize(MaHoSo)), '')) as dossier_code,
         ThuTu as step_number,
-        nullif(trim(nfc_normalize(NguoiXuLy)), '') as handling_official_key,
+        nullif(trim(nfc_normalize(NguoiXuLy)), '') as handling_name_key,
+        nullif(trim(nfc_normalize(TaiKhoanXuLy)), '') as handling_account_key,
         nullif(trim(nfc_normalize(ChucDanh)), '') as official_title,
         case when length(trim(ThoiDiemXuLy)) = 14 then try_strptime(trim(ThoiDiemXuLy), '%Y%m%d%H%M%S') end as step_at,
         TrangThai as status_code,
@@ -403,28 +405,113 @@ select *,
        rate(late_with_apology, finished_late + overdue_at_end) as apology_coverage
 from combined;
 
+-- the cadre register: the clean persons of the latest accepted snapshot (the row rules of
+-- stg_cadre__persons_validated), their names and one-stop-shop accounts; {cadre_persons} is the
+-- landed persons, or an empty table where the cadre system has not landed
+create temp table cadre_persons as
+with snapshot as (
+    select * from {cadre_persons} where _load_id in (select load_id from accepted_loads)
+),
+typed as (
+    select upper(nullif(trim(nfc_normalize(MaCanBo)), '')) as person_code,
+           nullif(trim(nfc_normalize(HoTen)), '') as name_key,
+           nullif(trim(nfc_normalize(SoCCCD)), '') as id_number_hash,
+           nullif(trim(nfc_normalize(TaiKhoanMotCua)), '') as account_keys,
+           upper(nullif(trim(nfc_normalize(PhanLoai)), '')) as category_code,
+           cast(NgayBatDau as date) as started_on, cast(NgayKetThuc as date) as ended_on,
+           _loaded_at, _page
+    from snapshot
+    where _load_id = (select _load_id from snapshot group by _load_id
+                      order by max(NgayChotDuLieu) desc, max(_loaded_at) desc, _load_id desc limit 1)
+),
+ranked as (
+    select *,
+           min(person_code) over (partition by id_number_hash) as first_person_code,
+           max(coalesce(ended_on, date '9999-12-31')) over (partition by person_code order by started_on
+               rows between unbounded preceding and 1 preceding) as earlier_end
+    from (select *, row_number() over (partition by person_code, started_on order by _loaded_at desc, _page desc) as copy_rank
+          from typed)
+    where copy_rank = 1
+)
+select person_code, name_key, account_keys
+from ranked
+where case when ended_on < started_on then 1
+           when id_number_hash is not null and person_code <> first_person_code then 1
+           when earlier_end >= started_on then 1
+           when category_code not in (select upper(category_code) from read_csv('{seeds}/cadre_categories.csv', header = true, all_varchar = true)) then 1
+           when category_code is null then 1
+      end is null;
+
+-- who each handler is: the person its account reaches (else, with no account, the only person
+-- bearing its name), else a key of its own; a name or account two persons share is not judged
+create temp table identities as
+with handlers as (
+    select distinct case when handling_account_key is not null then 'account' else 'name' end as identified_by,
+           coalesce(handling_account_key, handling_name_key) as handler_key
+    from steps
+    where coalesce(handling_account_key, handling_name_key) is not null
+),
+accounts as (
+    select account_key, min(person_code) as person_code, count(distinct person_code) as persons
+    from (select person_code, unnest(string_split(account_keys, ';')) as account_key from cadre_persons)
+    where account_key <> ''
+    group by account_key
+),
+names as (
+    select name_key, min(person_code) as person_code, count(distinct person_code) as persons
+    from cadre_persons where name_key is not null group by name_key
+),
+resolved as (
+    select h.identified_by, h.handler_key,
+           case when h.identified_by = 'account' and a.persons = 1 then a.person_code
+                when h.identified_by = 'name' and n.persons = 1 then n.person_code end as person_code,
+           case when h.identified_by = 'account' and a.persons > 1 then 'account_shared_in_cadre_register'
+                when h.identified_by = 'name' and n.persons > 1 then 'name_shared_in_cadre_register' end as not_judged_reason
+    from handlers as h
+    left join accounts as a on h.identified_by = 'account' and a.account_key = h.handler_key
+    left join names as n on h.identified_by = 'name' and n.name_key = h.handler_key
+)
+select *, md5(case when person_code is not null then 'person:' || person_code
+                   else identified_by || ':' || handler_key end) as official_key
+from resolved;
+
 create or replace table floor_official_performance as
-with handled as (
-    select distinct s.handling_official_key, y.dossier_code, y.period_year, y.period_start, y.period_end,
+with handled_by as (
+    select distinct i.official_key, i.person_code, i.not_judged_reason, i.identified_by,
+           y.dossier_code, y.period_year, y.period_start, y.period_end,
            y.is_finished_late or y.is_overdue_at_end as is_late
     from period_status as y
     join steps as s
       on s.dossier_code = y.dossier_code and s.step_at between y.period_start and y.period_end
+    join identities as i
+      on i.identified_by = case when s.handling_account_key is not null then 'account' else 'name' end
+     and i.handler_key = coalesce(s.handling_account_key, s.handling_name_key)
     where y.period_type = 'year' and (y.is_finished_in_period or y.is_pending_at_end)
-      and s.handling_official_key is not null
+),
+handled as (
+    select distinct official_key, dossier_code, period_year, period_start, period_end, is_late from handled_by
+),
+identified as (
+    select official_key, period_year, max(person_code) as person_code,
+           case when bool_or(identified_by = 'account') and bool_or(identified_by = 'name') then 'account_and_name'
+                when bool_or(identified_by = 'account') then 'account' else 'name' end as identified_by,
+           max(not_judged_reason) as not_judged_reason
+    from handled_by
+    group by all
 ),
 counts as (
-    select handling_official_key, period_year, period_start, period_end,
+    select official_key, period_year, period_start, period_end,
            count(*) as dossiers_handled, count_if(is_late) as dossiers_late
     from handled
     group by all
 )
-select c.handling_official_key as official_key, c.period_year as year, c.period_start, c.period_end,
-       c.dossiers_handled, c.dossiers_late,
+select c.official_key, c.period_year as year, i.person_code, i.identified_by, i.not_judged_reason,
+       c.period_start, c.period_end, c.dossiers_handled, c.dossiers_late,
        rate(c.dossiers_late, c.dossiers_handled) as late_rate,
        t.threshold_value as late_rate_threshold,
-       case when c.dossiers_handled = 0 then null else c.dossiers_late >= t.threshold_value * c.dossiers_handled end
-           as cannot_be_rated_good
+       case when c.dossiers_handled = 0 or i.not_judged_reason is not null then null
+            else c.dossiers_late >= t.threshold_value * c.dossiers_handled end as cannot_be_rated_good
 from counts as c
+join identified as i on i.official_key = c.official_key and i.period_year = c.period_year
 left join thresholds as t on t.threshold_code = 'official_late_rate_max'
     and t.valid_from <= cast(c.period_start as date) and (t.valid_to is null or t.valid_to >= cast(c.period_start as date));

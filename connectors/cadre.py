@@ -10,7 +10,8 @@ The one place that knows both formats (docs/cadre_landing.md):
 
 Both land as snapshots: every row carries the date the source's data stands at (NgayChotDuLieu),
 staging reads the latest accepted snapshot. Names and ID numbers are pseudonymised before landing
-with the same keyed hash as the one-stop-shop's officials, so a person's key meets their dossiers.
+with the same keyed hash as the one-stop-shop's officials; so are the persons' one-stop-shop accounts,
+which is how a person meets their dossiers (docs/one_stop_shop_landing.md "Officials").
 """
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ FIELDS: dict[str, dict[str, pa.DataType]] = {
     "persons": {"MaCanBo": _STR, "HoTen": _STR, "SoCCCD": _STR, "MaDonVi": _STR, "DonViCongTac": _STR,
                 "PhanLoai": _STR, "Cap": _STR, "ChucDanh": _STR, "HuongLuongNganSach": _INT,
                 "DatChuanChucDanh": _INT, "NgayDatChuan": _DATE, "NgayBatDau": _DATE, "NgayKetThuc": _DATE,
-                "ChucVuLanhDao": _STR},
+                "ChucVuLanhDao": _STR, "TaiKhoanMotCua": _STR},
     "appraisals": {"MaCanBo": _STR, "Nam": _INT, "MucXepLoai": _STR, "NgayQuyetDinh": _DATE},
     "staffing_quotas": {"MaDonVi": _STR, "Nam": _INT, "BienCheCongChuc": _INT, "SoNguoiLamViec": _INT},
     "public_service_units": {"MaDVSN": _STR, "TenDVSN": _STR, "MaCoQuanChuQuan": _STR, "NhomTuChu": _INT,
@@ -56,6 +57,14 @@ KEYS = {"persons": ("MaCanBo", "NgayBatDau"), "appraisals": ("MaCanBo", "Nam"),
         "staffing_quotas": ("MaDonVi", "Nam"), "public_service_units": ("MaDVSN",)}
 # Personal data, hashed before landing: the person's name (the one-stop-shop's NguoiXuLy) and ID number.
 PERSONAL_FIELDS = {"persons": ("HoTen", "SoCCCD")}
+# The person's account(s) in the one-stop-shop system (its TaiKhoanXuLy), beside MaCanBo: a JSON list
+# or a text with the accounts separated by ";" or ",". Each account is hashed like a personal field and
+# lands as the sorted, distinct hashes joined by ACCOUNT_SEPARATOR (at most MAX_ACCOUNTS: the gate
+# rejects more), so an account meets the steps it signed (docs/cadre_landing.md "Officials").
+ACCOUNT_FIELDS = {"persons": "TaiKhoanMotCua"}
+ACCOUNT_SEPARATOR = ";"
+MAX_ACCOUNTS = 4
+_ACCOUNT_SPLIT = re.compile(r"[;,]")
 
 RANKING_DATASET = "rankings"
 RANKING_FIELDS: dict[str, pa.DataType] = {"Nam": _INT, "MaDonVi": _STR, "TenDonVi": _STR, "TongDiem": _SCORE,
@@ -68,7 +77,8 @@ EXPORT_SHEETS: dict[str, tuple[str, dict[str, str]]] = {
         "DonViCongTac": "Đơn vị công tác", "PhanLoai": "Phân loại", "Cap": "Cấp", "ChucDanh": "Chức danh",
         "HuongLuongNganSach": "Hưởng lương ngân sách", "DatChuanChucDanh": "Đạt chuẩn chức danh",
         "NgayDatChuan": "Ngày đạt chuẩn", "NgayBatDau": "Ngày bắt đầu công tác",
-        "NgayKetThuc": "Ngày kết thúc công tác", "ChucVuLanhDao": "Chức vụ lãnh đạo"}),
+        "NgayKetThuc": "Ngày kết thúc công tác", "ChucVuLanhDao": "Chức vụ lãnh đạo",
+        "TaiKhoanMotCua": "Tài khoản một cửa"}),
     "appraisals": ("DanhGia", {"MaCanBo": "Mã cán bộ", "Nam": "Năm đánh giá", "MucXepLoai": "Mức xếp loại",
                                "NgayQuyetDinh": "Ngày quyết định"}),
     "staffing_quotas": ("BienChe", {"MaDonVi": "Mã cơ quan", "Nam": "Năm",
@@ -106,6 +116,20 @@ def _record_error_place(dataset: str, record: dict, number: int) -> str:
     return f"{dataset} record {number}" + (f" ({', '.join(keys)})" if keys else "")
 
 
+def account_hashes(value: object, pseudonymise: Pseudonymiser, where: str, field: str) -> str | None:
+    """The person's one-stop-shop accounts (a list, or a text separated by ";" or ","), each hashed:
+    the distinct hashes, sorted, joined by ACCOUNT_SEPARATOR; None when there is none."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        accounts = [coerce_value(v, _STR, where, f"{field}[{i}]") for i, v in enumerate(value, start=1)]
+    else:
+        text = coerce_value(value, _STR, where, field)
+        accounts = _ACCOUNT_SPLIT.split(text) if text is not None else []
+    hashes = sorted({h for h in pseudonymise.texts(a.strip() if a else None for a in accounts) if h})
+    return ACCOUNT_SEPARATOR.join(hashes) or None
+
+
 def _typed(dataset: str, record: object, number: int, fields: dict[str, pa.DataType]) -> dict:
     if not isinstance(record, dict):
         raise RecordError(f"{dataset} record {number} is {json_type(record)}, not a JSON object")
@@ -114,6 +138,9 @@ def _typed(dataset: str, record: object, number: int, fields: dict[str, pa.DataT
     for key, value in record.items():
         if key in RESERVED_COLUMNS or key == SNAPSHOT_FIELD:
             raise RecordError(f"{where}: field {key} has the name of a column the landing zone adds")
+        if key == ACCOUNT_FIELDS.get(dataset):
+            row[key] = value if isinstance(value, list) else coerce_value(value, _STR, where, key)
+            continue
         row[key] = coerce_value(value, fields.get(key, _STR), where, key)
     missing = [k for k in KEYS.get(dataset, ()) if row.get(k) is None]
     if missing:
@@ -134,6 +161,9 @@ def flatten(items: list[dict], pseudonymise: Pseudonymiser) -> dict[str, pa.Tabl
         row[SNAPSHOT_FIELD] = item["as_of"]
         for name in PERSONAL_FIELDS.get(dataset, ()):
             row[name] = pseudonymise(row.get(name))
+        if dataset in ACCOUNT_FIELDS:
+            name = ACCOUNT_FIELDS[dataset]
+            row[name] = account_hashes(row.get(name), pseudonymise, _record_error_place(dataset, row, number), name)
         rows[dataset].append(row)
     return {d: build_table(rows[d], {**FIELDS[d], SNAPSHOT_FIELD: _DATE}) for d in DATASETS}
 

@@ -43,8 +43,12 @@ def _atomic_write(path: Path, write) -> None:
             tmp.unlink(missing_ok=True)
         except OSError:
             pass  # the folder itself is unusable: there is no temporary file to remove
-        raise LandingError(f"cannot write {path}: {exc.strerror or exc}. Check that the landing zone "
-                           f"is writable and the disk has room (PAR_LANDING_DIR).") from exc
+        raise _cannot_write(path, exc) from exc
+
+
+def _cannot_write(path: Path, exc: OSError) -> LandingError:
+    return LandingError(f"cannot write {path}: {exc.strerror or exc}. Check that the landing zone "
+                        f"is writable and the disk has room (PAR_LANDING_DIR).")
 
 
 class LandingZone:
@@ -97,6 +101,10 @@ class LandingZone:
         same source never both start from the same state (the second waits, then starts from what the first
         wrote). Raises connectors.locks.LockTimeoutError after `lock_wait_seconds`."""
         path = self._state_path(source, key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # e.g. a file where the landing folder should be
+            raise _cannot_write(path.parent, exc) from exc
         return exclusive_lock(path.with_name(f".{path.stem}.lock"), f"pulling {source} ({key})",
                               self.lock_wait_seconds, f"the landing state {source}/{key}")
 

@@ -49,10 +49,14 @@ DOSSIER_FIELDS: dict[str, pa.DataType] = {
     "TaiKhoanDuocXacThucVoiVNeID": _INT, "DuocThanhToanTrucTuyen": _INT, "NgayDongBo": _STR,
     "NgayCapNhat": _STR, "MaDonViHanhChinhChuHoSo": _STR, "DuocXacThucCSDLDanCu": _INT,
 }
+# The handling official's account in the one-stop-shop system (a stable identifier, unlike the name
+# NguoiXuLy: docs/one_stop_shop_landing.md "Officials"). A vendor that spells it otherwise is renamed here.
+OFFICIAL_ACCOUNT_FIELD = "TaiKhoanXuLy"
 # payload list -> (landed dataset, its fields)
 CHILD_LISTS: dict[str, tuple[str, dict[str, pa.DataType]]] = {
-    "QuaTrinhXuLy": ("process_steps", {"ThuTu": _INT, "NguoiXuLy": _STR, "ChucDanh": _STR, "ThoiDiemXuLy": _STR,
-                                       "TrangThai": _INT, "NgayKetThucTheoQuyDinh": _STR}),
+    "QuaTrinhXuLy": ("process_steps", {"ThuTu": _INT, "NguoiXuLy": _STR, OFFICIAL_ACCOUNT_FIELD: _STR,
+                                       "ChucDanh": _STR, "ThoiDiemXuLy": _STR, "TrangThai": _INT,
+                                       "NgayKetThucTheoQuyDinh": _STR}),
     "BoSung": ("supplements", {"LanBoSung": _INT, "NgayYeuCau": _STR, "CoVanBanYeuCau": _INT, "NgayBoSung": _STR,
                                "NgayHenTraTruoc": _STR, "NgayHenTraMoi": _STR}),
     "XinLoi": ("apologies", {"LanXinLoi": _INT, "NgayXinLoi": _STR, "NgayHenTraMoi": _STR}),
@@ -64,8 +68,8 @@ CHILD_LISTS: dict[str, tuple[str, dict[str, pa.DataType]]] = {
     "PhanAnhKienNghi": ("feedback", {"MaPAKN": _STR, "NgayTiepNhanPAKN": _STR, "NgayTraLoiPAKN": _STR}),
 }
 DATASETS = ("dossiers", *(dataset for dataset, _ in CHILD_LISTS.values()))
-# Personal data, hashed before landing: applicants' names and ID numbers, officials' names.
-PERSONAL_FIELDS = {"dossiers": ("ChuHoSo", "SoGiayToChuHoSo"), "process_steps": ("NguoiXuLy",)}
+# Personal data, hashed before landing: applicants' names and ID numbers, officials' names and accounts.
+PERSONAL_FIELDS = {"dossiers": ("ChuHoSo", "SoGiayToChuHoSo"), "process_steps": ("NguoiXuLy", OFFICIAL_ACCOUNT_FIELD)}
 PARENT_KEYS = ("MaHoSo", "NgayCapNhat")
 # One payload whose every value has its contract's JSON type, as Arrow reads it (`read_dossier_page`).
 PAYLOAD_TYPE = pa.struct([*DOSSIER_FIELDS.items(),

@@ -84,6 +84,7 @@ def make_batch(n_dossiers: int = 200_000, steps_per_dossier: int = 5, seed: int 
             "NgayCapNhat": s(updated[parent]),
             "ThuTu": i32(np.tile(np.arange(1, steps_per_dossier + 1), n)),
             "NguoiXuLy": s(np.full(m, "c3" * 32)),
+            "TaiKhoanXuLy": s(np.full(m, "d4" * 16)),
             "ChucDanh": s(np.full(m, "Chuyên viên")),
             "ThoiDiemXuLy": s(received[parent]),
             "TrangThai": i32(rng.integers(1, 11, m)),

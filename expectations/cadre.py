@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from connectors.cadre import (DATASETS, EXPORT_LABELS, FIELDS, RANKING_DATASET, RANKING_FIELDS, RANKING_SOURCE,
-                             SNAPSHOT_FIELD, SOURCE)
+from connectors.cadre import (ACCOUNT_FIELDS, ACCOUNT_SEPARATOR, DATASETS, EXPORT_LABELS, FIELDS, MAX_ACCOUNTS,
+                             RANKING_DATASET, RANKING_FIELDS, RANKING_SOURCE, SNAPSHOT_FIELD, SOURCE)
 from expectations import rules
 from expectations.gx_runner import BatchResult, DatasetCheck, ExpectationDef, validate_frames
-from expectations.one_stop_shop import RAW_ID_NUMBER_REGEX, RAW_NAME_REGEX, agency_code_regex
+from expectations.one_stop_shop import KEYED_HASH, RAW_ID_NUMBER_REGEX, RAW_NAME_REGEX, agency_code_regex
 from expectations.rules import BATCH_COLUMNS, DAY, DECIMAL, Tolerance
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 TOLERANCES: dict[str, Tolerance] = {
     "key_not_null": Tolerance(1.0, "a row without its key (person code, year, unit code) cannot be de-duplicated "
                                    "or traced; one such row means a broken extract"),
-    "personal_data": Tolerance(1.0, "names and ID numbers must hold the keyed hash; one raw value is a leak"),
+    "personal_data": Tolerance(1.0, "names, ID numbers and accounts must hold the keyed hash; one raw value is a leak"),
     "snapshot": Tolerance(1.0, "every row of a load stands at one date (the export's date): staging reads "
                                "the latest snapshot whole"),
     "value_domain": Tolerance(0.99, "categories, levels, ratings, autonomy groups come from short lists the "
@@ -48,6 +48,7 @@ AUTONOMY_GROUPS = [1, 2, 3, 4]  # Decree 60/2021
 GRADES = ["Tốt", "Khá", "Trung bình", "Yếu"]  # good, fair, average, weak: as the ranking file writes them
 FLAGS = [0, 1]
 
+ACCOUNTS_REGEX = rf"^{KEYED_HASH}(?:{ACCOUNT_SEPARATOR}{KEYED_HASH}){{0,{MAX_ACCOUNTS - 1}}}$"
 DATASET_COLUMNS: dict[str, dict[str, str]] = {name: rules.kinds_of(fields) for name, fields in FIELDS.items()}
 RANKING_COLUMNS = rules.kinds_of(RANKING_FIELDS)
 
@@ -81,6 +82,8 @@ def build_suites(province_code: str | None = "H34") -> dict[str, list[Expectatio
         rules.unique(["MaCanBo", "NgayBatDau"], _t("duplicates")),
         rules.not_matching("HoTen", RAW_NAME_REGEX, _t("personal_data")),
         rules.not_matching("SoCCCD", RAW_ID_NUMBER_REGEX, _t("personal_data")),
+        # the one-stop-shop accounts: 1..MAX_ACCOUNTS keyed hashes joined by the separator
+        rules.regex(ACCOUNT_FIELDS["persons"], ACCOUNTS_REGEX, _t("personal_data")),
     ]
     appraisals = common("appraisals", ["MaCanBo", "Nam"]) + [
         _year("Nam"),

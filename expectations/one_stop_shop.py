@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from connectors.one_stop_shop import OFFICIAL_ACCOUNT_FIELD
 from expectations import rules
 from expectations.gx_runner import BatchResult, DatasetCheck, ExpectationDef, RowFilter, validate_frames
 from expectations.rules import BATCH_COLUMNS, DATE, INT, TEXT, Tolerance
@@ -117,6 +118,10 @@ PROCEDURE_CODE_REGEX = r"^\d\.\d{6}$"
 # is never a bare 9/12-digit number (ID card / citizen ID numbers are).
 RAW_NAME_REGEX = r"\s"
 RAW_ID_NUMBER_REGEX = r"^(?:\d{9}|\d{12})$"
+# An official's account after pseudonymisation: the keyed hash's hex digest (a raw account such as
+# "hungnv.h3400" has no whitespace, so only the hash's own form tells it was hashed).
+KEYED_HASH = r"[0-9a-f]{32}"
+ACCOUNT_HASH_REGEX = rf"^{KEYED_HASH}$"
 
 DOSSIER_STATUSES = list(range(1, 11))  # seed dossier_statuses: 1 new .. 10 result returned
 NOT_ACCEPTED_STATUSES = [1, 3]  # new, not accepted: no reception and no due date yet (domain §6)
@@ -182,6 +187,7 @@ DATASET_COLUMNS: dict[str, dict[str, str]] = {
         **_CHILD_KEYS,
         "ThuTu": INT,
         "NguoiXuLy": TEXT,
+        OFFICIAL_ACCOUNT_FIELD: TEXT,
         "ChucDanh": TEXT,
         "ThoiDiemXuLy": DATE,
         "TrangThai": INT,
@@ -304,6 +310,7 @@ def build_suites(province_code: str | None = DEFAULT_PROVINCE_CODE) -> dict[str,
     process_steps += [
         _in_set("TrangThai", DOSSIER_STATUSES),
         _not_matching("NguoiXuLy", RAW_NAME_REGEX),
+        _regex(OFFICIAL_ACCOUNT_FIELD, ACCOUNT_HASH_REGEX, "personal_data"),
     ]
 
     supplements = child("supplements", "LanBoSung")

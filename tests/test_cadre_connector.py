@@ -66,6 +66,39 @@ def test_every_official_of_the_one_stop_shop_is_a_person_with_the_same_key(sandb
     assert {pseudonymise(name) for name in officials} <= keys
 
 
+def test_every_official_account_reaches_one_person_and_namesakes_are_two(sandbox, tmp_path):
+    server, _ = sandbox
+    landing = LandingZone(tmp_path)
+    persons = landed(landing, api_pull(server, landing, CLOCK), "persons")
+    by_account: dict[str, set[str]] = {}
+    for r in persons:
+        for account in (r["TaiKhoanMotCua"] or "").split(cadre.ACCOUNT_SEPARATOR):
+            if account:
+                by_account.setdefault(account, set()).add(r["MaCanBo"])
+    officials = [o for p in agency_profiles(CONFIG.seed) for o in p.officials]
+    assert all(len(by_account[pseudonymise(o.account)]) == 1 for o in officials)
+    names = [o.name for o in officials]
+    namesakes = {n for n in names if names.count(n) > 1}
+    assert namesakes  # the same name, two persons, told apart by their accounts
+    for name in namesakes:
+        accounts = {pseudonymise(o.account) for o in officials if o.name == name}
+        assert len({code for a in accounts for code in by_account[a]}) == len(accounts) >= 2
+
+
+def test_accounts_are_hashed_one_by_one_however_they_are_listed():
+    def accounts(value):
+        record = {"MaCanBo": "CB1", "NgayBatDau": "2020-01-01", "TaiKhoanMotCua": value}
+        table = cadre.flatten([{"dataset": "persons", "as_of": CLOCK, "record": record}], pseudonymise)["persons"]
+        return table.column("TaiKhoanMotCua").to_pylist()[0]
+
+    one, two = pseudonymise("hungnv.h3400"), pseudonymise("hungnv.cu")
+    both = ";".join(sorted([one, two]))
+    assert accounts("hungnv.h3400") == one
+    assert accounts(["hungnv.h3400", "hungnv.cu"]) == accounts("HungNV.H3400; hungnv.cu") == both
+    assert accounts("hungnv.h3400,hungnv.cu,") == both
+    assert accounts(None) is None and accounts(" ; ") is None
+
+
 def test_a_pull_interrupted_by_the_source_resumes_without_counting_twice(sandbox, tmp_path):
     server, api = sandbox
     landing = LandingZone(tmp_path)

@@ -70,8 +70,11 @@ def test_a_raw_name_a_second_snapshot_date_or_a_foreign_row_is_rejected(good):
     persons.loc[0, "HoTen"] = "Nguyễn Văn An"
     persons.loc[1, cadre.SNAPSHOT_FIELD] = date(2020, 1, 1)
     persons.loc[2, "_load_id"] = "another-load"
+    assert persons["TaiKhoanMotCua"].str.contains(";").any()  # persons with two accounts pass
+    persons.loc[3, "TaiKhoanMotCua"] = "hungnv.h3400"  # an account landed unhashed
     result = validate_cadre_batch({**frames, "persons": persons}, load_id)
-    assert {("persons", "expect_column_values_to_not_match_regex", "HoTen"),
+    assert {("persons", "expect_column_values_to_match_regex", "TaiKhoanMotCua"),
+            ("persons", "expect_column_values_to_not_match_regex", "HoTen"),
             ("persons", "expect_column_unique_value_count_to_be_between", cadre.SNAPSHOT_FIELD),
             ("persons", "expect_column_values_to_be_in_set", "_load_id")} <= failed(result)
 

@@ -30,10 +30,13 @@ Agency H = 000.00.16.H34 (Sở Y tế), name landed decomposed (NFD) and spelled
      one vote very satisfied -> late_rate 0, satisfaction 1.0 -> T01 false.
   H2 rcv 2024-06-03, due 2024-06-17, processed 2024-06-10 -> on time in 2024.
 Officials (steps naming them; year on-time denominators):
-  2025: OFF_A names J1 (on time), J2 (late), J6 (on time) -> 1/3 = 0.333333 >= 0.05 -> T02 true.
-        OFF_B names J3 (on time), J4 (overdue), J5 (overdue at year end), J7 (late) -> 3/4 = 0.75.
-        OFF_C names H1 (on time) -> 0/1 = 0 -> false.
-  2024: OFF_C names H2 (on time) -> 0/1 = 0, threshold 0.10 (0.05 only from 2025).
+  Officials by account, else by name (int_official_identities); keys md5("<kind>:<value>"):
+  2025: P1 (name OFF_A, accounts ACC_A and ACC_A_OLD) signs J1 by account ACC_A and J2 (late), J6
+        (on time) by name only (OFF_A: P5 bears it too but is quarantined, so P1 alone) -> 1/3 =
+        0.333333 >= 0.05 -> T02 true; identified by account_and_name.
+        P2 (OFF_B, by name) names J3 (on time), J4 (overdue), J5 (overdue at year end), J7 (late) -> 3/4.
+        Account ACC_C (no cadre person) signs H1 (on time) -> its own key, 0/1 = 0 -> false.
+  2024: name OFF_C (no cadre person) names H2 (on time) -> its own key, 0/1 = 0, threshold 0.10.
   OFF_Z appears only in J1's superseded version: no row.
 Defective rows (quarantine, with reason): Q1 end before reception, Q2 bad dossier code, Q3 unknown
 procedure, Q4 unparseable reception date.
@@ -44,6 +47,7 @@ new dossier R1), an unchecked load (U1), and a load accepted then re-checked and
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import subprocess
 import sys
@@ -81,8 +85,8 @@ def _dossier(code, received, due, *, status, agency=J, procedure=P10, channel=1,
     return row
 
 
-def _step(n, official, status, at):
-    return {"ThuTu": n, "NguoiXuLy": official, "TrangThai": status, "ThoiDiemXuLy": at}
+def _step(n, official, status, at, account=None):
+    return {"ThuTu": n, "NguoiXuLy": official, "TaiKhoanXuLy": account, "TrangThai": status, "ThoiDiemXuLy": at}
 
 
 def _build_landing(landing: Path) -> None:
@@ -100,8 +104,9 @@ def _build_landing(landing: Path) -> None:
         _dossier(f" {J.lower()}-250303-0001 ",  # code and agency spelled in lower case with spaces
                  "20250303080000", "20250317170000", status=10, channel=2, DuocThanhToanTrucTuyen=1,
                  DonViXuLy=" 000.00.02.h34 ", NgayKetThucXuLy="20250317170000", NgayTra="20250318090000",
-                 QuaTrinhXuLy=[_step(1, "OFF_A", 4, "20250303090000"), _step(2, "OFF_A", 9, "20250317170000"),
-                               _step(3, "OFF_A", 10, "20250318090000")],
+                 QuaTrinhXuLy=[_step(1, "OFF_A", 4, "20250303090000", "ACC_A"),
+                               _step(2, "OFF_A", 9, "20250317170000", "ACC_A"),
+                               _step(3, "OFF_A", 10, "20250318090000", "ACC_A")],
                  LePhi=[{"MaPhiLePhi": "LP1", "TenPhiLePhi": "Lệ phí", "Gia": 200000}],
                  DanhGia=[{"MucDoHaiLong": 1, "NgayDanhGia": "20250318100000"}]),
         _dossier(f"{J}-250303-0002", "20250303090000", "20250314170000", status=9, DuocThanhToanTrucTuyen=0,
@@ -128,7 +133,7 @@ def _build_landing(landing: Path) -> None:
                           "NgayHenTraMoi": "20250321170000"}]),
         _dossier(f"{H}-250310-0001", "20250310080000", "20250324170000", status=9, agency=H, procedure=P_H,
                  channel=2, TenDonViXuLy=unicodedata.normalize("NFD", "Sở Y Tế tỉnh Khánh Hòa"),
-                 QuaTrinhXuLy=[_step(1, "OFF_C", 9, "20250320100000")],
+                 QuaTrinhXuLy=[_step(1, "OFF_C", 9, "20250320100000", "ACC_C")],
                  DanhGia=[{"MucDoHaiLong": 1, "NgayDanhGia": "20250321100000"}]),
         _dossier(f"{H}-240603-0001", "20240603080000", "20240617170000", status=9, agency=H, procedure=P_H,
                  version="20240610100000", QuaTrinhXuLy=[_step(1, "OFF_C", 9, "20240610100000")]),
@@ -166,7 +171,7 @@ def _build_landing(landing: Path) -> None:
 # Snapshots: S1 (accepted, stands at 2025-06-30) holds P9 only; S2 (accepted, 2025-12-31) is the case;
 # S0 (accepted, stands at 2024-12-31 but landed after S2: a re-run of an old day) and S3 (2026-01-10,
 # rejected) must not be read. So staging reads S2 only.
-# S2, agency J: P1 (official key OFF_A, CC, since 2015), P2 (CC, 2016 .. 2024-06-30), P3 (head, CC,
+# S2, agency J: P1 (name OFF_A, accounts ACC_A_OLD;ACC_A, CC, since 2015), P2 (CC, 2016 .. 2024-06-30), P3 (head, CC,
 # since 2010), P4 (contract, not budget-paid, since 2020), P6 (CC, since 2023-03-01);
 # quarantined: P5 (same ID number as P1: duplicate_person), P1's posting at H from 2024-01-01
 # (two_units_at_once), P7 (ends 2019 before it starts 2020: end_before_start).
@@ -175,7 +180,7 @@ def _build_landing(landing: Path) -> None:
 #   J at 2023-12-31: P1 P2 P3 P6 = 4 civil servants -> reduction (3 - 4) / 3 = -0.333333.
 # Commune C (000.01.21.H34): C1 cadre meets the standard since 2018, C2 civil servant since
 #   2024-05-01, C3 never: 2023 -> 1 of 3 meet; 2024 -> 2 of 3.
-# Appraisals: P1 2025 good (HTTNV) and OFF_A's 2025 late rate is 1/3 >= 0.05 -> T02 breach;
+# Appraisals: P1 2025 good (HTTNV) and P1's 2025 late rate is 1/3 >= 0.05 -> T02 breach;
 #   P3 2024 good; P6 2025 "XUAT_SAC" (outside the code list) -> quarantined.
 # Ranking: J average in 2023 and 2024 -> 2024 triggers accountability; head P3 rated good in 2024
 #   although average forbids it -> head rating breach. 2023 alone does not trigger.
@@ -196,7 +201,7 @@ def _build_cadre_landing(landing: Path) -> None:
     write_cadre_landing(landing, persons=[_person("P9", "P9", "CC", d(2010, 1, 1))], stood_at=d(2025, 6, 30),
                         load_id="cadre-s1", load_date="2025-07-01", loaded_at=t0 - dt.timedelta(days=180))
     persons = [
-        _person("P1", "OFF_A", "CC", d(2015, 1, 1), id_number="id-1"),
+        {**_person("P1", "OFF_A", "CC", d(2015, 1, 1), id_number="id-1"), "TaiKhoanMotCua": "ACC_A_OLD;ACC_A"},
         _person("P2", "OFF_B", "CC", d(2016, 1, 1), ended=d(2024, 6, 30)),
         _person("P3", "HEAD_J", "CC", d(2010, 1, 1), head=True),
         _person("P4", "P4", "HD", d(2020, 1, 1), budget=0),
@@ -295,16 +300,21 @@ def test_derived_due_date(warehouse):
     assert (due, derived) == (dt.datetime(2025, 3, 18, 17, 0), True)
 
 
+def _key(kind: str, value: str) -> str:
+    """The official key the macro official_key gives (md5 of "<kind>:<value>")."""
+    return hashlib.md5(f"{kind}:{value}".encode()).hexdigest()
+
+
 def test_official_performance(warehouse):
     rows = warehouse.execute(
-        "select official_key, year, dossiers_handled, dossiers_late, late_rate, late_rate_threshold, "
-        "cannot_be_rated_good from marts.mart_official_performance order by year, official_key").fetchall()
+        "select official_key, year, person_code, identified_by, not_judged_reason, dossiers_handled, dossiers_late, "
+        "late_rate, late_rate_threshold, cannot_be_rated_good from marts.mart_official_performance").fetchall()
     d = Decimal
-    assert rows == [
-        ("OFF_C", 2024, 1, 0, d("0"), d("0.1000"), False),
-        ("OFF_A", 2025, 3, 1, d("0.333333"), d("0.0500"), True),
-        ("OFF_B", 2025, 4, 3, d("0.750000"), d("0.0500"), True),
-        ("OFF_C", 2025, 1, 0, d("0"), d("0.0500"), False),
+    assert sorted(rows, key=lambda r: (r[1], r[2] or "~")) == [
+        (_key("name", "OFF_C"), 2024, None, "name", None, 1, 0, d("0"), d("0.1000"), False),
+        (_key("person", "P1"), 2025, "P1", "account_and_name", None, 3, 1, d("0.333333"), d("0.0500"), True),
+        (_key("person", "P2"), 2025, "P2", "name", None, 4, 3, d("0.750000"), d("0.0500"), True),
+        (_key("account", "ACC_C"), 2025, None, "account", None, 1, 0, d("0"), d("0.0500"), False),
     ]
 
 
@@ -312,9 +322,10 @@ def test_latest_version_wins_with_its_own_child_rows(warehouse):
     status, agency = _one(warehouse, "select status_code, agency_code from staging.stg_one_stop_shop__dossiers "
                                      "where dossier_code = ?", f"{J}-250303-0001")
     assert (status, agency) == (10, J)
-    officials = warehouse.execute("select distinct handling_official_key from staging.stg_one_stop_shop__status_events "
+    officials = warehouse.execute("select distinct handling_name_key, handling_account_key "
+                                  "from staging.stg_one_stop_shop__status_events "
                                   "where dossier_code = ?", [f"{J}-250303-0001"]).fetchall()
-    assert officials == [("OFF_A",)]
+    assert officials == [("OFF_A", "ACC_A")]
 
 
 def test_unaccepted_loads_are_not_read(warehouse):
@@ -390,7 +401,10 @@ def test_ratings_meet_the_one_stop_shop_late_rates(warehouse):
     row = _one(warehouse, "select official_key, rating_code, dossiers_handled, dossiers_late, late_rate, "
                           "late_rate_threshold, is_t02_breach from marts.mart_official_rating_eligibility "
                           "where person_code = 'P1' and year = 2025")
-    assert row == ("OFF_A", "HTTNV", 3, 1, Decimal("0.333333"), Decimal("0.0500"), True)
+    assert row == (_key("person", "P1"), "HTTNV", 3, 1, Decimal("0.333333"), Decimal("0.0500"), True)
+    accounts = warehouse.execute("select person_code, account_key from staging.stg_cadre__person_accounts "
+                                 "order by account_key").fetchall()
+    assert accounts == [("P1", "ACC_A"), ("P1", "ACC_A_OLD")]
 
 
 def test_head_accountability(warehouse):

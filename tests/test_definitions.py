@@ -66,9 +66,12 @@ def test_the_workforce_models_are_their_own_step_downstream_of_the_cadre_gate():
     cadre_gate = AssetKey(["landing", "cadre"])
     for mart in WORKFORCE_MARTS:
         assert AssetKey(["marts", mart]) in graph.get_all_asset_keys()
-    one_stop_shop = {"marts/mart_agency_service_quality", "marts/mart_official_performance",
-                     "staging/stg_one_stop_shop__dossiers"}
-    workforce = {f"marts/{m}" for m in WORKFORCE_MARTS} | {"staging/stg_cadre__persons"}
+    one_stop_shop = {"marts/mart_agency_service_quality", "staging/stg_one_stop_shop__dossiers",
+                     "intermediate/int_dossier_official_years"}
+    # officials are persons of the cadre register (int_official_identities): the officials' mart is
+    # the cadre's step's, downstream of both gates; the agency and province marts are not
+    workforce = ({f"marts/{m}" for m in WORKFORCE_MARTS} | {"staging/stg_cadre__persons", "marts/mart_official_performance",
+                                                            "intermediate/int_official_identities"})
     node_of = {key.to_user_string(): graph.get(key).assets_def.node_def.name
                for key in graph.get_all_asset_keys() if graph.get(key).assets_def.is_executable}
     assert {node_of[k] for k in one_stop_shop} == {"warehouse_models"}
@@ -81,7 +84,7 @@ def test_the_workforce_models_are_their_own_step_downstream_of_the_cadre_gate():
     assert cadre_gate in graph.get(AssetKey(["staging", "stg_cadre__persons_validated"])).parent_keys
     assert AssetKey(["landing", "par_ranking"]) in graph.get(AssetKey(["staging", "stg_par_ranking__rankings"])).parent_keys
     # the one-stop-shop's models do not read the cadre landing
-    assert cadre_gate not in graph.get(AssetKey(["marts", "mart_official_performance"])).parent_keys
+    assert cadre_gate not in graph.get(AssetKey(["marts", "mart_agency_service_quality"])).parent_keys
 
 
 def test_snapshot_sources_share_the_daily_partitions_so_the_nightly_job_runs_them():

@@ -220,7 +220,7 @@ def test_a_night_whose_intermediate_models_were_not_built_is_caught_up_by_the_ne
     assert query(tmp, f"select count(*) from intermediate.int_dossier_handlers where dossier_code = '{D2}'") == [(1,)]
 
     build(tmp, as_of="2025-04-02", window=("2025-03-28", "2025-03-29"))  # a night with nothing new
-    assert query(tmp, f"select handling_official_key, status_code from intermediate.int_dossier_handlers "
+    assert query(tmp, f"select handling_name_key, status_code from intermediate.int_dossier_handlers "
                       f"where dossier_code = '{D2}' order by step_number") == [("OFF_B", 9), ("OFF_D", 10)]
     assert_same_as_a_full_rebuild(tmp, "2025-04-02")
 

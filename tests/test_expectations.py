@@ -92,7 +92,7 @@ def child(dataset: str, i: int, n: int = 1, **overrides) -> dict:
     keys = {"MaHoSo": code(i), "NgayCapNhat": "20240116090000"}
     fields = {
         "process_steps": {
-            "ThuTu": n, "NguoiXuLy": HASH, "ChucDanh": "Chuyên viên", "ThoiDiemXuLy": "20240105083000",
+            "ThuTu": n, "NguoiXuLy": HASH, "TaiKhoanXuLy": HASH, "ChucDanh": "Chuyên viên", "ThoiDiemXuLy": "20240105083000",
             "TrangThai": 4, "NgayKetThucTheoQuyDinh": "20240112170000",
         },
         "supplements": {
@@ -321,6 +321,15 @@ def test_raw_personal_data_is_rejected():
         ("dossiers", "expect_column_values_to_not_match_regex", "ChuHoSo"): 1,
         ("dossiers", "expect_column_values_to_not_match_regex", "SoGiayToChuHoSo"): 1,
     }
+
+
+def test_a_raw_official_account_is_rejected_and_a_missing_one_is_not():
+    steps = [child("process_steps", i) for i in range(20)]
+    steps[3]["TaiKhoanXuLy"] = "hungnv.h3400"  # landed unhashed
+    steps[4]["TaiKhoanXuLy"] = None  # an older export names the handler only
+    result = validate_one_stop_shop_batch({"dossiers": frame([dossier(i) for i in range(20)]),
+                                           "process_steps": frame(steps)}, LOAD_ID)
+    assert failing(result) == {("process_steps", "expect_column_values_to_match_regex", "TaiKhoanXuLy"): 1}
 
 
 def test_province_code_is_a_parameter():

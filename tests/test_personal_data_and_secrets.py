@@ -124,6 +124,12 @@ def raw_people(config: SandboxConfig) -> tuple[set[str], set[str]]:
     return ids | {e.id_number for e in cadre.employments}, names | {e.name for e in cadre.employments}
 
 
+def raw_accounts() -> set[str]:
+    """The officials' one-stop-shop accounts, as both sandboxes send them (steps and cadre persons)."""
+    cadre = CadreSandbox(CADRE_CONFIG)
+    return {a for e in cadre.employments for a in e.accounts}
+
+
 def _tokens(text: str) -> list[str]:
     return re.findall(r"\w+", unicodedata.normalize("NFC", text).casefold())
 
@@ -131,9 +137,10 @@ def _tokens(text: str) -> list[str]:
 class PersonalDataScanner:
     """Finds raw ID numbers (the generator's, and any 9- or 12-digit value) and full names in text."""
 
-    def __init__(self, ids: set[str], names: set[str]):
+    def __init__(self, ids: set[str], names: set[str], accounts: set[str] = frozenset()):
         self.ids = ids
         self.raw_names = names
+        self.accounts = {a.casefold() for a in accounts}
         # what the same values look like once pseudonymised with the run's key: proof that a scan
         # looked where the raw values would have been
         p = Pseudonymiser(KEY)
@@ -147,6 +154,7 @@ class PersonalDataScanner:
         if re.fullmatch(r"\d{9}|\d{12}", value.strip()):
             found.append("a 9- or 12-digit value (an ID number?)")
         found += [f"raw ID {run}" for run in re.findall(r"(?<!\d)\d{9,12}(?!\d)", value) if run in self.ids]
+        found += [f"raw account {word!r}" for word in re.findall(r"[\w.]+", value.casefold()) if word in self.accounts]
         words = _tokens(value)
         for size in self.sizes:
             found += [f"name {' '.join(words[i:i + size])!r}" for i in range(len(words) - size + 1)
@@ -209,7 +217,9 @@ def real_like_run(tmp_path_factory):
 def raw(real_like_run):
     ids, names = raw_people(CONFIG)
     assert len(ids) > 1000 and len(names) > 1000
-    return PersonalDataScanner(ids, names)
+    accounts = raw_accounts()
+    assert len(accounts) > 300
+    return PersonalDataScanner(ids, names, accounts)
 
 
 def test_the_scanner_finds_what_it_looks_for(raw):
@@ -219,6 +229,9 @@ def test_the_scanner_finds_what_it_looks_for(raw):
     assert raw.problems("123456789") and raw.problems("000000000000")
     assert not raw.problems(Pseudonymiser(KEY)(some_name)) and not raw.problems("20220110081500")
     assert any(i.startswith("42") and len(i) == 10 for i in raw.ids), "enterprise IDs are 10 digits: the regex alone misses them"
+    some_account = sorted(raw.accounts)[0]
+    assert raw.problems(some_account.upper()) and raw.problems(f"{some_account}; other")
+    assert not raw.problems(Pseudonymiser(KEY)(some_account))
 
 
 def test_no_landed_file_holds_a_raw_personal_identifier(real_like_run, raw):

@@ -37,7 +37,7 @@ def records_as_of(sandbox: CadreSandbox, as_of: date) -> dict[str, list[dict]]:
                              if e.level == "commune" and e.category in ("CB", "CC") else None),
         "NgayDatChuan": _known(e.standard_met_on, as_of), "NgayBatDau": e.start,
         "NgayKetThuc": e.end_as_recorded if _known(e.end, as_of) else None,
-        "ChucVuLanhDao": e.leadership,
+        "ChucVuLanhDao": e.leadership, "TaiKhoanMotCua": list(e.accounts) or None,
     } for e in sandbox.employments if e.start <= as_of]
     appraisals = [{"MaCanBo": a.person_code, "Nam": a.year, "MucXepLoai": a.rating, "NgayQuyetDinh": a.decided_on}
                   for a in sandbox.appraisals if a.decided_on <= as_of]
@@ -89,6 +89,8 @@ class CadreApi:
 
 
 def _export_value(field: str, value: object) -> object:
+    if isinstance(value, list):  # the export writes several accounts in one cell, separated by "; "
+        return "; ".join(value)
     if isinstance(value, date):
         return format_vn_date(value)
     labels = EXPORT_LABELS.get(field)

@@ -8,8 +8,8 @@ What it holds, as the real system would at its clock (`CadreConfig.end`):
   register of public service units with their creation and end (merged, dissolved) and autonomy group;
 - the PAR ranking the province gives its departments and districts each year (a file per year).
 
-The officials who handle one-stop-shop dossiers are persons here, with the same names
-(`officials.agency_profiles`, same seed), hence the same pseudonymous keys once landed.
+The officials who handle one-stop-shop dossiers are persons here, with the same names and accounts
+(`officials.agency_profiles`, same seed), hence the same pseudonymous account keys once landed.
 
 Trends: staff shrinks 2022-2026 (most agencies about 2.5% a year net, a few barely); districts
 are abolished on 1 July 2025 (their staff end there, most move to communes or departments); public
@@ -78,6 +78,7 @@ class Employment:
     leadership: str | None = None  # TRUONG (head) / PHO (deputy)
     standard_met_on: date | None = None  # commune level only
     late_prone: float = 0.0  # the one-stop-shop official's late propensity (0 for others)
+    accounts: tuple[str, ...] = ()  # the one-stop-shop account(s) of an official who handles dossiers
     mistyped_end: date | None = None  # defect: the end date as typed when the departure was recorded
 
     @property
@@ -193,6 +194,13 @@ class CadreSandbox:
         self.employments.append(e)
         return e
 
+    def _accounts(self, account: str) -> tuple[str, ...]:
+        """The official's account; about one in eight also keeps an older account (the cadre system
+        lists both), written in upper case as some agencies typed it."""
+        if _stable_unit(self.config.seed, "second_account", account) < 0.125:
+            return (account.upper(), f"{account}.cu")
+        return (account,)
+
     def _old_start(self) -> date:
         return date(self.rng.randrange(1995, 2022), self.rng.randrange(1, 13), self.rng.randrange(1, 28))
 
@@ -239,7 +247,8 @@ class CadreSandbox:
                 if leader else (COMMUNE_CIVIL_TITLES[0] if level == "commune" else o.title)
             self._person(agency, "Văn phòng" if not leader else "Ban Giám đốc", category, title, start,
                          name=o.name, leadership="TRUONG" if leader else None,
-                         late_prone=o.late_rate if o.title == SPECIALIST else 0.0)
+                         late_prone=o.late_rate if o.title == SPECIALIST else 0.0,
+                         accounts=self._accounts(o.account))
         if level == "commune":
             for title in COMMUNE_CADRE_TITLES[1:]:
                 if self.rng.random() < 0.9 * min(1.0, self.config.scale + 0.3):
@@ -285,7 +294,7 @@ class CadreSandbox:
         moved = Employment(e.person_code, e.name, e.id_number, agency or e.agency, unit or e.unit,
                            category or e.category, title or e.title, e.budget_paid, start,
                            leadership=None if agency else e.leadership, standard_met_on=e.standard_met_on,
-                           late_prone=e.late_prone)
+                           late_prone=e.late_prone, accounts=e.accounts)
         if moved.level == "commune" and moved.category in ("CB", "CC") and moved.standard_met_on is None:
             moved.standard_met_on = start if self.rng.random() < 0.9 else None
         self.employments.append(moved)

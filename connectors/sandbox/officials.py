@@ -1,12 +1,19 @@
 """The sandbox province's officials: one deterministic list that every sandbox source draws from.
 
-The one-stop-shop names them as handlers of process steps (NguoiXuLy); the cadre management
-system holds their employment records and appraisals. Both are generated from `agency_profiles(seed)`
-so the same person has the same name, hence the same pseudonymous key, in both sources.
+The one-stop-shop names them as handlers of process steps (NguoiXuLy) with their account in the
+system (TaiKhoanXuLy); the cadre management system holds their employment records, appraisals and
+that account. Both are generated from `agency_profiles(seed)`, so the same person has the same
+account, hence the same pseudonymous account key, in both sources.
+
+As in a real province, full names repeat: a few officials of different agencies share a name (one of
+them often in an agency with many late dossiers), so only the account tells them apart. Older
+exports of the one-stop-shop named the handler only (`name_only_steps`).
 """
 from __future__ import annotations
 
+import hashlib
 import random
+import unicodedata
 from dataclasses import dataclass
 
 from connectors.sandbox import reference
@@ -19,11 +26,33 @@ GIVEN = ["An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hi
 CLERK, SPECIALIST, LEADER = "Cán bộ tiếp nhận", "Chuyên viên", "Lãnh đạo"
 
 
+# Share of dossiers, by year of reception, whose steps name the handler without the account: the
+# exports of those years predate the account field (synthetic shares).
+NAME_ONLY_SHARE = {2022: 0.5, 2023: 0.2}
+# Share of officials (not leaders) renamed to the name of an official of another agency.
+NAMESAKE_SHARE = 0.04
+
+
 @dataclass
 class Official:
     name: str
     title: str
     late_rate: float
+    account: str = ""
+
+
+def name_only_steps(seed: int, dossier_code: str, year: int) -> bool:
+    """Whether a dossier's steps carry the handler's name but no account (an older export)."""
+    share = NAME_ONLY_SHARE.get(year, 0.0)
+    if not share:
+        return False
+    digest = hashlib.blake2b(f"{seed}|name_only|{dossier_code}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64 < share
+
+
+def _ascii(text: str) -> str:
+    folded = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in folded if not unicodedata.combining(c)).lower()
 
 
 @dataclass
@@ -41,7 +70,7 @@ class AgencyProfile:
 
 
 class UniqueNames:
-    """Vietnamese full names never given twice (a name is the official's identity in the one-stop-shop)."""
+    """Vietnamese full names not given twice (namesakes are made on purpose: `_give_namesakes`)."""
 
     def __init__(self, rng: random.Random, used: set[str] | None = None):
         self.rng = rng
@@ -81,4 +110,38 @@ def agency_profiles(seed: int) -> list[AgencyProfile]:
             specialists=specialists,
             leaders=[person(LEADER, 0.0)],
         ))
+    _give_namesakes(random.Random(seed + 29), profiles)
+    _give_accounts(profiles)
     return profiles
+
+
+def _give_namesakes(rng: random.Random, profiles: list[AgencyProfile]) -> None:
+    """Rename a few officials to the name of an official of another agency: first each late-prone
+    agency's first specialist's name goes to a specialist of an agency that is not, then a random share."""
+    late = [p for p in profiles if p.late_rate > 0.05]
+    calm = [p for p in profiles if p.late_rate <= 0.05 and p.specialists]
+    for source in late:
+        if source.specialists and calm:
+            target = rng.choice(calm)
+            target.specialists[-1].name = source.specialists[0].name
+    staff = [(p, o) for p in profiles for o in p.clerks + p.specialists]
+    for profile, official in staff:
+        if rng.random() < NAMESAKE_SHARE:
+            other = rng.choice([o for p, o in staff if p is not profile])
+            official.name = other.name
+
+
+def _give_accounts(profiles: list[AgencyProfile]) -> None:
+    """Each official's one-stop-shop account: given name, initials, the agency's code tail (unique)."""
+    used: set[str] = set()
+    for profile in profiles:
+        tail = _ascii(profile.agency.code.split(".")[-1] + profile.agency.code.split(".")[-2])
+        for o in profile.officials:
+            words = _ascii(o.name).split()
+            base = f"{words[-1]}{''.join(w[0] for w in words[:-1])}.{tail}"
+            account, n = base, 1
+            while account in used:
+                n += 1
+                account = f"{base}{n}"
+            used.add(account)
+            o.account = account

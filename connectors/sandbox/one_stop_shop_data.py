@@ -16,7 +16,8 @@ from datetime import date, datetime, time, timedelta
 
 from connectors.sandbox import reference
 from connectors.sandbox.applicants import ApplicantUnits, applicant_unit_and_verification
-from connectors.sandbox.officials import FAMILY, GIVEN, MIDDLE, AgencyProfile, Official, agency_profiles
+from connectors.sandbox.officials import (FAMILY, GIVEN, MIDDLE, AgencyProfile, Official, agency_profiles,
+                                         name_only_steps)
 from connectors.sandbox.working_calendar import WorkingCalendar
 
 DATE_FORMAT = "%Y%m%d%H%M%S"
@@ -91,6 +92,7 @@ class Dossier:
     applicant_unit_code: str | None = None  # commune-level unit in force on the submission day
     applicant_verified: int | None = None  # against the population database; citizens only
     defects: frozenset[str] = frozenset()
+    name_only: bool = False  # an older export: steps name the handler without the account
     change_times: list[datetime] = field(default_factory=list)
 
     def finalise(self) -> None:
@@ -155,7 +157,8 @@ class Dossier:
             "NgayDongBo": fmt(self.synced) if self.synced and self.synced <= as_of else None,
             "NgayCapNhat": fmt(version),
             "QuaTrinhXuLy": [
-                {"ThuTu": i, "NguoiXuLy": o.name, "ChucDanh": o.title, "ThoiDiemXuLy": fmt(t), "TrangThai": s,
+                {"ThuTu": i, "NguoiXuLy": o.name, **({} if self.name_only else {"TaiKhoanXuLy": o.account}),
+                 "ChucDanh": o.title, "ThoiDiemXuLy": fmt(t), "TrangThai": s,
                  "NgayKetThucTheoQuyDinh": fmt(due) if s in (2, 4) else None}
                 for i, (t, s, o) in enumerate(steps, start=1)
             ],
@@ -256,6 +259,7 @@ class OneStopShopSandbox:
             applicant_id=(f"0{rng.randrange(10**10, 10**11)}" if applicant_type != 2 else f"42{rng.randrange(10**7, 10**8)}"),
             applicant_type=applicant_type, submitted=submitted, received=received,
             due=cal.due_after(received, procedure.statutory_days), defects=defects,
+            name_only=name_only_steps(cfg.seed, code, day.year),
         )
         d.applicant_unit_code, d.applicant_verified = applicant_unit_and_verification(
             cfg.seed, code, submitted.date(), applicant_type, agency.district_name_vi, self.applicant_units,

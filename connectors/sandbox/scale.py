@@ -34,7 +34,7 @@ from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
 from connectors.sandbox import reference
 from connectors.sandbox.applicants import (CITIZEN, HOME_DISTRICT_SHARE, UNKNOWN_UNIT_CODE, VERIFIED_SHARE,
                                            ApplicantUnits)
-from connectors.sandbox.officials import FAMILY, GIVEN, MIDDLE, agency_profiles
+from connectors.sandbox.officials import FAMILY, GIVEN, MIDDLE, NAME_ONLY_SHARE, agency_profiles
 from connectors.sandbox.one_stop_shop_data import (DAILY_VOLUME, DIGITISED_SHARE, E_RESULT_SHARE, MONTH_FACTOR,
                                                    ONLINE_PAYMENT_SHARE, ONLINE_SHARE, REFORM_DAY, VNEID_SHARE)
 
@@ -140,18 +140,20 @@ class Province:
         self.units = ApplicantUnits()
         pseudonymise = Pseudonymiser(config.pseudonymisation_key)
         # officials, flattened: per agency its clerks, specialists and leader as index ranges
-        names, titles, late = [], [], []
+        names, accounts, titles, late = [], [], [], []
         self.clerks, self.specialists, self.leader = [], [], []
         for profile in self.profiles:
             for group, target in ((profile.clerks, self.clerks), (profile.specialists, self.specialists)):
                 target.append((len(names), len(group)))
                 for o in group:
-                    names.append(o.name), titles.append(o.title), late.append(o.late_rate)
+                    names.append(o.name), accounts.append(o.account), titles.append(o.title), late.append(o.late_rate)
             self.leader.append(len(names))
             o = profile.leaders[0]
-            names.append(o.name), titles.append(o.title), late.append(o.late_rate)
+            names.append(o.name), accounts.append(o.account), titles.append(o.title), late.append(o.late_rate)
         self.official_names = np.array(names, dtype=object)
         self.official_keys = np.array([pseudonymise(n) for n in names], dtype=object)
+        self.official_accounts = np.array(accounts, dtype=object)
+        self.official_account_keys = np.array([pseudonymise(a) for a in accounts], dtype=object)
         self.official_titles = np.array(titles, dtype=object)
         self.official_late_rate = np.array(late)
         self.dissatisfied = np.array([p.dissatisfied_rate for p in self.profiles])
@@ -398,6 +400,13 @@ class Month:
         self.feedback_received = np.where(has, received, -1)
         self.feedback_answered = np.where(has & (u() >= 0.1), answered, -1)
 
+    @cached_property
+    def name_only(self) -> np.ndarray:
+        """Dossiers whose steps name the handler without the account (older exports; own random stream)."""
+        share = NAME_ONLY_SHARE.get(self.year, 0.0)
+        rng = np.random.default_rng(np.random.SeedSequence([self.province.config.seed, self.year, self.month, 29]))
+        return rng.random(self.n) < share
+
     # -- the process steps, in order (times never decrease along a dossier's steps) -------------------
     @cached_property
     def steps(self) -> dict[str, np.ndarray]:
@@ -539,6 +548,8 @@ class Month:
         child("process_steps", step_row, number, {
             "ThuTu": _ints(number, pa.int32()),
             "NguoiXuLy": _strings((p.official_names if raw else p.official_keys)[officials]),
+            "TaiKhoanXuLy": pa.array((p.official_accounts if raw else p.official_account_keys)[officials], pa.string(),
+                                     mask=self.name_only[steps["row"][kept]]),
             "ChucDanh": _strings(p.official_titles[officials]),
             "ThoiDiemXuLy": _times(steps["at"][kept]),
             "TrangThai": _ints(step_status, pa.int32()),

@@ -47,7 +47,7 @@ DATASETS: dict[str, tuple[str | None, list[tuple[str, pa.DataType]]]] = {
         ("MaDonViHanhChinhChuHoSo", _STR), ("DuocXacThucCSDLDanCu", _INT),
     ]),
     "process_steps": ("QuaTrinhXuLy", [
-        ("MaHoSo", _STR), ("NgayCapNhat", _STR), ("ThuTu", _INT), ("NguoiXuLy", _STR),
+        ("MaHoSo", _STR), ("NgayCapNhat", _STR), ("ThuTu", _INT), ("NguoiXuLy", _STR), ("TaiKhoanXuLy", _STR),
         ("ChucDanh", _STR), ("ThoiDiemXuLy", _STR), ("TrangThai", _INT),
         ("NgayKetThucTheoQuyDinh", _STR),
     ]),

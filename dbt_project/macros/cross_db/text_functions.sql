@@ -38,3 +38,15 @@
         false) is NFC. It throws on null, hence the case. -#}
     case when {{ expr }} is not null then java_method('com.ibm.icu.text.Normalizer', 'compose', {{ expr }}, false) end
 {%- endmacro %}
+
+
+{#- split_part(expr, delimiter, n): the n-th (from 1) part of expr split at a literal delimiter, ''
+    when there are fewer parts. DuckDB, PostgreSQL and Spark (3.3+) all have split_part with this
+    meaning; the macro keeps it beside the other text functions in case an engine differs. -#}
+{% macro text_part(expr, delimiter, n) -%}
+    {{ return(adapter.dispatch('text_part', 'par_warehouse')(expr, delimiter, n)) }}
+{%- endmacro %}
+
+{% macro default__text_part(expr, delimiter, n) -%}
+    split_part({{ expr }}, '{{ delimiter }}', {{ n }})
+{%- endmacro %}

@@ -1,16 +1,32 @@
-{#- For each clean dossier, each official its process steps name (pseudonymous key) and each calendar
-    year of those steps (local time, UTC+7): the year's first such step. The officials mart counts a
-    dossier for an official in a year when a step in that year, up to the year's end (the as-of moment
-    for the year still running), names the official: when the year's first step is by then (a year
-    period starts on 1 January, 00:00:00, so no step of the year comes before it). One row per dossier,
-    official and year, so the mart joins without a distinct over every step. Incremental by dossier
+{#- For each clean dossier, each handler its process steps name and each calendar year of those
+    steps (local time, UTC+7): the year's first such step. A handler is identified by the account
+    the step carries (identified_by 'account', handler_key the account's keyed hash), else by the
+    name (identified_by 'name', the name's keyed hash: older exports); int_official_identities maps
+    the handler to the official. The officials mart counts a dossier for an official in a year when
+    a step in that year, up to the year's end (the as-of moment for the year still running), names
+    the official: when the year's first step is by then (a year period starts on 1 January,
+    00:00:00, so no step of the year comes before it). One row per dossier, handler and year, so the
+    mart joins without a distinct over every step. Incremental by dossier
     (stg_one_stop_shop__changed_dossiers). -#}
 {{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_recomputed_dossiers() }}") }}
+with handlers as (
+
+    select
+        dossier_code,
+        case when handling_account_key is not null then 'account' else 'name' end as identified_by,
+        coalesce(handling_account_key, handling_name_key) as handler_key,
+        cast(extract(year from step_at) as integer) as step_year,
+        step_at
+    from {{ ref('int_dossier_handlers') }}
+    where {{ recomputed_dossier('dossier_code') }}
+
+)
+
 select
-    handlers.dossier_code,
-    handlers.handling_official_key,
-    cast(extract(year from handlers.step_at) as integer) as step_year,
-    min(handlers.step_at) as first_step_at
-from {{ ref('int_dossier_handlers') }} as handlers
-where {{ recomputed_dossier('handlers.dossier_code') }}
-group by handlers.dossier_code, handlers.handling_official_key, cast(extract(year from handlers.step_at) as integer)
+    dossier_code,
+    identified_by,
+    handler_key,
+    step_year,
+    min(step_at) as first_step_at
+from handlers
+group by dossier_code, identified_by, handler_key, step_year

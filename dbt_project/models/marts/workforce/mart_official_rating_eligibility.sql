@@ -1,9 +1,12 @@
 {#-
     Target T02 per appraised official and year: the appraisal rating (Decree 90/2020) beside the
-    official's late-dossier rate (mart_official_performance: same pseudonymous key, since both
-    sources hash the official's name with the same key) and the dated threshold in force in the
-    year (seed service_quality_thresholds, official_late_rate_max: 10%, 5% from 2025).
-    is_t02_breach lists those rated good or excellent while at or over the threshold.
+    official's late-dossier rate (mart_official_performance: the person's key, which the one-stop-
+    shop's steps reach through the person's account, or through a name only this person bears) and
+    the dated threshold in force in the year (seed service_quality_thresholds, official_late_rate_max:
+    10%, 5% from 2025). is_t02_breach lists those rated good or excellent while at or over the
+    threshold. A person with no dossiers of their own in the year whose name another person of the
+    register shares, while steps of the year name that shared name only, is not judged: those
+    dossiers may be theirs (not_judged_reason name_shared_in_cadre_register).
     The official's agency and category are those of the posting running at the year's end (else the
     last posting started in the year).
 -#}
@@ -31,6 +34,7 @@ postings as (
         appraisals.person_code,
         appraisals.year,
         persons.official_key,
+        persons.name_key,
         persons.agency_code,
         persons.category_code,
         row_number() over (
@@ -66,6 +70,11 @@ select
     cast(performance.late_rate as decimal(9, 6)) as late_rate,
     cast(thresholds.threshold_value as decimal(9, 4)) as late_rate_threshold,
     cast(performance.cannot_be_rated_good as boolean) as is_over_threshold,
+    cast(coalesce(performance.identified_by, shared_name.identified_by) as {{ dbt.type_string() }}) as identified_by,
+    cast(case
+        when performance.official_key is not null then performance.not_judged_reason
+        else shared_name.not_judged_reason
+    end as {{ dbt.type_string() }}) as not_judged_reason,
     cast(coalesce(ratings.is_good_or_above and performance.cannot_be_rated_good, false) as boolean) as is_t02_breach
 from appraisals
 inner join postings
@@ -77,6 +86,10 @@ inner join {{ ref('appraisal_ratings') }} as ratings
 left join {{ ref('mart_official_performance') }} as performance
     on performance.official_key = postings.official_key
    and performance.year = appraisals.year
+left join {{ ref('mart_official_performance') }} as shared_name
+    on shared_name.official_key = {{ official_key('name', 'postings.name_key') }}
+   and shared_name.year = appraisals.year
+   and shared_name.not_judged_reason is not null
 left join thresholds
     on thresholds.valid_from <= appraisals.period_start_date
    and (thresholds.valid_to is null or thresholds.valid_to >= appraisals.period_start_date)

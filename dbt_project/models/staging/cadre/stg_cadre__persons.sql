@@ -2,6 +2,8 @@
 select
     person_code,
     official_key,
+    name_key,
+    account_keys,
     id_number_hash,
     agency_code,
     unit_name,

@@ -21,7 +21,9 @@ typed as (
 
     select
         {{ clean_code('MaCanBo') }} as person_code,
-        {{ clean_text('HoTen') }} as official_key,
+        {{ official_key('person', clean_code('MaCanBo')) }} as official_key,
+        {{ clean_text('HoTen') }} as name_key,
+        {{ clean_text('TaiKhoanMotCua') }} as account_keys,
         {{ clean_text('SoCCCD') }} as id_number_hash,
         {{ clean_code('MaDonVi') }} as agency_code,
         {{ clean_text('DonViCongTac') }} as unit_name,
@@ -80,6 +82,8 @@ categories as (
 select
     ranked.person_code,
     ranked.official_key,
+    ranked.name_key,
+    ranked.account_keys,
     ranked.id_number_hash,
     ranked.agency_code,
     ranked.unit_name,

@@ -9,7 +9,7 @@ with typed as (
 
 latest as (
 
-    {{ latest_child_rows('typed', ['step_number', 'handling_official_key', 'official_title', 'step_at', 'status_code', 'step_due_at']) }}
+    {{ latest_child_rows('typed', ['step_number', 'handling_name_key', 'handling_account_key', 'official_title', 'step_at', 'status_code', 'step_due_at']) }}
 
 )
 
@@ -17,7 +17,8 @@ select
     dossier_code,
     dossier_updated_at,
     step_number,
-    handling_official_key,
+    handling_name_key,
+    handling_account_key,
     official_title,
     step_at,
     status_code,
