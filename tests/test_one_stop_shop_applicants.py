@@ -90,12 +90,13 @@ def test_a_district_agencys_applicants_mostly_live_in_its_district(across_the_re
               and d.submitted.date() < REFORM and "unknown_applicant_unit" not in d.defects]
     home = sum(district_of[d.applicant_unit_code] == nha_trang for d in before)
     assert len(before) > 30 and home / len(before) > 0.75
-    # after the reorganisation: the successors of Nha Trang's communes
+    # after the reorganisation the district committees are gone: a new commune committee's
+    # applicants mostly live in its own unit (which succeeded some of the old communes)
     successors = {s.successor_code for s in reference.successions() if district_of.get(s.predecessor_code) == nha_trang}
-    after = [d for d in across_the_reform.dossiers if d.agency.district_name_vi == "Nha Trang"
+    after = [d for d in across_the_reform.dossiers if d.agency.level == "commune"
              and d.submitted.date() >= REFORM and "unknown_applicant_unit" not in d.defects]
-    home = sum(d.applicant_unit_code in successors for d in after)
-    assert len(after) > 30 and home / len(after) > 0.75 and len(successors) < 20
+    home = sum(d.applicant_unit_code == d.agency.unit_code for d in after)
+    assert len(after) > 30 and home / len(after) > 0.75 and 0 < len(successors) < 20
 
 
 def test_the_applicant_fields_leave_every_other_field_as_it_was(monkeypatch):
