@@ -118,7 +118,7 @@ communes as (
     select
         {{ commune_agency_code('served_units.unit_code') }} as agency_code,
         {{ dbt.concat(["'Ủy ban nhân dân '", 'served_units.unit_name_vi']) }} as agency_name_vi,
-        {{ dbt.concat(["'People''s Committee of '", 'served_units.unit_name_en']) }} as agency_name_en,
+        {{ dbt.concat(["'People’s Committee of '", 'served_units.unit_name_en']) }} as agency_name_en,
         'commune' as agency_level,
         case when served_units.parent_key = '{{ var("province_unit_code") }}' then '000.00.00.{{ var("agency_code_province_suffix") }}'
              else served_units.parent_key end as parent_agency_code,
