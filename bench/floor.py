@@ -57,7 +57,8 @@ def script(landing: Path, as_of: str) -> str:
     values = {"landing": str(landing), "cadre_persons": cadre_persons(landing), "seeds": str(DBT_PROJECT_DIR / "seeds"), "as_of_at": as_of_moment(as_of),
               "calendar_start": v["calendar_start"], "calendar_end": v["calendar_end"],
               "reporting_start": v["reporting_start"], "derived_due_hour": str(int(v["derived_due_hour"])),
-              "dossier_code_pattern": v["dossier_code_pattern"]}
+              "dossier_code_pattern": v["dossier_code_pattern"], "province_unit_code": v["province_unit_code"],
+              "agency_code_province_suffix": v["agency_code_province_suffix"]}
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)] if m.group(1) in values else m.group(0),
                   FLOOR_SQL.read_text())
 

@@ -36,6 +36,74 @@ from (
     ) as exceptions on exceptions.exception_date = cast(range as date)
 );
 
+-- the agency catalogue (docs/agencies.md): the seed's province and district agencies, and one committee per
+-- commune-level unit of the latest accepted unit file under an old district of the province or under the
+-- province, code = unit code padded to 7 digits cut 3.2.2 + '.H34', successor = the largest-weight successor's
+create temp table unit_rows as
+select * from read_parquet('{landing}/admin_units/units/*/*.parquet', hive_partitioning = true, union_by_name = true)
+where _load_id in (select load_id from accepted_loads);
+create temp table successor_rows as
+select * from read_parquet('{landing}/admin_units/successors/*/*.parquet', hive_partitioning = true, union_by_name = true)
+where _load_id in (select load_id from accepted_loads);
+create temp macro committee_code(unit) as
+    substr(lpad(unit, 7, '0'), 1, 3) || '.' || substr(lpad(unit, 7, '0'), 4, 2) || '.' || substr(lpad(unit, 7, '0'), 6, 2) || '.{agency_code_province_suffix}';
+create temp table catalogue as
+with seed as (
+    select agency_code, agency_name_vi, agency_level, district_name_vi, cast(valid_from as date) as valid_from,
+           cast(nullif(valid_to, '') as date) as valid_to, nullif(successor_agency_code, '') as successor_agency_code
+    from read_csv('{seeds}/agencies.csv', header = true, all_varchar = true)
+),
+districts as (
+    select seed.agency_code, seed.valid_to, d.unit_code
+    from seed join read_csv('{seeds}/agency_district_units.csv', header = true, all_varchar = true) as d
+      on d.district_name_vi = seed.district_name_vi
+    where seed.agency_level = 'district'
+),
+units as (
+    select trim(nfc_normalize(unit_code)) as unit_code, trim(nfc_normalize(unit_name_vi)) as unit_name_vi,
+           trim(nfc_normalize(parent_unit_code)) as parent_unit_code,
+           cast(valid_from as date) as valid_from, cast(nullif(trim(valid_to), '') as date) as valid_to
+    from unit_rows
+    where _loaded_at = (select max(_loaded_at) from unit_rows) and trim(unit_level) = 'commune'
+),
+successions as (
+    select cast(effective_date as date) as effective_date, trim(predecessor_code) as predecessor_code,
+           trim(successor_code) as successor_code, cast(weight as decimal(9, 6)) as weight
+    from successor_rows where _loaded_at = (select max(_loaded_at) from successor_rows)
+),
+served as (
+    select units.* from units left join districts on districts.unit_code = units.parent_unit_code
+    where districts.agency_code is not null or units.parent_unit_code = '{province_unit_code}'
+),
+spans as (
+    select unit_code, arg_max(unit_name_vi, valid_from) as unit_name_vi, min(valid_from) as valid_from,
+           case when count(*) = count(valid_to) then max(valid_to) end as valid_to
+    from served group by unit_code
+),
+commune_successor as (
+    select s.unit_code, arg_min(x.successor_code, (-x.weight, x.successor_code)) as successor_code
+    from spans as s join successions as x
+      on x.predecessor_code = s.unit_code and x.effective_date = s.valid_to + interval 1 day
+    group by s.unit_code
+),
+district_successor as (
+    select agency_code, arg_min(successor_code, (-total, successor_code)) as successor_code
+    from (
+        select d.agency_code, x.successor_code, sum(x.weight) as total
+        from districts as d
+        join units as u on u.parent_unit_code = d.unit_code and u.valid_to = d.valid_to
+        join successions as x on x.predecessor_code = u.unit_code and x.effective_date = u.valid_to + interval 1 day
+        group by all
+    ) group by agency_code
+)
+select seed.agency_code, seed.agency_name_vi, seed.valid_from, seed.valid_to,
+       coalesce(seed.successor_agency_code, committee_code(ds.successor_code)) as successor_agency_code
+from seed left join district_successor as ds using (agency_code)
+union all
+select committee_code(s.unit_code), 'Ủy ban nhân dân ' || s.unit_name_vi, s.valid_from, s.valid_to,
+       committee_code(cs.successor_code)
+from spans as s left join commune_successor as cs using (unit_code);
+
 -- the latest version of each dossier (accepted loads), typed, with its row rules
 create temp table dossiers as
 with latest as (
@@ -71,6 +139,7 @@ left join statuses on statuses.status_code = latest.status_code
 where regexp_full_match(latest.dossier_code, '{dossier_code_pattern}')
   and not (latest.received_at is null and (latest.received_raw is not null or coalesce(statuses.is_accepted, true)))
   and procedures.procedure_code is not null
+  and latest.agency_code in (select agency_code from catalogue)
   and not coalesce(latest.processing_ended_at < latest.received_at or latest.result_returned_at < latest.received_at, false);
 
 -- a child list: the rows of the latest version of each dossier present in it, exact duplicates once
@@ -200,7 +269,10 @@ first_end as (
 )
 select
     d.dossier_code,
-    d.agency_code,
+    d.agency_code as current_agency_code,
+    coalesce(received.agency_code, d.agency_code) as received_agency_code,
+    received.valid_to as received_valid_to,
+    received.successor_agency_code as received_successor_code,
     coalesce(channels.is_online = 'true', false) as is_online_channel,
     coalesce(p.full_online_eligible = 'true', false) as is_full_online_eligible,
     coalesce(fees.fee_amount_vnd, 0) > 0 as is_fee_bearing,
@@ -221,7 +293,15 @@ left join calendar as due_day
     on due_day.is_working_day and due_day.working_day_index = reception_day.working_day_index + cast(p.statutory_days as integer)
 left join fees on fees.dossier_code = d.dossier_code
 left join apologies on apologies.dossier_code = d.dossier_code
-left join first_end on first_end.dossier_code = d.dossier_code;
+left join first_end on first_end.dossier_code = d.dossier_code
+left join catalogue as received on received.agency_code = split_part(d.dossier_code, '-', 1);
+
+-- the agency holding a dossier at a moment: the receiving agency up to its last day, then the one the
+-- latest version names, or the receiving agency's successor when the source still names it
+create temp macro holder(received_agency, valid_to, successor, current_agency, moment) as
+    case when valid_to is null or moment < cast(valid_to as timestamp) + interval 1 day then received_agency
+         when current_agency <> received_agency then current_agency
+         else coalesce(successor, received_agency) end;
 
 create temp table periods as
 with as_of as (select timestamp '{as_of_at}' as as_of_at),
@@ -275,7 +355,10 @@ judged as (
     from candidates as c
     left join by_end as b using (dossier_code, period_type, period_key)
 )
-select dossier_code, agency_code, period_type, period_key, period_year, period_start, period_end,
+select dossier_code,
+       holder(received_agency_code, received_valid_to, received_successor_code, current_agency_code,
+              coalesce(end_at_by_end, period_end)) as agency_code,
+       period_type, period_key, period_year, period_start, period_end,
        is_online_channel, is_full_online_eligible, is_fee_bearing, is_paid_online,
        received_at >= period_start as is_received_in_period,
        coalesce(end_at_by_end between period_start and period_end, false) as is_finished_in_period,
@@ -319,7 +402,8 @@ with counts as (
     group by all
 ),
 vote_counts as (
-    select e.agency_code, p.period_type, p.period_key, count(*) as votes_cast,
+    select holder(e.received_agency_code, e.received_valid_to, e.received_successor_code, e.current_agency_code,
+                  coalesce(e.end_at, v.voted_at)) as agency_code, p.period_type, p.period_key, count(*) as votes_cast,
            count_if(l.counts_as_satisfied = 'true') as votes_satisfied
     from votes as v
     join enriched as e on e.dossier_code = v.dossier_code
@@ -344,7 +428,10 @@ combined as (
     from counts as c
     full join vote_counts as v using (agency_code, period_type, period_key)
 )
-select c.agency_code, a.agency_name_vi, c.period_type, c.period_key, p.period_start, p.period_end,
+select c.agency_code, a.agency_name_vi, a.valid_to as agency_valid_to,
+       a.valid_from <= cast(p.period_start as date) and coalesce(a.valid_to >= cast(p.period_end as date), true)
+           as agency_in_force_whole_period,
+       c.period_type, c.period_key, p.period_start, p.period_end,
        p.is_complete as is_period_complete,
        c.* exclude (agency_code, period_type, period_key),
        rate(finished_late + overdue_at_end, dossiers_finished + pending_at_end) as late_rate,
@@ -362,7 +449,8 @@ select c.agency_code, a.agency_name_vi, c.period_type, c.period_key, p.period_st
        end as cannot_be_ranked_good
 from combined as c
 join periods as p using (period_type, period_key)
-left join read_csv('{seeds}/agencies.csv', header = true, all_varchar = true) as a on a.agency_code = c.agency_code
+join catalogue as a on a.agency_code = c.agency_code
+    and a.valid_from <= cast(p.period_end as date) and (a.valid_to is null or a.valid_to >= cast(p.period_start as date))
 left join thresholds as late on late.threshold_code = 'agency_late_rate_max'
     and late.valid_from <= p.period_start_date and (late.valid_to is null or late.valid_to >= p.period_start_date)
 left join thresholds as satisfied on satisfied.threshold_code = 'agency_satisfaction_min'

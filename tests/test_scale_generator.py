@@ -99,3 +99,19 @@ def test_shares_are_plausible(march):
     finished = pc.sum(pc.is_valid(d["NgayKetThucXuLy"])).as_py()
     assert 0.005 < late / finished < 0.12
     assert 0 < march["apologies"].num_rows <= late + march["supplements"].num_rows
+
+
+def test_a_dossier_open_when_its_agency_ends_is_shown_under_the_successor(province):
+    """docs/agencies.md: June 2025's district dossiers still open on 1 July are shown from then on
+    under the district's successor (DonViXuLy), with that moment as their version; the code stays."""
+    june = province.month(2025, 6)
+    before, after = june.render(scale.clock(date(2025, 6, 30))), june.render(scale.seconds(datetime(2025, 7, 1)))
+    successor = {a.code: a.successor_code for a in province.agencies}
+    shown_before = dict(zip(before["dossiers"]["MaHoSo"].to_pylist(), before["dossiers"]["DonViXuLy"].to_pylist()))
+    rows = after["dossiers"].to_pylist()
+    handed = [r for r in rows if r["DonViXuLy"].upper() != r["MaHoSo"].split("-")[0]]
+    assert handed and len(handed) < len(rows)
+    for r in handed:
+        received_by = r["MaHoSo"].split("-")[0]
+        assert r["DonViXuLy"].upper() == successor[received_by] and r["NgayCapNhat"] == "20250701000000"
+        assert shown_before[r["MaHoSo"]].upper() == received_by

@@ -47,9 +47,12 @@ class ApplicantUnits:
                             if u.parent_code == province_code or districts.get(u.parent_code) == province_code]
         self._cache: dict[tuple[str | None, int], tuple[list[str], list[str]]] = {}
 
-    def choices(self, district_name_vi: str, day: date) -> tuple[list[str], list[str]]:
-        """(home units, all units of the province) in force on `day`; home is empty for a provincial agency."""
-        key = (district_name_vi or None, bisect.bisect_right(self.changes, day))
+    def choices(self, district_name_vi: str, day: date, unit_code: str | None = None) -> tuple[list[str], list[str]]:
+        """(home units, all units of the province) in force on `day`; home is empty for a provincial agency.
+        A commune committee outside any old district (those from 2025-07-01) has its own unit as home."""
+        if district_name_vi:
+            unit_code = None
+        key = (district_name_vi or unit_code or None, bisect.bisect_right(self.changes, day))
         if key not in self._cache:
             everywhere = sorted(u.code for u in self.in_province if u.active_on(day))
             district = reference.agency_district_units().get(district_name_vi) if district_name_vi else None
@@ -59,16 +62,18 @@ class ApplicantUnits:
                 home = {s for u in in_district if u.valid_to
                         for s in self.successors.get((u.code, u.valid_to + timedelta(days=1)), [])
                         if s in everywhere}
+            if unit_code and unit_code in everywhere:
+                home = {unit_code}
             self._cache[key] = (sorted(home), everywhere)
         return self._cache[key]
 
 
 def applicant_unit_and_verification(seed: int, dossier_code: str, submitted: date, applicant_type: int,
                                     district_name_vi: str, units: ApplicantUnits,
-                                    unknown_unit: bool) -> tuple[str | None, int | None]:
+                                    unknown_unit: bool, unit_code: str | None = None) -> tuple[str | None, int | None]:
     """(MaDonViHanhChinhChuHoSo, DuocXacThucCSDLDanCu) of one dossier, from its own random stream."""
     rng = random.Random(f"{seed}-applicant-{dossier_code}")
-    home, everywhere = units.choices(district_name_vi, submitted)
+    home, everywhere = units.choices(district_name_vi, submitted, unit_code)
     pool = home if home and rng.random() < HOME_DISTRICT_SHARE else everywhere
     unit_code = UNKNOWN_UNIT_CODE if unknown_unit else (rng.choice(pool) if pool else None)
     verified = None

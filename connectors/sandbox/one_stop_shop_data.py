@@ -32,6 +32,17 @@ VNEID_SHARE = {2022: 0.10, 2023: 0.35, 2024: 0.65, 2025: 0.85, 2026: 0.90}
 MONTH_FACTOR = {1: 1.15, 2: 0.75, 3: 1.05, 4: 1.0, 5: 1.0, 6: 1.05, 7: 1.0, 8: 0.95, 9: 0.95, 10: 1.0, 11: 1.05, 12: 1.15}
 # Dossiers per working day per agency at scale 1, by level: about 32,000 a year in all.
 DAILY_VOLUME = {"province": 2.6, "district": 4.0, "commune": 0.8}
+# The commune level's dossiers per working day, all committees together (before the reform; x1.8
+# after): shared among the commune committees in force that day, so that the province's volume does
+# not depend on how many commune-level units the reference file holds (38 x 0.8).
+COMMUNE_DAILY_TOTAL = 30.4
+
+
+def daily_volume(agency: reference.Agency, day: date, communes_in_force: int) -> float:
+    """Expected dossiers an agency receives on a working day at scale 1, before the month's factor."""
+    if agency.level != "commune":
+        return DAILY_VOLUME[agency.level]
+    return COMMUNE_DAILY_TOTAL * (1.8 if day >= REFORM_DAY else 1.0) / max(communes_in_force, 1)
 
 DEFECT_KINDS = ("duplicate_on_next_page", "missing_due_date", "end_before_reception",
                 "unknown_procedure", "decomposed_unicode", "stray_whitespace", "agency_spelled_twice",
@@ -94,9 +105,32 @@ class Dossier:
     defects: frozenset[str] = frozenset()
     name_only: bool = False  # an older export: steps name the handler without the account
     change_times: list[datetime] = field(default_factory=list)
+    # (moment, agency): the dossier handed to the successor of an agency that ended while it was
+    # still in progress (a new version under the successor's code; MaHoSo unchanged)
+    handovers: list[tuple[datetime, reference.Agency]] = field(default_factory=list)
+
+    def hand_over(self, successors: dict[str, reference.Agency]) -> None:
+        """Hand the dossier on while its holder ends before the dossier does (first end event 9, 8, 7
+        or 3; never, if it is still in progress): from the day after the holder's last day."""
+        ends = [t for t, s, _ in self.steps if s in (3, 7, 8, 9)]
+        end = min(ends) if ends else None
+        holder = self.agency
+        while holder.valid_to and holder.successor_code in successors:
+            moment = datetime.combine(holder.valid_to + timedelta(days=1), time(0, 0))
+            if end is not None and end < moment:
+                break
+            holder = successors[holder.successor_code]
+            self.handovers.append((moment, holder))
+
+    def agency_at(self, as_of: datetime) -> reference.Agency:
+        agency = self.agency
+        for moment, successor in self.handovers:
+            if moment <= as_of:
+                agency = successor
+        return agency
 
     def finalise(self) -> None:
-        times = {self.submitted, *(t for t, _, _ in self.steps), *(t for t, _ in self.results), *(t for t, _ in self.votes)}
+        times = {self.submitted, *(t for t, _ in self.handovers), *(t for t, _, _ in self.steps), *(t for t, _ in self.results), *(t for t, _ in self.votes)}
         for s in self.supplements:
             times.update(t for t in (s["requested"], s["supplied"]) if t)
         times.update(a["at"] for a in self.apologies)
@@ -122,7 +156,8 @@ class Dossier:
         ended = first.get(9) or first.get(8) or first.get(7)
         if ended and "end_before_reception" in self.defects and self.received:
             ended = self.received - timedelta(days=2)
-        agency_code, agency_name, procedure_code = self.agency.code, self.agency.name_vi, self.procedure.code
+        agency = self.agency_at(as_of)
+        agency_code, agency_name, procedure_code = agency.code, agency.name_vi, self.procedure.code
         if "agency_spelled_twice" in self.defects:
             agency_code = agency_code.lower()
             agency_name = agency_name.replace("Ủy ban nhân dân", "UBND")
@@ -195,6 +230,7 @@ class OneStopShopSandbox:
             self.procedures_by_level.setdefault(p.level, []).append(p)
         self.profiles = agency_profiles(self.config.seed)
         self.applicant_units = ApplicantUnits()
+        self.agencies = reference.agency_by_code()
         self.dossiers: list[Dossier] = []
         day = self.config.start
         while day <= self.config.end:
@@ -209,14 +245,14 @@ class OneStopShopSandbox:
         year_growth = 1.0 + 0.05 * (day.year - 2022)
         out: list[Dossier] = []
         sequence: dict[str, int] = {}
+        communes = sum(1 for p in self.profiles if p.agency.level == "commune" and p.agency.active_on(day))
         for profile in self.profiles:
             agency = profile.agency
             if not agency.active_on(day):
                 continue
             level = agency.level
-            volume = DAILY_VOLUME[level] * self.config.scale * MONTH_FACTOR[day.month] * year_growth
-            if level == "commune" and day >= REFORM_DAY:
-                volume *= 1.8  # communes take over the abolished district level's dossiers
+            # communes take over the abolished district level's dossiers from the reform day
+            volume = daily_volume(agency, day, communes) * self.config.scale * MONTH_FACTOR[day.month] * year_growth
             if not working:
                 volume *= 0.08  # only online submissions arrive on days off
             count = _poisson(rng, volume)
@@ -263,7 +299,7 @@ class OneStopShopSandbox:
         )
         d.applicant_unit_code, d.applicant_verified = applicant_unit_and_verification(
             cfg.seed, code, submitted.date(), applicant_type, agency.district_name_vi, self.applicant_units,
-            unknown_unit="unknown_applicant_unit" in defects)
+            unknown_unit="unknown_applicant_unit" in defects, unit_code=agency.unit_code)
         clerk = rng.choice(profile.clerks)
         specialist = rng.choice(profile.specialists)
         leader = profile.leaders[0]
@@ -273,7 +309,7 @@ class OneStopShopSandbox:
             d.steps.append((received, 3, clerk))
             d.received = received
             d.finalise()
-            return d
+            return d  # never received: nothing to hand over
         d.steps.append((received, 2, clerk))
         d.steps.append((received + timedelta(minutes=rng.randrange(30, 240)), 4, specialist))
         self._decorate(rng, d, year, profile)
@@ -290,6 +326,7 @@ class OneStopShopSandbox:
                                   "new_due": new_due, "written": 1 if rng.random() < 0.95 else 0})
             d.steps.append((requested, 5, specialist))
             if supplied is None:
+                d.hand_over(self.agencies)
                 d.finalise()
                 return d
             d.steps.append((supplied, 4, specialist))
@@ -325,6 +362,7 @@ class OneStopShopSandbox:
                 unhappy = min(0.9, profile.dissatisfied_rate * (3.5 if late else 1.0))
                 level = 3 if rng.random() < unhappy else (1 if rng.random() < 0.5 else 2)
                 d.votes.append((returned + timedelta(hours=rng.uniform(0, 72)), level))
+        d.hand_over(self.agencies)
         d.finalise()
         return d
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +18,8 @@ class Agency:
     district_name_vi: str
     valid_from: date
     valid_to: date | None
+    successor_code: str | None = None  # takes over the dossiers still pending after valid_to
+    unit_code: str | None = None  # the administrative unit of a district or commune committee
 
     def active_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -44,19 +46,86 @@ def _date_or_none(text: str) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-@lru_cache(maxsize=1)
-def agencies() -> tuple[Agency, ...]:
-    return tuple(
-        Agency(
-            code=r["agency_code"],
-            name_vi=r["agency_name_vi"],
-            level=r["agency_level"],
-            district_name_vi=r["district_name_vi"],
-            valid_from=date.fromisoformat(r["valid_from"]),
-            valid_to=_date_or_none(r["valid_to"]),
-        )
-        for r in _read("agencies.csv")
-    )
+PROVINCE_UNIT_CODE = "56"  # dbt var province_unit_code
+PROVINCE_PC = "000.00.00.H34"
+
+
+def commune_agency_code(unit_code: str, generation: int = 0) -> str:
+    """The one-stop-shop code of a commune-level unit's People's Committee (dbt macro commune_agency_code):
+    `generation` counts the earlier units the GSO gave the same code to."""
+    digits = unit_code.zfill(7)
+    return f"{generation}{digits[1:3]}.{digits[3:5]}.{digits[5:7]}.H34"
+
+
+@lru_cache(maxsize=4)
+def agencies(folder: Path | None = None) -> tuple[Agency, ...]:
+    """The dated agency catalogue, as dbt's int_agencies builds it: the seed's province and district
+    agencies, and a People's Committee for each commune-level unit of the reference file the province's
+    one-stop-shop serves (under one of its old districts, or under the province), with successors."""
+    units = admin_units(folder or REFERENCE_DIR)
+    successors: dict[tuple[str, date], list[Succession]] = {}
+    for s in successions(folder or REFERENCE_DIR):
+        successors.setdefault((s.predecessor_code, s.effective_date), []).append(s)
+
+    def largest(weights: dict[str, float]) -> str | None:
+        return min(weights, key=lambda code: (-weights[code], code)) if weights else None
+
+    seed = _read("agencies.csv")
+    district_agency = {u: r["agency_code"] for r in seed for name, u in agency_district_units().items()
+                       if r["agency_level"] == "district" and r["district_name_vi"] == name}
+    district_name = {r["agency_code"]: r["district_name_vi"] for r in seed}
+    # one committee per unit: its code and name (versions of one name are one unit; a code given to
+    # a later unit under another name is another), numbered by generation under the code
+    versions: dict[tuple[str, str], list[AdminUnit]] = {}
+    for u in units:
+        if u.level == "commune" and (u.parent_code in district_agency or u.parent_code == PROVINCE_UNIT_CODE):
+            versions.setdefault((u.code, u.name_vi), []).append(u)
+    first_day = {key: min(u.valid_from for u in vs) for key, vs in versions.items()}
+    last_day = {key: None if any(u.valid_to is None for u in vs) else max(u.valid_to for u in vs)
+                for key, vs in versions.items()}
+    generation = {key: sum(1 for other in versions if other[0] == key[0] and first_day[other] < first_day[key])
+                  for key in versions}
+
+    def committee_on(code: str, day: date) -> str | None:
+        for key in versions:
+            if key[0] == code and first_day[key] <= day and (last_day[key] is None or day <= last_day[key]):
+                return commune_agency_code(code, generation[key])
+        return None
+
+    out = []
+    for r in seed:
+        successor = r["successor_agency_code"] or None
+        unit = next((u for u, a in district_agency.items() if a == r["agency_code"]), None)
+        valid_to = _date_or_none(r["valid_to"])
+        if unit and not successor and valid_to:
+            weights: dict[str, float] = {}
+            for commune in units:
+                if commune.parent_code == unit and commune.valid_to == valid_to:
+                    for s in successors.get((commune.code, valid_to + timedelta(days=1)), ()):
+                        weights[s.successor_code] = weights.get(s.successor_code, 0.0) + s.weight
+            code = largest(weights)
+            successor = committee_on(code, valid_to + timedelta(days=1)) if code else None
+        out.append(Agency(code=r["agency_code"], name_vi=r["agency_name_vi"], level=r["agency_level"],
+                          district_name_vi=r["district_name_vi"], valid_from=date.fromisoformat(r["valid_from"]),
+                          valid_to=valid_to, successor_code=successor, unit_code=unit))
+    for key, vs in versions.items():
+        code = key[0]
+        latest = max(vs, key=lambda u: u.valid_from)
+        valid_to = last_day[key]
+        successor = None
+        if valid_to:
+            weights = {s.successor_code: s.weight for s in successors.get((code, valid_to + timedelta(days=1)), ())}
+            unit = largest(weights)
+            successor = committee_on(unit, valid_to + timedelta(days=1)) if unit else None
+        parent = district_agency.get(latest.parent_code)
+        out.append(Agency(code=commune_agency_code(code, generation[key]), name_vi=f"Ủy ban nhân dân {latest.name_vi}",
+                          level="commune", district_name_vi=district_name.get(parent, "") if parent else "",
+                          valid_from=first_day[key], valid_to=valid_to, successor_code=successor, unit_code=code))
+    return tuple(out)
+
+
+def agency_by_code() -> dict[str, Agency]:
+    return {a.code: a for a in agencies()}
 
 
 @lru_cache(maxsize=1)

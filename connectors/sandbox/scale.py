@@ -35,8 +35,8 @@ from connectors.sandbox import reference
 from connectors.sandbox.applicants import (CITIZEN, HOME_DISTRICT_SHARE, UNKNOWN_UNIT_CODE, VERIFIED_SHARE,
                                            ApplicantUnits)
 from connectors.sandbox.officials import FAMILY, GIVEN, MIDDLE, NAME_ONLY_SHARE, agency_profiles
-from connectors.sandbox.one_stop_shop_data import (DAILY_VOLUME, DIGITISED_SHARE, E_RESULT_SHARE, MONTH_FACTOR,
-                                                   ONLINE_PAYMENT_SHARE, ONLINE_SHARE, REFORM_DAY, VNEID_SHARE)
+from connectors.sandbox.one_stop_shop_data import (DIGITISED_SHARE, E_RESULT_SHARE, MONTH_FACTOR, ONLINE_PAYMENT_SHARE,
+                                                   ONLINE_SHARE, REFORM_DAY, VNEID_SHARE, daily_volume)
 
 EPOCH = date(1970, 1, 1)
 DAY = 86_400
@@ -181,6 +181,10 @@ class Province:
         self.by_level = {level: np.array([i for i, p in enumerate(self.procedures) if p.level == level])
                          for level in ("province", "district", "commune")}
         self.agency_level = np.array([a.level for a in self.agencies], dtype=object)
+        # the hand-over of an agency that ends: (agency, its successor, the first moment of the successor)
+        index = {a.code: i for i, a in enumerate(self.agencies)}
+        self.handovers = [(i, index[a.successor_code], seconds(datetime.combine(a.valid_to + timedelta(days=1), time())))
+                          for i, a in enumerate(self.agencies) if a.valid_to and a.successor_code in index]
         self.scale = config.dossiers_per_year / self._mean_yearly_volume()
 
     def agency_weights(self, day: date) -> np.ndarray:
@@ -189,13 +193,11 @@ class Province:
             return np.zeros(len(self.agencies))
         growth = 1.0 + 0.05 * (day.year - 2022)
         weights = np.zeros(len(self.agencies))
-        for i, agency in enumerate(self.agencies):
-            if agency.valid_from > max(day, PROGRAM_START) or (agency.valid_to and day > agency.valid_to):
-                continue
-            volume = DAILY_VOLUME[agency.level]
-            if agency.level == "commune" and day >= REFORM_DAY:
-                volume *= 1.8
-            weights[i] = volume * MONTH_FACTOR[day.month] * growth
+        active = [i for i, agency in enumerate(self.agencies)
+                  if not (agency.valid_from > max(day, PROGRAM_START) or (agency.valid_to and day > agency.valid_to))]
+        communes = sum(1 for i in active if self.agencies[i].level == "commune")
+        for i in active:
+            weights[i] = daily_volume(self.agencies[i], day, communes) * MONTH_FACTOR[day.month] * growth
         return weights
 
     def _mean_yearly_volume(self) -> float:
@@ -307,6 +309,7 @@ class Month:
         self._supplements(accepted, u)
         self._outcome(accepted, u)
         self._feedback(accepted, u)
+        self._hand_over()
         self.document_rolls = rng.random((n, 3, 3))  # per document: digitised, reused, from the data store
 
     def _applicant_units(self, day_of: np.ndarray, u) -> None:
@@ -320,7 +323,7 @@ class Month:
             for b in np.unique(bucket[rows_a]):
                 rows = rows_a[bucket[rows_a] == b]
                 day = EPOCH + timedelta(days=int(day_of[rows[0]]))
-                home, everywhere = p.units.choices(p.agencies[a].district_name_vi, day)
+                home, everywhere = p.units.choices(p.agencies[a].district_name_vi, day, p.agencies[a].unit_code)
                 home_a, every_a = np.array(home, dtype=object), np.array(everywhere, dtype=object)
                 at_home = (home_roll[rows] < HOME_DISTRICT_SHARE) if home else np.zeros(rows.size, bool)
                 chosen = np.where(at_home, home_a[(pick[rows] * max(len(home), 1)).astype(np.int64) % max(len(home), 1)]
@@ -392,6 +395,17 @@ class Month:
         self.vote_level = np.where(u() < unhappy, 3, np.where(u() < 0.5, 1, 2))
         self.vote_at = np.where(voted, self.returned + (u() * 72 * HOUR).astype(np.int64), -1)
 
+    def _hand_over(self) -> None:
+        """A dossier still in progress when its agency ends goes to the successor from the next day
+        (handover_at, handover_agency; -1 when it stays): one_stop_shop_data.Dossier.hand_over."""
+        end = np.where(self.refused, self.received, np.where(self.outcome == 9, self.finished,
+                       np.where(self.outcome >= 7, self.stopped_at, np.iinfo(np.int64).max)))
+        self.handover_at = np.full(self.n, -1, dtype=np.int64)
+        self.handover_agency = np.full(self.n, -1, dtype=np.int64)
+        for agency, successor, moment in self.province.handovers:
+            handed = (self.agency == agency) & (end >= moment)
+            self.handover_at[handed], self.handover_agency[handed] = moment, successor
+
     def _feedback(self, accepted: np.ndarray, u) -> None:
         cal, n, rng = self.province.calendar, self.n, self.rng
         has = accepted & (u() < 0.007)
@@ -444,7 +458,7 @@ class Month:
     def versions(self, as_of: int) -> tuple[np.ndarray, np.ndarray]:
         """(visible, version): whether each dossier existed by `as_of`, and its last change by then."""
         candidates = [self.submitted, self.received, self.synced, self.apology_at, self.vote_at,
-                      self.feedback_received, self.feedback_answered]
+                      self.feedback_received, self.feedback_answered, self.handover_at]
         version = np.full(self.n, -1, dtype=np.int64)
         for t in candidates:
             version = np.maximum(version, np.where((t >= 0) & (t <= as_of), t, -1))
@@ -457,7 +471,7 @@ class Month:
         """Dossiers with a change in [since, until)."""
         changed = np.zeros(self.n, bool)
         for t in [self.submitted, self.received, self.synced, self.apology_at, self.vote_at,
-                  self.feedback_received, self.feedback_answered]:
+                  self.feedback_received, self.feedback_answered, self.handover_at]:
             changed |= (t >= since) & (t < until)
         s = self.steps
         hit = (s["at"] >= since) & (s["at"] < until)
@@ -495,7 +509,8 @@ class Month:
         received_seen = at(self.received) <= as_of
         ended_at = np.where(processed, at(self.finished), at(self.stopped_at))
         paid_visible = ((~at(self.refused)) & (at(self.started) <= as_of)) | (processed & (at(self.finished) <= as_of))
-        agency = at(self.agency)
+        handed = (at(self.handover_at) >= 0) & (at(self.handover_at) <= as_of)
+        agency = np.where(handed, at(self.handover_agency), at(self.agency))
         agency_code = np.array([a.code for a in p.agencies], dtype=object)[agency]
         lower = at(self.defect_agency_case)
         agency_code[lower] = np.array([c.lower() for c in agency_code[lower]], dtype=object)

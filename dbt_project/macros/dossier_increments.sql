@@ -57,6 +57,7 @@
     {%- if latest.rechecks_quarantine %}
        or quarantine_reason is not null
        or procedure_code not in (select seeded.procedure_code from {{ ref('procedures') }} as seeded)
+       or agency_code not in (select catalogue.agency_code from {{ ref('int_agencies') }} as catalogue)
     {%- endif %})
 {%- endmacro %}
 

@@ -61,7 +61,9 @@ feedback_limit as (
 feedback as (
 
     select
-        dossiers.agency_code,
+        {{ holding_agency('dossiers.received_agency_code', 'dossiers.received_agency_valid_to',
+                          'dossiers.received_agency_successor_code', 'dossiers.agency_code',
+                          'feedback.feedback_received_at') }} as agency_code,
         feedback.feedback_received_at,
         feedback.feedback_answered_at,
         {{ add_interval('hour', var('derived_due_hour'), 'cast(due_day.date_day as timestamp)') }} as feedback_due_at

@@ -35,6 +35,11 @@
       is_overdue_at_end      pending, due date known, and (due_at before the period end, or more
                              than one supplement round by then: the 766 rule makes it late).
 
+    Agency (docs/agencies.md): agency_code is the agency that held the dossier at the moment its
+    status is judged (the end time when it ended by the period end, else the period end; macro
+    holding_agency): a dossier received by an agency that ended is that agency's up to its last day
+    and its successor's from the hand-over on. received_agency_code: the agency that received it.
+
     Incremental (pre-hook delete_recomputed_dossier_periods): a build recomputes the changed dossiers
     (stg_one_stop_shop__changed_dossiers) in every period, and every dossier in each period that is
     new or whose end moved since its rows were built (the running month, quarter, half-year and year
@@ -53,7 +58,10 @@ dossiers as (
 
     select
         dossier_code,
-        agency_code,
+        agency_code as current_agency_code,
+        received_agency_code,
+        received_agency_valid_to,
+        received_agency_successor_code,
         procedure_code,
         channel_code,
         is_online_channel,
@@ -282,7 +290,9 @@ select
     period_year,
     period_start,
     period_end,
-    agency_code,
+    {{ holding_agency('received_agency_code', 'received_agency_valid_to', 'received_agency_successor_code',
+                      'current_agency_code', 'coalesce(end_at, period_end)') }} as agency_code,
+    received_agency_code,
     procedure_code,
     channel_code,
     is_online_channel,

@@ -21,6 +21,10 @@
       Such a dossier is neither on time nor late (int_dossier_period_status), listed in
       int_dossiers_due_date_unknown.
     End time: int_dossier_end_times (first of statuses 9, 10, 8, 3, 7).
+    Agencies (docs/agencies.md): agency_code is the agency the latest version names (DonViXuLy);
+    received_agency_code the one that received the dossier (the agency part of its code, Circular
+    01/2018 Art. 19, when the catalogue int_agencies knows it; else agency_code), with its last day
+    and successor: macro holding_agency gives the agency that held the dossier at any moment.
     Incremental by dossier: a build recomputes the dossiers of stg_one_stop_shop__changed_dossiers.
 -#}
 {{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_recomputed_dossiers() }}") }}
@@ -226,6 +230,9 @@ select
     dossiers.field_code,
     dossiers.agency_code,
     dossiers.agency_name_source,
+    coalesce(received_agency.agency_code, dossiers.agency_code) as received_agency_code,
+    received_agency.valid_to as received_agency_valid_to,
+    received_agency.successor_agency_code as received_agency_successor_code,
     dossiers.status_code,
     coalesce(statuses.is_accepted, false) as is_accepted,
     dossiers.channel_code,
@@ -260,6 +267,8 @@ select
 from dossiers
 left join procedures
     on procedures.procedure_code = dossiers.procedure_code
+left join {{ ref('int_agencies') }} as received_agency
+    on received_agency.agency_code = {{ dbt.split_part('dossiers.dossier_code', "'-'", 1) }}
 left join statuses
     on statuses.status_code = dossiers.status_code
 left join channels

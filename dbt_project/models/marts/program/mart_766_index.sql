@@ -41,8 +41,15 @@ counts as (
 
 scopes as (
 
-    select distinct 'agency' as scope, agency_code, period_type, period_key
+    {#- an agency is scored only for the periods it is in force in, at least in part (docs/agencies.md) -#}
+    select distinct 'agency' as scope, agency_counts.agency_code, agency_counts.period_type, agency_counts.period_key
     from agency_counts
+    inner join periods
+        on periods.period_type = agency_counts.period_type
+       and periods.period_key = agency_counts.period_key
+    inner join {{ ref('int_agencies') }} as in_force
+        on in_force.agency_code = agency_counts.agency_code
+       and {{ agency_in_force_in_period('in_force', 'periods.period_start', 'periods.period_end') }}
 
     union all
 
@@ -178,5 +185,5 @@ select
     cast(sum(pointed.max_points) over (partition by pointed.scope, pointed.agency_code, pointed.period_type,
                                        pointed.period_key) as integer) as total_max_points
 from pointed
-left join {{ ref('agencies') }} as agencies
+left join {{ ref('int_agencies') }} as agencies
     on agencies.agency_code = pointed.agency_code

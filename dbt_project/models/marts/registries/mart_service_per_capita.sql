@@ -12,7 +12,7 @@ with agency_months as (
         agencies.agency_level,
         districts.unit_code as district_unit_code
     from {{ ref('mart_agency_service_quality') }} as quality
-    left join {{ ref('agencies') }} as agencies on agencies.agency_code = quality.agency_code
+    left join {{ ref('int_agencies') }} as agencies on agencies.agency_code = quality.agency_code
     left join {{ ref('agency_district_units') }} as districts
         on districts.district_name_vi = agencies.district_name_vi
     where quality.period_type = 'month'

@@ -5,6 +5,10 @@
     Definitions: domain §6. Rates are decimals in [0, 1], null when their denominator is 0.
     Dossiers whose due date cannot be determined are counted in due_date_unknown and kept out of
     the late rate and the T01 flag (int_dossiers_enriched.due_date_unknown_reason).
+    Agencies (docs/agencies.md): a dossier counts for the agency that held it (int_dossier_period_status;
+    a vote for the one that held the dossier when it ended, or when the vote was cast if it had not);
+    an agency has rows only for the periods it is in force in, at least in part (int_agencies), and
+    agency_in_force_whole_period says whether it was in force over the whole period.
 -#}
 with periods as (
 
@@ -34,7 +38,9 @@ dossier_counts as (
 votes as (
 
     select
-        dossiers.agency_code,
+        {{ holding_agency('dossiers.received_agency_code', 'dossiers.received_agency_valid_to',
+                          'dossiers.received_agency_successor_code', 'dossiers.agency_code',
+                          'coalesce(dossiers.end_at, votes.voted_at)') }} as agency_code,
         periods.period_type,
         periods.period_key,
         count(*) as votes_cast,
@@ -47,7 +53,7 @@ votes as (
     inner join periods
         on votes.voted_at >= periods.period_start
        and votes.voted_at <= periods.period_end
-    group by dossiers.agency_code, periods.period_type, periods.period_key
+    group by 1, periods.period_type, periods.period_key
 
 ),
 
@@ -56,6 +62,12 @@ agency_periods as (
     select agency_code, period_type, period_key from dossier_counts
     union
     select agency_code, period_type, period_key from votes
+
+),
+
+agencies as (
+
+    select agency_code, agency_name_vi, valid_from, valid_to from {{ ref('int_agencies') }}
 
 ),
 
@@ -70,6 +82,10 @@ combined as (
 
     select
         agency_periods.agency_code,
+        agencies.agency_name_vi,
+        agencies.valid_to as agency_valid_to,
+        {{ agency_in_force_whole_period('agencies', 'periods.period_start', 'periods.period_end') }}
+            as agency_in_force_whole_period,
         periods.period_type,
         periods.period_key,
         periods.period_start,
@@ -96,6 +112,9 @@ combined as (
     inner join periods
         on periods.period_type = agency_periods.period_type
        and periods.period_key = agency_periods.period_key
+    inner join agencies
+        on agencies.agency_code = agency_periods.agency_code
+       and {{ agency_in_force_in_period('agencies', 'periods.period_start', 'periods.period_end') }}
     left join dossier_counts
         on dossier_counts.agency_code = agency_periods.agency_code
        and dossier_counts.period_type = agency_periods.period_type
@@ -127,7 +146,9 @@ rated as (
 
 select
     cast(rated.agency_code as {{ dbt.type_string() }}) as agency_code,
-    cast(agencies.agency_name_vi as {{ dbt.type_string() }}) as agency_name_vi,
+    cast(rated.agency_name_vi as {{ dbt.type_string() }}) as agency_name_vi,
+    cast(rated.agency_valid_to as date) as agency_valid_to,
+    cast(rated.agency_in_force_whole_period as boolean) as agency_in_force_whole_period,
     cast(rated.period_type as {{ dbt.type_string() }}) as period_type,
     cast(rated.period_key as {{ dbt.type_string() }}) as period_key,
     cast(rated.period_start as timestamp) as period_start,
@@ -145,5 +166,3 @@ select
                       and rated.votes_satisfied <= rated.satisfaction_threshold * rated.votes_cast, false)
     end as cannot_be_ranked_good
 from rated
-left join {{ ref('agencies') }} as agencies
-    on agencies.agency_code = rated.agency_code

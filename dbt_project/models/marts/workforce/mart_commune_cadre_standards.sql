@@ -61,5 +61,5 @@ select
     {{ safe_rate('counted.meeting_standard', 'counted.cadres_and_civil_servants') }} as standard_share,
     (counted.meeting_standard = counted.cadres_and_civil_servants) as meets_t11
 from counted
-left join {{ ref('agencies') }} as agencies
+left join {{ ref('int_agencies') }} as agencies
     on agencies.agency_code = counted.agency_code

@@ -115,5 +115,5 @@ left join {{ ref('stg_cadre__appraisals') }} as appraisals
    and appraisals.appraisal_year = graded.year
 left join {{ ref('appraisal_ratings') }} as ratings
     on ratings.rating_code = appraisals.rating_code
-left join {{ ref('agencies') }} as agencies
+left join {{ ref('int_agencies') }} as agencies
     on agencies.agency_code = graded.agency_code

@@ -77,7 +77,7 @@ agency_years as (
     from candidate_agency_years
     inner join years
         on years.year = candidate_agency_years.year
-    left join {{ ref('agencies') }} as agencies
+    left join {{ ref('int_agencies') }} as agencies
         on agencies.agency_code = candidate_agency_years.agency_code
     where agencies.agency_code is null
        or (agencies.valid_from <= years.measured_on
@@ -206,5 +206,5 @@ select
                                    'measured.budget_paid_reduction_target', 'measured.budget_days_elapsed',
                                    'measured.budget_days_in_span') }}) as is_t08_on_track
 from measured
-left join {{ ref('agencies') }} as agencies
+left join {{ ref('int_agencies') }} as agencies
     on agencies.agency_code = measured.agency_code

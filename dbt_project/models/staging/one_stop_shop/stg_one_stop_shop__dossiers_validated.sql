@@ -5,11 +5,13 @@
       unparseable_reception_date  NgayTiepNhan present but not a yyyyMMddHHmmss date, or missing
                                   on a dossier whose status says it was accepted
       unknown_procedure_code      MaTTHC not in the procedures seed
+      unknown_agency_code         DonViXuLy missing or not in the agency catalogue (int_agencies:
+                                  the seed agencies and the commune committees of the unit file)
       end_before_reception        NgayKetThucXuLy or NgayTra before NgayTiepNhan
     stg_one_stop_shop__dossiers keeps the clean rows, stg_one_stop_shop__dossiers_quarantine the others.
     Incremental by dossier (macros/dossier_increments.sql); the rules are applied again every night
     to the quarantined rows and to the rows whose procedure left the seed, so a procedure added to
-    the seed releases its dossiers. A change of the code pattern or of the statuses seed needs a
+    the seed (an agency added to the catalogue) releases its dossiers. A change of the code pattern or of the statuses seed needs a
     `--full-refresh` of this model.
 -#}
 {{ config(materialized='incremental', incremental_strategy='append',
@@ -44,6 +46,12 @@ procedures as (
 statuses as (
 
     select status_code, is_accepted from {{ ref('dossier_statuses') }}
+
+),
+
+agencies as (
+
+    select agency_code from {{ ref('int_agencies') }}
 
 )
 
@@ -85,6 +93,8 @@ select
             then 'unparseable_reception_date'
         when procedures.procedure_code is null
             then 'unknown_procedure_code'
+        when agencies.agency_code is null
+            then 'unknown_agency_code'
         when ranked.processing_ended_at < ranked.received_at
           or ranked.result_returned_at < ranked.received_at
             then 'end_before_reception'
@@ -94,4 +104,6 @@ left join procedures
     on procedures.procedure_code = ranked.procedure_code
 left join statuses
     on statuses.status_code = ranked.status_code
+left join agencies
+    on agencies.agency_code = ranked.agency_code
 where ranked.version_rank = 1
