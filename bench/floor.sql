@@ -45,8 +45,8 @@ where _load_id in (select load_id from accepted_loads);
 create temp table successor_rows as
 select * from read_parquet('{landing}/admin_units/successors/*/*.parquet', hive_partitioning = true, union_by_name = true)
 where _load_id in (select load_id from accepted_loads);
-create temp macro committee_code(unit) as
-    substr(lpad(unit, 7, '0'), 1, 3) || '.' || substr(lpad(unit, 7, '0'), 4, 2) || '.' || substr(lpad(unit, 7, '0'), 6, 2) || '.{agency_code_province_suffix}';
+create temp macro committee_code(unit, generation) as
+    cast(generation as varchar) || substr(lpad(unit, 7, '0'), 2, 2) || '.' || substr(lpad(unit, 7, '0'), 4, 2) || '.' || substr(lpad(unit, 7, '0'), 6, 2) || '.{agency_code_province_suffix}';
 create temp table catalogue as
 with seed as (
     select agency_code, agency_name_vi, agency_level, district_name_vi, cast(valid_from as date) as valid_from,
@@ -76,20 +76,24 @@ served as (
     where districts.agency_code is not null or units.parent_unit_code = '{province_unit_code}'
 ),
 spans as (
-    select unit_code, arg_max(unit_name_vi, valid_from) as unit_name_vi, min(valid_from) as valid_from,
-           case when count(*) = count(valid_to) then max(valid_to) end as valid_to
-    from served group by unit_code
+    -- a committee per unit (code and name), numbered by generation under a code the GSO reused
+    select *, row_number() over (partition by unit_code order by valid_from) - 1 as generation
+    from (select unit_code, unit_name_vi, min(valid_from) as valid_from,
+                 case when count(*) = count(valid_to) then max(valid_to) end as valid_to
+          from served group by unit_code, unit_name_vi)
 ),
 commune_successor as (
-    select s.unit_code, arg_min(x.successor_code, (-x.weight, x.successor_code)) as successor_code
+    select s.unit_code, s.unit_name_vi, arg_min(x.successor_code, (-x.weight, x.successor_code)) as successor_code,
+           any_value(x.effective_date) as effective_date
     from spans as s join successions as x
       on x.predecessor_code = s.unit_code and x.effective_date = s.valid_to + interval 1 day
-    group by s.unit_code
+    group by s.unit_code, s.unit_name_vi
 ),
 district_successor as (
-    select agency_code, arg_min(successor_code, (-total, successor_code)) as successor_code
+    select agency_code, arg_min(successor_code, (-total, successor_code)) as successor_code,
+           any_value(effective_date) as effective_date
     from (
-        select d.agency_code, x.successor_code, sum(x.weight) as total
+        select d.agency_code, x.successor_code, x.effective_date, sum(x.weight) as total
         from districts as d
         join units as u on u.parent_unit_code = d.unit_code and u.valid_to = d.valid_to
         join successions as x on x.predecessor_code = u.unit_code and x.effective_date = u.valid_to + interval 1 day
@@ -97,12 +101,16 @@ district_successor as (
     ) group by agency_code
 )
 select seed.agency_code, seed.agency_name_vi, seed.valid_from, seed.valid_to,
-       coalesce(seed.successor_agency_code, committee_code(ds.successor_code)) as successor_agency_code
+       coalesce(seed.successor_agency_code, committee_code(ds.successor_code, next_unit.generation)) as successor_agency_code
 from seed left join district_successor as ds using (agency_code)
+left join spans as next_unit on next_unit.unit_code = ds.successor_code and next_unit.valid_from <= ds.effective_date
+    and (next_unit.valid_to is null or next_unit.valid_to >= ds.effective_date)
 union all
-select committee_code(s.unit_code), 'Ủy ban nhân dân ' || s.unit_name_vi, s.valid_from, s.valid_to,
-       committee_code(cs.successor_code)
-from spans as s left join commune_successor as cs using (unit_code);
+select committee_code(s.unit_code, s.generation), 'Ủy ban nhân dân ' || s.unit_name_vi, s.valid_from, s.valid_to,
+       committee_code(cs.successor_code, next_unit.generation)
+from spans as s left join commune_successor as cs using (unit_code, unit_name_vi)
+left join spans as next_unit on next_unit.unit_code = cs.successor_code and next_unit.valid_from <= cs.effective_date
+    and (next_unit.valid_to is null or next_unit.valid_to >= cs.effective_date);
 
 -- the latest version of each dossier (accepted loads), typed, with its row rules
 create temp table dossiers as
@@ -362,12 +370,16 @@ select dossier_code,
        is_online_channel, is_full_online_eligible, is_fee_bearing, is_paid_online,
        received_at >= period_start as is_received_in_period,
        coalesce(end_at_by_end between period_start and period_end, false) as is_finished_in_period,
-       coalesce(end_at_by_end between period_start and period_end, false)
+       -- a due date that cannot be determined: on neither side of the on-time rate, counted apart
+       (coalesce(end_at_by_end between period_start and period_end, false) or end_at_by_end is null)
+           and due_at is null as is_due_date_unknown,
+       coalesce(end_at_by_end between period_start and period_end, false) and due_at is not null
            and not coalesce(rounds_by_end > 1 or end_at_by_end > due_at, false) as is_finished_on_time,
-       coalesce(end_at_by_end between period_start and period_end, false)
+       coalesce(end_at_by_end between period_start and period_end, false) and due_at is not null
            and coalesce(rounds_by_end > 1 or end_at_by_end > due_at, false) as is_finished_late,
        end_at_by_end is null as is_pending_at_end,
-       end_at_by_end is null and coalesce(rounds_by_end > 1 or due_at < period_end, false) as is_overdue_at_end,
+       end_at_by_end is null and due_at is not null
+           and coalesce(rounds_by_end > 1 or due_at < period_end, false) as is_overdue_at_end,
        coalesce(first_apologized_at <= period_end, false) as has_apology_by_end
 from judged
 where received_at >= period_start or end_at_by_end between period_start and period_end or end_at_by_end is null;
@@ -397,6 +409,7 @@ with counts as (
            count_if(is_finished_late) as finished_late,
            count_if(is_pending_at_end) as pending_at_end,
            count_if(is_overdue_at_end) as overdue_at_end,
+           count_if(is_due_date_unknown) as due_date_unknown,
            count_if((is_finished_late or is_overdue_at_end) and has_apology_by_end) as late_with_apology
     from period_status
     group by all
@@ -418,6 +431,7 @@ combined as (
            coalesce(dossiers_received, 0) as dossiers_received, coalesce(dossiers_finished, 0) as dossiers_finished,
            coalesce(finished_on_time, 0) as finished_on_time, coalesce(finished_late, 0) as finished_late,
            coalesce(pending_at_end, 0) as pending_at_end, coalesce(overdue_at_end, 0) as overdue_at_end,
+           coalesce(due_date_unknown, 0) as due_date_unknown,
            coalesce(votes_cast, 0) as votes_cast, coalesce(votes_satisfied, 0) as votes_satisfied,
            coalesce(received_online, 0) as received_online,
            coalesce(received_full_online_eligible, 0) as received_full_online_eligible,
@@ -434,7 +448,7 @@ select c.agency_code, a.agency_name_vi, a.valid_to as agency_valid_to,
        c.period_type, c.period_key, p.period_start, p.period_end,
        p.is_complete as is_period_complete,
        c.* exclude (agency_code, period_type, period_key),
-       rate(finished_late + overdue_at_end, dossiers_finished + pending_at_end) as late_rate,
+       rate(finished_late + overdue_at_end, dossiers_finished + pending_at_end - due_date_unknown) as late_rate,
        rate(received_online, dossiers_received) as online_share,
        rate(received_full_online, received_full_online_eligible) as full_online_share,
        rate(received_paid_online, received_fee_bearing) as online_paid_share,
@@ -442,9 +456,10 @@ select c.agency_code, a.agency_name_vi, a.valid_to as agency_valid_to,
        rate(late_with_apology, finished_late + overdue_at_end) as apology_coverage,
        late.threshold_value as late_rate_threshold,
        satisfied.threshold_value as satisfaction_threshold,
-       case when dossiers_finished + pending_at_end = 0 and votes_cast = 0 then null
-            else coalesce(dossiers_finished + pending_at_end > 0
-                          and finished_late + overdue_at_end >= late.threshold_value * (dossiers_finished + pending_at_end), false)
+       case when dossiers_finished + pending_at_end - due_date_unknown = 0 and votes_cast = 0 then null
+            else coalesce(dossiers_finished + pending_at_end - due_date_unknown > 0
+                          and finished_late + overdue_at_end
+                              >= late.threshold_value * (dossiers_finished + pending_at_end - due_date_unknown), false)
               or coalesce(votes_cast > 0 and votes_satisfied <= satisfied.threshold_value * votes_cast, false)
        end as cannot_be_ranked_good
 from combined as c
@@ -462,7 +477,7 @@ with sums as (
            sum(dossiers_received) as dossiers_received, sum(dossiers_finished) as dossiers_finished,
            sum(finished_on_time) as finished_on_time, sum(finished_late) as finished_late,
            sum(pending_at_end) as pending_at_end, sum(overdue_at_end) as overdue_at_end,
-           sum(votes_cast) as votes_cast, sum(votes_satisfied) as votes_satisfied,
+           sum(due_date_unknown) as due_date_unknown, sum(votes_cast) as votes_cast, sum(votes_satisfied) as votes_satisfied,
            sum(received_online) as received_online, sum(received_full_online_eligible) as received_full_online_eligible,
            sum(received_full_online) as received_full_online, sum(received_fee_bearing) as received_fee_bearing,
            sum(received_paid_online) as received_paid_online, sum(late_with_apology) as late_with_apology
@@ -474,6 +489,7 @@ combined as (
            coalesce(dossiers_received, 0) as dossiers_received, coalesce(dossiers_finished, 0) as dossiers_finished,
            coalesce(finished_on_time, 0) as finished_on_time, coalesce(finished_late, 0) as finished_late,
            coalesce(pending_at_end, 0) as pending_at_end, coalesce(overdue_at_end, 0) as overdue_at_end,
+           coalesce(due_date_unknown, 0) as due_date_unknown,
            coalesce(votes_cast, 0) as votes_cast, coalesce(votes_satisfied, 0) as votes_satisfied,
            coalesce(received_online, 0) as received_online,
            coalesce(received_full_online_eligible, 0) as received_full_online_eligible,
@@ -485,7 +501,7 @@ combined as (
     left join sums using (period_type, period_key)
 )
 select *,
-       rate(finished_late + overdue_at_end, dossiers_finished + pending_at_end) as late_rate,
+       rate(finished_late + overdue_at_end, dossiers_finished + pending_at_end - due_date_unknown) as late_rate,
        rate(received_online, dossiers_received) as online_share,
        rate(received_full_online, received_full_online_eligible) as full_online_share,
        rate(received_paid_online, received_fee_bearing) as online_paid_share,
@@ -574,7 +590,7 @@ with handled_by as (
     join identities as i
       on i.identified_by = case when s.handling_account_key is not null then 'account' else 'name' end
      and i.handler_key = coalesce(s.handling_account_key, s.handling_name_key)
-    where y.period_type = 'year' and (y.is_finished_in_period or y.is_pending_at_end)
+    where y.period_type = 'year' and (y.is_finished_in_period or y.is_pending_at_end) and not y.is_due_date_unknown
 ),
 handled as (
     select distinct official_key, dossier_code, period_year, period_start, period_end, is_late from handled_by

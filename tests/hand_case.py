@@ -11,13 +11,15 @@ full-online eligible). Agency B = 000.00.02.H34 (Sở Tư pháp), same procedure
 | D4 | Mon 25/03 09:00 | 08/04 17:00 | never finishes | in person |
 | D5 | Mon 11/03 09:00 | 25/03 17:00 | withdrawn 13/03 10:00 (ends on time) | in person |
 | D6 | Tue 12/03 09:00 | 26/03 17:00 | processed 27/03 09:00 (late, no apology) | online, paid (2) |
-| D8 | Fri 26/04 09:00 | (missing) | processed 15/05 16:00 | in person |
+| D8 | Fri 26/04 09:00 | (missing) | processed 14/05 16:00 | in person |
 | D7 | Mon 06/01/2025 09:00 | 20/01/2025 17:00 | processed 10/01/2025 | online, not paid |
 | B1-B3 | agency B, 03/06/2024 | 17/06 17:00 | processed 05/06 | in person |
 
-D8 has no due date: 10 working days after Fri 26/04/2024, skipping the holidays 29/04, 30/04,
-01/05 and the weekends, is Wed 15/05/2024 17:00, so finishing at 16:00 that day is on time
-(ignoring the holidays would give Fri 10/05 and call it late).
+D8 has no due date: 10 working days after Fri 26/04/2024, skipping the holidays 29/04 (a day off
+swapped with Saturday 04/05, which is worked), 30/04, 01/05 and the other weekend days, is Tue
+14/05/2024 17:00 (02, 03, 04, 06-10, 13, 14 May), so finishing at 16:00 that day is on time
+(ignoring the make-up Saturday would give Wed 15/05; ignoring the holidays Fri 10/05, both
+calling it late).
 
 Agency A, March 2024: received 6 (D1-D6); finished 5 (D1, D2, D3, D5, D6): on time 3 (D1, D3,
 D5), late 2 (D2, D6); pending at the end 1 (D4, due 08/04: not overdue).
@@ -103,7 +105,7 @@ DOSSIERS = [
             [*received(CLERK, "2024-03-12 09:00"), (TAM, "2024-03-12 10:00", 4), (LONG, "2024-03-27 09:00", 9)],
             channel=2, paid=2),
     dossier(f"{AGENCY_A}-240426-0001", AGENCY_A, "2024-04-26 09:00", None,
-            [*received(CLERK, "2024-04-26 09:00"), (TAM, "2024-04-26 10:00", 4), (TAM, "2024-05-15 16:00", 9)]),
+            [*received(CLERK, "2024-04-26 09:00"), (TAM, "2024-04-26 10:00", 4), (TAM, "2024-05-14 16:00", 9)]),
     dossier(f"{AGENCY_A}-250106-0001", AGENCY_A, "2025-01-06 09:00", "2025-01-20 17:00",
             [("Ngô Gia Linh", "2025-01-06 09:00", 2), (HUNG, "2025-01-06 10:00", 4), (HUNG, "2025-01-10 09:00", 9)],
             channel=2),

@@ -32,17 +32,22 @@ VNEID_SHARE = {2022: 0.10, 2023: 0.35, 2024: 0.65, 2025: 0.85, 2026: 0.90}
 MONTH_FACTOR = {1: 1.15, 2: 0.75, 3: 1.05, 4: 1.0, 5: 1.0, 6: 1.05, 7: 1.0, 8: 0.95, 9: 0.95, 10: 1.0, 11: 1.05, 12: 1.15}
 # Dossiers per working day per agency at scale 1, by level: about 32,000 a year in all.
 DAILY_VOLUME = {"province": 2.6, "district": 4.0, "commune": 0.8}
-# The commune level's dossiers per working day, all committees together (before the reform; x1.8
-# after): shared among the commune committees in force that day, so that the province's volume does
-# not depend on how many commune-level units the reference file holds (38 x 0.8).
+# The commune level's dossiers per working day, all committees together before the reform: shared
+# among the commune committees in force that day, so that the province's volume does not depend on
+# how many commune-level units the reference file holds (38 x 0.8).
 COMMUNE_DAILY_TOTAL = 30.4
+# From 1 July 2025 the commune level takes over the district committees' work (9 x 4.0 a day) and the
+# merged province is larger (Ninh Thuận), while the departments fell from 21 to 14 (2.6 a day each):
+# x3 keeps the province's daily volume at or a little above its level before (121 -> ~128 a day), as
+# the published figures of the merged province suggest (about 190,000 dossiers in Q3 2025).
+COMMUNE_SHARE_AFTER_REFORM = 3.0
 
 
 def daily_volume(agency: reference.Agency, day: date, communes_in_force: int) -> float:
     """Expected dossiers an agency receives on a working day at scale 1, before the month's factor."""
     if agency.level != "commune":
         return DAILY_VOLUME[agency.level]
-    return COMMUNE_DAILY_TOTAL * (1.8 if day >= REFORM_DAY else 1.0) / max(communes_in_force, 1)
+    return COMMUNE_DAILY_TOTAL * (COMMUNE_SHARE_AFTER_REFORM if day >= REFORM_DAY else 1.0) / max(communes_in_force, 1)
 
 DEFECT_KINDS = ("duplicate_on_next_page", "missing_due_date", "end_before_reception",
                 "unknown_procedure", "decomposed_unicode", "stray_whitespace", "agency_spelled_twice",
