@@ -434,7 +434,9 @@ def test_flatten_raises_only_record_errors_and_keeps_every_row(batch):
 # Any letters, marks, digits and symbols except two whose case folding is not a plain case change:
 # dotless ı (Unicode's default folding is not Turkic-aware: I -> i) and the combining iota subscript
 # U+0345 (folds to a base letter ι, which moves it among the marks). Neither occurs in Vietnamese.
-WORD = st.text(st.characters(exclude_categories=("Z", "Cc", "Cs"), exclude_characters="\u0131\u0345"),
+# Format characters (Cf: soft hyphen, zero-width, BOM) are dropped by the canonical form, so a word of
+# them alone is no word (tests/test_pseudonymisation.py covers them inside names).
+WORD = st.text(st.characters(exclude_categories=("Z", "Cc", "Cs", "Cf"), exclude_characters="\u0131\u0345"),
                min_size=1, max_size=8)
 _VOWELS, _TONES = "aăâeêioôơuưy", ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
 VIETNAMESE_LETTERS = sorted({unicodedata.normalize("NFC", v + t) for v in _VOWELS for t in _TONES}
