@@ -1,6 +1,6 @@
 """Freshness of each source: by when its previous day must have landed.
 
-One policy per source (SOURCE_FRESHNESS, the one place to change it): the daily partition of
+One policy per source (its registry entry's `freshness`, orchestration/registry.py): the daily partition of
 yesterday (Vietnam time) must be landed by `deadline` today. A `freshness` check on each landing
 asset says whether it is, with the latest landed day and how late it is; the hourly
 `freshness_schedule` evaluates them, and a stale source raises an alert (orchestration/alerts.py).
@@ -13,10 +13,9 @@ from zoneinfo import ZoneInfo
 from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetSelection,
                      ScheduleDefinition, asset_check, define_asset_job)
 
-from connectors import budget, business_registry, cadre, population_registry
-from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
 from orchestration.alerts import Alert, send_alert
 from orchestration.ingestion import landing_key
+from orchestration.registry import SOURCES, Source
 from orchestration.settings import LOCAL_TIMEZONE, Settings
 
 
@@ -32,17 +31,14 @@ class SourceFreshness:
         return local.date() - timedelta(days=days_back)
 
 
-# The nightly schedule starts at 01:00; a source pull that needs its retries still ends before 04:00.
-# Every daily-partitioned source has a policy; the reference files (administrative units, external
-# indices) change when the province or a ministry publishes, not daily, and have none.
-SOURCE_FRESHNESS = (
-    SourceFreshness(ONE_STOP_SHOP, deadline=time(4, 0)),
-    SourceFreshness(cadre.SOURCE, deadline=time(4, 0)),
-    SourceFreshness(cadre.RANKING_SOURCE, deadline=time(4, 0)),
-    SourceFreshness(budget.SOURCE, deadline=time(4, 0)),
-    SourceFreshness(population_registry.SOURCE, deadline=time(4, 0)),
-    SourceFreshness(business_registry.SOURCE, deadline=time(4, 0)),
-)
+def freshness_policies(sources: tuple[Source, ...] = SOURCES) -> tuple[SourceFreshness, ...]:
+    """The policy of every source whose registry entry has a `freshness` deadline (orchestration/registry.py:
+    the nightly schedule starts at 01:00; a source pull that needs its retries still ends before 04:00; the
+    reference files change when the province or a ministry publishes, not daily, and have none)."""
+    return tuple(SourceFreshness(entry.name, entry.freshness) for entry in sources if entry.freshness)
+
+
+SOURCE_FRESHNESS = freshness_policies()
 
 
 def build_freshness_check(policy: SourceFreshness, settings: Settings):
@@ -72,9 +68,9 @@ def build_freshness_check(policy: SourceFreshness, settings: Settings):
     return freshness
 
 
-def build_freshness(settings: Settings):
+def build_freshness(settings: Settings, sources: tuple[Source, ...] = SOURCES):
     """The freshness checks of every source, the job that evaluates them and its hourly schedule."""
-    checks = [build_freshness_check(policy, settings) for policy in SOURCE_FRESHNESS]
+    checks = [build_freshness_check(policy, settings) for policy in freshness_policies(sources)]
     job = define_asset_job("source_freshness", selection=AssetSelection.checks(*checks),
                            description="Evaluate every source's freshness check (alerts on a stale source).")
     schedule = ScheduleDefinition(name="freshness_schedule", job=job, cron_schedule="30 * * * *",

@@ -1,6 +1,7 @@
 """Ingestion assets: pull source data and land it, one asset per source system.
 
-The registries share one asset factory; the administrative-unit reference file is landed whole
+Each source is declared in orchestration/registry.py; a source pulled by updated day through an API
+(the registries) gets its asset from one factory, `partitioned_landing_asset`; the administrative-unit reference file is landed whole
 at every run (it is small and the province may replace it at any time).
 
 The asset of a source covers all its landed datasets (for the one-stop-shop: dossiers and their
@@ -16,17 +17,14 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 
 from connectors import budget, cadre
 from connectors.admin_units import SOURCE as ADMIN_UNITS
-from connectors.business_registry import DATASETS as BUSINESS_REGISTRY_DATASETS
-from connectors.business_registry import SOURCE as BUSINESS_REGISTRY
 from connectors.http_session import SourceUnavailableError
 from connectors.ingest import LoadSummary, land_pull
 from connectors.landing import LandingZone
 from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
-from connectors.population_registry import DATASETS as POPULATION_REGISTRY_DATASETS
-from connectors.population_registry import SOURCE as POPULATION_REGISTRY
 from connectors.pseudonymise import check_key
 from orchestration.partitions import daily_partitions, local_naive, single_run_backfill
+from orchestration.registry import Source
 from orchestration.settings import Settings
 from orchestration.sources import (AdminUnitsSource, BudgetPortalSource, CadreSource, OneStopShopSource,
                                    ParRankingSource)
@@ -188,8 +186,11 @@ def budget_landing(context: AssetExecutionContext, budget_source: ResourceParam[
     })
 
 
-def registry_landing_asset(source: str, datasets: tuple[str, ...], what: str):
-    """The daily-partitioned landing asset of one registry (resource `<source>_source`)."""
+def partitioned_landing_asset(entry: Source):
+    """The daily-partitioned landing asset of a source pulled by updated day through its resource
+    (`<name>_source`: `describe`, `fetcher(since, until)`, `flattener`): the registries, and any source
+    whose registry entry names no landing asset of its own (orchestration/registry.py)."""
+    source = entry.name
 
     @asset(
         key=landing_key(source),
@@ -197,31 +198,24 @@ def registry_landing_asset(source: str, datasets: tuple[str, ...], what: str):
         partitions_def=daily_partitions,
         backfill_policy=single_run_backfill,
         kinds={"python", "parquet"},
-        required_resource_keys={f"{source}_source", "landing"},
-        description=f"{what} updated in the partitions' days, as the registry sent them, in append-only Parquet: "
-                    f"{', '.join(datasets)} (docs/registries_landing.md).",
+        required_resource_keys={entry.key, "landing"},
+        description=entry.description,
     )
     def _landing(context: AssetExecutionContext) -> MaterializeResult:
-        registry = getattr(context.resources, f"{source}_source")
+        pulled = getattr(context.resources, entry.key)
         landing: LandingZone = context.resources.landing
         window = context.partition_time_window
         since, until = local_naive(window.start), local_naive(window.end)
-        source_uri = registry.describe()
+        source_uri = pulled.describe()
         context.log.info(f"pulling {source} updates in [{since}, {until}) from {source_uri}")
-        with retried_while_unavailable(registry.settings):
+        with retried_while_unavailable(pulled.settings):
             summary = land_pull(landing, source, f"{since:%Y%m%d}-{until:%Y%m%d}", source_uri,
-                                registry.fetcher(since, until), registry.flattener(), land_empty=True)
+                                pulled.fetcher(since, until), pulled.flattener(), land_empty=True)
         return _landed(summary, source_uri, landing,
                        window=f"[{since:%Y-%m-%d %H:%M}, {until:%Y-%m-%d %H:%M}) local time",
                        records=summary.records)
 
     return _landing
-
-
-population_registry_landing = registry_landing_asset(
-    POPULATION_REGISTRY, POPULATION_REGISTRY_DATASETS, "Residents per commune-level unit, month, sex and age band")
-business_registry_landing = registry_landing_asset(
-    BUSINESS_REGISTRY, BUSINESS_REGISTRY_DATASETS, "Enterprises and their status changes")
 
 
 @asset(

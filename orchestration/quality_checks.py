@@ -16,15 +16,12 @@ from connectors import budget, cadre
 from connectors.admin_units import DATASETS as ADMIN_UNITS_DATASETS
 from connectors.admin_units import SOURCE as ADMIN_UNITS
 from connectors.admin_units import ReferenceFileError, read_reference
-from connectors.business_registry import DATASETS as BUSINESS_REGISTRY_DATASETS
-from connectors.business_registry import SOURCE as BUSINESS_REGISTRY
 from connectors.landing import VERDICTS_AUDIT, LandingZone
 from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
-from connectors.population_registry import DATASETS as POPULATION_REGISTRY_DATASETS
-from connectors.population_registry import SOURCE as POPULATION_REGISTRY
 from orchestration.ingestion import (BUDGET_LANDING, CADRE_LANDING, ONE_STOP_SHOP_LANDING, PAR_RANKING_LANDING,
                                      landing_key)
+from orchestration.registry import Source
 from orchestration.sources import AdminUnitsSource
 
 
@@ -79,7 +76,7 @@ def run_gate(context: AssetCheckExecutionContext, landing: LandingZone, source: 
     """Validate each load of `source` landed in this run with `validate(frames, load_id)`, record each
     verdict, report them (the check passes only if every load passes)."""
     results = [_validate_load(context, landing, source, datasets, validate, load_id)
-               for load_id in loads_of_this_run(context, AssetKey(["landing", source]))]
+               for load_id in loads_of_this_run(context, landing_key(source))]
     failed = [(load_id, result) for load_id, result in results if not result.success]
     load_id, result = failed[0] if failed else results[-1]  # the one to show: the first rejected, else the last
     if len(results) > 1:
@@ -173,23 +170,15 @@ def gx_budget(context: AssetCheckExecutionContext, landing: ResourceParam[Landin
     return run_gate(context, landing, budget.SOURCE, budget.DATASETS, validate_budget_batch)
 
 
-def registry_gate(source: str, datasets: tuple[str, ...]):
-    """The blocking GX check of one registry's landing asset."""
+def built_gate(entry: Source):
+    """The blocking GX check of a source whose registry entry names no gate of its own: its `validate`
+    (frames, load_id) on every dataset of each load landed in the run (orchestration/registry.py)."""
 
-    @asset_check(asset=landing_key(source), name="gx_suites", blocking=True,
-                 description=f"Great Expectations on the newly landed {source} load (every rule exact). "
-                             "Failing rejects the load (never read by the warehouse) and stops the registries' marts.")
+    @asset_check(asset=landing_key(entry.name), name="gx_suites", blocking=True, description=entry.gate_description)
     def _gate(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone]) -> AssetCheckResult:
-        from expectations.registries import validate_registry_batch
-
-        return run_gate(context, landing, source, datasets,
-                        lambda frames, load_id: validate_registry_batch(source, frames, load_id))
+        return run_gate(context, landing, entry.name, entry.datasets, entry.validate)
 
     return _gate
-
-
-gx_population_registry = registry_gate(POPULATION_REGISTRY, POPULATION_REGISTRY_DATASETS)
-gx_business_registry = registry_gate(BUSINESS_REGISTRY, BUSINESS_REGISTRY_DATASETS)
 
 
 @asset_check(asset=landing_key(ADMIN_UNITS), name="gx_suites", blocking=True,

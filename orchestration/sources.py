@@ -14,13 +14,15 @@ from pathlib import Path
 
 from zoneinfo import ZoneInfo
 
-from connectors import admin_units, budget, business_registry, cadre, file_cursor, one_stop_shop, population_registry
+from connectors import admin_units, budget, cadre, file_cursor, one_stop_shop
 from connectors.http_session import RetryPolicy, SourceSession, redact_url
 from connectors.ingest import PageSource
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
 from connectors.records import RecordError
 from connectors.sandbox.cadre_data import CadreConfig
 from connectors.sandbox.one_stop_shop_data import SandboxConfig
+from orchestration import registry
+from orchestration.registry import Api
 from orchestration.settings import LOCAL_TIMEZONE, Settings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -264,32 +266,17 @@ class BudgetPortalSource:
         return budget.BudgetPortalClient(SourceSession(budget.SOURCE, url, None, retry), s.budget_allowed_hosts)
 
 
-@dataclass(frozen=True)
-class RegistryKind:
-    """What differs between the registries: their client, their flattener, their sandbox."""
-    source: str
-    client: type
-    flatten: object
-    start_sandbox: str  # function name in connectors.sandbox.registries_api
-
-
-REGISTRIES = {
-    population_registry.SOURCE: RegistryKind(population_registry.SOURCE, population_registry.PopulationRegistryClient,
-                                             population_registry.flatten, "start_population_registry_server"),
-    business_registry.SOURCE: RegistryKind(business_registry.SOURCE, business_registry.BusinessRegistryClient,
-                                           business_registry.flatten, "start_business_registry_server"),
-}
-
-
 @dataclass
-class RegistrySource:
-    """A registry's API (PAR_<SOURCE>_URL / _TOKEN) or, without one, its embedded sandbox."""
+class ApiSource:
+    """A source pulled by updated day from its API (PAR_<SOURCE>_URL / _TOKEN) or, without one, from its
+    embedded sandbox: the registries, and any source whose registry entry gives an `Api` (its client,
+    flattener and sandbox, orchestration/registry.py)."""
     settings: Settings
     source: str
 
     @property
-    def kind(self) -> RegistryKind:
-        return REGISTRIES[self.source]
+    def api(self) -> Api:
+        return registry.source(self.source).api
 
     @property
     def url(self) -> str | None:
@@ -305,9 +292,7 @@ class RegistrySource:
         return f"sandbox://{self.source}?seed={c.seed}&scale={c.scale}&end={c.end}"
 
     def _sandbox_url(self) -> str:
-        from connectors.sandbox import registries_api
-
-        start = getattr(registries_api, self.kind.start_sandbox)
+        start = registry.load(self.api.sandbox)
         units_dir = self.settings.admin_units_dir
         server, _ = _shared_sandbox(self.source, (self.sandbox_config(), units_dir),
                                     lambda key: start(key[0], units_dir=key[1]))
@@ -322,11 +307,14 @@ class RegistrySource:
         else:
             refuse_sandbox_in_production(self.settings, self.source)
             session = SourceSession(self.source, self._sandbox_url(), SANDBOX_TOKEN, _retry(self.settings))
-        client = self.kind.client(session)
+        client = registry.load(self.api.client)(session)
         return lambda cursor: client.pages(since, until, cursor)
 
     def flattener(self):
-        return self.kind.flatten
+        return registry.load(self.api.flatten)
+
+
+RegistrySource = ApiSource  # the name the registries' resources had
 
 
 @dataclass
@@ -348,5 +336,5 @@ class AdminUnitsSource:
         return admin_units.flatten
 
 
-__all__ = ["AdminUnitsSource", "BudgetPortalSource", "CadreSource", "OneStopShopSource", "ParRankingSource",
+__all__ = ["AdminUnitsSource", "ApiSource", "BudgetPortalSource", "CadreSource", "OneStopShopSource", "ParRankingSource",
            "RegistrySource", "pseudonymiser_for", "sandbox_server"]

@@ -1,5 +1,6 @@
 """The dbt project as Dagster assets: seeds, staging, intermediate, marts, each layer its own group."""
 
+import json
 import os
 import shutil
 from collections.abc import Mapping
@@ -13,6 +14,8 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from orchestration.ingestion import landing_key
 from orchestration.mart_metadata import with_mart_metadata
 from orchestration.partitions import daily_partitions
+from orchestration.registry import FAMILIES, check_model_steps
+from orchestration.registry import family as registry_family
 from orchestration.run_guard import WAREHOUSE_POOL
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
@@ -112,19 +115,13 @@ def environment(values: Mapping[str, str]):
 # Models built from a source family other than the one-stop-shop carry the family's dbt tag and
 # are their own step: a failed blocking gate skips the whole step downstream of it, so one step per
 # family lets a bad cadre snapshot stop the workforce marts without stopping the one-stop-shop's.
-SOURCE_FAMILIES = {
-    "workforce": "the cadre system and the PAR ranking: staging and the workforce marts (latest accepted snapshot)",
-    "budget": "the budget disclosures: staging and the budget marts (latest version of each document)",
-    "registries": "the administrative-unit file and the population and business registries: the unit dimension, "
-                  "the business-environment and per-capita marts",
-}
-# The program marts read the marts of every family: their own step (tag `program`) after all of them.
-# Inside the one-stop-shop's step they would make the steps depend on each other. The external
-# indices are read only there: a bad ministry file stops the program marts, nothing else.
-TAGGED_STEPS = {**SOURCE_FAMILIES,
-                "program": "the external indices and every family's marts: the 766 index, the external indices and "
-                           "the program target tracker"}
+# The families and the family of each source are declared in orchestration/registry.py; the program
+# marts read the marts of every family: their own step (tag `program`) after all of them.
+TAGGED_STEPS = {family.name: family.description for family in FAMILIES if family.tagged}
 FAMILY_SELECTION = " ".join(f"tag:{family}" for family in TAGGED_STEPS)
+# A model reading a source of another family than its step's (an untagged model on a new source), or
+# tagged with two families, stops the code location from loading, naming the model and the fix.
+check_model_steps(json.loads(manifest_path().read_text()))
 
 
 @dbt_assets(
@@ -219,7 +216,7 @@ def family_models(family: str):
         dagster_dbt_translator=translator,
         pool=WAREHOUSE_POOL,
         select=f"tag:{family}",
-        name=f"{family}_models",
+        name=registry_family(family).step,
     )
     def models(context: AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig,
                settings: ResourceParam[Settings]):
@@ -233,5 +230,5 @@ source_family_models = [family_models(family) for family in TAGGED_STEPS]
 # Every dbt step's assets: what is published after a run waits for all of them.
 WAREHOUSE_KEYS = [key for step in (warehouse_models, *source_family_models) for key in step.keys]
 # The op names of the dbt steps (run config: ops.<step>.config.full_refresh).
-WAREHOUSE_STEPS = ("warehouse_models", *(f"{family}_models" for family in TAGGED_STEPS))
+WAREHOUSE_STEPS = tuple(family.step for family in FAMILIES)
 

@@ -1,0 +1,285 @@
+"""The source registry: every source system declared once, and everything about it derived from here.
+
+One `Source` per source system. Its `name` is the landing folder (`<landing>/<name>/<dataset>/`), the
+dbt source name (`source('<name>', ...)`), the asset key (`landing/<name>`) and the resource key
+(`<name>_source`, unless `resource_key` says otherwise). From the entries come:
+
+- the landing assets and their blocking GX gates (orchestration/definitions.py), built by a factory
+  from the entry for the common kind (`landing="partitioned"`: an API pulled by updated day through a
+  resource with `describe`, `fetcher(since, until)`, `flattener`), or named by the entry when the
+  source's landing is its own (`asset=` / `gate=`: the one-stop-shop, the snapshots, the crawl, the
+  reference files);
+- the resources (`resource(settings)`), the freshness checks (`freshness`), the sandbox list and the
+  production checks of the settings (`settings`, `production_error`), the settings' environment
+  variables (orchestration/settings.py builds its fields from `settings`; `.env.example` is checked
+  against them by tests/test_definitions.py);
+- the dbt steps: each source belongs to one `Family`, each family is one Dagster step of dbt models
+  (the models tagged with the family; the one-stop-shop's family is the untagged rest), and
+  `check_model_steps` refuses a manifest in which a model reads a source of another family than its
+  step's, or carries two family tags (orchestration/warehouse.py runs it when the code location loads).
+
+Adding a source: docs/adding_a_source.md. This module imports no Dagster object and no settings (the
+settings module reads it): what an entry names in another module is given as "module:attribute" and
+imported on use (`load`).
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import Any, Literal
+
+from connectors import (admin_units, budget, business_registry, cadre, external_indices, one_stop_shop,
+                        population_registry)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+# The dbt source of the gate's own records (`<landing>/_audit/`): not a source system, in no family.
+AUDIT_SOURCE = "audit"
+
+LandingKind = Literal["partitioned", "snapshot", "reference_file"]
+
+
+def load(reference: str) -> Any:
+    """The object named "package.module:attribute" (imported now, not when the registry is read)."""
+    module, _, attribute = reference.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable of a source; `Settings.<attribute>` holds its value (None when unset)."""
+    variable: str                       # PAR_CADRE_URL
+    attribute: str                      # cadre_url
+    kind: type = str                    # str, Path (expanded and resolved) or tuple (comma-separated)
+    secret: bool = False                # never in repr, logs or metadata
+    configures: bool = False            # set: the real source is used; none set: the sandbox stands in
+    default: Any = None
+
+
+@dataclass(frozen=True)
+class Api:
+    """A source pulled by updated day from an API (orchestration/sources.py `ApiSource`): its client
+    (`Client(session).pages(since, until, cursor)`), its flattener (records -> tables per dataset) and
+    its sandbox (`start(SandboxConfig, units_dir=...)` -> (server, sandbox)), each "module:attribute"."""
+    client: str
+    flatten: str
+    sandbox: str
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family of sources whose dbt models are one Dagster step: a failed gate of one of its sources
+    skips that step (its marts) and leaves the other families' steps to build."""
+    name: str
+    step: str                  # the op name (run config ops.<step>.config.full_refresh)
+    description: str
+    tagged: bool = True        # its models carry the dbt tag `name`; the untagged rest is the default step
+    reads: tuple[str, ...] = ()  # the families whose models its models may read (their steps run first)
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    datasets: tuple[str, ...]
+    family: str
+    landing: LandingKind
+    resource: Callable[[Any], Any] | None = None  # settings -> the landing asset's resource (default: ApiSource)
+    settings: tuple[Setting, ...] = ()
+    # the landing asset and gate when the source's own ("module:attribute"); else built from the entry
+    asset: str | None = None
+    gate: str | None = None
+    api: Api | None = None                 # the API of a partitioned source read through ApiSource
+    validate: Callable[..., Any] | None = None  # (frames, load_id) -> the GX result, for the built gate
+    description: str = ""                  # of the built landing asset
+    gate_description: str = ""             # of the built gate
+    freshness: time | None = None          # yesterday's partition landed by this local time (None: no check)
+    production_error: str | None = None    # PAR_ENV=production refuses the sandbox standing in for it
+    resource_key: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.resource_key or f"{self.name}_source"
+
+    def build_resource(self, settings) -> Any:
+        return self.resource(settings) if self.resource else load("orchestration.sources:ApiSource")(settings, self.name)
+
+    @property
+    def configured_by(self) -> tuple[str, ...]:
+        return tuple(s.attribute for s in self.settings if s.configures)
+
+
+def _resource(reference: str, *args) -> Callable[[Any], Any]:
+    """settings -> `reference`(settings, *args), imported on use."""
+    return lambda settings: load(reference)(settings, *args)
+
+
+def _validator(reference: str, *args) -> Callable[..., Any]:
+    """(frames, load_id) -> `reference`(*args, frames, load_id), imported on use (GX loads in seconds)."""
+    return lambda frames, load_id: load(reference)(*args, frames, load_id)
+
+
+FOUR_AM = time(4, 0)
+
+FAMILIES: tuple[Family, ...] = (
+    Family("one_stop_shop", "warehouse_models", "the one-stop-shop's models, the seeds and the calendar",
+           tagged=False),
+    Family("workforce", "workforce_models",
+           "the cadre system and the PAR ranking: staging and the workforce marts (latest accepted snapshot)",
+           reads=("one_stop_shop",)),
+    Family("budget", "budget_models",
+           "the budget disclosures: staging and the budget marts (latest version of each document)",
+           reads=("one_stop_shop",)),
+    Family("registries", "registries_models",
+           "the administrative-unit file and the population and business registries: the unit dimension, "
+           "the business-environment and per-capita marts", reads=("one_stop_shop",)),
+    # The program marts read the marts of every family: their own step after all of them. The external
+    # indices are read only there: a bad ministry file stops the program marts, nothing else.
+    Family("program", "program_models",
+           "the external indices and every family's marts: the 766 index, the external indices and "
+           "the program target tracker", reads=("one_stop_shop", "workforce", "budget", "registries")),
+)
+
+def _api(source: str, prefix: str, *, export: bool = False) -> tuple[Setting, ...]:
+    """PAR_<PREFIX>_URL and _TOKEN (and _EXPORT, a file the system exports) of a source's API."""
+    settings = (Setting(f"PAR_{prefix}_URL", f"{source}_url", configures=True),
+                Setting(f"PAR_{prefix}_TOKEN", f"{source}_token", secret=True))
+    if export:
+        settings += (Setting(f"PAR_{prefix}_EXPORT", f"{source}_export", kind=Path, configures=True),)
+    return settings
+
+
+SOURCES: tuple[Source, ...] = (
+    Source(one_stop_shop.SOURCE, one_stop_shop.DATASETS, "one_stop_shop", "partitioned",
+           _resource("orchestration.sources:OneStopShopSource"), _api(one_stop_shop.SOURCE, "ONE_STOP_SHOP", export=True),
+           asset="orchestration.ingestion:one_stop_shop_landing", gate="orchestration.quality_checks:gx_one_stop_shop",
+           freshness=FOUR_AM,
+           production_error="PAR_ENV=production but no one-stop-shop source is configured: set PAR_ONE_STOP_SHOP_URL "
+                            "(and PAR_ONE_STOP_SHOP_TOKEN) or PAR_ONE_STOP_SHOP_EXPORT. A production run never falls "
+                            "back to the sandbox."),
+    Source(cadre.SOURCE, cadre.DATASETS, "workforce", "snapshot",
+           _resource("orchestration.sources:CadreSource"), _api(cadre.SOURCE, "CADRE", export=True),
+           asset="orchestration.ingestion:cadre_landing", gate="orchestration.quality_checks:gx_cadre",
+           freshness=FOUR_AM,
+           production_error="PAR_ENV=production but no cadre management source is configured: set PAR_CADRE_URL (and "
+                            "PAR_CADRE_TOKEN) or PAR_CADRE_EXPORT (the system's XLSX export)."),
+    Source(cadre.RANKING_SOURCE, (cadre.RANKING_DATASET,), "workforce", "snapshot",
+           _resource("orchestration.sources:ParRankingSource"),
+           (Setting("PAR_PAR_RANKING_DIR", "par_ranking_dir", kind=Path, configures=True),),
+           asset="orchestration.ingestion:par_ranking_landing", gate="orchestration.quality_checks:gx_par_ranking",
+           freshness=FOUR_AM,
+           production_error="PAR_ENV=production but PAR_PAR_RANKING_DIR (the folder of the yearly PAR "
+                            "ranking files) is not set."),
+    Source(budget.SOURCE, budget.DATASETS, "budget", "snapshot",
+           _resource("orchestration.sources:BudgetPortalSource"),
+           (Setting("PAR_BUDGET_PORTAL_URL", "budget_portal_url", configures=True),
+            # hosts besides the portal's own that its listing may link files on (`host` or `host:port`)
+            Setting("PAR_BUDGET_ALLOWED_HOSTS", "budget_allowed_hosts", kind=tuple, default=())),
+           asset="orchestration.ingestion:budget_landing", gate="orchestration.quality_checks:gx_budget",
+           freshness=FOUR_AM, resource_key="budget_source",
+           production_error="PAR_ENV=production but no budget disclosure portal is configured: set "
+                            "PAR_BUDGET_PORTAL_URL. A production run never falls back to the sandbox."),
+    # The reference files (administrative units, external indices) change when the province or a ministry
+    # publishes, not daily: landed whole at every run, no freshness policy.
+    Source(admin_units.SOURCE, admin_units.DATASETS, "one_stop_shop", "reference_file",
+           _resource("orchestration.sources:AdminUnitsSource"),
+           (Setting("PAR_ADMIN_UNITS_DIR", "admin_units_dir", kind=Path, default=PROJECT_ROOT / "reference"),),
+           asset="orchestration.ingestion:admin_units_landing", gate="orchestration.quality_checks:gx_admin_units"),
+    *(Source(registry.SOURCE, registry.DATASETS, "registries", "partitioned",
+             settings=_api(registry.SOURCE, registry.SOURCE.upper()),
+             api=Api(f"connectors.{registry.SOURCE}:{client}", f"connectors.{registry.SOURCE}:flatten",
+                     f"connectors.sandbox.registries_api:start_{registry.SOURCE}_server"),
+             validate=_validator("expectations.registries:validate_registry_batch", registry.SOURCE),
+             description=f"{what} updated in the partitions' days, as the registry sent them, in append-only "
+                         f"Parquet: {', '.join(registry.DATASETS)} (docs/registries_landing.md).",
+             gate_description=f"Great Expectations on the newly landed {registry.SOURCE} load (every rule exact). "
+                              "Failing rejects the load (never read by the warehouse) and stops the registries' marts.",
+             freshness=FOUR_AM,
+             production_error=f"PAR_ENV=production but PAR_{registry.SOURCE.upper()}_URL is not set: a production "
+                              "run never falls back to the sandbox registries.")
+      for registry, client, what in (
+          (population_registry, "PopulationRegistryClient", "Residents per commune-level unit, month, sex and age band"),
+          (business_registry, "BusinessRegistryClient", "Enterprises and their status changes"))),
+    Source(external_indices.SOURCE, external_indices.DATASETS, "program", "reference_file",
+           _resource("orchestration.external_indices:ExternalIndicesSource"),
+           (Setting("PAR_EXTERNAL_INDICES_FILE", "external_indices_file", kind=Path),),
+           asset="orchestration.external_indices:external_indices_landing",
+           gate="orchestration.external_indices:gx_external_indices"),
+)
+
+
+def source(name: str, sources: tuple[Source, ...] = SOURCES) -> Source:
+    for entry in sources:
+        if entry.name == name:
+            return entry
+    raise KeyError(f"{name!r} is not a source of the registry (orchestration/registry.py)")
+
+
+def family(name: str) -> Family:
+    for entry in FAMILIES:
+        if entry.name == name:
+            return entry
+    raise KeyError(f"{name!r} is not a family of the registry (orchestration/registry.py)")
+
+
+def source_settings(sources: tuple[Source, ...] = SOURCES) -> tuple[Setting, ...]:
+    return tuple(s for entry in sources for s in entry.settings)
+
+
+class ModelStepError(RuntimeError):
+    """A dbt model in the wrong step: it would be stopped (or not stopped) by another family's gate."""
+
+
+def model_families(node: Mapping[str, Any]) -> list[str]:
+    return [f.name for f in FAMILIES if f.tagged and f.name in node.get("tags", ())]
+
+
+def check_model_steps(manifest: Mapping[str, Any], sources: tuple[Source, ...] = SOURCES) -> None:
+    """Every dbt model is in the step of the family of each source it reads, and reads only models of its
+    own family or of the families it may read (`Family.reads`); every dbt source is a registry source
+    (or the gate's audit records). A model carries at most one family tag; an untagged model is the
+    default family's (the one-stop-shop's), so an untagged model reading a new source is refused here,
+    not silently built in the one-stop-shop's step."""
+    default = next(f.name for f in FAMILIES if not f.tagged)
+    family_of_source = {entry.name: entry.family for entry in sources}
+    nodes = manifest["nodes"]
+    problems = []
+
+    def family_of(unique_id: str, node: Mapping[str, Any]) -> str:
+        tagged = model_families(node)
+        if len(tagged) > 1:
+            problems.append(f"{unique_id} carries the family tags {tagged}: one model is in one step")
+        return tagged[0] if tagged else default
+
+    for source_node in manifest["sources"].values():
+        if source_node["source_name"] not in family_of_source and source_node["source_name"] != AUDIT_SOURCE:
+            problems.append(f"dbt source {source_node['source_name']!r} is not a registry source "
+                            "(orchestration/registry.py): its name is the landing folder and the asset key")
+    for unique_id, node in nodes.items():
+        if node["resource_type"] != "model":
+            continue
+        own = family_of(unique_id, node)
+        for parent in node["depends_on"]["nodes"]:
+            if parent.startswith("source."):
+                source_name = manifest["sources"][parent]["source_name"]
+                wanted = family_of_source.get(source_name)
+                if wanted is not None and wanted != own:
+                    fix = (f"tag it `{wanted}` (dbt_project.yml `+tags` of its folder, or its config())"
+                           if family(wanted).tagged else "remove its family tag")
+                    problems.append(f"{unique_id} reads source {source_name!r} of family {wanted!r} but is in the "
+                                    f"{own!r} step: {fix}")
+            elif parent.startswith("model."):
+                theirs = family_of(parent, nodes[parent])
+                if theirs != own and theirs not in family(own).reads:
+                    problems.append(f"{unique_id} (family {own!r}) reads {parent} of family {theirs!r}, whose step "
+                                    f"does not run before its own: tag it `{theirs}` or move it to a family that "
+                                    "reads both")
+    if problems:
+        raise ModelStepError("dbt models in the wrong step (orchestration/registry.py, families):\n  "
+                             + "\n  ".join(sorted(set(problems))))
+
+
+__all__ = ["AUDIT_SOURCE", "FAMILIES", "SOURCES", "Api", "Family", "ModelStepError", "Setting", "Source",
+           "check_model_steps", "family", "load", "source", "source_settings"]
