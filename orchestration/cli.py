@@ -19,14 +19,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from orchestration import run_guard, warehouse_file
-from orchestration.settings import LOCAL_TIMEZONE, PROGRAM_START, Settings, SettingsError, load_settings
+from orchestration.settings import (LOCAL_TIMEZONE, PROGRAM_START, ProcessSettings, Settings, SettingsError,
+                                   load_settings)
 
 
 def ensure_dagster_home(settings: Settings) -> None:
     """Runs are recorded in DAGSTER_HOME (default data/dagster_home), so `make ui` shows them."""
     from orchestration.instance_config import write_instance_config
 
-    home = os.environ.get("DAGSTER_HOME") or str(settings.data_dir / "dagster_home")
+    home = str(ProcessSettings().dagster_home or settings.data_dir / "dagster_home")
     os.environ["DAGSTER_HOME"] = home
     write_instance_config(Path(home))
 

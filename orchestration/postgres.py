@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import tempfile
 from dataclasses import dataclass
@@ -48,12 +47,14 @@ class PostgresSettingsError(RuntimeError):
 
 def connection_params() -> dict:
     """The PostgreSQL connection of the `postgres` dbt target (the same PAR_PG_* variables)."""
-    missing = [n for n in ("PAR_PG_HOST", "PAR_PG_USER", "PAR_PG_DATABASE") if not os.environ.get(n)]
+    from orchestration.settings import PostgresSettings
+
+    server = PostgresSettings()
+    missing = [f"PAR_PG_{n.upper()}" for n in ("host", "user", "database") if not getattr(server, n)]
     if missing:
         raise PostgresSettingsError(f"the postgres target needs {', '.join(missing)} (see .env.example)")
-    return {"host": os.environ["PAR_PG_HOST"], "port": int(os.environ.get("PAR_PG_PORT", "5432")),
-            "user": os.environ["PAR_PG_USER"], "password": os.environ.get("PAR_PG_PASSWORD", ""),
-            "dbname": os.environ["PAR_PG_DATABASE"]}
+    return {"host": server.host, "port": server.port, "user": server.user, "password": server.password,
+            "dbname": server.database}
 
 
 def connect():

@@ -104,7 +104,7 @@ class Source:
         return self.resource_key or f"{self.name}_source"
 
     def build_resource(self, settings) -> Any:
-        return self.resource(settings) if self.resource else load("orchestration.sources:ApiSource")(settings, self.name)
+        return self.resource(settings) if self.resource else load("orchestration.sources:ApiSource")(settings, self.name, self.api)
 
     @property
     def configured_by(self) -> tuple[str, ...]:

@@ -1,15 +1,29 @@
 """Every setting of the platform, read from environment variables with the PAR_ prefix.
 
-`.env.example` at the project root documents each one. Secrets (tokens, the pseudonymisation
-key) are read here and handed to the objects that need them; they are never logged or put in
-metadata.
+`.env.example` at the project root documents each one (tests/test_definitions.py checks it against
+the variables declared here). The platform's own settings are the fields of `CoreSettings`, each
+naming its variable (`field(metadata={"env": ...})`); a source's settings (its URL, token, export
+file or folder) are declared with its entry in the source registry (orchestration/registry.py) and
+become fields of `Settings` too. pydantic-settings reads and types them all (`load_settings`): a
+value of the wrong type is a SettingsError naming the variable.
+
+Secrets (tokens, the pseudonymisation key) are read here and handed to the objects that need them;
+they are never logged or put in metadata (their fields are out of the repr, and an invalid secret's
+value is never repeated in an error).
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Annotated, Any, ClassVar, get_args, get_origin, get_type_hints
+
+from pydantic import Field, ValidationError, create_model, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from orchestration.registry import SOURCES, Setting, Source, source_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -21,57 +35,62 @@ class SettingsError(RuntimeError):
     """A setting is missing or contradicts another; the message names the variable to set."""
 
 
-def _path(name: str, default: Path | None) -> Path | None:
-    value = os.environ.get(name)
-    return Path(value).expanduser().resolve() if value else default
+def env(variable: str, secret: bool = False, **kwargs) -> Any:
+    """A dataclass field read from the environment variable `variable`."""
+    return field(metadata={"env": variable, "secret": secret}, repr=not secret, **kwargs)
 
 
-def _optional_path(name: str) -> Path | None:
-    value = os.environ.get(name)
-    return Path(value).expanduser().resolve() if value else None
+@dataclass(frozen=True, kw_only=True)
+class CoreSettings:
+    """The platform's own settings (a source's are declared with its registry entry)."""
+    environment: str = env("PAR_ENV", default="sandbox")  # "sandbox" (the embedded default) or "production"
+    data_dir: Path = env("PAR_DATA_DIR", default=PROJECT_ROOT / "data")
+    landing_dir: Path = env("PAR_LANDING_DIR", default=None)  # default <data dir>/landing
+    warehouse_path: Path = env("PAR_WAREHOUSE_PATH", default=None)  # default <data dir>/warehouse.duckdb
+    pseudonymisation_key: str | None = env("PAR_PSEUDONYMISATION_KEY", secret=True, default=None)
+    sandbox_scale: float = env("PAR_SANDBOX_SCALE", default=1.0)
+    sandbox_seed: int = env("PAR_SANDBOX_SEED", default=20220101)
+    sandbox_defect_rate: float = env("PAR_SANDBOX_DEFECT_RATE", default=0.004)
+    sandbox_end: date | None = env("PAR_SANDBOX_END_DATE", default=None)
+    http_attempts: int = env("PAR_HTTP_ATTEMPTS", default=6)
+    http_backoff_seconds: float = env("PAR_HTTP_BACKOFF_SECONDS", default=0.5)
+    http_timeout_seconds: float = env("PAR_HTTP_TIMEOUT_SECONDS", default=30.0)
+    http_deadline_seconds: float = env("PAR_HTTP_DEADLINE_SECONDS", default=300.0)
+    http_max_response_bytes: int = env("PAR_HTTP_MAX_RESPONSE_BYTES", default=64 * 1024 * 1024)
+    report_dir: Path | None = env("PAR_REPORT_DIR", default=None)
+    # A source that stays unavailable after the HTTP retries: the landing step is retried this many
+    # times, this long apart (a source down for maintenance at night comes back).
+    source_retries: int = env("PAR_SOURCE_RETRIES", default=2)
+    source_retry_wait_seconds: float = env("PAR_SOURCE_RETRY_WAIT_SECONDS", default=600.0)
+    # Where dbt builds the warehouse: "duckdb" (the file warehouse_path) or "postgres" (PAR_PG_*).
+    warehouse_target: str = env("PAR_WAREHOUSE_TARGET", default="duckdb")
+    # The analysts' read-only copy of the DuckDB warehouse and its dbt docs (published after each run).
+    snapshot_dir: Path | None = env("PAR_SNAPSHOT_DIR", default=None)
+    # POST a JSON alert here when a run fails (besides the log); unset = log only.
+    alert_webhook_url: str | None = env("PAR_ALERT_WEBHOOK_URL", secret=True, default=None)
+    # The PostgreSQL role that analysts log in with (or are granted): it may read the marts, nothing else.
+    pg_analyst_role: str = env("PAR_PG_ANALYST_ROLE", default="par_analyst")
+    # A second run on the same data folder (and a pull of a source another process is pulling) waits this
+    # long for the first, then stops with a message naming it; 0 = refuse at once.
+    run_wait_seconds: float = env("PAR_RUN_WAIT_SECONDS", default=0.0)
+    # A run waits this long for the warehouse slot held by another live run, then stops naming that run.
+    warehouse_slot_wait_seconds: float = env("PAR_WAREHOUSE_SLOT_WAIT_SECONDS", default=1800.0)
 
+    def __post_init__(self) -> None:
+        if self.landing_dir is None:
+            object.__setattr__(self, "landing_dir", self.data_dir / "landing")
+        if self.warehouse_path is None:
+            object.__setattr__(self, "warehouse_path", self.data_dir / "warehouse.duckdb")
 
-@dataclass(frozen=True)
-class Settings:
-    environment: str  # "sandbox" (the embedded default) or "production"
-    data_dir: Path
-    landing_dir: Path
-    warehouse_path: Path
-    one_stop_shop_url: str | None
-    one_stop_shop_token: str | None = field(repr=False)
-    one_stop_shop_export: Path | None
-    budget_portal_url: str | None
-    pseudonymisation_key: str | None = field(repr=False)
-    sandbox_scale: float
-    sandbox_seed: int
-    sandbox_defect_rate: float
-    sandbox_end: date | None
-    cadre_url: str | None = None
-    cadre_token: str | None = field(default=None, repr=False)
-    cadre_export: Path | None = None
-    par_ranking_dir: Path | None = None
-    http_attempts: int = 6
-    http_backoff_seconds: float = 0.5
-    http_timeout_seconds: float = 30.0
-    http_deadline_seconds: float = 300.0
-    http_max_response_bytes: int = 64 * 1024 * 1024
-    admin_units_dir: Path = PROJECT_ROOT / "reference"
-    population_registry_url: str | None = None
-    population_registry_token: str | None = field(default=None, repr=False)
-    business_registry_url: str | None = None
-    business_registry_token: str | None = field(default=None, repr=False)
-    external_indices_file: Path | None = None
-    report_dir: Path | None = None
+    # the registry's sources whose settings this class holds (settings_class)
+    SOURCES: ClassVar[tuple[Source, ...]] = ()
 
     @property
     def sandbox_sources(self) -> tuple[str, ...]:
-        """The sources not configured, which the embedded sandbox stands in for (never in production)."""
-        configured = {"one_stop_shop": self.one_stop_shop_url or self.one_stop_shop_export,
-                      "cadre": self.cadre_url or self.cadre_export, "par_ranking": self.par_ranking_dir,
-                      "budget_disclosures": self.budget_portal_url,
-                      "population_registry": self.population_registry_url,
-                      "business_registry": self.business_registry_url}
-        return tuple(source for source, value in configured.items() if not value)
+        """The sources not configured, which the embedded sandbox stands in for (never in production): every
+        registry source with a setting that configures it (`Setting.configures`) and none of them set."""
+        return tuple(entry.name for entry in self.SOURCES
+                     if entry.configured_by and not any(getattr(self, a, None) for a in entry.configured_by))
 
     def is_sandbox(self, source: str) -> bool:
         return source in self.sandbox_sources
@@ -80,25 +99,6 @@ class Settings:
     def reports_path(self) -> Path:
         """Where the periodic reports are written (PAR_REPORT_DIR, default <data>/reports)."""
         return self.report_dir or self.data_dir / "reports"
-    # A source that stays unavailable after the HTTP retries: the landing step is retried this many
-    # times, this long apart (a source down for maintenance at night comes back).
-    source_retries: int = 2
-    source_retry_wait_seconds: float = 600.0
-    # Where dbt builds the warehouse: "duckdb" (the file warehouse_path) or "postgres" (PAR_PG_*).
-    warehouse_target: str = "duckdb"
-    # The analysts' read-only copy of the DuckDB warehouse and its dbt docs (published after each run).
-    snapshot_dir: Path | None = None
-    # POST a JSON alert here when a run fails (besides the log); unset = log only.
-    alert_webhook_url: str | None = field(default=None, repr=False)
-    # The PostgreSQL role that analysts log in with (or are granted): it may read the marts, nothing else.
-    pg_analyst_role: str = "par_analyst"
-    # Hosts besides the budget portal's own that its listing may link files on (`host` or `host:port`).
-    budget_allowed_hosts: tuple[str, ...] = ()
-    # A second run on the same data folder (and a pull of a source another process is pulling) waits this
-    # long for the first, then stops with a message naming it; 0 = refuse at once.
-    run_wait_seconds: float = 0.0
-    # A run waits this long for the warehouse slot held by another live run, then stops naming that run.
-    warehouse_slot_wait_seconds: float = 1800.0
 
     @property
     def snapshot_path(self) -> Path:
@@ -114,35 +114,23 @@ class Settings:
         if self.warehouse_target not in ("duckdb", "postgres"):
             raise SettingsError(f"PAR_WAREHOUSE_TARGET must be 'duckdb' or 'postgres', not {self.warehouse_target!r} "
                                 "(the dbt target `spark` is run with dbt itself: docs/scaling.md)")
-        if self.warehouse_target == "postgres" and not os.environ.get("PAR_PG_HOST"):
+        if self.warehouse_target == "postgres" and not PostgresSettings().host:
             raise SettingsError("PAR_WAREHOUSE_TARGET=postgres needs PAR_PG_HOST (and PAR_PG_PORT, PAR_PG_USER, "
                                 "PAR_PG_PASSWORD, PAR_PG_DATABASE): see .env.example.")
         if self.environment not in ("sandbox", "production"):
             raise SettingsError(f"PAR_ENV must be 'sandbox' or 'production', not {self.environment!r}")
         if self.environment == "production":
-            if self.uses_sandbox:
-                raise SettingsError(
-                    "PAR_ENV=production but no one-stop-shop source is configured: set PAR_ONE_STOP_SHOP_URL "
-                    "(and PAR_ONE_STOP_SHOP_TOKEN) or PAR_ONE_STOP_SHOP_EXPORT. A production run never falls "
-                    "back to the sandbox.")
+            # The one-stop-shop (every mart reads it) is named first, then the key, then every other source.
+            first, *others = [entry for entry in self.SOURCES if entry.production_error]
+            self._refuse_sandbox(first)
             if not self.pseudonymisation_key:
                 raise SettingsError("PAR_ENV=production needs PAR_PSEUDONYMISATION_KEY (keep it outside the data directory).")
-            if self.is_sandbox("cadre"):
-                raise SettingsError(
-                    "PAR_ENV=production but no cadre management source is configured: set PAR_CADRE_URL (and "
-                    "PAR_CADRE_TOKEN) or PAR_CADRE_EXPORT (the system's XLSX export).")
-            if self.is_sandbox("par_ranking"):
-                raise SettingsError("PAR_ENV=production but PAR_PAR_RANKING_DIR (the folder of the yearly PAR "
-                                    "ranking files) is not set.")
-            if self.is_sandbox("budget_disclosures"):
-                raise SettingsError(
-                    "PAR_ENV=production but no budget disclosure portal is configured: set PAR_BUDGET_PORTAL_URL. "
-                    "A production run never falls back to the sandbox.")
-            for variable, source in (("PAR_POPULATION_REGISTRY_URL", "population_registry"),
-                                     ("PAR_BUSINESS_REGISTRY_URL", "business_registry")):
-                if self.is_sandbox(source):
-                    raise SettingsError(f"PAR_ENV=production but {variable} is not set: a production run never "
-                                        "falls back to the sandbox registries.")
+            for entry in others:
+                self._refuse_sandbox(entry)
+
+    def _refuse_sandbox(self, entry) -> None:
+        if self.is_sandbox(entry.name):
+            raise SettingsError(entry.production_error)
 
     def export_for_dbt(self) -> None:
         """dbt reads the landing zone and writes the warehouse through these variables."""
@@ -152,52 +140,102 @@ class Settings:
         os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
+def _source_field(setting: Setting) -> tuple[str, Any, Any]:
+    kind = tuple[str, ...] if setting.kind is tuple else setting.kind
+    annotation = kind if setting.default is not None else kind | None
+    return (setting.attribute, annotation,
+            field(default=setting.default, repr=not setting.secret,
+                  metadata={"env": setting.variable, "secret": setting.secret}))
+
+
+def settings_class(sources: tuple[Source, ...] = SOURCES) -> type[CoreSettings]:
+    """The core settings and those of every source in `sources`, one frozen dataclass (tests and tools
+    derive variants with dataclasses.replace)."""
+    cls = dataclasses.make_dataclass("Settings", [_source_field(s) for s in source_settings(sources)],
+                                     bases=(CoreSettings,), frozen=True, kw_only=True)
+    cls.SOURCES = sources
+    cls.__module__ = __name__
+    cls.__doc__ = "Every setting: the platform's own (CoreSettings) and each registry source's (orchestration/registry.py)."
+    return cls
+
+
+Settings = settings_class()
+
+
+def variables(cls: type[CoreSettings] = Settings) -> dict[str, dataclasses.Field]:
+    """Every environment variable of the settings `cls`, with its field."""
+    return {f.metadata["env"]: f for f in dataclasses.fields(cls) if "env" in f.metadata}
+
+
+class _FromEnvironment(BaseSettings):
+    """The base of the model that reads `Settings` from the environment (an empty variable is unset)."""
+    model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any, info) -> Any:
+        """A list setting is written `a,b,c` (spaces around the commas ignored)."""
+        if isinstance(value, str) and _is_tuple(cls.model_fields[info.field_name].annotation):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _resolved_path(cls, value: Any) -> Any:
+        return value.expanduser().resolve() if isinstance(value, Path) else value
+
+
+def _is_tuple(annotation: Any) -> bool:
+    return get_origin(annotation) is tuple or any(get_origin(a) is tuple for a in get_args(annotation))
+
+
+def _environment_model() -> type[BaseSettings]:
+    """The pydantic-settings model of every field of `Settings` read from a variable (None when unset)."""
+    hints = get_type_hints(Settings)
+    fields = {}
+    for spec in variables().values():
+        annotation = hints[spec.name] | None
+        if _is_tuple(annotation):
+            annotation = Annotated[annotation, NoDecode]  # comma-separated, not JSON
+        fields[spec.name] = (annotation, Field(default=None, validation_alias=spec.metadata["env"]))
+    return create_model("SettingsFromEnvironment", __base__=_FromEnvironment, **fields)
+
+
+SettingsFromEnvironment = _environment_model()
+
+
+def _invalid(error: ValidationError) -> SettingsError:
+    secret = {f.metadata["env"] for f in dataclasses.fields(Settings) if f.metadata.get("secret")}
+    lines = []
+    for problem in error.errors():
+        variable = str(problem["loc"][0]) if problem["loc"] else "?"
+        shown = "" if variable in secret else f" (got {problem.get('input')!r})"
+        lines.append(f"{variable}: {problem['msg']}{shown}")
+    return SettingsError("invalid settings (see .env.example): " + "; ".join(lines))
+
+
 def load_settings() -> Settings:
-    data_dir = _path("PAR_DATA_DIR", PROJECT_ROOT / "data")
-    export = os.environ.get("PAR_ONE_STOP_SHOP_EXPORT")
-    cadre_export = os.environ.get("PAR_CADRE_EXPORT")
-    ranking_dir = os.environ.get("PAR_PAR_RANKING_DIR")
-    end = os.environ.get("PAR_SANDBOX_END_DATE")
-    settings = Settings(
-        environment=os.environ.get("PAR_ENV", "sandbox"),
-        data_dir=data_dir,
-        landing_dir=_path("PAR_LANDING_DIR", data_dir / "landing"),
-        warehouse_path=_path("PAR_WAREHOUSE_PATH", data_dir / "warehouse.duckdb"),
-        one_stop_shop_url=os.environ.get("PAR_ONE_STOP_SHOP_URL") or None,
-        one_stop_shop_token=os.environ.get("PAR_ONE_STOP_SHOP_TOKEN") or None,
-        one_stop_shop_export=Path(export).expanduser().resolve() if export else None,
-        budget_portal_url=os.environ.get("PAR_BUDGET_PORTAL_URL") or None,
-        pseudonymisation_key=os.environ.get("PAR_PSEUDONYMISATION_KEY") or None,
-        sandbox_scale=float(os.environ.get("PAR_SANDBOX_SCALE", "1.0")),
-        sandbox_seed=int(os.environ.get("PAR_SANDBOX_SEED", "20220101")),
-        sandbox_defect_rate=float(os.environ.get("PAR_SANDBOX_DEFECT_RATE", "0.004")),
-        sandbox_end=date.fromisoformat(end) if end else None,
-        cadre_url=os.environ.get("PAR_CADRE_URL") or None,
-        cadre_token=os.environ.get("PAR_CADRE_TOKEN") or None,
-        cadre_export=Path(cadre_export).expanduser().resolve() if cadre_export else None,
-        par_ranking_dir=Path(ranking_dir).expanduser().resolve() if ranking_dir else None,
-        http_attempts=int(os.environ.get("PAR_HTTP_ATTEMPTS", "6")),
-        http_backoff_seconds=float(os.environ.get("PAR_HTTP_BACKOFF_SECONDS", "0.5")),
-        http_timeout_seconds=float(os.environ.get("PAR_HTTP_TIMEOUT_SECONDS", "30")),
-        http_deadline_seconds=float(os.environ.get("PAR_HTTP_DEADLINE_SECONDS", "300")),
-        http_max_response_bytes=int(os.environ.get("PAR_HTTP_MAX_RESPONSE_BYTES", str(64 * 1024 * 1024))),
-        admin_units_dir=_path("PAR_ADMIN_UNITS_DIR", PROJECT_ROOT / "reference"),
-        population_registry_url=os.environ.get("PAR_POPULATION_REGISTRY_URL") or None,
-        population_registry_token=os.environ.get("PAR_POPULATION_REGISTRY_TOKEN") or None,
-        business_registry_url=os.environ.get("PAR_BUSINESS_REGISTRY_URL") or None,
-        business_registry_token=os.environ.get("PAR_BUSINESS_REGISTRY_TOKEN") or None,
-        external_indices_file=_optional_path("PAR_EXTERNAL_INDICES_FILE"),
-        report_dir=_optional_path("PAR_REPORT_DIR"),
-        source_retries=int(os.environ.get("PAR_SOURCE_RETRIES", "2")),
-        source_retry_wait_seconds=float(os.environ.get("PAR_SOURCE_RETRY_WAIT_SECONDS", "600")),
-        warehouse_target=os.environ.get("PAR_WAREHOUSE_TARGET", "duckdb"),
-        snapshot_dir=_path("PAR_SNAPSHOT_DIR", None),
-        alert_webhook_url=os.environ.get("PAR_ALERT_WEBHOOK_URL") or None,
-        pg_analyst_role=os.environ.get("PAR_PG_ANALYST_ROLE", "par_analyst"),
-        budget_allowed_hosts=tuple(h.strip() for h in os.environ.get("PAR_BUDGET_ALLOWED_HOSTS", "").split(",")
-                                   if h.strip()),
-        run_wait_seconds=float(os.environ.get("PAR_RUN_WAIT_SECONDS", "0")),
-        warehouse_slot_wait_seconds=float(os.environ.get("PAR_WAREHOUSE_SLOT_WAIT_SECONDS", "1800")),
-    )
+    """The settings of this process's environment, checked (`Settings.validate`)."""
+    try:
+        values = SettingsFromEnvironment().model_dump(exclude_none=True)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    settings = Settings(**values)
     settings.validate()
     return settings
+
+
+class PostgresSettings(BaseSettings):
+    """The PostgreSQL server of the `postgres` dbt target (dbt's profiles.yml reads the same PAR_PG_*)."""
+    model_config = SettingsConfigDict(env_prefix="PAR_PG_", env_ignore_empty=True, extra="ignore")
+    host: str | None = None
+    port: int = 5432
+    user: str | None = None
+    password: str = Field(default="", repr=False)
+    database: str | None = None
+
+
+class ProcessSettings(BaseSettings):
+    """Variables of the tools this platform runs (read by them too, so read where they are used)."""
+    model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore")
+    dagster_home: Path | None = Field(default=None, validation_alias="DAGSTER_HOME")

@@ -273,14 +273,15 @@ class ApiSource:
     flattener and sandbox, orchestration/registry.py)."""
     settings: Settings
     source: str
+    api: Api | None = None  # default: the registry entry's
 
-    @property
-    def api(self) -> Api:
-        return registry.source(self.source).api
+    def __post_init__(self) -> None:
+        if self.api is None:
+            self.api = registry.source(self.source).api
 
     @property
     def url(self) -> str | None:
-        return getattr(self.settings, f"{self.source}_url")
+        return getattr(self.settings, f"{self.source}_url", None)
 
     def sandbox_config(self) -> SandboxConfig:
         return OneStopShopSource(self.settings).sandbox_config()
@@ -302,7 +303,7 @@ class ApiSource:
         from connectors.sandbox.server import SANDBOX_TOKEN
 
         if self.url:
-            session = SourceSession(self.source, self.url, getattr(self.settings, f"{self.source}_token"),
+            session = SourceSession(self.source, self.url, getattr(self.settings, f"{self.source}_token", None),
                                     _retry(self.settings))
         else:
             refuse_sandbox_in_production(self.settings, self.source)

@@ -1,11 +1,23 @@
-"""The Dagster code location that `make ui` loads: what a data engineer sees there."""
+"""The Dagster code location that `make ui` loads: what a data engineer sees there, and the source
+registry it is built from (orchestration/registry.py, docs/adding_a_source.md)."""
+import dataclasses
+import datetime as dt
+import json
+import os
+import re
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pyarrow as pa
+import pytest
 from dagster import AssetKey, build_schedule_context
 
 from orchestration.definitions import defs
+from orchestration.registry import SOURCES, Api, ModelStepError, Setting, Source, check_model_steps
 from orchestration.schedules import nightly_schedule
+from orchestration.settings import PROJECT_ROOT, CoreSettings, settings_class, variables
+from orchestration.warehouse import manifest_path, translator
 
 
 def test_the_code_location_has_every_layer_and_the_gate():
@@ -95,3 +107,208 @@ def test_snapshot_sources_share_the_daily_partitions_so_the_nightly_job_runs_the
     job = defs.resolve_job_def("par_pipeline")
     assert {AssetKey(["landing", "cadre"]), AssetKey(["marts", "mart_workforce"])} <= set(
         job.asset_layer.executable_asset_keys)
+
+
+# --- the source registry (orchestration/registry.py) -------------------------------------------------
+
+
+TOY = "toy_counts"
+
+
+class ToyClient:
+    """A toy source's API client: one page of counts per pull (the session is the toy sandbox's)."""
+
+    def __init__(self, session):
+        self.session = session
+
+    def pages(self, since, until, cursor=None):
+        yield [{"MaDonVi": "22333", "Ngay": f"{since:%Y-%m-%d}", "SoLuong": 3},
+               {"MaDonVi": "22336", "Ngay": f"{since:%Y-%m-%d}", "SoLuong": 0}], "end"
+
+
+def toy_flatten(records):
+    return {"counts": pa.Table.from_pylist(records, schema=pa.schema(
+        [("MaDonVi", pa.string()), ("Ngay", pa.string()), ("SoLuong", pa.int32())]))}
+
+
+class _ToyServer:
+    url = "http://127.0.0.1:9/toy"  # never called: ToyClient answers from memory
+
+
+def start_toy_sandbox(config, units_dir=None):
+    return _ToyServer(), None
+
+
+def toy_validate(frames, load_id):
+    """The toy's suite, without GX (cheap): every count is a non-negative integer."""
+    from expectations.gx_runner import BatchResult, DatasetResult, ExpectationResult
+
+    frame = frames["counts"]
+    bad = int((frame["SoLuong"] < 0).sum())
+    result = ExpectationResult("counts", "toy_counts.counts", "expect_column_values_to_be_between", "SoLuong",
+                               bad == 0, len(frame), bad, 100.0 * bad / max(len(frame), 1))
+    dataset = DatasetResult("counts", "toy_counts.counts", len(frame), bad == 0, 1, int(bad > 0), bad, True, (result,))
+    return BatchResult(load_id, TOY, dt.datetime.now(dt.timezone.utc), bad == 0, 1, int(bad > 0), bad, True,
+                       (dataset,), 0.0)
+
+
+TOY_SOURCE = Source(
+    TOY, ("counts",), "registries", "partitioned",
+    settings=(Setting("PAR_TOY_COUNTS_URL", "toy_counts_url", configures=True),
+              Setting("PAR_TOY_COUNTS_TOKEN", "toy_counts_token", secret=True)),
+    api=Api(f"{__name__}:ToyClient", f"{__name__}:toy_flatten", f"{__name__}:start_toy_sandbox"),
+    validate=toy_validate, description="Toy counts per unit and day.", gate_description="The toy's suite.",
+    freshness=dt.time(4, 0),
+    production_error="PAR_ENV=production but PAR_TOY_COUNTS_URL is not set.")
+
+
+def _toy_manifest(tmp_path: Path, *, tags=("registries",), landing: str = "landing") -> Path:
+    """The project's manifest with the toy's dbt source (`staging/toy_counts/_sources.yml`, as the guide
+    writes it) and its staging model: what `dbt parse` writes for them, no dbt run."""
+    manifest = json.loads(manifest_path().read_text())
+    source_id, model_id = f"source.par_warehouse.{TOY}.counts", f"model.par_warehouse.stg_{TOY}__counts"
+    manifest["sources"][source_id] = {
+        "unique_id": source_id, "resource_type": "source", "source_name": TOY, "name": "counts",
+        "schema": f"landing_{TOY}", "fqn": ["par_warehouse", "staging", TOY, TOY, "counts"],
+        "meta": {"external_location": f"read_parquet('{tmp_path / landing}/{TOY}/{{name}}/*/*.parquet', "
+                                      "hive_partitioning = true, union_by_name = true)"}}
+    manifest["nodes"][model_id] = {
+        "unique_id": model_id, "resource_type": "model", "name": f"stg_{TOY}__counts", "tags": list(tags),
+        "fqn": ["par_warehouse", "staging", TOY, f"stg_{TOY}__counts"], "depends_on": {"nodes": [source_id]}}
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(manifest))
+    return path
+
+
+def test_a_toy_source_added_through_the_registry_lands_is_gated_and_reaches_dbt_by_its_name(tmp_path, monkeypatch):
+    """docs/adding_a_source.md, run: one registry entry gives the landing asset, its blocking gate, its
+    resource, its freshness check and its settings; its dbt source (by the same name) reads what landed."""
+    import duckdb
+    from dagster import AssetKey, DagsterInstance, materialize
+
+    from connectors.landing import LandingZone
+    from orchestration.definitions import build_definitions, gate, landing_asset
+    from orchestration.postgres import landed_tables
+
+    sources = (*SOURCES, TOY_SOURCE)
+    toy_settings_class = settings_class(sources)
+    assert {"PAR_TOY_COUNTS_URL", "PAR_TOY_COUNTS_TOKEN"} <= set(variables(toy_settings_class))
+    base = dataclasses.asdict(load_settings_for(tmp_path))
+    settings = toy_settings_class(**base)
+    assert TOY in settings.sandbox_sources and "toy_counts_token" not in repr(settings)
+    with pytest.raises(Exception, match="PAR_TOY_COUNTS_URL is not set"):
+        dataclasses.replace(settings, environment="production", pseudonymisation_key="k",
+                            **{a: "x" for e in SOURCES for a in e.configured_by}).validate()
+
+    for name in ("PAR_LANDING_DIR", "PAR_WAREHOUSE_PATH", "PAR_WAREHOUSE_TARGET"):  # restored after the test
+        monkeypatch.setenv(name, os.environ.get(name, ""))
+    toy_defs = build_definitions(settings, sources)
+    graph = toy_defs.resolve_asset_graph()
+    key = AssetKey(["landing", TOY])
+    assert graph.get(key).partitions_def == graph.get(AssetKey(["landing", "one_stop_shop"])).partitions_def
+    assert {c.name for c in graph.asset_check_keys if c.asset_key == key} == {"gx_suites", "freshness"}
+    assert all(graph.get_check_spec(c).blocking for c in graph.asset_check_keys
+               if c.asset_key == key and c.name == "gx_suites")
+    assert f"{TOY}_source" in toy_defs.resources
+
+    landing = LandingZone(tmp_path / "landing")
+    result = materialize([landing_asset(TOY_SOURCE), gate(TOY_SOURCE)], partition_key="2025-03-01",
+                         resources={f"{TOY}_source": TOY_SOURCE.build_resource(settings), "landing": landing},
+                         instance=DagsterInstance.ephemeral())
+    assert result.success
+    [check] = result.get_asset_check_evaluations()
+    assert check.passed and check.metadata["rows_checked"].value == 2
+    assert result.asset_materializations_for_node(landing_asset(TOY_SOURCE).op.name)[0].metadata["source"].value \
+        .startswith(f"sandbox://{TOY}")
+
+    # the dbt side, by the name alone: the source is the landing asset, its table the folder that landed
+    manifest = _toy_manifest(tmp_path)
+    check_model_steps(json.loads(manifest.read_text()), sources)
+    assert translator.get_asset_key({"resource_type": "source", "source_name": TOY, "name": "counts"}) == key
+    [table] = [t for t in landed_tables(manifest, landing.root) if t.source == TOY]
+    assert table.folder == landing.root / TOY / "counts"
+    assert duckdb.sql(f"select sum(SoLuong) from read_parquet('{table.folder}/*/*.parquet', "
+                      "hive_partitioning = true)").fetchall() == [(3,)]
+
+
+def load_settings_for(tmp_path: Path):
+    from orchestration.settings import load_settings
+
+    return dataclasses.replace(load_settings(), data_dir=tmp_path, landing_dir=tmp_path / "landing")
+
+
+def test_a_model_in_another_familys_step_stops_the_code_location(tmp_path):
+    """An untagged model on a new source would silently join the one-stop-shop's step (and be stopped by,
+    or not stopped by, the wrong gate): the registry refuses it, naming the model and the fix."""
+    sources = (*SOURCES, TOY_SOURCE)
+    check_model_steps(json.loads(manifest_path().read_text()))  # the project as it is
+    with pytest.raises(ModelStepError, match=rf"stg_{TOY}__counts reads source '{TOY}' of family 'registries'.*tag it"):
+        check_model_steps(json.loads(_toy_manifest(tmp_path, tags=()).read_text()), sources)
+    with pytest.raises(ModelStepError, match="carries the family tags"):
+        check_model_steps(json.loads(_toy_manifest(tmp_path, tags=("registries", "budget")).read_text()), sources)
+    with pytest.raises(ModelStepError, match=f"dbt source '{TOY}' is not a registry source"):
+        check_model_steps(json.loads(_toy_manifest(tmp_path).read_text()))  # declared in dbt, not in the registry
+
+
+def test_every_dbt_source_is_a_registry_source_landed_in_its_own_folder():
+    """One name: the dbt source name is the registry's, its tables read `<landing>/<name>/<table>` (audit
+    records under `_audit/`), and the two parsers of `external_location` (orchestration/postgres.py for
+    PostgreSQL, the macro landing_folder for Spark) find the same folder."""
+    from orchestration.postgres import _LOCATION_FOLDER
+
+    macro = (PROJECT_ROOT / "dbt_project" / "macros" / "cross_db" / "landing_sources.sql").read_text()
+    jinja_pattern = re.search(r'modules\.re\.search\("(.+?)", location\)', macro).group(1).replace("\\\\", "\\")
+    names = {entry.name for entry in SOURCES}
+    seen = set()
+    for node in json.loads(manifest_path().read_text())["sources"].values():
+        location = node["meta"]["external_location"]
+        folder = _LOCATION_FOLDER.search(location).group(1)
+        assert re.search(jinja_pattern, location).group(1).endswith("/" + folder), location
+        top, table = folder.split("/")
+        if top == "_audit":
+            continue
+        assert node["source_name"] in names and top == node["source_name"] and table == "{name}", node["unique_id"]
+        seen.add(node["source_name"])
+    assert seen == names  # and every registry source is read by dbt
+
+
+def test_env_example_documents_every_setting_and_only_those():
+    """.env.example is checked against the settings: every variable of Settings (core and each registry
+    source's), of the PostgreSQL server and of the dbt project appears in it, and nothing else."""
+    from orchestration.settings import PostgresSettings, ProcessSettings
+
+    dbt_files = [*(PROJECT_ROOT / "dbt_project").rglob("*.yml"), *(PROJECT_ROOT / "dbt_project").rglob("*.sql")]
+    dbt_variables = {v for f in dbt_files if "target" not in f.parts
+                     for v in re.findall(r"env_var\(['\"](PAR_[A-Z_]+)", f.read_text())}
+    dbt_variables -= {"PAR_WINDOW_START", "PAR_WINDOW_END"}  # set by each dbt step (orchestration/warehouse.py)
+    declared = ({*variables(), *dbt_variables, "DAGSTER_HOME"}
+                | {f"PAR_PG_{name.upper()}" for name in PostgresSettings.model_fields})
+    assert ProcessSettings.model_fields["dagster_home"].validation_alias == "DAGSTER_HOME"
+    example = (PROJECT_ROOT / ".env.example").read_text()
+    documented = set(re.findall(r"^#?\s*((?:PAR|DAGSTER)_[A-Z_]+)=", example, flags=re.M))
+    assert declared - documented == set(), "add them to .env.example"
+    assert documented - declared == set(), "declared nowhere: remove them from .env.example"
+    for name, spec in variables().items():
+        if spec.metadata["secret"]:
+            value = re.search(rf"^#?\s*{name}=(.*)$", example, flags=re.M).group(1)
+            assert value.startswith("..."), f"{name}: a secret is never written in .env.example"
+
+
+def test_settings_are_typed_and_name_the_variable(monkeypatch, tmp_path):
+    from orchestration.settings import SettingsError, load_settings
+
+    for name in [n for n in os.environ if n.startswith("PAR_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("PAR_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PAR_BUDGET_ALLOWED_HOSTS", "files.example.gov.vn, cdn.example.gov.vn:8443,")
+    monkeypatch.setenv("PAR_SANDBOX_END_DATE", "2025-03-01")
+    monkeypatch.setenv("PAR_CADRE_TOKEN", "")  # empty is unset
+    settings = load_settings()
+    assert settings.budget_allowed_hosts == ("files.example.gov.vn", "cdn.example.gov.vn:8443")
+    assert settings.sandbox_end == dt.date(2025, 3, 1) and settings.cadre_token is None
+    assert settings.landing_dir == tmp_path / "landing" and settings.warehouse_path == tmp_path / "warehouse.duckdb"
+    assert isinstance(settings, CoreSettings) and dataclasses.replace(settings, cadre_url="x").cadre_url == "x"
+    monkeypatch.setenv("PAR_SANDBOX_SCALE", "a lot")
+    monkeypatch.setenv("PAR_PSEUDONYMISATION_KEY", "not-shown")
+    with pytest.raises(SettingsError, match="PAR_SANDBOX_SCALE: Input should be a valid number"):
+        load_settings()

@@ -293,11 +293,22 @@ def write_empty_budget_landing(landing_dir: str | Path, load_id: str, load_date:
 
 def write_other_sources_empty(landing_dir: str | Path) -> None:
     """An empty load of every other source the warehouse reads, so its dbt source finds a file
-    (as the pipeline does: the external indices asset lands an empty load when it has no file)."""
+    (as the pipeline does: the external indices asset lands an empty load when it has no file), and of
+    every source of the registry pulled through an API (orchestration/registry.py) not landed yet: its
+    connector's flattener on no record gives its datasets' typed empty tables, so a source added through
+    the registry needs nothing here (docs/adding_a_source.md)."""
     from connectors import external_indices
+    from connectors.ingest import _with_batch_columns
+    from orchestration.registry import SOURCES, load
 
     path = (Path(landing_dir) / external_indices.SOURCE / external_indices.DATASET / "load_date=2025-04-01"
             / "empty-00000.parquet")
     if not path.exists():
         _write_table(path, pa.Table.from_pylist([], schema=pa.schema(
             list(zip(external_indices.SCHEMA.names, external_indices.SCHEMA.types)) + _BATCH_FIELDS)))
+    for entry in SOURCES:
+        if entry.api is None or (Path(landing_dir) / entry.name).exists():
+            continue
+        for dataset, table in load(entry.api.flatten)([]).items():
+            _write_table(Path(landing_dir) / entry.name / dataset / "load_date=2025-04-01" / "empty-00000.parquet",
+                         _with_batch_columns(table, "empty", "test://dbt_fixtures", _utc(None), 0))
