@@ -57,6 +57,8 @@ class Setting:
     secret: bool = False                # never in repr, logs or metadata
     configures: bool = False            # set: the real source is used; none set: the sandbox stands in
     default: Any = None
+    doc: str = ""                       # its comment in .env.example (orchestration/env_example.py writes it)
+    example: str = "...secret..."       # its example value there
 
 
 @dataclass(frozen=True)
@@ -142,41 +144,57 @@ FAMILIES: tuple[Family, ...] = (
            "the program target tracker", reads=("one_stop_shop", "workforce", "budget", "registries")),
 )
 
-def _api(source: str, prefix: str, *, export: bool = False) -> tuple[Setting, ...]:
-    """PAR_<PREFIX>_URL and _TOKEN (and _EXPORT, a file the system exports) of a source's API."""
-    settings = (Setting(f"PAR_{prefix}_URL", f"{source}_url", configures=True),
+def _api(source: str, prefix: str, doc: str, url: str, *, export: tuple[str, str] | None = None) -> tuple[Setting, ...]:
+    """PAR_<PREFIX>_URL and _TOKEN of a source's API (and _EXPORT, a file the system exports: (doc, example))."""
+    settings = (Setting(f"PAR_{prefix}_URL", f"{source}_url", configures=True, doc=doc, example=url),
                 Setting(f"PAR_{prefix}_TOKEN", f"{source}_token", secret=True))
     if export:
-        settings += (Setting(f"PAR_{prefix}_EXPORT", f"{source}_export", kind=Path, configures=True),)
+        settings += (Setting(f"PAR_{prefix}_EXPORT", f"{source}_export", kind=Path, configures=True, doc=export[0],
+                             example=export[1]),)
     return settings
 
 
 SOURCES: tuple[Source, ...] = (
     Source(one_stop_shop.SOURCE, one_stop_shop.DATASETS, "one_stop_shop", "partitioned",
-           _resource("orchestration.sources:OneStopShopSource"), _api(one_stop_shop.SOURCE, "ONE_STOP_SHOP", export=True),
+           _resource("orchestration.sources:OneStopShopSource"),
+           _api(one_stop_shop.SOURCE, "ONE_STOP_SHOP", "One-stop-shop system (một cửa điện tử): either its API...",
+                "https://motcua.example.gov.vn",
+                export=("...or a vendor's NDJSON export file (one DVCQG sync payload per line).",
+                        "/srv/par/inbox/motcua-export.ndjson")),
            asset="orchestration.ingestion:one_stop_shop_landing", gate="orchestration.quality_checks:gx_one_stop_shop",
            freshness=FOUR_AM,
            production_error="PAR_ENV=production but no one-stop-shop source is configured: set PAR_ONE_STOP_SHOP_URL "
                             "(and PAR_ONE_STOP_SHOP_TOKEN) or PAR_ONE_STOP_SHOP_EXPORT. A production run never falls "
                             "back to the sandbox."),
     Source(cadre.SOURCE, cadre.DATASETS, "workforce", "snapshot",
-           _resource("orchestration.sources:CadreSource"), _api(cadre.SOURCE, "CADRE", export=True),
+           _resource("orchestration.sources:CadreSource"),
+           _api(cadre.SOURCE, "CADRE", "Cadre management software (phần mềm quản lý cán bộ, công chức, viên chức): "
+                "either its API...", "https://canbo.example.gov.vn",
+                export=("...or its XLSX export (sheets CanBo, DanhGia, BienChe, DonViSuNghiep; docs/cadre_landing.md).",
+                        "/srv/par/inbox/canbo-export.xlsx")),
            asset="orchestration.ingestion:cadre_landing", gate="orchestration.quality_checks:gx_cadre",
            freshness=FOUR_AM,
            production_error="PAR_ENV=production but no cadre management source is configured: set PAR_CADRE_URL (and "
                             "PAR_CADRE_TOKEN) or PAR_CADRE_EXPORT (the system's XLSX export)."),
     Source(cadre.RANKING_SOURCE, (cadre.RANKING_DATASET,), "workforce", "snapshot",
            _resource("orchestration.sources:ParRankingSource"),
-           (Setting("PAR_PAR_RANKING_DIR", "par_ranking_dir", kind=Path, configures=True),),
+           (Setting("PAR_PAR_RANKING_DIR", "par_ranking_dir", kind=Path, configures=True,
+                    doc="The folder of the yearly PAR ranking files (one XLSX per year, as the Department of Home "
+                        "Affairs sends them).", example="/srv/par/inbox/par_ranking"),),
            asset="orchestration.ingestion:par_ranking_landing", gate="orchestration.quality_checks:gx_par_ranking",
            freshness=FOUR_AM,
            production_error="PAR_ENV=production but PAR_PAR_RANKING_DIR (the folder of the yearly PAR "
                             "ranking files) is not set."),
     Source(budget.SOURCE, budget.DATASETS, "budget", "snapshot",
            _resource("orchestration.sources:BudgetPortalSource"),
-           (Setting("PAR_BUDGET_PORTAL_URL", "budget_portal_url", configures=True),
-            # hosts besides the portal's own that its listing may link files on (`host` or `host:port`)
-            Setting("PAR_BUDGET_ALLOWED_HOSTS", "budget_allowed_hosts", kind=tuple, default=())),
+           (Setting("PAR_BUDGET_PORTAL_URL", "budget_portal_url", configures=True,
+                    doc="Budget disclosure portal (công khai ngân sách): the listing at <url>/api/v1/disclosures and "
+                        "the files it links to (docs/budget_landing.md). Public: no token. Required in production.",
+                    example="https://stc.khanhhoa.example.gov.vn"),
+            Setting("PAR_BUDGET_ALLOWED_HOSTS", "budget_allowed_hosts", kind=tuple, default=(),
+                    doc="A listed file is downloaded only from the portal's own host; other hosts its listing may "
+                        "link to (the province's own file server), comma-separated, `host` or `host:port`. "
+                        "Default: none.", example="files.khanhhoa.example.gov.vn")),
            asset="orchestration.ingestion:budget_landing", gate="orchestration.quality_checks:gx_budget",
            freshness=FOUR_AM, resource_key="budget_source",
            production_error="PAR_ENV=production but no budget disclosure portal is configured: set "
@@ -185,10 +203,14 @@ SOURCES: tuple[Source, ...] = (
     # publishes, not daily: landed whole at every run, no freshness policy.
     Source(admin_units.SOURCE, admin_units.DATASETS, "one_stop_shop", "reference_file",
            _resource("orchestration.sources:AdminUnitsSource"),
-           (Setting("PAR_ADMIN_UNITS_DIR", "admin_units_dir", kind=Path, default=PROJECT_ROOT / "reference"),),
+           (Setting("PAR_ADMIN_UNITS_DIR", "admin_units_dir", kind=Path, default=PROJECT_ROOT / "reference",
+                    doc="Administrative units: the folder holding admin_units.csv and admin_unit_successors.csv "
+                        "(default ./reference, whose commune lists are SYNTHETIC; docs/admin_units.md says how to "
+                        "replace them).", example="/srv/par/reference"),),
            asset="orchestration.ingestion:admin_units_landing", gate="orchestration.quality_checks:gx_admin_units"),
     *(Source(registry.SOURCE, registry.DATASETS, "registries", "partitioned",
-             settings=_api(registry.SOURCE, registry.SOURCE.upper()),
+             settings=_api(registry.SOURCE, registry.SOURCE.upper(),
+                           f"{what_vi}; without it the embedded sandbox registry is used (never in production).", url),
              api=Api(f"connectors.{registry.SOURCE}:{client}", f"connectors.{registry.SOURCE}:flatten",
                      f"connectors.sandbox.registries_api:start_{registry.SOURCE}_server"),
              validate=_validator("expectations.registries:validate_registry_batch", registry.SOURCE),
@@ -199,12 +221,18 @@ SOURCES: tuple[Source, ...] = (
              freshness=FOUR_AM,
              production_error=f"PAR_ENV=production but PAR_{registry.SOURCE.upper()}_URL is not set: a production "
                               "run never falls back to the sandbox registries.")
-      for registry, client, what in (
-          (population_registry, "PopulationRegistryClient", "Residents per commune-level unit, month, sex and age band"),
-          (business_registry, "BusinessRegistryClient", "Enterprises and their status changes"))),
+      for registry, client, what, what_vi, url in (
+          (population_registry, "PopulationRegistryClient", "Residents per commune-level unit, month, sex and age band",
+           "Population registry (residents per commune-level unit and month)", "https://dancu.example.gov.vn"),
+          (business_registry, "BusinessRegistryClient", "Enterprises and their status changes",
+           "Business registry (enterprises and their status changes)", "https://dangkykinhdoanh.example.gov.vn"))),
     Source(external_indices.SOURCE, external_indices.DATASETS, "program", "reference_file",
            _resource("orchestration.external_indices:ExternalIndicesSource"),
-           (Setting("PAR_EXTERNAL_INDICES_FILE", "external_indices_file", kind=Path),),
+           (Setting("PAR_EXTERNAL_INDICES_FILE", "external_indices_file", kind=Path,
+                    doc="External indices (PAR Index, PCI, PAPI, ICT Index, DTI, SIPAS): a ministry's CSV or XLSX "
+                        "file (layout: connectors/external_indices.py). Landed once per distinct file; without one, "
+                        "the published values in the seed external_indices_published are used (the sandbox writes "
+                        "a file).", example="/srv/par/inbox/chi-so-2025.xlsx"),),
            asset="orchestration.external_indices:external_indices_landing",
            gate="orchestration.external_indices:gx_external_indices"),
 )

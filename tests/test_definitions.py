@@ -294,6 +294,17 @@ def test_env_example_documents_every_setting_and_only_those():
             assert value.endswith("..."), f"{name}: a secret is never written in .env.example"
 
 
+def test_env_example_holds_the_sources_settings_as_the_registry_writes_them():
+    """The sources' part of .env.example is written from the registry (`python -m orchestration.env_example`):
+    a source added to the registry and not written there fails here."""
+    from orchestration.env_example import ENV_EXAMPLE, rewrite, sources_block
+
+    assert rewrite() == ENV_EXAMPLE.read_text(encoding="utf-8"), "run `python -m orchestration.env_example`"
+    toy = sources_block((*SOURCES, TOY_SOURCE))
+    assert "# PAR_TOY_COUNTS_URL=" in toy and "# PAR_TOY_COUNTS_TOKEN=...secret..." in toy
+    assert toy not in ENV_EXAMPLE.read_text(encoding="utf-8")
+
+
 def test_settings_are_typed_and_name_the_variable(monkeypatch, tmp_path):
     from orchestration.settings import SettingsError, load_settings
 
