@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
 from typing import Any, Literal
@@ -100,6 +100,16 @@ class Source:
     freshness: time | None = None          # yesterday's partition landed by this local time (None: no check)
     production_error: str | None = None    # PAR_ENV=production refuses the sandbox standing in for it
     resource_key: str = ""
+
+    def __post_init__(self) -> None:
+        """An entry that cannot be built is refused when the registry is read, naming the source."""
+        if self.family not in {f.name for f in FAMILIES}:
+            raise ValueError(f"source {self.name!r}: family {self.family!r} is not one of FAMILIES")
+        if self.asset is None and (self.landing != "partitioned" or (self.api is None and self.resource is None)):
+            raise ValueError(f"source {self.name!r}: only a partitioned source with an `api` (or a resource) gets "
+                             "the built landing asset; name its own with `asset=`")
+        if self.gate is None and self.validate is None:
+            raise ValueError(f"source {self.name!r}: give its suite (`validate=`) or its own gate (`gate=`)")
 
     @property
     def key(self) -> str:
