@@ -1,46 +1,35 @@
 {#- add_interval(datepart, amount, expr): expr moved by `amount` dateparts (second, minute, hour,
-    day, month, year). `amount` may be a column or an expression. -#}
+    day, month, year). `amount` may be a column or an expression. dbt's dateadd on DuckDB and
+    PostgreSQL (expr + amount * interval '1 <datepart>'). -#}
 {% macro add_interval(datepart, amount, expr) -%}
     {{ return(adapter.dispatch('add_interval', 'par_warehouse')(datepart, amount, expr)) }}
 {%- endmacro %}
 
 {% macro default__add_interval(datepart, amount, expr) -%}
-    {#- DuckDB (the same text also runs on PostgreSQL) -#}
-    ({{ expr }} + ({{ amount }}) * interval '1 {{ datepart }}')
+    {{ dbt.dateadd(datepart, amount, expr) }}
 {%- endmacro %}
 
+{#- Kept on Spark: dbt-spark's dateadd stops the query with an error on a null date (assert_not_null),
+    where DuckDB and PostgreSQL give null (valid_to of a unit still in force, an unpublished date). -#}
 {% macro spark__add_interval(datepart, amount, expr) -%}
     timestampadd({{ datepart | upper }}, {{ amount }}, {{ expr }})
 {%- endmacro %}
 
 
 {#- interval_count(datepart, start_expr, end_expr): number of datepart boundaries from start to end,
-    a bigint on every engine (DuckDB's date_diff type). -#}
+    a bigint on every engine. dbt's datediff on DuckDB and PostgreSQL; the cast because PostgreSQL's
+    is an integer (days) or a double (months, hours), and the contracts declare bigint (DuckDB's). -#}
 {% macro interval_count(datepart, start_expr, end_expr) -%}
     {{ return(adapter.dispatch('interval_count', 'par_warehouse')(datepart, start_expr, end_expr)) }}
 {%- endmacro %}
 
 {% macro default__interval_count(datepart, start_expr, end_expr) -%}
-    {#- DuckDB -#}
-    date_diff('{{ datepart }}', {{ start_expr }}, {{ end_expr }})
+    cast({{ dbt.datediff(start_expr, end_expr, datepart) }} as {{ dbt.type_bigint() }})
 {%- endmacro %}
 
+{#- Kept on Spark: dbt-spark's datediff stops the query with an error on a null date (assert_not_null).
+    timestampdiff counts whole dateparts, which equals the boundaries crossed only between dates (every
+    caller passes dates). -#}
 {% macro spark__interval_count(datepart, start_expr, end_expr) -%}
     timestampdiff({{ datepart | upper }}, {{ start_expr }}, {{ end_expr }})
-{%- endmacro %}
-
-{% macro postgres__interval_count(datepart, start_expr, end_expr) -%}
-    {%- if datepart == 'day' -%}
-    cast(cast({{ end_expr }} as date) - cast({{ start_expr }} as date) as bigint)
-    {%- elif datepart == 'month' -%}
-    cast((extract(year from {{ end_expr }}) - extract(year from {{ start_expr }})) * 12
-        + extract(month from {{ end_expr }}) - extract(month from {{ start_expr }}) as bigint)
-    {%- elif datepart == 'year' -%}
-    cast(extract(year from {{ end_expr }}) - extract(year from {{ start_expr }}) as bigint)
-    {%- elif datepart in ('hour', 'minute', 'second') -%}
-    cast(floor(extract(epoch from date_trunc('{{ datepart }}', {{ end_expr }}) - date_trunc('{{ datepart }}', {{ start_expr }}))
-        / {{ {'hour': 3600, 'minute': 60, 'second': 1}[datepart] }}) as bigint)
-    {%- else -%}
-    {{ exceptions.raise_compiler_error("interval_count: no PostgreSQL form for datepart " ~ datepart) }}
-    {%- endif -%}
 {%- endmacro %}

@@ -40,9 +40,10 @@
 {%- endmacro %}
 
 
-{#- split_part(expr, delimiter, n): the n-th (from 1) part of expr split at a literal delimiter, ''
+{#- text_part(expr, delimiter, n): the n-th (from 1) part of expr split at a literal delimiter, ''
     when there are fewer parts. DuckDB, PostgreSQL and Spark (3.3+) all have split_part with this
-    meaning; the macro keeps it beside the other text functions in case an engine differs. -#}
+    meaning. Not dbt.split_part: on DuckDB (string_split(...)[n]) and Spark (split(...)[n - 1]) it
+    gives null, not '', past the last part. -#}
 {% macro text_part(expr, delimiter, n) -%}
     {{ return(adapter.dispatch('text_part', 'par_warehouse')(expr, delimiter, n)) }}
 {%- endmacro %}
