@@ -1,5 +1,5 @@
 {#- nfc_normalize(expr): Unicode normalisation form C (Vietnamese text arrives both composed
-    and decomposed: "Hòa" as one code point or "o" + combining grave). -#}
+    and decomposed: "Hòa" as one code point or "o" + combining grave). dbt has no such macro. -#}
 {% macro nfc_normalize(expr) -%}
     {{ return(adapter.dispatch('nfc_normalize', 'par_warehouse')(expr)) }}
 {%- endmacro %}
@@ -15,7 +15,8 @@
 
 
 {#- regex_full_match(expr, pattern): true when the whole of expr matches the regular expression
-    (RE2/POSIX-compatible subset: character classes, {n} repetitions), null when expr is null. -#}
+    (RE2/POSIX-compatible subset: character classes, {n} repetitions), null when expr is null.
+    dbt-core has no regular-expression macro. -#}
 {% macro regex_full_match(expr, pattern) -%}
     {{ return(adapter.dispatch('regex_full_match', 'par_warehouse')(expr, pattern)) }}
 {%- endmacro %}
