@@ -41,9 +41,10 @@ $(SYNCED): pyproject.toml uv.lock | $(UV)
 
 setup: $(SYNCED)
 
-# dagster-dbt loads the dbt assets from this manifest. `dbt parse` (a full parse: about 15 s, with the
-# runs' dbt profile so that their first dbt step starts from this parse: orchestration/dbt_parse.py) runs only
-# when a file of the dbt project, or the environment, changed since the last one.
+# dagster-dbt loads the dbt assets from this manifest. dagster-dbt's project preparation (`dbt parse`, a
+# full parse: about 15 s, with the runs' dbt profile and target so that their first dbt step starts from
+# this parse: orchestration/dbt_parse.py) runs only when a file of the dbt project, or the environment (the
+# venv), changed since the last one.
 MANIFEST := dbt_project/target/manifest.json
 DBT_PROJECT_FILES := $(shell find dbt_project \( -path dbt_project/target -o -path dbt_project/logs \) -prune -o \
 	-type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)

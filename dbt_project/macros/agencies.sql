@@ -24,7 +24,7 @@
         when {{ received_agency }} is null
             then {{ current_agency }}
         when {{ received_agency_valid_to }} is null
-          or {{ moment }} < {{ add_interval('day', 1, 'cast(' ~ received_agency_valid_to ~ ' as timestamp)') }}
+          or {{ moment }} < {{ dbt.dateadd('day', 1, 'cast(' ~ received_agency_valid_to ~ ' as timestamp)') }}
             then {{ received_agency }}
         when {{ current_agency }} <> {{ received_agency }}
             then {{ current_agency }}

@@ -20,6 +20,9 @@
     full rebuild would give again, so an incremental build and `--full-refresh` give the same table
     (tests/test_dossier_increments.py, tests/test_incremental_runs.py). Without the window vars, an
     incremental build recomputes every dossier.
+    Not dbt's delete+insert with unique_key dossier_code: it would delete only the dossiers that have
+    rows in the new batch, so a child row gone from a dossier's latest version (a removed fee), or a
+    dossier whose load was rejected, would keep its old rows (docs/operations.md).
 -#}
 {#- dossier_latest_tables(): the latest-version tables, each with its version table and version
     column; rechecks_quarantine: the table applies row rules, so its quarantined rows and the rows

@@ -87,5 +87,5 @@
 {%- endmacro %}
 
 {% macro moved_due(due) -%}
-    {{ add_interval('day', interval_count('day', 'anchor_day.date_day', 'due_day.date_day'), due) }}
+    {{ dbt.dateadd('day', interval_count('day', 'anchor_day.date_day', 'due_day.date_day'), due) }}
 {%- endmacro %}

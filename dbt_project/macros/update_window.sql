@@ -12,6 +12,12 @@
     The latest-version tables read from the version tables, and the dossier-keyed intermediate models,
     are incremental by dossier (macros in dossier_increments.sql); the marts are full tables: a
     period's indicators depend on dossiers updated on any day.
+    Why a pre-hook delete and `append`, not dbt's `delete+insert` (with incremental_predicates) or
+    `microbatch`: the delete here takes every stored row of the window, of a rejected load and without
+    a version, whether or not the new batch replaces it; delete+insert deletes only the stored rows
+    whose unique_key is in the batch (the predicates only narrow that), microbatch puts a row without
+    an event time in no batch and never reaches a rejected load outside its batch, and dbt-spark refuses
+    delete+insert. In full: docs/operations.md ("Why these models are append with a pre-hook delete").
 -#}
 {#- update_window(): [window_start, window_end] of this build, or none without the vars. Read only
     when executing: dbt records the environment variables a model reads while it is parsed, and

@@ -7,7 +7,8 @@
     One hash aggregate instead of a ranked self-join (row_number() ... where rank = 1). The caller
     keeps null values and null keys out of the aggregated rows (engines differ on how they skip
     them); on a tie of every key any tied row's value may come back, so the keys must make the
-    order total where the value matters. -#}
+    order total where the value matters. dbt has no such macro (dbt-core's cross-database macros stop
+    at any_value, bool_or and listagg). -#}
 {% macro arg_min_by(value, order_keys) -%}
     {{ return(adapter.dispatch('arg_min_by', 'par_warehouse')(value, order_keys)) }}
 {%- endmacro %}

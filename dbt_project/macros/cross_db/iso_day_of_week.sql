@@ -1,4 +1,5 @@
-{#- iso_day_of_week(date_expr): 1 = Monday ... 6 = Saturday, 7 = Sunday. -#}
+{#- iso_day_of_week(date_expr): 1 = Monday ... 6 = Saturday, 7 = Sunday. dbt-core has no weekday
+    (date_part) macro. -#}
 {% macro iso_day_of_week(date_expr) -%}
     {{ return(adapter.dispatch('iso_day_of_week', 'par_warehouse')(date_expr)) }}
 {%- endmacro %}

@@ -1,5 +1,6 @@
 {#- local_now(): the current time in Vietnam (Asia/Ho_Chi_Minh, UTC+7) as a timestamp without time
-    zone, like every timestamp of the sources; independent of the server's own time zone. -#}
+    zone, like every timestamp of the sources; independent of the server's own time zone. Not
+    dbt.current_timestamp(): the server's (or UTC) time; dbt-core has no time-zone conversion macro. -#}
 {% macro local_now() -%}
     {{ return(adapter.dispatch('local_now', 'par_warehouse')()) }}
 {%- endmacro %}

@@ -1,5 +1,6 @@
 {#- Parse the source's `yyyyMMddHHmmss` string (Vietnam local time, UTC+7) to a timestamp
-    without time zone. Bad input (wrong length, not a date, month 13...) yields null, never an error. -#}
+    without time zone. Bad input (wrong length, not a date, month 13...) yields null, never an error.
+    dbt has no parse-with-a-format macro (dbt.safe_cast does not read this layout). -#}
 {% macro parse_source_timestamp(expr) -%}
     {{ return(adapter.dispatch('parse_source_timestamp', 'par_warehouse')(expr)) }}
 {%- endmacro %}

@@ -1,5 +1,5 @@
 {#- nfc_normalize(expr): Unicode normalisation form C (Vietnamese text arrives both composed
-    and decomposed: "Hòa" as one code point or "o" + combining grave). -#}
+    and decomposed: "Hòa" as one code point or "o" + combining grave). dbt has no such macro. -#}
 {% macro nfc_normalize(expr) -%}
     {{ return(adapter.dispatch('nfc_normalize', 'par_warehouse')(expr)) }}
 {%- endmacro %}
@@ -15,7 +15,8 @@
 
 
 {#- regex_full_match(expr, pattern): true when the whole of expr matches the regular expression
-    (RE2/POSIX-compatible subset: character classes, {n} repetitions), null when expr is null. -#}
+    (RE2/POSIX-compatible subset: character classes, {n} repetitions), null when expr is null.
+    dbt-core has no regular-expression macro. -#}
 {% macro regex_full_match(expr, pattern) -%}
     {{ return(adapter.dispatch('regex_full_match', 'par_warehouse')(expr, pattern)) }}
 {%- endmacro %}
@@ -40,9 +41,10 @@
 {%- endmacro %}
 
 
-{#- split_part(expr, delimiter, n): the n-th (from 1) part of expr split at a literal delimiter, ''
+{#- text_part(expr, delimiter, n): the n-th (from 1) part of expr split at a literal delimiter, ''
     when there are fewer parts. DuckDB, PostgreSQL and Spark (3.3+) all have split_part with this
-    meaning; the macro keeps it beside the other text functions in case an engine differs. -#}
+    meaning. Not dbt.split_part: on DuckDB (string_split(...)[n]) and Spark (split(...)[n - 1]) it
+    gives null, not '', past the last part. -#}
 {% macro text_part(expr, delimiter, n) -%}
     {{ return(adapter.dispatch('text_part', 'par_warehouse')(expr, delimiter, n)) }}
 {%- endmacro %}

@@ -12,6 +12,11 @@
     as-of moment, the table's latest period end) or closed within the month before, which that model
     recomputes whatever dossier changed. Everywhere else (a full refresh, a plain `dbt build` or
     `dbt test`, any other test) the test reads the whole relation.
+    Why an override, not a `where:` config per test: dbt renders that config when it parses the
+    project (var() and env_var() only: no project macro, no is_incremental(), no flags), so it cannot
+    name the rows a build recomputed; dbt's documentation of `where` ("Custom logic") sends such cases
+    to get_where_subquery. Without it every nightly test would scan the whole history (the reason it
+    was added: bench/notes.md, "Data tests of the night").
 -#}
 {% macro default__get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
@@ -30,7 +35,7 @@
         {%- if scoped %} and (dossier_code is null
              or dossier_code in (select changed.dossier_code from {{ changed }} as changed)
             {%- if scope == 'dossier_periods' %}
-             or period_end >= (select {{ add_interval('month', -1, 'max(latest.period_end)') }}
+             or period_end >= (select {{ dbt.dateadd('month', -1, 'max(latest.period_end)') }}
                                from {{ relation }} as latest)
             {%- endif %})
         {%- endif %}) dbt_subquery

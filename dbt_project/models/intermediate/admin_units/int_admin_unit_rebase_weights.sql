@@ -22,7 +22,7 @@ steps as (
     from {{ ref('stg_admin_units__successors') }} as mapping
     inner join units as predecessor
         on predecessor.unit_code = mapping.predecessor_code
-       and predecessor.valid_to = cast({{ add_interval('day', -1, 'mapping.effective_date') }} as date)
+       and predecessor.valid_to = cast({{ dbt.dateadd('day', -1, 'mapping.effective_date') }} as date)
     inner join units as successor
         on successor.unit_code = mapping.successor_code
        and successor.valid_from = mapping.effective_date

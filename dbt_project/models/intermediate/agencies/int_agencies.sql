@@ -103,7 +103,7 @@ commune_successor as (
         from commune_spans
         inner join successions
             on successions.predecessor_code = commune_spans.unit_code
-           and successions.effective_date = cast({{ add_interval('day', 1, 'commune_spans.valid_to') }} as date)
+           and successions.effective_date = cast({{ dbt.dateadd('day', 1, 'commune_spans.valid_to') }} as date)
     ) as ranked
     inner join commune_spans as successor
         on successor.unit_code = ranked.successor_code
@@ -129,7 +129,7 @@ district_successor as (
            and units.valid_to = districts.valid_to
         inner join successions
             on successions.predecessor_code = units.unit_code
-           and successions.effective_date = cast({{ add_interval('day', 1, 'units.valid_to') }} as date)
+           and successions.effective_date = cast({{ dbt.dateadd('day', 1, 'units.valid_to') }} as date)
         group by districts.agency_code, successions.successor_code, successions.effective_date
     ) as ranked
     inner join commune_spans as successor

@@ -10,7 +10,7 @@ with as_of as (
 
     select
         {% if var('reporting_as_of') -%}
-        {{ add_interval('second', -1, add_interval('day', 1, "cast(date '" ~ var('reporting_as_of') ~ "' as timestamp)")) }}
+        {{ dbt.dateadd('second', -1, dbt.dateadd('day', 1, "cast(date '" ~ var('reporting_as_of') ~ "' as timestamp)")) }}
         {%- else -%}
         {{ local_now() }}
         {%- endif %} as as_of_at
@@ -89,9 +89,9 @@ bounded as (
         periods.period_key,
         periods.period_year,
         cast(periods.month_start as timestamp) as period_start,
-        {{ add_interval('second', -1, add_interval('month', 'periods.month_count', 'cast(periods.month_start as timestamp)')) }} as full_period_end,
+        {{ dbt.dateadd('second', -1, dbt.dateadd('month', 'periods.month_count', 'cast(periods.month_start as timestamp)')) }} as full_period_end,
         periods.month_start as period_start_date,
-        cast({{ add_interval('day', -1, add_interval('month', 'periods.month_count', 'periods.month_start')) }} as date) as period_end_date,
+        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 'periods.month_count', 'periods.month_start')) }} as date) as period_end_date,
         as_of.as_of_at
     from periods
     cross join as_of

@@ -66,7 +66,7 @@ feedback as (
                           'feedback.feedback_received_at') }} as agency_code,
         feedback.feedback_received_at,
         feedback.feedback_answered_at,
-        {{ add_interval('hour', var('derived_due_hour'), 'cast(due_day.date_day as timestamp)') }} as feedback_due_at
+        {{ dbt.dateadd('hour', var('derived_due_hour'), 'cast(due_day.date_day as timestamp)') }} as feedback_due_at
     from {{ ref('stg_one_stop_shop__feedback') }} as feedback
     inner join {{ ref('int_dossiers_enriched') }} as dossiers
         on dossiers.dossier_code = feedback.dossier_code

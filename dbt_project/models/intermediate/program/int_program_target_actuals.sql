@@ -316,7 +316,7 @@ t15 as (
     from province as current_period
     inner join province as year_before
         on year_before.period_type = current_period.period_type
-       and year_before.period_start = {{ add_interval('year', -1, 'current_period.period_start') }}
+       and year_before.period_start = {{ dbt.dateadd('year', -1, 'current_period.period_start') }}
     where current_period.online_paid_share is not null
       and year_before.online_paid_share is not null
 

@@ -152,7 +152,7 @@ derived_due as (
 
     select
         dossiers.dossier_code,
-        {{ add_interval('hour', var('derived_due_hour'), 'cast(due_day.date_day as timestamp)') }} as derived_due_at
+        {{ dbt.dateadd('hour', var('derived_due_hour'), 'cast(due_day.date_day as timestamp)') }} as derived_due_at
     from dossiers
     inner join procedures
         on procedures.procedure_code = dossiers.procedure_code

@@ -34,7 +34,7 @@ required as (
         rules.deadline_basis,
         rules.deadline_days,
         rules.legal_basis,
-        cast({{ add_interval('day', -1, add_interval('month', 'rules.months_covered',
+        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 'rules.months_covered',
              date_in_year('years.fiscal_year', '01-01'))) }} as date) as period_end_date
     from years
     inner join {{ ref('budget_required_disclosures') }} as rules
@@ -72,8 +72,8 @@ dated as (
         published.published_date,
         published.is_file_available,
         case required.deadline_basis
-            when 'decision_date' then cast({{ add_interval('day', 'required.deadline_days', 'published.decision_date') }} as date)
-            when 'period_end' then cast({{ add_interval('day', 'required.deadline_days', 'required.period_end_date') }} as date)
+            when 'decision_date' then cast({{ dbt.dateadd('day', 'required.deadline_days', 'published.decision_date') }} as date)
+            when 'period_end' then cast({{ dbt.dateadd('day', 'required.deadline_days', 'required.period_end_date') }} as date)
         end as deadline_date,
         as_of.as_of_date
     from required

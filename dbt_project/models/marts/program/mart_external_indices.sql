@@ -49,7 +49,7 @@ dated as (
     select
         editions.*,
         coalesce(editions.published_on,
-                 cast({{ add_interval('month', 18, "cast(cast(editions.edition_year as " ~ dbt.type_string() ~ ") || '-01-01' as date)") }} as date))
+                 cast({{ dbt.dateadd('month', 18, "cast(cast(editions.edition_year as " ~ dbt.type_string() ~ ") || '-01-01' as date)") }} as date))
             as threshold_date
     from editions
 

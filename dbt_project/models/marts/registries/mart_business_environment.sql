@@ -42,7 +42,7 @@ residents_basis as (
     inner join {{ ref('int_residents_by_unit_month') }} as counts
         on counts.unit_key = grid.unit_key
        and counts.month_start <= grid.month_start
-       and counts.month_start >= cast({{ add_interval('month', -var('residents_carry_forward_months'), 'grid.month_start') }} as date)
+       and counts.month_start >= cast({{ dbt.dateadd('month', -var('residents_carry_forward_months'), 'grid.month_start') }} as date)
     group by grid.unit_key, grid.month_start
 
 )
