@@ -1,7 +1,6 @@
 """The Dagster code location of the PAR warehouse (`make ui` loads `defs`)."""
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -10,7 +9,6 @@ from dagster_dbt import DbtCliResource
 
 from connectors.landing import LandingZone
 from orchestration.alerts import build_run_failure_alert
-from orchestration.event_log import EVENT_BATCH_SIZE
 from orchestration.external_indices import ExternalIndicesSource, external_indices_landing, gx_external_indices
 from orchestration.freshness import build_freshness
 from orchestration.ingestion import (admin_units_landing, budget_landing, business_registry_landing, cadre_landing,
@@ -24,8 +22,6 @@ from orchestration.settings import Settings, load_settings
 from orchestration.sources import (AdminUnitsSource, BudgetPortalSource, CadreSource, OneStopShopSource,
                                    ParRankingSource, RegistrySource)
 from orchestration.warehouse import dbt_project, source_family_models, warehouse_models
-
-os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
 
 # The dbt installed beside this Python, whether or not the venv is activated.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
