@@ -1,22 +1,28 @@
-"""One HTTP client for every source API: bearer auth, timeouts, retries with backoff that honour Retry-After."""
+"""One HTTP client for every source API: bearer auth, timeouts, a deadline and a size cap per answer, and
+urllib3's `Retry` (backoff, Retry-After in seconds or as an HTTP date) through requests' HTTPAdapter."""
 from __future__ import annotations
 
+import json
 import logging
-import random
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
 import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import InvalidHeader
+from urllib3.util.retry import Retry
 
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 # Query parameters whose values are credentials (api_key=, access_token=, sig=, ...).
 _SECRET_PARAMETER = re.compile(r"token|key|secret|passw|pwd|auth|sig|credential", re.IGNORECASE)
+_SECRET_QUERY_VALUE = re.compile(r"([?&][^=&#\s]*(?:token|key|secret|passw|pwd|auth|sig|credential)[^=&#\s]*=)[^&#\s'\"]*",
+                                 re.IGNORECASE)
 
 
 def redact_url(url: str) -> str:
@@ -65,20 +71,73 @@ class FileResponse:
 class RetryPolicy:
     attempts: int = 6
     backoff_seconds: float = 0.5
-    max_backoff_seconds: float = 30.0
+    max_backoff_seconds: float = 30.0  # also the longest wait a Retry-After may ask for
     timeout_seconds: float = 30.0  # to connect, and the longest wait for the next bytes of an answer
     # One request's whole time (connect, answer, body): a source that drips its answer cannot hold a pull.
     deadline_seconds: float = 300.0
     # The largest answer read (after decompression); a bigger one is refused, not read whole into memory.
     max_body_bytes: int = 64 * 1024 * 1024
 
+    def urllib3_retry(self) -> Retry:
+        """urllib3's `Retry` for this policy: `attempts` tries of a GET that cannot connect, gets no answer
+        in time or is answered 429/5xx; waits `backoff_seconds` x 2^(n-1) (none before the first retry,
+        urllib3's schedule, plus up to `backoff_seconds` of jitter) or what the answer's Retry-After says
+        (seconds or an HTTP date), at most `max_backoff_seconds` either way. The last 429/5xx answer is
+        returned rather than raised (the session names it in its error)."""
+        return _Retry(total=max(self.attempts - 1, 0), connect=None, read=None, redirect=None,
+                      status_forcelist=RETRYABLE_STATUS, allowed_methods=frozenset({"GET"}),
+                      backoff_factor=self.backoff_seconds, backoff_max=self.max_backoff_seconds,
+                      backoff_jitter=self.backoff_seconds, retry_after_max=self.max_backoff_seconds,
+                      respect_retry_after_header=True, raise_on_status=False, raise_on_redirect=False)
+
     def delay(self, attempt: int, retry_after: str | None) -> float:
+        """The wait before retry number `attempt + 1`: the Retry-After value (seconds or an HTTP date) if
+        given and readable, capped, else the backoff (what `urllib3_retry` waits; for the logs and tests)."""
+        retry = self.urllib3_retry()
         if retry_after:
-            try:
-                return min(float(retry_after), self.max_backoff_seconds)
-            except ValueError:
-                pass  # an HTTP date: fall back to our own backoff
-        return min(self.backoff_seconds * 2 ** attempt, self.max_backoff_seconds) * random.uniform(0.8, 1.2)
+            wait = retry.retry_after(retry_after)
+            if wait is not None:
+                return wait
+        return min(self.backoff_seconds * 2 ** attempt, self.max_backoff_seconds)
+
+
+def _redact_query(text: str) -> str:
+    """`/p?api_key=abc&x=1` -> `/p?api_key=***&x=1` anywhere in a text (urllib3 logs the path and query)."""
+    return _SECRET_QUERY_VALUE.sub(r"\1***", text)
+
+
+class _RedactedQuery(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = _redact_query(record.getMessage()), None
+        return True
+
+
+# urllib3 warns of each retry after an error with the request's path and query: credentials there are masked.
+logging.getLogger("urllib3.connectionpool").addFilter(_RedactedQuery())
+
+
+class _Retry(Retry):
+    """urllib3's `Retry`, except that a Retry-After it cannot read is ignored (its own backoff applies)
+    instead of failing the request with urllib3's InvalidHeader, and each retry is logged as a warning
+    (urllib3 logs those after an HTTP status at debug level only)."""
+
+    def increment(self, *args, **kwargs) -> "_Retry":
+        retry = super().increment(*args, **kwargs)
+        last = retry.history[-1]
+        log.warning("GET %s: %s; retry %d", _redact_query(str(last.url)),
+                    f"HTTP {last.status}" if last.status else f"{type(last.error).__name__}: {last.error}",
+                    len(retry.history))
+        return retry
+
+    def retry_after(self, value: str) -> float | None:
+        try:
+            return self.parse_retry_after(value)
+        except InvalidHeader:
+            return None
+
+    def get_retry_after(self, response) -> float | None:
+        value = response.headers.get("Retry-After")
+        return None if value is None else self.retry_after(value)
 
 
 _BODY_READ_BYTES = 1 << 20
@@ -92,9 +151,9 @@ class _TooLarge(Exception):
     """The answer is bigger than the cap (not retried: it would be as big again)."""
 
 
-def _read_body(response: requests.Response, deadline: float, read_timeout: float, max_bytes: int) -> None:
-    """Load the body as `requests` does when not streaming, but in reads of up to 1 MiB (its 10 KiB reads
-    cost twice the CPU on a 4 MB page), by the monotonic `deadline` and at most `max_bytes` (decoded).
+def _read_body(response: requests.Response, deadline: float, read_timeout: float, max_bytes: int) -> bytes:
+    """The body of a streamed answer, in reads of up to 1 MiB (requests' own 10 KiB reads cost twice the
+    CPU on a 4 MB page), by the monotonic `deadline` and at most `max_bytes` (decoded).
 
     Each read returns what has arrived (`read1`) and waits at most the time left, so a source that
     drips one byte at a time fails at the deadline rather than after its whole answer."""
@@ -106,7 +165,7 @@ def _read_body(response: requests.Response, deadline: float, read_timeout: float
         left = deadline - time.monotonic()
         if left <= 0:
             raise _DeadlinePassed(f"{size} bytes read")
-        sock = getattr(getattr(raw, "connection", None), "sock", None)
+        sock = getattr(raw.connection, "sock", None)
         if sock is not None:
             sock.settimeout(min(read_timeout, left))
         try:
@@ -118,13 +177,18 @@ def _read_body(response: requests.Response, deadline: float, read_timeout: float
         except urllib3.exceptions.ProtocolError as exc:
             raise requests.ConnectionError(exc) from None
         if not chunk:
-            break
+            return b"".join(parts)
         size += len(chunk)
         if size > max_bytes:
             raise _TooLarge("cut off there")
         parts.append(chunk)
-    response._content = b"".join(parts)
-    response._content_consumed = True
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status_code: int
+    headers: Mapping[str, str]
+    content: bytes
 
 
 class SourceSession:
@@ -143,6 +207,9 @@ class SourceSession:
         # a token, a password in the URL, or a user name standing alone (https://TOKEN@host)
         self._secrets = [s for s in (token, userinfo.password or userinfo.username) if s]
         self._http = requests.Session()
+        adapter = HTTPAdapter(max_retries=self.retry.urllib3_retry())
+        self._http.mount("http://", adapter)
+        self._http.mount("https://", adapter)
         if token:
             self._http.headers["Authorization"] = f"Bearer {token}"
         self._http.headers["Accept"] = "application/json"
@@ -162,7 +229,7 @@ class SourceSession:
             if decoded is not None:
                 return decoded
         try:
-            return response.json()
+            return json.loads(response.content)
         except ValueError:
             raise SourceResponseError(
                 f"{self.source_name}: {shown} returned invalid or truncated JSON "
@@ -189,53 +256,60 @@ class SourceSession:
             return path, redact_url(path)
         return f"{self.base_url}{path}", f"{self.public_url}{path}"
 
-    def _get(self, path: str, params: dict[str, object], headers: dict[str, str], accepted: tuple[int, ...]):
+    def _get(self, path: str, params: dict[str, object], headers: dict[str, str], accepted: tuple[int, ...]) -> _Answer:
+        """The answer to a GET, its body read whole. urllib3's `Retry` (mounted on the session) retries a
+        request that cannot connect, gets no headers in time, or is answered 429/5xx; an answer that then
+        fails while its body is read (too slow for the deadline, cut off) is asked again here, by the same
+        policy (its own `attempts`)."""
         url, shown = self._urls(path)
         if urlsplit(url).netloc != urlsplit(self.base_url).netloc:
             headers = {**headers, "Authorization": None}  # the token is for the source's own host only
         page = f"{shown} {self._scrub(str(params))}" if params else shown
-        retry = self.retry
-        last_problem = "no attempt made"
-        for attempt in range(retry.attempts):
-            deadline = time.monotonic() + retry.deadline_seconds
-            response = None
+        policy = self.retry
+        body_retry = policy.urllib3_retry()
+        while True:
             try:
                 response = self._http.get(url, params=params, headers=headers, stream=True,
-                                          timeout=(retry.timeout_seconds, min(retry.timeout_seconds, retry.deadline_seconds)))
-                _read_body(response, deadline, retry.timeout_seconds, retry.max_body_bytes)
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                last_problem = self._scrub(f"{type(exc).__name__}: {exc}")
-                retry_after = None
-            except _DeadlinePassed as exc:
-                last_problem = (f"no complete answer within the {retry.deadline_seconds:g} s deadline of a request "
-                                f"({exc}; PAR_HTTP_DEADLINE_SECONDS)")
-                retry_after = None
-            except _TooLarge as exc:
-                raise SourceResponseError(
-                    f"{self.source_name}: {page} answered more than the {retry.max_body_bytes} bytes allowed ({exc}): "
-                    "refused. Ask the source for smaller pages, or raise PAR_HTTP_MAX_RESPONSE_BYTES if "
-                    "answers this big are expected.", response.status_code) from None
+                                          timeout=(policy.timeout_seconds, min(policy.timeout_seconds, policy.deadline_seconds)))
+            except (requests.ConnectionError, requests.Timeout) as exc:  # urllib3 retried it already
+                raise self._unavailable(self._scrub(f"{type(exc).__name__}: {exc}"), page) from None
             except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema,
                     requests.exceptions.MissingSchema) as exc:  # asking again cannot help
                 raise SourceResponseError(f"{self.source_name}: {shown} cannot be requested: "
                                           f"{self._scrub(f'{type(exc).__name__}: {exc}')}") from None
-            else:
-                if response.status_code in accepted:
-                    return response
-                if response.status_code not in RETRYABLE_STATUS:
-                    raise SourceResponseError(
-                        f"{self.source_name}: {shown} answered HTTP {response.status_code}: "
-                        f"{self._scrub(response.text)[:300]}", response.status_code)
-                last_problem = f"HTTP {response.status_code}"
-                retry_after = response.headers.get("Retry-After")
+            # the deadline counts from the last try's request (`elapsed`: until its headers came)
+            deadline = time.monotonic() + policy.deadline_seconds - response.elapsed.total_seconds()
+            try:
+                body = _read_body(response, deadline, policy.timeout_seconds, policy.max_body_bytes)
+            except _TooLarge as exc:
+                raise SourceResponseError(
+                    f"{self.source_name}: {page} answered more than the {policy.max_body_bytes} bytes allowed ({exc}): "
+                    "refused. Ask the source for smaller pages, or raise PAR_HTTP_MAX_RESPONSE_BYTES if "
+                    "answers this big are expected.", response.status_code) from None
+            except (_DeadlinePassed, requests.ConnectionError, requests.Timeout) as exc:
+                if isinstance(exc, _DeadlinePassed):
+                    problem = (f"no complete answer within the {policy.deadline_seconds:g} s deadline of a request "
+                               f"({exc}; PAR_HTTP_DEADLINE_SECONDS)")
+                else:
+                    problem = self._scrub(f"{type(exc).__name__}: {exc}")
+                try:
+                    body_retry = body_retry.increment(method="GET", url=shown, error=exc)
+                except urllib3.exceptions.MaxRetryError:
+                    raise self._unavailable(problem, page) from None
+                body_retry.sleep()
+                continue
             finally:
-                if response is not None and not response._content_consumed:
-                    response.close()  # an answer left half read: drop its connection
-            if attempt + 1 < retry.attempts:
-                wait = retry.delay(attempt, retry_after)
-                log.warning("%s: %s (attempt %d/%d), retrying in %.1fs", self.source_name, last_problem,
-                            attempt + 1, retry.attempts, wait)
-                time.sleep(wait)
-        raise SourceUnavailableError(
-            f"{self.source_name} is unavailable at {self.public_url}: {last_problem} after {retry.attempts} attempts "
+                response.close()  # a body left half read drops its connection; a whole one is back in the pool
+            answer = _Answer(response.status_code, response.headers, body)
+            if answer.status_code in accepted:
+                return answer
+            if answer.status_code in RETRYABLE_STATUS:  # still so after urllib3's retries
+                raise self._unavailable(f"HTTP {answer.status_code}", page)
+            raise SourceResponseError(
+                f"{self.source_name}: {shown} answered HTTP {answer.status_code}: "
+                f"{self._scrub(body.decode('utf-8', 'replace'))[:300]}", answer.status_code)
+
+    def _unavailable(self, problem: str, page: str) -> SourceUnavailableError:
+        return SourceUnavailableError(
+            f"{self.source_name} is unavailable at {self.public_url}: {problem} after {self.retry.attempts} attempts "
             f"(page {page}). Check the source's status and URL; the next run resumes from the last landed page.")

@@ -35,6 +35,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from framework_internals.gx import DTYPE_EXPECTATION, register_dtype_expectation
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -57,8 +59,6 @@ __all__ = [
     "DTYPE_EXPECTATION",
 ]
 
-# Custom expectation registered by this module (see `_register_custom_expectations`).
-DTYPE_EXPECTATION = "expect_column_dtype_to_be_in"
 
 GX_RESULTS_COLUMNS = (
     "load_id",
@@ -275,56 +275,13 @@ def _fmt_pct(p: float | None) -> str:
 
 # --------------------------------------------------------------------------- GX plumbing
 
-_CUSTOM_REGISTERED = False
-
-
 def _import_gx():
-    """Import GX with analytics off; register this module's custom expectation once."""
+    """Import GX with analytics off; register this project's dtype expectation once."""
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
     import great_expectations as gx
-    from great_expectations.execution_engine import pandas_execution_engine
 
-    # GX hashes every row of a frame under 1 GB for a batch marker ("pandas_data_fingerprint") that
-    # nothing here reads: seconds per validation of a long history. Frames of any size skip it.
-    pandas_execution_engine.HASH_THRESHOLD = 0
-    _register_custom_expectations()
+    register_dtype_expectation()
     return gx
-
-
-def _register_custom_expectations() -> None:
-    """Register `expect_column_dtype_to_be_in`.
-
-    GX 1.24's `expect_column_values_to_be_in_type_list` resolves type names through numpy, so
-    pandas 3's default string dtype (`str`, a pyarrow-backed StringDtype) and the nullable
-    `Int32` never match any name. This subclass first compares the dtype's own name
-    (`str(dtype)`: 'int32', 'Int32', 'str', 'string', 'float64', 'datetime64[us, UTC]') with the
-    list, then falls back to GX's own logic. Object columns keep GX's per-value check.
-    """
-    global _CUSTOM_REGISTERED
-    if _CUSTOM_REGISTERED:
-        return
-    from great_expectations.expectations.core.expect_column_values_to_be_in_type_list import (
-        ExpectColumnValuesToBeInTypeList,
-    )
-    from great_expectations.expectations.registry import get_expectation_impl
-    from great_expectations.exceptions import ExpectationNotFoundError
-
-    try:
-        get_expectation_impl(DTYPE_EXPECTATION)
-    except ExpectationNotFoundError:
-
-        class ExpectColumnDtypeToBeIn(ExpectColumnValuesToBeInTypeList):
-            """Expect a column's pandas dtype name to be one of `type_list`."""
-
-            def _validate_pandas(self, actual_column_type, expected_types_list):
-                name = str(actual_column_type)
-                if expected_types_list is not None and name in expected_types_list:
-                    return {"success": True, "result": {"observed_value": name}}
-                res = super()._validate_pandas(actual_column_type, expected_types_list)
-                res["result"]["observed_value"] = name
-                return res
-
-    _CUSTOM_REGISTERED = True
 
 
 def _ephemeral_context(gx):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from pathlib import Path
 
@@ -11,7 +10,6 @@ from dagster_dbt import DbtCliResource
 
 from connectors.landing import LandingZone
 from orchestration.alerts import build_run_failure_alert
-from orchestration.event_log import EVENT_BATCH_SIZE
 from orchestration.freshness import build_freshness
 from orchestration.ingestion import partitioned_landing_asset
 from orchestration.quality_checks import built_gate
@@ -21,8 +19,6 @@ from orchestration.serving import analysts_snapshot
 from orchestration.schedules import nightly_schedule, pipeline_job
 from orchestration.settings import Settings, load_settings
 from orchestration.warehouse import dbt_project, source_family_models, warehouse_models
-
-os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
 
 # The dbt installed beside this Python, whether or not the venv is activated.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")

@@ -13,10 +13,6 @@ os.environ.setdefault("PAR_SOURCE_RETRIES", "0")
 
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
 
-# pyspark, when installed, would end an xdist worker (whose main module is anonymous) at GX's first
-# import: the expectations package names that module first (expectations/__init__.py).
-import expectations  # noqa: E402,F401
-
 
 def manifest_is_stale() -> bool:
     """The dbt manifest is missing or older than a file of the dbt project (the Makefile's rule)."""

@@ -140,11 +140,11 @@ def instance_home(shared_instance):
 
 def hold_slot(instance, tags: dict[str, str]) -> str:
     """A started command-line run with `tags` holding the warehouse slot, as a run does mid-build."""
-    from dagster import DagsterRunStatus
-    from dagster._core.storage.dagster_run import DagsterRun
-    from dagster._core.utils import make_new_run_id
+    import uuid
 
-    run = DagsterRun(job_name="par_pipeline", run_id=make_new_run_id(), status=DagsterRunStatus.STARTED, tags=tags)
+    from dagster import DagsterRun, DagsterRunStatus
+
+    run = DagsterRun(job_name="par_pipeline", run_id=str(uuid.uuid4()), status=DagsterRunStatus.STARTED, tags=tags)
     instance.add_run(run)
     status = instance.event_log_storage.claim_concurrency_slot(POOL, run.run_id, "warehouse_models")
     assert status.slot_status.value == "CLAIMED"

@@ -1,17 +1,19 @@
-"""The project's Dagster event log (orchestration/event_log.py) keeps everything Dagster's own stores:
-a run over many partitions is recorded whole, batched or not, and another process reading the same
-DAGSTER_HOME (the webserver) sees it."""
+"""The project's Dagster event log (framework_internals/dagster_event_log.py) keeps everything Dagster's own
+stores: a run over many partitions is recorded whole, batched or not, and another process reading the same
+DAGSTER_HOME (the webserver) sees it; a folder set up when the storage lived in orchestration/event_log.py
+is switched to its new module."""
 import os
 import subprocess
 import sys
 import textwrap
 
 import pytest
+import yaml
 from dagster import (AssetKey, BackfillPolicy, DagsterInstance, DailyPartitionsDefinition, Definitions, asset,
                      define_asset_job)
 
-from orchestration.event_log import PooledSqliteEventLogStorage
-from orchestration.instance_config import write_instance_config
+from framework_internals.dagster_event_log import PooledSqliteEventLogStorage
+from orchestration.instance_config import HEADER, event_log_dir, write_instance_config
 
 PARTITIONS = DailyPartitionsDefinition(start_date="2022-01-01")
 
@@ -75,3 +77,21 @@ def test_an_instance_folder_reads_its_own_event_log_whatever_dagster_home_says(t
     (second / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     write_instance_config(second)
     assert (second / "dagster.yaml").read_text() == "telemetry:\n  enabled: false\n"
+
+
+def test_a_folder_set_up_when_the_storage_lived_in_orchestration_names_its_new_module(dagster_home):
+    with DagsterInstance.get() as instance:
+        assert JOB.execute_in_process(instance=instance, partition_key="2022-01-03").success
+    old = yaml.safe_load((dagster_home / "dagster.yaml").read_text())
+    old["event_log_storage"]["module"] = "orchestration.event_log"  # as earlier versions wrote it
+    old["run_monitoring"] = {"enabled": True}
+    (dagster_home / "dagster.yaml").write_text(HEADER + yaml.safe_dump(old, sort_keys=False))
+
+    write_instance_config(dagster_home)
+    now = yaml.safe_load((dagster_home / "dagster.yaml").read_text())
+    assert now["event_log_storage"] == {"module": "framework_internals.dagster_event_log",
+                                        "class": "PooledSqliteEventLogStorage",
+                                        "config": {"base_dir": event_log_dir(dagster_home)}}
+    assert now["run_monitoring"] == {"enabled": True}
+    with DagsterInstance.get() as instance:
+        assert instance.get_materialized_partitions(AssetKey("daily_thing")) == {"2022-01-03"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -45,6 +46,14 @@ class _Source(BaseHTTPRequestHandler):
                 self.wfile.write(bytes([byte]))
                 self.wfile.flush()
                 time.sleep(0.1)
+        elif url.path == "/busy":  # 503 until the HTTP date its first answer's Retry-After names
+            if time.time() < self.server.busy_until:
+                self.send_response(503)
+                self.send_header("Retry-After", formatdate(self.server.busy_until, usegmt=True))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            else:
+                self._send(json.dumps({"data": [], "next_cursor": None}).encode())
         elif url.path == "/big":  # 64 KiB, announced
             body = json.dumps({"data": [], "next_cursor": None, "pad": "x" * 65536}).encode()
             self._send(body, len(body))
@@ -54,13 +63,19 @@ class _Source(BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def source():
+def source_server():
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Source)
     server.daemon_threads = True
+    server.busy_until = 0.0
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def source(source_server):
+    return f"http://127.0.0.1:{source_server.server_address[1]}"
 
 
 def session(url: str) -> SourceSession:
@@ -105,3 +120,21 @@ def test_an_answer_over_the_size_cap_is_refused_naming_source_page_and_setting(s
 
 def test_an_answer_within_the_limits_is_read(source):
     assert session(source).get_json("/cycle", {}) == {"data": [{"MaHoSo": "1"}], "next_cursor": "A"}
+
+
+def test_a_retry_after_given_as_an_http_date_is_waited_for(source, source_server):
+    server = source_server
+    """`Retry-After: Fri, 04 Dec 2026 23:59:59 GMT` (RFC 9110 allows a date as well as seconds): the
+    client waits until then rather than retrying at once with its own short backoff."""
+    server.busy_until = float(int(time.time()) + 2)  # a whole second: an HTTP date has no fraction
+    quick = SourceSession("test_source", source, None, RetryPolicy(attempts=3, backoff_seconds=0.01))
+    started = time.time()
+    assert quick.get_json("/busy", {}) == {"data": [], "next_cursor": None}
+    assert time.time() >= server.busy_until, "retried before the date the source gave"
+    assert time.time() - started < 5
+
+
+def test_a_retry_after_date_is_a_wait_capped_like_seconds():
+    in_five = formatdate(time.time() + 5, usegmt=True)
+    assert 3.5 <= RetryPolicy().delay(0, in_five) <= 5
+    assert RetryPolicy(max_backoff_seconds=2).delay(0, in_five) == 2

@@ -1,19 +1,35 @@
-"""Dagster's SQLite event log, with its connections kept open instead of opened for every event.
+"""Dagster internals (dagster 1.13): its SQLite event log, with its connections kept open instead of opened
+for every event.
 
 Dagster's own `SqliteEventLogStorage` opens a new engine and connection for each event it stores and
-closes it afterwards. With SQLite in WAL mode, closing the last connection to a database checkpoints
+closes it afterwards, reflects the asset-key table's columns at every asset event, and rewrites the
+asset's row each time. With SQLite in WAL mode, closing the last connection to a database checkpoints
 and syncs it to disk, so each event costs a few disk syncs. A run over the whole history materialises
-every landing asset once per day (eight sources, ~1,800 days): tens of thousands of events, which took
-most of a first `make run`. This storage keeps one pooled engine per database file, and commits with
-`synchronous=NORMAL`, which in WAL mode syncs at checkpoints rather than at every commit: a crash of
-the machine can lose the last events, never corrupt the file. The event log is not the system of
-record: the landing zone and its audit are (docs/operations.md).
+every daily-partitioned landing asset once per day (seven sources, ~1,800 days): about 25,000 events.
+Measured (docs/operations.md, "Dagster's storage"): Dagster's own storage took 20 times as long as this
+one to record a range of daily partitions, and a first `make run` ten times as long. This storage keeps
+one pooled engine per database file, commits with `synchronous=NORMAL` (in WAL mode: a sync at
+checkpoints rather than at every commit; a crash of the machine can lose the last events, never corrupt
+the file), asks for tables and columns once, and within a batch of events writes each asset's row
+once. The event log is not the system of record: the landing zone and its audit are.
+
+No supported API does this: Dagster's SQLite storage has no settings beyond its folder, and a partition
+range is recorded as one event per partition. The supported way to a fast event log is PostgreSQL
+(dagster-postgres, the `postgres` dependency group: docs/operations.md), which needs a server.
+
+It overrides `_connect`, `_store_asset_event`, `_has_asset_key_col_on_connection`, `has_table` and
+`store_event_batch`, and uses `_initdb`, `_db_lock`, `_initialized_dbs`, `_get_asset_entry_values` and
+`_has_asset_key_index_cols_on_connection`: tests/test_framework_internals.py checks they are still there
+with the same parameters, and tests/test_event_log.py that a run is recorded as Dagster's own storage
+records it.
 
 dagster.yaml selects it (`event_log_storage`). An instance folder's copy names the folder of its
 event log (`base_dir`, what Dagster's default storage uses), since a storage is not told which instance
-it belongs to: orchestration/instance_config.py writes that copy. The files and their layout are Dagster's own,
-so the webserver and `dagster` commands read them as usual.
+it belongs to: orchestration/instance_config.py writes that copy. The files and their layout are Dagster's
+own, so the webserver and `dagster` commands read them as usual, and a folder switched back to Dagster's
+default storage (delete `event_log_storage` from its dagster.yaml) keeps its history.
 """
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -33,9 +49,11 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
 
 # Dagster stores the materialisations of a partition range in batches of this many events (one
-# transaction each, `store_event_batch`) when DAGSTER_EVENT_BATCH_SIZE is set; orchestration/definitions.py
-# sets it unless the environment does.
+# transaction each, `store_event_batch`) when the environment variable DAGSTER_EVENT_BATCH_SIZE is set (read
+# by Dagster at each event, undocumented). Set here, unless the environment does, in every process that loads
+# an instance with this storage (the run, the webserver, a step's process): nothing else needs it.
 EVENT_BATCH_SIZE = 1000
+os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
 # Engines kept open at once: the cross-run index plus the latest runs' files (a webserver reads many runs).
 MAX_OPEN_ENGINES = 8
 
