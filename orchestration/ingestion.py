@@ -28,8 +28,8 @@ from connectors.landing import LandingZone
 from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
 from connectors.pseudonymise import check_key
-from orchestration.partitions import daily_partitions, local_naive, single_run_backfill
 from orchestration import registry
+from orchestration.partitions import daily_partitions, local_naive, single_run_backfill
 from orchestration.registry import Source
 from orchestration.settings import Settings
 from orchestration.sources import AdminUnitsSource, BudgetPortalSource, OneStopShopSource, ParRankingSource
