@@ -267,10 +267,13 @@ def read_export_sheets(path: Path) -> tuple[date, dict[str, list[dict]]]:
     return stood_at, records
 
 
-def read_export(path: Path, chunk_size: int = 2000, skip: str | None = None) -> Iterator[Page]:
+def read_export(path: Path, chunk_size: int = 2000, skip: str | None = None, *,
+                cursor: str | None = None) -> Iterator[Page]:
     """Pages of the export for land_pull; the cursor is "<dataset>:<rows landed>" with which file it was
     (connectors/file_cursor.py): a pull resumes only in the very file it began on; a file replaced
-    meanwhile is read from its start again (logged)."""
+    meanwhile is read from its start again (logged). `cursor` is `skip` under the name the registry's
+    export readers share (`read_export(path, cursor=...)`, orchestration/registry.py `Api.export`)."""
+    skip = cursor if skip is None else skip
     saved = FileCursor.decode(skip)
     why = why_not_resume(path, skip)
     if why:

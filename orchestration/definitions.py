@@ -11,7 +11,7 @@ from dagster_dbt import DbtCliResource
 from connectors.landing import LandingZone
 from orchestration.alerts import build_run_failure_alert
 from orchestration.freshness import build_freshness
-from orchestration.ingestion import partitioned_landing_asset
+from orchestration.ingestion import built_landing_asset
 from orchestration.quality_checks import built_gate
 from orchestration.registry import SOURCES, Source, load
 from orchestration.report_asset import periodic_report
@@ -27,7 +27,7 @@ DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 @functools.cache
 def landing_asset(entry: Source):
     """A source's landing asset: the one its registry entry names, else built from the entry."""
-    return load(entry.asset) if entry.asset else partitioned_landing_asset(entry)
+    return load(entry.asset) if entry.asset else built_landing_asset(entry)
 
 
 @functools.cache

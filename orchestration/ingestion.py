@@ -1,8 +1,10 @@
 """Ingestion assets: pull source data and land it, one asset per source system.
 
-Each source is declared in orchestration/registry.py; a source pulled by updated day through an API
-(the registries) gets its asset from one factory, `partitioned_landing_asset`; the administrative-unit reference file is landed whole
-at every run (it is small and the province may replace it at any time).
+Each source is declared in orchestration/registry.py; a source read through an API (the registries,
+pulled by updated day; the cadre system, landed as dated snapshots) gets its asset from one factory,
+`built_landing_asset`, its landing kind choosing the window; the one-stop-shop, the PAR ranking files,
+the budget portal's crawl and the administrative-unit reference file (landed whole at every run: it is
+small and the province may replace it at any time) have their own.
 
 The asset of a source covers all its landed datasets (for the one-stop-shop: dossiers and their
 eight child lists; for the cadre system: persons, appraisals, quotas, units); every dbt source
@@ -10,8 +12,11 @@ table of that system maps to it. All share the daily partitions, so the nightly 
 the one-stop-shop pulls the partitions' updates, the snapshot sources (cadre system, PAR ranking)
 land the whole source as it stood at the last partition's end (docs/cadre_landing.md).
 """
+import functools
+import inspect
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, ResourceParam, RetryRequested, asset
 
@@ -23,11 +28,11 @@ from connectors.landing import LandingZone
 from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
 from connectors.pseudonymise import check_key
+from orchestration import registry
 from orchestration.partitions import daily_partitions, local_naive, single_run_backfill
 from orchestration.registry import Source
 from orchestration.settings import Settings
-from orchestration.sources import (AdminUnitsSource, BudgetPortalSource, CadreSource, OneStopShopSource,
-                                   ParRankingSource)
+from orchestration.sources import AdminUnitsSource, BudgetPortalSource, OneStopShopSource, ParRankingSource
 
 
 def landing_key(source: str) -> AssetKey:
@@ -105,29 +110,6 @@ def one_stop_shop_landing(context: AssetExecutionContext, one_stop_shop_source: 
 
 
 @asset(
-    key=CADRE_LANDING,
-    group_name="landing",
-    partitions_def=daily_partitions,
-    backfill_policy=single_run_backfill,
-    kinds={"python", "parquet"},
-    description="A snapshot of the cadre management system (persons, appraisals, staffing quotas, public "
-                "service units) as it stood at the end of the last partition's day, pseudonymised; staging "
-                "reads the latest accepted snapshot (docs/cadre_landing.md).",
-)
-def cadre_landing(context: AssetExecutionContext, cadre_source: ResourceParam[CadreSource],
-                  landing: ResourceParam[LandingZone]) -> MaterializeResult:
-    as_of = local_naive(context.partition_time_window.end).date() - timedelta(days=1)
-    source_uri = cadre_source.describe()
-    context.log.info(f"landing the cadre system as of {as_of} from {source_uri}")
-    check_key(landing, cadre.SOURCE, cadre_source.pseudonymiser())  # the key the landing zone was built with
-    with retried_while_unavailable(cadre_source.settings):
-        summary = land_pull(landing, cadre.SOURCE, f"snapshot-{as_of:%Y%m%d}", source_uri,
-                            cadre_source.fetcher(as_of), cadre_source.flattener(), land_empty=True,
-                            why_not_resume=_said(context, source_uri, cadre_source.why_not_resume))
-    return _landed(summary, source_uri, landing, requested_as_of=as_of.isoformat(), records=summary.records)
-
-
-@asset(
     key=PAR_RANKING_LANDING,
     group_name="landing",
     partitions_def=daily_partitions,
@@ -186,36 +168,66 @@ def budget_landing(context: AssetExecutionContext, budget_source: ResourceParam[
     })
 
 
-def partitioned_landing_asset(entry: Source):
-    """The daily-partitioned landing asset of a source pulled by updated day through its resource
-    (`<name>_source`: `describe`, `fetcher(since, until)`, `flattener`): the registries, and any source
-    whose registry entry names no landing asset of its own (orchestration/registry.py)."""
-    source = entry.name
+def _partitioned_window(context: AssetExecutionContext) -> tuple[tuple, str, str, dict]:
+    """A partitioned pull: the records updated in [since, until), the partitions' days (local time)."""
+    window = context.partition_time_window
+    since, until = local_naive(window.start), local_naive(window.end)
+    return ((since, until), f"{since:%Y%m%d}-{until:%Y%m%d}", f"updates in [{since}, {until})",
+            {"window": f"[{since:%Y-%m-%d %H:%M}, {until:%Y-%m-%d %H:%M}) local time"})
 
-    @asset(
-        key=landing_key(source),
-        group_name="landing",
-        partitions_def=daily_partitions,
-        backfill_policy=single_run_backfill,
-        kinds={"python", "parquet"},
-        required_resource_keys={entry.key, "landing"},
-        description=entry.description,
-    )
-    def _landing(context: AssetExecutionContext) -> MaterializeResult:
-        pulled = getattr(context.resources, entry.key)
-        landing: LandingZone = context.resources.landing
-        window = context.partition_time_window
-        since, until = local_naive(window.start), local_naive(window.end)
+
+def _snapshot_day(context: AssetExecutionContext) -> tuple[tuple, str, str, dict]:
+    """A snapshot: the whole system as it stood at the end of the last partition's day."""
+    as_of = local_naive(context.partition_time_window.end).date() - timedelta(days=1)
+    return (as_of,), f"snapshot-{as_of:%Y%m%d}", f"as of {as_of}", {"requested_as_of": as_of.isoformat()}
+
+
+# What each built landing kind pulls: (fetcher's window, the load's state key, the log's words, metadata).
+_WINDOWS = {"partitioned": _partitioned_window, "snapshot": _snapshot_day}
+
+
+@functools.cache
+def built_landing_asset(entry: Source):
+    """The daily-partitioned landing asset of a source whose registry entry names no asset of its own,
+    its `landing` kind choosing what a run lands (orchestration/registry.py `BUILT_LANDINGS`):
+    "partitioned" the records updated in the partitions' days (load `YYYYMMDD-YYYYMMDD`), "snapshot" the
+    whole system as it stood at the end of the last partition's day (load `snapshot-YYYYMMDD`). Its
+    resource (`<name>_source`: `describe`, `fetcher(*window)`, `flattener`, optionally `why_not_resume`
+    and `pseudonymiser`) is its parameter by its key, so the asset can be called with it as
+    `asset(context, <name>_source=..., landing=...)`. A source with personal data (`Api.personal`) first
+    checks that the landing zone was built with the key it will hash with."""
+    source, window_of = entry.name, _WINDOWS[entry.landing]
+    personal = entry.api is not None and entry.api.personal
+
+    def _landing(context: AssetExecutionContext, **resources) -> MaterializeResult:
+        pulled, landing = resources[entry.key], resources["landing"]
+        window, state_key, words, metadata = window_of(context)
         source_uri = pulled.describe()
-        context.log.info(f"pulling {source} updates in [{since}, {until}) from {source_uri}")
+        context.log.info(f"landing {source} {words} from {source_uri}")
+        if personal:
+            check_key(landing, source, pulled.pseudonymiser())  # the key the landing zone was built with
+        why_not_resume = getattr(pulled, "why_not_resume", None)
         with retried_while_unavailable(pulled.settings):
-            summary = land_pull(landing, source, f"{since:%Y%m%d}-{until:%Y%m%d}", source_uri,
-                                pulled.fetcher(since, until), pulled.flattener(), land_empty=True)
-        return _landed(summary, source_uri, landing,
-                       window=f"[{since:%Y-%m-%d %H:%M}, {until:%Y-%m-%d %H:%M}) local time",
-                       records=summary.records)
+            summary = land_pull(landing, source, state_key, source_uri, pulled.fetcher(*window), pulled.flattener(),
+                                land_empty=True,
+                                why_not_resume=_said(context, source_uri, why_not_resume) if why_not_resume else None)
+        return _landed(summary, source_uri, landing, **metadata, records=summary.records)
 
-    return _landing
+    # The resource and the landing zone as named parameters (Dagster reads them from the signature).
+    parameter = functools.partial(inspect.Parameter, kind=inspect.Parameter.KEYWORD_ONLY)
+    _landing.__signature__ = inspect.Signature(
+        [inspect.Parameter("context", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=AssetExecutionContext),
+         parameter(entry.key, annotation=ResourceParam[Any]),
+         parameter("landing", annotation=ResourceParam[LandingZone])],
+        return_annotation=MaterializeResult)
+    _landing.__name__ = f"{source}_landing"
+    return asset(key=landing_key(source), group_name="landing", partitions_def=daily_partitions,
+                 backfill_policy=single_run_backfill, kinds={"python", "parquet"},
+                 description=entry.description)(_landing)
+
+
+# The cadre system's landing is the built snapshot asset of its registry entry (kept by its name).
+cadre_landing = built_landing_asset(registry.source(cadre.SOURCE))
 
 
 @asset(

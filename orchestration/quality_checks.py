@@ -8,6 +8,8 @@ make two gates check one load) with one suite per landed dataset. If any suite f
 rejected: the verdict goes to the landing zone's audit tables, the warehouse never reads the
 load, and the check fails, so no model downstream runs.
 """
+import functools
+
 import pyarrow as pa
 from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetKey, AssetRecordsFilter,
                      MetadataValue, ResourceParam, asset_check)
@@ -19,8 +21,7 @@ from connectors.admin_units import ReferenceFileError, read_reference
 from connectors.landing import VERDICTS_AUDIT, LandingZone
 from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
-from orchestration.ingestion import (BUDGET_LANDING, CADRE_LANDING, ONE_STOP_SHOP_LANDING, PAR_RANKING_LANDING,
-                                     landing_key)
+from orchestration.ingestion import BUDGET_LANDING, ONE_STOP_SHOP_LANDING, PAR_RANKING_LANDING, landing_key
 from orchestration.registry import Source
 from orchestration.sources import AdminUnitsSource
 
@@ -142,15 +143,6 @@ def gx_one_stop_shop(context: AssetCheckExecutionContext, landing: ResourceParam
                     lambda frames, load_id: validate_one_stop_shop_batch(frames, load_id, units=units))
 
 
-@asset_check(asset=CADRE_LANDING, name="gx_suites", blocking=True,
-             description="Great Expectations, one suite per landed cadre dataset, on the newly landed snapshot. "
-                         "Failing rejects the snapshot (never read by the warehouse) and stops the workforce marts.")
-def gx_cadre(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone]) -> AssetCheckResult:
-    from expectations.cadre import validate_cadre_batch
-
-    return run_gate(context, landing, cadre.SOURCE, cadre.DATASETS, validate_cadre_batch)
-
-
 @asset_check(asset=PAR_RANKING_LANDING, name="gx_suites", blocking=True,
              description="Great Expectations on the landed PAR ranking files. Failing rejects the load and stops "
                          "the workforce marts.")
@@ -170,9 +162,11 @@ def gx_budget(context: AssetCheckExecutionContext, landing: ResourceParam[Landin
     return run_gate(context, landing, budget.SOURCE, budget.DATASETS, validate_budget_batch)
 
 
+@functools.cache
 def built_gate(entry: Source):
-    """The blocking GX check of a source whose registry entry names no gate of its own: its `validate`
-    (frames, load_id) on every dataset of each load landed in the run (orchestration/registry.py)."""
+    """The blocking GX check of a source whose registry entry names no gate of its own (the registries, the
+    cadre system): its `validate` (frames, load_id) on every dataset of each load landed in the run
+    (orchestration/registry.py)."""
 
     @asset_check(asset=landing_key(entry.name), name="gx_suites", blocking=True, description=entry.gate_description)
     def _gate(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone]) -> AssetCheckResult:

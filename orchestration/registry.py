@@ -4,11 +4,12 @@ One `Source` per source system. Its `name` is the landing folder (`<landing>/<na
 dbt source name (`source('<name>', ...)`), the asset key (`landing/<name>`) and the resource key
 (`<name>_source`, unless `resource_key` says otherwise). From the entries come:
 
-- the landing assets and their blocking GX gates (orchestration/definitions.py), built by a factory
-  from the entry for the common kind (`landing="partitioned"`: an API pulled by updated day through a
-  resource with `describe`, `fetcher(since, until)`, `flattener`), or named by the entry when the
-  source's landing is its own (`asset=` / `gate=`: the one-stop-shop, the snapshots, the crawl, the
-  reference files);
+- the landing assets and their blocking GX gates (orchestration/definitions.py), built from the entry
+  for an API source, the asset chosen by its landing kind (`landing="partitioned"`: pulled by updated
+  day, `fetcher(since, until)`; `landing="snapshot"`: the whole system as it stood on the last
+  partition's day, `fetcher(as_of)`; either optionally from an export file and with personal data
+  pseudonymised, `Api`), or named by the entry when the source's landing is its own (`asset=` /
+  `gate=`: the one-stop-shop, the PAR ranking files, the crawl, the reference files);
 - the resources (`resource(settings)`), the freshness checks (`freshness`), the sandbox list and the
   production checks of the settings (`settings`, `production_error`), the settings' environment
   variables (orchestration/settings.py builds its fields from `settings`; `.env.example` is checked
@@ -40,6 +41,10 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 AUDIT_SOURCE = "audit"
 
 LandingKind = Literal["partitioned", "snapshot", "reference_file"]
+# The landing kinds whose asset is built from the entry (orchestration/ingestion.py `built_landing_asset`):
+# "partitioned" pulls the records updated in the partitions' days (load `YYYYMMDD-YYYYMMDD`), "snapshot"
+# lands the whole system as it stood at the end of the last partition's day (load `snapshot-YYYYMMDD`).
+BUILT_LANDINGS: tuple[LandingKind, ...] = ("partitioned", "snapshot")
 
 
 def load(reference: str) -> Any:
@@ -63,12 +68,28 @@ class Setting:
 
 @dataclass(frozen=True)
 class Api:
-    """A source pulled by updated day from an API (orchestration/sources.py `ApiSource`): its client
-    (`Client(session).pages(since, until, cursor)`), its flattener (records -> tables per dataset) and
-    its sandbox (`start(SandboxConfig, units_dir=...)` -> (server, sandbox)), each "module:attribute"."""
+    """A source read through its API by the generic resource (orchestration/sources.py `ApiSource`) and
+    landed by the generic asset of its `landing` kind. Each reference is "module:attribute":
+
+    - `client`: `Client(session[, page_size=])`; `pages(since, until, cursor)` for a partitioned source
+      (the records updated in the partitions' days), `pages(as_of, cursor)` for a snapshot source (the
+      whole system as it stood at the end of `as_of`, the last partition's day); pages are (records, cursor);
+    - `flatten`: records -> {dataset: table}; with `personal`, `flatten(records, pseudonymise)` gets the
+      source's pseudonymiser and the asset first checks the landing zone's key (`check_key`);
+    - `sandbox`: `start(config[, units_dir=])` -> (server, sandbox), the same API on loopback, built from
+      `sandbox_config` (a dataclass of seed/scale/defect_rate/end, "module:Class");
+    - `export` (optional): `read_export(path, cursor=None)` -> pages of the file the system exports
+      (setting `PAR_<X>_EXPORT`, attribute `<name>_export`: `_api(..., export=...)`); its cursor is a
+      connectors/file_cursor.py cursor, so an unfinished pull resumes only in the very file it began on.
+    """
     client: str
     flatten: str
     sandbox: str
+    export: str | None = None
+    personal: bool = False
+    page_size: int | None = None           # the client's page size (default: the client's own)
+    sandbox_config: str = "connectors.sandbox.one_stop_shop_data:SandboxConfig"
+    sandbox_uri: tuple[str, ...] = ("seed", "scale", "end")  # the config's fields its `sandbox://` URI shows
 
 
 @dataclass(frozen=True)
@@ -93,7 +114,7 @@ class Source:
     # the landing asset and gate when the source's own ("module:attribute"); else built from the entry
     asset: str | None = None
     gate: str | None = None
-    api: Api | None = None                 # the API of a partitioned source read through ApiSource
+    api: Api | None = None                 # the API of a source read through ApiSource (partitioned or snapshot)
     validate: Callable[..., Any] | None = None  # (frames, load_id) -> the GX result, for the built gate
     description: str = ""                  # of the built landing asset
     gate_description: str = ""             # of the built gate
@@ -105,9 +126,12 @@ class Source:
         """An entry that cannot be built is refused when the registry is read, naming the source."""
         if self.family not in {f.name for f in FAMILIES}:
             raise ValueError(f"source {self.name!r}: family {self.family!r} is not one of FAMILIES")
-        if self.asset is None and (self.landing != "partitioned" or (self.api is None and self.resource is None)):
-            raise ValueError(f"source {self.name!r}: only a partitioned source with an `api` (or a resource) gets "
-                             "the built landing asset; name its own with `asset=`")
+        if self.asset is None and (self.landing not in BUILT_LANDINGS or (self.api is None and self.resource is None)):
+            raise ValueError(f"source {self.name!r}: only a {' or '.join(BUILT_LANDINGS)} source with an `api` (or a "
+                             "resource) gets the built landing asset; name its own with `asset=`")
+        if self.api and self.api.export and f"{self.name}_export" not in {s.attribute for s in self.settings}:
+            raise ValueError(f"source {self.name!r}: its `api` reads an export file but no setting holds its path: "
+                             f"give PAR_{self.name.upper()}_EXPORT (`_api(..., export=(doc, example))`)")
         if self.gate is None and self.validate is None:
             raise ValueError(f"source {self.name!r}: give its suite (`validate=`) or its own gate (`gate=`)")
 
@@ -177,12 +201,21 @@ SOURCES: tuple[Source, ...] = (
                             "(and PAR_ONE_STOP_SHOP_TOKEN) or PAR_ONE_STOP_SHOP_EXPORT. A production run never falls "
                             "back to the sandbox."),
     Source(cadre.SOURCE, cadre.DATASETS, "workforce", "snapshot",
-           _resource("orchestration.sources:CadreSource"),
-           _api(cadre.SOURCE, "CADRE", "Cadre management software (phần mềm quản lý cán bộ, công chức, viên chức): "
-                "either its API...", "https://canbo.example.gov.vn",
+           settings=_api(cadre.SOURCE, "CADRE", "Cadre management software (phần mềm quản lý cán bộ, công chức, "
+                         "viên chức): either its API...", "https://canbo.example.gov.vn",
                 export=("...or its XLSX export (sheets CanBo, DanhGia, BienChe, DonViSuNghiep; docs/cadre_landing.md).",
                         "/srv/par/inbox/canbo-export.xlsx")),
-           asset="orchestration.ingestion:cadre_landing", gate="orchestration.quality_checks:gx_cadre",
+           api=Api("connectors.cadre:CadreClient", "connectors.cadre:flatten",
+                   "connectors.sandbox.cadre_api:start_cadre_server",
+                   export="connectors.cadre:read_export", personal=True, page_size=2000,
+                   sandbox_config="connectors.sandbox.cadre_data:CadreConfig",
+                   sandbox_uri=("seed", "scale", "defect_rate", "end")),
+           validate=_validator("expectations.cadre:validate_cadre_batch"),
+           description="A snapshot of the cadre management system (persons, appraisals, staffing quotas, public "
+                       "service units) as it stood at the end of the last partition's day, pseudonymised; staging "
+                       "reads the latest accepted snapshot (docs/cadre_landing.md).",
+           gate_description="Great Expectations, one suite per landed cadre dataset, on the newly landed snapshot. "
+                            "Failing rejects the snapshot (never read by the warehouse) and stops the workforce marts.",
            freshness=FOUR_AM,
            production_error="PAR_ENV=production but no cadre management source is configured: set PAR_CADRE_URL (and "
                             "PAR_CADRE_TOKEN) or PAR_CADRE_EXPORT (the system's XLSX export)."),
@@ -319,5 +352,5 @@ def check_model_steps(manifest: Mapping[str, Any], sources: tuple[Source, ...] =
                              + "\n  ".join(sorted(set(problems))))
 
 
-__all__ = ["AUDIT_SOURCE", "FAMILIES", "SOURCES", "Api", "Family", "ModelStepError", "Setting", "Source",
-           "check_model_steps", "family", "load", "source", "source_settings"]
+__all__ = ["AUDIT_SOURCE", "BUILT_LANDINGS", "FAMILIES", "SOURCES", "Api", "Family", "ModelStepError", "Setting",
+           "Source", "check_model_steps", "family", "load", "source", "source_settings"]

@@ -5,6 +5,7 @@ from (`_source`), and a sandbox batch says `sandbox://` so it can never pass for
 """
 from __future__ import annotations
 
+import inspect
 import logging
 import threading
 from collections.abc import Callable
@@ -19,7 +20,6 @@ from connectors.http_session import RetryPolicy, SourceSession, redact_url
 from connectors.ingest import PageSource
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
 from connectors.records import RecordError
-from connectors.sandbox.cadre_data import CadreConfig
 from connectors.sandbox.one_stop_shop_data import SandboxConfig
 from orchestration import registry
 from orchestration.registry import Api
@@ -46,13 +46,6 @@ def sandbox_server(config: SandboxConfig):
     from connectors.sandbox.one_stop_shop_api import start_one_stop_shop_server
 
     return _shared_sandbox(one_stop_shop.SOURCE, config, start_one_stop_shop_server)[0]
-
-
-def cadre_sandbox(config: CadreConfig):
-    """(server, api) of the sandbox cadre system for `config`."""
-    from connectors.sandbox.cadre_api import start_cadre_server
-
-    return _shared_sandbox(cadre.SOURCE, config, start_cadre_server)
 
 
 def refuse_sandbox_in_production(settings: Settings, source: str) -> None:
@@ -151,55 +144,6 @@ class OneStopShopSource:
 
 
 @dataclass
-class CadreSource:
-    """The cadre management system: its API, its XLSX export, or the sandbox's API. A snapshot source:
-    every pull lands the whole system as it stood on a day (docs/cadre_landing.md)."""
-
-    settings: Settings
-    page_size: int = 2000
-
-    def sandbox_config(self) -> CadreConfig:
-        return CadreConfig(**_sandbox_kwargs(self.settings))
-
-    def describe(self) -> str:
-        s = self.settings
-        if s.cadre_export:
-            return f"file://{s.cadre_export}"
-        if s.cadre_url:
-            return redact_url(s.cadre_url)
-        c = self.sandbox_config()
-        return f"sandbox://cadre?seed={c.seed}&scale={c.scale}&defect_rate={c.defect_rate}&end={c.end}"
-
-    def fetcher(self, as_of: date) -> PageSource:
-        """Pages of the snapshot as the system stood on `as_of` (an export stands at its own date)."""
-        s = self.settings
-        if s.cadre_export:
-            path = s.cadre_export
-            return lambda cursor: cadre.read_export(path, skip=cursor)
-        if s.cadre_url:
-            session = SourceSession(cadre.SOURCE, s.cadre_url, s.cadre_token, _retry(s))
-        else:
-            refuse_sandbox_in_production(s, cadre.SOURCE)
-            from connectors.sandbox.server import SANDBOX_TOKEN
-            server, _ = cadre_sandbox(self.sandbox_config())
-            session = SourceSession(cadre.SOURCE, server.url, SANDBOX_TOKEN, _retry(s))
-        client = cadre.CadreClient(session, page_size=self.page_size)
-        return lambda cursor: client.pages(as_of, cursor)
-
-    def why_not_resume(self, cursor: str | None) -> str | None:
-        """Why an unfinished pull cannot resume at `cursor` (an export file replaced since), or None."""
-        path = self.settings.cadre_export
-        return file_cursor.why_not_resume(path, cursor) if path else None
-
-    def pseudonymiser(self) -> Pseudonymiser:
-        return pseudonymiser_for(self.settings, cadre.SOURCE)
-
-    def flattener(self):
-        pseudonymise = self.pseudonymiser()
-        return lambda items: cadre.flatten(items, pseudonymise)
-
-
-@dataclass
 class ParRankingSource:
     """The folder of yearly PAR ranking files; in the sandbox, the files the sandbox cadre system writes
     into `<data dir>/sandbox/par_ranking` (the Department of Home Affairs' decisions, one per year)."""
@@ -214,7 +158,7 @@ class ParRankingSource:
         from connectors.sandbox.cadre_api import write_ranking_files
 
         folder = s.data_dir / "sandbox" / cadre.RANKING_SOURCE
-        _, api = cadre_sandbox(CadreSource(s).sandbox_config())
+        _, api = CadreSource(s).sandbox()
         written = set(write_ranking_files(api.sandbox, folder))
         for stale in set(folder.glob("*.xlsx")) - written:  # a year the sandbox's clock no longer reaches
             stale.unlink()
@@ -268,9 +212,11 @@ class BudgetPortalSource:
 
 @dataclass
 class ApiSource:
-    """A source pulled by updated day from its API (PAR_<SOURCE>_URL / _TOKEN) or, without one, from its
-    embedded sandbox: the registries, and any source whose registry entry gives an `Api` (its client,
-    flattener and sandbox, orchestration/registry.py)."""
+    """A source read from its API (PAR_<SOURCE>_URL / _TOKEN), its export file (PAR_<SOURCE>_EXPORT, when its
+    `Api` names a reader) or, with neither, its embedded sandbox: the registries, the cadre system, and any
+    source whose registry entry gives an `Api` (its client, flattener, sandbox, export reader and whether it
+    carries personal data, orchestration/registry.py). `fetcher(since, until)` for a partitioned source,
+    `fetcher(as_of)` for a snapshot: the window is handed to the client's `pages` as it is."""
     settings: Settings
     source: str
     api: Api | None = None  # default: the registry entry's
@@ -283,36 +229,71 @@ class ApiSource:
     def url(self) -> str | None:
         return getattr(self.settings, f"{self.source}_url", None)
 
-    def sandbox_config(self) -> SandboxConfig:
-        return OneStopShopSource(self.settings).sandbox_config()
+    @property
+    def export(self) -> Path | None:
+        """The export file to read (PAR_<SOURCE>_EXPORT), if the source has one and it is set."""
+        return getattr(self.settings, f"{self.source}_export", None) if self.api.export else None
+
+    def sandbox_config(self):
+        return registry.load(self.api.sandbox_config)(**_sandbox_kwargs(self.settings))
 
     def describe(self) -> str:
+        if self.export:
+            return f"file://{self.export}"
         if self.url:
             return redact_url(self.url)
         c = self.sandbox_config()
-        return f"sandbox://{self.source}?seed={c.seed}&scale={c.scale}&end={c.end}"
+        return f"sandbox://{self.source}?" + "&".join(f"{f}={getattr(c, f)}" for f in self.api.sandbox_uri)
 
-    def _sandbox_url(self) -> str:
+    def sandbox(self):
+        """(server, sandbox) of the source's embedded sandbox, one per process and configuration."""
         start = registry.load(self.api.sandbox)
+        config = self.sandbox_config()
+        if "units_dir" not in inspect.signature(start).parameters:  # a sandbox drawn without the unit file
+            return _shared_sandbox(self.source, config, start)
         units_dir = self.settings.admin_units_dir
-        server, _ = _shared_sandbox(self.source, (self.sandbox_config(), units_dir),
-                                    lambda key: start(key[0], units_dir=key[1]))
-        return server.url
+        return _shared_sandbox(self.source, (config, units_dir), lambda key: start(key[0], units_dir=key[1]))
 
-    def fetcher(self, since: datetime, until: datetime) -> PageSource:
+    def fetcher(self, *window) -> PageSource:
+        """Pages of the source for `window` ((since, until), or (as_of,) for a snapshot), resumable from a
+        cursor; an export file is read whole whatever the window (it stands at its own date)."""
         from connectors.sandbox.server import SANDBOX_TOKEN
 
+        if self.export:
+            path, read_export = self.export, registry.load(self.api.export)
+            return lambda cursor: read_export(path, cursor=cursor)
         if self.url:
             session = SourceSession(self.source, self.url, getattr(self.settings, f"{self.source}_token", None),
                                     _retry(self.settings))
         else:
             refuse_sandbox_in_production(self.settings, self.source)
-            session = SourceSession(self.source, self._sandbox_url(), SANDBOX_TOKEN, _retry(self.settings))
-        client = registry.load(self.api.client)(session)
-        return lambda cursor: client.pages(since, until, cursor)
+            server, _ = self.sandbox()
+            session = SourceSession(self.source, server.url, SANDBOX_TOKEN, _retry(self.settings))
+        page_size = {"page_size": self.api.page_size} if self.api.page_size else {}
+        client = registry.load(self.api.client)(session, **page_size)
+        return lambda cursor: client.pages(*window, cursor)
+
+    def why_not_resume(self, cursor: str | None) -> str | None:
+        """Why an unfinished pull cannot resume at `cursor` (an export file replaced since), or None."""
+        return file_cursor.why_not_resume(self.export, cursor) if self.export else None
+
+    def pseudonymiser(self) -> Pseudonymiser:
+        return pseudonymiser_for(self.settings, self.source)
 
     def flattener(self):
-        return registry.load(self.api.flatten)
+        flatten = registry.load(self.api.flatten)
+        if not self.api.personal:
+            return flatten
+        pseudonymise = self.pseudonymiser()
+        return lambda records: flatten(records, pseudonymise)
+
+
+@dataclass
+class CadreSource(ApiSource):
+    """The cadre management system (its API, its XLSX export, or the sandbox's API): the generic resource
+    of its registry entry, under the name callers know. A snapshot source: every pull lands the whole
+    system as it stood on a day (docs/cadre_landing.md)."""
+    source: str = cadre.SOURCE
 
 
 RegistrySource = ApiSource  # the name the registries' resources had

@@ -14,7 +14,7 @@ import pytest
 from dagster import AssetKey, build_schedule_context
 
 from orchestration.definitions import defs
-from orchestration.registry import SOURCES, Api, ModelStepError, Setting, Source, check_model_steps
+from orchestration.registry import SOURCES, Api, ModelStepError, Setting, Source, _api, check_model_steps
 from orchestration.schedules import nightly_schedule
 from orchestration.settings import PROJECT_ROOT, CoreSettings, settings_class, variables
 from orchestration.warehouse import manifest_path, translator
@@ -140,17 +140,22 @@ def start_toy_sandbox(config, units_dir=None):
     return _ToyServer(), None
 
 
-def toy_validate(frames, load_id):
-    """The toy's suite, without GX (cheap): every count is a non-negative integer."""
+def _toy_result(source, dataset_name, column, frame, bad, load_id):
+    """A one-expectation GX-shaped result (without GX: cheap)."""
     from expectations.gx_runner import BatchResult, DatasetResult, ExpectationResult
 
-    frame = frames["counts"]
-    bad = int((frame["SoLuong"] < 0).sum())
-    result = ExpectationResult("counts", "toy_counts.counts", "expect_column_values_to_be_between", "SoLuong",
+    suite = f"{source}.{dataset_name}"
+    result = ExpectationResult(dataset_name, suite, "expect_column_values_to_be_between", column,
                                bad == 0, len(frame), bad, 100.0 * bad / max(len(frame), 1))
-    dataset = DatasetResult("counts", "toy_counts.counts", len(frame), bad == 0, 1, int(bad > 0), bad, True, (result,))
-    return BatchResult(load_id, TOY, dt.datetime.now(dt.timezone.utc), bad == 0, 1, int(bad > 0), bad, True,
+    dataset = DatasetResult(dataset_name, suite, len(frame), bad == 0, 1, int(bad > 0), bad, True, (result,))
+    return BatchResult(load_id, source, dt.datetime.now(dt.timezone.utc), bad == 0, 1, int(bad > 0), bad, True,
                        (dataset,), 0.0)
+
+
+def toy_validate(frames, load_id):
+    """The toy's suite: every count is a non-negative integer."""
+    frame = frames["counts"]
+    return _toy_result(TOY, "counts", "SoLuong", frame, int((frame["SoLuong"] < 0).sum()), load_id)
 
 
 TOY_SOURCE = Source(
@@ -230,6 +235,92 @@ def test_a_toy_source_added_through_the_registry_lands_is_gated_and_reaches_dbt_
     assert table.folder == landing.root / TOY / "counts"
     assert duckdb.sql(f"select sum(SoLuong) from read_parquet('{table.folder}/*/*.parquet', "
                       "hive_partitioning = true)").fetchall() == [(3,)]
+
+
+# A toy snapshot source (docs/adding_a_source.md, "A snapshot source"): the whole roster as it stood on a
+# day, from its API or its export file, a person's name pseudonymised before it lands.
+TOY_SNAPSHOT = "toy_roster"
+TOY_PERSON = "Nguyễn Thị Mai"
+TOY_ROSTER_SCHEMA = pa.schema([("MaCanBo", pa.string()), ("HoTen", pa.string()), ("NgayDuLieu", pa.string())])
+
+
+class ToyRosterClient:
+    """The toy roster's API client: the roster as it stood on `as_of`, one page."""
+
+    def __init__(self, session, page_size=1000):
+        self.session, self.page_size = session, page_size
+
+    def pages(self, as_of, cursor=None):
+        yield [{"MaCanBo": "CB-1", "HoTen": TOY_PERSON, "NgayDuLieu": f"{as_of:%Y-%m-%d}"}], "end"
+
+
+def read_toy_roster_export(path, cursor=None):
+    """The toy roster's export file (one JSON record a line), read whole; its cursor says which file it was."""
+    from connectors.file_cursor import whole_file_cursors
+
+    cursor_of = whole_file_cursors(path)
+    records = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
+    yield records, cursor_of(f"lines:{len(records)}")
+
+
+def toy_roster_flatten(records, pseudonymise):
+    return {"people": pa.Table.from_pylist([{**r, "HoTen": pseudonymise(r["HoTen"])} for r in records],
+                                           schema=TOY_ROSTER_SCHEMA)}
+
+
+def toy_roster_validate(frames, load_id):
+    frame = frames["people"]
+    return _toy_result(TOY_SNAPSHOT, "people", "MaCanBo", frame, int(frame["MaCanBo"].isna().sum()), load_id)
+
+
+TOY_SNAPSHOT_SOURCE = Source(
+    TOY_SNAPSHOT, ("people",), "workforce", "snapshot",
+    settings=_api(TOY_SNAPSHOT, "TOY_ROSTER", "Toy roster: its API...", "https://toy.example.gov.vn",
+                  export=("...or its export file.", "/srv/par/inbox/toy-roster.ndjson")),
+    api=Api(f"{__name__}:ToyRosterClient", f"{__name__}:toy_roster_flatten", f"{__name__}:start_toy_sandbox",
+            export=f"{__name__}:read_toy_roster_export", personal=True),
+    validate=toy_roster_validate, description="The toy roster as it stood at the end of the last partition's day.",
+    gate_description="The toy roster's suite.", freshness=dt.time(4, 0),
+    production_error="PAR_ENV=production but no toy roster is configured.")
+
+
+def test_a_toy_snapshot_source_lands_the_system_as_of_the_last_day_pseudonymised_or_from_its_export(tmp_path):
+    """`landing="snapshot"`: one registry entry gives the asset that lands `snapshot-YYYYMMDD` as of the last
+    partition's day (the cadre system's landing), the source's export file read by its connector with the
+    file cursor's resume rules, and personal fields hashed with the source's key (checked first)."""
+    from dagster import DagsterInstance, materialize
+
+    from connectors.landing import LandingZone
+    from connectors.pseudonymise import KEY_STATE
+    from orchestration.definitions import gate, landing_asset
+
+    settings = settings_class((*SOURCES, TOY_SNAPSHOT_SOURCE))(**dataclasses.asdict(load_settings_for(tmp_path)))
+    resource = TOY_SNAPSHOT_SOURCE.build_resource(settings)
+    landing = LandingZone(tmp_path / "landing")
+    result = materialize([landing_asset(TOY_SNAPSHOT_SOURCE), gate(TOY_SNAPSHOT_SOURCE)],
+                         partition_key="2025-03-01", resources={f"{TOY_SNAPSHOT}_source": resource, "landing": landing},
+                         instance=DagsterInstance.ephemeral())
+    assert result.success and result.get_asset_check_evaluations()[0].passed
+    metadata = result.asset_materializations_for_node(landing_asset(TOY_SNAPSHOT_SOURCE).op.name)[0].metadata
+    assert metadata["requested_as_of"].value == "2025-03-01" and metadata["records"].value == 1
+    assert metadata["source"].value.startswith(f"sandbox://{TOY_SNAPSHOT}?")
+    assert landing.read_state(TOY_SNAPSHOT, "snapshot-20250301")["complete"]
+    [person] = landing.read_load(TOY_SNAPSHOT, "people", metadata["load_id"].value).to_pylist()
+    assert person["NgayDuLieu"] == "2025-03-01"
+    assert person["HoTen"] == resource.pseudonymiser()(TOY_PERSON) != TOY_PERSON  # hashed before it landed
+    assert landing.read_state(*KEY_STATE)["recorded_by"] == TOY_SNAPSHOT  # the key was checked (and recorded)
+
+    export = tmp_path / "roster.ndjson"
+    export.write_text(json.dumps({"MaCanBo": "CB-2", "HoTen": TOY_PERSON, "NgayDuLieu": "2025-02-28"}) + "\n")
+    from_file = TOY_SNAPSHOT_SOURCE.build_resource(dataclasses.replace(settings, toy_roster_export=export))
+    assert from_file.describe() == f"file://{export}"
+    [(records, cursor)] = list(from_file.fetcher(dt.date(2025, 3, 1))(None))
+    assert [r["MaCanBo"] for r in records] == ["CB-2"] and from_file.why_not_resume(cursor) is None
+    export.write_text(json.dumps({"MaCanBo": "CB-3", "HoTen": TOY_PERSON, "NgayDuLieu": "2025-03-01"}) + "\n")
+    assert "not the file the pull began on" in from_file.why_not_resume(cursor)
+
+    with pytest.raises(ValueError, match=f"source '{TOY_SNAPSHOT}': .*PAR_TOY_ROSTER_EXPORT"):
+        dataclasses.replace(TOY_SNAPSHOT_SOURCE, settings=TOY_SNAPSHOT_SOURCE.settings[:2])
 
 
 def load_settings_for(tmp_path: Path):
