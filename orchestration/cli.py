@@ -174,6 +174,7 @@ def report_paths(events) -> list[str]:
 
 
 def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
+    from orchestration.postgres import connect
     from reporting.periods import PeriodError, parse_period
     from reporting.render import render_report
 
@@ -187,7 +188,7 @@ def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
         report = render_report(settings.warehouse_path, settings.reports_path, period,
                                languages=("vi", "en") if lang == "all" else (lang,),
                                generated_at=datetime.now(ZoneInfo(LOCAL_TIMEZONE)),
-                               warehouse_target=settings.warehouse_target)
+                               warehouse_target=settings.warehouse_target, connect_postgres=connect)
     except PeriodError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
