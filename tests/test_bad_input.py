@@ -461,7 +461,10 @@ def test_flatten_raises_only_record_errors_and_keeps_every_row(batch):
         assert tables[dataset].num_rows == sum(len(p.get(list_name) or []) for p in batch), dataset
     raw = {
         "dossiers": [(p.get(f), f) for p in batch for f in PERSONAL_FIELDS["dossiers"]],
-        "process_steps": [(i.get("NguoiXuLy"), "NguoiXuLy") for p in batch for i in p.get("QuaTrinhXuLy") or []],
+        # every personal field of each step, in the landed columns' order (the name and the account)
+        "process_steps": [
+            (i.get(f), f) for p in batch for i in p.get("QuaTrinhXuLy") or [] for f in PERSONAL_FIELDS["process_steps"]
+        ],
     }
     for dataset, pairs in raw.items():
         rows = tables[dataset].to_pylist()
