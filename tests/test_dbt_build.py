@@ -67,8 +67,10 @@ from tests.support.landed_rows import J, dossier_row, step_row  # noqa: E402
 
 DBT_PROJECT = REPO / "dbt_project"
 DBT = Path(sys.executable).with_name("dbt")
-# until the issue-24 merge: tests/test_dossier_increments.py imports these names from here (its import
-# becomes `from tests.support.landed_rows import P10, dossier_row, step_row`)
+# until the issue-24 merge: tests/test_dossier_increments.py imports P10, _dossier and _step from here (its
+# import becomes `from tests.support.landed_rows import P10, dossier_row as _dossier, step_row as _step`)
+from tests.support.landed_rows import P10  # noqa: E402, F401
+
 _dossier, _step = dossier_row, step_row
 
 H = "000.00.16.H34"
