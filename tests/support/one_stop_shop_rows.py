@@ -6,8 +6,6 @@ from __future__ import annotations
 import pandas as pd
 
 LOAD_ID = "20240116T020000Z-test"
-
-
 HASH = "5f2c9a0e4b7d13c8a6e0f91b2d4c7a38"  # what a pseudonymised personal field looks like
 
 

@@ -13,6 +13,8 @@ from orchestration.settings import load_settings
 
 
 def settings_for(tmp_path, **overrides):
+    """The settings of the environment, with data, landing zone and warehouse under tmp_path, no source
+    URL or export file and no pseudonymisation key unless `overrides` give them."""
     values = dict(
         data_dir=tmp_path,
         landing_dir=tmp_path / "landing",
@@ -25,6 +27,7 @@ def settings_for(tmp_path, **overrides):
 
 
 def run(settings, start, end):
+    """One run of the pipeline from start to end; returns the result and its events."""
     with DagsterInstance.ephemeral() as instance:
         result = run_pipeline(start, end, settings, instance=instance)
         events = result.all_events
