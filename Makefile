@@ -13,11 +13,13 @@ export GX_ANALYTICS_ENABLED := false
 export UV_PYTHON_DOWNLOADS := never
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: run test ui report bench manifest setup clean help
+.PHONY: run test lint fix ui report bench manifest setup clean help
 
 help:
 	@echo "make run    - run the pipeline 2022-01-01..today on the embedded sandbox and print headline indicators"
 	@echo "make test   - run every test (what CI runs; EXTRA_GROUPS=spark adds the Spark parity test's dependencies)"
+	@echo "make lint   - the house rules (CI runs it first): ruff, ruff format, the import contracts, sqlfluff on the dbt models"
+	@echo "make fix    - rewrite what the linters can fix themselves (ruff --fix, ruff format, sqlfluff fix)"
 	@echo "make ui     - open the Dagster UI on http://127.0.0.1:3000"
 	@echo "make bench  - the warehouse at provincial scale (10 million dossiers) against the hand-written floor; writes bench/results.md (BENCH_DOSSIERS_PER_YEAR=200000 for a small one)"
 	@echo "make report PERIOD=2025-Q4 [REPORT_LANG=vi|en] - render the periodic report of a quarter, half-year (2025-H2) or year (2025)"
@@ -64,6 +66,24 @@ run: manifest
 TEST_WORKERS ?= 2
 test: manifest
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25
+
+# The house rules, offline: ruff (lint and format, pyproject.toml), the import contracts (import-linter,
+# pyproject.toml: which package may import which) and sqlfluff on the dbt models and singular tests
+# (dbt_project/.sqlfluff; the dbt templater renders each model as dbt would, so it needs a connection:
+# an in-memory DuckDB, never the warehouse file). sqlfluff takes most of the time (about a minute on two
+# cores); `make lint SQL=models/marts` lints part of the dbt project.
+SQL ?= models tests
+SQLFLUFF_ENV := PAR_WAREHOUSE_TARGET=duckdb PAR_WAREHOUSE_PATH=:memory:
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	cd dbt_project && $(SQLFLUFF_ENV) ../$(BIN)/sqlfluff lint $(SQL)
+
+fix: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	cd dbt_project && $(SQLFLUFF_ENV) ../$(BIN)/sqlfluff fix $(SQL)
 
 # The periodic report of any period from the existing warehouse (PERIOD: 2025-Q4, 2025-H2, 2025;
 # default the latest quarter), in Vietnamese and English unless REPORT_LANG says one.

@@ -3,6 +3,7 @@
 `python -m bench generator-sample --landing DIR ...`: the history's last months generated into DIR (the bench
 times it: the generator's speed in this run, on this machine as loaded now).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,17 +17,30 @@ from bench.workspace import Volume, prepare
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("command", nargs="?", choices=["run", "generate", "generator-sample"], default="run")
-    parser.add_argument("--dossiers-per-year", type=int, default=Volume.dossiers_per_year,
-                        help="dossiers received a year (default 2,000,000: 10 million over 5 years)")
+    parser.add_argument(
+        "--dossiers-per-year",
+        type=int,
+        default=Volume.dossiers_per_year,
+        help="dossiers received a year (default 2,000,000: 10 million over 5 years)",
+    )
     parser.add_argument("--years", type=int, default=Volume.years, help="years of history (default 5)")
-    parser.add_argument("--history-end", type=date.fromisoformat, default=Volume.history_end,
-                        help="last day of the history; the nightly run is the day after (default 2026-11-01)")
+    parser.add_argument(
+        "--history-end",
+        type=date.fromisoformat,
+        default=Volume.history_end,
+        help="last day of the history; the nightly run is the day after (default 2026-11-01)",
+    )
     parser.add_argument("--seed", type=int, default=Volume.seed)
-    parser.add_argument("--results", type=Path, default=Path(__file__).with_name("results.md"),
-                        help="where to write the results (default bench/results.md)")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=Path(__file__).with_name("results.md"),
+        help="where to write the results (default bench/results.md)",
+    )
     parser.add_argument("--landing", type=Path, help="generator-sample: the landing zone to write (must not exist)")
     parser.add_argument("--months", type=int, default=2, help="generator-sample: months of history (default 2)")
     args = parser.parse_args(argv)

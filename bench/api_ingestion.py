@@ -1,5 +1,6 @@
 """API ingestion for the bench table: `bench.ingestion.measure_api_ingestion` (the export-backed loopback
 API, the real client and `land_pull` in a child process, its peak memory) as one result row."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,5 +28,6 @@ def measure_api_ingestion(what: str, export: Path, since: datetime, until: datet
     pulled = measure_pull(export, since, until, workdir)
     if not pulled["dossiers"]:
         raise RuntimeError(f"{what}: nothing was pulled from {export} for [{since}, {until})")
-    return IngestionResult(what, pulled["dossiers"], Measurement(what, pulled["seconds"], pulled["peak_rss_bytes"]),
-                           pulled["seconds"])
+    return IngestionResult(
+        what, pulled["dossiers"], Measurement(what, pulled["seconds"], pulled["peak_rss_bytes"]), pulled["seconds"]
+    )

@@ -4,6 +4,7 @@
 times, in a process of its own so its peak memory is its own); `compare(floor_db, warehouse)` checks
 that the floor and the marts hold the same rows, value for value, and names what differs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,10 +41,12 @@ def as_of_moment(as_of: str) -> str:
 
 
 # The landed cadre persons (the register that resolves officials), or an empty table of their columns.
-_NO_CADRE_PERSONS = ("(select * from (values (null::varchar, null::varchar, null::varchar, null::varchar, null::varchar, "
-                     "null::date, null::date, null::date, null::varchar, null::timestamptz, null::integer)) "
-                     "as empty(MaCanBo, HoTen, SoCCCD, TaiKhoanMotCua, PhanLoai, NgayBatDau, NgayKetThuc, "
-                     "NgayChotDuLieu, _load_id, _loaded_at, _page) where false)")
+_NO_CADRE_PERSONS = (
+    "(select * from (values (null::varchar, null::varchar, null::varchar, null::varchar, null::varchar, "
+    "null::date, null::date, null::date, null::varchar, null::timestamptz, null::integer)) "
+    "as empty(MaCanBo, HoTen, SoCCCD, TaiKhoanMotCua, PhanLoai, NgayBatDau, NgayKetThuc, "
+    "NgayChotDuLieu, _load_id, _loaded_at, _page) where false)"
+)
 
 
 def cadre_persons(landing: Path) -> str:
@@ -54,13 +57,22 @@ def cadre_persons(landing: Path) -> str:
 
 def script(landing: Path, as_of: str) -> str:
     v = dbt_vars()
-    values = {"landing": str(landing), "cadre_persons": cadre_persons(landing), "seeds": str(DBT_PROJECT_DIR / "seeds"), "as_of_at": as_of_moment(as_of),
-              "calendar_start": v["calendar_start"], "calendar_end": v["calendar_end"],
-              "reporting_start": v["reporting_start"], "derived_due_hour": str(int(v["derived_due_hour"])),
-              "dossier_code_pattern": v["dossier_code_pattern"], "province_unit_code": v["province_unit_code"],
-              "agency_code_province_suffix": v["agency_code_province_suffix"]}
-    return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)] if m.group(1) in values else m.group(0),
-                  FLOOR_SQL.read_text())
+    values = {
+        "landing": str(landing),
+        "cadre_persons": cadre_persons(landing),
+        "seeds": str(DBT_PROJECT_DIR / "seeds"),
+        "as_of_at": as_of_moment(as_of),
+        "calendar_start": v["calendar_start"],
+        "calendar_end": v["calendar_end"],
+        "reporting_start": v["reporting_start"],
+        "derived_due_hour": str(int(v["derived_due_hour"])),
+        "dossier_code_pattern": v["dossier_code_pattern"],
+        "province_unit_code": v["province_unit_code"],
+        "agency_code_province_suffix": v["agency_code_province_suffix"],
+    }
+    return re.sub(
+        r"\{(\w+)\}", lambda m: values[m.group(1)] if m.group(1) in values else m.group(0), FLOOR_SQL.read_text()
+    )
 
 
 def run_floor(landing: Path, db: Path, as_of: str) -> float:
@@ -86,14 +98,18 @@ def compare(floor_db: Path, warehouse: Path) -> dict[str, int]:
             if missing:
                 problems.append(f"{mart}: the floor does not compute {missing}")
             shared = ", ".join(c for c in columns if c in mart_columns)
-            only_floor = con.execute(f"select {shared} from {floor_table} except all select {shared} from warehouse.{mart} "
-                                     "limit 5").fetchall()
-            only_mart = con.execute(f"select {shared} from warehouse.{mart} except all select {shared} from {floor_table} "
-                                    "limit 5").fetchall()
+            only_floor = con.execute(
+                f"select {shared} from {floor_table} except all select {shared} from warehouse.{mart} limit 5"
+            ).fetchall()
+            only_mart = con.execute(
+                f"select {shared} from warehouse.{mart} except all select {shared} from {floor_table} limit 5"
+            ).fetchall()
             count = con.execute(f"select count(*) from warehouse.{mart}").fetchone()[0]
             if only_floor or only_mart:
-                problems.append(f"{mart} ({count} rows) differs from the floor on ({shared}):\n"
-                                f"  only in the floor: {only_floor}\n  only in the mart:  {only_mart}")
+                problems.append(
+                    f"{mart} ({count} rows) differs from the floor on ({shared}):\n"
+                    f"  only in the floor: {only_floor}\n  only in the mart:  {only_mart}"
+                )
             rows[mart] = count
         if problems:
             raise FloorMismatchError("\n".join(problems))

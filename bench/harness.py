@@ -13,6 +13,7 @@
 
 Results go to a table on stdout and to bench/results.md.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,7 @@ import os
 import platform
 import shutil
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -39,18 +40,27 @@ DBT = str(Path(PYTHON).with_name("dbt"))
 # runs: the bench parses first (timed on its own: dbt cannot reuse a parse made with another profile).
 REBUILD_ARGS = ("build", "--full-refresh", "--exclude-resource-type", "unit_test")
 GENERATOR_SAMPLE_MONTHS = 2
-SERVICE_QUALITY_MARTS = ("model.par_warehouse.mart_agency_service_quality",
-                         "model.par_warehouse.mart_province_service_quality",
-                         "model.par_warehouse.mart_official_performance")
+SERVICE_QUALITY_MARTS = (
+    "model.par_warehouse.mart_agency_service_quality",
+    "model.par_warehouse.mart_province_service_quality",
+    "model.par_warehouse.mart_official_performance",
+)
 
 
 def describe_machine() -> dict[str, str]:
     from importlib.metadata import version
 
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    memory = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal"))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
     return {
         "cpus": f"{os.cpu_count()} x {cpu}",
         "memory": f"{memory / 2**20:.1f} GiB",
@@ -86,15 +96,20 @@ def lineage(target: Path, roots: tuple[str, ...]) -> set[str]:
 
 def landed_rows(landing: Path) -> dict[str, int]:
     with duckdb.connect() as con:
-        return {p.name: con.execute(f"select count(*) from read_parquet('{p}/*/*.parquet')").fetchone()[0]
-                for p in sorted((landing / "one_stop_shop").iterdir()) if p.is_dir()}
+        return {
+            p.name: con.execute(f"select count(*) from read_parquet('{p}/*/*.parquet')").fetchone()[0]
+            for p in sorted((landing / "one_stop_shop").iterdir())
+            if p.is_dir()
+        }
 
 
 def run_bench(volume: Volume, results_path: Path, log=print) -> int:
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     machine = describe_machine()
-    log(f"bench: {volume.dossiers_per_year:,} dossiers a year x {volume.years} years, machine {machine['cpus']}, "
-        f"load average {machine['load_average_at_start']}")
+    log(
+        f"bench: {volume.dossiers_per_year:,} dossiers a year x {volume.years} years, machine {machine['cpus']}, "
+        f"load average {machine['load_average_at_start']}"
+    )
     province = prepare(volume, log=log)
     run = fresh_run_dir(province)
     landing, warehouse, as_of = run / "landing", run / "warehouse.duckdb", volume.history_end.isoformat()
@@ -102,22 +117,40 @@ def run_bench(volume: Volume, results_path: Path, log=print) -> int:
     log(f"landing zone: {rows['dossiers']:,} dossier rows, {rows['process_steps']:,} process steps")
 
     target = run / "dbt_target"
-    dbt_env = {"PAR_LANDING_DIR": str(landing), "PAR_WAREHOUSE_PATH": str(warehouse), "PAR_REPORTING_AS_OF": as_of,
-               "DO_NOT_TRACK": "1"}
+    dbt_env = {
+        "PAR_LANDING_DIR": str(landing),
+        "PAR_WAREHOUSE_PATH": str(warehouse),
+        "PAR_REPORTING_AS_OF": as_of,
+        "DO_NOT_TRACK": "1",
+    }
     log("project parse: dbt parse ...")
-    parse = run_measured("project parse", [DBT, "parse", "--target-path", str(target)], env=dbt_env,
-                         cwd=DBT_PROJECT_DIR, log=run / "parse.log")
+    parse = run_measured(
+        "project parse",
+        [DBT, "parse", "--target-path", str(target)],
+        env=dbt_env,
+        cwd=DBT_PROJECT_DIR,
+        log=run / "parse.log",
+    )
     log(f"  {parse.seconds:.0f} s")
     log(f"full rebuild: dbt {' '.join(REBUILD_ARGS)} ...")
-    rebuild = run_measured("full rebuild", [DBT, *REBUILD_ARGS, "--target-path", str(target)], env=dbt_env,
-                           cwd=DBT_PROJECT_DIR, log=run / "full_rebuild.log")
+    rebuild = run_measured(
+        "full rebuild",
+        [DBT, *REBUILD_ARGS, "--target-path", str(target)],
+        env=dbt_env,
+        cwd=DBT_PROJECT_DIR,
+        log=run / "full_rebuild.log",
+    )
     nodes = node_times(target)
     service_quality = lineage(target, SERVICE_QUALITY_MARTS)
     log(f"  {rebuild.seconds:.0f} s")
 
     log("floor: bench/floor.sql ...")
-    floor = run_measured("floor", [PYTHON, "-m", "bench.floor", "--landing", str(landing), "--db",
-                                   str(run / "floor.duckdb"), "--as-of", as_of], cwd=PROJECT_ROOT, log=run / "floor.log")
+    floor = run_measured(
+        "floor",
+        [PYTHON, "-m", "bench.floor", "--landing", str(landing), "--db", str(run / "floor.duckdb"), "--as-of", as_of],
+        cwd=PROJECT_ROOT,
+        log=run / "floor.log",
+    )
     log(f"  {floor.seconds:.0f} s; comparing with the marts ...")
     compared = compare(run / "floor.duckdb", warehouse)  # raises FloorMismatchError: the bench fails
     log(f"  same numbers: {', '.join(f'{m} {n:,} rows' for m, n in compared.items())}")
@@ -127,42 +160,86 @@ def run_bench(volume: Volume, results_path: Path, log=print) -> int:
     # A deployment parses the project once with its own settings (`make manifest`), and each night starts
     # from the parse the night before saved; this bench's first run would otherwise find the parse of the
     # checkout's own data/ and parse the whole project in its first step. Not timed.
-    run_measured("the deployment's parse", [PYTHON, "-m", "orchestration.dbt_parse"], env=nightly_env,
-                 cwd=PROJECT_ROOT, log=run / "deployment_parse.log")
+    run_measured(
+        "the deployment's parse",
+        [PYTHON, "-m", "orchestration.dbt_parse"],
+        env=nightly_env,
+        cwd=PROJECT_ROOT,
+        log=run / "deployment_parse.log",
+    )
     log(f"nightly run: python -m orchestration run --start {day} --end {day} ...")
-    nightly = run_measured("nightly run", [PYTHON, "-m", "orchestration", "run", "--start", str(day), "--end", str(day)],
-                           env=nightly_env, cwd=PROJECT_ROOT, log=run / "nightly.log")
+    nightly = run_measured(
+        "nightly run",
+        [PYTHON, "-m", "orchestration", "run", "--start", str(day), "--end", str(day)],
+        env=nightly_env,
+        cwd=PROJECT_ROOT,
+        log=run / "nightly.log",
+    )
     log(f"  {nightly.seconds:.0f} s")
 
     ingestion: list[IngestionResult] = []
     month_start = volume.history_end.replace(day=1)
     previous_month = (month_start - timedelta(days=1)).replace(day=1)
     for what, export, (since, until) in (
-            ("API ingestion, one day", province.export("nightly"), day_window(day)),
-            ("API ingestion, one month", province.export("month"),
-             (datetime.combine(previous_month, datetime.min.time()), datetime.combine(month_start, datetime.min.time())))):
+        ("API ingestion, one day", province.export("nightly"), day_window(day)),
+        (
+            "API ingestion, one month",
+            province.export("month"),
+            (datetime.combine(previous_month, datetime.min.time()), datetime.combine(month_start, datetime.min.time())),
+        ),
+    ):
         log(f"{what} ...")
         result = measure_api_ingestion(what, export, since, until, run / "api")
         log(f"  {result.dossiers:,} dossiers, {result.per_second:,.0f} a second")
         ingestion.append(result)
 
     log(f"generator: the history's last {GENERATOR_SAMPLE_MONTHS} months ...")
-    sample = run_measured("generator sample", [PYTHON, "-m", "bench", "generator-sample", "--dossiers-per-year",
-                                               str(volume.dossiers_per_year), "--years", str(volume.years),
-                                               "--history-end", volume.history_end.isoformat(), "--seed",
-                                               str(volume.seed), "--months", str(GENERATOR_SAMPLE_MONTHS),
-                                               "--landing", str(run / "generator_sample")], cwd=PROJECT_ROOT)
+    sample = run_measured(
+        "generator sample",
+        [
+            PYTHON,
+            "-m",
+            "bench",
+            "generator-sample",
+            "--dossiers-per-year",
+            str(volume.dossiers_per_year),
+            "--years",
+            str(volume.years),
+            "--history-end",
+            volume.history_end.isoformat(),
+            "--seed",
+            str(volume.seed),
+            "--months",
+            str(GENERATOR_SAMPLE_MONTHS),
+            "--landing",
+            str(run / "generator_sample"),
+        ],
+        cwd=PROJECT_ROOT,
+    )
     generated = json.loads(sample.output.strip().splitlines()[-1])
     generator = GeneratorResult(int(generated["dossiers"]), generated["seconds"], sample)
     shutil.rmtree(run / "generator_sample", ignore_errors=True)
     log(f"  {generator.dossiers:,} dossiers, {generator.per_minute:,.0f} a minute")
 
     machine["load_average_at_end"] = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    results = Results(volume=volume, province=province, machine=machine, landed_rows=rows, parse=parse, rebuild=rebuild,
-                      nodes=nodes, service_quality_nodes=service_quality, floor=floor, compared=compared,
-                      nightly=nightly, ingestion=ingestion, generator=generator, nightly_steps=run_steps(run / "dagster_home"),
-                      started=started,
-                      finished=datetime.now(timezone.utc))
+    results = Results(
+        volume=volume,
+        province=province,
+        machine=machine,
+        landed_rows=rows,
+        parse=parse,
+        rebuild=rebuild,
+        nodes=nodes,
+        service_quality_nodes=service_quality,
+        floor=floor,
+        compared=compared,
+        nightly=nightly,
+        ingestion=ingestion,
+        generator=generator,
+        nightly_steps=run_steps(run / "dagster_home"),
+        started=started,
+        finished=datetime.now(UTC),
+    )
     print(render_table(results))
     results_path.write_text(render_markdown(results))
     log(f"results: {results_path}")

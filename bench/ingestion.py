@@ -19,6 +19,7 @@ client's own cost than the wall time does.
 
     python -m bench.ingestion EXPORT.ndjson --since 2025-03-01 --until 2025-04-01 [--workdir DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,14 @@ PAGE_SIZE = 2000  # the API's largest page
 READ_AHEAD = 1  # pages fetched while the one before is landed (land_pull's read_ahead)
 
 
-def measure_api_ingestion(export_path: Path | str, since: datetime, until: datetime, workdir: Path | str,
-                          page_size: int = PAGE_SIZE, batch_rows: int | None = None) -> dict:
+def measure_api_ingestion(
+    export_path: Path | str,
+    since: datetime,
+    until: datetime,
+    workdir: Path | str,
+    page_size: int = PAGE_SIZE,
+    batch_rows: int | None = None,
+) -> dict:
     """Pull [since, until) of the export through the loopback API; see the module's docstring."""
     from connectors.sandbox.one_stop_shop_export_api import start_export_server
 
@@ -43,8 +50,18 @@ def measure_api_ingestion(export_path: Path | str, since: datetime, until: datet
     landing = Path(tempfile.mkdtemp(prefix="landing-", dir=workdir))
     server, api = start_export_server(export_path)
     try:
-        command = [sys.executable, "-m", "bench.ingestion", "--client", server.url, str(landing),
-                   since.isoformat(), until.isoformat(), str(page_size), str(batch_rows or 0)]
+        command = [
+            sys.executable,
+            "-m",
+            "bench.ingestion",
+            "--client",
+            server.url,
+            str(landing),
+            since.isoformat(),
+            until.isoformat(),
+            str(page_size),
+            str(batch_rows or 0),
+        ]
         done = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
     finally:
         server.stop()
@@ -82,22 +99,33 @@ def _client(url: str, landing_dir: str, since: str, until: str, page_size: str, 
     options["read_ahead"] = READ_AHEAD
     flatten([], pseudonymise)  # imports that Arrow does on first use are not ingestion
     cpu, wall = time.process_time(), time.perf_counter()
-    summary = land_pull(LandingZone(landing_dir), SOURCE, f"{start:%Y%m%d%H%M%S}-{end:%Y%m%d%H%M%S}", url,
-                        lambda cursor: client.pages(start, end, cursor), lambda b: flatten(b, pseudonymise),
-                        **options)
+    summary = land_pull(
+        LandingZone(landing_dir),
+        SOURCE,
+        f"{start:%Y%m%d%H%M%S}-{end:%Y%m%d%H%M%S}",
+        url,
+        lambda cursor: client.pages(start, end, cursor),
+        lambda b: flatten(b, pseudonymise),
+        **options,
+    )
     seconds, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    return {"dossiers": summary.records, "seconds": round(seconds, 3),
-            "dossiers_per_second": round(summary.records / seconds) if seconds else None,
-            "peak_rss_bytes": _own_peak_rss_bytes(),
-            "cpu_seconds": round(cpu, 3), "rows": summary.rows}
+    return {
+        "dossiers": summary.records,
+        "seconds": round(seconds, 3),
+        "dossiers_per_second": round(summary.records / seconds) if seconds else None,
+        "peak_rss_bytes": _own_peak_rss_bytes(),
+        "cpu_seconds": round(cpu, 3),
+        "rows": summary.rows,
+    }
 
 
 def main() -> int:
     if sys.argv[1:2] == ["--client"]:
         print(json.dumps(_client(*sys.argv[2:8])))
         return 0
-    parser = argparse.ArgumentParser(prog="python -m bench.ingestion", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.ingestion", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("export", type=Path)
     parser.add_argument("--since", type=datetime.fromisoformat, required=True)
     parser.add_argument("--until", type=datetime.fromisoformat, required=True)

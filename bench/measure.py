@@ -5,6 +5,7 @@ descendants seen at one sampling moment (every 0.1 s), so dbt's and Dagster's ch
 count. A short spike between two samples can be missed: the figure is a lower bound, close for
 anything that runs for seconds.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,7 +14,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 SAMPLE_SECONDS = 0.1
@@ -66,15 +67,20 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def run_measured(what: str, command: Sequence[str], env: Mapping[str, str] | None = None,
-                 cwd: Path | None = None, log: Path | None = None) -> Measurement:
+def run_measured(
+    what: str,
+    command: Sequence[str],
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    log: Path | None = None,
+) -> Measurement:
     """Run `command` to its end; its wall time and the peak memory of its process tree.
     Raises CommandFailedError (with the end of its output) if it fails."""
     full_env = {**os.environ, **(env or {})}
     if log:
         log.parent.mkdir(parents=True, exist_ok=True)
     out = open(log, "w") if log else subprocess.PIPE  # noqa: SIM115 - closed below
-    started_at = datetime.now(timezone.utc)
+    started_at = datetime.now(UTC)
     start = time.perf_counter()
     proc = subprocess.Popen(list(command), env=full_env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, text=True)
     peak = 0
@@ -97,7 +103,9 @@ def run_measured(what: str, command: Sequence[str], env: Mapping[str, str] | Non
         out.close()
         output = log.read_text(errors="replace")
     if proc.returncode != 0:
-        raise CommandFailedError(f"{what} failed (exit {proc.returncode}): {' '.join(command)}\n"
-                                 f"--- last lines of its output{f' ({log})' if log else ''} ---\n"
-                                 + "\n".join((output or "").splitlines()[-40:]))
+        raise CommandFailedError(
+            f"{what} failed (exit {proc.returncode}): {' '.join(command)}\n"
+            f"--- last lines of its output{f' ({log})' if log else ''} ---\n"
+            + "\n".join((output or "").splitlines()[-40:])
+        )
     return Measurement(what, elapsed, peak, output or "", started_at)

@@ -5,6 +5,7 @@ run at most 60 s end to end, API ingestion at least 20,000 dossiers a second wit
 memory under 1 GiB, the generator at least 1 million dossiers a minute. `bench/notes.md` (written by
 hand: what bounds each figure, what was tried) is copied into results.md under its own heading.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -65,27 +66,80 @@ def figures(r: Results) -> list[tuple[str, str, str, str, str, str]]:
     floor = r.floor.seconds
     sq_seconds = sum(n.seconds for n in r.nodes if n.unique_id in r.service_quality_nodes)
     rows = [
-        ("full rebuild, whole project (dbt build --full-refresh: seeds, models, data tests)", f"{r.rebuild.seconds:,.0f} s",
-         f"{r.rebuild.peak_mib:,.0f} MiB", f"{r.rebuild.seconds / floor:.1f}x", f"<= {REBUILD_FLOOR_RATIO_MAX:g}x floor",
-         _met(r.rebuild.seconds <= REBUILD_FLOOR_RATIO_MAX * floor)),
-        ("  of which the models the floor computes (their summed dbt time)", f"{sq_seconds:,.0f} s", "",
-         f"{sq_seconds / floor:.1f}x", "", ""),
-        ("  before it, dbt's parse of the project (kept between the pipeline's runs)", f"{r.parse.seconds:,.0f} s",
-         f"{r.parse.peak_mib:,.0f} MiB", "", "", ""),
-        ("floor (bench/floor.sql, same numbers checked)", f"{floor:,.0f} s", f"{r.floor.peak_mib:,.0f} MiB", "1.0x", "", ""),
-        ("nightly incremental run, end to end (one day)", f"{r.nightly.seconds:,.0f} s", f"{r.nightly.peak_mib:,.0f} MiB",
-         f"{r.nightly.seconds / floor:.1f}x", f"<= {NIGHTLY_SECONDS_MAX:g} s", _met(r.nightly.seconds <= NIGHTLY_SECONDS_MAX)),
+        (
+            "full rebuild, whole project (dbt build --full-refresh: seeds, models, data tests)",
+            f"{r.rebuild.seconds:,.0f} s",
+            f"{r.rebuild.peak_mib:,.0f} MiB",
+            f"{r.rebuild.seconds / floor:.1f}x",
+            f"<= {REBUILD_FLOOR_RATIO_MAX:g}x floor",
+            _met(r.rebuild.seconds <= REBUILD_FLOOR_RATIO_MAX * floor),
+        ),
+        (
+            "  of which the models the floor computes (their summed dbt time)",
+            f"{sq_seconds:,.0f} s",
+            "",
+            f"{sq_seconds / floor:.1f}x",
+            "",
+            "",
+        ),
+        (
+            "  before it, dbt's parse of the project (kept between the pipeline's runs)",
+            f"{r.parse.seconds:,.0f} s",
+            f"{r.parse.peak_mib:,.0f} MiB",
+            "",
+            "",
+            "",
+        ),
+        (
+            "floor (bench/floor.sql, same numbers checked)",
+            f"{floor:,.0f} s",
+            f"{r.floor.peak_mib:,.0f} MiB",
+            "1.0x",
+            "",
+            "",
+        ),
+        (
+            "nightly incremental run, end to end (one day)",
+            f"{r.nightly.seconds:,.0f} s",
+            f"{r.nightly.peak_mib:,.0f} MiB",
+            f"{r.nightly.seconds / floor:.1f}x",
+            f"<= {NIGHTLY_SECONDS_MAX:g} s",
+            _met(r.nightly.seconds <= NIGHTLY_SECONDS_MAX),
+        ),
     ]
     for result in r.ingestion:
         ok = result.per_second >= API_PER_SECOND_MIN and result.measurement.peak_rss_bytes < API_PEAK_BYTES_MAX
-        rows.append((f"{result.what} ({result.dossiers:,} dossiers)", f"{result.per_second:,.0f} dossiers/s",
-                     f"{result.measurement.peak_mib:,.0f} MiB", "", f">= {API_PER_SECOND_MIN:,}/s, < 1 GiB", _met(ok)))
+        rows.append(
+            (
+                f"{result.what} ({result.dossiers:,} dossiers)",
+                f"{result.per_second:,.0f} dossiers/s",
+                f"{result.measurement.peak_mib:,.0f} MiB",
+                "",
+                f">= {API_PER_SECOND_MIN:,}/s, < 1 GiB",
+                _met(ok),
+            )
+        )
     g, p = r.generator, r.province
-    rows.append((f"generator, in this run (the history's last months: {g.dossiers:,} dossiers)",
-                 f"{g.per_minute:,.0f} dossiers/min", f"{g.measurement.peak_mib:,.0f} MiB", "",
-                 f">= {GENERATOR_PER_MINUTE_MIN:,}/min", _met(g.per_minute >= GENERATOR_PER_MINUTE_MIN)))
-    rows.append((f"  the cached history, when it was built ({p.dossiers:,} dossiers, {p.loads} loads, under that moment's load)",
-                 f"{p.dossiers / p.generation_seconds * 60:,.0f} dossiers/min", "", "", "", ""))
+    rows.append(
+        (
+            f"generator, in this run (the history's last months: {g.dossiers:,} dossiers)",
+            f"{g.per_minute:,.0f} dossiers/min",
+            f"{g.measurement.peak_mib:,.0f} MiB",
+            "",
+            f">= {GENERATOR_PER_MINUTE_MIN:,}/min",
+            _met(g.per_minute >= GENERATOR_PER_MINUTE_MIN),
+        )
+    )
+    rows.append(
+        (
+            f"  the cached history, when it was built ({p.dossiers:,} dossiers, {p.loads} loads, under that moment's load)",
+            f"{p.dossiers / p.generation_seconds * 60:,.0f} dossiers/min",
+            "",
+            "",
+            "",
+            "",
+        )
+    )
     return rows
 
 
@@ -133,7 +187,8 @@ def render_markdown(r: Results) -> str:
         *["| " + " | ".join(row) + " |" for row in figures(r)],
         "",
         "The floor gives the same numbers as the dbt marts (checked, every column, every row): "
-        + ", ".join(f"`{mart}` {n:,} rows" for mart, n in r.compared.items()) + ".",
+        + ", ".join(f"`{mart}` {n:,} rows" for mart, n in r.compared.items())
+        + ".",
         "API ingestion: dossiers a second over the pull itself (first request to last landed part); the peak memory is",
         "the puller's process. `make run` on the default sandbox (budget 3 minutes) is not part of this bench.",
         "",
@@ -141,8 +196,11 @@ def render_markdown(r: Results) -> str:
         "",
         "| node | seconds | in the floor's marts |",
         "|---|---:|---|",
-        *[f"| `{n.unique_id.split('.', 2)[-1]}` ({n.unique_id.split('.')[0]}) | {n.seconds:,.1f} | "
-          f"{'yes' if n.unique_id in r.service_quality_nodes else ''} |" for n in r.nodes[:20]],
+        *[
+            f"| `{n.unique_id.split('.', 2)[-1]}` ({n.unique_id.split('.')[0]}) | {n.seconds:,.1f} | "
+            f"{'yes' if n.unique_id in r.service_quality_nodes else ''} |"
+            for n in r.nodes[:20]
+        ],
         "",
         _sums(r),
         "",
@@ -158,15 +216,22 @@ def run_steps(dagster_home) -> tuple[float, list[tuple[str, float, float]]]:
     from Dagster's own event log (timestamps in seconds since the epoch)."""
     from dagster import DagsterEventType, DagsterInstance
 
-    kinds = {DagsterEventType.RUN_START, DagsterEventType.STEP_START, DagsterEventType.STEP_SUCCESS,
-             DagsterEventType.STEP_FAILURE}
+    kinds = {
+        DagsterEventType.RUN_START,
+        DagsterEventType.STEP_START,
+        DagsterEventType.STEP_SUCCESS,
+        DagsterEventType.STEP_FAILURE,
+    }
     with DagsterInstance.from_config(str(dagster_home)) as instance:
         run = instance.get_run_records(limit=1)[0].dagster_run
         events = instance.all_logs(run.run_id, of_type=kinds)
     run_start = next(e.timestamp for e in events if e.dagster_event.event_type == DagsterEventType.RUN_START)
     started = {e.step_key: e.timestamp for e in events if e.dagster_event.event_type == DagsterEventType.STEP_START}
-    ended = {e.step_key: e.timestamp for e in events if e.dagster_event.event_type != DagsterEventType.STEP_START
-             and e.step_key}
+    ended = {
+        e.step_key: e.timestamp
+        for e in events
+        if e.dagster_event.event_type != DagsterEventType.STEP_START and e.step_key
+    }
     return run_start, sorted(((k, t, ended.get(k, t) - t) for k, t in started.items()), key=lambda s: s[1])
 
 
@@ -176,12 +241,19 @@ def nightly_breakdown(r: Results) -> list[str]:
     run_start, steps = r.nightly_steps
     begin = r.nightly.started_at.timestamp()
     accounted = sum(seconds for _, _, seconds in steps)
-    lines = ["## Where the nightly run's time goes (Dagster's event log)", "",
-             "| step | starts at (s) | seconds |", "|---|---:|---:|",
-             f"| start-up: Python, the Dagster definitions, the instance | 0 | {run_start - begin:.0f} |"]
+    lines = [
+        "## Where the nightly run's time goes (Dagster's event log)",
+        "",
+        "| step | starts at (s) | seconds |",
+        "|---|---:|---:|",
+        f"| start-up: Python, the Dagster definitions, the instance | 0 | {run_start - begin:.0f} |",
+    ]
     lines += [f"| `{step}` | {start - begin:.0f} | {seconds:.0f} |" for step, start, seconds in steps]
-    lines += [f"| between steps, and after the last (Dagster's own work, exit) | | "
-              f"{r.nightly.seconds - (run_start - begin) - accounted:.0f} |", ""]
+    lines += [
+        f"| between steps, and after the last (Dagster's own work, exit) | | "
+        f"{r.nightly.seconds - (run_start - begin) - accounted:.0f} |",
+        "",
+    ]
     return lines
 
 
@@ -192,5 +264,7 @@ def _sums(r: Results) -> str:
         by_kind[kind] = by_kind.get(kind, 0.0) + n.seconds
     total = sum(by_kind.values())
     parts = ", ".join(f"{kind}s {s:,.0f} s" for kind, s in sorted(by_kind.items(), key=lambda kv: -kv[1]))
-    return (f"Summed node time {total:,.0f} s ({parts}) over {len(r.nodes)} nodes, for a wall time of "
-            f"{r.rebuild.seconds:,.0f} s (dbt runs 2 threads; the rest is start-up and parsing).")
+    return (
+        f"Summed node time {total:,.0f} s ({parts}) over {len(r.nodes)} nodes, for a wall time of "
+        f"{r.rebuild.seconds:,.0f} s (dbt runs 2 threads; the rest is start-up and parsing)."
+    )

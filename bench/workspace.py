@@ -10,6 +10,7 @@ bench's time (pandas frames of millions of rows); their verdicts are RECORDED as
 the gate's own audit code (expectations/gx_runner.audit_frames), with 0 expectations evaluated,
 which says exactly that in landing/_audit. bench/results.md states it too.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,7 +20,7 @@ import shutil
 import sys
 import time
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -47,7 +48,9 @@ class Volume:
 
     @property
     def config(self) -> scale.ScaleConfig:
-        return scale.ScaleConfig(dossiers_per_year=self.dossiers_per_year, seed=self.seed, pseudonymisation_key=BENCH_KEY)
+        return scale.ScaleConfig(
+            dossiers_per_year=self.dossiers_per_year, seed=self.seed, pseudonymisation_key=BENCH_KEY
+        )
 
     @property
     def history_start(self) -> date:
@@ -72,22 +75,38 @@ def record_accepted(landing: LandingZone, source: str, load_ids: list[str], chec
     from expectations.gx_runner import BatchResult, audit_frames
 
     for load_id in load_ids:
-        result = BatchResult(load_id=load_id, source_system=source, checked_at=checked_at, success=True,
-                             expectations_evaluated=0, expectations_failed=0, rows_affected=0,
-                             rows_affected_exact=True, datasets=(), duration_seconds=0.0)
+        result = BatchResult(
+            load_id=load_id,
+            source_system=source,
+            checked_at=checked_at,
+            success=True,
+            expectations_evaluated=0,
+            expectations_failed=0,
+            rows_affected=0,
+            rows_affected_exact=True,
+            datasets=(),
+            duration_seconds=0.0,
+        )
         _, verdicts = audit_frames(result)
-        landing.write_audit("gx_batch_verdicts", load_id, pa.Table.from_pandas(verdicts, preserve_index=False),
-                            checked_at)
+        landing.write_audit(
+            "gx_batch_verdicts", load_id, pa.Table.from_pandas(verdicts, preserve_index=False), checked_at
+        )
 
 
 def pipeline_env(data_dir: Path, landing: Path, export: Path, day: date) -> dict[str, str]:
     """The environment of a pipeline run over the bench's landing zone for `day`."""
     return {
-        "PAR_DATA_DIR": str(data_dir), "PAR_LANDING_DIR": str(landing),
-        "PAR_WAREHOUSE_PATH": str(data_dir / "warehouse.duckdb"), "DAGSTER_HOME": str(data_dir / "dagster_home"),
-        "PAR_ONE_STOP_SHOP_EXPORT": str(export), "PAR_SANDBOX_END_DATE": day.isoformat(),
-        "PAR_REPORTING_AS_OF": day.isoformat(), "PAR_SOURCE_RETRIES": "0", "PAR_PSEUDONYMISATION_KEY": BENCH_KEY,
-        "DO_NOT_TRACK": "1", "GX_ANALYTICS_ENABLED": "false",
+        "PAR_DATA_DIR": str(data_dir),
+        "PAR_LANDING_DIR": str(landing),
+        "PAR_WAREHOUSE_PATH": str(data_dir / "warehouse.duckdb"),
+        "DAGSTER_HOME": str(data_dir / "dagster_home"),
+        "PAR_ONE_STOP_SHOP_EXPORT": str(export),
+        "PAR_SANDBOX_END_DATE": day.isoformat(),
+        "PAR_REPORTING_AS_OF": day.isoformat(),
+        "PAR_SOURCE_RETRIES": "0",
+        "PAR_PSEUDONYMISATION_KEY": BENCH_KEY,
+        "DO_NOT_TRACK": "1",
+        "GX_ANALYTICS_ENABLED": "false",
     }
 
 
@@ -118,8 +137,15 @@ def prepare(volume: Volume, log=print) -> Province:
     if meta.exists():
         saved = json.loads(meta.read_text())
         log(f"province cached in {root} ({saved['dossiers']:,} dossiers)")
-        return Province(root, volume, saved["dossiers"], saved["loads"], saved["generation_seconds"],
-                        saved["bootstrap_seconds"], cached=True)
+        return Province(
+            root,
+            volume,
+            saved["dossiers"],
+            saved["loads"],
+            saved["generation_seconds"],
+            saved["bootstrap_seconds"],
+            cached=True,
+        )
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     config, end = volume.config, volume.history_end
@@ -127,28 +153,48 @@ def prepare(volume: Volume, log=print) -> Province:
     last_day = root / "exports" / "bootstrap.ndjson"
     scale.write_export(config, *day_window(end), last_day)
     log(f"bootstrap: the pipeline for {end} (every source, real gates) ...")
-    bootstrap = run_measured("bootstrap run", [PYTHON, "-m", "orchestration", "run", "--start", str(end), "--end", str(end)],
-                             env=pipeline_env(root / "bootstrap", root / "landing", last_day, end),
-                             cwd=PROJECT_ROOT, log=root / "bootstrap.log")
+    bootstrap = run_measured(
+        "bootstrap run",
+        [PYTHON, "-m", "orchestration", "run", "--start", str(end), "--end", str(end)],
+        env=pipeline_env(root / "bootstrap", root / "landing", last_day, end),
+        cwd=PROJECT_ROOT,
+        log=root / "bootstrap.log",
+    )
     # 2. the history, straight into the landing zone, and its recorded verdicts
-    log(f"generating {volume.years} years of history ({volume.history_start} .. {end}) at "
-        f"{volume.dossiers_per_year:,} dossiers a year ...")
+    log(
+        f"generating {volume.years} years of history ({volume.history_start} .. {end}) at "
+        f"{volume.dossiers_per_year:,} dossiers a year ..."
+    )
     started = time.perf_counter()
     loads = scale.land_history(config, volume.history_start, end, LandingZone(root / "landing"), progress=log)
     generation = time.perf_counter() - started
-    record_accepted(LandingZone(root / "landing"), "one_stop_shop", [load.load_id for load in loads],
-                    datetime.now(timezone.utc))
+    record_accepted(LandingZone(root / "landing"), "one_stop_shop", [load.load_id for load in loads], datetime.now(UTC))
     # 3. the exports the nightly run and the API benchmark read
     scale.write_export(config, *day_window(volume.nightly_day), root / "exports" / "nightly.ndjson")
     month_start = end.replace(day=1) - timedelta(days=1)
-    scale.write_export(config, datetime.combine(month_start.replace(day=1), datetime.min.time()),
-                       datetime.combine(end.replace(day=1), datetime.min.time()), root / "exports" / "month.ndjson")
+    scale.write_export(
+        config,
+        datetime.combine(month_start.replace(day=1), datetime.min.time()),
+        datetime.combine(end.replace(day=1), datetime.min.time()),
+        root / "exports" / "month.ndjson",
+    )
     dossiers = sum(load.dossiers for load in loads)
-    meta.write_text(json.dumps({"dossiers": dossiers, "loads": len(loads), "generation_seconds": generation,
-                                "bootstrap_seconds": bootstrap.seconds, "volume": asdict(volume) | {
-                                    "history_end": str(end)}}, indent=1))
-    log(f"history: {dossiers:,} dossiers in {len(loads)} loads, {generation:.0f} s "
-        f"({dossiers / generation * 60:,.0f} dossiers a minute)")
+    meta.write_text(
+        json.dumps(
+            {
+                "dossiers": dossiers,
+                "loads": len(loads),
+                "generation_seconds": generation,
+                "bootstrap_seconds": bootstrap.seconds,
+                "volume": asdict(volume) | {"history_end": str(end)},
+            },
+            indent=1,
+        )
+    )
+    log(
+        f"history: {dossiers:,} dossiers in {len(loads)} loads, {generation:.0f} s "
+        f"({dossiers / generation * 60:,.0f} dossiers a minute)"
+    )
     return Province(root, volume, dossiers, len(loads), generation, bootstrap.seconds)
 
 

@@ -7,6 +7,7 @@ as text, exactly as written, with the line number they came from; whether they m
 (overlapping validity, unmapped units, weights not summing to 1) is the GX gate's call
 (expectations/admin_units.py). Layout and meaning: docs/admin_units.md.
 """
+
 from __future__ import annotations
 
 import csv
@@ -22,8 +23,19 @@ from connectors.records import INT, STR, build_table
 SOURCE = "admin_units"
 FILES = {"units": "admin_units.csv", "successors": "admin_unit_successors.csv"}
 FIELDS: dict[str, tuple[str, ...]] = {
-    "units": ("unit_code", "gso_code", "unit_name_vi", "unit_name_en", "unit_type", "unit_level",
-              "parent_unit_code", "valid_from", "valid_to", "is_synthetic", "note"),
+    "units": (
+        "unit_code",
+        "gso_code",
+        "unit_name_vi",
+        "unit_name_en",
+        "unit_type",
+        "unit_level",
+        "parent_unit_code",
+        "valid_from",
+        "valid_to",
+        "is_synthetic",
+        "note",
+    ),
     "successors": ("effective_date", "predecessor_code", "successor_code", "weight", "weight_basis"),
 }
 DATASETS = tuple(FILES)
@@ -37,8 +49,10 @@ class ReferenceFileError(ValueError):
 
 def _read_csv(path: Path, dataset: str) -> list[dict]:
     if not path.exists():
-        raise ReferenceFileError(f"{path}: the administrative-unit reference file is missing "
-                                 f"(expected {FILES[dataset]} in PAR_ADMIN_UNITS_DIR)")
+        raise ReferenceFileError(
+            f"{path}: the administrative-unit reference file is missing "
+            f"(expected {FILES[dataset]} in PAR_ADMIN_UNITS_DIR)"
+        )
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -48,8 +62,9 @@ def _read_csv(path: Path, dataset: str) -> list[dict]:
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [f for f in FIELDS[dataset] if f not in header and f not in OPTIONAL]
     if missing:
-        raise ReferenceFileError(f"{path}: the header lacks column(s) {', '.join(missing)} "
-                                 f"(expected {', '.join(FIELDS[dataset])})")
+        raise ReferenceFileError(
+            f"{path}: the header lacks column(s) {', '.join(missing)} (expected {', '.join(FIELDS[dataset])})"
+        )
     reader.fieldnames = header
     rows = []
     for row in reader:
@@ -57,8 +72,12 @@ def _read_csv(path: Path, dataset: str) -> list[dict]:
             raise ReferenceFileError(f"{path}: line {reader.line_num} has more values than the header has columns")
         if not any((v or "").strip() for v in row.values()):
             continue
-        rows.append({**{k: (v.strip() if isinstance(v, str) else v) or None for k, v in row.items()},
-                     "source_line": reader.line_num})
+        rows.append(
+            {
+                **{k: (v.strip() if isinstance(v, str) else v) or None for k, v in row.items()},
+                "source_line": reader.line_num,
+            }
+        )
     return rows
 
 

@@ -7,6 +7,7 @@ lone surrogate, a duplicated key...) makes it give up and return None, and the c
 the usual way (`json`), whose record-by-record path coerces each value or names the bad one. So the
 fast path only ever takes a page whose every value already has its contract's type.
 """
+
 from __future__ import annotations
 
 import io
@@ -26,8 +27,11 @@ def read_page(body: bytes, record_type: pa.StructType) -> tuple[pa.StructArray, 
     pretty = body.find(b"\n") not in (-1, len(body) - 1)
     options = pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer", newlines_in_values=pretty)
     try:
-        table = pa_json.read_json(io.BytesIO(body), parse_options=options,
-                                  read_options=pa_json.ReadOptions(block_size=max(len(body), 1 << 16)))
+        table = pa_json.read_json(
+            io.BytesIO(body),
+            parse_options=options,
+            read_options=pa_json.ReadOptions(block_size=max(len(body), 1 << 16)),
+        )
     except (pa.ArrowException, ValueError):  # not JSON, a value of another type, not UTF-8
         return None
     if table.num_rows != 1 or table.schema.field("data").type != schema.field("data").type:

@@ -20,6 +20,7 @@ decision and publication dates, file link) and serves each as an XLSX form numbe
 
 Landing contract and the layouts: docs/budget_landing.md.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -32,7 +33,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -43,9 +44,22 @@ import pyarrow as pa
 from connectors.http_session import SourceResponseError, SourceSession, SourceUnavailableError, redact_url
 from connectors.ingest import LoadSummary, land_pull
 from connectors.landing import VERDICTS_AUDIT, LandingZone
-from connectors.spreadsheet import (MONEY_UNITS, CellLocation, Outline, OutlineLine, SpreadsheetError, cell_ref,
-                                    find_header_row, find_money_unit, is_blank, merged_header_labels, money_unit,
-                                    normalise_header, parse_vn_number, sheet_rows)
+from connectors.spreadsheet import (
+    MONEY_UNITS,
+    CellLocation,
+    Outline,
+    OutlineLine,
+    SpreadsheetError,
+    cell_ref,
+    find_header_row,
+    find_money_unit,
+    is_blank,
+    merged_header_labels,
+    money_unit,
+    normalise_header,
+    parse_vn_number,
+    sheet_rows,
+)
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +70,6 @@ STATE_KEY = "files"
 FILE_ERRORS_AUDIT = "budget_file_errors"
 
 DOCUMENT_KINDS = ("estimate", "final_accounts", "execution", "unit_autonomy")
-BALANCE_KINDS = ("estimate", "final_accounts", "execution")
 PERIODS = ("year", "q1", "h1", "q3")
 # What a file's outcome in a crawl can be. `refused`: the link is not on the portal's host (nor on
 # one PAR_BUDGET_ALLOWED_HOSTS names), or not http(s): nothing is requested.
@@ -116,17 +129,26 @@ def parse_listing_entry(entry: Any) -> ListedDocument:
     try:
         year = int(entry.get("fiscal_year"))
     except (TypeError, ValueError):
-        raise ListingError(f"listing entry {document_id!r}: fiscal_year {entry.get('fiscal_year')!r} is not a year") from None
+        raise ListingError(
+            f"listing entry {document_id!r}: fiscal_year {entry.get('fiscal_year')!r} is not a year"
+        ) from None
     file_url = str(entry.get("file_url") or "").strip()
     if not file_url:
         raise ListingError(f"listing entry {document_id!r}: file_url is missing")
     return ListedDocument(
-        document_id=document_id, form_code=str(entry.get("form_code") or "").strip(), document_kind=kind,
-        fiscal_year=year, period=period, title=entry.get("title"), decision_number=entry.get("decision_number"),
+        document_id=document_id,
+        form_code=str(entry.get("form_code") or "").strip(),
+        document_kind=kind,
+        fiscal_year=year,
+        period=period,
+        title=entry.get("title"),
+        decision_number=entry.get("decision_number"),
         decision_date=_iso_date(entry, "decision_date", required=False),
         published_date=_iso_date(entry, "published_date", required=True),
         updated_date=_iso_date(entry, "updated_date", required=False),
-        file_url=file_url, file_name=str(entry.get("file_name") or file_url.rsplit("/", 1)[-1]))
+        file_url=file_url,
+        file_name=str(entry.get("file_name") or file_url.rsplit("/", 1)[-1]),
+    )
 
 
 # -- parsing the forms -------------------------------------------------------------------------
@@ -136,9 +158,14 @@ STT, CONTENT = "stt", "nội dung"
 # hiện năm 2023...): the phrase that comes first in the header wins, so 'Ước thực hiện' is not
 # read as 'Thực hiện'.
 COLUMN_KINDS = ("estimate", "estimated_execution", "execution", "final_accounts")
-_KIND_PHRASES = (("ước thực hiện", "estimated_execution"), ("ước th", "estimated_execution"),
-                 ("ước tính thực hiện", "estimated_execution"), ("dự toán", "estimate"),
-                 ("quyết toán", "final_accounts"), ("thực hiện", "execution"))
+_KIND_PHRASES = (
+    ("ước thực hiện", "estimated_execution"),
+    ("ước th", "estimated_execution"),
+    ("ước tính thực hiện", "estimated_execution"),
+    ("dự toán", "estimate"),
+    ("quyết toán", "final_accounts"),
+    ("thực hiện", "execution"),
+)
 _RATIO_HEADER = re.compile(r"%|so sánh|so với|tỷ lệ|tăng,? giảm")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _OF_WHICH = re.compile(r"^trong đó\s*:?$")
@@ -182,8 +209,13 @@ def _header(path: Path, sheet: str, rows: list, required: list[str]) -> tuple[in
     below = rows[header_row] if header_row < len(rows) else ()
     # a second header row: under the STT and name cells merged down, sub-headers and no amount
     # (not a total row 'TỔNG SỐ' right under a one-row header)
-    two_rows = (len(below) > 2 and is_blank(below[0]) and is_blank(below[1])
-                and any(not is_blank(v) for v in below[2:]) and not any(_is_number(v) for v in below))
+    two_rows = (
+        len(below) > 2
+        and is_blank(below[0])
+        and is_blank(below[1])
+        and any(not is_blank(v) for v in below[2:])
+        and not any(_is_number(v) for v in below)
+    )
     labels = merged_header_labels(top, below if two_rows else None)
     data_start = header_row + (2 if two_rows else 1)
     if data_start <= len(rows):
@@ -196,8 +228,13 @@ def _header(path: Path, sheet: str, rows: list, required: list[str]) -> tuple[in
 def _unit_of(path: Path, sheet: str, rows: list, header_row: int, label: str, column: int) -> tuple[str, int]:
     unit = money_unit(label) or (find_money_unit(rows, header_row) or (None,))[0]
     if unit is None:
-        raise SpreadsheetError(path, "no money unit stated ('Đơn vị: triệu đồng' above the header, or in the "
-                                     "column's header)", sheet, header_row, column)
+        raise SpreadsheetError(
+            path,
+            "no money unit stated ('Đơn vị: triệu đồng' above the header, or in the column's header)",
+            sheet,
+            header_row,
+            column,
+        )
     return unit, MONEY_UNITS[unit]
 
 
@@ -226,16 +263,28 @@ def _is_number(value: Any) -> bool:
 
 # Abbreviations portals print in line labels, as the words they stand for.
 LABEL_ABBREVIATIONS = {
-    "nsđp": "ngân sách địa phương", "nsnn": "ngân sách nhà nước", "nstw": "ngân sách trung ương",
-    "ns": "ngân sách", "tw": "trung ương", "đtpt": "đầu tư phát triển", "xdcb": "xây dựng cơ bản",
-    "ctmtqg": "chương trình mục tiêu quốc gia", "ctmt": "chương trình mục tiêu", "hđnd": "hội đồng nhân dân",
-    "ubnd": "ủy ban nhân dân", "đp": "địa phương",
+    "nsđp": "ngân sách địa phương",
+    "nsnn": "ngân sách nhà nước",
+    "nstw": "ngân sách trung ương",
+    "ns": "ngân sách",
+    "tw": "trung ương",
+    "đtpt": "đầu tư phát triển",
+    "xdcb": "xây dựng cơ bản",
+    "ctmtqg": "chương trình mục tiêu quốc gia",
+    "ctmt": "chương trình mục tiêu",
+    "hđnd": "hội đồng nhân dân",
+    "ubnd": "ủy ban nhân dân",
+    "đp": "địa phương",
 }
 # Old and new tone placement at the end of a syllable (hoà / hòa, thuỷ / thủy) read as one; with a
 # final consonant (khoản) there is only one way.
-_TONE_PLACEMENT = {old: new for old, new in zip(
-    ("oà", "oá", "oả", "oã", "oạ", "oè", "oé", "oẻ", "oẽ", "oẹ", "uỳ", "uý", "uỷ", "uỹ", "uỵ"),
-    ("òa", "óa", "ỏa", "õa", "ọa", "òe", "óe", "ỏe", "õe", "ọe", "ùy", "úy", "ủy", "ũy", "ụy"))}
+_TONE_PLACEMENT = {
+    old: new
+    for old, new in zip(
+        ("oà", "oá", "oả", "oã", "oạ", "oè", "oé", "oẻ", "oẽ", "oẹ", "uỳ", "uý", "uỷ", "uỹ", "uỵ"),
+        ("òa", "óa", "ỏa", "õa", "ọa", "òe", "óe", "ỏe", "õe", "ọe", "ùy", "úy", "ủy", "ũy", "ụy"),
+    )
+}
 _OPEN_SYLLABLE_TONE = re.compile(r"(?<!q)(" + "|".join(_TONE_PLACEMENT) + r")(?!\w)")
 _FOOTNOTE = re.compile(r"\(\s*\*+\s*\)|\*+|\(\s*\d{1,2}\s*\)\s*$")
 
@@ -261,14 +310,18 @@ class CatalogueLine:
 
 def form_catalogue(form_code: str) -> tuple[CatalogueLine, ...]:
     """The lines of a form (seed budget_form_lines) with the label keys each is known by."""
-    from connectors.sandbox.reference import budget_form_lines
+    from connectors.budget_forms import budget_form_lines
 
-    return tuple(CatalogueLine(line.line_id, line.line_code, frozenset(filter(None, map(label_key, line.labels_vi))))
-                 for line in budget_form_lines() if line.form_code == form_code and line.line_id)
+    return tuple(
+        CatalogueLine(line.line_id, line.line_code, frozenset(filter(None, map(label_key, line.labels_vi))))
+        for line in budget_form_lines()
+        if line.form_code == form_code and line.line_id
+    )
 
 
-def match_lines(catalogue: tuple[CatalogueLine, ...], lines: list[tuple[str, str | None, str | None]]
-                ) -> dict[str, tuple[CatalogueLine | None, str | None]]:
+def match_lines(
+    catalogue: tuple[CatalogueLine, ...], lines: list[tuple[str, str | None, str | None]]
+) -> dict[str, tuple[CatalogueLine | None, str | None]]:
     """Each line of a form, (its outline code, its parent's code, its label) in reading order, to
     the catalogue line it is: by its label key; among several lines of the catalogue with that
     label, the one under the line its parent matched, then one not yet taken, then the one at
@@ -289,8 +342,10 @@ def match_lines(catalogue: tuple[CatalogueLine, ...], lines: list[tuple[str, str
         if len(free) == 1:
             found, how = free[0], "label"
         else:
-            found = next((c for c in free if c.line_code == code),
-                         next((c for c in free if c.line_code.count(".") == code.count(".")), free[0]))
+            found = next(
+                (c for c in free if c.line_code == code),
+                next((c for c in free if c.line_code.count(".") == code.count(".")), free[0]),
+            )
             how = "label_and_position"
         taken.add(found.line_id)
         out[code] = (found, how)
@@ -309,14 +364,17 @@ _TOTAL = re.compile(r"^(tổng cộng|tổng số|cộng|tổng)\s*:?$")
 _NOTE_START = re.compile(r"^(ghi chú|lưu ý|chú thích|chú giải|\(\s*\*|\*)")
 _SOURCE_TEXT = re.compile(r"^(nguồn|nguồn số liệu)\s*:")
 _PLACE_DATE = re.compile(r"ngày\s*\S*\s*tháng\s*\S*\s*năm\s*\S*")
-_SIGNATURE = re.compile(r"^(tm\.?|t/m|kt\.?|q\.|tl\.|chủ tịch|phó chủ tịch|giám đốc|phó giám đốc|người lập|"
-                        r"thủ trưởng|kế toán trưởng|trưởng phòng|\(?đã ký|\(?ký,|ủy ban nhân dân|sở tài chính)")
+_SIGNATURE = re.compile(
+    r"^(tm\.?|t/m|kt\.?|q\.|tl\.|chủ tịch|phó chủ tịch|giám đốc|phó giám đốc|người lập|"
+    r"thủ trưởng|kế toán trưởng|trưởng phòng|\(?đã ký|\(?ký,|ủy ban nhân dân|sở tài chính)"
+)
 TEXT_KINDS = ("note", "source", "place_date", "signature")
 
 
 def _ends_the_table(text: str) -> bool:
-    return bool(_NOTE_START.match(text) or _SOURCE_TEXT.match(text) or _PLACE_DATE.search(text)
-                or _SIGNATURE.match(text))
+    return bool(
+        _NOTE_START.match(text) or _SOURCE_TEXT.match(text) or _PLACE_DATE.search(text) or _SIGNATURE.match(text)
+    )
 
 
 def _trailing_texts(path: Path, sheet: str, doc: ListedDocument, rows: list[tuple[int, tuple]]) -> list[dict]:
@@ -338,13 +396,23 @@ def _trailing_texts(path: Path, sheet: str, doc: ListedDocument, rows: list[tupl
                 kind, in_signatures = "signature", True
             else:
                 kind = "note"
-            out.append({"document_id": doc.document_id, "form_code": doc.form_code, "fiscal_year": doc.fiscal_year,
-                        "sheet_name": sheet, "sheet_row": row_number, "sheet_column": column, "text_vi": text,
-                        "text_kind": kind})
+            out.append(
+                {
+                    "document_id": doc.document_id,
+                    "form_code": doc.form_code,
+                    "fiscal_year": doc.fiscal_year,
+                    "sheet_name": sheet,
+                    "sheet_row": row_number,
+                    "sheet_column": column,
+                    "text_vi": text,
+                    "text_kind": kind,
+                }
+            )
     return out
 
 
 # -- the budget balance form -------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _MoneyColumn:
@@ -356,8 +424,9 @@ class _MoneyColumn:
     multiplier: int
 
 
-def _money_columns(path: Path, sheet: str, rows: list, header_row: int, labels: list[str],
-                   skip: tuple[int, ...]) -> list[_MoneyColumn]:
+def _money_columns(
+    path: Path, sheet: str, rows: list, header_row: int, labels: list[str], skip: tuple[int, ...]
+) -> list[_MoneyColumn]:
     money = []
     for column, label in enumerate(labels, start=1):
         if column in skip:
@@ -366,13 +435,20 @@ def _money_columns(path: Path, sheet: str, rows: list, header_row: int, labels: 
         if kind is None:
             continue
         if year is None:
-            raise SpreadsheetError(path, f"the money column '{label}' names no year (e.g. 'Dự toán năm 2024' or "
-                                         "'Năm 2024' above it): a column's year is read from its header, never "
-                                         "assumed", sheet, header_row, column)
+            raise SpreadsheetError(
+                path,
+                f"the money column '{label}' names no year (e.g. 'Dự toán năm 2024' or "
+                "'Năm 2024' above it): a column's year is read from its header, never "
+                "assumed",
+                sheet,
+                header_row,
+                column,
+            )
         money.append(_MoneyColumn(column, label, kind, year, *_unit_of(path, sheet, rows, header_row, label, column)))
     if not money:
-        raise SpreadsheetError(path, "no money column (a header with Dự toán, Ước thực hiện, Thực hiện or Quyết "
-                                     "toán)", sheet, header_row)
+        raise SpreadsheetError(
+            path, "no money column (a header with Dự toán, Ước thực hiện, Thực hiện or Quyết toán)", sheet, header_row
+        )
     return money
 
 
@@ -391,16 +467,22 @@ def read_balance_form(path: str | Path, doc: ListedDocument) -> dict[str, list[d
     outline, seen, parsed = Outline(), {}, []
     pending: list[tuple[int, tuple]] = []  # text rows since the last line: the table's end if no line follows
     ended_at: int | None = None
-    for row_number, row in enumerate(rows[data_start - 1:], start=data_start):
-        cell = lambda col: row[col - 1] if col - 1 < len(row) else None  # noqa: E731
+    for row_number, row in enumerate(rows[data_start - 1 :], start=data_start):
+        cell = lambda col: row[col - 1] if col - 1 < len(row) else None  # noqa: B023 (called in this iteration only)
         if all(is_blank(v) for v in row):
             continue
         marker, name = cell(stt_col), cell(content_col)
         has_amounts = any(_is_number(cell(m.column)) for m in money)
         if ended_at is not None:
             if has_amounts and Outline.clean_marker(marker) and Outline().add(marker) is not None:
-                raise SpreadsheetError(path, f"a line ('{marker}' {name}) below the text that ended the table at "
-                                             f"row {ended_at}: one table per sheet", sheet, row_number, stt_col)
+                raise SpreadsheetError(
+                    path,
+                    f"a line ('{marker}' {name}) below the text that ended the table at "
+                    f"row {ended_at}: one table per sheet",
+                    sheet,
+                    row_number,
+                    stt_col,
+                )
             pending.append((row_number, row))
             continue
         texts = [normalise_header(v) for v in row if isinstance(v, str) and not is_blank(v)]
@@ -410,12 +492,19 @@ def read_balance_form(path: str | Path, doc: ListedDocument) -> dict[str, list[d
             elif has_amounts and _TOTAL.match(normalise_header(name)) and TOTAL_CODE not in seen:
                 seen[TOTAL_CODE] = row_number  # a total row above or below the lines: the sum of the top lines
                 pending = []
-                values = {m.column: _money(cell(m.column), CellLocation(path.name, sheet, row_number, m.column),
-                                           m.multiplier) for m in money}
+                values = {
+                    m.column: _money(cell(m.column), CellLocation(path.name, sheet, row_number, m.column), m.multiplier)
+                    for m in money
+                }
                 parsed.append((row_number, TOTAL_LINE, " ".join(str(name).split()), values))
             elif has_amounts:
-                raise SpreadsheetError(path, f"'{name}' has amounts but no outline marker: it cannot be placed "
-                                             "in the form's outline", sheet, row_number, stt_col)
+                raise SpreadsheetError(
+                    path,
+                    f"'{name}' has amounts but no outline marker: it cannot be placed in the form's outline",
+                    sheet,
+                    row_number,
+                    stt_col,
+                )
             else:
                 pending.append((row_number, row))
                 if parsed and any(_ends_the_table(t) for t in texts):
@@ -427,34 +516,61 @@ def read_balance_form(path: str | Path, doc: ListedDocument) -> dict[str, list[d
                 pending.append((row_number, row))
                 ended_at = row_number
                 continue
-            raise SpreadsheetError(path, f"'{marker}' is not an outline marker (A, I, 1, a, -, +)", sheet,
-                                   row_number, stt_col)
+            raise SpreadsheetError(
+                path, f"'{marker}' is not an outline marker (A, I, 1, a, -, +)", sheet, row_number, stt_col
+            )
         if line.code in seen:
-            raise SpreadsheetError(path, f"line {line.code} appears twice (rows {seen[line.code]} and {row_number})",
-                                   sheet, row_number, stt_col)
+            raise SpreadsheetError(
+                path,
+                f"line {line.code} appears twice (rows {seen[line.code]} and {row_number})",
+                sheet,
+                row_number,
+                stt_col,
+            )
         seen[line.code] = row_number
         pending = []  # a label row between lines is part of the table
-        values = {m.column: _money(cell(m.column), CellLocation(path.name, sheet, row_number, m.column), m.multiplier)
-                  for m in money}
+        values = {
+            m.column: _money(cell(m.column), CellLocation(path.name, sheet, row_number, m.column), m.multiplier)
+            for m in money
+        }
         parsed.append((row_number, line, None if is_blank(name) else " ".join(str(name).split()), values))
     if not parsed:
         raise SpreadsheetError(path, "no line under the header", sheet, header_row)
-    matches = match_lines(form_catalogue(doc.form_code), [(line.code, line.parent_code, name)
-                                                          for _, line, name, _ in parsed])
+    matches = match_lines(
+        form_catalogue(doc.form_code), [(line.code, line.parent_code, name) for _, line, name, _ in parsed]
+    )
     out = []
     for row_number, line, name, values in parsed:
         found, how = matches[line.code]
         for m in money:
-            out.append({
-                "document_id": doc.document_id, "form_code": doc.form_code, "document_kind": doc.document_kind,
-                "fiscal_year": doc.fiscal_year, "period": doc.period, "sheet_name": sheet, "sheet_row": row_number,
-                "sheet_column": m.column, "column_label": m.label, "column_fiscal_year": m.year, "series": m.kind,
-                "outline_marker": line.marker, "line_code": line.code, "line_name_vi": name,
-                "line_label_key": label_key(name), "line_id": found.line_id if found else None, "line_match": how,
-                "outline_level": line.level, "parent_line_code": line.parent_code, "is_of_which": line.is_of_which,
-                "value_in_unit": values[m.column][0], "unit": m.unit, "unit_vnd": m.multiplier,
-                "value_vnd": values[m.column][1],
-            })
+            out.append(
+                {
+                    "document_id": doc.document_id,
+                    "form_code": doc.form_code,
+                    "document_kind": doc.document_kind,
+                    "fiscal_year": doc.fiscal_year,
+                    "period": doc.period,
+                    "sheet_name": sheet,
+                    "sheet_row": row_number,
+                    "sheet_column": m.column,
+                    "column_label": m.label,
+                    "column_fiscal_year": m.year,
+                    "series": m.kind,
+                    "outline_marker": line.marker,
+                    "line_code": line.code,
+                    "line_name_vi": name,
+                    "line_label_key": label_key(name),
+                    "line_id": found.line_id if found else None,
+                    "line_match": how,
+                    "outline_level": line.level,
+                    "parent_line_code": line.parent_code,
+                    "is_of_which": line.is_of_which,
+                    "value_in_unit": values[m.column][0],
+                    "unit": m.unit,
+                    "unit_vnd": m.multiplier,
+                    "value_vnd": values[m.column][1],
+                }
+            )
     _add_children_totals(out)
     return {"lines": out, "form_texts": _trailing_texts(path, sheet, doc, pending)}
 
@@ -484,9 +600,13 @@ def _add_children_totals(rows: list[dict]) -> None:
 
 # our field -> how its header reads (case-folded; matched against the lowest header row's text)
 UNIT_COLUMNS = {
-    "unit_name_vi": "tên đơn vị", "unit_code": "mã đơn vị", "autonomy_group": "nhóm tự chủ",
-    "service_revenue_vnd": "thu hoạt động dịch vụ", "retained_fees_vnd": "phí được để lại",
-    "business_surplus_vnd": "chênh lệch thu chi", "recurrent_spending_vnd": "chi thường xuyên",
+    "unit_name_vi": "tên đơn vị",
+    "unit_code": "mã đơn vị",
+    "autonomy_group": "nhóm tự chủ",
+    "service_revenue_vnd": "thu hoạt động dịch vụ",
+    "retained_fees_vnd": "phí được để lại",
+    "business_surplus_vnd": "chênh lệch thu chi",
+    "recurrent_spending_vnd": "chi thường xuyên",
 }
 _MONEY_FIELDS = ("service_revenue_vnd", "retained_fees_vnd", "business_surplus_vnd", "recurrent_spending_vnd")
 _GROUP = re.compile(r"^(?:nhóm\s*)?([1-4])$")
@@ -506,19 +626,25 @@ def read_unit_autonomy_form(path: str | Path, doc: ListedDocument) -> dict[str, 
     header_row, labels, data_start = _header(path, sheet, rows, ["STT", "Tên đơn vị"])
     columns: dict[str, int] = {}
     for name, wanted in UNIT_COLUMNS.items():
-        found = [c for c, label in enumerate(labels, start=1)
-                 if normalise_header(label.rsplit(" / ", 1)[-1]).startswith(wanted)]
+        found = [
+            c
+            for c, label in enumerate(labels, start=1)
+            if normalise_header(label.rsplit(" / ", 1)[-1]).startswith(wanted)
+        ]
         if len(found) != 1:
-            raise SpreadsheetError(path, f"{'no' if not found else 'more than one'} column headed '{wanted}'",
-                                   sheet, header_row)
+            raise SpreadsheetError(
+                path, f"{'no' if not found else 'more than one'} column headed '{wanted}'", sheet, header_row
+            )
         columns[name] = found[0]
-    units = {name: _unit_of(path, sheet, rows, header_row, labels[columns[name] - 1], columns[name])
-             for name in _MONEY_FIELDS}
+    units = {
+        name: _unit_of(path, sheet, rows, header_row, labels[columns[name] - 1], columns[name])
+        for name in _MONEY_FIELDS
+    }
     stt_col = [normalise_header(label) for label in labels].index(STT) + 1
     outline, sector, out, trailing = Outline(), None, [], []
-    for row_number, row in enumerate(rows[data_start - 1:], start=data_start):
-        cell = lambda col: row[col - 1] if col - 1 < len(row) else None  # noqa: E731
-        where = lambda col: CellLocation(path.name, sheet, row_number, col)  # noqa: E731
+    for row_number, row in enumerate(rows[data_start - 1 :], start=data_start):
+        cell = lambda col: row[col - 1] if col - 1 < len(row) else None  # noqa: B023 (called in this iteration only)
+        where = lambda col: CellLocation(path.name, sheet, row_number, col)  # noqa: B023 (called in this iteration only)
         if all(is_blank(v) for v in row):
             continue
         if trailing:
@@ -526,13 +652,21 @@ def read_unit_autonomy_form(path: str | Path, doc: ListedDocument) -> dict[str, 
             continue
         line = outline.add(cell(stt_col))
         if line is None:
-            ends = out and is_blank(cell(columns["unit_code"])) and not any(
-                _is_number(cell(columns[name])) for name in _MONEY_FIELDS)
+            ends = (
+                out
+                and is_blank(cell(columns["unit_code"]))
+                and not any(_is_number(cell(columns[name])) for name in _MONEY_FIELDS)
+            )
             if ends:  # notes, place-and-date and signatures under the table
                 trailing.append((row_number, row))
                 continue
-            raise SpreadsheetError(path, f"'{cell(stt_col)}' is not an outline marker (I for a sector, 1 for a unit)",
-                                   sheet, row_number, stt_col)
+            raise SpreadsheetError(
+                path,
+                f"'{cell(stt_col)}' is not an outline marker (I for a sector, 1 for a unit)",
+                sheet,
+                row_number,
+                stt_col,
+            )
         if line.kind in ("letter", "roman"):
             sector = " ".join(str(cell(columns["unit_name_vi"]) or "").split()) or None
             continue
@@ -543,12 +677,19 @@ def read_unit_autonomy_form(path: str | Path, doc: ListedDocument) -> dict[str, 
         group = _GROUP.match(group_text.removesuffix(".0"))
         if not group:
             raise where(columns["autonomy_group"]).error(
-                f"'{cell(columns['autonomy_group'])}' is not an autonomy group 1 to 4 (Decree 60/2021)")
-        record = {"document_id": doc.document_id, "fiscal_year": doc.fiscal_year, "sheet_name": sheet,
-                  "sheet_row": row_number, "outline_marker": line.marker, "sector_name_vi": sector,
-                  "unit_code": str(code).strip().upper(),
-                  "unit_name_vi": " ".join(str(cell(columns["unit_name_vi"]) or "").split()) or None,
-                  "autonomy_group": int(group.group(1))}
+                f"'{cell(columns['autonomy_group'])}' is not an autonomy group 1 to 4 (Decree 60/2021)"
+            )
+        record = {
+            "document_id": doc.document_id,
+            "fiscal_year": doc.fiscal_year,
+            "sheet_name": sheet,
+            "sheet_row": row_number,
+            "outline_marker": line.marker,
+            "sector_name_vi": sector,
+            "unit_code": str(code).strip().upper(),
+            "unit_name_vi": " ".join(str(cell(columns["unit_name_vi"]) or "").split()) or None,
+            "autonomy_group": int(group.group(1)),
+        }
         for name in _MONEY_FIELDS:
             unit, multiplier = units[name]
             record[name] = _money(cell(columns[name]), where(columns[name]), multiplier)[1]
@@ -568,45 +709,108 @@ def parse_document_file(path: str | Path, doc: ListedDocument) -> dict[str, list
 # -- the landed tables -------------------------------------------------------------------------
 
 SCHEMAS: dict[str, pa.Schema] = {
-    "documents": pa.schema([
-        ("document_id", pa.string()), ("form_code", pa.string()), ("document_kind", pa.string()),
-        ("fiscal_year", pa.int32()), ("period", pa.string()), ("title", pa.string()),
-        ("decision_number", pa.string()), ("decision_date", pa.date32()), ("published_date", pa.date32()),
-        ("updated_date", pa.date32()), ("file_url", pa.string()), ("file_name", pa.string()),
-        ("file_status", pa.string()), ("file_sha256", pa.string()), ("file_etag", pa.string()),
-        ("file_last_modified", pa.string()), ("original_path", pa.string()), ("error_message", pa.string()),
-    ]),
-    "lines": pa.schema([
-        ("document_id", pa.string()), ("file_sha256", pa.string()), ("form_code", pa.string()),
-        ("fiscal_year", pa.int32()), ("period", pa.string()), ("sheet_name", pa.string()),
-        ("sheet_row", pa.int32()), ("sheet_column", pa.int32()), ("column_label", pa.string()),
-        ("outline_marker", pa.string()), ("line_code", pa.string()), ("line_name_vi", pa.string()),
-        ("outline_level", pa.int32()), ("parent_line_code", pa.string()), ("is_of_which", pa.bool_()),
-        ("series", pa.string()), ("value_in_unit", pa.decimal128(24, 6)), ("unit", pa.string()),
-        ("unit_vnd", pa.int64()), ("value_vnd", VND), ("children_count", pa.int32()),
-        ("children_total_vnd", VND), ("rounding_tolerance_vnd", VND),
-        # added with column years and label matching (null in files landed before)
-        ("document_kind", pa.string()), ("column_fiscal_year", pa.int32()), ("line_label_key", pa.string()),
-        ("line_id", pa.string()), ("line_match", pa.string()),
-    ]),
-    "units": pa.schema([
-        ("document_id", pa.string()), ("file_sha256", pa.string()), ("fiscal_year", pa.int32()),
-        ("sheet_name", pa.string()), ("sheet_row", pa.int32()), ("outline_marker", pa.string()),
-        ("sector_name_vi", pa.string()), ("unit_code", pa.string()), ("unit_name_vi", pa.string()),
-        ("autonomy_group", pa.int32()), ("service_revenue_vnd", VND), ("retained_fees_vnd", VND),
-        ("business_surplus_vnd", VND), ("recurrent_spending_vnd", VND), ("unit", pa.string()),
-    ]),
-    "form_texts": pa.schema([
-        ("document_id", pa.string()), ("file_sha256", pa.string()), ("form_code", pa.string()),
-        ("fiscal_year", pa.int32()), ("sheet_name", pa.string()), ("sheet_row", pa.int32()),
-        ("sheet_column", pa.int32()), ("text_vi", pa.string()), ("text_kind", pa.string()),
-    ]),
+    "documents": pa.schema(
+        [
+            ("document_id", pa.string()),
+            ("form_code", pa.string()),
+            ("document_kind", pa.string()),
+            ("fiscal_year", pa.int32()),
+            ("period", pa.string()),
+            ("title", pa.string()),
+            ("decision_number", pa.string()),
+            ("decision_date", pa.date32()),
+            ("published_date", pa.date32()),
+            ("updated_date", pa.date32()),
+            ("file_url", pa.string()),
+            ("file_name", pa.string()),
+            ("file_status", pa.string()),
+            ("file_sha256", pa.string()),
+            ("file_etag", pa.string()),
+            ("file_last_modified", pa.string()),
+            ("original_path", pa.string()),
+            ("error_message", pa.string()),
+        ]
+    ),
+    "lines": pa.schema(
+        [
+            ("document_id", pa.string()),
+            ("file_sha256", pa.string()),
+            ("form_code", pa.string()),
+            ("fiscal_year", pa.int32()),
+            ("period", pa.string()),
+            ("sheet_name", pa.string()),
+            ("sheet_row", pa.int32()),
+            ("sheet_column", pa.int32()),
+            ("column_label", pa.string()),
+            ("outline_marker", pa.string()),
+            ("line_code", pa.string()),
+            ("line_name_vi", pa.string()),
+            ("outline_level", pa.int32()),
+            ("parent_line_code", pa.string()),
+            ("is_of_which", pa.bool_()),
+            ("series", pa.string()),
+            ("value_in_unit", pa.decimal128(24, 6)),
+            ("unit", pa.string()),
+            ("unit_vnd", pa.int64()),
+            ("value_vnd", VND),
+            ("children_count", pa.int32()),
+            ("children_total_vnd", VND),
+            ("rounding_tolerance_vnd", VND),
+            # added with column years and label matching (null in files landed before)
+            ("document_kind", pa.string()),
+            ("column_fiscal_year", pa.int32()),
+            ("line_label_key", pa.string()),
+            ("line_id", pa.string()),
+            ("line_match", pa.string()),
+        ]
+    ),
+    "units": pa.schema(
+        [
+            ("document_id", pa.string()),
+            ("file_sha256", pa.string()),
+            ("fiscal_year", pa.int32()),
+            ("sheet_name", pa.string()),
+            ("sheet_row", pa.int32()),
+            ("outline_marker", pa.string()),
+            ("sector_name_vi", pa.string()),
+            ("unit_code", pa.string()),
+            ("unit_name_vi", pa.string()),
+            ("autonomy_group", pa.int32()),
+            ("service_revenue_vnd", VND),
+            ("retained_fees_vnd", VND),
+            ("business_surplus_vnd", VND),
+            ("recurrent_spending_vnd", VND),
+            ("unit", pa.string()),
+        ]
+    ),
+    "form_texts": pa.schema(
+        [
+            ("document_id", pa.string()),
+            ("file_sha256", pa.string()),
+            ("form_code", pa.string()),
+            ("fiscal_year", pa.int32()),
+            ("sheet_name", pa.string()),
+            ("sheet_row", pa.int32()),
+            ("sheet_column", pa.int32()),
+            ("text_vi", pa.string()),
+            ("text_kind", pa.string()),
+        ]
+    ),
 }
-FILE_ERRORS_SCHEMA = pa.schema([
-    ("load_id", pa.string()), ("document_id", pa.string()), ("file_name", pa.string()), ("file_url", pa.string()),
-    ("file_status", pa.string()), ("file_sha256", pa.string()), ("sheet_name", pa.string()),
-    ("cell", pa.string()), ("message", pa.string()), ("checked_at", pa.timestamp("us", tz="UTC")),
-])
+FILE_ERRORS_SCHEMA = pa.schema(
+    [
+        ("load_id", pa.string()),
+        ("document_id", pa.string()),
+        ("file_name", pa.string()),
+        ("file_url", pa.string()),
+        ("file_status", pa.string()),
+        ("file_sha256", pa.string()),
+        ("sheet_name", pa.string()),
+        ("cell", pa.string()),
+        ("message", pa.string()),
+        ("checked_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
 
 
 def flatten(records: list[dict]) -> dict[str, pa.Table]:
@@ -615,11 +819,14 @@ def flatten(records: list[dict]) -> dict[str, pa.Table]:
     by_dataset: dict[str, list[dict]] = {name: [] for name in DATASETS}
     for record in records:
         by_dataset[record["_dataset"]].append(record)
-    return {name: pa.Table.from_pylist([{k: r.get(k) for k in SCHEMAS[name].names} for r in rows], SCHEMAS[name])
-            for name, rows in by_dataset.items()}
+    return {
+        name: pa.Table.from_pylist([{k: r.get(k) for k in SCHEMAS[name].names} for r in rows], SCHEMAS[name])
+        for name, rows in by_dataset.items()
+    }
 
 
 # -- crawling ----------------------------------------------------------------------------------
+
 
 @dataclass
 class FileOutcome:
@@ -652,8 +859,11 @@ class CrawlReport:
         return [o for o in self.outcomes if o.status in PROBLEM_STATUSES]
 
     def summary(self) -> dict[str, int]:
-        return {"listed": self.listed, **{s: self.count(s) for s in FILE_STATUSES},
-                "listing_errors": len(self.listing_errors)}
+        return {
+            "listed": self.listed,
+            **{s: self.count(s) for s in FILE_STATUSES},
+            "listing_errors": len(self.listing_errors),
+        }
 
 
 class RefusedLink(ValueError):
@@ -677,8 +887,9 @@ class BudgetPortalClient:
         payload = self.session.get_json(LISTING_PATH, {})
         entries = payload.get("documents") if isinstance(payload, dict) else None
         if not isinstance(entries, list):
-            raise SourceResponseError(f"{SOURCE}: the listing {self.session.public_url}{LISTING_PATH} has no "
-                                      "'documents' list")
+            raise SourceResponseError(
+                f"{SOURCE}: the listing {self.session.public_url}{LISTING_PATH} has no 'documents' list"
+            )
         documents, errors = [], []
         for entry in entries:
             try:
@@ -700,9 +911,11 @@ class BudgetPortalClient:
         if host is None:
             raise RefusedLink(f"{entry} is not an http(s) link; it is not requested")
         if host != portal_host and host not in self.allowed_hosts and host.rsplit(":", 1)[0] not in self.allowed_hosts:
-            raise RefusedLink(f"{entry}: host {host} is not the portal's ({portal_host}); it is not requested. If "
-                              "that host is the province's own file server, add it to PAR_BUDGET_ALLOWED_HOSTS")
-        return url[len(base):] if url.startswith(base + "/") else url
+            raise RefusedLink(
+                f"{entry}: host {host} is not the portal's ({portal_host}); it is not requested. If "
+                "that host is the province's own file server, add it to PAR_BUDGET_ALLOWED_HOSTS"
+            )
+        return url[len(base) :] if url.startswith(base + "/") else url
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -750,8 +963,9 @@ def keep_original(landing: LandingZone, sha256: str, file_name: str, content: by
     return path
 
 
-def _crawl_document(landing: LandingZone, client: BudgetPortalClient, doc: ListedDocument,
-                    known: dict | None) -> tuple[FileOutcome, dict[str, list[dict]]]:
+def _crawl_document(
+    landing: LandingZone, client: BudgetPortalClient, doc: ListedDocument, known: dict | None
+) -> tuple[FileOutcome, dict[str, list[dict]]]:
     outcome = FileOutcome(doc.document_id, doc.file_name, doc.file_url, "unchanged")
     same_url = known is not None and known.get("file_url") == doc.file_url
     try:
@@ -760,9 +974,11 @@ def _crawl_document(landing: LandingZone, client: BudgetPortalClient, doc: Liste
         outcome.status, outcome.error = "refused", str(exc)
         return outcome, {}
     try:
-        response = client.session.get_file(path,
-                                           if_none_match=known.get("etag") if same_url else None,
-                                           if_modified_since=known.get("last_modified") if same_url else None)
+        response = client.session.get_file(
+            path,
+            if_none_match=known.get("etag") if same_url else None,
+            if_modified_since=known.get("last_modified") if same_url else None,
+        )
     except SourceResponseError as exc:
         outcome.status = "not_found" if exc.status in (404, 410) else "download_failed"
         outcome.error = str(exc)
@@ -801,9 +1017,16 @@ def _crawl_document(landing: LandingZone, client: BudgetPortalClient, doc: Liste
 
 
 def _document_record(doc: ListedDocument, outcome: FileOutcome) -> dict:
-    return {**asdict(doc), "_dataset": "documents", "file_status": outcome.status, "file_sha256": outcome.sha256,
-            "file_etag": outcome.etag, "file_last_modified": outcome.last_modified,
-            "original_path": outcome.original_path, "error_message": outcome.error}
+    return {
+        **asdict(doc),
+        "_dataset": "documents",
+        "file_status": outcome.status,
+        "file_sha256": outcome.sha256,
+        "file_etag": outcome.etag,
+        "file_last_modified": outcome.last_modified,
+        "original_path": outcome.original_path,
+        "error_message": outcome.error,
+    }
 
 
 def land_crawl(landing: LandingZone, client: BudgetPortalClient, source_uri: str, crawl_key: str) -> CrawlReport:
@@ -851,33 +1074,56 @@ def _land_crawl(landing: LandingZone, client: BudgetPortalClient, source_uri: st
             outcomes.append(outcome)
             records = [{**row, "_dataset": dataset} for dataset, rows in parsed.items() for row in rows]
             available = outcome.status in ("landed", "unchanged")  # a landed file is unchanged at the next crawl
-            entry = hashlib.sha256(f"{doc.fingerprint()}|{'available' if available else outcome.status}|"
-                                   f"{outcome.sha256}".encode()).hexdigest()
+            entry = hashlib.sha256(
+                f"{doc.fingerprint()}|{'available' if available else outcome.status}|{outcome.sha256}".encode()
+            ).hexdigest()
             if outcome.status == "landed" or state["entries"].get(doc.document_id) != entry:
                 records.insert(0, _document_record(doc, outcome))
                 outcome_entry[doc.document_id] = entry
             yield records, str(index + 1)
 
     summary = land_pull(landing, SOURCE, crawl_key, source_uri, fetch, flatten)
-    checked_at = datetime.now(timezone.utc)
+    checked_at = datetime.now(UTC)
     for outcome in outcomes:
         if outcome.status in ("landed", "unchanged") and outcome.sha256:
             state["files"][outcome.document_id] = {
-                "file_url": outcome.file_url, "sha256": outcome.sha256, "etag": outcome.etag,
-                "last_modified": outcome.last_modified, "original_path": outcome.original_path,
-                "load_id": summary.load_id if outcome.status == "landed" else
-                state["files"].get(outcome.document_id, {}).get("load_id")}
+                "file_url": outcome.file_url,
+                "sha256": outcome.sha256,
+                "etag": outcome.etag,
+                "last_modified": outcome.last_modified,
+                "original_path": outcome.original_path,
+                "load_id": summary.load_id
+                if outcome.status == "landed"
+                else state["files"].get(outcome.document_id, {}).get("load_id"),
+            }
     state["entries"].update(outcome_entry)
     landing.write_state(SOURCE, STATE_KEY, state)
     report = CrawlReport(summary, listed[0], outcomes, listing_errors)
-    errors = [{"load_id": summary.load_id, "document_id": o.document_id, "file_name": o.file_name,
-               "file_url": o.file_url, "file_status": o.status, "file_sha256": o.sha256, "sheet_name": o.sheet,
-               "cell": o.cell, "message": o.error, "checked_at": checked_at} for o in report.problems]
-    errors += [{"load_id": summary.load_id, "file_status": "listing_error", "message": m, "checked_at": checked_at}
-               for m in listing_errors]
-    landing.write_audit(FILE_ERRORS_AUDIT, summary.load_id,
-                        pa.Table.from_pylist([{k: e.get(k) for k in FILE_ERRORS_SCHEMA.names} for e in errors],
-                                             FILE_ERRORS_SCHEMA), checked_at)
+    errors = [
+        {
+            "load_id": summary.load_id,
+            "document_id": o.document_id,
+            "file_name": o.file_name,
+            "file_url": o.file_url,
+            "file_status": o.status,
+            "file_sha256": o.sha256,
+            "sheet_name": o.sheet,
+            "cell": o.cell,
+            "message": o.error,
+            "checked_at": checked_at,
+        }
+        for o in report.problems
+    ]
+    errors += [
+        {"load_id": summary.load_id, "file_status": "listing_error", "message": m, "checked_at": checked_at}
+        for m in listing_errors
+    ]
+    landing.write_audit(
+        FILE_ERRORS_AUDIT,
+        summary.load_id,
+        pa.Table.from_pylist([{k: e.get(k) for k in FILE_ERRORS_SCHEMA.names} for e in errors], FILE_ERRORS_SCHEMA),
+        checked_at,
+    )
     for problem in report.problems:
         log.warning("%s: %s %s: %s", SOURCE, problem.file_name, problem.status, problem.error)
     for message in listing_errors:

@@ -9,6 +9,7 @@ commune now), TinhTrang (status now) and LichSuTrangThai (status changes, each w
 office's commune on that day). No personal data: a legal representative is never requested.
 Landing contract: docs/registries_landing.md.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -24,8 +25,20 @@ from connectors.records import STR, flatten_records
 SOURCE = "business_registry"
 ENTERPRISES_PATH = "/api/v1/enterprises"
 ENTERPRISE_FIELDS: dict[str, pa.DataType] = {
-    f: STR for f in ("MaSoDoanhNghiep", "TenDoanhNghiep", "LoaiHinhDoanhNghiep", "NganhNgheChinh", "NgayDangKy",
-                     "KenhDangKy", "MaXaDangKy", "MaXaTruSo", "TinhTrang", "NgayCapNhat")}
+    f: STR
+    for f in (
+        "MaSoDoanhNghiep",
+        "TenDoanhNghiep",
+        "LoaiHinhDoanhNghiep",
+        "NganhNgheChinh",
+        "NgayDangKy",
+        "KenhDangKy",
+        "MaXaDangKy",
+        "MaXaTruSo",
+        "TinhTrang",
+        "NgayCapNhat",
+    )
+}
 STATUS_FIELDS: dict[str, pa.DataType] = {"TinhTrang": STR, "NgayHieuLuc": STR, "MaXaTruSo": STR}
 CHILD_LISTS = {"LichSuTrangThai": ("status_changes", STATUS_FIELDS)}
 PARENT_KEYS = ("MaSoDoanhNghiep", "NgayCapNhat")
@@ -33,8 +46,14 @@ DATASETS = ("enterprises", "status_changes")
 
 
 def flatten(records: list[dict]) -> dict[str, pa.Table]:
-    return flatten_records(records, dataset="enterprises", key=("MaSoDoanhNghiep",), fields=ENTERPRISE_FIELDS,
-                           child_lists=CHILD_LISTS, parent_keys=PARENT_KEYS)
+    return flatten_records(
+        records,
+        dataset="enterprises",
+        key=("MaSoDoanhNghiep",),
+        fields=ENTERPRISE_FIELDS,
+        child_lists=CHILD_LISTS,
+        parent_keys=PARENT_KEYS,
+    )
 
 
 class BusinessRegistryClient:
@@ -43,6 +62,9 @@ class BusinessRegistryClient:
         self.page_size = page_size
 
     def pages(self, since: datetime, until: datetime, cursor: str | None = None) -> Iterator[Page]:
-        params = {"updated_since": since.strftime(ISO_FORMAT), "updated_until": until.strftime(ISO_FORMAT),
-                  "page_size": self.page_size}
+        params = {
+            "updated_since": since.strftime(ISO_FORMAT),
+            "updated_until": until.strftime(ISO_FORMAT),
+            "page_size": self.page_size,
+        }
         return cursor_pages(self.session, ENTERPRISES_PATH, params, cursor)

@@ -13,6 +13,7 @@ staging reads the latest accepted snapshot. Names and ID numbers are pseudonymis
 with the same keyed hash as the one-stop-shop's officials; so are the persons' one-stop-shop accounts,
 which is how a person meets their dossiers (docs/one_stop_shop_landing.md "Officials").
 """
+
 from __future__ import annotations
 
 import logging
@@ -28,8 +29,17 @@ from connectors.http_session import SourceResponseError, SourceSession
 from connectors.ingest import Page
 from connectors.pseudonymise import Pseudonymiser
 from connectors.records import RESERVED_COLUMNS, RecordError, build_table, coerce_value, json_type
-from connectors.spreadsheet import (CellLocation, SpreadsheetError, find_header_row, is_blank, iter_records,
-                                    normalise_header, parse_vn_date, parse_vn_number, sheet_rows)
+from connectors.spreadsheet import (
+    CellLocation,
+    SpreadsheetError,
+    find_header_row,
+    is_blank,
+    iter_records,
+    normalise_header,
+    parse_vn_date,
+    parse_vn_number,
+    sheet_rows,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,19 +52,43 @@ _STR, _INT, _DATE = pa.string(), pa.int32(), pa.date32()
 _SCORE = pa.decimal128(7, 2)
 
 FIELDS: dict[str, dict[str, pa.DataType]] = {
-    "persons": {"MaCanBo": _STR, "HoTen": _STR, "SoCCCD": _STR, "MaDonVi": _STR, "DonViCongTac": _STR,
-                "PhanLoai": _STR, "Cap": _STR, "ChucDanh": _STR, "HuongLuongNganSach": _INT,
-                "DatChuanChucDanh": _INT, "NgayDatChuan": _DATE, "NgayBatDau": _DATE, "NgayKetThuc": _DATE,
-                "ChucVuLanhDao": _STR, "TaiKhoanMotCua": _STR},
+    "persons": {
+        "MaCanBo": _STR,
+        "HoTen": _STR,
+        "SoCCCD": _STR,
+        "MaDonVi": _STR,
+        "DonViCongTac": _STR,
+        "PhanLoai": _STR,
+        "Cap": _STR,
+        "ChucDanh": _STR,
+        "HuongLuongNganSach": _INT,
+        "DatChuanChucDanh": _INT,
+        "NgayDatChuan": _DATE,
+        "NgayBatDau": _DATE,
+        "NgayKetThuc": _DATE,
+        "ChucVuLanhDao": _STR,
+        "TaiKhoanMotCua": _STR,
+    },
     "appraisals": {"MaCanBo": _STR, "Nam": _INT, "MucXepLoai": _STR, "NgayQuyetDinh": _DATE},
     "staffing_quotas": {"MaDonVi": _STR, "Nam": _INT, "BienCheCongChuc": _INT, "SoNguoiLamViec": _INT},
-    "public_service_units": {"MaDVSN": _STR, "TenDVSN": _STR, "MaCoQuanChuQuan": _STR, "NhomTuChu": _INT,
-                             "NgayThanhLap": _DATE, "NgayKetThuc": _DATE, "HinhThucKetThuc": _STR,
-                             "MaDVSNTiepNhan": _STR},
+    "public_service_units": {
+        "MaDVSN": _STR,
+        "TenDVSN": _STR,
+        "MaCoQuanChuQuan": _STR,
+        "NhomTuChu": _INT,
+        "NgayThanhLap": _DATE,
+        "NgayKetThuc": _DATE,
+        "HinhThucKetThuc": _STR,
+        "MaDVSNTiepNhan": _STR,
+    },
 }
 DATASETS = tuple(FIELDS)
-KEYS = {"persons": ("MaCanBo", "NgayBatDau"), "appraisals": ("MaCanBo", "Nam"),
-        "staffing_quotas": ("MaDonVi", "Nam"), "public_service_units": ("MaDVSN",)}
+KEYS = {
+    "persons": ("MaCanBo", "NgayBatDau"),
+    "appraisals": ("MaCanBo", "Nam"),
+    "staffing_quotas": ("MaDonVi", "Nam"),
+    "public_service_units": ("MaDVSN",),
+}
 # Personal data, hashed before landing: the person's name (the one-stop-shop's NguoiXuLy) and ID number.
 PERSONAL_FIELDS = {"persons": ("HoTen", "SoCCCD")}
 # The person's account(s) in the one-stop-shop system (its TaiKhoanXuLy), beside MaCanBo: a JSON list
@@ -67,27 +101,68 @@ MAX_ACCOUNTS = 4
 _ACCOUNT_SPLIT = re.compile(r"[;,]")
 
 RANKING_DATASET = "rankings"
-RANKING_FIELDS: dict[str, pa.DataType] = {"Nam": _INT, "MaDonVi": _STR, "TenDonVi": _STR, "TongDiem": _SCORE,
-                                          "XepLoai": _STR, "TenTep": _STR}
+RANKING_FIELDS: dict[str, pa.DataType] = {
+    "Nam": _INT,
+    "MaDonVi": _STR,
+    "TenDonVi": _STR,
+    "TongDiem": _SCORE,
+    "XepLoai": _STR,
+    "TenTep": _STR,
+}
 
 # -- the XLSX export: sheet and Vietnamese column name of each field ------------------------------
 EXPORT_SHEETS: dict[str, tuple[str, dict[str, str]]] = {
-    "persons": ("CanBo", {
-        "MaCanBo": "Mã cán bộ", "HoTen": "Họ và tên", "SoCCCD": "Số CCCD", "MaDonVi": "Mã cơ quan",
-        "DonViCongTac": "Đơn vị công tác", "PhanLoai": "Phân loại", "Cap": "Cấp", "ChucDanh": "Chức danh",
-        "HuongLuongNganSach": "Hưởng lương ngân sách", "DatChuanChucDanh": "Đạt chuẩn chức danh",
-        "NgayDatChuan": "Ngày đạt chuẩn", "NgayBatDau": "Ngày bắt đầu công tác",
-        "NgayKetThuc": "Ngày kết thúc công tác", "ChucVuLanhDao": "Chức vụ lãnh đạo",
-        "TaiKhoanMotCua": "Tài khoản một cửa"}),
-    "appraisals": ("DanhGia", {"MaCanBo": "Mã cán bộ", "Nam": "Năm đánh giá", "MucXepLoai": "Mức xếp loại",
-                               "NgayQuyetDinh": "Ngày quyết định"}),
-    "staffing_quotas": ("BienChe", {"MaDonVi": "Mã cơ quan", "Nam": "Năm",
-                                    "BienCheCongChuc": "Biên chế công chức được giao",
-                                    "SoNguoiLamViec": "Số người làm việc được giao"}),
-    "public_service_units": ("DonViSuNghiep", {
-        "MaDVSN": "Mã đơn vị sự nghiệp", "TenDVSN": "Tên đơn vị sự nghiệp", "MaCoQuanChuQuan": "Mã cơ quan chủ quản",
-        "NhomTuChu": "Nhóm tự chủ", "NgayThanhLap": "Ngày thành lập", "NgayKetThuc": "Ngày kết thúc",
-        "HinhThucKetThuc": "Hình thức kết thúc", "MaDVSNTiepNhan": "Đơn vị tiếp nhận"}),
+    "persons": (
+        "CanBo",
+        {
+            "MaCanBo": "Mã cán bộ",
+            "HoTen": "Họ và tên",
+            "SoCCCD": "Số CCCD",
+            "MaDonVi": "Mã cơ quan",
+            "DonViCongTac": "Đơn vị công tác",
+            "PhanLoai": "Phân loại",
+            "Cap": "Cấp",
+            "ChucDanh": "Chức danh",
+            "HuongLuongNganSach": "Hưởng lương ngân sách",
+            "DatChuanChucDanh": "Đạt chuẩn chức danh",
+            "NgayDatChuan": "Ngày đạt chuẩn",
+            "NgayBatDau": "Ngày bắt đầu công tác",
+            "NgayKetThuc": "Ngày kết thúc công tác",
+            "ChucVuLanhDao": "Chức vụ lãnh đạo",
+            "TaiKhoanMotCua": "Tài khoản một cửa",
+        },
+    ),
+    "appraisals": (
+        "DanhGia",
+        {
+            "MaCanBo": "Mã cán bộ",
+            "Nam": "Năm đánh giá",
+            "MucXepLoai": "Mức xếp loại",
+            "NgayQuyetDinh": "Ngày quyết định",
+        },
+    ),
+    "staffing_quotas": (
+        "BienChe",
+        {
+            "MaDonVi": "Mã cơ quan",
+            "Nam": "Năm",
+            "BienCheCongChuc": "Biên chế công chức được giao",
+            "SoNguoiLamViec": "Số người làm việc được giao",
+        },
+    ),
+    "public_service_units": (
+        "DonViSuNghiep",
+        {
+            "MaDVSN": "Mã đơn vị sự nghiệp",
+            "TenDVSN": "Tên đơn vị sự nghiệp",
+            "MaCoQuanChuQuan": "Mã cơ quan chủ quản",
+            "NhomTuChu": "Nhóm tự chủ",
+            "NgayThanhLap": "Ngày thành lập",
+            "NgayKetThuc": "Ngày kết thúc",
+            "HinhThucKetThuc": "Hình thức kết thúc",
+            "MaDVSNTiepNhan": "Đơn vị tiếp nhận",
+        },
+    ),
 }
 # The export writes labels where the API sends codes: code -> label per field. Blank is null.
 EXPORT_LABELS: dict[str, dict[str, str]] = {
@@ -95,8 +170,12 @@ EXPORT_LABELS: dict[str, dict[str, str]] = {
     "Cap": {"TINH": "Tỉnh", "HUYEN": "Huyện", "XA": "Xã"},
     "ChucVuLanhDao": {"TRUONG": "Trưởng", "PHO": "Phó"},
     "HinhThucKetThuc": {"SAP_NHAP": "Sáp nhập", "GIAI_THE": "Giải thể"},
-    "MucXepLoai": {"HTXSNV": "Hoàn thành xuất sắc nhiệm vụ", "HTTNV": "Hoàn thành tốt nhiệm vụ",
-                   "HTNV": "Hoàn thành nhiệm vụ", "KHTNV": "Không hoàn thành nhiệm vụ"},
+    "MucXepLoai": {
+        "HTXSNV": "Hoàn thành xuất sắc nhiệm vụ",
+        "HTTNV": "Hoàn thành tốt nhiệm vụ",
+        "HTNV": "Hoàn thành nhiệm vụ",
+        "KHTNV": "Không hoàn thành nhiệm vụ",
+    },
     "HuongLuongNganSach": {1: "Có", 0: "Không"},
     "DatChuanChucDanh": {1: "Có", 0: "Không"},
 }
@@ -111,8 +190,11 @@ _EXPORT_DATE = re.compile(re.escape(EXPORT_DATE_LABEL) + r"\s*(\S+)")
 
 # -- one record of a dataset, from either form ----------------------------------------------------
 def _record_error_place(dataset: str, record: dict, number: int) -> str:
-    keys = [f"{k}={record.get(k)!r}" for k in KEYS[dataset] if k in FIELDS[dataset] and record.get(k) is not None
-            and k not in PERSONAL_FIELDS.get(dataset, ())]
+    keys = [
+        f"{k}={record.get(k)!r}"
+        for k in KEYS[dataset]
+        if k in FIELDS[dataset] and record.get(k) is not None and k not in PERSONAL_FIELDS.get(dataset, ())
+    ]
     return f"{dataset} record {number}" + (f" ({', '.join(keys)})" if keys else "")
 
 
@@ -183,7 +265,7 @@ class CadreClient:
 
     def pages(self, as_of: date, cursor: str | None = None) -> Iterator[Page]:
         """Cursor "<dataset>:<last page landed>"; the snapshot date is the source's own `as_of`."""
-        done_dataset, done_page = (cursor.split(":") if cursor else (None, "0"))
+        done_dataset, done_page = cursor.split(":") if cursor else (None, "0")
         start = DATASETS.index(done_dataset) if done_dataset else 0
         for dataset in DATASETS[start:]:
             page = int(done_page) + 1 if dataset == done_dataset else 1
@@ -192,12 +274,15 @@ class CadreClient:
                 body = self.session.get_json(API_PATH.format(dataset=dataset), params)
                 data = body.get("data") if isinstance(body, dict) else None
                 if not isinstance(data, list):
-                    raise SourceResponseError(f"{self.session.source_name}: a page without a 'data' list for "
-                                              f"{dataset} {params}")
+                    raise SourceResponseError(
+                        f"{self.session.source_name}: a page without a 'data' list for {dataset} {params}"
+                    )
                 stood_at = coerce_value(body.get("as_of"), _DATE, f"{dataset} page {page}", "as_of")
                 if stood_at is None:
-                    raise SourceResponseError(f"{self.session.source_name}: {dataset} page {page} does not say "
-                                              "the date its data stands at (as_of)")
+                    raise SourceResponseError(
+                        f"{self.session.source_name}: {dataset} page {page} does not say "
+                        "the date its data stands at (as_of)"
+                    )
                 yield [{"dataset": dataset, "as_of": stood_at, "record": r} for r in data], f"{dataset}:{page}"
                 if page >= int(body.get("total_pages") or 1):
                     break
@@ -234,7 +319,7 @@ def _cell(field: str, dtype: pa.DataType, value: object, where: CellLocation) ->
 
 
 def _title_text(rows: list[tuple], header_row: int) -> str:
-    return " ".join(str(v) for row in rows[:header_row - 1] for v in row if not is_blank(v))
+    return " ".join(str(v) for row in rows[: header_row - 1] for v in row if not is_blank(v))
 
 
 def read_export_sheets(path: Path) -> tuple[date, dict[str, list[dict]]]:
@@ -254,21 +339,25 @@ def read_export_sheets(path: Path) -> tuple[date, dict[str, list[dict]]]:
             where = CellLocation(Path(path).name, title, 1, 1)
             sheet_date = parse_vn_date(match.group(1), where)
             if stood_at is not None and sheet_date != stood_at:
-                raise SpreadsheetError(path, f"export date {sheet_date:%d/%m/%Y} differs from the first sheet's "
-                                             f"{stood_at:%d/%m/%Y}", title)
+                raise SpreadsheetError(
+                    path, f"export date {sheet_date:%d/%m/%Y} differs from the first sheet's {stood_at:%d/%m/%Y}", title
+                )
             stood_at = sheet_date
         out = records[dataset] = []
         for _, cells in iter_records(path, title, rows, header_row, columns, headers):
-            out.append({name: _cell(name, FIELDS[dataset][name], value, where)
-                        for name, (value, where) in cells.items()})
+            out.append(
+                {name: _cell(name, FIELDS[dataset][name], value, where) for name, (value, where) in cells.items()}
+            )
     if stood_at is None:
-        raise SpreadsheetError(path, f"no '{EXPORT_DATE_LABEL} dd/MM/yyyy' in the title rows: the date the "
-                                     "data stands at is unknown")
+        raise SpreadsheetError(
+            path, f"no '{EXPORT_DATE_LABEL} dd/MM/yyyy' in the title rows: the date the data stands at is unknown"
+        )
     return stood_at, records
 
 
-def read_export(path: Path, chunk_size: int = 2000, skip: str | None = None, *,
-                cursor: str | None = None) -> Iterator[Page]:
+def read_export(
+    path: Path, chunk_size: int = 2000, skip: str | None = None, *, cursor: str | None = None
+) -> Iterator[Page]:
     """Pages of the export for land_pull; the cursor is "<dataset>:<rows landed>" with which file it was
     (connectors/file_cursor.py): a pull resumes only in the very file it began on; a file replaced
     meanwhile is read from its start again (logged). `cursor` is `skip` under the name the registry's
@@ -277,8 +366,9 @@ def read_export(path: Path, chunk_size: int = 2000, skip: str | None = None, *,
     saved = FileCursor.decode(skip)
     why = why_not_resume(path, skip)
     if why:
-        log.warning("%s: not resuming after %s: %s. Reading it from its start again.", path,
-                    saved.at if saved else skip, why)
+        log.warning(
+            "%s: not resuming after %s: %s. Reading it from its start again.", path, saved.at if saved else skip, why
+        )
         saved = None
     cursor = whole_file_cursors(path)
     stood_at, records = read_export_sheets(path)
@@ -288,9 +378,11 @@ def read_export(path: Path, chunk_size: int = 2000, skip: str | None = None, *,
         rows = records[dataset]
         first = int(done_rows) if dataset == done_dataset else 0
         for lo in range(first, len(rows), chunk_size):
-            chunk = rows[lo:lo + chunk_size]
-            yield ([{"dataset": dataset, "as_of": stood_at, "record": r} for r in chunk],
-                   cursor(f"{dataset}:{lo + len(chunk)}"))
+            chunk = rows[lo : lo + chunk_size]
+            yield (
+                [{"dataset": dataset, "as_of": stood_at, "record": r} for r in chunk],
+                cursor(f"{dataset}:{lo + len(chunk)}"),
+            )
 
 
 # -- the PAR ranking files ------------------------------------------------------------------------
@@ -300,8 +392,7 @@ def read_ranking_file(path: Path) -> list[dict]:
     header_row, columns = find_header_row(path, title, rows, RANKING_HEADERS.values())
     match = _RANKING_YEAR.search(_title_text(rows, header_row))
     if not match:
-        raise SpreadsheetError(path, "no 'CẢI CÁCH HÀNH CHÍNH NĂM yyyy' in the title rows: the year is unknown",
-                               title)
+        raise SpreadsheetError(path, "no 'CẢI CÁCH HÀNH CHÍNH NĂM yyyy' in the title rows: the year is unknown", title)
     year = int(match.group(1))
     out = []
     for _, cells in iter_records(path, title, rows, header_row, columns, RANKING_HEADERS):

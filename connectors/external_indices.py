@@ -14,6 +14,7 @@ published; `Xếp hạng` a rank (`10`) or "outside the top N" written `>30` / `
 A cell that cannot be read stops the load with an error naming the file, sheet and cell:
 nothing of a bad file lands.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,29 +26,62 @@ from typing import Any
 
 import pyarrow as pa
 
-from connectors.spreadsheet import (CellLocation, SpreadsheetError, find_header_row, is_blank, iter_records,
-                                    normalise_header, parse_vn_date, parse_vn_number, sheet_rows)
+from connectors.spreadsheet import (
+    CellLocation,
+    SpreadsheetError,
+    find_header_row,
+    is_blank,
+    iter_records,
+    normalise_header,
+    parse_vn_date,
+    parse_vn_number,
+    sheet_rows,
+)
 
 SOURCE = "external_indices"
 DATASET = "published_values"
 DATASETS = (DATASET,)
 
 # our field -> the file's header
-REQUIRED_COLUMNS = {"province_name": "Tỉnh, thành phố", "index_label": "Chỉ số", "edition_year": "Năm",
-                    "index_value": "Giá trị", "rank_text": "Xếp hạng"}
-OPTIONAL_COLUMNS = {"provinces_ranked": "Số tỉnh xếp hạng", "published_on": "Ngày công bố",
-                    "published_in": "Nguồn công bố"}
+REQUIRED_COLUMNS = {
+    "province_name": "Tỉnh, thành phố",
+    "index_label": "Chỉ số",
+    "edition_year": "Năm",
+    "index_value": "Giá trị",
+    "rank_text": "Xếp hạng",
+}
+OPTIONAL_COLUMNS = {
+    "provinces_ranked": "Số tỉnh xếp hạng",
+    "published_on": "Ngày công bố",
+    "published_in": "Nguồn công bố",
+}
 HEADER = [*REQUIRED_COLUMNS.values(), *OPTIONAL_COLUMNS.values()]
 
-INDEX_CODES = {"par index": "par_index", "pci": "pci", "papi": "papi", "ict index": "ict_index", "dti": "dti",
-               "sipas": "sipas"}
+INDEX_CODES = {
+    "par index": "par_index",
+    "pci": "pci",
+    "papi": "papi",
+    "ict index": "ict_index",
+    "dti": "dti",
+    "sipas": "sipas",
+}
 
-SCHEMA = pa.schema([
-    ("province_name", pa.string()), ("index_code", pa.string()), ("index_label", pa.string()),
-    ("edition_year", pa.int32()), ("index_value", pa.string()), ("province_rank", pa.int32()),
-    ("rank_outside_top", pa.int32()), ("provinces_ranked", pa.int32()), ("published_on", pa.date32()),
-    ("published_in", pa.string()), ("file_sheet", pa.string()), ("file_row", pa.int32()),
-])
+SCHEMA = pa.schema(
+    [
+        ("province_name", pa.string()),
+        ("index_code", pa.string()),
+        ("index_label", pa.string()),
+        ("edition_year", pa.int32()),
+        ("index_value", pa.string()),
+        ("province_rank", pa.int32()),
+        ("rank_outside_top", pa.int32()),
+        ("provinces_ranked", pa.int32()),
+        ("published_on", pa.date32()),
+        ("published_in", pa.string()),
+        ("file_sheet", pa.string()),
+        ("file_row", pa.int32()),
+    ]
+)
 
 _OUTSIDE_TOP = re.compile(r"^(?:>\s*|ngoài\s+top\s+|outside\s+(?:the\s+)?top\s+)(\d+)$", re.IGNORECASE)
 
@@ -90,7 +124,8 @@ def _rank(value: Any, where: CellLocation) -> tuple[int | None, int | None]:
 
 def _index_code(value: Any, where: CellLocation) -> str:
     code = INDEX_CODES.get(normalise_header(value)) or (
-        normalise_header(value) if normalise_header(value) in INDEX_CODES.values() else None)
+        normalise_header(value) if normalise_header(value) in INDEX_CODES.values() else None
+    )
     if code is None:
         raise where.error(f"'{value}' is not a known index (Chỉ số): one of {', '.join(sorted(set(INDEX_CODES)))}")
     return code
@@ -107,8 +142,9 @@ def read_published_indices(path: str | Path) -> list[dict[str, Any]]:
     fields.update({name: header for name, header in OPTIONAL_COLUMNS.items() if normalise_header(header) in columns})
     records = []
     for row_number, cells in iter_records(path, sheet, rows, header_row, columns, fields):
-        def cell(name):
-            return cells[name] if name in cells else (None, None)
+
+        def cell(name, cells=cells):
+            return cells.get(name, (None, None))
 
         province, where = cell("province_name")
         if is_blank(province):
@@ -123,21 +159,26 @@ def read_published_indices(path: str | Path) -> list[dict[str, Any]]:
         provinces_value, provinces_where = cell("provinces_ranked")
         published_value, published_where = cell("published_on")
         published_in, _ = cell("published_in")
-        records.append({
-            "province_name": " ".join(str(province).split()),
-            "index_code": _index_code(*cell("index_label")),
-            "index_label": str(cell("index_label")[0]).strip(),
-            "edition_year": year,
-            "index_value": None if number is None else str(number),
-            "province_rank": rank,
-            "rank_outside_top": outside,
-            "provinces_ranked": _whole_number(provinces_value, provinces_where, "provinces ranked (Số tỉnh xếp hạng)")
-            if provinces_where else None,
-            "published_on": parse_vn_date(published_value, published_where) if published_where else None,
-            "published_in": None if is_blank(published_in) else str(published_in).strip(),
-            "file_sheet": sheet,
-            "file_row": row_number,
-        })
+        records.append(
+            {
+                "province_name": " ".join(str(province).split()),
+                "index_code": _index_code(*cell("index_label")),
+                "index_label": str(cell("index_label")[0]).strip(),
+                "edition_year": year,
+                "index_value": None if number is None else str(number),
+                "province_rank": rank,
+                "rank_outside_top": outside,
+                "provinces_ranked": _whole_number(
+                    provinces_value, provinces_where, "provinces ranked (Số tỉnh xếp hạng)"
+                )
+                if provinces_where
+                else None,
+                "published_on": parse_vn_date(published_value, published_where) if published_where else None,
+                "published_in": None if is_blank(published_in) else str(published_in).strip(),
+                "file_sheet": sheet,
+                "file_row": row_number,
+            }
+        )
     return records
 
 

@@ -10,13 +10,14 @@ bytes; otherwise it reads the file from the start again (`why_not_resume` says w
 The cursor is text, opaque to connectors/ingest.py: {"at": <the connector's position>, "bytes": n,
 "sha256": ..., "size": ..., "mtime_ns": ...}.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -73,7 +74,7 @@ def hash_prefix(f: BinaryIO, length: int | None = None):
 
 
 def _when(mtime_ns: int) -> str:
-    return datetime.fromtimestamp(mtime_ns / 1e9, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return datetime.fromtimestamp(mtime_ns / 1e9, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def why_not_resume(path: Path, cursor: str | None) -> str | None:
@@ -91,6 +92,8 @@ def why_not_resume(path: Path, cursor: str | None) -> str | None:
         return f"it cannot be read ({exc.strerror})"
     if read == saved.bytes and digest.hexdigest() == saved.sha256:
         return None
-    return (f"it is not the file the pull began on: its first {saved.bytes} bytes (up to {saved.at}) differ "
-            f"(then {saved.size} bytes modified {_when(saved.mtime_ns)}, now {stat.st_size} bytes modified "
-            f"{_when(stat.st_mtime_ns)})")
+    return (
+        f"it is not the file the pull began on: its first {saved.bytes} bytes (up to {saved.at}) differ "
+        f"(then {saved.size} bytes modified {_when(saved.mtime_ns)}, now {stat.st_size} bytes modified "
+        f"{_when(stat.st_mtime_ns)})"
+    )

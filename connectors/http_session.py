@@ -1,5 +1,6 @@
 """One HTTP client for every source API: bearer auth, timeouts, a deadline and a size cap per answer, and
 urllib3's `Retry` (backoff, Retry-After in seconds or as an HTTP date) through requests' HTTPAdapter."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,9 @@ log = logging.getLogger(__name__)
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 # Query parameters whose values are credentials (api_key=, access_token=, sig=, ...).
 _SECRET_PARAMETER = re.compile(r"token|key|secret|passw|pwd|auth|sig|credential", re.IGNORECASE)
-_SECRET_QUERY_VALUE = re.compile(r"([?&][^=&#\s]*(?:token|key|secret|passw|pwd|auth|sig|credential)[^=&#\s]*=)[^&#\s'\"]*",
-                                 re.IGNORECASE)
+_SECRET_QUERY_VALUE = re.compile(
+    r"([?&][^=&#\s]*(?:token|key|secret|passw|pwd|auth|sig|credential)[^=&#\s]*=)[^&#\s'\"]*", re.IGNORECASE
+)
 
 
 def redact_url(url: str) -> str:
@@ -40,9 +42,14 @@ def redact_url(url: str) -> str:
     netloc = parts.netloc
     if "@" in netloc:
         netloc = "***@" + netloc.rsplit("@", 1)[1]
-    query = "&".join(
-        f"{pair.split('=', 1)[0]}=***" if "=" in pair and _SECRET_PARAMETER.search(pair.split("=", 1)[0]) else pair
-        for pair in parts.query.split("&")) if parts.query else ""
+    query = (
+        "&".join(
+            f"{pair.split('=', 1)[0]}=***" if "=" in pair and _SECRET_PARAMETER.search(pair.split("=", 1)[0]) else pair
+            for pair in parts.query.split("&")
+        )
+        if parts.query
+        else ""
+    )
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
@@ -84,11 +91,21 @@ class RetryPolicy:
         urllib3's schedule, plus up to `backoff_seconds` of jitter) or what the answer's Retry-After says
         (seconds or an HTTP date), at most `max_backoff_seconds` either way. The last 429/5xx answer is
         returned rather than raised (the session names it in its error)."""
-        return _Retry(total=max(self.attempts - 1, 0), connect=None, read=None, redirect=None,
-                      status_forcelist=RETRYABLE_STATUS, allowed_methods=frozenset({"GET"}),
-                      backoff_factor=self.backoff_seconds, backoff_max=self.max_backoff_seconds,
-                      backoff_jitter=self.backoff_seconds, retry_after_max=self.max_backoff_seconds,
-                      respect_retry_after_header=True, raise_on_status=False, raise_on_redirect=False)
+        return _Retry(
+            total=max(self.attempts - 1, 0),
+            connect=None,
+            read=None,
+            redirect=None,
+            status_forcelist=RETRYABLE_STATUS,
+            allowed_methods=frozenset({"GET"}),
+            backoff_factor=self.backoff_seconds,
+            backoff_max=self.max_backoff_seconds,
+            backoff_jitter=self.backoff_seconds,
+            retry_after_max=self.max_backoff_seconds,
+            respect_retry_after_header=True,
+            raise_on_status=False,
+            raise_on_redirect=False,
+        )
 
     def delay(self, attempt: int, retry_after: str | None) -> float:
         """The wait before retry number `attempt + 1`: the Retry-After value (seconds or an HTTP date) if
@@ -98,7 +115,7 @@ class RetryPolicy:
             wait = retry.retry_after(retry_after)
             if wait is not None:
                 return wait
-        return min(self.backoff_seconds * 2 ** attempt, self.max_backoff_seconds)
+        return min(self.backoff_seconds * 2**attempt, self.max_backoff_seconds)
 
 
 def _redact_query(text: str) -> str:
@@ -121,12 +138,15 @@ class _Retry(Retry):
     instead of failing the request with urllib3's InvalidHeader, and each retry is logged as a warning
     (urllib3 logs those after an HTTP status at debug level only)."""
 
-    def increment(self, *args, **kwargs) -> "_Retry":
+    def increment(self, *args, **kwargs) -> _Retry:
         retry = super().increment(*args, **kwargs)
         last = retry.history[-1]
-        log.warning("GET %s: %s; retry %d", _redact_query(str(last.url)),
-                    f"HTTP {last.status}" if last.status else f"{type(last.error).__name__}: {last.error}",
-                    len(retry.history))
+        log.warning(
+            "GET %s: %s; retry %d",
+            _redact_query(str(last.url)),
+            f"HTTP {last.status}" if last.status else f"{type(last.error).__name__}: {last.error}",
+            len(retry.history),
+        )
         return retry
 
     def retry_after(self, value: str) -> float | None:
@@ -233,9 +253,13 @@ class SourceSession:
         except ValueError:
             raise SourceResponseError(
                 f"{self.source_name}: {shown} returned invalid or truncated JSON "
-                f"({len(response.content)} bytes) for {params}", response.status_code) from None
+                f"({len(response.content)} bytes) for {params}",
+                response.status_code,
+            ) from None
 
-    def get_file(self, path: str, if_none_match: str | None = None, if_modified_since: str | None = None) -> FileResponse:
+    def get_file(
+        self, path: str, if_none_match: str | None = None, if_modified_since: str | None = None
+    ) -> FileResponse:
         """Download a file, conditionally: HTTP 304 (unchanged since the ETag / Last-Modified we
         hold) comes back as `not_modified` with no content. A 404/410 raises SourceResponseError
         with its status; 429/5xx/timeouts are retried like every call. `path` is under the base URL,
@@ -246,9 +270,13 @@ class SourceSession:
         if if_modified_since:
             headers["If-Modified-Since"] = if_modified_since
         response = self._get(path, {}, headers, accepted=(200, 304))
-        return FileResponse(url=self._urls(path)[1], not_modified=response.status_code == 304,
-                            content=b"" if response.status_code == 304 else response.content,
-                            etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified"))
+        return FileResponse(
+            url=self._urls(path)[1],
+            not_modified=response.status_code == 304,
+            content=b"" if response.status_code == 304 else response.content,
+            etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
+        )
 
     def _urls(self, path: str) -> tuple[str, str]:
         """(the URL to request, the URL to show) for a path under the base URL or an absolute URL."""
@@ -269,14 +297,23 @@ class SourceSession:
         body_retry = policy.urllib3_retry()
         while True:
             try:
-                response = self._http.get(url, params=params, headers=headers, stream=True,
-                                          timeout=(policy.timeout_seconds, min(policy.timeout_seconds, policy.deadline_seconds)))
+                response = self._http.get(
+                    url,
+                    params=params,
+                    headers=headers,
+                    stream=True,
+                    timeout=(policy.timeout_seconds, min(policy.timeout_seconds, policy.deadline_seconds)),
+                )
             except (requests.ConnectionError, requests.Timeout) as exc:  # urllib3 retried it already
                 raise self._unavailable(self._scrub(f"{type(exc).__name__}: {exc}"), page) from None
-            except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema,
-                    requests.exceptions.MissingSchema) as exc:  # asking again cannot help
-                raise SourceResponseError(f"{self.source_name}: {shown} cannot be requested: "
-                                          f"{self._scrub(f'{type(exc).__name__}: {exc}')}") from None
+            except (
+                requests.exceptions.InvalidURL,
+                requests.exceptions.InvalidSchema,
+                requests.exceptions.MissingSchema,
+            ) as exc:  # asking again cannot help
+                raise SourceResponseError(
+                    f"{self.source_name}: {shown} cannot be requested: {self._scrub(f'{type(exc).__name__}: {exc}')}"
+                ) from None
             # the deadline counts from the last try's request (`elapsed`: until its headers came)
             deadline = time.monotonic() + policy.deadline_seconds - response.elapsed.total_seconds()
             try:
@@ -285,11 +322,15 @@ class SourceSession:
                 raise SourceResponseError(
                     f"{self.source_name}: {page} answered more than the {policy.max_body_bytes} bytes allowed ({exc}): "
                     "refused. Ask the source for smaller pages, or raise PAR_HTTP_MAX_RESPONSE_BYTES if "
-                    "answers this big are expected.", response.status_code) from None
+                    "answers this big are expected.",
+                    response.status_code,
+                ) from None
             except (_DeadlinePassed, requests.ConnectionError, requests.Timeout) as exc:
                 if isinstance(exc, _DeadlinePassed):
-                    problem = (f"no complete answer within the {policy.deadline_seconds:g} s deadline of a request "
-                               f"({exc}; PAR_HTTP_DEADLINE_SECONDS)")
+                    problem = (
+                        f"no complete answer within the {policy.deadline_seconds:g} s deadline of a request "
+                        f"({exc}; PAR_HTTP_DEADLINE_SECONDS)"
+                    )
                 else:
                     problem = self._scrub(f"{type(exc).__name__}: {exc}")
                 try:
@@ -307,9 +348,12 @@ class SourceSession:
                 raise self._unavailable(f"HTTP {answer.status_code}", page)
             raise SourceResponseError(
                 f"{self.source_name}: {shown} answered HTTP {answer.status_code}: "
-                f"{self._scrub(body.decode('utf-8', 'replace'))[:300]}", answer.status_code)
+                f"{self._scrub(body.decode('utf-8', 'replace'))[:300]}",
+                answer.status_code,
+            )
 
     def _unavailable(self, problem: str, page: str) -> SourceUnavailableError:
         return SourceUnavailableError(
             f"{self.source_name} is unavailable at {self.public_url}: {problem} after {self.retry.attempts} attempts "
-            f"(page {page}). Check the source's status and URL; the next run resumes from the last landed page.")
+            f"(page {page}). Check the source's status and URL; the next run resumes from the last landed page."
+        )

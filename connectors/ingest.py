@@ -7,6 +7,7 @@ a crash loses at most the unsaved buffer, and the next run with the same key res
 last landed page under the same load id. With `read_ahead`, the pages are fetched in a background
 thread while the ones before them are flattened and landed (`ReadAhead`).
 """
+
 from __future__ import annotations
 
 import gc
@@ -16,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pyarrow as pa
 
@@ -45,10 +46,12 @@ class LoadSummary:
 
 def _with_batch_columns(table: pa.Table, load_id: str, source_uri: str, loaded_at: datetime, part: int) -> pa.Table:
     n = table.num_rows
-    return (table.append_column("_load_id", pa.repeat(pa.scalar(load_id, pa.string()), n))
-            .append_column("_source", pa.repeat(pa.scalar(source_uri, pa.string()), n))
-            .append_column("_loaded_at", pa.repeat(pa.scalar(loaded_at, pa.timestamp("us", tz="UTC")), n))
-            .append_column("_page", pa.repeat(pa.scalar(part, pa.int32()), n)))
+    return (
+        table.append_column("_load_id", pa.repeat(pa.scalar(load_id, pa.string()), n))
+        .append_column("_source", pa.repeat(pa.scalar(source_uri, pa.string()), n))
+        .append_column("_loaded_at", pa.repeat(pa.scalar(loaded_at, pa.timestamp("us", tz="UTC")), n))
+        .append_column("_page", pa.repeat(pa.scalar(part, pa.int32()), n))
+    )
 
 
 class _Failure:
@@ -100,11 +103,12 @@ class ReadAhead:
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._ended = False
-        self._thread = threading.Thread(target=_read, args=(pages, self._queue, self._stop), daemon=True,
-                                        name="land_pull-read-ahead")
+        self._thread = threading.Thread(
+            target=_read, args=(pages, self._queue, self._stop), daemon=True, name="land_pull-read-ahead"
+        )
         self._thread.start()
 
-    def __iter__(self) -> "ReadAhead":
+    def __iter__(self) -> ReadAhead:
         return self
 
     def __next__(self) -> Page:
@@ -143,9 +147,18 @@ def _collector_paused():
             gc.enable()
 
 
-def land_pull(landing: LandingZone, source: str, state_key: str, source_uri: str,
-              fetch: PageSource, flatten: Flattener, batch_rows: int = 20_000, land_empty: bool = False,
-              read_ahead: int = 0, why_not_resume: Callable[[str | None], str | None] | None = None) -> LoadSummary:
+def land_pull(
+    landing: LandingZone,
+    source: str,
+    state_key: str,
+    source_uri: str,
+    fetch: PageSource,
+    flatten: Flattener,
+    batch_rows: int = 20_000,
+    land_empty: bool = False,
+    read_ahead: int = 0,
+    why_not_resume: Callable[[str | None], str | None] | None = None,
+) -> LoadSummary:
     """Land every page `fetch` yields, resumably under `state_key`.
 
     `land_empty`: a pull that found no record still lands one (empty) part per dataset, so the
@@ -159,36 +172,62 @@ def land_pull(landing: LandingZone, source: str, state_key: str, source_uri: str
     a second process pulling the same key waits, then resumes or starts after what this one landed.
     """
     with landing.state_lock(source, state_key):
-        return _land_pull(landing, source, state_key, source_uri, fetch, flatten, batch_rows, land_empty, read_ahead,
-                          why_not_resume)
+        return _land_pull(
+            landing, source, state_key, source_uri, fetch, flatten, batch_rows, land_empty, read_ahead, why_not_resume
+        )
 
 
-def _land_pull(landing: LandingZone, source: str, state_key: str, source_uri: str, fetch: PageSource,
-               flatten: Flattener, batch_rows: int, land_empty: bool, read_ahead: int,
-               why_not_resume: Callable[[str | None], str | None] | None) -> LoadSummary:
+def _land_pull(
+    landing: LandingZone,
+    source: str,
+    state_key: str,
+    source_uri: str,
+    fetch: PageSource,
+    flatten: Flattener,
+    batch_rows: int,
+    land_empty: bool,
+    read_ahead: int,
+    why_not_resume: Callable[[str | None], str | None] | None,
+) -> LoadSummary:
     source_uri = redact_url(source_uri)  # `_source` and the state never hold credentials
     state = landing.read_state(source, state_key)
     why = why_not_resume(state["cursor"]) if why_not_resume and state and not state["complete"] else None
     if why:
-        log.warning("%s: not resuming load %s: %s; a new load starts from the beginning", source,
-                    state["load_id"], why)
+        log.warning("%s: not resuming load %s: %s; a new load starts from the beginning", source, state["load_id"], why)
         state = None
     if state and not state["complete"]:
-        summary = LoadSummary(source, state["load_id"], source_uri, date.fromisoformat(state["load_date"]),
-                              resumed=True, parts=state["parts"], records=state["records"], rows=state["rows"])
+        summary = LoadSummary(
+            source,
+            state["load_id"],
+            source_uri,
+            date.fromisoformat(state["load_date"]),
+            resumed=True,
+            parts=state["parts"],
+            records=state["records"],
+            rows=state["rows"],
+        )
         cursor = state["cursor"]
         log.info("%s: resuming load %s after part %d", source, summary.load_id, summary.parts)
     else:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         summary = LoadSummary(source, new_load_id(now), source_uri, now.date())
         cursor = None
 
     def save(complete: bool) -> None:
-        landing.write_state(source, state_key, {
-            "load_id": summary.load_id, "load_date": summary.load_date.isoformat(), "cursor": cursor,
-            "parts": summary.parts, "records": summary.records, "rows": summary.rows, "complete": complete,
-            "source_uri": source_uri,
-        })
+        landing.write_state(
+            source,
+            state_key,
+            {
+                "load_id": summary.load_id,
+                "load_date": summary.load_date.isoformat(),
+                "cursor": cursor,
+                "parts": summary.parts,
+                "records": summary.records,
+                "rows": summary.rows,
+                "complete": complete,
+                "source_uri": source_uri,
+            },
+        )
 
     # Each page is flattened as it arrives and only its tables are kept: memory is bounded by
     # `batch_rows` landed rows in Arrow, not by the window, and a page's records are freed at once.
@@ -197,9 +236,12 @@ def _land_pull(landing: LandingZone, source: str, state_key: str, source_uri: st
 
     def flush() -> None:
         nonlocal pending_records
-        loaded_at = datetime.now(timezone.utc)
-        tables = ({dataset: pa.concat_tables(parts, promote_options="default") for dataset, parts in pending.items()}
-                  if pending else flatten([]))
+        loaded_at = datetime.now(UTC)
+        tables = (
+            {dataset: pa.concat_tables(parts, promote_options="default") for dataset, parts in pending.items()}
+            if pending
+            else flatten([])
+        )
         for dataset, table in tables.items():
             table = _with_batch_columns(table, summary.load_id, source_uri, loaded_at, summary.parts)
             landing.write_batch(source, dataset, summary.load_date, summary.load_id, summary.parts, table)

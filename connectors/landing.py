@@ -4,20 +4,20 @@ Append-only Parquet, `<root>/<source>/<dataset>/load_date=YYYY-MM-DD/<load_id>-<
 Every file is written under a temporary name and renamed, so a crash never leaves half a file.
 Cursor state for resumable pulls lives in `<root>/_state/`, GX verdicts in `<root>/_audit/`.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import secrets
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from connectors.locks import exclusive_lock
-
 
 # The audit table of the gate's verdict on each load (written by orchestration/quality_checks.py).
 VERDICTS_AUDIT = "gx_batch_verdicts"
@@ -28,7 +28,7 @@ class LandingError(RuntimeError):
 
 
 def new_load_id(now: datetime | None = None) -> str:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
@@ -47,8 +47,10 @@ def _atomic_write(path: Path, write) -> None:
 
 
 def _cannot_write(path: Path, exc: OSError) -> LandingError:
-    return LandingError(f"cannot write {path}: {exc.strerror or exc}. Check that the landing zone "
-                        f"is writable and the disk has room (PAR_LANDING_DIR).")
+    return LandingError(
+        f"cannot write {path}: {exc.strerror or exc}. Check that the landing zone "
+        f"is writable and the disk has room (PAR_LANDING_DIR)."
+    )
 
 
 class LandingZone:
@@ -105,13 +107,22 @@ class LandingZone:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:  # e.g. a file where the landing folder should be
             raise _cannot_write(path.parent, exc) from exc
-        return exclusive_lock(path.with_name(f".{path.stem}.lock"), f"pulling {source} ({key})",
-                              self.lock_wait_seconds, f"the landing state {source}/{key}")
+        return exclusive_lock(
+            path.with_name(f".{path.stem}.lock"),
+            f"pulling {source} ({key})",
+            self.lock_wait_seconds,
+            f"the landing state {source}/{key}",
+        )
 
     # -- audit --------------------------------------------------------------------------------
     def write_audit(self, name: str, load_id: str, table: pa.Table, checked_at: datetime) -> Path:
-        path = (self.root / "_audit" / name / f"load_date={checked_at.date().isoformat()}"
-                / f"{load_id}-{checked_at:%Y%m%dT%H%M%S%f}.parquet")
+        path = (
+            self.root
+            / "_audit"
+            / name
+            / f"load_date={checked_at.date().isoformat()}"
+            / f"{load_id}-{checked_at:%Y%m%dT%H%M%S%f}.parquet"
+        )
         _atomic_write(path, lambda tmp: pq.write_table(table, tmp))
         return path
 

@@ -10,6 +10,7 @@ Waiting sleeps between attempts (a fraction of a second, never a busy loop) and 
 (SIGTERM) ends the wait too: the default action, or the handler the caller installed, runs
 during the sleep.
 """
+
 from __future__ import annotations
 
 import errno
@@ -20,7 +21,7 @@ import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 POLL_SECONDS = 0.25
@@ -38,8 +39,10 @@ def holder_of(path: Path) -> str:
         return "another process"
     if not owner:
         return "another process"
-    return (f"process {owner.get('pid')} on {owner.get('host')} ({owner.get('purpose', 'unknown purpose')}, "
-            f"since {owner.get('since')})")
+    return (
+        f"process {owner.get('pid')} on {owner.get('host')} ({owner.get('purpose', 'unknown purpose')}, "
+        f"since {owner.get('since')})"
+    )
 
 
 @contextmanager
@@ -63,10 +66,15 @@ def exclusive_lock(path: Path | str, purpose: str, wait_seconds: float, what: st
             if remaining <= 0:
                 raise LockTimeoutError(
                     f"{what} is in use by {holder_of(path)}; gave up after waiting {wait_seconds:g} s. "
-                    "Wait for it to end, or allow a longer wait (PAR_RUN_WAIT_SECONDS).")
+                    "Wait for it to end, or allow a longer wait (PAR_RUN_WAIT_SECONDS)."
+                )
             time.sleep(min(POLL_SECONDS, remaining))
-        owner = {"pid": os.getpid(), "host": socket.gethostname(), "purpose": purpose,
-                 "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        owner = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "purpose": purpose,
+            "since": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(owner).encode(), 0)
         try:

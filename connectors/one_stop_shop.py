@@ -4,6 +4,7 @@ The one place that knows the source's format: the DVCQG sync payload, its child 
 fields are personal. It pages, pseudonymises and flattens; it never judges whether data is good
 (that is the GX gate's job) beyond refusing a value that cannot have the contract's type.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -42,27 +43,64 @@ DATE_FORMAT = "%Y%m%d%H%M%S"
 _STR, _INT, _BIGINT = pa.string(), pa.int32(), pa.int64()
 
 DOSSIER_FIELDS: dict[str, pa.DataType] = {
-    "MaHoSo": _STR, "MaTTHC": _STR, "MaLinhVuc": _STR, "KenhThucHien": _INT, "ChuHoSo": _STR,
-    "SoGiayToChuHoSo": _STR, "LoaiDoiTuong": _INT, "NgayNopHoSo": _STR, "NgayTiepNhan": _STR,
-    "NgayHenTra": _STR, "NgayKetThucXuLy": _STR, "NgayTra": _STR, "NgayTuChoi": _STR,
-    "TrangThaiHoSo": _INT, "DonViXuLy": _STR, "TenDonViXuLy": _STR, "HoSoCoThanhPhanSoHoa": _INT,
-    "TaiKhoanDuocXacThucVoiVNeID": _INT, "DuocThanhToanTrucTuyen": _INT, "NgayDongBo": _STR,
-    "NgayCapNhat": _STR, "MaDonViHanhChinhChuHoSo": _STR, "DuocXacThucCSDLDanCu": _INT,
+    "MaHoSo": _STR,
+    "MaTTHC": _STR,
+    "MaLinhVuc": _STR,
+    "KenhThucHien": _INT,
+    "ChuHoSo": _STR,
+    "SoGiayToChuHoSo": _STR,
+    "LoaiDoiTuong": _INT,
+    "NgayNopHoSo": _STR,
+    "NgayTiepNhan": _STR,
+    "NgayHenTra": _STR,
+    "NgayKetThucXuLy": _STR,
+    "NgayTra": _STR,
+    "NgayTuChoi": _STR,
+    "TrangThaiHoSo": _INT,
+    "DonViXuLy": _STR,
+    "TenDonViXuLy": _STR,
+    "HoSoCoThanhPhanSoHoa": _INT,
+    "TaiKhoanDuocXacThucVoiVNeID": _INT,
+    "DuocThanhToanTrucTuyen": _INT,
+    "NgayDongBo": _STR,
+    "NgayCapNhat": _STR,
+    "MaDonViHanhChinhChuHoSo": _STR,
+    "DuocXacThucCSDLDanCu": _INT,
 }
 # The handling official's account in the one-stop-shop system (a stable identifier, unlike the name
 # NguoiXuLy: docs/one_stop_shop_landing.md "Officials"). A vendor that spells it otherwise is renamed here.
 OFFICIAL_ACCOUNT_FIELD = "TaiKhoanXuLy"
 # payload list -> (landed dataset, its fields)
 CHILD_LISTS: dict[str, tuple[str, dict[str, pa.DataType]]] = {
-    "QuaTrinhXuLy": ("process_steps", {"ThuTu": _INT, "NguoiXuLy": _STR, OFFICIAL_ACCOUNT_FIELD: _STR,
-                                       "ChucDanh": _STR, "ThoiDiemXuLy": _STR, "TrangThai": _INT,
-                                       "NgayKetThucTheoQuyDinh": _STR}),
-    "BoSung": ("supplements", {"LanBoSung": _INT, "NgayYeuCau": _STR, "CoVanBanYeuCau": _INT, "NgayBoSung": _STR,
-                               "NgayHenTraTruoc": _STR, "NgayHenTraMoi": _STR}),
+    "QuaTrinhXuLy": (
+        "process_steps",
+        {
+            "ThuTu": _INT,
+            "NguoiXuLy": _STR,
+            OFFICIAL_ACCOUNT_FIELD: _STR,
+            "ChucDanh": _STR,
+            "ThoiDiemXuLy": _STR,
+            "TrangThai": _INT,
+            "NgayKetThucTheoQuyDinh": _STR,
+        },
+    ),
+    "BoSung": (
+        "supplements",
+        {
+            "LanBoSung": _INT,
+            "NgayYeuCau": _STR,
+            "CoVanBanYeuCau": _INT,
+            "NgayBoSung": _STR,
+            "NgayHenTraTruoc": _STR,
+            "NgayHenTraMoi": _STR,
+        },
+    ),
     "XinLoi": ("apologies", {"LanXinLoi": _INT, "NgayXinLoi": _STR, "NgayHenTraMoi": _STR}),
     "LePhi": ("fees", {"MaPhiLePhi": _STR, "TenPhiLePhi": _STR, "Gia": _BIGINT}),
-    "GiayToNop": ("documents", {"MaGiayTo": _STR, "TenGiayTo": _STR, "DuocSoHoa": _INT, "DuocTaiSuDung": _INT,
-                                "DuocLayTuKhoDMQG": _INT}),
+    "GiayToNop": (
+        "documents",
+        {"MaGiayTo": _STR, "TenGiayTo": _STR, "DuocSoHoa": _INT, "DuocTaiSuDung": _INT, "DuocLayTuKhoDMQG": _INT},
+    ),
     "KetQua": ("results", {"MaGiayTo": _STR, "TenGiayTo": _STR, "DuongDanTep": _STR}),
     "DanhGia": ("votes", {"MucDoHaiLong": _INT, "NgayDanhGia": _STR}),
     "PhanAnhKienNghi": ("feedback", {"MaPAKN": _STR, "NgayTiepNhanPAKN": _STR, "NgayTraLoiPAKN": _STR}),
@@ -72,8 +110,12 @@ DATASETS = ("dossiers", *(dataset for dataset, _ in CHILD_LISTS.values()))
 PERSONAL_FIELDS = {"dossiers": ("ChuHoSo", "SoGiayToChuHoSo"), "process_steps": ("NguoiXuLy", OFFICIAL_ACCOUNT_FIELD)}
 PARENT_KEYS = ("MaHoSo", "NgayCapNhat")
 # One payload whose every value has its contract's JSON type, as Arrow reads it (`read_dossier_page`).
-PAYLOAD_TYPE = pa.struct([*DOSSIER_FIELDS.items(),
-                          *((name, pa.list_(pa.struct(list(fields.items())))) for name, (_, fields) in CHILD_LISTS.items())])
+PAYLOAD_TYPE = pa.struct(
+    [
+        *DOSSIER_FIELDS.items(),
+        *((name, pa.list_(pa.struct(list(fields.items())))) for name, (_, fields) in CHILD_LISTS.items()),
+    ]
+)
 
 
 def missing_code(record: object) -> str | None:
@@ -183,14 +225,19 @@ def _column(values: tuple, dtype: pa.DataType) -> pa.Array:
     return pa.array(values, dtype)  # refuses numbers out of the type's range
 
 
-def _plain_table(columns: dict[str, tuple], fields: dict[str, pa.DataType], personal: tuple[str, ...],
-                 pseudonymise: Pseudonymiser) -> pa.Table:
+def _plain_table(
+    columns: dict[str, tuple], fields: dict[str, pa.DataType], personal: tuple[str, ...], pseudonymise: Pseudonymiser
+) -> pa.Table:
     for name in personal:
         if not set(map(type, columns[name])) <= {str, _NONE}:  # the checked path writes other JSON as text first
             raise TypeError(f"{name} is not text")
         columns[name] = pseudonymise.texts(columns[name])
-    return pa.table({name: columns[name] if isinstance(columns[name], pa.Array) else _column(columns[name], dtype)
-                     for name, dtype in fields.items()})
+    return pa.table(
+        {
+            name: columns[name] if isinstance(columns[name], pa.Array) else _column(columns[name], dtype)
+            for name, dtype in fields.items()
+        }
+    )
 
 
 def plain_tables(payloads: list[dict], pseudonymise: Pseudonymiser) -> dict[str, pa.Table] | None:
@@ -214,8 +261,9 @@ def plain_tables(payloads: list[dict], pseudonymise: Pseudonymiser) -> dict[str,
             owner = parents.take(np.repeat(np.arange(len(lists)), list(map(len, lists))))
             columns = {key: owner.column(key).combine_chunks() for key in PARENT_KEYS}
             columns.update(zip(fields, _transpose(items, tuple(fields))))
-            tables[dataset] = _plain_table(columns, {"MaHoSo": _STR, "NgayCapNhat": _STR, **fields},
-                                           PERSONAL_FIELDS.get(dataset, ()), pseudonymise)
+            tables[dataset] = _plain_table(
+                columns, {"MaHoSo": _STR, "NgayCapNhat": _STR, **fields}, PERSONAL_FIELDS.get(dataset, ()), pseudonymise
+            )
         return tables
     except (TypeError, ValueError, AttributeError, OverflowError, pa.ArrowException):
         return None  # e.g. an item that is not an object, a lone surrogate, a number out of range
@@ -228,8 +276,9 @@ def _blank_as_null(column: pa.Array) -> pa.Array:
     return pc.if_else(blank, pa.scalar(None, _STR), column) if pc.any(blank).as_py() else column
 
 
-def _arrow_table(columns: dict[str, pa.Array], fields: dict[str, pa.DataType], personal: tuple[str, ...],
-                 pseudonymise: Pseudonymiser) -> pa.Table:
+def _arrow_table(
+    columns: dict[str, pa.Array], fields: dict[str, pa.DataType], personal: tuple[str, ...], pseudonymise: Pseudonymiser
+) -> pa.Table:
     table = {name: _blank_as_null(columns[name]) for name in fields}
     for name in personal:
         table[name] = pa.array(pseudonymise.texts(table[name].to_pylist()), _STR)
@@ -244,8 +293,14 @@ def column_tables(payloads: pa.StructArray, pseudonymise: Pseudonymiser) -> dict
     codes = payloads.field("MaHoSo")
     if codes.null_count or not all(code.strip() for code in codes.to_pylist()):
         return None
-    tables = {"dossiers": _arrow_table({name: payloads.field(name) for name in DOSSIER_FIELDS}, DOSSIER_FIELDS,
-                                       PERSONAL_FIELDS["dossiers"], pseudonymise)}
+    tables = {
+        "dossiers": _arrow_table(
+            {name: payloads.field(name) for name in DOSSIER_FIELDS},
+            DOSSIER_FIELDS,
+            PERSONAL_FIELDS["dossiers"],
+            pseudonymise,
+        )
+    }
     parents = tables["dossiers"].select(list(PARENT_KEYS))
     for list_name, (dataset, fields) in CHILD_LISTS.items():
         lists = payloads.field(list_name)
@@ -255,8 +310,9 @@ def column_tables(payloads: pa.StructArray, pseudonymise: Pseudonymiser) -> dict
         owner = parents.take(pc.list_parent_indices(lists))
         columns = {key: owner.column(key).combine_chunks() for key in PARENT_KEYS}
         columns.update((name, items.field(name)) for name in fields)
-        tables[dataset] = _arrow_table(columns, {"MaHoSo": _STR, "NgayCapNhat": _STR, **fields},
-                                       PERSONAL_FIELDS.get(dataset, ()), pseudonymise)
+        tables[dataset] = _arrow_table(
+            columns, {"MaHoSo": _STR, "NgayCapNhat": _STR, **fields}, PERSONAL_FIELDS.get(dataset, ()), pseudonymise
+        )
     return tables
 
 
@@ -266,16 +322,20 @@ def _flatten_checked(payloads: list[dict], pseudonymise: Pseudonymiser) -> dict[
     for number, payload in enumerate(payloads, start=1):
         problem = missing_code(payload)
         if problem:
-            raise RecordError(f"record {number} of the batch{_identify(payload)} {problem}: "
-                              "a dossier cannot be landed without its code")
+            raise RecordError(
+                f"record {number} of the batch{_identify(payload)} {problem}: "
+                "a dossier cannot be landed without its code"
+            )
         where = f"dossier {_show(str(payload['MaHoSo']))}"
         dossier = {}
         for key, value in payload.items():
             if key in CHILD_LISTS:
                 continue
             if key in RESERVED_COLUMNS:
-                raise RecordError(f"{where}: field {key} has the name of a column the landing zone adds; "
-                                  "it cannot be landed under that name")
+                raise RecordError(
+                    f"{where}: field {key} has the name of a column the landing zone adds; "
+                    "it cannot be landed under that name"
+                )
             dossier[key] = _coerce(value, DOSSIER_FIELDS.get(key, _STR), where, key)
         rows["dossiers"].append(dossier)
         parent = {k: dossier.get(k) for k in PARENT_KEYS}
@@ -287,18 +347,21 @@ def _flatten_checked(payloads: list[dict], pseudonymise: Pseudonymiser) -> dict[
                 raise RecordError(f"{where}: field {list_name} should be a list, got {_json_type(items)}")
             for position, item in enumerate(items, start=1):
                 if not isinstance(item, dict):  # its value is not shown: it may be a person's name
-                    raise RecordError(f"{where}: item {position} of {list_name} is {_json_type(item)}, "
-                                      "not an object")
+                    raise RecordError(f"{where}: item {position} of {list_name} is {_json_type(item)}, not an object")
                 child = dict(parent)
                 for key, value in item.items():
                     if key in RESERVED_COLUMNS:
-                        raise RecordError(f"{where}: field {list_name}.{key} has the name of a column the "
-                                          "landing zone adds; it cannot be landed under that name")
+                        raise RecordError(
+                            f"{where}: field {list_name}.{key} has the name of a column the "
+                            "landing zone adds; it cannot be landed under that name"
+                        )
                     coerced = _coerce(value, fields.get(key, _STR), where, f"{list_name}.{key}")
                     if key in PARENT_KEYS:
                         if coerced is not None and coerced != parent[key]:
-                            raise RecordError(f"{where}: field {list_name}.{key} (item {position}) = "
-                                              f"{_show(value)} contradicts the dossier's {key}")
+                            raise RecordError(
+                                f"{where}: field {list_name}.{key} (item {position}) = "
+                                f"{_show(value)} contradicts the dossier's {key}"
+                            )
                         continue
                     child[key] = coerced
                 rows[dataset].append(child)
@@ -330,8 +393,9 @@ def parse_version(value: object) -> datetime | None:
     text = str(value).strip()
     try:
         if len(text) == 14 and text.isascii() and text.isdigit():
-            return datetime(int(text[:4]), int(text[4:6]), int(text[6:8]), int(text[8:10]), int(text[10:12]),
-                            int(text[12:]))
+            return datetime(
+                int(text[:4]), int(text[4:6]), int(text[6:8]), int(text[8:10]), int(text[10:12]), int(text[12:])
+            )
         match = _VN_DATE_TIME.fullmatch(text)
         if match:
             day, month, year, hour, minute, second = (int(g or 0) for g in match.groups())
@@ -348,9 +412,11 @@ def in_window(since: datetime, until: datetime):
     """A test of a payload for an export pull of [since, until) (local time): True when its version is in
     the window, and when it has no version that can be read: such a record is landed, so that the gate
     rejects the load loudly (key and format checks), rather than dropped here without a word."""
+
     def keep(record: dict) -> bool:
         moment = parse_version(record.get("NgayCapNhat"))
         return moment is None or since <= moment < until
+
     return keep
 
 
@@ -366,8 +432,12 @@ class OneStopShopClient:
         return cursor_pages(self.session, DOSSIERS_PATH, params, cursor, decode=read_dossier_page)
 
 
-_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32 little-endian"), (codecs.BOM_UTF32_BE, "UTF-32 big-endian"),
-              (codecs.BOM_UTF16_LE, "UTF-16 little-endian"), (codecs.BOM_UTF16_BE, "UTF-16 big-endian"))
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32 little-endian"),
+    (codecs.BOM_UTF32_BE, "UTF-32 big-endian"),
+    (codecs.BOM_UTF16_LE, "UTF-16 little-endian"),
+    (codecs.BOM_UTF16_BE, "UTF-16 big-endian"),
+)
 
 
 def _wide_encoding(raw: bytes) -> str | None:
@@ -387,12 +457,15 @@ def _wide_encoding(raw: bytes) -> str | None:
 def _not_utf8(path: Path, line_no: int, raw: bytes, exc: UnicodeDecodeError | None) -> RecordError:
     wide = _wide_encoding(raw)
     if wide is not None:
-        return RecordError(f"{path}: line {line_no} is not UTF-8: it is written in {wide}. The export must be "
-                           "UTF-8: convert the file (e.g. iconv -f UTF-16 -t UTF-8)")
+        return RecordError(
+            f"{path}: line {line_no} is not UTF-8: it is written in {wide}. The export must be "
+            "UTF-8: convert the file (e.g. iconv -f UTF-16 -t UTF-8)"
+        )
     return RecordError(
         f"{path}: line {line_no} is not UTF-8 (byte 0x{raw[exc.start]:02x} at byte {exc.start + 1} "
         "of the line): the export must be UTF-8; a legacy Vietnamese encoding (TCVN3, "
-        "Windows-1258, VNI) must be converted first")
+        "Windows-1258, VNI) must be converted first"
+    )
 
 
 class _DuplicateKey(ValueError):
@@ -401,6 +474,7 @@ class _DuplicateKey(ValueError):
 
 class _Object(dict):
     """A JSON object, with the keys it held twice (`_twice`), to find where they are."""
+
     _twice: tuple[str, ...] = ()
 
 
@@ -437,8 +511,10 @@ _STRICT_JSON = json.JSONDecoder(object_pairs_hook=_refuse_twice)
 def _key_twice(where: str, record: object) -> RecordError:
     """The error for a value decoded with `_mark_twice` that holds a key twice."""
     code = record.get("MaHoSo") if isinstance(record, dict) else None
-    return RecordError(f"{where}{f' (MaHoSo {_show(code)})' if code is not None else ''} has the key "
-                       f"{_first_twice(record)} twice: which value is the source's is unknown, the record is refused")
+    return RecordError(
+        f"{where}{f' (MaHoSo {_show(code)})' if code is not None else ''} has the key "
+        f"{_first_twice(record)} twice: which value is the source's is unknown, the record is refused"
+    )
 
 
 def _decode_line(path: Path, line_no: int, line: str) -> object:
@@ -474,23 +550,31 @@ def read_export(path: Path, chunk_size: int = 1000, cursor: str | None = None) -
     with open(path, "rb") as f:
         why = why_not_resume(path, cursor)
         if why:
-            log.warning("%s: not resuming after line %d: %s. Reading it from its first line again (the records "
-                        "landed before land again; staging keeps one copy of each version).",
-                        path, export_line(cursor), why)
+            log.warning(
+                "%s: not resuming after line %d: %s. Reading it from its first line again (the records "
+                "landed before land again; staging keeps one copy of each version).",
+                path,
+                export_line(cursor),
+                why,
+            )
             cursor = None
         saved = FileCursor.decode(cursor)
         line_no, covered = (int(saved.at), saved.bytes) if saved else (0, 0)
         digest, _ = hash_prefix(f, covered)
         stat = os.fstat(f.fileno())
         if saved and (stat.st_size, stat.st_mtime_ns) != (saved.size, saved.mtime_ns):
-            log.info("%s: changed since the last landed line %d, but it still starts with the lines landed: "
-                     "resuming after them", path, line_no)
+            log.info(
+                "%s: changed since the last landed line %d, but it still starts with the lines landed: "
+                "resuming after them",
+                path,
+                line_no,
+            )
         for raw in f:
             line_no += 1
             covered += len(raw)
             digest.update(raw)
             if raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8):]
+                raw = raw[len(codecs.BOM_UTF8) :]
             if b"\x00" in raw and _wide_encoding(raw):
                 raise _not_utf8(path, line_no, raw, None)
             try:
@@ -510,7 +594,10 @@ def read_export(path: Path, chunk_size: int = 1000, cursor: str | None = None) -
                 chunk = []
         records += len(chunk)
         if not records and not saved:
-            log.warning("%s holds no record (%s): nothing is landed from it", path,
-                        "an empty file" if not covered else f"{line_no} blank lines")
+            log.warning(
+                "%s holds no record (%s): nothing is landed from it",
+                path,
+                "an empty file" if not covered else f"{line_no} blank lines",
+            )
         if chunk or not records:
             yield chunk, cursor_at(f, str(line_no), covered, digest)

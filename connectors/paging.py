@@ -5,6 +5,7 @@ the page before it. A page served again (a proxy or the source replaying: the sa
 back) is skipped, up to `max_repeats` times in a row. A cursor that comes back after other pages
 (A -> B -> A: a cycle) would page forever: it fails the pull, naming the source and the cursor.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -21,8 +22,14 @@ ISO_FORMAT = "%Y-%m-%dT%H:%M:%S"
 PageDecoder = Callable[[bytes], Page | None]
 
 
-def cursor_pages(session: SourceSession, path: str, params: dict[str, object], cursor: str | None = None,
-                 max_repeats: int = MAX_REPEATED_PAGES, decode: PageDecoder | None = None) -> Iterator[Page]:
+def cursor_pages(
+    session: SourceSession,
+    path: str,
+    params: dict[str, object],
+    cursor: str | None = None,
+    max_repeats: int = MAX_REPEATED_PAGES,
+    decode: PageDecoder | None = None,
+) -> Iterator[Page]:
     """(records, cursor after them) for every page of `path` with `params`, from `cursor` on.
 
     `decode` (e.g. `one_stop_shop.read_dossier_page`: straight into Arrow) is tried on each page's
@@ -34,14 +41,21 @@ class _CursorPages:
     """An iterator rather than a generator: it holds nothing of a page it has returned, so the
     caller frees each page as soon as it is done with it."""
 
-    def __init__(self, session: SourceSession, path: str, params: dict[str, object], cursor: str | None,
-                 max_repeats: int, decode: PageDecoder | None):
+    def __init__(
+        self,
+        session: SourceSession,
+        path: str,
+        params: dict[str, object],
+        cursor: str | None,
+        max_repeats: int,
+        decode: PageDecoder | None,
+    ):
         self.session, self.path, self.params, self.cursor, self.max_repeats = session, path, params, cursor, max_repeats
         self.decode = decode
         self.done = False
         self.seen = {cursor} if cursor else set()  # every cursor followed: one coming back is a cycle
 
-    def __iter__(self) -> "_CursorPages":
+    def __iter__(self) -> _CursorPages:
         return self
 
     def __next__(self) -> Page:
@@ -61,8 +75,10 @@ class _CursorPages:
             if self.cursor and next_cursor == self.cursor:
                 repeats += 1
                 if repeats >= self.max_repeats:
-                    raise SourceResponseError(f"{self.session.source_name}: the page after cursor {self.cursor!r} "
-                                              f"was served {repeats} times without progress")
+                    raise SourceResponseError(
+                        f"{self.session.source_name}: the page after cursor {self.cursor!r} "
+                        f"was served {repeats} times without progress"
+                    )
                 continue
             if next_cursor is None:
                 self.done = True
@@ -71,7 +87,8 @@ class _CursorPages:
                 raise SourceResponseError(
                     f"{self.session.source_name}: the page after cursor {self.cursor!r} ({self.path}) points back to "
                     f"cursor {next_cursor!r}, already followed in this pull: a cycle, the pull would never end. Nothing after the last landed page is landed; ask the source to fix "
-                    "its paging.")
+                    "its paging."
+                )
             self.seen.add(next_cursor)
             self.cursor = next_cursor
             return data, next_cursor

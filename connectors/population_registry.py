@@ -6,6 +6,7 @@ commune-level unit (MaDonVi, the code of the administrative-unit reference file)
 (ThangBaoCao YYYY-MM), sex (GioiTinh 1 male, 2 female) and age band (NhomTuoi); a revised count
 comes again with a later NgayCapNhat. Landing contract: docs/registries_landing.md.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -20,15 +21,22 @@ from connectors.records import BIGINT, INT, STR, flatten_records
 
 SOURCE = "population_registry"
 RESIDENTS_PATH = "/api/v1/residents"
-FIELDS: dict[str, pa.DataType] = {"MaDonVi": STR, "ThangBaoCao": STR, "GioiTinh": INT, "NhomTuoi": STR,
-                                  "SoNguoi": BIGINT, "NgayCapNhat": STR}
+FIELDS: dict[str, pa.DataType] = {
+    "MaDonVi": STR,
+    "ThangBaoCao": STR,
+    "GioiTinh": INT,
+    "NhomTuoi": STR,
+    "SoNguoi": BIGINT,
+    "NgayCapNhat": STR,
+}
 DATASETS = ("residents",)
 
 
 def flatten(records: list[dict]) -> dict[str, pa.Table]:
     """A page of counts -> the landed `residents` table; RecordError names the record and field."""
-    return flatten_records(records, dataset="residents", key=("MaDonVi", "ThangBaoCao", "GioiTinh", "NhomTuoi"),
-                           fields=FIELDS)
+    return flatten_records(
+        records, dataset="residents", key=("MaDonVi", "ThangBaoCao", "GioiTinh", "NhomTuoi"), fields=FIELDS
+    )
 
 
 class PopulationRegistryClient:
@@ -37,6 +45,9 @@ class PopulationRegistryClient:
         self.page_size = page_size
 
     def pages(self, since: datetime, until: datetime, cursor: str | None = None) -> Iterator[Page]:
-        params = {"updated_since": since.strftime(ISO_FORMAT), "updated_until": until.strftime(ISO_FORMAT),
-                  "page_size": self.page_size}
+        params = {
+            "updated_since": since.strftime(ISO_FORMAT),
+            "updated_until": until.strftime(ISO_FORMAT),
+            "page_size": self.page_size,
+        }
         return cursor_pages(self.session, RESIDENTS_PATH, params, cursor)

@@ -10,6 +10,7 @@ The landing zone records a fingerprint of the key it was pseudonymised with (`ch
 key changed without the rotation procedure of SECURITY.md stops the run instead of giving every
 person a second pseudonym.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,7 +18,7 @@ import hmac
 import re
 import unicodedata
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from connectors.landing import LandingZone
@@ -149,8 +150,8 @@ def place_tone(word: str) -> str:
         start += 1
     initial = "".join(letter[0] for letter in letters[:start])
     if (initial == "q" and start + 1 < len(letters) and letters[start][0] == "u" and not letters[start][1]) or (
-            initial == "g" and start + 1 < len(letters) and letters[start][0] == "i"
-            and letters[start + 1][0] in _VOWELS):
+        initial == "g" and start + 1 < len(letters) and letters[start][0] == "i" and letters[start + 1][0] in _VOWELS
+    ):
         start += 1  # qu-, gi- before a vowel
     end = start
     while end < len(letters) and letters[end][0] in _VOWELS:
@@ -174,6 +175,7 @@ def place_tone(word: str) -> str:
 
 # -- the key the landing zone was pseudonymised with ------------------------------------------------
 
+
 def check_key(landing: LandingZone, source: str, pseudonymise: Pseudonymiser) -> None:
     """Before `source` lands pseudonymised data: the landing zone's first landing records the key's
     fingerprint and the canonical form (`<landing>/_state/pseudonymisation/key.json`); every later
@@ -181,8 +183,10 @@ def check_key(landing: LandingZone, source: str, pseudonymise: Pseudonymiser) ->
     recorded = landing.read_state(*KEY_STATE)
     current = {"key_fingerprint": pseudonymise.fingerprint(), "canonical_form": CANONICAL_FORM}
     if recorded is None:
-        landing.write_state(*KEY_STATE, {**current, "recorded_by": source,
-                                         "recorded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+        landing.write_state(
+            *KEY_STATE,
+            {**current, "recorded_by": source, "recorded_at": datetime.now(UTC).isoformat(timespec="seconds")},
+        )
         return
     since = f"recorded {recorded.get('recorded_at')} by {recorded.get('recorded_by')} in {landing.root}"
     if recorded.get("key_fingerprint") != current["key_fingerprint"]:
@@ -191,11 +195,13 @@ def check_key(landing: LandingZone, source: str, pseudonymise: Pseudonymiser) ->
             f"fingerprint differs from the one {since}); landing with it would give every person a second "
             "pseudonym, so nothing was landed. Set the key the landing zone was built with; or, if the key was "
             "changed on purpose, follow the key rotation procedure in SECURITY.md (move the landing zone and the "
-            "warehouse aside, then re-land everything under the new key).")
+            "warehouse aside, then re-land everything under the new key)."
+        )
     if recorded.get("canonical_form") != CANONICAL_FORM:
         raise PseudonymisationKeyError(
             f"{source}: the landing zone was pseudonymised under canonical form {recorded.get('canonical_form')} "
             f"({since}), this version of the platform hashes names and ID numbers under canonical form "
             f"{CANONICAL_FORM}; landing with it would give some people a second pseudonym, so nothing was landed. "
             "Re-land everything under the new form as in the key rotation procedure of SECURITY.md (the key "
-            "may stay), or run the version of the platform the landing zone was built with.")
+            "may stay), or run the version of the platform the landing zone was built with."
+        )

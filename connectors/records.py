@@ -3,6 +3,7 @@
 A value that cannot have the contract's type raises `RecordError` naming the record and the
 field (never quoting more than a short, cut repr of the value); everything else lands as sent.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,7 @@ class RecordError(ValueError):
 # Columns the landing zone adds to every row (connectors/ingest.py) and the partition folder's
 # column: a source field with one of these names would be ambiguous downstream.
 RESERVED_COLUMNS = frozenset({"_load_id", "_source", "_loaded_at", "_page", "load_date"})
-_INT_RANGES = {_INT: (-2**31, 2**31 - 1), _BIGINT: (-2**63, 2**63 - 1)}
+_INT_RANGES = {_INT: (-(2**31), 2**31 - 1), _BIGINT: (-(2**63), 2**63 - 1)}
 _INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -43,8 +44,10 @@ def _text(value: object, where: str, field: str) -> str:
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate, e.g. from a JSON escape "\ud800"
-            raise RecordError(f"{where}: field {field} holds text that is not valid Unicode "
-                              "(a lone surrogate): the source must send UTF-8 text") from None
+            raise RecordError(
+                f"{where}: field {field} holds text that is not valid Unicode "
+                "(a lone surrogate): the source must send UTF-8 text"
+            ) from None
     return text
 
 
@@ -116,13 +119,25 @@ def json_type(value: object) -> str:
     """What a parsed JSON value is, in JSON's words (for error messages, without showing the value)."""
     if value is None:
         return "null"
-    return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "an array",
-            dict: "an object"}.get(type(value), type(value).__name__)
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
 
 
-def flatten_records(records: list[dict], *, dataset: str, key: tuple[str, ...], fields: dict[str, pa.DataType],
-                    child_lists: dict[str, tuple[str, dict[str, pa.DataType]]] | None = None,
-                    parent_keys: tuple[str, ...] = ()) -> dict[str, pa.Table]:
+def flatten_records(
+    records: list[dict],
+    *,
+    dataset: str,
+    key: tuple[str, ...],
+    fields: dict[str, pa.DataType],
+    child_lists: dict[str, tuple[str, dict[str, pa.DataType]]] | None = None,
+    parent_keys: tuple[str, ...] = (),
+) -> dict[str, pa.Table]:
     """Records -> one typed table for the records and one per child list (each child row carries
     the record's `parent_keys`). Raises RecordError naming the record (by the values of its `key`
     fields, or its place in the batch) and the field; nothing of the batch is landed then."""
@@ -155,8 +170,10 @@ def flatten_records(records: list[dict], *, dataset: str, key: tuple[str, ...], 
                 child = {k: row.get(k) for k in parent_keys}
                 for name, value in item.items():
                     if name in RESERVED_COLUMNS or name in parent_keys:
-                        raise RecordError(f"{where}: field {list_name}.{name} (item {position}) repeats a column "
-                                          "the record or the landing zone already gives")
+                        raise RecordError(
+                            f"{where}: field {list_name}.{name} (item {position}) repeats a column "
+                            "the record or the landing zone already gives"
+                        )
                     child[name] = coerce_value(value, child_fields.get(name, STR), where, f"{list_name}.{name}")
                 rows[child_dataset].append(child)
     tables = {dataset: build_table(rows[dataset], fields)}

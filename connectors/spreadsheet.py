@@ -9,16 +9,18 @@ columns, which sheet) stays in its connector; this module only knows the convent
 
 Every error names the file, the sheet and the cell, so the person holding the file can fix it.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
@@ -28,8 +30,14 @@ from openpyxl.utils.exceptions import InvalidFileException
 class SpreadsheetError(ValueError):
     """A file that cannot be read as the source promised; names file, sheet and cell."""
 
-    def __init__(self, file: str | Path, message: str, sheet: str | None = None, row: int | None = None,
-                 column: int | None = None):
+    def __init__(
+        self,
+        file: str | Path,
+        message: str,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: int | None = None,
+    ):
         self.file = Path(file).name
         self.sheet, self.row, self.column, self.reason = sheet, row, column, message
         where = [self.file]
@@ -91,8 +99,9 @@ def sheet_rows(path: str | Path, sheet: str | None = None) -> tuple[str, list[tu
             worksheet.reset_dimensions()  # the cells themselves, not the <dimension> tag, say how far the sheet goes
             rows = [tuple(row) for row in worksheet.iter_rows(values_only=True)]
         except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-            raise SpreadsheetError(path, f"sheet cannot be read ({type(exc).__name__}: {exc})",
-                                   worksheet.title) from exc
+            raise SpreadsheetError(
+                path, f"sheet cannot be read ({type(exc).__name__}: {exc})", worksheet.title
+            ) from exc
         return worksheet.title, _to_last_value(rows)
     finally:
         workbook.close()
@@ -106,8 +115,9 @@ def _to_last_value(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     return [tuple(row[:width]) + (None,) * (width - len(row)) for row in rows[:last]]
 
 
-def find_header_row(path: str | Path, sheet: str, rows: Sequence[Sequence[Any]], required: Iterable[str],
-                    search_rows: int = 20) -> tuple[int, dict[str, int]]:
+def find_header_row(
+    path: str | Path, sheet: str, rows: Sequence[Sequence[Any]], required: Iterable[str], search_rows: int = 20
+) -> tuple[int, dict[str, int]]:
     """The 1-based row holding every `required` header within the first `search_rows` rows, and
     each normalised header's 1-based column. Title rows above it are skipped wherever it sits."""
     wanted = {normalise_header(h) for h in required}
@@ -116,18 +126,29 @@ def find_header_row(path: str | Path, sheet: str, rows: Sequence[Sequence[Any]],
         if wanted <= columns.keys():
             return index, columns
     # the nearest row (most of the headers; among equals the first with the most text) is named
-    scored = [(len(wanted & {normalise_header(v) for v in row}), sum(isinstance(v, str) for v in row), -index)
-              for index, row in enumerate(rows[:search_rows], start=1)]
+    scored = [
+        (len(wanted & {normalise_header(v) for v in row}), sum(isinstance(v, str) for v in row), -index)
+        for index, row in enumerate(rows[:search_rows], start=1)
+    ]
     if not scored:
-        raise SpreadsheetError(path, f"no header row with the expected columns in the first {search_rows} rows; "
-                                     f"missing: {', '.join(sorted(wanted))} (the sheet is empty)", sheet)
+        raise SpreadsheetError(
+            path,
+            f"no header row with the expected columns in the first {search_rows} rows; "
+            f"missing: {', '.join(sorted(wanted))} (the sheet is empty)",
+            sheet,
+        )
     _, _, best = max(scored)
     best_row = rows[-best - 1]
     found = {normalise_header(v) for v in best_row}
     column = next((c for c, v in enumerate(best_row, start=1) if not is_blank(v)), 1)
-    raise SpreadsheetError(path, f"no header row with the expected columns in the first {search_rows} rows; "
-                                 f"missing: {', '.join(sorted(wanted - found))} (nearest: row {-best})",
-                           sheet, -best, column)
+    raise SpreadsheetError(
+        path,
+        f"no header row with the expected columns in the first {search_rows} rows; "
+        f"missing: {', '.join(sorted(wanted - found))} (nearest: row {-best})",
+        sheet,
+        -best,
+        column,
+    )
 
 
 def is_blank(value: Any) -> bool:
@@ -194,8 +215,9 @@ def format_vn_number(value: Decimal | int | float | None, decimals: int = 0) -> 
     return f"-{text}" if Decimal(str(value)) < 0 else text
 
 
-def write_workbook(path: str | Path, sheets: dict[str, tuple[Sequence[Sequence[Any]], Sequence[str],
-                                                              Iterable[Sequence[Any]]]]) -> Path:
+def write_workbook(
+    path: str | Path, sheets: dict[str, tuple[Sequence[Sequence[Any]], Sequence[str], Iterable[Sequence[Any]]]]
+) -> Path:
     """Write an XLSX with, per sheet, title rows, one header row and the data rows, the way the
     source systems export them. Written to a temporary name first, then renamed."""
     path = Path(path)
@@ -214,8 +236,14 @@ def write_workbook(path: str | Path, sheets: dict[str, tuple[Sequence[Sequence[A
     return path
 
 
-def iter_records(path: str | Path, sheet: str, rows: Sequence[Sequence[Any]], header_row: int,
-                 columns: dict[str, int], fields: dict[str, str]) -> Iterator[tuple[int, dict[str, tuple[Any, CellLocation]]]]:
+def iter_records(
+    path: str | Path,
+    sheet: str,
+    rows: Sequence[Sequence[Any]],
+    header_row: int,
+    columns: dict[str, int],
+    fields: dict[str, str],
+) -> Iterator[tuple[int, dict[str, tuple[Any, CellLocation]]]]:
     """Data rows under the header as {field: (value, location)}, keyed by our field names through
     `fields` (our name -> the file's header). Fully blank rows are skipped."""
     file = Path(path).name
@@ -223,20 +251,33 @@ def iter_records(path: str | Path, sheet: str, rows: Sequence[Sequence[Any]], he
     for row_number, row in enumerate(rows[header_row:], start=header_row + 1):
         if all(is_blank(v) for v in row):
             continue
-        yield row_number, {
-            name: (row[col - 1] if col - 1 < len(row) else None, CellLocation(file, sheet, row_number, col))
-            for name, col in lookup.items()}
+        yield (
+            row_number,
+            {
+                name: (row[col - 1] if col - 1 < len(row) else None, CellLocation(file, sheet, row_number, col))
+                for name, col in lookup.items()
+            },
+        )
 
 
 # -- money units -------------------------------------------------------------------------------
 
 # The unit a form states its amounts in, and how many VND one unit is.
-MONEY_UNITS: dict[str, int] = {"đồng": 1, "nghìn đồng": 1_000, "ngàn đồng": 1_000, "triệu đồng": 1_000_000,
-                               "tỷ đồng": 1_000_000_000}
-_UNIT_PATTERN = re.compile(r"(?:đơn vị tính|đơn vị|đvt)\s*[:.]?\s*(" + "|".join(
-    sorted((re.escape(u) for u in MONEY_UNITS), key=len, reverse=True)) + r")\b")
-_UNIT_IN_PARENTHESES = re.compile(r"\((" + "|".join(
-    sorted((re.escape(u) for u in MONEY_UNITS), key=len, reverse=True)) + r")\)")
+MONEY_UNITS: dict[str, int] = {
+    "đồng": 1,
+    "nghìn đồng": 1_000,
+    "ngàn đồng": 1_000,
+    "triệu đồng": 1_000_000,
+    "tỷ đồng": 1_000_000_000,
+}
+_UNIT_PATTERN = re.compile(
+    r"(?:đơn vị tính|đơn vị|đvt)\s*[:.]?\s*("
+    + "|".join(sorted((re.escape(u) for u in MONEY_UNITS), key=len, reverse=True))
+    + r")\b"
+)
+_UNIT_IN_PARENTHESES = re.compile(
+    r"\((" + "|".join(sorted((re.escape(u) for u in MONEY_UNITS), key=len, reverse=True)) + r")\)"
+)
 
 
 def money_unit(text: Any) -> str | None:
@@ -249,7 +290,7 @@ def money_unit(text: Any) -> str | None:
 
 def find_money_unit(rows: Sequence[Sequence[Any]], above_row: int) -> tuple[str, int, int] | None:
     """The unit stated in the title rows above the 1-based `above_row`: (unit, row, column)."""
-    for row_number, row in enumerate(rows[:above_row - 1], start=1):
+    for row_number, row in enumerate(rows[: above_row - 1], start=1):
         for column, value in enumerate(row, start=1):
             unit = money_unit(value)
             if unit:
@@ -258,6 +299,7 @@ def find_money_unit(rows: Sequence[Sequence[Any]], above_row: int) -> tuple[str,
 
 
 # -- two-row headers with merged cells ---------------------------------------------------------
+
 
 def merged_header_labels(top: Sequence[Any], below: Sequence[Any] | None) -> list[str]:
     """One label per column of a header that may span two rows.
@@ -290,8 +332,31 @@ def merged_header_labels(top: Sequence[Any], below: Sequence[Any] | None) -> lis
 # Arabic numbers (1, 2), lower-case letters (a, b, đ), then dashes and pluses.
 OUTLINE_KINDS = ("letter", "roman", "number", "lower", "dash", "plus")
 # Section letters in Vietnamese alphabetical order (no F, J, W, Z).
-SECTION_LETTERS = ("A", "B", "C", "D", "Đ", "E", "G", "H", "I", "K", "L", "M", "N", "O", "P", "Q", "R", "S", "T",
-                   "U", "V", "X", "Y")
+SECTION_LETTERS = (
+    "A",
+    "B",
+    "C",
+    "D",
+    "Đ",
+    "E",
+    "G",
+    "H",
+    "I",
+    "K",
+    "L",
+    "M",
+    "N",
+    "O",
+    "P",
+    "Q",
+    "R",
+    "S",
+    "T",
+    "U",
+    "V",
+    "X",
+    "Y",
+)
 _ROMAN = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 
@@ -308,12 +373,12 @@ def roman_value(text: str) -> int | None:
 
 @dataclass(frozen=True)
 class OutlineLine:
-    marker: str          # as written, trimmed of its trailing '.' or ')'
-    kind: str            # one of OUTLINE_KINDS
-    code: str            # the path of markers from the top, e.g. 'B.I.1.a' ('-2': the second dash)
-    level: int           # 1 for a top line
+    marker: str  # as written, trimmed of its trailing '.' or ')'
+    kind: str  # one of OUTLINE_KINDS
+    code: str  # the path of markers from the top, e.g. 'B.I.1.a' ('-2': the second dash)
+    level: int  # 1 for a top line
     parent_code: str | None
-    is_of_which: bool    # listed under a 'Trong đó' (of which) label: not part of the parent's sum
+    is_of_which: bool  # listed under a 'Trong đó' (of which) label: not part of the parent's sum
 
 
 class Outline:
@@ -392,9 +457,14 @@ class Outline:
         own = f"{marker}{self._children[parent_code]}" if kind in ("dash", "plus") else marker
         own = "-" + own[1:] if kind == "dash" else own
         code = own if parent is None else f"{parent.code}.{own}"
-        line = OutlineLine(marker=marker, kind=kind, code=code, level=(parent.level + 1) if parent else 1,
-                           parent_code=parent_code,
-                           is_of_which=parent_code is not None and parent_code == self._of_which_parent)
+        line = OutlineLine(
+            marker=marker,
+            kind=kind,
+            code=code,
+            level=(parent.level + 1) if parent else 1,
+            parent_code=parent_code,
+            is_of_which=parent_code is not None and parent_code == self._of_which_parent,
+        )
         if self._of_which_parent is not None and not (code + ".").startswith(self._of_which_parent + "."):
             self._of_which_parent = None
             line = OutlineLine(**{**line.__dict__, "is_of_which": False})
@@ -405,8 +475,12 @@ class Outline:
 
 # -- writing laid-out sheets -------------------------------------------------------------------
 
-def write_laid_out_workbook(path: str | Path, sheets: dict[str, tuple[Sequence[Sequence[Any]], Sequence[str]]],
-                            fixed_time: datetime | None = None) -> Path:
+
+def write_laid_out_workbook(
+    path: str | Path,
+    sheets: dict[str, tuple[Sequence[Sequence[Any]], Sequence[str]]],
+    fixed_time: datetime | None = None,
+) -> Path:
     """Write an XLSX whose sheets are given cell by cell, as a person laid them out: rows (title
     rows, header rows, data rows, blank rows) and merged ranges like 'A7:A8'. Written to a
     temporary name first, then renamed. With `fixed_time` the file is byte-for-byte reproducible
@@ -441,5 +515,8 @@ def _restamp(path: Path, moment: datetime) -> None:
         for info, data in entries:
             if info.filename == "docProps/core.xml":
                 data = _W3CDTF.sub(lambda m: f"{m.group(1)}{stamp}{m.group(2)}", data.decode()).encode()
-            target.writestr(zipfile.ZipInfo(info.filename, date_time=moment.timetuple()[:6]), data,
-                            compress_type=zipfile.ZIP_DEFLATED)
+            target.writestr(
+                zipfile.ZipInfo(info.filename, date_time=moment.timetuple()[:6]),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )

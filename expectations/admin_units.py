@@ -7,6 +7,7 @@ overlap, every unit that ended must be mapped, the weights of a unit's successor
 are computed here as columns of the frames and then judged by GX like any other column, so
 their failures are counted and recorded per row (docs/admin_units.md).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -29,8 +30,9 @@ ABOLISHED_LEVELS = {"district"}
 WEIGHT_SUM_TOLERANCE = 1e-6
 
 _TEXT = rules.TEXT
-UNIT_COLUMNS = {c: _TEXT for c in ("unit_code", "unit_name_vi", "unit_type", "unit_level", "valid_from",
-                                   "valid_to", "is_synthetic")}
+UNIT_COLUMNS = {
+    c: _TEXT for c in ("unit_code", "unit_name_vi", "unit_type", "unit_level", "valid_from", "valid_to", "is_synthetic")
+}
 SUCCESSOR_COLUMNS = {c: _TEXT for c in ("effective_date", "predecessor_code", "successor_code", "weight")}
 
 
@@ -84,14 +86,19 @@ def with_cross_row_columns(units: pd.DataFrame, successors: pd.DataFrame) -> tup
     parents = _column(units, "parent_unit_code")
     units["parent_is_known"] = [
         None if not parent or start is None else any(s <= start <= e for _, s, e in versions.get(parent, []))
-        for parent, start in zip(parents, starts)]
+        for parent, start in zip(parents, starts)
+    ]
 
     weights: dict[tuple[str, date], float] = {}
     ends_before: list[bool | None] = []
     starts_on: list[bool | None] = []
     weight_values = [_number(w) for w in _column(successors, "weight")]
-    for pred, succ, eff, w in zip(_column(successors, "predecessor_code"), _column(successors, "successor_code"),
-                                  [_date(v) for v in _column(successors, "effective_date")], weight_values):
+    for pred, succ, eff, w in zip(
+        _column(successors, "predecessor_code"),
+        _column(successors, "successor_code"),
+        [_date(v) for v in _column(successors, "effective_date")],
+        weight_values,
+    ):
         if eff is None:
             ends_before.append(None)
             starts_on.append(None)
@@ -123,8 +130,10 @@ def with_cross_row_columns(units: pd.DataFrame, successors: pd.DataFrame) -> tup
 def build_suites() -> dict[str, list]:
     r = rules
     units = r.structure(UNIT_COLUMNS)
-    units += r.not_null(["unit_code", "unit_name_vi", "unit_type", "unit_level", "valid_from", "is_synthetic"],
-                        rules.exact("every unit needs its code, name, type, level, start and synthetic flag"))
+    units += r.not_null(
+        ["unit_code", "unit_name_vi", "unit_type", "unit_level", "valid_from", "is_synthetic"],
+        rules.exact("every unit needs its code, name, type, level, start and synthetic flag"),
+    )
     units += [
         r.regex("valid_from", rules.ISO_DATE_REGEX, rules.exact("dates are YYYY-MM-DD")),
         r.regex("valid_to", rules.ISO_DATE_REGEX, rules.exact("dates are YYYY-MM-DD (empty: still in force)")),
@@ -133,21 +142,44 @@ def build_suites() -> dict[str, list]:
         r.in_set("unit_type", UNIT_TYPES, rules.exact("the unit types of the 2025 law on local government")),
         r.in_set("is_synthetic", ["true", "false"], rules.exact("is_synthetic says whether the row is a stand-in")),
         r.unique(["unit_code", "valid_from"], rules.exact("one row per unit version")),
-        r.in_set("overlaps_other_version", [False], rules.exact("two versions of one unit code valid on the same day would count its people twice")),
+        r.in_set(
+            "overlaps_other_version",
+            [False],
+            rules.exact("two versions of one unit code valid on the same day would count its people twice"),
+        ),
         r.in_set("parent_is_known", [True], rules.exact("a unit's parent must exist on the day the unit starts")),
-        r.in_set("is_mapped", [True], rules.exact("every unit that ended (except an abolished level) must say which units succeed it")),
-        r.between("successor_weight_sum", rules.exact("the shares of a unit's successors must sum to 1"),
-                  minimum=1 - WEIGHT_SUM_TOLERANCE, maximum=1 + WEIGHT_SUM_TOLERANCE),
+        r.in_set(
+            "is_mapped",
+            [True],
+            rules.exact("every unit that ended (except an abolished level) must say which units succeed it"),
+        ),
+        r.between(
+            "successor_weight_sum",
+            rules.exact("the shares of a unit's successors must sum to 1"),
+            minimum=1 - WEIGHT_SUM_TOLERANCE,
+            maximum=1 + WEIGHT_SUM_TOLERANCE,
+        ),
     ]
     successors = r.structure(SUCCESSOR_COLUMNS)
-    successors += r.not_null(["effective_date", "predecessor_code", "successor_code", "weight"], rules.exact("a mapping row needs its date, both units and the weight"))
+    successors += r.not_null(
+        ["effective_date", "predecessor_code", "successor_code", "weight"],
+        rules.exact("a mapping row needs its date, both units and the weight"),
+    )
     successors += [
         r.regex("effective_date", rules.ISO_DATE_REGEX, rules.exact("dates are YYYY-MM-DD")),
         r.not_null(["weight_value"], rules.exact("the weight must be a number (decimal point, e.g. 0.35)"))[0],
         r.between("weight_value", rules.exact("a weight is a share in (0, 1]"), minimum=1e-9, maximum=1),
         r.unique(["effective_date", "predecessor_code", "successor_code"], rules.exact("one row per pair")),
-        r.in_set("predecessor_ends_the_day_before", [True], rules.exact("the old unit must have a version ending the day before the change")),
-        r.in_set("successor_starts_that_day", [True], rules.exact("the new unit must have a version starting on the day of the change")),
+        r.in_set(
+            "predecessor_ends_the_day_before",
+            [True],
+            rules.exact("the old unit must have a version ending the day before the change"),
+        ),
+        r.in_set(
+            "successor_starts_that_day",
+            [True],
+            rules.exact("the new unit must have a version starting on the day of the change"),
+        ),
     ]
     return {"units": units, "successors": successors}
 
@@ -155,15 +187,19 @@ def build_suites() -> dict[str, list]:
 SUITES = build_suites()
 
 
-def validate_admin_units_batch(frames: Mapping[str, pd.DataFrame], load_id: str, *,
-                               source_system: str = SOURCE_SYSTEM) -> BatchResult:
+def validate_admin_units_batch(
+    frames: Mapping[str, pd.DataFrame], load_id: str, *, source_system: str = SOURCE_SYSTEM
+) -> BatchResult:
     import pandas as pd
 
     units = frames.get("units", pd.DataFrame(columns=list(UNIT_COLUMNS)))
     successors = frames.get("successors", pd.DataFrame(columns=list(SUCCESSOR_COLUMNS)))
     units, successors = with_cross_row_columns(units, successors)
     load_rule = rules.same_load(load_id)
-    checks = [DatasetCheck(name, f"{SOURCE_SYSTEM}.{name}", frame,
-                           SUITES[name] + ([load_rule] if "_load_id" in frame else []))
-              for name, frame in (("units", units), ("successors", successors))]
+    checks = [
+        DatasetCheck(
+            name, f"{SOURCE_SYSTEM}.{name}", frame, SUITES[name] + ([load_rule] if "_load_id" in frame else [])
+        )
+        for name, frame in (("units", units), ("successors", successors))
+    ]
     return validate_frames(checks, load_id=load_id, source_system=source_system)

@@ -19,9 +19,7 @@ def make_batch(n_dossiers: int = 200_000, steps_per_dossier: int = 5, seed: int 
 
     rng = np.random.default_rng(seed)
     n = n_dossiers
-    agency = np.char.add(
-        "000.00.", np.char.add(np.char.zfill(rng.integers(1, 29, n).astype(str), 2), ".H34")
-    )
+    agency = np.char.add("000.00.", np.char.add(np.char.zfill(rng.integers(1, 29, n).astype(str), 2), ".H34"))
     day = rng.integers(1, 29, n)
     yymmdd = np.char.add("2406", np.char.zfill(day.astype(str), 2))
     seq = np.char.zfill((np.arange(n) % 10_000).astype(str), 4)
@@ -118,8 +116,10 @@ def main(argv: list[str]) -> None:
     print(f"rows: {rows}")
     print(f"build frames {t1 - t0:.1f}s, import GX {t2 - t1:.1f}s, validate {t3 - t2:.1f}s")
     for d in result.datasets:
-        print(f"  {d.dataset}: {d.expectations_evaluated} expectations, {d.expectations_failed} failed, "
-              f"{d.rows_affected} rows affected")
+        print(
+            f"  {d.dataset}: {d.expectations_evaluated} expectations, {d.expectations_failed} failed, "
+            f"{d.rows_affected} rows affected"
+        )
     print(result.summary())
 
 

@@ -275,6 +275,7 @@ def _fmt_pct(p: float | None) -> str:
 
 # --------------------------------------------------------------------------- GX plumbing
 
+
 def _import_gx():
     """Import GX with analytics off; register this project's dtype expectation once."""
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
@@ -468,8 +469,13 @@ def _checked_rows(unexpected_count: int, unexpected_percent: float | None) -> in
 
 def _is_row_level_type(expectation: str) -> bool:
     return expectation.startswith(
-        ("expect_column_values_", "expect_column_pair_values_", "expect_compound_columns_",
-         "expect_multicolumn_values_", "expect_select_column_values_")
+        (
+            "expect_column_values_",
+            "expect_column_pair_values_",
+            "expect_compound_columns_",
+            "expect_multicolumn_values_",
+            "expect_select_column_values_",
+        )
     )
 
 
@@ -493,7 +499,7 @@ def validate_frames(
     if len(set(names)) != len(names):
         raise ValueError(f"dataset names must be unique in one batch: {names}")
     started = time.perf_counter()
-    checked_at = dt.datetime.now(dt.timezone.utc)
+    checked_at = dt.datetime.now(dt.UTC)
     datasets: list[DatasetResult] = []
     if checks:
         gx = _import_gx()

@@ -103,10 +103,6 @@ TOLERANCES: dict[str, Tolerance] = {
 }
 
 
-def _mostly(name: str) -> dict:
-    return {"mostly": TOLERANCES[name].mostly}
-
-
 # --------------------------------------------------------------------------- formats and codes
 
 # yyyyMMddHHmmss, Vietnam local time; a stricter form of ^\d{14}$ (month, day, hour, minute,
@@ -280,9 +276,7 @@ def build_suites(province_code: str | None = DEFAULT_PROVINCE_CODE) -> dict[str,
     d = cols["dossiers"]
     dossiers = _structure(d)
     dossiers += _not_null(["MaHoSo", "NgayCapNhat", "_load_id"], "key_not_null")
-    dossiers += _not_null(
-        ["MaTTHC", "NgayNopHoSo", "TrangThaiHoSo", "DonViXuLy", "LoaiDoiTuong"], "required_not_null"
-    )
+    dossiers += _not_null(["MaTTHC", "NgayNopHoSo", "TrangThaiHoSo", "DonViXuLy", "LoaiDoiTuong"], "required_not_null")
     accepted = RowFilter("TrangThaiHoSo", tuple(NOT_ACCEPTED_STATUSES), keep=False)
     dossiers += rules.not_null(["NgayTiepNhan", "NgayHenTra"], TOLERANCES["lifecycle_date_not_null"], accepted)
     dossiers += [
@@ -413,8 +407,11 @@ def with_applicant_unit_check(dossiers: pd.DataFrame, units: Iterable[UnitVersio
         if not isinstance(code, str) or not code.strip() or day is None:
             flags.append(None)
             continue
-        flags.append(any(v.valid_from <= day and (v.valid_to is None or day <= v.valid_to)
-                         for v in by_code.get(code.strip(), ())))
+        flags.append(
+            any(
+                v.valid_from <= day and (v.valid_to is None or day <= v.valid_to) for v in by_code.get(code.strip(), ())
+            )
+        )
     out = dossiers.copy()
     out[APPLICANT_UNIT_IN_FORCE] = pd.Series(flags, index=out.index, dtype="object")
     return out
@@ -462,6 +459,4 @@ def validate_one_stop_shop_batch(
             frame = with_applicant_unit_check(frame, units)
             defs.append(applicant_unit_rule())
         checks.append(DatasetCheck(name, suite_name(name), frame, defs))
-    return validate_frames(
-        checks, load_id=load_id, source_system=source_system, sample_size=sample_size
-    )
+    return validate_frames(checks, load_id=load_id, source_system=source_system, sample_size=sample_size)

@@ -6,6 +6,7 @@ Both registries are national systems that validate their own records, so every r
 and the whole load is rejected rather than half-read. Code lists mirror the seeds named beside
 them (the warehouse's dbt tests hold the seeds and the staged rows to the same lists).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -28,21 +29,41 @@ REGISTRATION_CHANNELS = ["truc_tuyen", "giay"]  # online, paper
 
 COLUMNS: dict[str, dict[str, dict[str, str]]] = {
     "population_registry": {
-        "residents": {"MaDonVi": TEXT, "ThangBaoCao": TEXT, "GioiTinh": INT, "NhomTuoi": TEXT, "SoNguoi": INT,
-                      "NgayCapNhat": TEXT},
+        "residents": {
+            "MaDonVi": TEXT,
+            "ThangBaoCao": TEXT,
+            "GioiTinh": INT,
+            "NhomTuoi": TEXT,
+            "SoNguoi": INT,
+            "NgayCapNhat": TEXT,
+        },
     },
     "business_registry": {
-        "enterprises": {c: TEXT for c in ("MaSoDoanhNghiep", "LoaiHinhDoanhNghiep", "NganhNgheChinh", "NgayDangKy",
-                                          "KenhDangKy", "MaXaDangKy", "MaXaTruSo", "TinhTrang", "NgayCapNhat")},
-        "status_changes": {c: TEXT for c in ("MaSoDoanhNghiep", "NgayCapNhat", "TinhTrang", "NgayHieuLuc",
-                                             "MaXaTruSo")},
+        "enterprises": {
+            c: TEXT
+            for c in (
+                "MaSoDoanhNghiep",
+                "LoaiHinhDoanhNghiep",
+                "NganhNgheChinh",
+                "NgayDangKy",
+                "KenhDangKy",
+                "MaXaDangKy",
+                "MaXaTruSo",
+                "TinhTrang",
+                "NgayCapNhat",
+            )
+        },
+        "status_changes": {
+            c: TEXT for c in ("MaSoDoanhNghiep", "NgayCapNhat", "TinhTrang", "NgayHieuLuc", "MaXaTruSo")
+        },
     },
 }
 
 
 def _suite(columns: dict[str, str], required: list[str]) -> list:
     return rules.structure({**columns, **rules.BATCH_COLUMNS}) + rules.not_null(
-        required + ["_load_id"], rules.exact("a row without its key or required fields cannot be placed"))
+        required + ["_load_id"], rules.exact("a row without its key or required fields cannot be placed")
+    )
 
 
 def build_suites() -> dict[str, dict[str, list]]:
@@ -56,10 +77,24 @@ def build_suites() -> dict[str, dict[str, list]]:
         r.in_set("GioiTinh", SEXES, rules.exact("sex is 1 (male) or 2 (female)")),
         r.in_set("NhomTuoi", AGE_BANDS, rules.exact("the registry's age bands")),
         r.between("SoNguoi", rules.exact("a count of residents of one cell"), minimum=0, maximum=1_000_000),
-        r.unique(["MaDonVi", "ThangBaoCao", "GioiTinh", "NhomTuoi", "NgayCapNhat"], rules.exact("one count per cell and version")),
+        r.unique(
+            ["MaDonVi", "ThangBaoCao", "GioiTinh", "NhomTuoi", "NgayCapNhat"],
+            rules.exact("one count per cell and version"),
+        ),
     ]
-    enterprises = _suite(biz["enterprises"], ["MaSoDoanhNghiep", "NgayDangKy", "LoaiHinhDoanhNghiep", "KenhDangKy",
-                                              "MaXaDangKy", "MaXaTruSo", "TinhTrang", "NgayCapNhat"])
+    enterprises = _suite(
+        biz["enterprises"],
+        [
+            "MaSoDoanhNghiep",
+            "NgayDangKy",
+            "LoaiHinhDoanhNghiep",
+            "KenhDangKy",
+            "MaXaDangKy",
+            "MaXaTruSo",
+            "TinhTrang",
+            "NgayCapNhat",
+        ],
+    )
     enterprises += [
         r.regex("MaSoDoanhNghiep", ENTERPRISE_CODE_REGEX, rules.exact("the enterprise code is 10 digits")),
         r.regex("NgayDangKy", r.ISO_DATE_REGEX, rules.exact("dates are YYYY-MM-DD")),
@@ -74,10 +109,14 @@ def build_suites() -> dict[str, dict[str, list]]:
     status_changes += [
         r.regex("NgayHieuLuc", r.ISO_DATE_REGEX, rules.exact("dates are YYYY-MM-DD")),
         r.in_set("TinhTrang", ENTERPRISE_STATUSES, rules.exact("the registry's statuses")),
-        r.not_before("NgayCapNhat", "NgayHieuLuc", rules.exact("a change cannot take effect after the version showing it")),
+        r.not_before(
+            "NgayCapNhat", "NgayHieuLuc", rules.exact("a change cannot take effect after the version showing it")
+        ),
     ]
-    return {"population_registry": {"residents": residents},
-            "business_registry": {"enterprises": enterprises, "status_changes": status_changes}}
+    return {
+        "population_registry": {"residents": residents},
+        "business_registry": {"enterprises": enterprises, "status_changes": status_changes},
+    }
 
 
 SUITES = build_suites()
@@ -90,6 +129,9 @@ def validate_registry_batch(source_system: str, frames: Mapping[str, pd.DataFram
     if unknown:
         raise ValueError(f"unknown {source_system} dataset(s): {unknown}; expected some of {sorted(suites)}")
     load_rule = rules.same_load(load_id)
-    checks = [DatasetCheck(name, f"{source_system}.{name}", frames[name], suites[name] + [load_rule])
-              for name in suites if name in frames]
+    checks = [
+        DatasetCheck(name, f"{source_system}.{name}", frames[name], suites[name] + [load_rule])
+        for name in suites
+        if name in frames
+    ]
     return validate_frames(checks, load_id=load_id, source_system=source_system)

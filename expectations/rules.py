@@ -3,6 +3,7 @@
 A source module (expectations/one_stop_shop.py, expectations/cadre.py) keeps its own table of
 `Tolerance`s and column contracts; these builders turn them into GX expectations the same way.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -82,9 +83,14 @@ def rule(expectation: str, why: str, **kwargs) -> ExpectationDef:
 
 
 def structure(columns: Mapping[str, str]) -> list[ExpectationDef]:
-    defs = [rule("expect_table_columns_to_match_set",
-                 "required columns present (extra columns are schema drift, kept, not an error)",
-                 column_set=sorted(columns), exact_match=False)]
+    defs = [
+        rule(
+            "expect_table_columns_to_match_set",
+            "required columns present (extra columns are schema drift, kept, not an error)",
+            column_set=sorted(columns),
+            exact_match=False,
+        )
+    ]
     for col, kind in columns.items():
         defs.append(rule(DTYPE_EXPECTATION, f"{col} is {kind}", column=col, type_list=DTYPES[kind]))
     return defs
@@ -92,8 +98,10 @@ def structure(columns: Mapping[str, str]) -> list[ExpectationDef]:
 
 def not_null(cols: list[str], tol: Tolerance, applies_to: RowFilter | None = None) -> list[ExpectationDef]:
     """Each column filled, in the rows `applies_to` selects (every row by default)."""
-    return [ExpectationDef("expect_column_values_to_not_be_null", {"column": c, "mostly": tol.mostly}, tol.why, applies_to)
-            for c in cols]
+    return [
+        ExpectationDef("expect_column_values_to_not_be_null", {"column": c, "mostly": tol.mostly}, tol.why, applies_to)
+        for c in cols
+    ]
 
 
 def regex(col: str, pattern: str, tol: Tolerance) -> ExpectationDef:
@@ -105,8 +113,12 @@ def not_matching(col: str, pattern: str, tol: Tolerance) -> ExpectationDef:
 
 
 def in_set(col: str, values: list, tol: Tolerance, applies_to: RowFilter | None = None) -> ExpectationDef:
-    return ExpectationDef("expect_column_values_to_be_in_set", {"column": col, "value_set": values, "mostly": tol.mostly},
-                          tol.why, applies_to)
+    return ExpectationDef(
+        "expect_column_values_to_be_in_set",
+        {"column": col, "value_set": values, "mostly": tol.mostly},
+        tol.why,
+        applies_to,
+    )
 
 
 def between(col: str, tol: Tolerance, minimum=None, maximum=None) -> ExpectationDef:
@@ -116,8 +128,15 @@ def between(col: str, tol: Tolerance, minimum=None, maximum=None) -> Expectation
 
 def not_before(later: str, earlier: str, tol: Tolerance) -> ExpectationDef:
     """`earlier <= later`; nulls ignored."""
-    return rule("expect_column_pair_values_a_to_be_greater_than_b", tol.why, column_A=later, column_B=earlier,
-                or_equal=True, ignore_row_if="either_value_is_missing", mostly=tol.mostly)
+    return rule(
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        tol.why,
+        column_A=later,
+        column_B=earlier,
+        or_equal=True,
+        ignore_row_if="either_value_is_missing",
+        mostly=tol.mostly,
+    )
 
 
 def unique(cols: list[str], tol: Tolerance) -> ExpectationDef:
@@ -125,5 +144,9 @@ def unique(cols: list[str], tol: Tolerance) -> ExpectationDef:
 
 
 def same_load(load_id: str) -> ExpectationDef:
-    return rule("expect_column_values_to_be_in_set", "every row belongs to the load being judged",
-                column="_load_id", value_set=[load_id])
+    return rule(
+        "expect_column_values_to_be_in_set",
+        "every row belongs to the load being judged",
+        column="_load_id",
+        value_set=[load_id],
+    )

@@ -29,6 +29,7 @@ it belongs to: orchestration/instance_config.py writes that copy. The files and 
 own, so the webserver and `dagster` commands read them as usual, and a folder switched back to Dagster's
 default storage (delete `event_log_storage` from its dagster.yaml) keeps its history.
 """
+
 import os
 import threading
 from collections import OrderedDict
@@ -36,13 +37,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from dagster import StringSource
+from dagster._core.storage.event_log.schema import AssetKeyTable
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     INDEX_SHARD_NAME,
     SqliteEventLogStorage,
 )
 from dagster._core.storage.sql import create_engine
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
-from dagster._core.storage.event_log.schema import AssetKeyTable
 from sqlalchemy import event
 from sqlalchemy import exc as db_exc
 from sqlalchemy.engine import Connection, Engine
@@ -109,9 +110,13 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         if engine is not None:
             self._engines.move_to_end(shard)
             return engine
-        engine = create_engine(self.conn_string_for_shard(shard), poolclass=QueuePool, pool_size=1,
-                               max_overflow=4,
-                               connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
+        engine = create_engine(
+            self.conn_string_for_shard(shard),
+            poolclass=QueuePool,
+            pool_size=1,
+            max_overflow=4,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+        )
         event.listen(engine, "connect", _commit_without_sync)
         if shard not in self._initialized_dbs:
             self._initdb(engine)
@@ -132,9 +137,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                     conn.begin()
                 yield conn
                 return
-            with self._engine(shard).connect() as conn:
-                with conn.begin():
-                    yield conn
+            with self._engine(shard).connect() as conn, conn.begin():
+                yield conn
 
     def store_event_batch(self, events) -> None:
         """The events of a batch (a partition range's materialisations) in one transaction per file."""
@@ -183,4 +187,3 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         with self._db_lock:
             while self._engines:
                 self._engines.popitem()[1].dispose()
-

@@ -14,6 +14,7 @@ them).
 tests/test_framework_internals.py fails when an upgrade of GX breaks this: the hook renamed or no longer
 called, or its arguments changed.
 """
+
 from __future__ import annotations
 
 DTYPE_EXPECTATION = "expect_column_dtype_to_be_in"

@@ -5,10 +5,11 @@ and POSTed to PAR_ALERT_WEBHOOK_URL when it is set (any chat or incident tool th
 webhook). Raised by the run-failure sensor (a run of any job failed) and by the source freshness
 checks (a source's last day has not landed in time). docs/operations.md says what to do.
 """
+
 import json
 import logging
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from dagster import DagsterEventType, DefaultSensorStatus, RunFailureSensorContext, run_failure_sensor
 
@@ -22,13 +23,13 @@ WEBHOOK_TIMEOUT_SECONDS = 10
 
 @dataclass
 class Alert:
-    kind: str      # "run_failed" or "source_stale"
-    summary: str   # one line a person reads first
+    kind: str  # "run_failed" or "source_stale"
+    summary: str  # one line a person reads first
     details: list[str] = field(default_factory=list)
     run_id: str | None = None
     job: str | None = None
     partitions: str | None = None
-    raised_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    raised_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
 
 def failure_reasons(events) -> list[str]:
@@ -44,8 +45,10 @@ def failure_reasons(events) -> list[str]:
                 reasons.append(rebuild_hint())
         elif event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION and not event.event_specific_data.passed:
             check = event.event_specific_data
-            reasons.append(f"check {check.check_name} on {check.asset_key.to_user_string()} failed: "
-                           f"{check.description or ''}".strip())
+            reasons.append(
+                f"check {check.check_name} on {check.asset_key.to_user_string()} failed: "
+                f"{check.description or ''}".strip()
+            )
     return reasons
 
 
@@ -67,8 +70,11 @@ def send_alert(settings: Settings, alert: Alert) -> bool:
         return True
     except requests.RequestException as exc:
         # The URL may hold a token: never log it whole.
-        log.error("the alert webhook %s did not take the alert: %s", redact_url(settings.alert_webhook_url),
-                  type(exc).__name__)
+        log.error(
+            "the alert webhook %s did not take the alert: %s",
+            redact_url(settings.alert_webhook_url),
+            type(exc).__name__,
+        )
         return False
 
 
@@ -77,19 +83,28 @@ def run_failed_alert(run, events) -> Alert:
     first = tags.get("dagster/asset_partition_range_start") or tags.get("dagster/partition")
     last = tags.get("dagster/asset_partition_range_end") or tags.get("dagster/partition")
     partitions = f"{first} .. {last}" if first and first != last else first
-    return Alert(kind="run_failed", summary=f"run {run.run_id} of {run.job_name} failed"
-                 + (f" (partitions {partitions})" if partitions else ""),
-                 details=failure_reasons(events), run_id=run.run_id, job=run.job_name, partitions=partitions)
+    return Alert(
+        kind="run_failed",
+        summary=f"run {run.run_id} of {run.job_name} failed" + (f" (partitions {partitions})" if partitions else ""),
+        details=failure_reasons(events),
+        run_id=run.run_id,
+        job=run.job_name,
+        partitions=partitions,
+    )
 
 
 def build_run_failure_alert(settings: Settings):
-    @run_failure_sensor(name="run_failure_alert", default_status=DefaultSensorStatus.RUNNING,
-                        monitor_all_code_locations=False,
-                        description="Sends an alert (log, alerts.jsonl, PAR_ALERT_WEBHOOK_URL) for every failed run.")
+    @run_failure_sensor(
+        name="run_failure_alert",
+        default_status=DefaultSensorStatus.RUNNING,
+        monitor_all_code_locations=False,
+        description="Sends an alert (log, alerts.jsonl, PAR_ALERT_WEBHOOK_URL) for every failed run.",
+    )
     def run_failure_alert(context: RunFailureSensorContext):
         run = context.dagster_run
-        events = [record.dagster_event for record in context.instance.all_logs(run.run_id)
-                  if record.dagster_event is not None]
+        events = [
+            record.dagster_event for record in context.instance.all_logs(run.run_id) if record.dagster_event is not None
+        ]
         send_alert(settings, run_failed_alert(run, events))
 
     return run_failure_alert

@@ -5,6 +5,7 @@ and `python -m orchestration report [--period 2025-Q4] [--lang vi|en|all]`, what
 of daily partitions as one run, then prints the headline indicators per year, where the warehouse
 is and the report's path. `report` renders the periodic report of any period from the warehouse.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,8 +20,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from orchestration import run_guard, warehouse_file
-from orchestration.settings import (LOCAL_TIMEZONE, PROGRAM_START, ProcessSettings, Settings, SettingsError,
-                                   load_settings)
+from orchestration.settings import (
+    LOCAL_TIMEZONE,
+    PROGRAM_START,
+    ProcessSettings,
+    Settings,
+    SettingsError,
+    load_settings,
+)
 
 
 def ensure_dagster_home(settings: Settings) -> None:
@@ -36,8 +43,15 @@ def ensure_dagster_home(settings: Settings) -> None:
 CLI_PID_TAG, release_abandoned_runs = run_guard.CLI_PID_TAG, run_guard.release_abandoned_runs
 
 
-def run_pipeline(start: date, end: date, settings: Settings | None = None, instance=None,
-                 raise_on_error: bool = False, log_level: str = "INFO", full_refresh: bool = False):
+def run_pipeline(
+    start: date,
+    end: date,
+    settings: Settings | None = None,
+    instance=None,
+    raise_on_error: bool = False,
+    log_level: str = "INFO",
+    full_refresh: bool = False,
+):
     """Materialise every asset for the partitions start..end (inclusive) in one in-process run.
 
     The warehouse's version tables are rebuilt for those days only, unless full_refresh.
@@ -66,17 +80,22 @@ def run_pipeline(start: date, end: date, settings: Settings | None = None, insta
         defs = build_definitions(settings)
         job = defs.resolve_job_def("par_pipeline")
         run_id = str(uuid.uuid4())
-        with run_guard.bounded_slot_waits(instance, run_guard.WAREHOUSE_POOL, run_id,
-                                          settings.warehouse_slot_wait_seconds):
+        with run_guard.bounded_slot_waits(
+            instance, run_guard.WAREHOUSE_POOL, run_id, settings.warehouse_slot_wait_seconds
+        ):
             return job.execute_in_process(
                 run_id=run_id,
                 instance=instance,
-                run_config={"loggers": {"console": {"config": {"log_level": log_level}}},
-                            "ops": {step: {"config": {"full_refresh": full_refresh}} for step in WAREHOUSE_STEPS}},
+                run_config={
+                    "loggers": {"console": {"config": {"log_level": log_level}}},
+                    "ops": {step: {"config": {"full_refresh": full_refresh}} for step in WAREHOUSE_STEPS},
+                },
                 raise_on_error=raise_on_error,
-                tags={"dagster/asset_partition_range_start": start.isoformat(),
-                      "dagster/asset_partition_range_end": end.isoformat(),
-                      **run_guard.owner_tags()},
+                tags={
+                    "dagster/asset_partition_range_start": start.isoformat(),
+                    "dagster/asset_partition_range_end": end.isoformat(),
+                    **run_guard.owner_tags(),
+                },
             )
 
 
@@ -100,21 +119,34 @@ def resume_day(settings: Settings) -> date | None:
 
 def main(argv: list[str] | None = None) -> int:
     today = datetime.now(ZoneInfo(LOCAL_TIMEZONE)).date()
-    parser = argparse.ArgumentParser(prog="python -m orchestration", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m orchestration", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the pipeline over a range of days and print the headline indicators")
-    run.add_argument("--start", type=date.fromisoformat, default=None,
-                     help=f"first day (default: the last day already landed, re-pulled; {PROGRAM_START} on a first run)")
+    run.add_argument(
+        "--start",
+        type=date.fromisoformat,
+        default=None,
+        help=f"first day (default: the last day already landed, re-pulled; {PROGRAM_START} on a first run)",
+    )
     run.add_argument("--end", type=date.fromisoformat, default=today, help="last day, inclusive (default: today)")
-    run.add_argument("--full-refresh", action="store_true",
-                     help="rebuild the warehouse's incremental tables from every accepted landed load, "
-                          "not only the days of this run")
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild the warehouse's incremental tables from every accepted landed load, "
+        "not only the days of this run",
+    )
     sub.add_parser("headlines", help="print the headline indicators of the existing warehouse")
     report = sub.add_parser("report", help="render the periodic report of a period from the existing warehouse")
-    report.add_argument("--period", default=None,
-                        help="2025-Q4 (quarter), 2025-H2 (half-year), 2025 (year) or 2025-03 (month); default: the latest quarter")
-    report.add_argument("--lang", choices=["vi", "en", "all"], default="all", help="language(s) of the report (default: all)")
+    report.add_argument(
+        "--period",
+        default=None,
+        help="2025-Q4 (quarter), 2025-H2 (half-year), 2025 (year) or 2025-03 (month); default: the latest quarter",
+    )
+    report.add_argument(
+        "--lang", choices=["vi", "en", "all"], default="all", help="language(s) of the report (default: all)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -133,8 +165,11 @@ def main(argv: list[str] | None = None) -> int:
             args.start = resume_day(settings) or date.fromisoformat(PROGRAM_START)
         if args.end < args.start:
             parser.error("--end is before --start")
-        print(f"Running the PAR pipeline for {args.start} .. {args.end} "
-              f"({'embedded sandbox source' if settings.uses_sandbox else 'configured sources'}) ...", flush=True)
+        print(
+            f"Running the PAR pipeline for {args.start} .. {args.end} "
+            f"({'embedded sandbox source' if settings.uses_sandbox else 'configured sources'}) ...",
+            flush=True,
+        )
         from dagster import DagsterExecutionInterruptedError
 
         from connectors.locks import LockTimeoutError
@@ -175,6 +210,7 @@ def report_paths(events) -> list[str]:
 
 
 def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
+    from orchestration.postgres import connect
     from reporting.periods import PeriodError, parse_period
     from reporting.render import render_report
 
@@ -185,10 +221,15 @@ def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
 
     try:
         period = parse_period(period_text) if period_text else None
-        report = render_report(settings.warehouse_path, settings.reports_path, period,
-                               languages=("vi", "en") if lang == "all" else (lang,),
-                               generated_at=datetime.now(ZoneInfo(LOCAL_TIMEZONE)),
-                               warehouse_target=settings.warehouse_target)
+        report = render_report(
+            settings.warehouse_path,
+            settings.reports_path,
+            period,
+            languages=("vi", "en") if lang == "all" else (lang,),
+            generated_at=datetime.now(ZoneInfo(LOCAL_TIMEZONE)),
+            warehouse_target=settings.warehouse_target,
+            connect_postgres=connect,
+        )
     except PeriodError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -196,8 +237,11 @@ def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
         if warehouse_file.is_damage(str(exc)):
             print(f"error: {warehouse_file.rebuild_hint(settings.warehouse_path)} DuckDB said: {exc}", file=sys.stderr)
             return 1
-        print(f"error: cannot read the warehouse {settings.warehouse_path} (a run may be writing it; "
-              f"try again when it ends): {exc}", file=sys.stderr)
+        print(
+            f"error: cannot read the warehouse {settings.warehouse_path} (a run may be writing it; "
+            f"try again when it ends): {exc}",
+            file=sys.stderr,
+        )
         return 1
     for language, path in report.paths.items():
         print(f"Report {report.period.period_key} ({language}): {path}")

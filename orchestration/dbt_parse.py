@@ -17,6 +17,7 @@ the target and environment of that module's import. orchestration/warehouse.py b
 the manifest when imported (so the manifest must exist first), and the settings export dbt's
 environment later, in orchestration/definitions.py.
 """
+
 import os
 import sys
 from pathlib import Path
@@ -36,8 +37,7 @@ def main() -> int:
     from dagster_dbt import DbtProject
     from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR,
-                         target=settings.warehouse_target)
+    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target=settings.warehouse_target)
     try:
         project.preparer.prepare(project)
     except DagsterDbtCliRuntimeError as exc:

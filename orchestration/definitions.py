@@ -1,4 +1,5 @@
 """The Dagster code location of the PAR warehouse (`make ui` loads `defs`)."""
+
 from __future__ import annotations
 
 import functools
@@ -15,8 +16,8 @@ from orchestration.ingestion import built_landing_asset
 from orchestration.quality_checks import built_gate
 from orchestration.registry import SOURCES, Source, load
 from orchestration.report_asset import periodic_report
-from orchestration.serving import analysts_snapshot
 from orchestration.schedules import nightly_schedule, pipeline_job
+from orchestration.serving import analysts_snapshot
 from orchestration.settings import Settings, load_settings
 from orchestration.warehouse import dbt_project, source_family_models, warehouse_models
 
@@ -43,8 +44,13 @@ def build_definitions(settings: Settings | None = None, sources: tuple[Source, .
     settings.export_for_dbt()
     freshness_checks, freshness_job, freshness_schedule = build_freshness(settings, sources)
     return Definitions(
-        assets=[*(landing_asset(entry) for entry in sources), warehouse_models, *source_family_models,
-                periodic_report, analysts_snapshot],
+        assets=[
+            *(landing_asset(entry) for entry in sources),
+            warehouse_models,
+            *source_family_models,
+            periodic_report,
+            analysts_snapshot,
+        ],
         asset_checks=[*(gate(entry) for entry in sources), *freshness_checks],
         jobs=[pipeline_job, freshness_job],
         schedules=[nightly_schedule, freshness_schedule],
@@ -52,8 +58,9 @@ def build_definitions(settings: Settings | None = None, sources: tuple[Source, .
         resources={
             **{entry.key: entry.build_resource(settings) for entry in sources},
             "landing": LandingZone(settings.landing_dir, lock_wait_seconds=settings.run_wait_seconds),
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE,
-                                  target=settings.warehouse_target),
+            "dbt": DbtCliResource(
+                project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE, target=settings.warehouse_target
+            ),
             "settings": settings,
         },
     )

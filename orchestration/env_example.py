@@ -5,6 +5,7 @@ and `.example`); this writes them between the two marker lines of `.env.example`
 source's variables are documented without editing it by hand. The rest of the file (the platform's
 own settings) is written by hand; tests/test_definitions.py checks both against the settings.
 """
+
 from __future__ import annotations
 
 import textwrap

@@ -6,12 +6,20 @@ asset says whether it is, with the latest landed day and how late it is; the hou
 `freshness_schedule` evaluates them, and a stale source raises an alert (orchestration/alerts.py).
 The checks are not part of the nightly job: a backfill of old days must not call a source stale.
 """
+
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetSelection,
-                     ScheduleDefinition, asset_check, define_asset_job)
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetSelection,
+    ScheduleDefinition,
+    asset_check,
+    define_asset_job,
+)
 
 from orchestration.alerts import Alert, send_alert
 from orchestration.ingestion import landing_key
@@ -44,9 +52,13 @@ SOURCE_FRESHNESS = freshness_policies()
 def build_freshness_check(policy: SourceFreshness, settings: Settings):
     key = landing_key(policy.source)
 
-    @asset_check(asset=key, name="freshness", blocking=False,
-                 description=f"Yesterday's partition of {policy.source} (Vietnam time) is landed by "
-                             f"{policy.deadline:%H:%M}; a stale source raises an alert.")
+    @asset_check(
+        asset=key,
+        name="freshness",
+        blocking=False,
+        description=f"Yesterday's partition of {policy.source} (Vietnam time) is landed by "
+        f"{policy.deadline:%H:%M}; a stale source raises an alert.",
+    )
     def freshness(context: AssetCheckExecutionContext) -> AssetCheckResult:
         expected = policy.expected_day(datetime.now(ZoneInfo(LOCAL_TIMEZONE)))
         landed = context.instance.get_materialized_partitions(key)
@@ -54,16 +66,25 @@ def build_freshness_check(policy: SourceFreshness, settings: Settings):
         passed = expected.isoformat() in landed
         lag_days = (expected - date.fromisoformat(latest)).days if latest else None
         if not passed:
-            send_alert(settings, Alert(
-                kind="source_stale",
-                summary=f"{policy.source} is stale: {expected} has not landed by {policy.deadline:%H:%M}",
-                details=[f"latest landed day: {latest or 'none'}",
-                         "see docs/operations.md, 'A source is stale'"]))
-        return AssetCheckResult(passed=passed, severity=AssetCheckSeverity.ERROR,
-                                description=None if passed else f"{expected} has not landed",
-                                metadata={"expected_day": expected.isoformat(), "latest_landed_day": latest or "none",
-                                          "days_behind": lag_days if lag_days is not None else -1,
-                                          "deadline_local": f"{policy.deadline:%H:%M}"})
+            send_alert(
+                settings,
+                Alert(
+                    kind="source_stale",
+                    summary=f"{policy.source} is stale: {expected} has not landed by {policy.deadline:%H:%M}",
+                    details=[f"latest landed day: {latest or 'none'}", "see docs/operations.md, 'A source is stale'"],
+                ),
+            )
+        return AssetCheckResult(
+            passed=passed,
+            severity=AssetCheckSeverity.ERROR,
+            description=None if passed else f"{expected} has not landed",
+            metadata={
+                "expected_day": expected.isoformat(),
+                "latest_landed_day": latest or "none",
+                "days_behind": lag_days if lag_days is not None else -1,
+                "deadline_local": f"{policy.deadline:%H:%M}",
+            },
+        )
 
     return freshness
 
@@ -71,9 +92,16 @@ def build_freshness_check(policy: SourceFreshness, settings: Settings):
 def build_freshness(settings: Settings, sources: tuple[Source, ...] = SOURCES):
     """The freshness checks of every source, the job that evaluates them and its hourly schedule."""
     checks = [build_freshness_check(policy, settings) for policy in freshness_policies(sources)]
-    job = define_asset_job("source_freshness", selection=AssetSelection.checks(*checks),
-                           description="Evaluate every source's freshness check (alerts on a stale source).")
-    schedule = ScheduleDefinition(name="freshness_schedule", job=job, cron_schedule="30 * * * *",
-                                  execution_timezone=LOCAL_TIMEZONE,
-                                  description="Every hour at :30, the sources' freshness checks.")
+    job = define_asset_job(
+        "source_freshness",
+        selection=AssetSelection.checks(*checks),
+        description="Evaluate every source's freshness check (alerts on a stale source).",
+    )
+    schedule = ScheduleDefinition(
+        name="freshness_schedule",
+        job=job,
+        cron_schedule="30 * * * *",
+        execution_timezone=LOCAL_TIMEZONE,
+        description="Every hour at :30, the sources' freshness checks.",
+    )
     return checks, job, schedule

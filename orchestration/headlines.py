@@ -1,4 +1,5 @@
 """The short table `make run` ends with: the province's headline indicators per year."""
+
 from __future__ import annotations
 
 from orchestration.settings import Settings
@@ -132,9 +133,10 @@ BUDGET_COLUMNS = [
 
 
 def _rows(settings: Settings, sql: str) -> list[dict]:
+    from orchestration.postgres import connect
     from reporting.warehouse import open_warehouse
 
-    with open_warehouse(settings.warehouse_target, settings.warehouse_path) as warehouse:
+    with open_warehouse(settings.warehouse_target, settings.warehouse_path, connect) as warehouse:
         return warehouse.rows(sql)
 
 
@@ -168,35 +170,47 @@ def print_headlines(settings: Settings) -> int:
         return 1
     rows = headline_rows(settings)
     print("\nKhánh Hòa one-stop-shop service quality, whole province, per year")
-    print("(late = 766 late rate, target <= 5%; satisfied = votes satisfied, target > 80%; "
-          "T01/T02 = agencies/officials over their dated thresholds)\n")
+    print(
+        "(late = 766 late rate, target <= 5%; satisfied = votes satisfied, target > 80%; "
+        "T01/T02 = agencies/officials over their dated thresholds)\n"
+    )
     print(format_table(rows))
     workforce = optional_rows(settings, WORKFORCE_SQL)
     if workforce:
-        print("\nWorkforce, whole province, per year (cadre management system and PAR ranking; people at the year's end)")
-        print("(T08: civil servants -5% and budget-paid -10% by 2026 vs 2022; T07: units -10% by 2025 vs 2021; "
-              "T11: no commune cadre below standard; T02/T03: officials/heads listed)\n")
+        print(
+            "\nWorkforce, whole province, per year (cadre management system and PAR ranking; people at the year's end)"
+        )
+        print(
+            "(T08: civil servants -5% and budget-paid -10% by 2026 vs 2022; T07: units -10% by 2025 vs 2021; "
+            "T11: no commune cadre below standard; T02/T03: officials/heads listed)\n"
+        )
         print(format_table(workforce, WORKFORCE_COLUMNS))
     budget = optional_rows(settings, BUDGET_SQL)
     if budget:
-        print("\nBudget disclosures (T13: published by the Decree 163/2016 Art. 49 deadline) and public service units "
-              "self-financing recurrent spending (T09)\n")
+        print(
+            "\nBudget disclosures (T13: published by the Decree 163/2016 Art. 49 deadline) and public service units "
+            "self-financing recurrent spending (T09)\n"
+        )
         print(format_table(budget, BUDGET_COLUMNS))
     business = optional_rows(settings, BUSINESS_SQL)
     if business:
-        print("\nBusiness registry, today's province (before July 2025: Khánh Hòa and Ninh Thuận, rebased onto "
-              "today's units; communes are SYNTHETIC until the province's unit file is loaded)\n")
+        print(
+            "\nBusiness registry, today's province (before July 2025: Khánh Hòa and Ninh Thuận, rebased onto "
+            "today's units; communes are SYNTHETIC until the province's unit file is loaded)\n"
+        )
         print(format_table(business, BUSINESS_COLUMNS))
     if settings.warehouse_target == "postgres":
         from orchestration.postgres import connection_params
 
         server = connection_params()
-        print(f"\nWarehouse: PostgreSQL {server['host']}:{server['port']}/{server['dbname']}, schema marts "
-              f"(analysts: role {settings.pg_analyst_role}); dbt docs in {settings.snapshot_path.parent / 'docs'}")
+        print(
+            f"\nWarehouse: PostgreSQL {server['host']}:{server['port']}/{server['dbname']}, schema marts "
+            f"(analysts: role {settings.pg_analyst_role}); dbt docs in {settings.snapshot_path.parent / 'docs'}"
+        )
         return 0
     print(f"""
 Warehouse: {settings.warehouse_path}
-Analysts:  {settings.snapshot_path} (read-only file of the marts, published by each successful run; dbt docs in {settings.snapshot_path.parent / 'docs' / 'index.html'})
+Analysts:  {settings.snapshot_path} (read-only file of the marts, published by each successful run; dbt docs in {settings.snapshot_path.parent / "docs" / "index.html"})
 Open it:   .venv/bin/python -c "import duckdb; duckdb.connect('{settings.snapshot_path}', read_only=True).sql('select * from marts.mart_agency_service_quality limit 10').show()"
    or any DuckDB client, read-only: the marts schema (README: Querying the warehouse).
 Dagster:   `make ui`, then http://127.0.0.1:3000 shows this run, the assets and the GX check results.""")

@@ -4,6 +4,7 @@ The project's event log storage (framework_internals/dagster_event_log.py) is no
 folder it belongs to, so each folder's copy names it (`base_dir`). No Dagster import here: the Makefile calls
 this before every run, and importing Dagster costs seconds.
 """
+
 from pathlib import Path
 
 import yaml

@@ -6,6 +6,7 @@ are held back until dbt has finished, then enriched from a read-only connection 
 their original order. Every mart gets `dagster/row_count`; the marts listed in HEADLINES also get
 their headline values (floats, so Dagster plots them) for the latest complete quarter or year.
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,12 +28,12 @@ HEADLINES: dict[str, str] = {
         select period_key as latest_complete_quarter, late_rate, online_share, full_online_share,
                online_paid_share, satisfaction_rate, apology_coverage, dossiers_received
         from marts.mart_province_service_quality
-        where period_type = 'quarter' and period_key = {_LATEST_COMPLETE.format(mart='mart_province_service_quality', period_type='quarter', extra='')}""",
+        where period_type = 'quarter' and period_key = {_LATEST_COMPLETE.format(mart="mart_province_service_quality", period_type="quarter", extra="")}""",
     "mart_agency_service_quality": f"""
         select period_key as latest_complete_year, count(*) as agencies_rated,
                sum(case when cannot_be_ranked_good then 1 else 0 end) as agencies_flagged_t01
         from marts.mart_agency_service_quality
-        where period_type = 'year' and period_key = {_LATEST_COMPLETE.format(mart='mart_agency_service_quality', period_type='year', extra='')}
+        where period_type = 'year' and period_key = {_LATEST_COMPLETE.format(mart="mart_agency_service_quality", period_type="year", extra="")}
         group by period_key""",
     "mart_official_performance": """
         select cast(year as varchar) as year, count(*) as officials,
@@ -45,7 +46,7 @@ HEADLINES: dict[str, str] = {
                max(total_computable_max_points) as computable_max_points
         from marts.mart_766_index
         where scope = 'province' and period_type = 'quarter'
-          and period_key = {_LATEST_COMPLETE.format(mart='mart_766_index', period_type='quarter', extra="and scope = 'province'")}
+          and period_key = {_LATEST_COMPLETE.format(mart="mart_766_index", period_type="quarter", extra="and scope = 'province'")}
         group by period_key""",
     "mart_program_targets": f"""
         select period_key as latest_complete_year,
@@ -54,7 +55,7 @@ HEADLINES: dict[str, str] = {
                sum(case when status = 'off track' then 1 else 0 end) as targets_off_track,
                sum(case when status = 'no data' then 1 else 0 end) as targets_no_data
         from marts.mart_program_targets
-        where period_type = 'year' and period_key = {_LATEST_COMPLETE.format(mart='mart_program_targets', period_type='year', extra='')}
+        where period_type = 'year' and period_key = {_LATEST_COMPLETE.format(mart="mart_program_targets", period_type="year", extra="")}
         group by period_key""",
     "mart_external_indices": """
         select count(*) as editions, sum(case when is_in_t12_top then 1 else 0 end) as editions_in_t12_top
@@ -81,7 +82,8 @@ def mart_metadata(warehouse_path: Path, mart: str) -> dict:
     metadata: dict = {}
     with duckdb.connect(str(warehouse_path), read_only=True) as con:
         metadata["dagster/row_count"] = MetadataValue.int(
-            con.execute(f'select count(*) from {MARTS_SCHEMA}."{mart}"').fetchone()[0])
+            con.execute(f'select count(*) from {MARTS_SCHEMA}."{mart}"').fetchone()[0]
+        )
         if mart in HEADLINES:
             cursor = con.execute(HEADLINES[mart])
             row = cursor.fetchone()

@@ -1,4 +1,5 @@
 """The daily partitions every source ingests by: a day of source updates, Vietnam local time."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -14,6 +14,7 @@ accepted loads (macro accepted_loads), as they do from the Parquet on DuckDB; a 
 crash gets its later parts copied by a later run. A table without them (an audit record under
 `_audit/`: the gate's verdicts, a crawl's file errors) is replaced whole. Each table is copied in one transaction.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,11 +34,25 @@ _LOCATION_FOLDER = re.compile(r"read_parquet\('[^']*/([^/']+/[^/']+)/\*/\*\.parq
 
 # DuckDB types of the Parquet columns -> PostgreSQL column types.
 _PG_TYPES = {
-    "VARCHAR": "text", "BOOLEAN": "boolean", "TINYINT": "smallint", "SMALLINT": "smallint",
-    "INTEGER": "integer", "BIGINT": "bigint", "UTINYINT": "smallint", "USMALLINT": "integer",
-    "UINTEGER": "bigint", "UBIGINT": "numeric", "HUGEINT": "numeric", "FLOAT": "real", "DOUBLE": "double precision",
-    "DATE": "date", "TIMESTAMP": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamptz", "TIMESTAMP_NS": "timestamp",
-    "TIMESTAMP_MS": "timestamp", "TIMESTAMP_S": "timestamp",
+    "VARCHAR": "text",
+    "BOOLEAN": "boolean",
+    "TINYINT": "smallint",
+    "SMALLINT": "smallint",
+    "INTEGER": "integer",
+    "BIGINT": "bigint",
+    "UTINYINT": "smallint",
+    "USMALLINT": "integer",
+    "UINTEGER": "bigint",
+    "UBIGINT": "numeric",
+    "HUGEINT": "numeric",
+    "FLOAT": "real",
+    "DOUBLE": "double precision",
+    "DATE": "date",
+    "TIMESTAMP": "timestamp",
+    "TIMESTAMP WITH TIME ZONE": "timestamptz",
+    "TIMESTAMP_NS": "timestamp",
+    "TIMESTAMP_MS": "timestamp",
+    "TIMESTAMP_S": "timestamp",
 }
 
 
@@ -53,8 +68,13 @@ def connection_params() -> dict:
     missing = [f"PAR_PG_{n.upper()}" for n in ("host", "user", "database") if not getattr(server, n)]
     if missing:
         raise PostgresSettingsError(f"the postgres target needs {', '.join(missing)} (see .env.example)")
-    return {"host": server.host, "port": server.port, "user": server.user, "password": server.password,
-            "dbname": server.database}
+    return {
+        "host": server.host,
+        "port": server.port,
+        "user": server.user,
+        "password": server.password,
+        "dbname": server.database,
+    }
 
 
 def connect():
@@ -65,9 +85,9 @@ def connect():
 
 @dataclass(frozen=True)
 class LandedTable:
-    source: str   # dbt source name
-    name: str     # table name
-    schema: str   # schema on PostgreSQL
+    source: str  # dbt source name
+    name: str  # table name
+    schema: str  # schema on PostgreSQL
     folder: Path  # its Parquet files: <folder>/load_date=*/*.parquet
 
 
@@ -80,8 +100,14 @@ def landed_tables(manifest_path: Path, landing_dir: Path) -> list[LandedTable]:
         match = _LOCATION_FOLDER.search(location)
         if not match:
             continue
-        tables.append(LandedTable(node["source_name"], node["name"], node["schema"],
-                                  Path(landing_dir) / match.group(1).replace("{name}", node["name"])))
+        tables.append(
+            LandedTable(
+                node["source_name"],
+                node["name"],
+                node["schema"],
+                Path(landing_dir) / match.group(1).replace("{name}", node["name"]),
+            )
+        )
     return sorted(tables, key=lambda t: (t.schema, t.name))
 
 
@@ -96,18 +122,26 @@ def copy_table(pg, table: LandedTable) -> int:
     if not any(table.folder.glob("*/*.parquet")):
         return 0
     target = f"{_ident(table.schema)}.{_ident(table.name)}"
-    with duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}) as con, \
-            pg.cursor() as cur, tempfile.TemporaryDirectory(prefix="par-pg-") as tmp:
+    with (
+        duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}) as con,
+        pg.cursor() as cur,
+        tempfile.TemporaryDirectory(prefix="par-pg-") as tmp,
+    ):
         landed = f"read_parquet('{table.folder}/*/*.parquet', hive_partitioning = true, union_by_name = true)"
         shape = con.sql(f"select * from {landed} limit 0")
         columns = [(name, str(dtype)) for name, dtype in zip(shape.columns, shape.types)]
         cur.execute(f"create schema if not exists {_ident(table.schema)}")
-        cur.execute("select column_name from information_schema.columns where table_schema = %s and table_name = %s",
-                    (table.schema.lower(), table.name.lower()))
+        cur.execute(
+            "select column_name from information_schema.columns where table_schema = %s and table_name = %s",
+            (table.schema.lower(), table.name.lower()),
+        )
         existing = {r[0] for r in cur.fetchall()}
         if not existing:
-            cur.execute(f"create table {target} ("
-                        + ", ".join(f"{_ident(n)} {_PG_TYPES.get(t, 'text')}" for n, t in columns) + ")")
+            cur.execute(
+                f"create table {target} ("
+                + ", ".join(f"{_ident(n)} {_PG_TYPES.get(t, 'text')}" for n, t in columns)
+                + ")"
+            )
         for name, dtype in columns:  # a column the source added later: older rows read null
             if existing and name.lower() not in existing:
                 cur.execute(f"alter table {target} add column {_ident(name)} {_PG_TYPES.get(dtype, 'text')}")
@@ -119,16 +153,20 @@ def copy_table(pg, table: LandedTable) -> int:
             already = cur.fetchall()
             if already:
                 con.executemany("insert into copied_parts values (?, ?)", already)
-            rows = (f"select * from {landed} as landed where not exists (select 1 from copied_parts where "
-                    f"copied_parts.load_id = landed.{LOAD_ID_COLUMN} and copied_parts.part = landed.{PART_COLUMN})")
+            rows = (
+                f"select * from {landed} as landed where not exists (select 1 from copied_parts where "
+                f"copied_parts.load_id = landed.{LOAD_ID_COLUMN} and copied_parts.part = landed.{PART_COLUMN})"
+            )
         else:
             cur.execute(f"delete from {target}")
             rows = f"select * from {landed}"
         csv = Path(tmp) / "rows.csv"
         count = con.execute(f"copy ({rows}) to '{csv}' (format csv, header false, null '\\N')").fetchone()[0]
         with open(csv, encoding="utf-8") as handle:
-            cur.copy_expert(f"copy {target} ({', '.join(_ident(n) for n, _ in columns)}) from stdin "
-                            "with (format csv, null '\\N')", handle)
+            cur.copy_expert(
+                f"copy {target} ({', '.join(_ident(n) for n, _ in columns)}) from stdin with (format csv, null '\\N')",
+                handle,
+            )
         return count
 
 
@@ -151,7 +189,9 @@ def grant_analysts(role: str, schemas: tuple[str, ...] = ("marts",)) -> bool:
     with connect() as pg, pg.cursor() as cur:
         cur.execute("select 1 from pg_roles where rolname = %s", (role,))
         if cur.fetchone() is None:
-            log.warning("PostgreSQL role %s does not exist: analysts have no access yet (create it: docs/operations.md)", role)
+            log.warning(
+                "PostgreSQL role %s does not exist: analysts have no access yet (create it: docs/operations.md)", role
+            )
             return False
         for schema in schemas:
             cur.execute(f"grant usage on schema {_ident(schema)} to {_ident(role)}")

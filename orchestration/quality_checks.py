@@ -8,11 +8,20 @@ make two gates check one load) with one suite per landed dataset. If any suite f
 rejected: the verdict goes to the landing zone's audit tables, the warehouse never reads the
 load, and the check fails, so no model downstream runs.
 """
+
 import functools
 
 import pyarrow as pa
-from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetKey, AssetRecordsFilter,
-                     MetadataValue, ResourceParam, asset_check)
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetKey,
+    AssetRecordsFilter,
+    MetadataValue,
+    ResourceParam,
+    asset_check,
+)
 
 from connectors import budget, cadre
 from connectors.admin_units import DATASETS as ADMIN_UNITS_DATASETS
@@ -72,17 +81,20 @@ def loads_of_this_run(context: AssetCheckExecutionContext, asset_key: AssetKey) 
     return [event.asset_materialization.metadata["load_id"].value]
 
 
-def run_gate(context: AssetCheckExecutionContext, landing: LandingZone, source: str, datasets: tuple[str, ...],
-             validate) -> AssetCheckResult:
+def run_gate(
+    context: AssetCheckExecutionContext, landing: LandingZone, source: str, datasets: tuple[str, ...], validate
+) -> AssetCheckResult:
     """Validate each load of `source` landed in this run with `validate(frames, load_id)`, record each
     verdict, report them (the check passes only if every load passes)."""
-    results = [_validate_load(context, landing, source, datasets, validate, load_id)
-               for load_id in loads_of_this_run(context, landing_key(source))]
+    results = [
+        _validate_load(context, landing, source, datasets, validate, load_id)
+        for load_id in loads_of_this_run(context, landing_key(source))
+    ]
     failed = [(load_id, result) for load_id, result in results if not result.success]
     load_id, result = failed[0] if failed else results[-1]  # the one to show: the first rejected, else the last
     if len(results) > 1:
-        context.log.info(f"{len(results)} loads landed in this run: {', '.join(l for l, _ in results)}")
-    return _check_result(load_id, result, [l for l, _ in results])
+        context.log.info(f"{len(results)} loads landed in this run: {', '.join(load for load, _ in results)}")
+    return _check_result(load_id, result, [load for load, _ in results])
 
 
 def _validate_load(context, landing: LandingZone, source: str, datasets: tuple[str, ...], validate, load_id: str):
@@ -95,9 +107,12 @@ def _validate_load(context, landing: LandingZone, source: str, datasets: tuple[s
             frames[dataset] = table.to_pandas()
     result = validate(frames, load_id)
     results_df, verdict_df = audit_frames(result)
-    landing.write_audit("gx_results", load_id, pa.Table.from_pandas(results_df, preserve_index=False), result.checked_at)
-    landing.write_audit(VERDICTS_AUDIT, load_id, pa.Table.from_pandas(verdict_df, preserve_index=False),
-                        result.checked_at)
+    landing.write_audit(
+        "gx_results", load_id, pa.Table.from_pandas(results_df, preserve_index=False), result.checked_at
+    )
+    landing.write_audit(
+        VERDICTS_AUDIT, load_id, pa.Table.from_pandas(verdict_df, preserve_index=False), result.checked_at
+    )
     context.log.info(result.summary())
     return load_id, result
 
@@ -116,20 +131,35 @@ def _check_result(load_id: str, result, load_ids: list[str]) -> AssetCheckResult
             "expectations_failed": result.expectations_failed,
             "rows_affected": result.rows_affected,
             "failed_expectations": MetadataValue.json(
-                {f"{r.dataset}: {r.expectation}({r.column or ''})": r.unexpected_count for r in result.failed()}),
-            "per_dataset": MetadataValue.json({
-                d.dataset: {"rows": d.row_count, "expectations_failed": d.expectations_failed,
-                            "rows_affected": d.rows_affected} for d in result.datasets}),
+                {f"{r.dataset}: {r.expectation}({r.column or ''})": r.unexpected_count for r in result.failed()}
+            ),
+            "per_dataset": MetadataValue.json(
+                {
+                    d.dataset: {
+                        "rows": d.row_count,
+                        "expectations_failed": d.expectations_failed,
+                        "rows_affected": d.rows_affected,
+                    }
+                    for d in result.datasets
+                }
+            ),
         },
     )
 
 
-@asset_check(asset=ONE_STOP_SHOP_LANDING, name="gx_suites", blocking=True,
-             description="Great Expectations, one suite per landed one-stop-shop dataset, on the newly landed load "
-                         "(each applicant's unit checked against the administrative-unit reference file). "
-                         "Failing rejects the load (never read by the warehouse) and stops every mart.")
-def gx_one_stop_shop(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone],
-                     admin_units_source: ResourceParam[AdminUnitsSource]) -> AssetCheckResult:
+@asset_check(
+    asset=ONE_STOP_SHOP_LANDING,
+    name="gx_suites",
+    blocking=True,
+    description="Great Expectations, one suite per landed one-stop-shop dataset, on the newly landed load "
+    "(each applicant's unit checked against the administrative-unit reference file). "
+    "Failing rejects the load (never read by the warehouse) and stops every mart.",
+)
+def gx_one_stop_shop(
+    context: AssetCheckExecutionContext,
+    landing: ResourceParam[LandingZone],
+    admin_units_source: ResourceParam[AdminUnitsSource],
+) -> AssetCheckResult:
     from expectations.one_stop_shop import commune_versions, validate_one_stop_shop_batch
 
     try:
@@ -139,23 +169,36 @@ def gx_one_stop_shop(context: AssetCheckExecutionContext, landing: ResourceParam
         # among them); the one-stop-shop's other marts do not stand on it.
         context.log.warning(f"applicants' units not checked: {exc}")
         units = None
-    return run_gate(context, landing, ONE_STOP_SHOP, ONE_STOP_SHOP_DATASETS,
-                    lambda frames, load_id: validate_one_stop_shop_batch(frames, load_id, units=units))
+    return run_gate(
+        context,
+        landing,
+        ONE_STOP_SHOP,
+        ONE_STOP_SHOP_DATASETS,
+        lambda frames, load_id: validate_one_stop_shop_batch(frames, load_id, units=units),
+    )
 
 
-@asset_check(asset=PAR_RANKING_LANDING, name="gx_suites", blocking=True,
-             description="Great Expectations on the landed PAR ranking files. Failing rejects the load and stops "
-                         "the workforce marts.")
+@asset_check(
+    asset=PAR_RANKING_LANDING,
+    name="gx_suites",
+    blocking=True,
+    description="Great Expectations on the landed PAR ranking files. Failing rejects the load and stops "
+    "the workforce marts.",
+)
 def gx_par_ranking(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone]) -> AssetCheckResult:
     from expectations.cadre import validate_ranking_batch
 
     return run_gate(context, landing, cadre.RANKING_SOURCE, (cadre.RANKING_DATASET,), validate_ranking_batch)
 
 
-@asset_check(asset=BUDGET_LANDING, name="gx_suites", blocking=True,
-             description="Great Expectations on the newly landed budget disclosures: required lines present, children "
-                         "summing to their parent within rounding, no negative value where none can be. Failing "
-                         "rejects the load (never read by the warehouse) and stops the budget marts.")
+@asset_check(
+    asset=BUDGET_LANDING,
+    name="gx_suites",
+    blocking=True,
+    description="Great Expectations on the newly landed budget disclosures: required lines present, children "
+    "summing to their parent within rounding, no negative value where none can be. Failing "
+    "rejects the load (never read by the warehouse) and stops the budget marts.",
+)
 def gx_budget(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone]) -> AssetCheckResult:
     from expectations.budget import validate_budget_batch
 
@@ -175,10 +218,14 @@ def built_gate(entry: Source):
     return _gate
 
 
-@asset_check(asset=landing_key(ADMIN_UNITS), name="gx_suites", blocking=True,
-             description="Great Expectations on the administrative-unit reference file: no overlapping validity, "
-                         "every unit that ended mapped to its successors, weights summing to 1, parents known. "
-                         "Failing rejects the file and stops every mart built on the units.")
+@asset_check(
+    asset=landing_key(ADMIN_UNITS),
+    name="gx_suites",
+    blocking=True,
+    description="Great Expectations on the administrative-unit reference file: no overlapping validity, "
+    "every unit that ended mapped to its successors, weights summing to 1, parents known. "
+    "Failing rejects the file and stops every mart built on the units.",
+)
 def gx_admin_units(context: AssetCheckExecutionContext, landing: ResourceParam[LandingZone]) -> AssetCheckResult:
     from expectations.admin_units import validate_admin_units_batch
 

@@ -14,6 +14,7 @@
   `timeout`) stop a waiting run at once. This holds before the run starts (`wait_for_warehouse_slot`)
   and between its steps, where Dagster waits for the slot itself (`bounded_slot_waits`).
 """
+
 from __future__ import annotations
 
 import logging
@@ -55,8 +56,11 @@ def process_started_at(pid: int) -> float | None:
     if Path("/proc/stat").exists():
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()  # the command name may hold spaces and ')'
-            boot = next(float(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
-                        if line.startswith("btime "))
+            boot = next(
+                float(line.split()[1])
+                for line in Path("/proc/stat").read_text().splitlines()
+                if line.startswith("btime ")
+            )
         except (OSError, IndexError, StopIteration):
             return None
         return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")  # field 22 of stat, counted after the name
@@ -103,8 +107,9 @@ def release_abandoned_runs(instance) -> list[str]:
         if CLI_PID_TAG not in run.tags or owner_alive(run.tags, record.create_timestamp.timestamp()):
             continue
         pid = run.tags[CLI_PID_TAG]
-        instance.report_run_failed(run, f"the process {pid} that ran it is gone (killed, crashed or the machine "
-                                        "restarted)")
+        instance.report_run_failed(
+            run, f"the process {pid} that ran it is gone (killed, crashed or the machine restarted)"
+        )
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
         released.append(run.run_id)
         log.warning("run %s was abandoned by process %s: marked failed, its slots freed", run.run_id, pid)
@@ -114,6 +119,7 @@ def release_abandoned_runs(instance) -> list[str]:
 @contextmanager
 def stop_on_sigterm() -> Iterator[None]:
     """SIGTERM ends the block with StoppedBySignal (exit status 143), then the previous handler is back."""
+
     def stop(signum, _frame):
         raise StoppedBySignal(128 + signum)
 
@@ -129,8 +135,12 @@ def stop_on_sigterm() -> Iterator[None]:
 
 def data_folder_lock(data_dir: Path, wait_seconds: float):
     """Held for a whole run: one run per data folder (see the module)."""
-    return exclusive_lock(Path(data_dir) / RUN_LOCK_NAME, "python -m orchestration run", wait_seconds,
-                          f"the data folder {data_dir} (another pipeline run)")
+    return exclusive_lock(
+        Path(data_dir) / RUN_LOCK_NAME,
+        "python -m orchestration run",
+        wait_seconds,
+        f"the data folder {data_dir} (another pipeline run)",
+    )
 
 
 def wait_for_warehouse_slot(instance, pool: str, wait_seconds: float, poll_seconds: float = SLOT_POLL_SECONDS) -> None:
@@ -152,17 +162,18 @@ def wait_for_warehouse_slot(instance, pool: str, wait_seconds: float, poll_secon
                 f"the warehouse slot (Dagster pool '{pool}') is held by run(s) {', '.join(holders)}, still running; "
                 f"gave up after {wait_seconds:g} s (PAR_WAREHOUSE_SLOT_WAIT_SECONDS). Wait for that run, or if it "
                 "is not running any more, mark it failed in the Dagster UI (Runs) or free its slot "
-                f"(Deployment > Concurrency > {pool}).")
+                f"(Deployment > Concurrency > {pool})."
+            )
         if not said:
-            log.warning("waiting up to %g s for the warehouse slot held by run(s) %s", wait_seconds,
-                        ", ".join(holders))
+            log.warning("waiting up to %g s for the warehouse slot held by run(s) %s", wait_seconds, ", ".join(holders))
             said = True
         time.sleep(min(poll_seconds, remaining))
 
 
 @contextmanager
-def bounded_slot_waits(instance, pool: str, run_id: str, wait_seconds: float,
-                       poll_seconds: float = SLOT_POLL_SECONDS) -> Iterator[None]:
+def bounded_slot_waits(
+    instance, pool: str, run_id: str, wait_seconds: float, poll_seconds: float = SLOT_POLL_SECONDS
+) -> Iterator[None]:
     """While the run `run_id` executes in this process: its waits for a slot of `pool` end after
     `wait_seconds` (WarehouseBusyError) or at SIGTERM (StoppedBySignal).
 
@@ -201,9 +212,12 @@ def bounded_slot_waits(instance, pool: str, run_id: str, wait_seconds: float,
             if terminated:
                 error.append(StoppedBySignal(128 + signal.SIGTERM))
             elif time.monotonic() - waiting_since >= wait_seconds:
-                error.append(WarehouseBusyError(
-                    f"run {run_id} waited {wait_seconds:g} s (PAR_WAREHOUSE_SLOT_WAIT_SECONDS) for the warehouse "
-                    f"slot (Dagster pool '{pool}') held by run(s) {', '.join(holders) or '(none)'}; stopped."))
+                error.append(
+                    WarehouseBusyError(
+                        f"run {run_id} waited {wait_seconds:g} s (PAR_WAREHOUSE_SLOT_WAIT_SECONDS) for the warehouse "
+                        f"slot (Dagster pool '{pool}') held by run(s) {', '.join(holders) or '(none)'}; stopped."
+                    )
+                )
             else:
                 continue
             signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR1)

@@ -9,13 +9,14 @@ intermediate tables hold every dossier and step; several GB at provincial scale)
 PostgreSQL target: the analysts' role is granted the marts again (dbt recreates the tables).
 Both: the dbt docs (`dbt docs generate --static`) beside it, `<snapshot dir>/docs/index.html`.
 """
+
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, ResourceParam, asset
@@ -56,9 +57,25 @@ def generate_docs(warehouse_path: Path | None, docs_dir: Path, target: str) -> N
         shared_parse = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
         if shared_parse.exists():  # the run's steps left it with the run's profile: no full parse
             shutil.copyfile(shared_parse, building / shared_parse.name)
-        done = subprocess.run([str(Path(sys.executable).parent / "dbt"), "docs", "generate", "--static", "--quiet",
-                               "--target", target, "--target-path", str(building), "--log-path", str(building)],
-                              cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "dbt"),
+                "docs",
+                "generate",
+                "--static",
+                "--quiet",
+                "--target",
+                target,
+                "--target-path",
+                str(building),
+                "--log-path",
+                str(building),
+            ],
+            cwd=DBT_PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if done.returncode != 0:
             shutil.rmtree(building, ignore_errors=True)
             raise PublishError(f"dbt docs generate failed: {(done.stdout + done.stderr).strip()[-2000:]}")
@@ -75,8 +92,11 @@ def remove_interrupted_publish(snapshot: Path) -> list[Path]:
     """Remove what a publish killed half-way (SIGKILL, power cut) left beside the snapshot: its temporary
     DuckDB file with that file's write-ahead log (`.tmp.wal`), and docs files being copied. Every run does
     this before it starts (the warehouse slot is free then: no publish is under way) and every publish."""
-    leftovers = [*snapshot.parent.glob(f".{snapshot.name}.*.tmp"), *snapshot.parent.glob(f".{snapshot.name}.*.tmp.wal"),
-                 *(snapshot.parent / "docs").glob(".*.tmp")]
+    leftovers = [
+        *snapshot.parent.glob(f".{snapshot.name}.*.tmp"),
+        *snapshot.parent.glob(f".{snapshot.name}.*.tmp.wal"),
+        *(snapshot.parent / "docs").glob(".*.tmp"),
+    ]
     for path in leftovers:
         path.unlink(missing_ok=True)
     return leftovers
@@ -120,7 +140,9 @@ def copy_schemas(warehouse: Path, destination: Path, schemas: tuple[str, ...]) -
                 union all
                 select schema_name, view_name, null from duckdb_views()
                 where database_name = 'source_warehouse' and schema_name in ({wanted}) and not internal
-                order by 1, 2""", [*schemas, *schemas]).fetchall()
+                order by 1, 2""",
+            [*schemas, *schemas],
+        ).fetchall()
         for schema in sorted({schema for schema, _, _ in relations}):
             con.execute(f'create schema "{schema}"')
         for schema, name, ddl in relations:
@@ -142,26 +164,33 @@ def copy_schemas(warehouse: Path, destination: Path, schemas: tuple[str, ...]) -
     pool=WAREHOUSE_POOL,
     kinds={"duckdb", "postgres"},
     description="The analysts' read-only DuckDB file of the marts, written anew and swapped in atomically after "
-                "every successful build, and the dbt docs beside it (README: Querying the warehouse). "
-                "On PostgreSQL: the analysts' role granted the marts again.",
+    "every successful build, and the dbt docs beside it (README: Querying the warehouse). "
+    "On PostgreSQL: the analysts' role granted the marts again.",
 )
 def analysts_snapshot(context: AssetExecutionContext, settings: ResourceParam[Settings]) -> MaterializeResult:
-    published_at = datetime.now(timezone.utc)
+    published_at = datetime.now(UTC)
     docs_dir = settings.snapshot_path.parent / "docs"
     if settings.warehouse_target == "postgres":
         from orchestration.postgres import grant_analysts
 
         granted = grant_analysts(settings.pg_analyst_role, ANALYST_SCHEMAS)
         generate_docs(None, docs_dir, "postgres")
-        return MaterializeResult(metadata={"analyst_role": settings.pg_analyst_role, "granted": granted,
-                                           "docs": MetadataValue.path(str(docs_dir / "index.html")),
-                                           "published_at": published_at.isoformat()})
+        return MaterializeResult(
+            metadata={
+                "analyst_role": settings.pg_analyst_role,
+                "granted": granted,
+                "docs": MetadataValue.path(str(docs_dir / "index.html")),
+                "published_at": published_at.isoformat(),
+            }
+        )
     details = publish_duckdb_snapshot(settings.warehouse_path, settings.snapshot_path)
     context.log.info(f"published {settings.snapshot_path} ({details['bytes']:,} bytes)")
-    return MaterializeResult(metadata={
-        "path": MetadataValue.path(str(settings.snapshot_path)),
-        "docs": MetadataValue.path(str(docs_dir / "index.html")),
-        "bytes": details["bytes"],
-        "tables_per_schema": MetadataValue.json(details["tables_per_schema"]),
-        "published_at": published_at.isoformat(),
-    })
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(settings.snapshot_path)),
+            "docs": MetadataValue.path(str(docs_dir / "index.html")),
+            "bytes": details["bytes"],
+            "tables_per_schema": MetadataValue.json(details["tables_per_schema"]),
+            "published_at": published_at.isoformat(),
+        }
+    )

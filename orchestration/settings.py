@@ -11,6 +11,7 @@ Secrets (tokens, the pseudonymisation key) are read here and handed to the objec
 they are never logged or put in metadata (their fields are out of the repr, and an invalid secret's
 value is never repeated in an error).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -43,6 +44,7 @@ def env(variable: str, secret: bool = False, **kwargs) -> Any:
 @dataclass(frozen=True, kw_only=True)
 class CoreSettings:
     """The platform's own settings (a source's are declared with its registry entry)."""
+
     environment: str = env("PAR_ENV", default="sandbox")  # "sandbox" (the embedded default) or "production"
     data_dir: Path = env("PAR_DATA_DIR", default=PROJECT_ROOT / "data")
     landing_dir: Path = env("PAR_LANDING_DIR", default=None)  # default <data dir>/landing
@@ -89,8 +91,11 @@ class CoreSettings:
     def sandbox_sources(self) -> tuple[str, ...]:
         """The sources not configured, which the embedded sandbox stands in for (never in production): every
         registry source with a setting that configures it (`Setting.configures`) and none of them set."""
-        return tuple(entry.name for entry in self.SOURCES
-                     if entry.configured_by and not any(getattr(self, a, None) for a in entry.configured_by))
+        return tuple(
+            entry.name
+            for entry in self.SOURCES
+            if entry.configured_by and not any(getattr(self, a, None) for a in entry.configured_by)
+        )
 
     def is_sandbox(self, source: str) -> bool:
         return source in self.sandbox_sources
@@ -112,11 +117,15 @@ class CoreSettings:
 
     def validate(self) -> None:
         if self.warehouse_target not in ("duckdb", "postgres"):
-            raise SettingsError(f"PAR_WAREHOUSE_TARGET must be 'duckdb' or 'postgres', not {self.warehouse_target!r} "
-                                "(the dbt target `spark` is run with dbt itself: docs/scaling.md)")
+            raise SettingsError(
+                f"PAR_WAREHOUSE_TARGET must be 'duckdb' or 'postgres', not {self.warehouse_target!r} "
+                "(the dbt target `spark` is run with dbt itself: docs/scaling.md)"
+            )
         if self.warehouse_target == "postgres" and not PostgresSettings().host:
-            raise SettingsError("PAR_WAREHOUSE_TARGET=postgres needs PAR_PG_HOST (and PAR_PG_PORT, PAR_PG_USER, "
-                                "PAR_PG_PASSWORD, PAR_PG_DATABASE): see .env.example.")
+            raise SettingsError(
+                "PAR_WAREHOUSE_TARGET=postgres needs PAR_PG_HOST (and PAR_PG_PORT, PAR_PG_USER, "
+                "PAR_PG_PASSWORD, PAR_PG_DATABASE): see .env.example."
+            )
         if self.environment not in ("sandbox", "production"):
             raise SettingsError(f"PAR_ENV must be 'sandbox' or 'production', not {self.environment!r}")
         if self.environment == "production":
@@ -124,7 +133,9 @@ class CoreSettings:
             first, *others = [entry for entry in self.SOURCES if entry.production_error]
             self._refuse_sandbox(first)
             if not self.pseudonymisation_key:
-                raise SettingsError("PAR_ENV=production needs PAR_PSEUDONYMISATION_KEY (keep it outside the data directory).")
+                raise SettingsError(
+                    "PAR_ENV=production needs PAR_PSEUDONYMISATION_KEY (keep it outside the data directory)."
+                )
             for entry in others:
                 self._refuse_sandbox(entry)
 
@@ -143,19 +154,32 @@ class CoreSettings:
 def _source_field(setting: Setting) -> tuple[str, Any, Any]:
     kind = tuple[str, ...] if setting.kind is tuple else setting.kind
     annotation = kind if setting.default is not None else kind | None
-    return (setting.attribute, annotation,
-            field(default=setting.default, repr=not setting.secret,
-                  metadata={"env": setting.variable, "secret": setting.secret}))
+    return (
+        setting.attribute,
+        annotation,
+        field(
+            default=setting.default,
+            repr=not setting.secret,
+            metadata={"env": setting.variable, "secret": setting.secret},
+        ),
+    )
 
 
 def settings_class(sources: tuple[Source, ...] = SOURCES) -> type[CoreSettings]:
     """The core settings and those of every source in `sources`, one frozen dataclass (tests and tools
     derive variants with dataclasses.replace)."""
-    cls = dataclasses.make_dataclass("Settings", [_source_field(s) for s in source_settings(sources)],
-                                     bases=(CoreSettings,), frozen=True, kw_only=True)
+    cls = dataclasses.make_dataclass(
+        "Settings",
+        [_source_field(s) for s in source_settings(sources)],
+        bases=(CoreSettings,),
+        frozen=True,
+        kw_only=True,
+    )
     cls.SOURCES = sources
     cls.__module__ = __name__
-    cls.__doc__ = "Every setting: the platform's own (CoreSettings) and each registry source's (orchestration/registry.py)."
+    cls.__doc__ = (
+        "Every setting: the platform's own (CoreSettings) and each registry source's (orchestration/registry.py)."
+    )
     return cls
 
 
@@ -169,6 +193,7 @@ def variables(cls: type[CoreSettings] = Settings) -> dict[str, dataclasses.Field
 
 class _FromEnvironment(BaseSettings):
     """The base of the model that reads `Settings` from the environment (an empty variable is unset)."""
+
     model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore", frozen=True)
 
     @field_validator("*", mode="before")
@@ -227,6 +252,7 @@ def load_settings() -> Settings:
 
 class PostgresSettings(BaseSettings):
     """The PostgreSQL server of the `postgres` dbt target (dbt's profiles.yml reads the same PAR_PG_*)."""
+
     model_config = SettingsConfigDict(env_prefix="PAR_PG_", env_ignore_empty=True, extra="ignore")
     host: str | None = None
     port: int = 5432
@@ -237,5 +263,6 @@ class PostgresSettings(BaseSettings):
 
 class ProcessSettings(BaseSettings):
     """Variables of the tools this platform runs (read by them too, so read where they are used)."""
+
     model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore")
     dagster_home: Path | None = Field(default=None, validation_alias="DAGSTER_HOME")

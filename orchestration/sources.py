@@ -3,6 +3,7 @@
 The choice is made once, from settings, and recorded: every landed batch carries the URI it came
 from (`_source`), and a sandbox batch says `sandbox://` so it can never pass for real data.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -12,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-
 from zoneinfo import ZoneInfo
 
 from connectors import admin_units, budget, cadre, file_cursor, one_stop_shop
@@ -35,8 +35,9 @@ def _shared_sandbox(source: str, config, start: Callable):
     """One sandbox per process, source and configuration, started on first use (loopback only)."""
     with _sandbox_lock:
         if (source, config) not in _sandbox_servers:
-            log.warning("%s: no real source configured: using the embedded SANDBOX (synthetic data, %s)",
-                        source, config)
+            log.warning(
+                "%s: no real source configured: using the embedded SANDBOX (synthetic data, %s)", source, config
+            )
             _sandbox_servers[(source, config)] = start(config)
         return _sandbox_servers[(source, config)]
 
@@ -51,8 +52,10 @@ def sandbox_server(config: SandboxConfig):
 def refuse_sandbox_in_production(settings: Settings, source: str) -> None:
     """A production run never falls back to the sandbox, even with settings built by hand."""
     if settings.environment == "production" and settings.is_sandbox(source):
-        raise SettingsError(f"PAR_ENV=production but the {source.replace('_', '-')} source is not configured: "
-                            "a production run never falls back to the sandbox (see .env.example).")
+        raise SettingsError(
+            f"PAR_ENV=production but the {source.replace('_', '-')} source is not configured: "
+            "a production run never falls back to the sandbox (see .env.example)."
+        )
 
 
 def pseudonymiser_for(settings: Settings, source: str) -> Pseudonymiser:
@@ -66,14 +69,20 @@ def pseudonymiser_for(settings: Settings, source: str) -> Pseudonymiser:
         return Pseudonymiser(SANDBOX_KEY)
     if key:
         raise SettingsError("PAR_PSEUDONYMISATION_KEY is the sandbox's public key: a real source needs a secret one.")
-    raise SettingsError(f"a real {source.replace('_', '-')} source needs PAR_PSEUDONYMISATION_KEY: personal data is "
-                        "hashed before it lands, and the sandbox key is public.")
+    raise SettingsError(
+        f"a real {source.replace('_', '-')} source needs PAR_PSEUDONYMISATION_KEY: personal data is "
+        "hashed before it lands, and the sandbox key is public."
+    )
 
 
 def _retry(s: Settings) -> RetryPolicy:
-    return RetryPolicy(attempts=s.http_attempts, backoff_seconds=s.http_backoff_seconds,
-                       timeout_seconds=s.http_timeout_seconds, deadline_seconds=s.http_deadline_seconds,
-                       max_body_bytes=s.http_max_response_bytes)
+    return RetryPolicy(
+        attempts=s.http_attempts,
+        backoff_seconds=s.http_backoff_seconds,
+        timeout_seconds=s.http_timeout_seconds,
+        deadline_seconds=s.http_deadline_seconds,
+        max_body_bytes=s.http_max_response_bytes,
+    )
 
 
 def _sandbox_kwargs(s: Settings) -> dict:
@@ -116,15 +125,21 @@ class OneStopShopSource:
                     found += len(records)
                     yield [r for r in records if keep(r)], position
                 if not found and cursor is None and s.environment == "production":
-                    raise RecordError(f"{path} holds no record: PAR_ENV=production refuses an empty export (a "
-                                      "failed export, not a quiet day); the vendor must send it again")
+                    raise RecordError(
+                        f"{path} holds no record: PAR_ENV=production refuses an empty export (a "
+                        "failed export, not a quiet day); the vendor must send it again"
+                    )
+
             return from_export
         retry = _retry(s)
         if s.one_stop_shop_url:
             session = SourceSession(one_stop_shop.SOURCE, s.one_stop_shop_url, s.one_stop_shop_token, retry)
         else:
             from connectors.sandbox.server import SANDBOX_TOKEN
-            session = SourceSession(one_stop_shop.SOURCE, sandbox_server(self.sandbox_config()).url, SANDBOX_TOKEN, retry)
+
+            session = SourceSession(
+                one_stop_shop.SOURCE, sandbox_server(self.sandbox_config()).url, SANDBOX_TOKEN, retry
+            )
         client = one_stop_shop.OneStopShopClient(session, page_size=self.page_size)
         return lambda cursor: client.pages(since, until, cursor)
 
@@ -217,6 +232,7 @@ class ApiSource:
     source whose registry entry gives an `Api` (its client, flattener, sandbox, export reader and whether it
     carries personal data, orchestration/registry.py). `fetcher(since, until)` for a partitioned source,
     `fetcher(as_of)` for a snapshot: the window is handed to the client's `pages` as it is."""
+
     settings: Settings
     source: str
     api: Api | None = None  # default: the registry entry's
@@ -263,8 +279,9 @@ class ApiSource:
             path, read_export = self.export, registry.load(self.api.export)
             return lambda cursor: read_export(path, cursor=cursor)
         if self.url:
-            session = SourceSession(self.source, self.url, getattr(self.settings, f"{self.source}_token", None),
-                                    _retry(self.settings))
+            session = SourceSession(
+                self.source, self.url, getattr(self.settings, f"{self.source}_token", None), _retry(self.settings)
+            )
         else:
             refuse_sandbox_in_production(self.settings, self.source)
             server, _ = self.sandbox()
@@ -293,6 +310,7 @@ class CadreSource(ApiSource):
     """The cadre management system (its API, its XLSX export, or the sandbox's API): the generic resource
     of its registry entry, under the name callers know. A snapshot source: every pull lands the whole
     system as it stood on a day (docs/cadre_landing.md)."""
+
     source: str = cadre.SOURCE
 
 
@@ -302,6 +320,7 @@ RegistrySource = ApiSource  # the name the registries' resources had
 @dataclass
 class AdminUnitsSource:
     """The administrative-unit reference file (PAR_ADMIN_UNITS_DIR)."""
+
     settings: Settings
 
     @property
@@ -318,5 +337,14 @@ class AdminUnitsSource:
         return admin_units.flatten
 
 
-__all__ = ["AdminUnitsSource", "ApiSource", "BudgetPortalSource", "CadreSource", "OneStopShopSource", "ParRankingSource",
-           "RegistrySource", "pseudonymiser_for", "sandbox_server"]
+__all__ = [
+    "AdminUnitsSource",
+    "ApiSource",
+    "BudgetPortalSource",
+    "CadreSource",
+    "OneStopShopSource",
+    "ParRankingSource",
+    "RegistrySource",
+    "pseudonymiser_for",
+    "sandbox_server",
+]

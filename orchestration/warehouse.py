@@ -34,7 +34,8 @@ def manifest_path() -> "Path":
     if not path.exists():
         raise ManifestMissingError(
             f"the dbt manifest {path} does not exist: run `make manifest` (or `dbt parse` in dbt_project/) first; "
-            "`make run`, `make ui` and `make test` do it for you.")
+            "`make run`, `make ui` and `make test` do it for you."
+        )
     return path
 
 
@@ -53,8 +54,9 @@ class WarehouseTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "warehouse"
 
 
-translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True,
-                                                                    enable_duplicate_source_asset_keys=True))
+translator = WarehouseTranslator(
+    settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_duplicate_source_asset_keys=True)
+)
 
 
 class WarehouseBuildConfig(Config):
@@ -64,8 +66,11 @@ class WarehouseBuildConfig(Config):
     """Rebuild the incremental version tables from every accepted landed load (`dbt build --full-refresh`)."""
 
 
-RANGE_START_TAG, RANGE_END_TAG, PARTITION_TAG = ("dagster/asset_partition_range_start",
-                                                 "dagster/asset_partition_range_end", "dagster/partition")
+RANGE_START_TAG, RANGE_END_TAG, PARTITION_TAG = (
+    "dagster/asset_partition_range_start",
+    "dagster/asset_partition_range_end",
+    "dagster/partition",
+)
 
 
 def update_window(run_tags: Mapping[str, str]) -> tuple[str, str] | None:
@@ -131,8 +136,9 @@ check_model_steps(json.loads(manifest_path().read_text()))
     pool=WAREHOUSE_POOL,
     exclude=FAMILY_SELECTION,
 )
-def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig,
-                     settings: ResourceParam[Settings]):
+def warehouse_models(
+    context: AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig, settings: ResourceParam[Settings]
+):
     """`dbt build` of the one-stop-shop's models, the seeds and the calendar.
 
     The version tables (`*_versions`) replace the rows of the run's days of source updates; every
@@ -152,8 +158,7 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, config
 STEP_FLAGS = ("--no-write-json", "--exclude-resource-type", "unit_test")
 
 
-def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig,
-               settings: Settings):
+def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig, settings: Settings):
     """The body of every dbt step: on PostgreSQL, copy the accepted landed loads into the landing
     schemas first (orchestration/postgres.py); then `dbt build`, incremental for the run's
     partitions; on DuckDB each mart's materialisation carries its row count and headline values
@@ -201,8 +206,9 @@ KEPT_INVOCATIONS = 3
 def prune_invocation_folders(latest: Path, keep: int) -> None:
     """Remove the older artifact folders of the step that wrote `latest` (`<step>-<run>-<hash>`), keeping `keep`."""
     step = latest.name.split("-")[0]
-    folders = sorted((f for f in latest.parent.glob(f"{step}-*") if f.is_dir()), key=lambda f: f.stat().st_mtime,
-                     reverse=True)
+    folders = sorted(
+        (f for f in latest.parent.glob(f"{step}-*") if f.is_dir()), key=lambda f: f.stat().st_mtime, reverse=True
+    )
     for old in folders[keep:]:
         if old != latest:
             shutil.rmtree(old, ignore_errors=True)
@@ -210,6 +216,7 @@ def prune_invocation_folders(latest: Path, keep: int) -> None:
 
 def family_models(family: str):
     """The dbt step of one source family (models tagged `family`)."""
+
     @dbt_assets(
         manifest=manifest_path(),
         project=dbt_project,
@@ -218,8 +225,12 @@ def family_models(family: str):
         select=f"tag:{family}",
         name=registry_family(family).step,
     )
-    def models(context: AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig,
-               settings: ResourceParam[Settings]):
+    def models(
+        context: AssetExecutionContext,
+        dbt: DbtCliResource,
+        config: WarehouseBuildConfig,
+        settings: ResourceParam[Settings],
+    ):
         yield from build_step(context, dbt, config, settings)
 
     models.__doc__ = f"`dbt build` of the models tagged `{family}`: {TAGGED_STEPS[family]}."
@@ -231,4 +242,3 @@ source_family_models = [family_models(family) for family in TAGGED_STEPS]
 WAREHOUSE_KEYS = [key for step in (warehouse_models, *source_family_models) for key in step.keys]
 # The op names of the dbt steps (run config: ops.<step>.config.full_refresh).
 WAREHOUSE_STEPS = tuple(family.step for family in FAMILIES)
-

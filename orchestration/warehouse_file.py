@@ -5,13 +5,18 @@ file ..."). The warehouse is derived data: everything in it is rebuilt from the 
 (docs/operations.md, *Restoring from the landing zone*). No Dagster import here (the command line
 checks the file before it builds anything).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 # What DuckDB says when a file is cut short or overwritten (not when another process holds it).
-DAMAGE_MARKERS = ("could not read enough bytes", "not a valid duckdb database file", "corrupt database file",
-                  "checksum mismatch")
+DAMAGE_MARKERS = (
+    "could not read enough bytes",
+    "not a valid duckdb database file",
+    "corrupt database file",
+    "checksum mismatch",
+)
 
 
 class WarehouseDamagedError(RuntimeError):
@@ -23,10 +28,12 @@ def is_damage(message: str) -> bool:
 
 
 def rebuild_hint(path: Path | str = "<warehouse file>") -> str:
-    return (f"The warehouse {path} is damaged (a truncated or corrupt DuckDB file: a full disk, a copy or a "
-            "restore cut short). It is derived data: rebuild it from the landing zone, which holds every load. "
-            f"Move it aside (`mv {path} {path}.damaged`) and run `python -m orchestration run --full-refresh` "
-            "(or `dbt build --full-refresh` alone: docs/operations.md, 'Restoring from the landing zone').")
+    return (
+        f"The warehouse {path} is damaged (a truncated or corrupt DuckDB file: a full disk, a copy or a "
+        "restore cut short). It is derived data: rebuild it from the landing zone, which holds every load. "
+        f"Move it aside (`mv {path} {path}.damaged`) and run `python -m orchestration run --full-refresh` "
+        "(or `dbt build --full-refresh` alone: docs/operations.md, 'Restoring from the landing zone')."
+    )
 
 
 def check_readable(path: Path) -> None:

@@ -1,4 +1,5 @@
 """Reporting periods as people write them: `2025-Q4`, `2025-H2`, `2025`, `2025-03`."""
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,7 @@ class PeriodError(ValueError):
 @dataclass(frozen=True)
 class ReportPeriod:
     period_type: str  # month, quarter, half_year, year (as in the marts)
-    period_key: str   # 2025-Q4, 2025-H2, 2025, 2025-03 (as in the marts)
+    period_key: str  # 2025-Q4, 2025-H2, 2025, 2025-03 (as in the marts)
 
     @property
     def year(self) -> int:
@@ -31,5 +32,7 @@ def parse_period(text: str) -> ReportPeriod:
     for pattern, period_type in _PATTERNS:
         if pattern.match(value):
             return ReportPeriod(period_type, value.upper())
-    raise PeriodError(f"'{text}' is not a reporting period: write a quarter 2025-Q4, a half-year 2025-H2, "
-                      "a year 2025 or a month 2025-03")
+    raise PeriodError(
+        f"'{text}' is not a reporting period: write a quarter 2025-Q4, a half-year 2025-H2, "
+        "a year 2025 or a month 2025-03"
+    )

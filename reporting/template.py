@@ -1,4 +1,5 @@
 """The report's HTML page (jinja2, autoescaped). Layout and words only: every value is passed in."""
+
 from __future__ import annotations
 
 from jinja2 import Environment, select_autoescape

@@ -1,11 +1,14 @@
 """Read-only queries on the warehouse, whichever engine holds it: the DuckDB file or the PostgreSQL
-server of the `postgres` dbt target (orchestration/postgres.py's connection). Queries are written
-once, with `?` placeholders; no Dagster import."""
+server of the `postgres` dbt target. Queries are written once, with `?` placeholders; no Dagster
+import, and no configuration of its own: the caller says where the warehouse is (for PostgreSQL, a
+function that opens the connection: orchestration/postgres.py's `connect`)."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 
 class Warehouse:
@@ -24,17 +27,20 @@ class Warehouse:
 
 
 @contextmanager
-def open_warehouse(target: str, duckdb_path: Path) -> Iterator[Warehouse]:
-    """The warehouse of `target` ("duckdb": the file at duckdb_path; "postgres": the PAR_PG_* server)."""
+def open_warehouse(
+    target: str, duckdb_path: Path, connect_postgres: Callable[[], Any] | None = None
+) -> Iterator[Warehouse]:
+    """The warehouse of `target`: "duckdb", the file at duckdb_path; "postgres", the server that
+    `connect_postgres()` opens a (psycopg2) connection to."""
     if target == "postgres":
-        from orchestration.postgres import connect, connection_params
-
-        params = connection_params()
-        con = connect()
+        if connect_postgres is None:
+            raise ValueError("the postgres warehouse needs connect_postgres, the function that opens its connection")
+        con = connect_postgres()
         try:
             con.set_session(readonly=True)
             with con.cursor() as cursor:
-                yield Warehouse(cursor, "%s", f"{params['dbname']} ({params['host']})")
+                params = con.get_dsn_parameters()
+                yield Warehouse(cursor, "%s", f"{params.get('dbname')} ({params.get('host')})")
         finally:
             con.close()
         return

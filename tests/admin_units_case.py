@@ -4,6 +4,7 @@ Before: province P > district D > communes A, B, C.  After: province P (same cod
   A -> X (1), B -> X (1): a merge.  C -> X (0.6), C -> Y (0.4): a split by population share.
   P -> P (1).  D has no successor: the district level is abolished.
 """
+
 from __future__ import annotations
 
 import csv
@@ -33,8 +34,21 @@ def write_units(folder: Path, units=UNITS, successors=SUCCESSORS) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "admin_units.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["unit_code", "gso_code", "unit_name_vi", "unit_name_en", "unit_type", "unit_level",
-                    "parent_unit_code", "valid_from", "valid_to", "is_synthetic", "note"])
+        w.writerow(
+            [
+                "unit_code",
+                "gso_code",
+                "unit_name_vi",
+                "unit_name_en",
+                "unit_type",
+                "unit_level",
+                "parent_unit_code",
+                "valid_from",
+                "valid_to",
+                "is_synthetic",
+                "note",
+            ]
+        )
         for code, level, kind, parent, start, end in units:
             w.writerow([code, "", f"Đơn vị {code}", f"Unit {code}", kind, level, parent, start, end, "true", "test"])
     with open(folder / "admin_unit_successors.csv", "w", newline="", encoding="utf-8") as f:

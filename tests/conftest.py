@@ -20,9 +20,13 @@ def manifest_is_stale() -> bool:
     if not manifest.exists():
         return True
     built = manifest.stat().st_mtime
-    return any(f.stat().st_mtime > built for f in DBT_PROJECT.rglob("*")
-               if f.suffix in (".sql", ".yml", ".csv") and f.is_file()
-               and not {"target", "logs"} & set(f.relative_to(DBT_PROJECT).parts))
+    return any(
+        f.stat().st_mtime > built
+        for f in DBT_PROJECT.rglob("*")
+        if f.suffix in (".sql", ".yml", ".csv")
+        and f.is_file()
+        and not {"target", "logs"} & set(f.relative_to(DBT_PROJECT).parts)
+    )
 
 
 def pytest_configure(config):
@@ -38,9 +42,19 @@ def pytest_configure(config):
 # one file per worker at a time) starting them first keeps one worker from finishing alone on the
 # longest file at the end. Other files keep their order after them (`make test` passes
 # --no-loadscope-reorder: xdist would otherwise start the files with the most tests first).
-SLOW_FILES = ["test_spark.py", "test_faults.py", "test_pipeline_end_to_end.py", "test_incremental_runs.py", "test_budget_end_to_end.py",
-              "test_personal_data_and_secrets.py", "test_postgres.py", "test_report.py", "test_registries_pipeline.py",
-              "test_dbt_build.py", "test_ui_browser.py"]
+SLOW_FILES = [
+    "test_spark.py",
+    "test_faults.py",
+    "test_pipeline_end_to_end.py",
+    "test_incremental_runs.py",
+    "test_budget_end_to_end.py",
+    "test_personal_data_and_secrets.py",
+    "test_postgres.py",
+    "test_report.py",
+    "test_registries_pipeline.py",
+    "test_dbt_build.py",
+    "test_ui_browser.py",
+]
 
 
 def pytest_collection_modifyitems(config, items):

@@ -38,14 +38,21 @@ Officials, 2024 (threshold 10%): clerk Trần Thị Lan (all of A's) 3/7 late; s
 signs D1, D2, D3, D6: 2/4. All four cannot be rated good. In 2025 (threshold 5%) Hùng handles D7
 only, on time: late rate 0, can be rated good.
 """
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
 AGENCY_A, AGENCY_B, PROCEDURE = "000.00.01.H34", "000.00.02.H34", "1.004227"
-CLERK, HUNG, TAM, LONG, CLERK_B, EXPERT_B = ("Trần Thị Lan", "Lê Văn Hùng", "Phạm Minh Tâm", "Võ Đức Long",
-                                              "Đặng Thu Hà", "Bùi Quốc Sơn")
+CLERK, HUNG, TAM, LONG, CLERK_B, EXPERT_B = (
+    "Trần Thị Lan",
+    "Lê Văn Hùng",
+    "Phạm Minh Tâm",
+    "Võ Đức Long",
+    "Đặng Thu Hà",
+    "Bùi Quốc Sơn",
+)
 
 
 def _d(s: str) -> str:
@@ -56,25 +63,66 @@ def _d(s: str) -> str:
 def dossier(code, agency, received, due, steps, channel=1, paid=0, supplements=(), apologies=(), votes=()):
     status = steps[-1][2]
     times = {s: _d(t) for _, t, s in steps}
-    updated = max([_d(t) for _, t, _ in steps] + [_d(v[1]) for v in votes]
-                  + [_d(s[1]) for s in supplements] + [_d(a[0]) for a in apologies])
+    updated = max(
+        [_d(t) for _, t, _ in steps]
+        + [_d(v[1]) for v in votes]
+        + [_d(s[1]) for s in supplements]
+        + [_d(a[0]) for a in apologies]
+    )
     return {
-        "MaHoSo": code, "MaTTHC": PROCEDURE, "MaLinhVuc": "G01", "KenhThucHien": channel,
-        "ChuHoSo": f"Người nộp {code[-4:]}", "SoGiayToChuHoSo": f"0790{code[-4:]}12345", "LoaiDoiTuong": 1,
-        "NgayNopHoSo": _d(received), "NgayTiepNhan": _d(received), "NgayHenTra": _d(due) if due else None,
-        "NgayKetThucXuLy": times.get(9) or times.get(7), "NgayTra": times.get(10), "NgayTuChoi": None,
-        "TrangThaiHoSo": status, "DonViXuLy": agency, "TenDonViXuLy": "Sở Nội vụ" if agency == AGENCY_A else "Sở Tư pháp",
-        "HoSoCoThanhPhanSoHoa": 1, "TaiKhoanDuocXacThucVoiVNeID": int(channel == 2),
-        "DuocThanhToanTrucTuyen": paid, "NgayDongBo": _d(received), "NgayCapNhat": updated,
-        "QuaTrinhXuLy": [{"ThuTu": i, "NguoiXuLy": who, "ChucDanh": "Chuyên viên", "ThoiDiemXuLy": _d(t),
-                          "TrangThai": s, "NgayKetThucTheoQuyDinh": None} for i, (who, t, s) in enumerate(steps, 1)],
-        "BoSung": [{"LanBoSung": i, "NgayYeuCau": _d(req), "CoVanBanYeuCau": 1, "NgayBoSung": _d(sup),
-                    "NgayHenTraTruoc": _d(prev), "NgayHenTraMoi": _d(new)}
-                   for i, (req, sup, prev, new) in enumerate(supplements, 1)],
-        "XinLoi": [{"LanXinLoi": i, "NgayXinLoi": _d(at), "NgayHenTraMoi": _d(new)} for i, (at, new) in enumerate(apologies, 1)],
+        "MaHoSo": code,
+        "MaTTHC": PROCEDURE,
+        "MaLinhVuc": "G01",
+        "KenhThucHien": channel,
+        "ChuHoSo": f"Người nộp {code[-4:]}",
+        "SoGiayToChuHoSo": f"0790{code[-4:]}12345",
+        "LoaiDoiTuong": 1,
+        "NgayNopHoSo": _d(received),
+        "NgayTiepNhan": _d(received),
+        "NgayHenTra": _d(due) if due else None,
+        "NgayKetThucXuLy": times.get(9) or times.get(7),
+        "NgayTra": times.get(10),
+        "NgayTuChoi": None,
+        "TrangThaiHoSo": status,
+        "DonViXuLy": agency,
+        "TenDonViXuLy": "Sở Nội vụ" if agency == AGENCY_A else "Sở Tư pháp",
+        "HoSoCoThanhPhanSoHoa": 1,
+        "TaiKhoanDuocXacThucVoiVNeID": int(channel == 2),
+        "DuocThanhToanTrucTuyen": paid,
+        "NgayDongBo": _d(received),
+        "NgayCapNhat": updated,
+        "QuaTrinhXuLy": [
+            {
+                "ThuTu": i,
+                "NguoiXuLy": who,
+                "ChucDanh": "Chuyên viên",
+                "ThoiDiemXuLy": _d(t),
+                "TrangThai": s,
+                "NgayKetThucTheoQuyDinh": None,
+            }
+            for i, (who, t, s) in enumerate(steps, 1)
+        ],
+        "BoSung": [
+            {
+                "LanBoSung": i,
+                "NgayYeuCau": _d(req),
+                "CoVanBanYeuCau": 1,
+                "NgayBoSung": _d(sup),
+                "NgayHenTraTruoc": _d(prev),
+                "NgayHenTraMoi": _d(new),
+            }
+            for i, (req, sup, prev, new) in enumerate(supplements, 1)
+        ],
+        "XinLoi": [
+            {"LanXinLoi": i, "NgayXinLoi": _d(at), "NgayHenTraMoi": _d(new)} for i, (at, new) in enumerate(apologies, 1)
+        ],
         "LePhi": [{"MaPhiLePhi": "LP-1.004227", "TenPhiLePhi": "Lệ phí", "Gia": 200000}],
-        "GiayToNop": [{"MaGiayTo": "GT01", "TenGiayTo": "Tờ khai", "DuocSoHoa": 1, "DuocTaiSuDung": 0, "DuocLayTuKhoDMQG": 0}],
-        "KetQua": [{"MaGiayTo": "KQ01", "TenGiayTo": "Phiếu lý lịch tư pháp", "DuongDanTep": None}] if 9 in times else [],
+        "GiayToNop": [
+            {"MaGiayTo": "GT01", "TenGiayTo": "Tờ khai", "DuocSoHoa": 1, "DuocTaiSuDung": 0, "DuocLayTuKhoDMQG": 0}
+        ],
+        "KetQua": [{"MaGiayTo": "KQ01", "TenGiayTo": "Phiếu lý lịch tư pháp", "DuongDanTep": None}]
+        if 9 in times
+        else [],
         "DanhGia": [{"MucDoHaiLong": level, "NgayDanhGia": _d(at)} for level, at in votes],
         "PhanAnhKienNghi": [],
     }
@@ -85,32 +133,100 @@ def received(who, t):
 
 
 DOSSIERS = [
-    dossier(f"{AGENCY_A}-240304-0001", AGENCY_A, "2024-03-04 08:00", "2024-03-18 17:00",
-            [*received(CLERK, "2024-03-04 08:00"), (HUNG, "2024-03-04 10:00", 4), (LONG, "2024-03-15 10:00", 9),
-             (CLERK, "2024-03-15 14:00", 10)], channel=2, paid=1, votes=[(1, "2024-03-16 09:00")]),
-    dossier(f"{AGENCY_A}-240305-0001", AGENCY_A, "2024-03-05 09:00", "2024-03-19 17:00",
-            [*received(CLERK, "2024-03-05 09:00"), (HUNG, "2024-03-05 10:00", 4), (LONG, "2024-03-21 10:00", 9),
-             (CLERK, "2024-03-21 15:00", 10)], apologies=[("2024-03-19 09:00", "2024-03-21 17:00")],
-            votes=[(3, "2024-03-22 09:00")]),
-    dossier(f"{AGENCY_A}-240306-0001", AGENCY_A, "2024-03-06 09:00", "2024-03-20 17:00",
-            [*received(CLERK, "2024-03-06 09:00"), (HUNG, "2024-03-06 10:00", 4), (HUNG, "2024-03-08 09:00", 5),
-             (HUNG, "2024-03-12 09:00", 4), (LONG, "2024-03-22 16:00", 9), (CLERK, "2024-03-22 16:30", 10)],
-            channel=2, supplements=[("2024-03-08 09:00", "2024-03-12 09:00", "2024-03-20 17:00", "2024-03-22 17:00")],
-            votes=[(2, "2024-03-23 09:00")]),
-    dossier(f"{AGENCY_A}-240325-0001", AGENCY_A, "2024-03-25 09:00", "2024-04-08 17:00",
-            [*received(CLERK, "2024-03-25 09:00"), (TAM, "2024-03-25 10:00", 4)]),
-    dossier(f"{AGENCY_A}-240311-0001", AGENCY_A, "2024-03-11 09:00", "2024-03-25 17:00",
-            [*received(CLERK, "2024-03-11 09:00"), (TAM, "2024-03-11 10:00", 4), (CLERK, "2024-03-13 10:00", 7)]),
-    dossier(f"{AGENCY_A}-240312-0001", AGENCY_A, "2024-03-12 09:00", "2024-03-26 17:00",
-            [*received(CLERK, "2024-03-12 09:00"), (TAM, "2024-03-12 10:00", 4), (LONG, "2024-03-27 09:00", 9)],
-            channel=2, paid=2),
-    dossier(f"{AGENCY_A}-240426-0001", AGENCY_A, "2024-04-26 09:00", None,
-            [*received(CLERK, "2024-04-26 09:00"), (TAM, "2024-04-26 10:00", 4), (TAM, "2024-05-14 16:00", 9)]),
-    dossier(f"{AGENCY_A}-250106-0001", AGENCY_A, "2025-01-06 09:00", "2025-01-20 17:00",
-            [("Ngô Gia Linh", "2025-01-06 09:00", 2), (HUNG, "2025-01-06 10:00", 4), (HUNG, "2025-01-10 09:00", 9)],
-            channel=2),
-    *[dossier(f"{AGENCY_B}-240603-000{i}", AGENCY_B, "2024-06-03 09:00", "2024-06-17 17:00",
-              [*received(CLERK_B, "2024-06-03 09:00"), (EXPERT_B, "2024-06-05 09:00", 9)]) for i in (1, 2, 3)],
+    dossier(
+        f"{AGENCY_A}-240304-0001",
+        AGENCY_A,
+        "2024-03-04 08:00",
+        "2024-03-18 17:00",
+        [
+            *received(CLERK, "2024-03-04 08:00"),
+            (HUNG, "2024-03-04 10:00", 4),
+            (LONG, "2024-03-15 10:00", 9),
+            (CLERK, "2024-03-15 14:00", 10),
+        ],
+        channel=2,
+        paid=1,
+        votes=[(1, "2024-03-16 09:00")],
+    ),
+    dossier(
+        f"{AGENCY_A}-240305-0001",
+        AGENCY_A,
+        "2024-03-05 09:00",
+        "2024-03-19 17:00",
+        [
+            *received(CLERK, "2024-03-05 09:00"),
+            (HUNG, "2024-03-05 10:00", 4),
+            (LONG, "2024-03-21 10:00", 9),
+            (CLERK, "2024-03-21 15:00", 10),
+        ],
+        apologies=[("2024-03-19 09:00", "2024-03-21 17:00")],
+        votes=[(3, "2024-03-22 09:00")],
+    ),
+    dossier(
+        f"{AGENCY_A}-240306-0001",
+        AGENCY_A,
+        "2024-03-06 09:00",
+        "2024-03-20 17:00",
+        [
+            *received(CLERK, "2024-03-06 09:00"),
+            (HUNG, "2024-03-06 10:00", 4),
+            (HUNG, "2024-03-08 09:00", 5),
+            (HUNG, "2024-03-12 09:00", 4),
+            (LONG, "2024-03-22 16:00", 9),
+            (CLERK, "2024-03-22 16:30", 10),
+        ],
+        channel=2,
+        supplements=[("2024-03-08 09:00", "2024-03-12 09:00", "2024-03-20 17:00", "2024-03-22 17:00")],
+        votes=[(2, "2024-03-23 09:00")],
+    ),
+    dossier(
+        f"{AGENCY_A}-240325-0001",
+        AGENCY_A,
+        "2024-03-25 09:00",
+        "2024-04-08 17:00",
+        [*received(CLERK, "2024-03-25 09:00"), (TAM, "2024-03-25 10:00", 4)],
+    ),
+    dossier(
+        f"{AGENCY_A}-240311-0001",
+        AGENCY_A,
+        "2024-03-11 09:00",
+        "2024-03-25 17:00",
+        [*received(CLERK, "2024-03-11 09:00"), (TAM, "2024-03-11 10:00", 4), (CLERK, "2024-03-13 10:00", 7)],
+    ),
+    dossier(
+        f"{AGENCY_A}-240312-0001",
+        AGENCY_A,
+        "2024-03-12 09:00",
+        "2024-03-26 17:00",
+        [*received(CLERK, "2024-03-12 09:00"), (TAM, "2024-03-12 10:00", 4), (LONG, "2024-03-27 09:00", 9)],
+        channel=2,
+        paid=2,
+    ),
+    dossier(
+        f"{AGENCY_A}-240426-0001",
+        AGENCY_A,
+        "2024-04-26 09:00",
+        None,
+        [*received(CLERK, "2024-04-26 09:00"), (TAM, "2024-04-26 10:00", 4), (TAM, "2024-05-14 16:00", 9)],
+    ),
+    dossier(
+        f"{AGENCY_A}-250106-0001",
+        AGENCY_A,
+        "2025-01-06 09:00",
+        "2025-01-20 17:00",
+        [("Ngô Gia Linh", "2025-01-06 09:00", 2), (HUNG, "2025-01-06 10:00", 4), (HUNG, "2025-01-10 09:00", 9)],
+        channel=2,
+    ),
+    *[
+        dossier(
+            f"{AGENCY_B}-240603-000{i}",
+            AGENCY_B,
+            "2024-06-03 09:00",
+            "2024-06-17 17:00",
+            [*received(CLERK_B, "2024-06-03 09:00"), (EXPERT_B, "2024-06-05 09:00", 9)],
+        )
+        for i in (1, 2, 3)
+    ],
 ]
 
 

@@ -8,6 +8,7 @@ row comes from is left out (a run may land its own loads).
 The DuckDB side is one pipeline run over a small sandbox month, shared by both tests: the first test
 module to need it builds it, under a file lock, in a folder every pytest-xdist worker of the session
 sees; the other reads the same landing zone and warehouse (read-only)."""
+
 from __future__ import annotations
 
 import fcntl
@@ -46,12 +47,14 @@ def compared_columns(columns: list[str]) -> list[str]:
 def ordered_select(relation: str, columns: list[str]) -> str:
     """Every compared column of `relation`, ordered by all of them (engines return rows in any order)."""
     compared = compared_columns(columns)
-    return (f'select {", ".join(compared)} from {relation} order by '
-            + ", ".join(str(i + 1) for i in range(len(compared))))
+    return f"select {', '.join(compared)} from {relation} order by " + ", ".join(
+        str(i + 1) for i in range(len(compared))
+    )
 
 
-def mart_differences(marts: list[str], expected: Callable[[str], list[tuple]], got: Callable[[str], list[tuple]],
-                     engine: str) -> dict[str, str]:
+def mart_differences(
+    marts: list[str], expected: Callable[[str], list[tuple]], got: Callable[[str], list[tuple]], engine: str
+) -> dict[str, str]:
     """{mart: what differs} between DuckDB's rows (`expected(mart)`) and the other engine's (`got(mart)`),
     both ordered by every compared column; empty when every mart holds the same values."""
     differences = {}
@@ -59,16 +62,18 @@ def mart_differences(marts: list[str], expected: Callable[[str], list[tuple]], g
         want, have = normalised_rows(expected(mart)), normalised_rows(got(mart))
         if want != have:
             first = next((i for i, (e, g) in enumerate(zip(want, have)) if e != g), min(len(want), len(have)))
-            differences[mart] = (f"{len(want)} rows on DuckDB, {len(have)} on {engine}; first difference at row "
-                                 f"{first}: {want[first] if first < len(want) else None} != "
-                                 f"{have[first] if first < len(have) else None}")
+            differences[mart] = (
+                f"{len(want)} rows on DuckDB, {len(have)} on {engine}; first difference at row "
+                f"{first}: {want[first] if first < len(want) else None} != "
+                f"{have[first] if first < len(have) else None}"
+            )
     return differences
 
 
 def duckdb_reference_run(tmp_path_factory: pytest.TempPathFactory):
     """The settings of the pipeline run on DuckDB over SANDBOX, built once per test session."""
     from orchestration.cli import run_pipeline
-    from tests.test_pipeline_end_to_end import settings_for
+    from tests.support.pipeline import settings_for
 
     session_root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):  # each worker has its own basetemp below the session's

@@ -4,6 +4,7 @@ initdb and the server run as the `postgres` OS user when the tests run as root (
 to run as root), in a temporary directory, listening on a free loopback port only; stopped by its
 process id. `make test` skips the PostgreSQL tests when no server binary is installed and says so.
 """
+
 from __future__ import annotations
 
 import glob
@@ -17,6 +18,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -25,7 +27,8 @@ POSTGRES_BIN_DIR = os.path.dirname(_BINARIES[-1]) if _BINARIES else None
 
 requires_postgres = pytest.mark.skipif(
     POSTGRES_BIN_DIR is None,
-    reason="no PostgreSQL server installed: `bash .ci/system_packages.sh` installs it (CI always does)")
+    reason="no PostgreSQL server installed: `bash .ci/system_packages.sh` installs it (CI always does)",
+)
 
 SUPERUSER = "par_admin"
 PASSWORD = "par-test-password"
@@ -47,14 +50,24 @@ class PostgresServer:
     pid: int
 
     def env(self) -> dict[str, str]:
-        return {"PAR_PG_HOST": self.host, "PAR_PG_PORT": str(self.port), "PAR_PG_USER": self.user,
-                "PAR_PG_PASSWORD": self.password, "PAR_PG_DATABASE": self.database}
+        return {
+            "PAR_PG_HOST": self.host,
+            "PAR_PG_PORT": str(self.port),
+            "PAR_PG_USER": self.user,
+            "PAR_PG_PASSWORD": self.password,
+            "PAR_PG_DATABASE": self.database,
+        }
 
     def connect(self, user: str | None = None, password: str | None = None):
         import psycopg2
 
-        return psycopg2.connect(host=self.host, port=self.port, user=user or self.user,
-                                password=password if password is not None else self.password, dbname=self.database)
+        return psycopg2.connect(
+            host=self.host,
+            port=self.port,
+            user=user or self.user,
+            password=password if password is not None else self.password,
+            dbname=self.database,
+        )
 
 
 def _as_server_user(command: list[str]) -> list[str]:
@@ -75,25 +88,63 @@ def postgres_server(database: str = "par_warehouse"):
         handle.write(PASSWORD)
     if os.geteuid() == 0:
         os.chown(pwfile, owner.pw_uid, owner.pw_gid)
-    subprocess.run(_as_server_user([f"{POSTGRES_BIN_DIR}/initdb", "-D", data, "-U", SUPERUSER, "--pwfile", pwfile,
-                                    "-A", "scram-sha-256", "-E", "UTF8", "--locale", "C.UTF-8"]),
-                   check=True, capture_output=True)
+    subprocess.run(
+        _as_server_user(
+            [
+                f"{POSTGRES_BIN_DIR}/initdb",
+                "-D",
+                data,
+                "-U",
+                SUPERUSER,
+                "--pwfile",
+                pwfile,
+                "-A",
+                "scram-sha-256",
+                "-E",
+                "UTF8",
+                "--locale",
+                "C.UTF-8",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
-    server = subprocess.Popen(_as_server_user([f"{POSTGRES_BIN_DIR}/postgres", "-D", data, "-p", str(port),
-                                               "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
-                                               "-c", "fsync=off", "-c", "timezone=UTC"]),
-                              stdout=subprocess.DEVNULL, stderr=open(log, "wb"), start_new_session=True)
+    server = subprocess.Popen(
+        _as_server_user(
+            [
+                f"{POSTGRES_BIN_DIR}/postgres",
+                "-D",
+                data,
+                "-p",
+                str(port),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "unix_socket_directories=",
+                "-c",
+                "fsync=off",
+                "-c",
+                "timezone=UTC",
+            ]
+        ),
+        stdout=subprocess.DEVNULL,
+        stderr=open(log, "wb"),
+        start_new_session=True,
+    )
     try:
         import psycopg2
 
         deadline = time.monotonic() + 60
         while True:
             try:
-                psycopg2.connect(host="127.0.0.1", port=port, user=SUPERUSER, password=PASSWORD, dbname="postgres").close()
+                psycopg2.connect(
+                    host="127.0.0.1", port=port, user=SUPERUSER, password=PASSWORD, dbname="postgres"
+                ).close()
                 break
             except psycopg2.OperationalError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"PostgreSQL did not start: {open(log).read()[-2000:]}")
+                    raise RuntimeError(f"PostgreSQL did not start: {Path(log).read_text()[-2000:]}") from None
                 time.sleep(0.3)
         admin = psycopg2.connect(host="127.0.0.1", port=port, user=SUPERUSER, password=PASSWORD, dbname="postgres")
         admin.autocommit = True

@@ -1,4 +1,5 @@
 """The administrative-unit reference file: reading it, and the GX gate on good and broken files."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -34,8 +35,16 @@ def test_the_shipped_file_passes_and_holds_the_published_totals():
     assert after.unit_type.value_counts().to_dict() == {"commune": 48, "ward": 16, "special_zone": 1}
     districts = units[units.unit_level == "district"]
     assert set(districts[districts.parent_unit_code == "56"].unit_name_vi) == {
-        "Thành phố Nha Trang", "Thành phố Cam Ranh", "Thị xã Ninh Hòa", "Huyện Vạn Ninh", "Huyện Diên Khánh",
-        "Huyện Cam Lâm", "Huyện Khánh Vĩnh", "Huyện Khánh Sơn", "Huyện Trường Sa"}
+        "Thành phố Nha Trang",
+        "Thành phố Cam Ranh",
+        "Thị xã Ninh Hòa",
+        "Huyện Vạn Ninh",
+        "Huyện Diên Khánh",
+        "Huyện Cam Lâm",
+        "Huyện Khánh Vĩnh",
+        "Huyện Khánh Sơn",
+        "Huyện Trường Sa",
+    }
     assert (units.is_synthetic == "false").all()  # every unit is from a public list (docs/admin_units.md)
 
 
@@ -70,8 +79,24 @@ def test_the_shipped_lists_are_consistent():
 
 # Commune-level units per district as published: the 2024 resolution on Khanh Hoa's communes and
 # 1198/NQ-UBTVQH15 (Ninh Thuan), effective 2024-11-01; the other districts unchanged (GSO list).
-BEFORE_NOV_2024 = {"568": 27, "569": 15, "570": 14, "571": 13, "572": 27, "573": 14, "574": 18, "575": 8, "576": 3,
-                   "582": 16, "584": 9, "585": 8, "586": 9, "587": 9, "588": 6, "589": 8}
+BEFORE_NOV_2024 = {
+    "568": 27,
+    "569": 15,
+    "570": 14,
+    "571": 13,
+    "572": 27,
+    "573": 14,
+    "574": 18,
+    "575": 8,
+    "576": 3,
+    "582": 16,
+    "584": 9,
+    "585": 8,
+    "586": 9,
+    "587": 9,
+    "588": 6,
+    "589": 8,
+}
 AFTER_NOV_2024 = {**BEFORE_NOV_2024, "568": 22, "572": 26, "574": 17, "582": 13}
 
 
@@ -87,16 +112,20 @@ def test_the_shipped_lists_hold_the_published_counts():
     khanh_hoa = [d for d, p in district_of.items() if p == "56"]
     assert sum(BEFORE_NOV_2024[d] for d in khanh_hoa) == 139 and sum(AFTER_NOV_2024[d] for d in khanh_hoa) == 132
     # after 2024-11-01 Khanh Hoa had 96 communes, 30 wards and 6 townships (the same resolution, as reported by VOV)
-    assert Counter(u["unit_type"] for u in _in_force(units, date(2024, 11, 1), unit_level="commune")
-                   if district_of[u["parent_unit_code"]] == "56") == {"commune": 96, "ward": 30, "township": 6}
+    assert Counter(
+        u["unit_type"]
+        for u in _in_force(units, date(2024, 11, 1), unit_level="commune")
+        if district_of[u["parent_unit_code"]] == "56"
+    ) == {"commune": 96, "ward": 30, "township": 6}
     new = _in_force(units, date(2025, 7, 1), unit_level="commune")
     assert len(new) == 65 and {u["parent_unit_code"] for u in new} == {"56"}
     assert Counter(u["unit_type"] for u in new) == {"commune": 48, "ward": 16, "special_zone": 1}
     # each of the 65 has predecessors, and the 194 units of 2025-06-30 all map into them
     july = [s for s in successors if s["effective_date"] == "2025-07-01"]
     assert {s["successor_code"] for s in july} == {u["unit_code"] for u in new} | {"56"}
-    assert {s["predecessor_code"] for s in july} >= {u["unit_code"] for u in _in_force(units, date(2025, 6, 30),
-                                                                                          unit_level="commune")}
+    assert {s["predecessor_code"] for s in july} >= {
+        u["unit_code"] for u in _in_force(units, date(2025, 6, 30), unit_level="commune")
+    }
     special = next(u for u in new if u["unit_type"] == "special_zone")
     assert (special["unit_code"], special["unit_name_vi"]) == ("22736", "Đặc khu Trường Sa")
     assert sorted(s["predecessor_code"] for s in july if s["successor_code"] == "22736") == ["22736", "22737", "22739"]
@@ -133,8 +162,10 @@ def test_a_mapping_to_a_unit_that_does_not_start_that_day_is_rejected(tmp_path):
 
 
 def test_an_unknown_parent_and_a_bad_date_are_rejected(tmp_path):
-    units = UNITS + [("Z", "commune", "commune", "NOPE", "2025-07-01", ""), ("W", "commune", "commune", "P",
-                                                                           "01/07/2025", "")]
+    units = UNITS + [
+        ("Z", "commune", "commune", "NOPE", "2025-07-01", ""),
+        ("W", "commune", "commune", "P", "01/07/2025", ""),
+    ]
     found, _ = failures(write_units(tmp_path, units=units))
     assert found[("units", "parent_is_known")] == 1
     assert found[("units", "valid_from")] == 1

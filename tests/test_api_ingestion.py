@@ -4,6 +4,7 @@ flatten gives the checked path's tables, and a pull's memory is bounded by its b
 Cost: about 5 s (a small sandbox of ~2,000 dossiers, generated once) plus ~10 s for the one test
 that runs the bench's measurement in a child process; the read-ahead tests, under a second.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,10 +17,17 @@ from bench.ingestion import measure_api_ingestion
 from connectors.http_session import RetryPolicy, SourceResponseError, SourceSession
 from connectors.ingest import land_pull
 from connectors.landing import LandingZone
-from connectors.one_stop_shop import (SOURCE, OneStopShopClient, PayloadColumns, _flatten_checked, flatten, plain_tables,
-                                     read_dossier_page)
-from connectors.records import RecordError
+from connectors.one_stop_shop import (
+    SOURCE,
+    OneStopShopClient,
+    PayloadColumns,
+    _flatten_checked,
+    flatten,
+    plain_tables,
+    read_dossier_page,
+)
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
+from connectors.records import RecordError
 from connectors.sandbox.one_stop_shop_api import start_one_stop_shop_server, write_export
 from connectors.sandbox.one_stop_shop_data import OneStopShopSandbox, SandboxConfig
 from connectors.sandbox.one_stop_shop_export_api import ExportError, start_export_server
@@ -47,8 +55,16 @@ def servers(tmp_path_factory):
 
 def pull(server, landing, since=SINCE, until=UNTIL, page_size=100, batch_rows=300, key="w", read_ahead=1):
     client = OneStopShopClient(SourceSession(SOURCE, server.url, SANDBOX_TOKEN, RETRY), page_size=page_size)
-    return land_pull(landing, SOURCE, key, server.url, lambda cursor: client.pages(since, until, cursor),
-                     lambda records: flatten(records, pseudonymise), batch_rows=batch_rows, read_ahead=read_ahead)
+    return land_pull(
+        landing,
+        SOURCE,
+        key,
+        server.url,
+        lambda cursor: client.pages(since, until, cursor),
+        lambda records: flatten(records, pseudonymise),
+        batch_rows=batch_rows,
+        read_ahead=read_ahead,
+    )
 
 
 def landed(landing, summary, dataset):
@@ -64,7 +80,8 @@ def test_the_export_backed_api_lands_what_the_generator_backed_one_lands(servers
     for dataset, rows in from_generator.rows.items():
         assert from_export.rows[dataset] == rows
         assert landed(LandingZone(tmp_path / "e"), from_export, dataset).equals(
-            landed(LandingZone(tmp_path / "g"), from_generator, dataset)), dataset
+            landed(LandingZone(tmp_path / "g"), from_generator, dataset)
+        ), dataset
 
 
 def test_a_window_of_the_export_lists_the_dossiers_last_updated_in_it_in_key_order(servers):
@@ -116,9 +133,16 @@ def test_plain_payloads_are_flattened_a_column_at_a_time_with_the_checked_paths_
         assert fast[dataset].equals(table), dataset
     # Not plain: each goes the checked way, and comes out as it did before.
     one = payloads[0]
-    for odd in ({**one, "TrangThaiHoSo": "10"}, {**one, "KenhThucHien": 2.0}, {**one, "KenhThucHien": True},
-                {**one, "MaCoQuanMoi": 123}, {**one, "BoSung": ""}, {**one, "ChuHoSo": 42}, {**one, "MaHoSo": 7},
-                {**one, "GiayToNop": [{**one["GiayToNop"][0], "DuocSoHoa": None, "Ghi": "x"}]}):
+    for odd in (
+        {**one, "TrangThaiHoSo": "10"},
+        {**one, "KenhThucHien": 2.0},
+        {**one, "KenhThucHien": True},
+        {**one, "MaCoQuanMoi": 123},
+        {**one, "BoSung": ""},
+        {**one, "ChuHoSo": 42},
+        {**one, "MaHoSo": 7},
+        {**one, "GiayToNop": [{**one["GiayToNop"][0], "DuocSoHoa": None, "Ghi": "x"}]},
+    ):
         assert plain_tables([one, odd], pseudonymise) is None
         tables = flatten([one, odd], pseudonymise)
         assert tables["dossiers"].num_rows == 2
@@ -147,23 +171,39 @@ def test_a_page_decoded_straight_into_arrow_gives_the_checked_paths_tables():
     # A value of another JSON type than the contract's: the page is decoded as JSON instead
     # (with no key twice), and flattened the checked way.
     one = payloads[0]
-    for odd in ({**one, "TrangThaiHoSo": "10"}, {**one, "KenhThucHien": 2.0}, {**one, "KenhThucHien": True},
-                {**one, "MaCoQuanMoi": 123}, {**one, "BoSung": ""}, {**one, "ChuHoSo": 42}, {**one, "MaHoSo": 7},
-                {**one, "GiayToNop": [{"MaGiayTo": "x", "Ghi": "x"}]}, {**one, "TenDonViXuLy": "\ud800"}, None):
+    for odd in (
+        {**one, "TrangThaiHoSo": "10"},
+        {**one, "KenhThucHien": 2.0},
+        {**one, "KenhThucHien": True},
+        {**one, "MaCoQuanMoi": 123},
+        {**one, "BoSung": ""},
+        {**one, "ChuHoSo": 42},
+        {**one, "MaHoSo": 7},
+        {**one, "GiayToNop": [{"MaGiayTo": "x", "Ghi": "x"}]},
+        {**one, "TenDonViXuLy": "\ud800"},
+        None,
+    ):
         body = page_body([one, odd], ascii=True)
         assert read_dossier_page(body) == (json.loads(body)["data"], "c2"), odd
     assert read_dossier_page(b'{"data": [{"MaHoSo": "A-1"}], "next_cursor": null} {"data": []}') is None  # 2 bodies
     assert read_dossier_page(page_body([one])[:-10]) is None  # half a page
     assert read_dossier_page(page_body([{**one, "TenDonViXuLy": "Ủy @"}]).replace(b"@", b"\xff")) is None  # not UTF-8
     # Decoded, but without a code or with a null child item: the checked path names the record and field.
-    for odd, message in (({**one, "MaHoSo": " "}, "record 2 of the batch .* has no MaHoSo"),
-                         ({**one, "XinLoi": [None]}, f"dossier '{one['MaHoSo']}': item 1 of XinLoi is null")):
+    for odd, message in (
+        ({**one, "MaHoSo": " "}, "record 2 of the batch .* has no MaHoSo"),
+        ({**one, "XinLoi": [None]}, f"dossier '{one['MaHoSo']}': item 1 of XinLoi is null"),
+    ):
         columns, _ = read_dossier_page(page_body([one, odd]))
         with pytest.raises(RecordError, match=message):
             flatten(columns, pseudonymise)
     # Escapes, astral characters and the integer types' limits: decoded as json decodes them.
-    edge = {**one, "KenhThucHien": -2**31, "TrangThaiHoSo": 2**31 - 1, "TenDonViXuLy": 'a\x00b😀\\"\n\t',
-            "LePhi": [{"Gia": 2**53 + 1}, {}]}  # 2**53 + 1 is not a double: read as an integer
+    edge = {
+        **one,
+        "KenhThucHien": -(2**31),
+        "TrangThaiHoSo": 2**31 - 1,
+        "TenDonViXuLy": 'a\x00b😀\\"\n\t',
+        "LePhi": [{"Gia": 2**53 + 1}, {}],
+    }  # 2**53 + 1 is not a double: read as an integer
     for ascii in (True, False):
         columns, _ = read_dossier_page(page_body([edge], ascii=ascii))
         fast, checked = flatten(columns, pseudonymise), _flatten_checked([edge], pseudonymise)
@@ -206,20 +246,36 @@ def test_a_pull_keeps_no_page_after_flattening_it_and_lands_a_part_per_batch(tmp
     wait for the next part), and a part is landed every `batch_rows` records."""
 
     fetch, _, alive_when_fetched = watched_pages()
-    summary = land_pull(LandingZone(tmp_path), SOURCE, "w", "test://", fetch,
-                        lambda records: flatten(records, pseudonymise), batch_rows=200)
+    summary = land_pull(
+        LandingZone(tmp_path),
+        SOURCE,
+        "w",
+        "test://",
+        fetch,
+        lambda records: flatten(records, pseudonymise),
+        batch_rows=200,
+    )
     # 12 pages of 50 = 600 records: a part every 4 pages (200 records), 3 parts
     assert summary.records == 600 and summary.parts == 3
-    assert [len(f.read_bytes()) > 0 for f in LandingZone(tmp_path).load_files(SOURCE, "dossiers", summary.load_id)] \
-        == [True] * 3
+    assert [len(f.read_bytes()) > 0 for f in LandingZone(tmp_path).load_files(SOURCE, "dossiers", summary.load_id)] == [
+        True
+    ] * 3
     # When page n+1 is fetched, no record of the pages before it is held any more.
     assert max(alive_when_fetched) == 0
 
 
 def test_reading_ahead_holds_at_most_two_pages_and_lands_the_same_parts(tmp_path):
     fetch, fetched, alive_when_fetched = watched_pages()
-    summary = land_pull(LandingZone(tmp_path), SOURCE, "w", "test://", fetch,
-                        lambda records: flatten(records, pseudonymise), batch_rows=200, read_ahead=1)
+    summary = land_pull(
+        LandingZone(tmp_path),
+        SOURCE,
+        "w",
+        "test://",
+        fetch,
+        lambda records: flatten(records, pseudonymise),
+        batch_rows=200,
+        read_ahead=1,
+    )
     # 12 pages of 50 = 600 records, a part every 200 records: 3 parts, as without reading ahead
     assert summary.records == 600 and summary.parts == 3 and fetched == list(range(12))
     codes = LandingZone(tmp_path).read_load(SOURCE, "dossiers", summary.load_id).column("MaHoSo").to_pylist()
@@ -232,14 +288,30 @@ def test_reading_ahead_the_sources_failure_comes_after_the_pages_before_it_and_t
     landing = LandingZone(tmp_path)
     fetch, _, _ = watched_pages(fail_after=5)
     with pytest.raises(SourceResponseError, match="the source failed"):
-        land_pull(landing, SOURCE, "w", "test://", fetch, lambda records: flatten(records, pseudonymise),
-                  batch_rows=100, read_ahead=1)
+        land_pull(
+            landing,
+            SOURCE,
+            "w",
+            "test://",
+            fetch,
+            lambda records: flatten(records, pseudonymise),
+            batch_rows=100,
+            read_ahead=1,
+        )
     state = landing.read_state(SOURCE, "w")
     # pages 0-3 landed as 2 parts of 100; page 4 was flattened but not landed: the cursor is after page 3
     assert (state["complete"], state["parts"], state["records"], state["cursor"]) == (False, 2, 200, "4")
     fetch, fetched, _ = watched_pages()
-    summary = land_pull(landing, SOURCE, "w", "test://", fetch, lambda records: flatten(records, pseudonymise),
-                        batch_rows=100, read_ahead=1)
+    summary = land_pull(
+        landing,
+        SOURCE,
+        "w",
+        "test://",
+        fetch,
+        lambda records: flatten(records, pseudonymise),
+        batch_rows=100,
+        read_ahead=1,
+    )
     assert summary.resumed and fetched == list(range(4, 12)) and summary.records == 600
 
 
@@ -271,13 +343,29 @@ def test_a_part_whose_file_cannot_be_written_is_written_again_whole_by_the_next_
     blocker.write_text("a file where the fees folder should be")
     fetch, _, _ = watched_pages(pages=4)
     with pytest.raises(LandingError, match="cannot write .*fees"):
-        land_pull(landing, SOURCE, "w", "test://", fetch, lambda records: flatten(records, pseudonymise),
-                  batch_rows=100, read_ahead=1)
+        land_pull(
+            landing,
+            SOURCE,
+            "w",
+            "test://",
+            fetch,
+            lambda records: flatten(records, pseudonymise),
+            batch_rows=100,
+            read_ahead=1,
+        )
     assert landing.read_state(SOURCE, "w")["parts"] == 0
     blocker.unlink()
     fetch, _, _ = watched_pages(pages=4)
-    summary = land_pull(landing, SOURCE, "w", "test://", fetch, lambda records: flatten(records, pseudonymise),
-                        batch_rows=100, read_ahead=1)
+    summary = land_pull(
+        landing,
+        SOURCE,
+        "w",
+        "test://",
+        fetch,
+        lambda records: flatten(records, pseudonymise),
+        batch_rows=100,
+        read_ahead=1,
+    )
     assert summary.resumed and summary.parts == 2  # 4 pages of 50, a part per 100 records
     codes = landing.read_load(SOURCE, "dossiers", summary.load_id).column("MaHoSo").to_pylist()
     assert sorted(codes) == sorted(f"A-{n}-{i}" for n in range(4) for i in range(50))  # each once

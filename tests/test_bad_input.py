@@ -5,6 +5,7 @@ Extends the bad-value tests of test_one_stop_shop_connector.py (not repeated her
 handling of the sandbox's own defects (NFD agency names, stray whitespace) is in
 test_pipeline_end_to_end.py; here the connector's part only.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -23,42 +24,24 @@ from hypothesis import strategies as st
 from connectors.file_cursor import FileCursor, why_not_resume
 from connectors.ingest import land_pull
 from connectors.landing import LandingZone
-from connectors.one_stop_shop import (CHILD_LISTS, DATASETS, DOSSIER_FIELDS, PERSONAL_FIELDS, SOURCE, RecordError,
-                                      export_line, flatten, read_dossier_page, read_export)
+from connectors.one_stop_shop import (
+    CHILD_LISTS,
+    DATASETS,
+    DOSSIER_FIELDS,
+    PERSONAL_FIELDS,
+    SOURCE,
+    RecordError,
+    export_line,
+    flatten,
+    read_dossier_page,
+    read_export,
+)
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
+from tests.support.one_stop_shop_payloads import dossier, write_ndjson
+from tests.support.workbooks import with_stale_dimension
 
 pseudonymise = Pseudonymiser(SANDBOX_KEY)
 PROJECT = Path(__file__).resolve().parents[1]
-
-
-def dossier(code: str = "000.00.01.H34-220110-0001", **fields) -> dict:
-    """A small valid payload, as the sandbox would send it."""
-    payload = {
-        "MaHoSo": code, "MaTTHC": "1.004227", "MaLinhVuc": "G01", "KenhThucHien": 2,
-        "ChuHoSo": "Nguyễn Văn An", "SoGiayToChuHoSo": "056123456789", "LoaiDoiTuong": 1,
-        "NgayNopHoSo": "20220110080000", "NgayTiepNhan": "20220110081500", "NgayHenTra": "20220117170000",
-        "NgayKetThucXuLy": None, "NgayTra": None, "NgayTuChoi": None, "TrangThaiHoSo": 4,
-        "DonViXuLy": "000.00.01.H34", "TenDonViXuLy": "Sở Tư pháp tỉnh Khánh Hòa", "HoSoCoThanhPhanSoHoa": 1,
-        "TaiKhoanDuocXacThucVoiVNeID": 0, "DuocThanhToanTrucTuyen": 0, "NgayDongBo": None,
-        "NgayCapNhat": "20220110093000",
-        "QuaTrinhXuLy": [
-            {"ThuTu": 1, "NguoiXuLy": "Trần Thị Bình", "ChucDanh": "Cán bộ tiếp nhận", "ThoiDiemXuLy": "20220110081500",
-             "TrangThai": 2, "NgayKetThucTheoQuyDinh": "20220117170000"},
-            {"ThuTu": 2, "NguoiXuLy": "Lê Văn Châu", "ChucDanh": "Chuyên viên", "ThoiDiemXuLy": "20220110093000",
-             "TrangThai": 4, "NgayKetThucTheoQuyDinh": "20220117170000"},
-        ],
-        "BoSung": [], "XinLoi": [], "LePhi": [{"MaPhiLePhi": "LP-1", "TenPhiLePhi": "Lệ phí", "Gia": 50000}],
-        "GiayToNop": [{"MaGiayTo": "GT01", "TenGiayTo": "Đơn đề nghị", "DuocSoHoa": 1, "DuocTaiSuDung": 0,
-                       "DuocLayTuKhoDMQG": 0}],
-        "KetQua": [], "DanhGia": [], "PhanAnhKienNghi": [],
-    }
-    payload.update(fields)
-    return payload
-
-
-def write_ndjson(path: Path, payloads: list[dict]) -> Path:
-    path.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in payloads), encoding="utf-8")
-    return path
 
 
 def land_and_read(tmp_path: Path, payloads: list[dict]) -> dict[str, list[dict]]:
@@ -73,13 +56,17 @@ def land_and_read(tmp_path: Path, payloads: list[dict]) -> dict[str, list[dict]]
 
 def export_pull(landing: LandingZone, path: Path, chunk_size: int, batch_rows: int):
     """What orchestration does with an export file: land_pull over read_export from the line cursor."""
+
     def fetch(cursor):
         return read_export(path, chunk_size=chunk_size, cursor=cursor)
-    return land_pull(landing, SOURCE, "export", f"file://{path}", fetch, lambda b: flatten(b, pseudonymise),
-                     batch_rows=batch_rows)
+
+    return land_pull(
+        landing, SOURCE, "export", f"file://{path}", fetch, lambda b: flatten(b, pseudonymise), batch_rows=batch_rows
+    )
 
 
 # -- encodings ---------------------------------------------------------------------------------
+
 
 def test_a_utf8_byte_order_mark_is_dropped(tmp_path):
     path = tmp_path / "bom.ndjson"
@@ -93,8 +80,9 @@ def test_a_utf8_byte_order_mark_is_dropped(tmp_path):
 
 def test_windows_line_endings_and_blank_lines_are_read(tmp_path):
     path = tmp_path / "crlf.ndjson"
-    path.write_bytes(b"\r\n".join(json.dumps(dossier(f"A-{i}"), ensure_ascii=False).encode() for i in range(3))
-                     + b"\r\n\r\n   \r\n")
+    path.write_bytes(
+        b"\r\n".join(json.dumps(dossier(f"A-{i}"), ensure_ascii=False).encode() for i in range(3)) + b"\r\n\r\n   \r\n"
+    )
     chunks = list(read_export(path, chunk_size=2))
     assert [[r["MaHoSo"] for r in chunk] for chunk, _ in chunks] == [["A-0", "A-1"], ["A-2"]]
     assert export_line(chunks[-1][1]) == 5  # the cursor counts every line consumed, blank ones too
@@ -175,10 +163,16 @@ def test_an_export_replaced_before_the_resume_is_read_again_whole_never_from_the
     assert "not resuming after line 4: it is not the file the pull began on" in caplog.text
 
     # The pull as orchestration runs it: the unfinished load is left, a new one lands the file whole.
-    summary = land_pull(landing, SOURCE, "export", f"file://{path}",
-                        lambda cursor: read_export(path, chunk_size=2, cursor=cursor),
-                        lambda b: flatten(b, pseudonymise), batch_rows=4,
-                        why_not_resume=lambda cursor: why_not_resume(path, cursor))
+    summary = land_pull(
+        landing,
+        SOURCE,
+        "export",
+        f"file://{path}",
+        lambda cursor: read_export(path, chunk_size=2, cursor=cursor),
+        lambda b: flatten(b, pseudonymise),
+        batch_rows=4,
+        why_not_resume=lambda cursor: why_not_resume(path, cursor),
+    )
     assert not summary.resumed and summary.load_id != state["load_id"]
     assert landing.read_load(SOURCE, "dossiers", summary.load_id).column("MaHoSo").to_pylist() == new_codes
 
@@ -195,17 +189,22 @@ def test_a_resumed_export_that_only_grew_or_was_fixed_after_the_landed_lines_res
     assert "does not say which file" in why_not_resume(path, "2")  # a bare line number, saved before
 
 
-@pytest.mark.parametrize("line, problem", [
-    (b"[1, 2, 3]", "line 2 is an array, not a JSON object"),
-    (b"null", "line 2 is null, not a JSON object"),
-    (b'{"NgayCapNhat": "20220110093000", "DonViXuLy": "000.00.01.H34"}',
-     "line 2 has no MaHoSo (field MaHoSo is missing or empty) (NgayCapNhat='20220110093000', DonViXuLy="),
-    (b'{"MaHoSo": "  ", "NgayCapNhat": "20220110093000"}', "line 2 has no MaHoSo"),
-    (b'{"MaHoSo": {"a": 1}}', "line 2 has a MaHoSo that is an object, not text (field MaHoSo)"),
-    (b'{"MaHoSo": "A-1", "Gia": ' + b"9" * 5000 + b"}", "line 2 is not valid JSON (ValueError: Exceeds the limit"),
-    (b"[" * 100_000 + b"]" * 100_000, "line 2 is not valid JSON (RecursionError"),
-    (b'{"MaHoSo": "A-1\x00"}', "line 2 is not valid JSON (Invalid control character"),  # a stray zero byte
-])
+@pytest.mark.parametrize(
+    "line, problem",
+    [
+        (b"[1, 2, 3]", "line 2 is an array, not a JSON object"),
+        (b"null", "line 2 is null, not a JSON object"),
+        (
+            b'{"NgayCapNhat": "20220110093000", "DonViXuLy": "000.00.01.H34"}',
+            "line 2 has no MaHoSo (field MaHoSo is missing or empty) (NgayCapNhat='20220110093000', DonViXuLy=",
+        ),
+        (b'{"MaHoSo": "  ", "NgayCapNhat": "20220110093000"}', "line 2 has no MaHoSo"),
+        (b'{"MaHoSo": {"a": 1}}', "line 2 has a MaHoSo that is an object, not text (field MaHoSo)"),
+        (b'{"MaHoSo": "A-1", "Gia": ' + b"9" * 5000 + b"}", "line 2 is not valid JSON (ValueError: Exceeds the limit"),
+        (b"[" * 100_000 + b"]" * 100_000, "line 2 is not valid JSON (RecursionError"),
+        (b'{"MaHoSo": "A-1\x00"}', "line 2 is not valid JSON (Invalid control character"),  # a stray zero byte
+    ],
+)
 def test_an_export_line_that_is_not_a_dossier_names_the_line_and_field(tmp_path, line, problem):
     path = tmp_path / "bad.ndjson"
     path.write_bytes(json.dumps(dossier("A-1"), ensure_ascii=False).encode() + b"\n" + line + b"\n")
@@ -226,11 +225,14 @@ def test_a_record_without_a_code_from_the_api_names_its_place_and_no_personal_va
 
 # -- Unicode composition ------------------------------------------------------------------------
 
+
 def test_decomposed_names_land_as_sent_and_hash_like_composed_ones(tmp_path):
     nfc, nfd = dossier("A-1"), dossier("A-2")
     for field in ("ChuHoSo", "TenDonViXuLy", "MaTTHC"):
         nfd[field] = unicodedata.normalize("NFD", nfc[field])
-    nfd["QuaTrinhXuLy"] = [{**s, "NguoiXuLy": unicodedata.normalize("NFD", s["NguoiXuLy"])} for s in nfc["QuaTrinhXuLy"]]
+    nfd["QuaTrinhXuLy"] = [
+        {**s, "NguoiXuLy": unicodedata.normalize("NFD", s["NguoiXuLy"])} for s in nfc["QuaTrinhXuLy"]
+    ]
     assert nfd["TenDonViXuLy"] != nfc["TenDonViXuLy"]
     rows = land_and_read(tmp_path, [nfc, nfd])
     a, b = rows["dossiers"]
@@ -252,19 +254,25 @@ def test_staging_normalises_the_agency_name_to_nfc():
 
 # -- quotes, SQL metacharacters, very long fields -------------------------------------------------
 
+
 def test_quotes_and_sql_metacharacters_land_intact(tmp_path):
     nasty = "O'Brien\"; drop table x; --"
     more = "Robert'); DELETE FROM dossiers;/* \\ \t% _ ${x} {{ y }} \x00 ' OR '1'='1"
-    payload = dossier("A-'1\";--", TenDonViXuLy=nasty, MaTTHC=more,
-                      LePhi=[{"MaPhiLePhi": "LP-'", "TenPhiLePhi": more, "Gia": 1}],
-                      KetQua=[{"MaGiayTo": "KQ", "TenGiayTo": nasty, "DuongDanTep": "https://x/a?b='c'&d=\"e\""}],
-                      ChuHoSo=nasty)
+    payload = dossier(
+        "A-'1\";--",
+        TenDonViXuLy=nasty,
+        MaTTHC=more,
+        LePhi=[{"MaPhiLePhi": "LP-'", "TenPhiLePhi": more, "Gia": 1}],
+        KetQua=[{"MaGiayTo": "KQ", "TenGiayTo": nasty, "DuongDanTep": "https://x/a?b='c'&d=\"e\""}],
+        ChuHoSo=nasty,
+    )
     rows = land_and_read(tmp_path, [payload])
     row = rows["dossiers"][0]
     assert row["MaHoSo"] == "A-'1\";--" and row["TenDonViXuLy"] == nasty and row["MaTTHC"] == more
     assert row["ChuHoSo"] == pseudonymise(nasty)
-    assert rows["fees"] == [{"MaHoSo": "A-'1\";--", "NgayCapNhat": "20220110093000", "MaPhiLePhi": "LP-'",
-                             "TenPhiLePhi": more, "Gia": 1}]
+    assert rows["fees"] == [
+        {"MaHoSo": "A-'1\";--", "NgayCapNhat": "20220110093000", "MaPhiLePhi": "LP-'", "TenPhiLePhi": more, "Gia": 1}
+    ]
     assert rows["results"][0]["TenGiayTo"] == nasty and rows["results"][0]["DuongDanTep"] == "https://x/a?b='c'&d=\"e\""
 
 
@@ -289,12 +297,19 @@ def test_an_error_about_a_huge_value_is_short():
 
 # -- dates the calendar does not have --------------------------------------------------------------
 
-@pytest.mark.parametrize("value", ["20250231120000", "31/02/2025", "2025-02-31", "20251399000000", "0", "  ", "hôm qua"])
+
+@pytest.mark.parametrize(
+    "value", ["20250231120000", "31/02/2025", "2025-02-31", "20251399000000", "0", "  ", "hôm qua"]
+)
 def test_impossible_dates_land_unchanged(tmp_path, value):
     """Staging try-casts them to null and quarantines a bad reception date; the connector keeps them."""
-    payload = dossier("A-1", NgayTiepNhan=value, NgayHenTra=value,
-                      BoSung=[{"LanBoSung": 1, "NgayYeuCau": value, "CoVanBanYeuCau": 1}],
-                      DanhGia=[{"MucDoHaiLong": 1, "NgayDanhGia": value}])
+    payload = dossier(
+        "A-1",
+        NgayTiepNhan=value,
+        NgayHenTra=value,
+        BoSung=[{"LanBoSung": 1, "NgayYeuCau": value, "CoVanBanYeuCau": 1}],
+        DanhGia=[{"MucDoHaiLong": 1, "NgayDanhGia": value}],
+    )
     rows = land_and_read(tmp_path, [payload])
     assert rows["dossiers"][0]["NgayTiepNhan"] == value and rows["dossiers"][0]["NgayHenTra"] == value
     assert rows["supplements"][0]["NgayYeuCau"] == value and rows["votes"][0]["NgayDanhGia"] == value
@@ -307,29 +322,36 @@ def test_a_date_sent_as_a_number_lands_as_its_text(tmp_path):
 
 # -- values that cannot have the contract's type --------------------------------------------------
 
-@pytest.mark.parametrize("fields, message", [
-    ({"KenhThucHien": 2.5}, "field KenhThucHien = 2.5 is not an integer"),
-    ({"LoaiDoiTuong": "１"}, "field LoaiDoiTuong = '１' is not an integer"),  # full-width digit
-    ({"LoaiDoiTuong": "١"}, "field LoaiDoiTuong = '١' is not an integer"),  # Arabic-Indic digit
-    ({"TrangThaiHoSo": "1_0"}, "field TrangThaiHoSo = '1_0' is not an integer"),
-    ({"TrangThaiHoSo": [4]}, "field TrangThaiHoSo = [4] is not an integer"),
-    ({"TrangThaiHoSo": {"ma": 4}}, "field TrangThaiHoSo = {'ma': 4} is not an integer"),
-    ({"TrangThaiHoSo": math.nan}, "field TrangThaiHoSo = nan is not an integer"),
-    ({"TrangThaiHoSo": math.inf}, "field TrangThaiHoSo = inf is not an integer"),
-    ({"TrangThaiHoSo": 2**31}, "field TrangThaiHoSo = 2147483648 is out of range for int32"),
-    ({"TrangThaiHoSo": 1e300}, "field TrangThaiHoSo = 1e+300 is out of range for int32"),
-    ({"LePhi": [{"Gia": 2**63}]}, "field LePhi.Gia = 9223372036854775808 is out of range for int64"),
-    ({"DanhGia": [{"MucDoHaiLong": "rất hài lòng"}]}, "field DanhGia.MucDoHaiLong = 'rất hài lòng' is not an integer"),
-    ({"BoSung": {"LanBoSung": 1}}, "field BoSung should be a list, got an object"),
-    ({"XinLoi": "none"}, "field XinLoi should be a list, got a string"),
-    ({"KetQua": 0}, "field KetQua should be a list, got a number"),
-    ({"QuaTrinhXuLy": [{"ThuTu": 1}, "Phạm Văn Dũng"]}, "item 2 of QuaTrinhXuLy is a string, not an object"),
-    ({"GiayToNop": [None]}, "item 1 of GiayToNop is null, not an object"),
-    ({"KetQua": [{"MaHoSo": "B-9"}]}, "field KetQua.MaHoSo (item 1) = 'B-9' contradicts the dossier's MaHoSo"),
-    ({"_source": "x"}, "field _source has the name of a column the landing zone adds"),
-    ({"DanhGia": [{"load_date": "x"}]}, "field DanhGia.load_date has the name of a column the landing zone adds"),
-    ({"ChuHoSo": "\ud800"}, "field ChuHoSo holds text that is not valid Unicode"),
-])
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"KenhThucHien": 2.5}, "field KenhThucHien = 2.5 is not an integer"),
+        ({"LoaiDoiTuong": "１"}, "field LoaiDoiTuong = '１' is not an integer"),  # full-width digit
+        ({"LoaiDoiTuong": "١"}, "field LoaiDoiTuong = '١' is not an integer"),  # Arabic-Indic digit
+        ({"TrangThaiHoSo": "1_0"}, "field TrangThaiHoSo = '1_0' is not an integer"),
+        ({"TrangThaiHoSo": [4]}, "field TrangThaiHoSo = [4] is not an integer"),
+        ({"TrangThaiHoSo": {"ma": 4}}, "field TrangThaiHoSo = {'ma': 4} is not an integer"),
+        ({"TrangThaiHoSo": math.nan}, "field TrangThaiHoSo = nan is not an integer"),
+        ({"TrangThaiHoSo": math.inf}, "field TrangThaiHoSo = inf is not an integer"),
+        ({"TrangThaiHoSo": 2**31}, "field TrangThaiHoSo = 2147483648 is out of range for int32"),
+        ({"TrangThaiHoSo": 1e300}, "field TrangThaiHoSo = 1e+300 is out of range for int32"),
+        ({"LePhi": [{"Gia": 2**63}]}, "field LePhi.Gia = 9223372036854775808 is out of range for int64"),
+        (
+            {"DanhGia": [{"MucDoHaiLong": "rất hài lòng"}]},
+            "field DanhGia.MucDoHaiLong = 'rất hài lòng' is not an integer",
+        ),
+        ({"BoSung": {"LanBoSung": 1}}, "field BoSung should be a list, got an object"),
+        ({"XinLoi": "none"}, "field XinLoi should be a list, got a string"),
+        ({"KetQua": 0}, "field KetQua should be a list, got a number"),
+        ({"QuaTrinhXuLy": [{"ThuTu": 1}, "Phạm Văn Dũng"]}, "item 2 of QuaTrinhXuLy is a string, not an object"),
+        ({"GiayToNop": [None]}, "item 1 of GiayToNop is null, not an object"),
+        ({"KetQua": [{"MaHoSo": "B-9"}]}, "field KetQua.MaHoSo (item 1) = 'B-9' contradicts the dossier's MaHoSo"),
+        ({"_source": "x"}, "field _source has the name of a column the landing zone adds"),
+        ({"DanhGia": [{"load_date": "x"}]}, "field DanhGia.load_date has the name of a column the landing zone adds"),
+        ({"ChuHoSo": "\ud800"}, "field ChuHoSo holds text that is not valid Unicode"),
+    ],
+)
 def test_a_value_that_cannot_be_landed_names_dossier_and_field(fields, message):
     with pytest.raises(RecordError) as caught:
         flatten([dossier("A-1"), dossier("A-2", **fields)], pseudonymise)
@@ -337,8 +359,9 @@ def test_a_value_that_cannot_be_landed_names_dossier_and_field(fields, message):
     assert "Phạm Văn Dũng" not in str(caught.value)  # a misplaced name is not echoed
 
 
-@pytest.mark.parametrize("value, landed", [
-    (" 4 ", 4), ("+4", 4), ("-1", -1), (4.0, 4), (True, 1), ("", None), ("   ", None), (None, None)])
+@pytest.mark.parametrize(
+    "value, landed", [(" 4 ", 4), ("+4", 4), ("-1", -1), (4.0, 4), (True, 1), ("", None), ("   ", None), (None, None)]
+)
 def test_integers_sent_as_text_or_floats_are_normalised(value, landed):
     row = flatten([dossier("A-1", TrangThaiHoSo=value)], pseudonymise)["dossiers"].to_pylist()[0]
     assert row["TrangThaiHoSo"] == landed
@@ -351,36 +374,52 @@ def test_list_fields_sent_as_null_or_empty_text_are_empty(tmp_path):
 
 
 def test_an_item_repeating_its_dossiers_keys_is_accepted(tmp_path):
-    rows = land_and_read(tmp_path, [dossier("A-1", KetQua=[{"MaHoSo": "A-1", "NgayCapNhat": "20220110093000",
-                                                            "MaGiayTo": "KQ"}])])
-    assert rows["results"] == [{"MaHoSo": "A-1", "NgayCapNhat": "20220110093000", "MaGiayTo": "KQ",
-                                "TenGiayTo": None, "DuongDanTep": None}]
+    rows = land_and_read(
+        tmp_path, [dossier("A-1", KetQua=[{"MaHoSo": "A-1", "NgayCapNhat": "20220110093000", "MaGiayTo": "KQ"}])]
+    )
+    assert rows["results"] == [
+        {"MaHoSo": "A-1", "NgayCapNhat": "20220110093000", "MaGiayTo": "KQ", "TenGiayTo": None, "DuongDanTep": None}
+    ]
 
 
 def test_text_fields_sent_as_other_json_types_land_as_json_text(tmp_path):
-    rows = land_and_read(tmp_path, [dossier("A-1", MaTTHC=1.5, MaLinhVuc=True, TenDonViXuLy={"ten": "Sở"},
-                                            MaCoQuanMoi=["x", 1])])
+    rows = land_and_read(
+        tmp_path, [dossier("A-1", MaTTHC=1.5, MaLinhVuc=True, TenDonViXuLy={"ten": "Sở"}, MaCoQuanMoi=["x", 1])]
+    )
     row = rows["dossiers"][0]
-    assert (row["MaTTHC"], row["MaLinhVuc"], row["TenDonViXuLy"], row["MaCoQuanMoi"]) == \
-        ("1.5", "true", '{"ten": "Sở"}', '["x", 1]')
+    assert (row["MaTTHC"], row["MaLinhVuc"], row["TenDonViXuLy"], row["MaCoQuanMoi"]) == (
+        "1.5",
+        "true",
+        '{"ten": "Sở"}',
+        '["x", 1]',
+    )
 
 
 # -- properties ------------------------------------------------------------------------------------
 
 BOUNDED = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
+
 def json_like(floats):
     scalars = st.none() | st.booleans() | st.integers() | floats | st.text(max_size=12)
-    return st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
-                        | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=6)
+    return st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+        max_leaves=6,
+    )
 
 
 json_values = json_like(st.floats())  # NaN and infinities too: Python's json reads them
 json_finite = json_like(st.floats(allow_nan=False))
 # mostly values of the right type, sometimes anything at all
 int_values = st.integers(-3, 12) | st.sampled_from(["1", " 2 ", "x", "", "2.0"]) | json_values
-text_values = st.text(max_size=20) | st.sampled_from(["Nguyễn Văn An", unicodedata.normalize("NFD", "Nguyễn Văn An"),
-                                                      "056123456789", "20220231120000"]) | json_values
+text_values = (
+    st.text(max_size=20)
+    | st.sampled_from(
+        ["Nguyễn Văn An", unicodedata.normalize("NFD", "Nguyễn Văn An"), "056123456789", "20220231120000"]
+    )
+    | json_values
+)
 
 
 def field_value(dtype):
@@ -403,8 +442,9 @@ def payloads(draw):
     payload["MaHoSo"] = draw(st.text(max_size=10) | st.integers() | json_values)
     for list_name, (_, fields) in CHILD_LISTS.items():
         if draw(st.integers(0, 3)):
-            payload[list_name] = draw(st.lists(items(fields), max_size=3) | st.lists(json_values, max_size=2)
-                                      | json_values)
+            payload[list_name] = draw(
+                st.lists(items(fields), max_size=3) | st.lists(json_values, max_size=2) | json_values
+            )
     return payload
 
 
@@ -419,8 +459,13 @@ def test_flatten_raises_only_record_errors_and_keeps_every_row(batch):
     assert tables["dossiers"].num_rows == len(batch)
     for list_name, (dataset, _) in CHILD_LISTS.items():
         assert tables[dataset].num_rows == sum(len(p.get(list_name) or []) for p in batch), dataset
-    raw = {"dossiers": [(p.get(f), f) for p in batch for f in PERSONAL_FIELDS["dossiers"]],
-           "process_steps": [(i.get("NguoiXuLy"), "NguoiXuLy") for p in batch for i in p.get("QuaTrinhXuLy") or []]}
+    raw = {
+        "dossiers": [(p.get(f), f) for p in batch for f in PERSONAL_FIELDS["dossiers"]],
+        # every personal field of each step, in the landed columns' order (the name and the account)
+        "process_steps": [
+            (i.get(f), f) for p in batch for i in p.get("QuaTrinhXuLy") or [] for f in PERSONAL_FIELDS["process_steps"]
+        ],
+    }
     for dataset, pairs in raw.items():
         rows = tables[dataset].to_pylist()
         landed = [r[f] for r in rows for f in PERSONAL_FIELDS[dataset]]
@@ -436,11 +481,13 @@ def test_flatten_raises_only_record_errors_and_keeps_every_row(batch):
 # U+0345 (folds to a base letter ι, which moves it among the marks). Neither occurs in Vietnamese.
 # Format characters (Cf: soft hyphen, zero-width, BOM) are dropped by the canonical form, so a word of
 # them alone is no word (tests/test_pseudonymisation.py covers them inside names).
-WORD = st.text(st.characters(exclude_categories=("Z", "Cc", "Cs", "Cf"), exclude_characters="\u0131\u0345"),
-               min_size=1, max_size=8)
+WORD = st.text(
+    st.characters(exclude_categories=("Z", "Cc", "Cs", "Cf"), exclude_characters="\u0131\u0345"), min_size=1, max_size=8
+)
 _VOWELS, _TONES = "aăâeêioôơuưy", ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
-VIETNAMESE_LETTERS = sorted({unicodedata.normalize("NFC", v + t) for v in _VOWELS for t in _TONES}
-                            | set("bcdđghklmnpqrstvx"))
+VIETNAMESE_LETTERS = sorted(
+    {unicodedata.normalize("NFC", v + t) for v in _VOWELS for t in _TONES} | set("bcdđghklmnpqrstvx")
+)
 VIETNAMESE_LETTERS += [c.upper() for c in VIETNAMESE_LETTERS]
 VIETNAMESE_NAME = st.lists(st.text(st.sampled_from(VIETNAMESE_LETTERS), min_size=1, max_size=7), min_size=1, max_size=4)
 NAME = VIETNAMESE_NAME | st.lists(WORD, min_size=1, max_size=4)
@@ -472,6 +519,7 @@ def test_vietnamese_names_keep_the_keys_they_had(words, key):
     import hmac
 
     from connectors.pseudonymise import place_tone
+
     name = " ".join(words)
     before = " ".join(unicodedata.normalize("NFC", name).split()).casefold()
     placed = " ".join(place_tone(word) for word in before.split(" "))
@@ -484,7 +532,9 @@ def test_ascii_text_is_keyed_as_the_general_normalisation_keys_it(text, key):
     """pseudonymise.py takes a shorter way for ASCII text (ID numbers); it must give the same keys."""
     import hashlib
     import hmac
+
     from connectors.pseudonymise import canonical_text
+
     general = canonical_text(text)
     expected = hmac.new(key.encode(), general.encode(), hashlib.sha256).hexdigest()[:32] if general else None
     assert Pseudonymiser(key)(text) == expected
@@ -506,9 +556,18 @@ def test_different_keys_give_different_pseudonyms(words, key, other):
 
 
 @BOUNDED
-@given(st.lists(st.dictionaries(st.text(max_size=8), json_finite, max_size=4).map(
-    lambda d: {**d, "MaHoSo": d.get("MaHoSo") if isinstance(d.get("MaHoSo"), str) and d["MaHoSo"].strip() else "X"}),
-    max_size=6), st.integers(1, 4))
+@given(
+    st.lists(
+        st.dictionaries(st.text(max_size=8), json_finite, max_size=4).map(
+            lambda d: {
+                **d,
+                "MaHoSo": d.get("MaHoSo") if isinstance(d.get("MaHoSo"), str) and d["MaHoSo"].strip() else "X",
+            }
+        ),
+        max_size=6,
+    ),
+    st.integers(1, 4),
+)
 def test_read_export_round_trips_any_json_objects(tmp_path_factory, records, chunk_size):
     path = tmp_path_factory.mktemp("rt") / "export.ndjson"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
@@ -563,24 +622,34 @@ def _drop_export_date(path: Path) -> None:
 
 
 def _cadre_export_pull(landing: LandingZone, path: Path):
-    return land_pull(landing, cadre.SOURCE, "export", f"file://{path}",
-                     lambda cursor: cadre.read_export(path, chunk_size=50, skip=cursor),
-                     lambda items: cadre.flatten(items, pseudonymise), batch_rows=100)
+    return land_pull(
+        landing,
+        cadre.SOURCE,
+        "export",
+        f"file://{path}",
+        lambda cursor: cadre.read_export(path, chunk_size=50, skip=cursor),
+        lambda items: cadre.flatten(items, pseudonymise),
+        batch_rows=100,
+    )
 
 
 def _landed_files(landing: LandingZone, source: str) -> list[Path]:
     return sorted((landing.root / source).rglob("*.parquet"))
 
 
-@pytest.mark.parametrize("sheet, header, value, problem", [
-    ("CanBo", "Ngày bắt đầu công tác", "31/02/2024", "'31/02/2024' is not a real date"),
-    ("CanBo", "Ngày kết thúc công tác", "2024-13-01", "'2024-13-01' is not a date written dd/MM/yyyy"),
-    ("CanBo", "Phân loại", "Công nhân", "'Công nhân' is not one of Cán bộ, Công chức"),
-    ("DanhGia", "Năm đánh giá", "hai nghìn", "'hai nghìn' is not a number written as 1.234.567,5"),
-    ("BienChe", "Biên chế công chức được giao", "12,5", "'12,5' is not a whole number"),
-])
-def test_a_malformed_cadre_export_names_sheet_row_and_column_and_lands_nothing(small_cadre, tmp_path, sheet, header,
-                                                                               value, problem):
+@pytest.mark.parametrize(
+    "sheet, header, value, problem",
+    [
+        ("CanBo", "Ngày bắt đầu công tác", "31/02/2024", "'31/02/2024' is not a real date"),
+        ("CanBo", "Ngày kết thúc công tác", "2024-13-01", "'2024-13-01' is not a date written dd/MM/yyyy"),
+        ("CanBo", "Phân loại", "Công nhân", "'Công nhân' is not one of Cán bộ, Công chức"),
+        ("DanhGia", "Năm đánh giá", "hai nghìn", "'hai nghìn' is not a number written as 1.234.567,5"),
+        ("BienChe", "Biên chế công chức được giao", "12,5", "'12,5' is not a whole number"),
+    ],
+)
+def test_a_malformed_cadre_export_names_sheet_row_and_column_and_lands_nothing(
+    small_cadre, tmp_path, sheet, header, value, problem
+):
     path = write_cadre_export(small_cadre, tmp_path / "canbo.xlsx")
     cell = _edit_cell(path, sheet, header, 3, value)
     landing = LandingZone(tmp_path / "landing")
@@ -616,9 +685,16 @@ def test_a_cadre_export_replaced_before_the_resume_is_landed_whole_in_a_new_load
         return cadre.flatten(items, pseudonymise)
 
     def pull(flatten_items):
-        return land_pull(landing, cadre.SOURCE, "export", f"file://{path}",
-                         lambda cursor: cadre.read_export(path, chunk_size=50, skip=cursor), flatten_items,
-                         batch_rows=100, why_not_resume=lambda cursor: why_not_resume(path, cursor))
+        return land_pull(
+            landing,
+            cadre.SOURCE,
+            "export",
+            f"file://{path}",
+            lambda cursor: cadre.read_export(path, chunk_size=50, skip=cursor),
+            flatten_items,
+            batch_rows=100,
+            why_not_resume=lambda cursor: why_not_resume(path, cursor),
+        )
 
     with pytest.raises(OSError, match="killed"):
         pull(crashing)
@@ -634,10 +710,16 @@ def test_a_cadre_export_replaced_before_the_resume_is_landed_whole_in_a_new_load
     assert summary.rows["persons"] == len(small_cadre.employments)
 
 
-@pytest.mark.parametrize("edit, problem", [
-    (lambda p: _edit_cell(p, "CanBo", "Phân loại", 0, "Loại cán bộ"), "sheet 'CanBo', cell A"),  # the nearest row named, then: no header row
-    (lambda p: _drop_export_date(p), "canbo.xlsx: no 'Ngày xuất dữ liệu: dd/MM/yyyy' in the title rows"),
-])
+@pytest.mark.parametrize(
+    "edit, problem",
+    [
+        (
+            lambda p: _edit_cell(p, "CanBo", "Phân loại", 0, "Loại cán bộ"),
+            "sheet 'CanBo', cell A",
+        ),  # the nearest row named, then: no header row
+        (lambda p: _drop_export_date(p), "canbo.xlsx: no 'Ngày xuất dữ liệu: dd/MM/yyyy' in the title rows"),
+    ],
+)
 def test_a_cadre_export_without_its_columns_or_date_is_refused(small_cadre, tmp_path, edit, problem):
     path = write_cadre_export(small_cadre, tmp_path / "canbo.xlsx")
     edit(path)
@@ -652,10 +734,18 @@ def test_a_malformed_ranking_file_names_its_cell_and_no_file_lands(small_cadre, 
     cell = _edit_cell(files[1], cadre.RANKING_SHEET, "Tổng điểm", 2, "chín mươi")
     landing = LandingZone(tmp_path / "landing")
     with pytest.raises(SpreadsheetError) as caught:
-        land_pull(landing, cadre.RANKING_SOURCE, "files", "file://ranking",
-                  lambda cursor: cadre.read_ranking_files(tmp_path / "ranking"), cadre.flatten_rankings)
+        land_pull(
+            landing,
+            cadre.RANKING_SOURCE,
+            "files",
+            "file://ranking",
+            lambda cursor: cadre.read_ranking_files(tmp_path / "ranking"),
+            cadre.flatten_rankings,
+        )
     assert str(caught.value).startswith(f"{files[1].name}, sheet 'XepHang', cell {cell}")
     assert _landed_files(landing, cadre.RANKING_SOURCE) == []
+
+
 # -- budget disclosures: malformed spreadsheets and listing entries ---------------------------------
 
 import io  # noqa: E402
@@ -665,8 +755,9 @@ import zipfile  # noqa: E402
 from connectors.budget import ListedDocument, ListingError, parse_document_file, parse_listing_entry  # noqa: E402
 from connectors.spreadsheet import write_laid_out_workbook  # noqa: E402
 
-ESTIMATE = ListedDocument("CK-X", "46/CK-NSNN", "estimate", 2024, "year", None, None, None, date(2024, 1, 5), None,
-                          "/files/x.xlsx", "x.xlsx")
+ESTIMATE = ListedDocument(
+    "CK-X", "46/CK-NSNN", "estimate", 2024, "year", None, None, None, date(2024, 1, 5), None, "/files/x.xlsx", "x.xlsx"
+)
 HEAD = [["CÂN ĐỐI NGÂN SÁCH"], [None, None, "Đơn vị: Triệu đồng"], ["STT", "Nội dung", "Dự toán năm 2024"]]
 
 
@@ -677,10 +768,16 @@ def _zip_without_a_workbook() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("content", [
-    b"", b"<html><body>503 Service Unavailable</body></html>", _zip_without_a_workbook(),
-    b"PK\x03\x04" + b"\x00" * 40,  # the first bytes of a zip, then nothing: a download cut short
-], ids=["empty", "html-error-page", "zip-without-workbook", "truncated-zip"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"<html><body>503 Service Unavailable</body></html>",
+        _zip_without_a_workbook(),
+        b"PK\x03\x04" + b"\x00" * 40,  # the first bytes of a zip, then nothing: a download cut short
+    ],
+    ids=["empty", "html-error-page", "zip-without-workbook", "truncated-zip"],
+)
 def test_a_file_that_is_not_a_workbook_is_refused_by_name(tmp_path, content):
     path = tmp_path / "46-CK-NSNN_du-toan_2024.xlsx"
     path.write_bytes(content)
@@ -688,14 +785,18 @@ def test_a_file_that_is_not_a_workbook_is_refused_by_name(tmp_path, content):
         parse_document_file(path, ESTIMATE)
 
 
-@pytest.mark.parametrize("rows, message", [
-    ([], r"no header row with the expected columns"),
-    (HEAD + [["A", "TỔNG THU", "999.999.999.999.999"]], r"cell C4 .*out of range"),
-    (HEAD + [["A", "TỔNG THU", "#REF!"]], r"cell C4 .*'#REF!' is not a number"),
-    (HEAD + [["A", "TỔNG THU", "1,234.5"]], r"cell C4 .*'1,234.5' is not a number written as 1.234.567,5"),
-    (HEAD + [["A", "TỔNG THU", True]], r"cell C4 .*'True' is not a number"),
-    (HEAD, r"row 3: no line under the header"),
-], ids=["empty-sheet", "beyond-decimal-22-2", "formula-error", "english-number", "boolean", "no-lines"])
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([], r"no header row with the expected columns"),
+        (HEAD + [["A", "TỔNG THU", "999.999.999.999.999"]], r"cell C4 .*out of range"),
+        (HEAD + [["A", "TỔNG THU", "#REF!"]], r"cell C4 .*'#REF!' is not a number"),
+        (HEAD + [["A", "TỔNG THU", "1,234.5"]], r"cell C4 .*'1,234.5' is not a number written as 1.234.567,5"),
+        (HEAD + [["A", "TỔNG THU", True]], r"cell C4 .*'True' is not a number"),
+        (HEAD, r"row 3: no line under the header"),
+    ],
+    ids=["empty-sheet", "beyond-decimal-22-2", "formula-error", "english-number", "boolean", "no-lines"],
+)
 def test_a_malformed_form_names_the_cell(tmp_path, rows, message):
     path = write_laid_out_workbook(tmp_path / "x.xlsx", {"46": (rows, [])})
     with pytest.raises(SpreadsheetError, match=message):
@@ -705,9 +806,13 @@ def test_a_malformed_form_names_the_cell(tmp_path, rows, message):
 def test_odd_but_readable_forms_land(tmp_path):
     """Decomposed (NFD) headers, non-breaking spaces in numbers, an error in the ratio column, a
     marker typed as a number and with a trailing dot."""
-    rows = [["CÂN ĐỐI"], [None, None, _ud.normalize("NFD", "Đơn vị: Triệu đồng")],
-            [_ud.normalize("NFD", "STT"), _ud.normalize("NFD", "Nội dung"), "Dự toán năm 2024", "So sánh (%)"],
-            ["A.", "TỔNG THU", "1\u00a0234,5", "#DIV/0!"], [1, "Thu", "1\u00a0234,5", None]]
+    rows = [
+        ["CÂN ĐỐI"],
+        [None, None, _ud.normalize("NFD", "Đơn vị: Triệu đồng")],
+        [_ud.normalize("NFD", "STT"), _ud.normalize("NFD", "Nội dung"), "Dự toán năm 2024", "So sánh (%)"],
+        ["A.", "TỔNG THU", "1\u00a0234,5", "#DIV/0!"],
+        [1, "Thu", "1\u00a0234,5", None],
+    ]
     lines = parse_document_file(write_laid_out_workbook(tmp_path / "x.xlsx", {"46": (rows, [])}), ESTIMATE)["lines"]
     assert [(r["line_code"], r["value_vnd"]) for r in lines] == [("A", 1_234_500_000), ("A.1", 1_234_500_000)]
 
@@ -721,19 +826,34 @@ def test_any_text_in_a_number_cell_is_parsed_or_refused_naming_the_cell(tmp_path
     except SpreadsheetError as exc:
         assert exc.sheet == "46" and (exc.row, exc.column) in {(4, 3), (3, None)}, str(exc)
     else:
-        assert line["value_vnd"] is None or abs(line["value_vnd"]) < 10 ** 20
+        assert line["value_vnd"] is None or abs(line["value_vnd"]) < 10**20
 
 
-@pytest.mark.parametrize("entry, message", [
-    ({"kind": "estimate"}, r"listing entry without an id"),
-    ({"id": "X", "kind": "budget", "period": "year", "fiscal_year": 2024}, r"'X': kind 'budget' is not one of"),
-    ({"id": "X", "kind": "estimate", "period": "q2", "fiscal_year": 2024}, r"'X': period 'q2' is not one of"),
-    ({"id": "X", "kind": "estimate", "period": "year", "fiscal_year": "năm 2024"}, r"'X': fiscal_year .* is not a year"),
-    ({"id": "X", "kind": "estimate", "period": "year", "fiscal_year": 2024, "file_url": "/f",
-      "published_date": "09/01/2024"}, r"'X': published_date = '09/01/2024' is not a date yyyy-mm-dd"),
-    ({"id": "X", "kind": "estimate", "period": "year", "fiscal_year": 2024}, r"'X': file_url is missing"),
-    ("CK-2024", r"is not an object"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ({"kind": "estimate"}, r"listing entry without an id"),
+        ({"id": "X", "kind": "budget", "period": "year", "fiscal_year": 2024}, r"'X': kind 'budget' is not one of"),
+        ({"id": "X", "kind": "estimate", "period": "q2", "fiscal_year": 2024}, r"'X': period 'q2' is not one of"),
+        (
+            {"id": "X", "kind": "estimate", "period": "year", "fiscal_year": "năm 2024"},
+            r"'X': fiscal_year .* is not a year",
+        ),
+        (
+            {
+                "id": "X",
+                "kind": "estimate",
+                "period": "year",
+                "fiscal_year": 2024,
+                "file_url": "/f",
+                "published_date": "09/01/2024",
+            },
+            r"'X': published_date = '09/01/2024' is not a date yyyy-mm-dd",
+        ),
+        ({"id": "X", "kind": "estimate", "period": "year", "fiscal_year": 2024}, r"'X': file_url is missing"),
+        ("CK-2024", r"is not an object"),
+    ],
+)
 def test_a_listing_entry_that_cannot_be_used_is_refused_by_id_and_field(entry, message):
     with pytest.raises(ListingError, match=message):
         parse_listing_entry(entry)
@@ -741,10 +861,11 @@ def test_a_listing_entry_that_cannot_be_used_is_refused_by_id_and_field(entry, m
 
 # -- the export's version dates, emptiness, duplicate keys, UTF-16 ---------------------------------
 
+
 def export_window(tmp_path: Path, payloads: list[dict], since: datetime, until: datetime, **settings) -> list[str]:
     """The codes the orchestration's export fetcher yields for the window [since, until)."""
     from orchestration.sources import OneStopShopSource
-    from tests.test_pipeline_end_to_end import settings_for
+    from tests.support.pipeline import settings_for
 
     path = write_ndjson(tmp_path / "export.ndjson", payloads)
     source = OneStopShopSource(settings_for(tmp_path, one_stop_shop_export=path, pseudonymisation_key="k", **settings))
@@ -753,16 +874,24 @@ def export_window(tmp_path: Path, payloads: list[dict], since: datetime, until: 
 
 # The window is 10 January 2022, local time (UTC+7); each version is written the way a vendor might.
 VERSIONS_IN_THE_WINDOW = {
-    "DVCQG": "20220110093000", "ISO with offset": "2022-01-10T09:30:00+07:00",
+    "DVCQG": "20220110093000",
+    "ISO with offset": "2022-01-10T09:30:00+07:00",
     "ISO in UTC": "2022-01-10T16:59:59Z",  # 23:59:59 local
-    "ISO without offset": "2022-01-10T00:00:00", "ISO with a space and fraction": "2022-01-10 09:30:00.123",
-    "leading space": " 20220110093000", "trailing newline": "20220110093000\n", "a number": 20220110093000,
-    "dd/MM/yyyy HH:mm:ss": "10/01/2022 09:30:00", "dd/MM/yyyy HH:mm": "10/01/2022 09:30", "dd/MM/yyyy": "10/01/2022",
+    "ISO without offset": "2022-01-10T00:00:00",
+    "ISO with a space and fraction": "2022-01-10 09:30:00.123",
+    "leading space": " 20220110093000",
+    "trailing newline": "20220110093000\n",
+    "a number": 20220110093000,
+    "dd/MM/yyyy HH:mm:ss": "10/01/2022 09:30:00",
+    "dd/MM/yyyy HH:mm": "10/01/2022 09:30",
+    "dd/MM/yyyy": "10/01/2022",
 }
 VERSIONS_OUTSIDE = {
-    "DVCQG": "20220111000000", "ISO with offset": "2022-01-11T00:00:00+07:00",
+    "DVCQG": "20220111000000",
+    "ISO with offset": "2022-01-11T00:00:00+07:00",
     "ISO in UTC": "2022-01-09T16:59:59Z",  # 23:59:59 local on the 9th
-    "dd/MM/yyyy": "11/01/2022", "leading space": " 20220109235959",
+    "dd/MM/yyyy": "11/01/2022",
+    "leading space": " 20220109235959",
 }
 # Not a date in any format: landed, so that the gate rejects the load loudly, never dropped.
 VERSIONS_UNREADABLE = {"text": "hôm qua", "month 13": "20221310093000", "empty": "", "missing": None}
@@ -774,8 +903,9 @@ def test_an_export_version_in_another_format_is_placed_in_its_window_never_dropp
     payloads += [dossier(f"UNREADABLE {k}", NgayCapNhat=v) for k, v in VERSIONS_UNREADABLE.items()]
     payloads[-1].pop("NgayCapNhat")
     codes = export_window(tmp_path, payloads, datetime(2022, 1, 10), datetime(2022, 1, 11))
-    assert sorted(codes) == sorted([f"IN {k}" for k in VERSIONS_IN_THE_WINDOW]
-                                   + [f"UNREADABLE {k}" for k in VERSIONS_UNREADABLE])
+    assert sorted(codes) == sorted(
+        [f"IN {k}" for k in VERSIONS_IN_THE_WINDOW] + [f"UNREADABLE {k}" for k in VERSIONS_UNREADABLE]
+    )
 
 
 def test_an_export_written_entirely_in_iso_8601_lands_whole(tmp_path):
@@ -785,8 +915,7 @@ def test_an_export_written_entirely_in_iso_8601_lands_whole(tmp_path):
 
 def test_an_empty_export_is_reported_and_refused_in_production(tmp_path, caplog):
     from orchestration.sources import OneStopShopSource
-    from orchestration.settings import SettingsError
-    from tests.test_pipeline_end_to_end import settings_for
+    from tests.support.pipeline import settings_for
 
     path = tmp_path / "empty.ndjson"
     for content in (b"", b"\n  \r\n"):
@@ -821,8 +950,16 @@ def test_an_api_page_with_a_duplicate_key_is_refused_naming_the_record_and_the_k
     assert [r["MaHoSo"] for r in records] == ["A-1"] and cursor == "c"  # not plain, but no key twice
 
 
-@pytest.mark.parametrize("codec, name", [("utf-16-le", "UTF-16 little-endian"), ("utf-16-be", "UTF-16 big-endian"),
-                                         ("utf-16", "UTF-16"), ("utf-32", "UTF-32"), ("utf-32-be", "UTF-32")])
+@pytest.mark.parametrize(
+    "codec, name",
+    [
+        ("utf-16-le", "UTF-16 little-endian"),
+        ("utf-16-be", "UTF-16 big-endian"),
+        ("utf-16", "UTF-16"),
+        ("utf-32", "UTF-32"),
+        ("utf-32-be", "UTF-32"),
+    ],
+)
 def test_a_utf16_export_names_its_encoding_not_a_legacy_one(tmp_path, codec, name):
     path = tmp_path / "utf16.ndjson"
     path.write_bytes("".join(json.dumps(dossier(f"A-{i}"), ensure_ascii=False) + "\n" for i in range(2)).encode(codec))
@@ -834,8 +971,6 @@ def test_a_utf16_export_names_its_encoding_not_a_legacy_one(tmp_path, codec, nam
 
 
 # -- a stale <dimension> tag in any XLSX source (connectors/spreadsheet.py: sheet_rows) -----------------
-
-from tests.test_spreadsheet import with_stale_dimension  # noqa: E402
 
 
 @pytest.mark.parametrize("ref", ["A1", "A1:C5"], ids=["A1", "too-small"])
@@ -866,7 +1001,7 @@ def test_a_truncated_warehouse_is_called_damaged_with_how_to_rebuild_it(tmp_path
 
     from orchestration.cli import main, run_pipeline
     from orchestration.warehouse_file import WarehouseDamagedError
-    from tests.test_pipeline_end_to_end import settings_for
+    from tests.support.pipeline import settings_for
 
     warehouse = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(warehouse)) as con:

@@ -1,5 +1,6 @@
 """The bench's measurement of a command (bench/measure.py): wall time, peak memory of the whole
 process tree (a grandchild's memory counts), a failure names the command. Cost: about 2 seconds."""
+
 import sys
 
 import pytest
@@ -8,7 +9,8 @@ from bench.measure import CommandFailedError, run_measured
 
 HOLD_200_MIB_IN_A_GRANDCHILD = (
     "import subprocess, sys; subprocess.run([sys.executable, '-c', "
-    "\"b = bytearray(200 * 2**20); import time; time.sleep(0.8)\"], check=True)")
+    '"b = bytearray(200 * 2**20); import time; time.sleep(0.8)"], check=True)'
+)
 
 
 def test_peak_memory_counts_the_grandchild_and_time_is_wall_time():
@@ -20,8 +22,11 @@ def test_peak_memory_counts_the_grandchild_and_time_is_wall_time():
 
 def test_a_failed_command_says_which_and_shows_its_output(tmp_path):
     with pytest.raises(CommandFailedError, match=r"(?s)floor failed \(exit 3\).*no such table"):
-        run_measured("floor", [sys.executable, "-c", "import sys; print('no such table'); sys.exit(3)"],
-                     log=tmp_path / "floor.log")
+        run_measured(
+            "floor",
+            [sys.executable, "-c", "import sys; print('no such table'); sys.exit(3)"],
+            log=tmp_path / "floor.log",
+        )
 
 
 def test_the_generator_sample_lands_what_it_counts_and_never_writes_into_an_existing_zone(tmp_path):
@@ -32,8 +37,9 @@ def test_the_generator_sample_lands_what_it_counts_and_never_writes_into_an_exis
 
     volume = Volume(dossiers_per_year=12_000, years=1)
     sample = generate_sample(volume, tmp_path / "landing", months=2)
-    landed = duckdb.execute(f"select count(distinct MaHoSo) from read_parquet("
-                        f"'{tmp_path}/landing/one_stop_shop/dossiers/*/*.parquet')").fetchone()[0]
+    landed = duckdb.execute(
+        f"select count(distinct MaHoSo) from read_parquet('{tmp_path}/landing/one_stop_shop/dossiers/*/*.parquet')"
+    ).fetchone()[0]
     assert sample["dossiers"] == landed
     assert 1_000 < landed < 3_000  # two months of 12,000 a year, and the dossiers submitted by then
     assert sample["seconds"] > 0

@@ -1,8 +1,9 @@
 """The budget portal crawler against the sandbox portal: only new or changed files are downloaded,
 every original is kept untouched, a missing, half-written or unreadable file is reported by name
 (sheet and cell when it has them) and nothing from it lands, while the other files do."""
+
 import hashlib
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -36,9 +37,12 @@ def crawl(landing, portal, key, gated=True):
     session = SourceSession(SOURCE, portal.url, None, RetryPolicy(attempts=2, backoff_seconds=0.01, timeout_seconds=5))
     report = land_crawl(landing, BudgetPortalClient(session), "sandbox://budget_disclosures", key)
     if gated:
-        landing.write_audit(VERDICTS_AUDIT, report.load.load_id,
-                            pa.table({"load_id": [report.load.load_id], "verdict": ["accepted"]}),
-                            datetime.now(timezone.utc))
+        landing.write_audit(
+            VERDICTS_AUDIT,
+            report.load.load_id,
+            pa.table({"load_id": [report.load.load_id], "verdict": ["accepted"]}),
+            datetime.now(UTC),
+        )
     return report
 
 
@@ -68,7 +72,9 @@ def test_first_crawl_lands_every_readable_file_and_reports_the_others(tmp_path, 
     # the crawl's own report names the files, sheet and cell
     errors = pq.read_table(next((tmp_path / "_audit" / "budget_file_errors").rglob("*.parquet"))).to_pylist()
     assert {(e["document_id"], e["file_status"], e["cell"]) for e in errors} == {
-        (DEFECTS["file_not_found"], "not_found", None), (DEFECTS["text_in_number_cell"], "unparseable", "D17")}
+        (DEFECTS["file_not_found"], "not_found", None),
+        (DEFECTS["text_in_number_cell"], "unparseable", "D17"),
+    }
     # originals kept byte for byte under their hash
     for doc in portal.published():
         if doc.document_id in listed - {DEFECTS["file_not_found"]}:
@@ -96,8 +102,9 @@ def test_files_of_a_load_the_gate_never_checked_are_landed_again(tmp_path, porta
     portal.files_served.clear()
     again = crawl(landing, portal, "crawl-2")
     assert again.count("landed") == lost.count("landed") > 0
-    assert {r["document_id"] for r in landed(landing, again, "lines")} == \
-        {r["document_id"] for r in landed(landing, lost, "lines")}
+    assert {r["document_id"] for r in landed(landing, again, "lines")} == {
+        r["document_id"] for r in landed(landing, lost, "lines")
+    }
     portal.files_served.clear()  # once checked, the files are known
     assert crawl(landing, portal, "crawl-3").count("landed") == 0
     assert portal.files_served == ["59-CK-NSNN_thuc-hien-q3_2023.xlsx"]
@@ -128,9 +135,16 @@ def test_a_correction_published_under_the_same_name_is_downloaded_alone(tmp_path
     assert [o.document_id for o in after.outcomes if o.status == "landed"] == [corrected]
 
     def recurrent(report):
-        (row,) = [r for r in landed(landing, report, "lines") if r["document_id"] == corrected
-                  and r["line_code"] == "B.I.2" and r["column_fiscal_year"] == 2024 and r["series"] == "estimate"]
+        (row,) = [
+            r
+            for r in landed(landing, report, "lines")
+            if r["document_id"] == corrected
+            and r["line_code"] == "B.I.2"
+            and r["column_fiscal_year"] == 2024
+            and r["series"] == "estimate"
+        ]
         return row["value_vnd"]
+
     # the sandbox's correction adds 12.400 triệu đồng to recurrent spending (B.I.2)
     assert recurrent(after) - recurrent(before) == 12_400 * 1_000_000
     for version in (first_version, second_version):
@@ -166,8 +180,17 @@ def test_a_listing_entry_that_cannot_be_read_is_reported_and_the_others_are_craw
 
     def with_a_broken_entry(query):
         status, payload = listing(query)
-        payload["documents"].insert(0, {"id": "CK-BROKEN", "kind": "estimate", "period": "year",
-                                        "fiscal_year": 2024, "file_url": "/files/x.xlsx", "published_date": "05/01/2024"})
+        payload["documents"].insert(
+            0,
+            {
+                "id": "CK-BROKEN",
+                "kind": "estimate",
+                "period": "year",
+                "fiscal_year": 2024,
+                "file_url": "/files/x.xlsx",
+                "published_date": "05/01/2024",
+            },
+        )
         return status, payload
 
     server = portal.server()
@@ -175,7 +198,9 @@ def test_a_listing_entry_that_cannot_be_read_is_reported_and_the_others_are_craw
     with server:
         portal.url = server.url
         report = crawl(LandingZone(tmp_path), portal, "crawl-1")
-    assert report.listing_errors == ["listing entry 'CK-BROKEN': published_date = '05/01/2024' is not a date yyyy-mm-dd"]
+    assert report.listing_errors == [
+        "listing entry 'CK-BROKEN': published_date = '05/01/2024' is not a date yyyy-mm-dd"
+    ]
     assert report.listed == len(portal.published()) and report.count("landed") == report.listed - 2
     errors = pq.read_table(next((tmp_path / "_audit" / "budget_file_errors").rglob("*.parquet"))).to_pylist()
     assert ("listing_error", report.listing_errors[0]) in {(e["file_status"], e["message"]) for e in errors}
@@ -183,14 +208,15 @@ def test_a_listing_entry_that_cannot_be_read_is_reported_and_the_others_are_craw
 
 # -- listing entries that point elsewhere or name files oddly (untrusted input) -----------------------
 
-from urllib.parse import urlsplit  # noqa: E402
-
 from dataclasses import replace  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
 
 from connectors.budget import ListedDocument, RefusedLink, stored_file_name  # noqa: E402
 
-LONG_VIETNAMESE_NAME = ("Biểu mẫu số 46 công khai dự toán ngân sách tỉnh Khánh Hòa năm 2024 đã được Hội đồng "
-                        "nhân dân tỉnh quyết định tại kỳ họp thứ mười bảy ban hành kèm theo Nghị quyết số 12-HĐ")
+LONG_VIETNAMESE_NAME = (
+    "Biểu mẫu số 46 công khai dự toán ngân sách tỉnh Khánh Hòa năm 2024 đã được Hội đồng "
+    "nhân dân tỉnh quyết định tại kỳ họp thứ mười bảy ban hành kèm theo Nghị quyết số 12-HĐ"
+)
 assert len(LONG_VIETNAMESE_NAME.encode()) == 229
 
 
@@ -210,13 +236,20 @@ def crawl_with_entries(tmp_path, portal, extra_entries, allowed_hosts=()):
         retry = RetryPolicy(attempts=2, backoff_seconds=0.01, timeout_seconds=5)
         session = SourceSession(SOURCE, portal.url, None, retry)
         landing = LandingZone(tmp_path)
-        return landing, land_crawl(landing, BudgetPortalClient(session, allowed_hosts=allowed_hosts),
-                                   "sandbox://budget_disclosures", "crawl-1")
+        return landing, land_crawl(
+            landing, BudgetPortalClient(session, allowed_hosts=allowed_hosts), "sandbox://budget_disclosures", "crawl-1"
+        )
 
 
 def _entry(documents, document_id, **fields):
-    readable = next(d for d in documents if d["id"].startswith("CK-") and "DVSN" not in d["id"]
-                    and d["file_name"] != "59-CK-NSNN_thuc-hien-q3_2023.xlsx" and d["id"] != DEFECTS["file_not_found"])
+    readable = next(
+        d
+        for d in documents
+        if d["id"].startswith("CK-")
+        and "DVSN" not in d["id"]
+        and d["file_name"] != "59-CK-NSNN_thuc-hien-q3_2023.xlsx"
+        and d["id"] != DEFECTS["file_not_found"]
+    )
     return {**readable, "id": document_id, **fields}
 
 
@@ -227,10 +260,12 @@ def test_entries_linking_to_another_host_are_refused_and_the_others_land(tmp_pat
 
         def entries(documents):
             name = _entry(documents, "x")["file_name"]
-            return [_entry(documents, "CK-ABSOLUTE", file_url=f"http://localhost:{port}/files/{name}"),
-                    _entry(documents, "CK-AT", file_url=f"@localhost:{port}/files/{name}"),
-                    _entry(documents, "CK-SCHEME-RELATIVE", file_url=f"//localhost:{port}/files/{name}"),
-                    _entry(documents, "CK-FILE", file_url="file:///etc/passwd")]
+            return [
+                _entry(documents, "CK-ABSOLUTE", file_url=f"http://localhost:{port}/files/{name}"),
+                _entry(documents, "CK-AT", file_url=f"@localhost:{port}/files/{name}"),
+                _entry(documents, "CK-SCHEME-RELATIVE", file_url=f"//localhost:{port}/files/{name}"),
+                _entry(documents, "CK-FILE", file_url="file:///etc/passwd"),
+            ]
 
         landing, report = crawl_with_entries(tmp_path, portal, entries)
         assert other.files_served == [], "nothing may be downloaded from a host the portal does not control"
@@ -244,25 +279,30 @@ def test_entries_linking_to_another_host_are_refused_and_the_others_land(tmp_pat
         assert outcomes["CK-AT"].status == "not_found"
         assert report.count("landed") == report.listed - 4 - 2  # the sandbox's two broken files
         errors = pq.read_table(next((tmp_path / "_audit" / "budget_file_errors").rglob("*.parquet"))).to_pylist()
-        assert {e["document_id"]: e["file_status"] for e in errors if e["document_id"].startswith("CK-A")
-                or e["document_id"] in ("CK-SCHEME-RELATIVE", "CK-FILE")} == {
-            "CK-ABSOLUTE": "refused", "CK-AT": "not_found", "CK-SCHEME-RELATIVE": "refused", "CK-FILE": "refused"}
+        assert {
+            e["document_id"]: e["file_status"]
+            for e in errors
+            if e["document_id"].startswith("CK-A") or e["document_id"] in ("CK-SCHEME-RELATIVE", "CK-FILE")
+        } == {"CK-ABSOLUTE": "refused", "CK-AT": "not_found", "CK-SCHEME-RELATIVE": "refused", "CK-FILE": "refused"}
         documents = {r["document_id"]: r for r in landed(landing, report, "documents")}
         assert documents["CK-ABSOLUTE"]["file_status"] == "refused"
 
         # a host the province configures (a file server of its own) is fetched
         other.files_served.clear()
-        _, allowed = crawl_with_entries(tmp_path / "allowed", portal, lambda d: entries(d)[:1],
-                                        allowed_hosts=(f"localhost:{port}",))
+        _, allowed = crawl_with_entries(
+            tmp_path / "allowed", portal, lambda d: entries(d)[:1], allowed_hosts=(f"localhost:{port}",)
+        )
         assert [o.status for o in allowed.outcomes if o.document_id == "CK-ABSOLUTE"] == ["landed"]
         assert len(other.files_served) == 1
 
 
 def test_odd_file_names_are_stored_under_a_safe_bounded_name(tmp_path, portal):
     def entries(documents):
-        return [_entry(documents, "CK-DOTDOT", file_name=".."),
-                _entry(documents, "CK-LONG", file_name=LONG_VIETNAMESE_NAME + ".xlsx"),
-                _entry(documents, "CK-SLASHES", file_name="../../_state/budget_disclosures/files.json")]
+        return [
+            _entry(documents, "CK-DOTDOT", file_name=".."),
+            _entry(documents, "CK-LONG", file_name=LONG_VIETNAMESE_NAME + ".xlsx"),
+            _entry(documents, "CK-SLASHES", file_name="../../_state/budget_disclosures/files.json"),
+        ]
 
     landing, report = crawl_with_entries(tmp_path, portal, entries)
     outcomes = {o.document_id: o for o in report.outcomes}
@@ -275,8 +315,21 @@ def test_odd_file_names_are_stored_under_a_safe_bounded_name(tmp_path, portal):
     assert not (tmp_path / "_state" / SOURCE / "files.json").read_text().startswith("PK")
 
 
-@pytest.mark.parametrize("name", ["..", ".", "", ".xlsx", "a/b\\c.xlsx", "x\x00y.xlsx", LONG_VIETNAMESE_NAME + ".xlsx",
-                                  "đ" * 300, "a" * 300 + ".xlsx", "tên tệp.xlsx"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "..",
+        ".",
+        "",
+        ".xlsx",
+        "a/b\\c.xlsx",
+        "x\x00y.xlsx",
+        LONG_VIETNAMESE_NAME + ".xlsx",
+        "đ" * 300,
+        "a" * 300 + ".xlsx",
+        "tên tệp.xlsx",
+    ],
+)
 def test_stored_file_names_are_safe_and_bounded(name):
     stored = stored_file_name(name)
     assert stored and not stored.startswith(".") and "/" not in stored and "\\" not in stored and "\x00" not in stored
@@ -300,8 +353,20 @@ def test_allowed_hosts_come_from_the_settings(monkeypatch, tmp_path):
     monkeypatch.setenv("PAR_BUDGET_ALLOWED_HOSTS", " files.khanhhoa.example.gov.vn, cdn.example.gov.vn:8443 ,")
     client = BudgetPortalSource(load_settings()).client()
     assert client.allowed_hosts == {"files.khanhhoa.example.gov.vn", "cdn.example.gov.vn:8443"}
-    doc = ListedDocument("CK-1", "46/CK-NSNN", "estimate", 2024, "year", None, None, None, date(2024, 1, 5), None,
-                         "https://files.khanhhoa.example.gov.vn/2024/du-toan.xlsx", "du-toan.xlsx")
+    doc = ListedDocument(
+        "CK-1",
+        "46/CK-NSNN",
+        "estimate",
+        2024,
+        "year",
+        None,
+        None,
+        None,
+        date(2024, 1, 5),
+        None,
+        "https://files.khanhhoa.example.gov.vn/2024/du-toan.xlsx",
+        "du-toan.xlsx",
+    )
     assert client.path_of(doc) == doc.file_url
     assert client.path_of(replace(doc, file_url="/files/du-toan.xlsx")) == "/files/du-toan.xlsx"
     with pytest.raises(RefusedLink, match="host cdn.example.gov.vn is not the portal's"):

@@ -4,6 +4,7 @@ The load is the hand-made estimate form of tests/test_budget_parser.py: 6 parent
 B, B.I, B.I.1, B.I.1.a), each the sum of its children; every required line of form 46/CK-NSNN;
 the deficit C negative (a surplus, allowed).
 """
+
 from decimal import Decimal
 
 import pandas as pd
@@ -11,7 +12,7 @@ import pytest
 
 from connectors.budget import flatten, parse_balance_form
 from expectations.budget import validate_budget_batch
-from tests.test_budget_parser import ESTIMATE_LINES, TITLE, doc, form
+from tests.support.budget_forms import ESTIMATE_LINES, TITLE, doc, form
 
 LOAD = "20240105T000000Z-abcdef"
 

@@ -18,22 +18,29 @@ E = Dự toán 2024, F = So sánh %). The 2024 column, by hand:
     II.1 CTMT quốc gia                  800 (cut from 1.200 in the 2023 estimate)
     C   BỘI CHI NSĐP                    300 = B - A
 """
+
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from connectors.budget import ListedDocument, form_catalogue, label_key, match_lines, read_balance_form
-from connectors.sandbox.reference import budget_form_lines
+from connectors.budget_forms import budget_form_lines
 from connectors.spreadsheet import SpreadsheetError, write_laid_out_workbook
 
 MILLION = Decimal(1_000_000)
 
-TITLE = [["ỦY BAN NHÂN DÂN", None, None, None, None, "Biểu số 46/CK-NSNN"], ["TỈNH P"],
-         ["CÂN ĐỐI NGÂN SÁCH ĐỊA PHƯƠNG NĂM 2024"], ["(Dự toán đã được Hội đồng nhân dân tỉnh quyết định)"],
-         [None, None, None, None, None, "Đơn vị: Triệu đồng"]]
-HEADER = [["STT", "Nội dung", "Dự toán năm 2023", "Ước thực hiện năm 2023", "Dự toán năm 2024", "So sánh (%)"],
-          ["A", "B", 1, 2, 3, "4=3/2"]]
+TITLE = [
+    ["ỦY BAN NHÂN DÂN", None, None, None, None, "Biểu số 46/CK-NSNN"],
+    ["TỈNH P"],
+    ["CÂN ĐỐI NGÂN SÁCH ĐỊA PHƯƠNG NĂM 2024"],
+    ["(Dự toán đã được Hội đồng nhân dân tỉnh quyết định)"],
+    [None, None, None, None, None, "Đơn vị: Triệu đồng"],
+]
+HEADER = [
+    ["STT", "Nội dung", "Dự toán năm 2023", "Ước thực hiện năm 2023", "Dự toán năm 2024", "So sánh (%)"],
+    ["A", "B", 1, 2, 3, "4=3/2"],
+]
 LINES = [  # first line on row 8
     ["A", "TỔNG NGUỒN THU NSĐP", "19.000", "19.800", "20.000", "101,0"],
     ["I", "Thu NSĐP được hưởng theo phân cấp (*)", "11.500", "12.100", 12000, "99,2"],
@@ -73,8 +80,9 @@ PUBLISHED = TITLE + HEADER + LINES + TRAILER
 
 
 def doc(kind="estimate", year=2024, form="46/CK-NSNN") -> ListedDocument:
-    return ListedDocument("P-DT", form, kind, year, "year", None, None, None, date(year, 1, 5), None,
-                          "/files/p.xlsx", "p.xlsx")
+    return ListedDocument(
+        "P-DT", form, kind, year, "year", None, None, None, date(year, 1, 5), None, "/files/p.xlsx", "p.xlsx"
+    )
 
 
 def sheet(tmp_path, rows, merges=(), name="p.xlsx"):
@@ -92,9 +100,11 @@ def published(tmp_path_factory):
 
 def test_each_money_column_has_its_own_year_and_kind(published):
     tags = {(r["sheet_column"], r["column_label"], r["series"], r["column_fiscal_year"]) for r in published["lines"]}
-    assert tags == {(3, "Dự toán năm 2023", "estimate", 2023),
-                    (4, "Ước thực hiện năm 2023", "estimated_execution", 2023),
-                    (5, "Dự toán năm 2024", "estimate", 2024)}  # the % column is not money
+    assert tags == {
+        (3, "Dự toán năm 2023", "estimate", 2023),
+        (4, "Ước thực hiện năm 2023", "estimated_execution", 2023),
+        (5, "Dự toán năm 2024", "estimate", 2024),
+    }  # the % column is not money
 
 
 def test_the_current_column_read_by_hand(published):
@@ -104,21 +114,23 @@ def test_the_current_column_read_by_hand(published):
     assert current["A.I"]["value_vnd"] == 12_000 * MILLION  # typed as a number
     assert current["A.IV"]["value_vnd"] == 0  # a dash
     assert current["B.I"]["children_total_vnd"] == 19_000 * MILLION == current["B.I"]["value_vnd"]
-    assert current["B.II.1"]["value_vnd"] == 800 * MILLION and column(published["lines"], "C")["B.II.1"][
-        "value_vnd"] == 1_200 * MILLION
+    assert (
+        current["B.II.1"]["value_vnd"] == 800 * MILLION
+        and column(published["lines"], "C")["B.II.1"]["value_vnd"] == 1_200 * MILLION
+    )
     assert current["C"]["value_vnd"] == 300 * MILLION
     assert column(published["lines"], "C")["A.IV"]["value_vnd"] is None  # blank: not reported, not zero
 
 
 def test_lines_are_named_by_their_label_not_their_position(published):
     ids = {code: (r["line_id"], r["line_match"]) for code, r in column(published["lines"], "E").items()}
-    assert ids["A.I"] == ("revenue_retained", "label")            # NSĐP spelled out, '(*)' dropped
-    assert ids["A.II"] == ("transfers_from_central", "label")    # NSTW
+    assert ids["A.I"] == ("revenue_retained", "label")  # NSĐP spelled out, '(*)' dropped
+    assert ids["A.II"] == ("transfers_from_central", "label")  # NSTW
     assert ids["A.III"] == ("revenue_from_reserve_fund", "label")
-    assert ids["A.IV"] == ("carried_over_surplus", "label")       # the fourth revenue line of five
+    assert ids["A.IV"] == ("carried_over_surplus", "label")  # the fourth revenue line of five
     assert ids["A.V"] == ("carried_over_resources", "label")
-    assert ids["B.I.3"] == ("contingency", "label")               # third here, fifth in the Circular
-    assert ids["B.I.5"] == (None, None)                           # not in the catalogue: kept, not renamed
+    assert ids["B.I.3"] == ("contingency", "label")  # third here, fifth in the Circular
+    assert ids["B.I.5"] == (None, None)  # not in the catalogue: kept, not renamed
     assert ids["C"] == ("deficit", "label") and ids["Đ.I"] == ("borrowing_for_deficit", "label")
     unlisted = column(published["lines"], "E")["B.I.5"]
     assert unlisted["line_name_vi"] == "Chi trả lãi, phí các khoản vay (*)"
@@ -131,27 +143,33 @@ def test_notes_and_signatures_under_the_table_are_kept_as_its_text(published):
         (32, 1, "note", "Ghi chú: (*) Không bao gồm thu tiền sử dụng đất ghi thu, ghi chi."),
         (33, 1, "note", "(1) Số liệu ước thực hiện năm 2023 là số ước đến hết tháng 11."),
         (35, 5, "place_date", "P, ngày 15 tháng 12 năm 2023"),
-        (36, 5, "signature", "TM. ỦY BAN NHÂN DÂN"), (37, 5, "signature", "CHỦ TỊCH"),
-        (38, 5, "signature", "Nguyễn Văn A")]
+        (36, 5, "signature", "TM. ỦY BAN NHÂN DÂN"),
+        (37, 5, "signature", "CHỦ TỊCH"),
+        (38, 5, "signature", "Nguyễn Văn A"),
+    ]
 
 
 # FINAL: 2023 final accounts with the year merged over its kinds (C5:D5), a numbering row, a source
 # line and two signatures side by side. B.I = 1.050 but 1 + 2 = 320 + 700 = 1.020: published so.
-FINAL = [["SỞ TÀI CHÍNH TỈNH Q"], ["QUYẾT TOÁN CÂN ĐỐI NGÂN SÁCH ĐỊA PHƯƠNG NĂM 2023"],
-         [None, None, None, None, "ĐVT: triệu đồng"], [None],
-         ["STT", "Nội dung", "Năm 2023", None, "So sánh (%)"],
-         [None, None, "Dự toán", "Quyết toán", None],
-         ["A", "B", "1", "2", "3=2/1"],
-         ["A", "Tổng thu NSĐP", "1.000", 1100, "110"],
-         ["I", "Thu NSĐP hưởng theo phân cấp", "600", "650", None],
-         ["II", "Thu bổ sung từ ngân sách cấp trên", "400", "450", None],
-         ["B", "TỔNG CHI NGÂN SÁCH ĐỊA PHƯƠNG", "1.000", "1.050", None],
-         ["I", "Chi cân đối NSĐP", "1.000", "1.050", None],
-         ["1", "Chi đầu tư phát triển", "300", "320", None],
-         ["2", "Chi thường xuyên", "700", "700", None],
-         ["C", "BỘI CHI NSĐP", "-", "(50)", None],
-         ["Nguồn: Sở Tài chính tỉnh Q."],
-         [None, "NGƯỜI LẬP BIỂU", None, "GIÁM ĐỐC"]]
+FINAL = [
+    ["SỞ TÀI CHÍNH TỈNH Q"],
+    ["QUYẾT TOÁN CÂN ĐỐI NGÂN SÁCH ĐỊA PHƯƠNG NĂM 2023"],
+    [None, None, None, None, "ĐVT: triệu đồng"],
+    [None],
+    ["STT", "Nội dung", "Năm 2023", None, "So sánh (%)"],
+    [None, None, "Dự toán", "Quyết toán", None],
+    ["A", "B", "1", "2", "3=2/1"],
+    ["A", "Tổng thu NSĐP", "1.000", 1100, "110"],
+    ["I", "Thu NSĐP hưởng theo phân cấp", "600", "650", None],
+    ["II", "Thu bổ sung từ ngân sách cấp trên", "400", "450", None],
+    ["B", "TỔNG CHI NGÂN SÁCH ĐỊA PHƯƠNG", "1.000", "1.050", None],
+    ["I", "Chi cân đối NSĐP", "1.000", "1.050", None],
+    ["1", "Chi đầu tư phát triển", "300", "320", None],
+    ["2", "Chi thường xuyên", "700", "700", None],
+    ["C", "BỘI CHI NSĐP", "-", "(50)", None],
+    ["Nguồn: Sở Tài chính tỉnh Q."],
+    [None, "NGƯỜI LẬP BIỂU", None, "GIÁM ĐỐC"],
+]
 FINAL_MERGES = ["A5:A6", "B5:B6", "C5:D5", "E5:E6"]
 
 
@@ -165,27 +183,40 @@ def test_a_year_merged_over_its_kinds(tmp_path):
     assert final["B.I"]["children_total_vnd"] == 1020 * MILLION != final["B.I"]["value_vnd"]
     assert final["C"]["value_vnd"] == -50 * MILLION
     assert [(t["sheet_row"], t["sheet_column"], t["text_kind"]) for t in parsed["form_texts"]] == [
-        (16, 1, "source"), (17, 2, "signature"), (17, 4, "signature")]
+        (16, 1, "source"),
+        (17, 2, "signature"),
+        (17, 4, "signature"),
+    ]
 
 
-@pytest.mark.parametrize("rows, message", [
-    # a line again below the notes: the table did not end there (or a second table): refused
-    (TITLE + HEADER + LINES[:3] + [["Ghi chú: số liệu tạm tính"], ["III", "Thu khác", "1", "1", "1", None]],
-     r"cell A12 .*a line \('III' Thu khác\) below the text that ended the table at row 11"),
-    # no table: the nearest row is named
-    (TITLE + [["Mục", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1"]],
-     r"p.xlsx, sheet 'Biểu 46', cell A6 .*no header row with the expected columns in the first 20 rows; missing: stt \(nearest: row 6\)"),
-    # a money column without its unit (none above the header, none in it)
-    (TITLE[:4] + HEADER + LINES, r"cell C5 .*no money unit stated"),
-])
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        # a line again below the notes: the table did not end there (or a second table): refused
+        (
+            TITLE + HEADER + LINES[:3] + [["Ghi chú: số liệu tạm tính"], ["III", "Thu khác", "1", "1", "1", None]],
+            r"cell A12 .*a line \('III' Thu khác\) below the text that ended the table at row 11",
+        ),
+        # no table: the nearest row is named
+        (
+            TITLE + [["Mục", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1"]],
+            r"p.xlsx, sheet 'Biểu 46', cell A6 .*no header row with the expected columns in the first 20 rows; missing: stt \(nearest: row 6\)",
+        ),
+        # a money column without its unit (none above the header, none in it)
+        (TITLE[:4] + HEADER + LINES, r"cell C5 .*no money unit stated"),
+    ],
+)
 def test_bad_published_forms_are_refused_naming_the_cell(tmp_path, rows, message):
     with pytest.raises(SpreadsheetError, match=message):
         read_balance_form(sheet(tmp_path, rows), doc())
 
 
 def test_label_keys():
-    assert label_key("Thu NSĐP được hưởng theo phân cấp (*)") == label_key(
-        "thu ngân sách địa phương được hưởng theo phân cấp") == "thu ngân sách địa phương được hưởng theo phân cấp"
+    assert (
+        label_key("Thu NSĐP được hưởng theo phân cấp (*)")
+        == label_key("thu ngân sách địa phương được hưởng theo phân cấp")
+        == "thu ngân sách địa phương được hưởng theo phân cấp"
+    )
     assert label_key("Chi tạo nguồn, điều chỉnh tiền lương") == label_key("Chi tạo nguồn điều chỉnh tiền lương")
     assert label_key("Kinh phí hoà giải") == label_key("Kinh phí hòa giải")  # old and new tone placement
     assert label_key("  ") is None
@@ -194,13 +225,25 @@ def test_label_keys():
 def test_a_label_under_another_parent_is_not_the_catalogue_line():
     """'Chi thường xuyên' under the national target programmes is their recurrent part, not the
     budget's recurrent spending (B.I.2); the first 'Chi thường xuyên' under B.I is."""
-    matched = match_lines(form_catalogue("46/CK-NSNN"), [
-        ("B", None, "TỔNG CHI NSĐP"), ("B.I", "B", "Tổng chi cân đối NSĐP"), ("B.I.1", "B.I", "Chi thường xuyên"),
-        ("B.II", "B", "Chi các chương trình mục tiêu"), ("B.II.1", "B.II", "Chi các chương trình mục tiêu quốc gia"),
-        ("B.II.1.a", "B.II.1", "Chi thường xuyên")])
+    matched = match_lines(
+        form_catalogue("46/CK-NSNN"),
+        [
+            ("B", None, "TỔNG CHI NSĐP"),
+            ("B.I", "B", "Tổng chi cân đối NSĐP"),
+            ("B.I.1", "B.I", "Chi thường xuyên"),
+            ("B.II", "B", "Chi các chương trình mục tiêu"),
+            ("B.II.1", "B.II", "Chi các chương trình mục tiêu quốc gia"),
+            ("B.II.1.a", "B.II.1", "Chi thường xuyên"),
+        ],
+    )
     assert {code: (line.line_id if line else None) for code, (line, _) in matched.items()} == {
-        "B": "total_spending", "B.I": "balanced_spending", "B.I.1": "recurrent", "B.II": "targeted_programmes",
-        "B.II.1": "national_targeted_programmes", "B.II.1.a": None}
+        "B": "total_spending",
+        "B.I": "balanced_spending",
+        "B.I.1": "recurrent",
+        "B.II": "targeted_programmes",
+        "B.II.1": "national_targeted_programmes",
+        "B.II.1.a": None,
+    }
 
 
 def test_every_b46_line_has_an_english_name_and_one_label_key():
@@ -212,7 +255,9 @@ def test_every_b46_line_has_an_english_name_and_one_label_key():
             named.setdefault(label_key(label), set()).add(line.line_id)
     assert [key for key, ids in named.items() if len(ids) > 1] == []  # no label names two lines
     import csv
-    from connectors.sandbox.reference import SEEDS_DIR
+
+    from connectors.seeds import SEEDS_DIR
+
     with open(SEEDS_DIR / "budget_form_lines.csv", encoding="utf-8") as f:
         assert all(r["line_name_en"].strip() for r in csv.DictReader(f))
 
@@ -222,10 +267,14 @@ def test_every_b46_line_has_an_english_name_and_one_label_key():
 AGENCIES = [["1", "Sở Y tế", "1.000"], ["2", "Sở Giáo dục và Đào tạo", "2.500,5"]]
 
 
-@pytest.mark.parametrize("body, total_row", [
-    ([[None, "TỔNG SỐ", "3.500,5"]] + AGENCIES, 7),
-    (AGENCIES + [[None, "Tổng cộng", "3.500,5"], ["Ghi chú: số liệu dự toán giao đầu năm."]], 9),
-], ids=["total-above", "total-below"])
+@pytest.mark.parametrize(
+    "body, total_row",
+    [
+        ([[None, "TỔNG SỐ", "3.500,5"]] + AGENCIES, 7),
+        (AGENCIES + [[None, "Tổng cộng", "3.500,5"], ["Ghi chú: số liệu dự toán giao đầu năm."]], 9),
+    ],
+    ids=["total-above", "total-below"],
+)
 def test_a_total_row_above_or_below_the_lines(tmp_path, body, total_row):
     rows = TITLE + [["STT", "Nội dung", "Dự toán năm 2024"]] + body
     parsed = read_balance_form(sheet(tmp_path, rows), doc())
@@ -239,6 +288,7 @@ def test_a_total_row_above_or_below_the_lines(tmp_path, body, total_row):
 
 class _Served:
     """The portal's answer with a file (what _crawl_document reads of it)."""
+
     not_modified, etag, last_modified = False, None, None
 
     def __init__(self, content: bytes):
@@ -257,10 +307,14 @@ class _OneFilePortal:
         return document.file_url
 
 
-@pytest.mark.parametrize("rows, cell", [
-    (TITLE + [["Mục", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1"]], "A6"),  # no table
-    (TITLE[:4] + HEADER + LINES + TRAILER, "C5"),                                       # no money unit
-], ids=["no-table", "no-unit"])
+@pytest.mark.parametrize(
+    "rows, cell",
+    [
+        (TITLE + [["Mục", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1"]], "A6"),  # no table
+        (TITLE[:4] + HEADER + LINES + TRAILER, "C5"),  # no money unit
+    ],
+    ids=["no-table", "no-unit"],
+)
 def test_a_bad_form_lands_nothing_and_its_original_is_kept(tmp_path, rows, cell):
     from connectors.budget import _crawl_document
     from connectors.landing import LandingZone

@@ -20,36 +20,16 @@ The estimate form below (unit: triệu đồng = 1,000,000 VND):
     4      Quỹ dự trữ             -        (a dash: zero)
     C  BỘI CHI                  (100,5)   = B - A, negative: a surplus
 """
-from datetime import date
+
 from decimal import Decimal
 
 import pytest
 
-from connectors.budget import ListedDocument, parse_balance_form, parse_document_file, parse_unit_autonomy_form
+from connectors.budget import parse_balance_form, parse_document_file, parse_unit_autonomy_form
 from connectors.spreadsheet import SpreadsheetError, write_laid_out_workbook
+from tests.support.budget_forms import ESTIMATE_LINES, TITLE, doc, form
 
 MILLION = Decimal(1_000_000)
-
-TITLE = [["ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA", None, "Biểu số 46/CK-NSNN"], [None, None, None],
-         ["CÂN ĐỐI NGÂN SÁCH ĐỊA PHƯƠNG NĂM 2024", None, None], [None, None, "Đơn vị: Triệu đồng"]]
-ESTIMATE_LINES = [
-    ["A", "TỔNG NGUỒN THU NSĐP", "1.500,5"], ["I", "Thu NSĐP được hưởng theo phân cấp", 1000],
-    ["II", "Thu bổ sung từ ngân sách trung ương", "500,5"], ["1", "Thu bổ sung cân đối ngân sách", "300"],
-    ["2", "Thu bổ sung có mục tiêu", "200,5"], ["B", "TỔNG CHI NSĐP", "1.400"], ["I", "Tổng chi cân đối NSĐP", "1.400"],
-    ["1", "Chi đầu tư phát triển", "600"], ["a", "Chi đầu tư cho các dự án", "450"],
-    ["-", "Dự án giao thông", "250"], ["-", "Dự án thủy lợi", "200"], ["b", "Chi đầu tư khác", "150"],
-    ["2", "Chi thường xuyên", "800"], [None, "Trong đó:", None], ["a", "Chi giáo dục", "300"],
-    ["3", "Dự phòng ngân sách", None], ["4", "Chi bổ sung quỹ dự trữ tài chính", "-"], ["C", "BỘI CHI NSĐP", "(100,5)"],
-]
-
-
-def doc(kind="estimate", document_id="D1", form="46/CK-NSNN", period="year") -> ListedDocument:
-    return ListedDocument(document_id, form, kind, 2024, period, None, None, None, date(2024, 1, 5), None,
-                          "/files/f.xlsx", "f.xlsx")
-
-
-def form(tmp_path, rows, merges=(), name="form.xlsx"):
-    return write_laid_out_workbook(tmp_path / name, {"46-CK-NSNN": (rows, list(merges))})
 
 
 def by_code(rows, series="estimate"):
@@ -59,8 +39,25 @@ def by_code(rows, series="estimate"):
 def test_estimate_layout_outline_values_and_children_totals(tmp_path):
     path = form(tmp_path, TITLE + [["STT", "Nội dung", "Dự toán năm 2024"], ["A", "B", 1]] + ESTIMATE_LINES)
     lines = by_code(parse_balance_form(path, doc()))
-    assert list(lines) == ["A", "A.I", "A.II", "A.II.1", "A.II.2", "B", "B.I", "B.I.1", "B.I.1.a", "B.I.1.a.-1",
-                           "B.I.1.a.-2", "B.I.1.b", "B.I.2", "B.I.2.a", "B.I.3", "B.I.4", "C"]
+    assert list(lines) == [
+        "A",
+        "A.I",
+        "A.II",
+        "A.II.1",
+        "A.II.2",
+        "B",
+        "B.I",
+        "B.I.1",
+        "B.I.1.a",
+        "B.I.1.a.-1",
+        "B.I.1.a.-2",
+        "B.I.1.b",
+        "B.I.2",
+        "B.I.2.a",
+        "B.I.3",
+        "B.I.4",
+        "C",
+    ]
     a, transfers = lines["A"], lines["A.II"]
     assert a["value_vnd"] == Decimal("1500.5") * MILLION and a["unit"] == "triệu đồng" and a["unit_vnd"] == 1_000_000
     assert (a["outline_level"], a["parent_line_code"], a["sheet_row"]) == (1, None, 7)
@@ -84,8 +81,13 @@ def test_estimate_layout_outline_values_and_children_totals(tmp_path):
 
 def test_a_header_one_row_lower_gives_the_same_lines(tmp_path):
     standard = form(tmp_path, TITLE + [["STT", "Nội dung", "Dự toán năm 2024"]] + ESTIMATE_LINES, name="a.xlsx")
-    lower = form(tmp_path, TITLE + [["(Kèm theo Quyết định số 123/QĐ-UBND)", None, None],
-                                    ["STT", "Nội dung", "Dự toán năm 2024"]] + ESTIMATE_LINES, name="b.xlsx")
+    lower = form(
+        tmp_path,
+        TITLE
+        + [["(Kèm theo Quyết định số 123/QĐ-UBND)", None, None], ["STT", "Nội dung", "Dự toán năm 2024"]]
+        + ESTIMATE_LINES,
+        name="b.xlsx",
+    )
     first, second = parse_balance_form(standard, doc()), parse_balance_form(lower, doc())
     assert [(r["line_code"], r["value_vnd"]) for r in first] == [(r["line_code"], r["value_vnd"]) for r in second]
     assert first[0]["sheet_row"] == 6 and second[0]["sheet_row"] == 7
@@ -93,10 +95,13 @@ def test_a_header_one_row_lower_gives_the_same_lines(tmp_path):
 
 def test_final_accounts_with_a_parent_that_is_not_the_sum_of_its_children(tmp_path):
     """Quyết toán: A = 1.600 but I + II = 1.050 + 500 = 1.550: landed as published, the gap visible."""
-    rows = TITLE + [["STT", "Nội dung", "Dự toán năm 2023", "Quyết toán năm 2023", "So sánh (%)"],
-                    ["A", "B", 1, 2, "3=2/1"],
-                    ["A", "TỔNG NGUỒN THU", "1.500", "1.600", "106,7"], ["I", "Thu được hưởng", "1.000", "1.050", "105"],
-                    ["II", "Thu bổ sung", "500", "500", "100"]]
+    rows = TITLE + [
+        ["STT", "Nội dung", "Dự toán năm 2023", "Quyết toán năm 2023", "So sánh (%)"],
+        ["A", "B", 1, 2, "3=2/1"],
+        ["A", "TỔNG NGUỒN THU", "1.500", "1.600", "106,7"],
+        ["I", "Thu được hưởng", "1.000", "1.050", "105"],
+        ["II", "Thu bổ sung", "500", "500", "100"],
+    ]
     rows = parse_balance_form(form(tmp_path, rows), doc("final_accounts"))
     assert {r["series"] for r in rows} == {"estimate", "final_accounts"}  # the ratio column is not money
     final = by_code(rows, "final_accounts")["A"]
@@ -106,9 +111,12 @@ def test_final_accounts_with_a_parent_that_is_not_the_sum_of_its_children(tmp_pa
 
 
 def test_execution_with_a_header_merged_over_two_rows(tmp_path):
-    rows = TITLE + [["STT", "Nội dung", "Dự toán năm 2024", "Thực hiện 6 tháng năm 2024", None],
-                    [None, None, None, "Số tiền", "So với dự toán (%)"],
-                    ["A", "TỔNG NGUỒN THU", "1.500", "690,3", "46,0"], ["I", "Thu được hưởng", "1.500", "690,3", "46,0"]]
+    rows = TITLE + [
+        ["STT", "Nội dung", "Dự toán năm 2024", "Thực hiện 6 tháng năm 2024", None],
+        [None, None, None, "Số tiền", "So với dự toán (%)"],
+        ["A", "TỔNG NGUỒN THU", "1.500", "690,3", "46,0"],
+        ["I", "Thu được hưởng", "1.500", "690,3", "46,0"],
+    ]
     merges = ["A5:A6", "B5:B6", "C5:C6", "D5:E5"]
     lines = parse_balance_form(form(tmp_path, rows, merges), doc("execution", period="h1"))
     executed = by_code(lines, "execution")["A"]
@@ -123,32 +131,62 @@ def test_a_unit_stated_in_the_column_header_wins(tmp_path):
     assert line["unit"] == "tỷ đồng" and line["value_vnd"] == Decimal(17_500_000_000)
 
 
-@pytest.mark.parametrize("rows, message", [
-    (TITLE + [["STT", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1.500"], ["I", "Thu", "đang cập nhật"]],
-     r"form.xlsx, sheet '46-CK-NSNN', cell C7 \(row 7, column C\): 'đang cập nhật' is not a number"),
-    (TITLE + [["STT", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1.500"], [None, "Thu khác", "20"]],
-     r"cell A7 .*'Thu khác' has amounts but no outline marker"),
-    (TITLE + [["STT", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1.500"], ["I", "Thu", "1"], ["I", "Thu", "1"]],
-     r"cell A8 .*line A.I appears twice \(rows 7 and 8\)"),
-    (TITLE + [["STT", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1.500"], ["1.a", "Thu", "1"]],
-     r"cell A7 .*'1.a' is not an outline marker"),
-    ([["STT", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1.500"]],
-     r"cell C1 .*no money unit stated"),
-    (TITLE + [["STT", "Nội dung", "Ghi chú"], ["A", "TỔNG THU", "x"]],
-     r"row 5: no money column"),
-    (TITLE + [["STT", "Nội dung", "Dự toán"], ["A", "TỔNG THU", "1.500"]],
-     r"cell C5 .*the money column 'Dự toán' names no year"),
-    (TITLE + [["Thứ tự", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1.500"]],
-     r"no header row with the expected columns .*missing: stt"),
-])
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        (
+            TITLE
+            + [["STT", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1.500"], ["I", "Thu", "đang cập nhật"]],
+            r"form.xlsx, sheet '46-CK-NSNN', cell C7 \(row 7, column C\): 'đang cập nhật' is not a number",
+        ),
+        (
+            TITLE + [["STT", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1.500"], [None, "Thu khác", "20"]],
+            r"cell A7 .*'Thu khác' has amounts but no outline marker",
+        ),
+        (
+            TITLE
+            + [
+                ["STT", "Nội dung", "Dự toán năm 2024"],
+                ["A", "TỔNG THU", "1.500"],
+                ["I", "Thu", "1"],
+                ["I", "Thu", "1"],
+            ],
+            r"cell A8 .*line A.I appears twice \(rows 7 and 8\)",
+        ),
+        (
+            TITLE + [["STT", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1.500"], ["1.a", "Thu", "1"]],
+            r"cell A7 .*'1.a' is not an outline marker",
+        ),
+        ([["STT", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1.500"]], r"cell C1 .*no money unit stated"),
+        (TITLE + [["STT", "Nội dung", "Ghi chú"], ["A", "TỔNG THU", "x"]], r"row 5: no money column"),
+        (
+            TITLE + [["STT", "Nội dung", "Dự toán"], ["A", "TỔNG THU", "1.500"]],
+            r"cell C5 .*the money column 'Dự toán' names no year",
+        ),
+        (
+            TITLE + [["Thứ tự", "Nội dung", "Dự toán năm 2024"], ["A", "TỔNG THU", "1.500"]],
+            r"no header row with the expected columns .*missing: stt",
+        ),
+    ],
+)
 def test_a_form_that_cannot_be_parsed_names_file_sheet_and_cell(tmp_path, rows, message):
     with pytest.raises(SpreadsheetError, match=message):
         parse_balance_form(form(tmp_path, rows), doc())
 
 
-UNIT_HEADER = [["STT", "Tên đơn vị", "Mã đơn vị", "Nhóm tự chủ", "Nguồn thu sự nghiệp", None, None, "Chi thường xuyên"],
-               [None, None, None, None, "Thu hoạt động dịch vụ", "Phí được để lại",
-                "Chênh lệch thu chi hoạt động sản xuất kinh doanh", None]]
+UNIT_HEADER = [
+    ["STT", "Tên đơn vị", "Mã đơn vị", "Nhóm tự chủ", "Nguồn thu sự nghiệp", None, None, "Chi thường xuyên"],
+    [
+        None,
+        None,
+        None,
+        None,
+        "Thu hoạt động dịch vụ",
+        "Phí được để lại",
+        "Chênh lệch thu chi hoạt động sản xuất kinh doanh",
+        None,
+    ],
+]
 
 
 def units_form(tmp_path, body):
@@ -157,16 +195,22 @@ def units_form(tmp_path, body):
 
 
 def test_unit_autonomy_form(tmp_path):
-    path = units_form(tmp_path, [
-        ["I", "GIÁO DỤC", None, None, None, None, None, None],
-        [1, "Trường Cao đẳng Nha Trang", "1100000", "Nhóm 2", "9.000", "1.500,5", "500", "10.500"],
-        [2, "Trường Trung cấp Cam Ranh", "1100037", 3, "2.000", "200", None, "8.000"],
-        ["II", "Y TẾ", None, None, None, None, None, None],
-        [1, "Bệnh viện Ninh Hòa", "1100074", "4", "100", "-", None, "40.000"],
-    ])
+    path = units_form(
+        tmp_path,
+        [
+            ["I", "GIÁO DỤC", None, None, None, None, None, None],
+            [1, "Trường Cao đẳng Nha Trang", "1100000", "Nhóm 2", "9.000", "1.500,5", "500", "10.500"],
+            [2, "Trường Trung cấp Cam Ranh", "1100037", 3, "2.000", "200", None, "8.000"],
+            ["II", "Y TẾ", None, None, None, None, None, None],
+            [1, "Bệnh viện Ninh Hòa", "1100074", "4", "100", "-", None, "40.000"],
+        ],
+    )
     units = parse_unit_autonomy_form(path, doc("unit_autonomy", form="DVSN-TC"))
     assert [(u["unit_code"], u["sector_name_vi"], u["autonomy_group"]) for u in units] == [
-        ("1100000", "GIÁO DỤC", 2), ("1100037", "GIÁO DỤC", 3), ("1100074", "Y TẾ", 4)]
+        ("1100000", "GIÁO DỤC", 2),
+        ("1100037", "GIÁO DỤC", 3),
+        ("1100074", "Y TẾ", 4),
+    ]
     first = units[0]
     assert first["service_revenue_vnd"] == 9000 * MILLION and first["retained_fees_vnd"] == Decimal("1500.5") * MILLION
     assert first["business_surplus_vnd"] == 500 * MILLION and first["recurrent_spending_vnd"] == 10500 * MILLION
@@ -175,24 +219,33 @@ def test_unit_autonomy_form(tmp_path):
 
 
 def test_a_unit_form_ends_where_its_notes_and_signatures_begin(tmp_path):
-    path = units_form(tmp_path, [
-        ["I", "GIÁO DỤC", None, None, None, None, None, None],
-        [1, "Trường Cao đẳng Nha Trang", "1100000", "Nhóm 2", "9.000", "1.500,5", "500", "10.500"],
-        ["Ghi chú: Nhóm tự chủ theo Nghị định 60/2021/NĐ-CP."],
-        [None, None, None, None, None, None, "Khánh Hòa, ngày 20 tháng 3 năm 2024"],
-        [None, None, None, None, None, None, "GIÁM ĐỐC"],
-    ])
+    path = units_form(
+        tmp_path,
+        [
+            ["I", "GIÁO DỤC", None, None, None, None, None, None],
+            [1, "Trường Cao đẳng Nha Trang", "1100000", "Nhóm 2", "9.000", "1.500,5", "500", "10.500"],
+            ["Ghi chú: Nhóm tự chủ theo Nghị định 60/2021/NĐ-CP."],
+            [None, None, None, None, None, None, "Khánh Hòa, ngày 20 tháng 3 năm 2024"],
+            [None, None, None, None, None, None, "GIÁM ĐỐC"],
+        ],
+    )
     parsed = parse_document_file(path, doc("unit_autonomy", form="DVSN-TC"))
     assert [u["unit_code"] for u in parsed["units"]] == ["1100000"]
     assert [(t["sheet_row"], t["text_kind"]) for t in parsed["form_texts"]] == [
-        (7, "note"), (8, "place_date"), (9, "signature")]
+        (7, "note"),
+        (8, "place_date"),
+        (9, "signature"),
+    ]
 
 
-@pytest.mark.parametrize("row, message", [
-    ([1, "Trường A", "1100000", "5", "1", "1", "1", "1"], r"cell D5 .*'5' is not an autonomy group 1 to 4"),
-    ([1, "Trường A", None, "2", "1", "1", "1", "1"], r"cell C5 .*a unit row without its unit code"),
-    ([1, "Trường A", "1100000", "2", "1", "1", "1", "#REF!"], r"cell H5 .*'#REF!' is not a number"),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ([1, "Trường A", "1100000", "5", "1", "1", "1", "1"], r"cell D5 .*'5' is not an autonomy group 1 to 4"),
+        ([1, "Trường A", None, "2", "1", "1", "1", "1"], r"cell C5 .*a unit row without its unit code"),
+        ([1, "Trường A", "1100000", "2", "1", "1", "1", "#REF!"], r"cell H5 .*'#REF!' is not a number"),
+    ],
+)
 def test_a_unit_form_that_cannot_be_parsed_names_the_cell(tmp_path, row, message):
     with pytest.raises(SpreadsheetError, match=message):
         parse_unit_autonomy_form(units_form(tmp_path, [row]), doc("unit_autonomy"))

@@ -1,5 +1,6 @@
 """The cadre connector against the sandbox cadre system: API snapshot, XLSX export, ranking files,
 and the consistency with the one-stop-shop (same officials, same pseudonymous keys)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -32,8 +33,16 @@ def sandbox():
 
 def api_pull(server, landing, as_of, key="snap", page_size=250):
     client = cadre.CadreClient(SourceSession(cadre.SOURCE, server.url, SANDBOX_TOKEN, FAST), page_size=page_size)
-    return land_pull(landing, cadre.SOURCE, key, server.url, lambda cursor: client.pages(as_of, cursor),
-                     lambda items: cadre.flatten(items, pseudonymise), batch_rows=400, land_empty=True)
+    return land_pull(
+        landing,
+        cadre.SOURCE,
+        key,
+        server.url,
+        lambda cursor: client.pages(as_of, cursor),
+        lambda items: cadre.flatten(items, pseudonymise),
+        batch_rows=400,
+        land_empty=True,
+    )
 
 
 def landed(landing, summary, dataset):
@@ -119,9 +128,15 @@ def test_the_xlsx_export_lands_what_the_api_lands(sandbox, tmp_path):
     server, api = sandbox
     path = write_export(api.sandbox, tmp_path / "canbo.xlsx")
     landing = LandingZone(tmp_path / "landing")
-    from_file = land_pull(landing, cadre.SOURCE, "file", f"file://{path}",
-                          lambda cursor: cadre.read_export(path, chunk_size=300, skip=cursor),
-                          lambda items: cadre.flatten(items, pseudonymise), batch_rows=700)
+    from_file = land_pull(
+        landing,
+        cadre.SOURCE,
+        "file",
+        f"file://{path}",
+        lambda cursor: cadre.read_export(path, chunk_size=300, skip=cursor),
+        lambda items: cadre.flatten(items, pseudonymise),
+        batch_rows=700,
+    )
     from_api = api_pull(server, landing, CLOCK, key="api")
     for dataset in cadre.DATASETS:
         strip = [{k: v for k, v in r.items() if not k.startswith("_")} for r in landed(landing, from_file, dataset)]
@@ -144,10 +159,18 @@ def test_ranking_files_carry_their_year_and_scores(sandbox, tmp_path):
 
 
 def test_an_api_record_with_a_bad_value_names_dataset_key_and_field():
-    items = [{"dataset": "persons", "as_of": CLOCK,
-              "record": {"MaCanBo": "CB000009", "HoTen": "Nguyễn Văn An", "NgayBatDau": "2020-02-30"}}]
-    with pytest.raises(RecordError, match=r"persons record 1 \(MaCanBo='CB000009', NgayBatDau='2020-02-30'\): "
-                                          r"field NgayBatDau = '2020-02-30' is not a real date") as caught:
+    items = [
+        {
+            "dataset": "persons",
+            "as_of": CLOCK,
+            "record": {"MaCanBo": "CB000009", "HoTen": "Nguyễn Văn An", "NgayBatDau": "2020-02-30"},
+        }
+    ]
+    with pytest.raises(
+        RecordError,
+        match=r"persons record 1 \(MaCanBo='CB000009', NgayBatDau='2020-02-30'\): "
+        r"field NgayBatDau = '2020-02-30' is not a real date",
+    ) as caught:
         cadre.flatten(items, pseudonymise)
     assert "Nguyễn" not in str(caught.value)
     with pytest.raises(RecordError, match=r"appraisals record 1 \(Nam=2024\) has no MaCanBo"):

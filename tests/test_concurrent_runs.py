@@ -3,6 +3,7 @@ waits for or refuses the first, a warehouse slot held by a dead run is freed, a 
 for without spinning and with a limit, SIGTERM stops a waiting run, and a moved data folder keeps
 its own run history. Cheap on purpose: tiny Dagster jobs, fake contexts, subprocesses with short
 timeouts; no pipeline run."""
+
 from __future__ import annotations
 
 import logging
@@ -12,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -43,9 +44,14 @@ def test_each_gate_checks_the_load_its_own_run_landed(tmp_path, monkeypatch):
 
     import expectations.gx_runner
 
-    monkeypatch.setattr(expectations.gx_runner, "audit_frames",
-                        lambda result: (pd.DataFrame({"load_id": [result.load_id]}),
-                                        pd.DataFrame({"load_id": [result.load_id], "verdict": [result.verdict]})))
+    monkeypatch.setattr(
+        expectations.gx_runner,
+        "audit_frames",
+        lambda result: (
+            pd.DataFrame({"load_id": [result.load_id]}),
+            pd.DataFrame({"load_id": [result.load_id], "verdict": [result.verdict]}),
+        ),
+    )
     landing = LandingZone(tmp_path)
     for load_id in ("load-a", "load-b"):
         landing.write_batch(SOURCE, "rows", date(2024, 1, 1), load_id, 0, pa.table({"value": [load_id]}))
@@ -59,8 +65,9 @@ def test_each_gate_checks_the_load_its_own_run_landed(tmp_path, monkeypatch):
             return _Verdict(load_id)
 
         for run in (first, second):
-            context = SimpleNamespace(run=instance.get_run_by_id(run.run_id), instance=instance,
-                                      log=logging.getLogger("gate"))
+            context = SimpleNamespace(
+                run=instance.get_run_by_id(run.run_id), instance=instance, log=logging.getLogger("gate")
+            )
             result = run_gate(context, landing, SOURCE, ("rows",), validate)
             assert result.passed
     assert checked == [("load-a", ["load-a"]), ("load-b", ["load-b"])]
@@ -72,7 +79,7 @@ class _Verdict:
 
     def __init__(self, load_id):
         self.load_id, self.success, self.verdict = load_id, True, "accepted"
-        self.checked_at = datetime.now(timezone.utc)
+        self.checked_at = datetime.now(UTC)
         self.datasets, self.expectations_evaluated, self.expectations_failed, self.rows_affected = [], 0, 0, 0
 
     def summary(self):
@@ -84,27 +91,40 @@ class _Verdict:
 
 # -- one run per data folder ------------------------------------------------------------------------
 
+
 def test_a_second_run_on_one_data_folder_is_refused_naming_the_first_and_a_killed_holder_lets_go(tmp_path):
     from connectors.locks import LockTimeoutError
     from orchestration.run_guard import data_folder_lock
 
     with data_folder_lock(tmp_path, 0):
         started = time.monotonic()
-        with pytest.raises(LockTimeoutError, match=rf"data folder {tmp_path} \(another pipeline run\) is in use by "
-                                                   rf"process {os.getpid()} on .*python -m orchestration run"):
-            with data_folder_lock(tmp_path, 0.3):
-                pass
+        with (
+            pytest.raises(
+                LockTimeoutError,
+                match=rf"data folder {tmp_path} \(another pipeline run\) is in use by "
+                rf"process {os.getpid()} on .*python -m orchestration run",
+            ),
+            data_folder_lock(tmp_path, 0.3),
+        ):
+            pass
         assert 0.3 <= time.monotonic() - started < 3
     # a holder killed outright (SIGKILL, a restart) holds nothing: no PID to trust, the kernel let go
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom orchestration.run_guard import "
-                               f"data_folder_lock\nwith data_folder_lock({str(tmp_path)!r}, 0):\n"
-                               "    print('held', flush=True); time.sleep(60)"],
-                              cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom orchestration.run_guard import "
+            f"data_folder_lock\nwith data_folder_lock({str(tmp_path)!r}, 0):\n"
+            "    print('held', flush=True); time.sleep(60)",
+        ],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(LockTimeoutError):
-            with data_folder_lock(tmp_path, 0):
-                pass
+        with pytest.raises(LockTimeoutError), data_folder_lock(tmp_path, 0):
+            pass
     finally:
         holder.kill()
         holder.wait()
@@ -113,6 +133,7 @@ def test_a_second_run_on_one_data_folder_is_refused_naming_the_first_and_a_kille
 
 
 # -- the warehouse slot ---------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def shared_instance(tmp_path_factory):
@@ -157,12 +178,15 @@ def test_a_slot_held_by_a_dead_run_is_freed_even_when_its_pid_now_belongs_to_ano
 
     _, instance = instance_home
     me = owner_tags()
-    reused = hold_slot(instance, {CLI_PID_TAG: me[CLI_PID_TAG],
-                                  CLI_PID_STARTED_TAG: f"{float(me[CLI_PID_STARTED_TAG]) - 3600:.2f}"})
+    reused = hold_slot(
+        instance, {CLI_PID_TAG: me[CLI_PID_TAG], CLI_PID_STARTED_TAG: f"{float(me[CLI_PID_STARTED_TAG]) - 3600:.2f}"}
+    )
     alive = hold_slot(instance, me)
     assert release_abandoned_runs(instance) == [reused]
     assert instance.get_run_by_id(reused).is_failure and not instance.get_run_by_id(alive).is_finished
-    assert {slot.run_id for slot in instance.event_log_storage.get_concurrency_info("warehouse").claimed_slots} == {alive}
+    assert {slot.run_id for slot in instance.event_log_storage.get_concurrency_info("warehouse").claimed_slots} == {
+        alive
+    }
 
 
 def test_a_slot_held_by_a_live_run_is_waited_for_without_spinning_then_refused_naming_it(instance_home):
@@ -171,8 +195,11 @@ def test_a_slot_held_by_a_live_run_is_waited_for_without_spinning_then_refused_n
     _, instance = instance_home
     holder = hold_slot(instance, owner_tags())
     started, cpu = time.monotonic(), time.process_time()
-    with pytest.raises(WarehouseBusyError, match=rf"held by run\(s\) {holder}, still running; gave up after 1.5 s "
-                                                 r"\(PAR_WAREHOUSE_SLOT_WAIT_SECONDS\)"):
+    with pytest.raises(
+        WarehouseBusyError,
+        match=rf"held by run\(s\) {holder}, still running; gave up after 1.5 s "
+        r"\(PAR_WAREHOUSE_SLOT_WAIT_SECONDS\)",
+    ):
         wait_for_warehouse_slot(instance, "warehouse", 1.5, poll_seconds=0.2)
     assert 1.5 <= time.monotonic() - started < 5
     assert time.process_time() - cpu < 0.5, "the wait spun on the CPU"
@@ -193,15 +220,20 @@ def test_a_run_waiting_for_the_slot_before_it_starts_stops_on_sigterm(instance_h
     assert stopped.value.code == 143 and time.monotonic() - started < 5
 
 
-def test_the_command_line_refuses_a_run_while_another_holds_the_slot_past_the_limit(instance_home, tmp_path,
-                                                                                   monkeypatch, capsys):
+def test_the_command_line_refuses_a_run_while_another_holds_the_slot_past_the_limit(
+    instance_home, tmp_path, monkeypatch, capsys
+):
     from orchestration.cli import main
     from orchestration.run_guard import owner_tags
 
     home, instance = instance_home
     holder = hold_slot(instance, owner_tags())
-    for name, value in {"PAR_DATA_DIR": str(tmp_path / "data"), "DAGSTER_HOME": str(home), "PAR_ENV": "sandbox",
-                        "PAR_WAREHOUSE_SLOT_WAIT_SECONDS": "0.5"}.items():
+    for name, value in {
+        "PAR_DATA_DIR": str(tmp_path / "data"),
+        "DAGSTER_HOME": str(home),
+        "PAR_ENV": "sandbox",
+        "PAR_WAREHOUSE_SLOT_WAIT_SECONDS": "0.5",
+    }.items():
         monkeypatch.setenv(name, value)
     for name in ("PAR_LANDING_DIR", "PAR_WAREHOUSE_PATH", "PAR_SNAPSHOT_DIR"):
         monkeypatch.delenv(name, raising=False)
@@ -248,8 +280,9 @@ def test_dagsters_own_wait_between_steps_gives_up_after_the_limit_and_stops_on_s
     def writes_the_warehouse() -> None:
         raise AssertionError("ran while another run held the warehouse slot")
 
-    job = Definitions(assets=[writes_the_warehouse],
-                      jobs=[define_asset_job("writer", selection="*")]).resolve_job_def("writer")
+    job = Definitions(assets=[writes_the_warehouse], jobs=[define_asset_job("writer", selection="*")]).resolve_job_def(
+        "writer"
+    )
     instance.event_log_storage.set_concurrency_slots(POOL, 1)
     try:
         holder = hold_slot(instance, owner_tags())
@@ -259,13 +292,16 @@ def test_dagsters_own_wait_between_steps_gives_up_after_the_limit_and_stops_on_s
             with bounded_slot_waits(instance, POOL, run_id, 1, poll_seconds=0.2):
                 job.execute_in_process(instance=instance, run_id=run_id)
         assert time.monotonic() - started < 15
-        assert not any(step.run_id == run_id for step in instance.event_log_storage.get_concurrency_info(POOL).pending_steps)
+        assert not any(
+            step.run_id == run_id for step in instance.event_log_storage.get_concurrency_info(POOL).pending_steps
+        )
         started = time.monotonic()
         run_id = str(uuid.uuid4())
 
         def sigterm_once_waiting():  # before the run is under way, SIGTERM is not Dagster's to note
-            while not any(step.run_id == run_id
-                          for step in instance.event_log_storage.get_concurrency_info(POOL).pending_steps):
+            while not any(
+                step.run_id == run_id for step in instance.event_log_storage.get_concurrency_info(POOL).pending_steps
+            ):
                 time.sleep(0.1)
             os.kill(os.getpid(), signal.SIGTERM)
 

@@ -62,108 +62,201 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # importable whether or not tests/ is a package
     sys.path.insert(0, str(REPO))
 
-from tests.dbt_fixtures.landing_builder import (write_cadre_landing, write_landing,  # noqa: E402
-                                                write_ranking_landing, write_verdict)
+from tests.dbt_fixtures.landing_builder import write_cadre_landing, write_landing, write_ranking_landing, write_verdict  # noqa: E402
+from tests.support.landed_rows import J, dossier_row, step_row  # noqa: E402
 
 DBT_PROJECT = REPO / "dbt_project"
 DBT = Path(sys.executable).with_name("dbt")
-
-J = "000.00.02.H34"
 H = "000.00.16.H34"
-P10 = "1.004227"   # 10 working days, full-online eligible
-P20 = "1.001023"   # 20 working days, not eligible
-P_H = "1.003611"   # 20 working days, eligible
-
-
-def _dossier(code, received, due, *, status, agency=J, procedure=P10, channel=1, version="20250401000000",
-             **fields):
-    row = {"MaHoSo": code, "MaTTHC": procedure, "KenhThucHien": channel, "NgayTiepNhan": received,
-           "NgayNopHoSo": received, "NgayHenTra": due, "TrangThaiHoSo": status, "DonViXuLy": agency,
-           "TenDonViXuLy": "Sở Tư pháp", "ChuHoSo": "hash-applicant", "NgayCapNhat": version,
-           "LoaiDoiTuong": 1}
-    row.update(fields)
-    return row
-
-
-def _step(n, official, status, at, account=None):
-    return {"ThuTu": n, "NguoiXuLy": official, "TaiKhoanXuLy": account, "TrangThai": status, "ThoiDiemXuLy": at}
+P20 = "1.001023"  # 20 working days, not eligible
+P_H = "1.003611"  # 20 working days, eligible
 
 
 def _build_landing(landing: Path) -> None:
-    t0 = dt.datetime(2025, 4, 1, 1, 0, tzinfo=dt.timezone.utc)
+    t0 = dt.datetime(2025, 4, 1, 1, 0, tzinfo=dt.UTC)
 
     # Load 0 (accepted, earlier): an older version of J1, still pending, handled by OFF_Z.
-    write_landing(landing, [
-        _dossier(f"{J}-250303-0001", "20250303080000", "20250317170000", status=4, channel=2,
-                 version="20250310000000", TenDonViXuLy="SỞ TƯ PHÁP",
-                 QuaTrinhXuLy=[_step(1, "OFF_Z", 4, "20250303090000")]),
-    ], load_id="load-0-older", load_date="2025-03-20", loaded_at=t0 - dt.timedelta(days=12))
+    write_landing(
+        landing,
+        [
+            dossier_row(
+                f"{J}-250303-0001",
+                "20250303080000",
+                "20250317170000",
+                status=4,
+                channel=2,
+                version="20250310000000",
+                TenDonViXuLy="SỞ TƯ PHÁP",
+                QuaTrinhXuLy=[step_row(1, "OFF_Z", 4, "20250303090000")],
+            ),
+        ],
+        load_id="load-0-older",
+        load_date="2025-03-20",
+        loaded_at=t0 - dt.timedelta(days=12),
+    )
 
     # Load 1 (accepted): the case.
     dossiers = [
-        _dossier(f" {J.lower()}-250303-0001 ",  # code and agency spelled in lower case with spaces
-                 "20250303080000", "20250317170000", status=10, channel=2, DuocThanhToanTrucTuyen=1,
-                 DonViXuLy=" 000.00.02.h34 ", NgayKetThucXuLy="20250317170000", NgayTra="20250318090000",
-                 QuaTrinhXuLy=[_step(1, "OFF_A", 4, "20250303090000", "ACC_A"),
-                               _step(2, "OFF_A", 9, "20250317170000", "ACC_A"),
-                               _step(3, "OFF_A", 10, "20250318090000", "ACC_A")],
-                 LePhi=[{"MaPhiLePhi": "LP1", "TenPhiLePhi": "Lệ phí", "Gia": 200000}],
-                 DanhGia=[{"MucDoHaiLong": 1, "NgayDanhGia": "20250318100000"}]),
-        _dossier(f"{J}-250303-0002", "20250303090000", "20250314170000", status=9, DuocThanhToanTrucTuyen=0,
-                 QuaTrinhXuLy=[_step(1, "OFF_A", 9, "20250315090000")],
-                 LePhi=[{"MaPhiLePhi": "LP1", "TenPhiLePhi": "Lệ phí", "Gia": 200000}],
-                 XinLoi=[{"LanXinLoi": 1, "NgayXinLoi": "20250315100000", "NgayHenTraMoi": "20250317170000"}]),
-        _dossier(f"{J}-250304-0003", "20250304080000", "20250307170000", status=9, procedure=P20, channel=2,
-                 QuaTrinhXuLy=[_step(1, "OFF_B", 5, "20250305100000"), _step(2, "OFF_B", 9, "20250313150000")],
-                 BoSung=[{"LanBoSung": 1, "NgayYeuCau": "20250305100000", "CoVanBanYeuCau": 1,
-                          "NgayBoSung": "20250310090000", "NgayHenTraTruoc": "20250307170000",
-                          "NgayHenTraMoi": "20250314170000"}],
-                 DanhGia=[{"MucDoHaiLong": 3, "NgayDanhGia": "20250314100000"}]),
-        _dossier(f"{J}-250304-0004", "20250304090000", None, status=4,
-                 QuaTrinhXuLy=[_step(1, "OFF_B", 4, "20250305090000")]),
-        _dossier(f"{J}-250324-0005", "20250324080000", "20250407170000", status=4, channel=2,
-                 QuaTrinhXuLy=[_step(1, "OFF_B", 4, "20250325090000")]),
-        _dossier(f"{J}-250305-0006", "20250305080000", "20250319170000", status=7,
-                 QuaTrinhXuLy=[_step(1, "OFF_A", 4, "20250305090000"), _step(2, None, 7, "20250306100000")]),
-        _dossier(f"{J}-250305-0007", "20250305080000", "20250319170000", status=9,
-                 QuaTrinhXuLy=[_step(1, "OFF_B", 9, "20250312100000")],
-                 BoSung=[{"LanBoSung": 1, "NgayYeuCau": "20250306100000", "NgayBoSung": "20250307090000",
-                          "NgayHenTraMoi": "20250320170000"},
-                         {"LanBoSung": 2, "NgayYeuCau": "20250310100000", "NgayBoSung": "20250311090000",
-                          "NgayHenTraMoi": "20250321170000"}]),
-        _dossier(f"{H}-250310-0001", "20250310080000", "20250324170000", status=9, agency=H, procedure=P_H,
-                 channel=2, TenDonViXuLy=unicodedata.normalize("NFD", "Sở Y Tế tỉnh Khánh Hòa"),
-                 QuaTrinhXuLy=[_step(1, "OFF_C", 9, "20250320100000", "ACC_C")],
-                 DanhGia=[{"MucDoHaiLong": 1, "NgayDanhGia": "20250321100000"}]),
-        _dossier(f"{H}-240603-0001", "20240603080000", "20240617170000", status=9, agency=H, procedure=P_H,
-                 version="20240610100000", QuaTrinhXuLy=[_step(1, "OFF_C", 9, "20240610100000")]),
+        dossier_row(
+            f" {J.lower()}-250303-0001 ",  # code and agency spelled in lower case with spaces
+            "20250303080000",
+            "20250317170000",
+            status=10,
+            channel=2,
+            DuocThanhToanTrucTuyen=1,
+            DonViXuLy=" 000.00.02.h34 ",
+            NgayKetThucXuLy="20250317170000",
+            NgayTra="20250318090000",
+            QuaTrinhXuLy=[
+                step_row(1, "OFF_A", 4, "20250303090000", "ACC_A"),
+                step_row(2, "OFF_A", 9, "20250317170000", "ACC_A"),
+                step_row(3, "OFF_A", 10, "20250318090000", "ACC_A"),
+            ],
+            LePhi=[{"MaPhiLePhi": "LP1", "TenPhiLePhi": "Lệ phí", "Gia": 200000}],
+            DanhGia=[{"MucDoHaiLong": 1, "NgayDanhGia": "20250318100000"}],
+        ),
+        dossier_row(
+            f"{J}-250303-0002",
+            "20250303090000",
+            "20250314170000",
+            status=9,
+            DuocThanhToanTrucTuyen=0,
+            QuaTrinhXuLy=[step_row(1, "OFF_A", 9, "20250315090000")],
+            LePhi=[{"MaPhiLePhi": "LP1", "TenPhiLePhi": "Lệ phí", "Gia": 200000}],
+            XinLoi=[{"LanXinLoi": 1, "NgayXinLoi": "20250315100000", "NgayHenTraMoi": "20250317170000"}],
+        ),
+        dossier_row(
+            f"{J}-250304-0003",
+            "20250304080000",
+            "20250307170000",
+            status=9,
+            procedure=P20,
+            channel=2,
+            QuaTrinhXuLy=[step_row(1, "OFF_B", 5, "20250305100000"), step_row(2, "OFF_B", 9, "20250313150000")],
+            BoSung=[
+                {
+                    "LanBoSung": 1,
+                    "NgayYeuCau": "20250305100000",
+                    "CoVanBanYeuCau": 1,
+                    "NgayBoSung": "20250310090000",
+                    "NgayHenTraTruoc": "20250307170000",
+                    "NgayHenTraMoi": "20250314170000",
+                }
+            ],
+            DanhGia=[{"MucDoHaiLong": 3, "NgayDanhGia": "20250314100000"}],
+        ),
+        dossier_row(
+            f"{J}-250304-0004",
+            "20250304090000",
+            None,
+            status=4,
+            QuaTrinhXuLy=[step_row(1, "OFF_B", 4, "20250305090000")],
+        ),
+        dossier_row(
+            f"{J}-250324-0005",
+            "20250324080000",
+            "20250407170000",
+            status=4,
+            channel=2,
+            QuaTrinhXuLy=[step_row(1, "OFF_B", 4, "20250325090000")],
+        ),
+        dossier_row(
+            f"{J}-250305-0006",
+            "20250305080000",
+            "20250319170000",
+            status=7,
+            QuaTrinhXuLy=[step_row(1, "OFF_A", 4, "20250305090000"), step_row(2, None, 7, "20250306100000")],
+        ),
+        dossier_row(
+            f"{J}-250305-0007",
+            "20250305080000",
+            "20250319170000",
+            status=9,
+            QuaTrinhXuLy=[step_row(1, "OFF_B", 9, "20250312100000")],
+            BoSung=[
+                {
+                    "LanBoSung": 1,
+                    "NgayYeuCau": "20250306100000",
+                    "NgayBoSung": "20250307090000",
+                    "NgayHenTraMoi": "20250320170000",
+                },
+                {
+                    "LanBoSung": 2,
+                    "NgayYeuCau": "20250310100000",
+                    "NgayBoSung": "20250311090000",
+                    "NgayHenTraMoi": "20250321170000",
+                },
+            ],
+        ),
+        dossier_row(
+            f"{H}-250310-0001",
+            "20250310080000",
+            "20250324170000",
+            status=9,
+            agency=H,
+            procedure=P_H,
+            channel=2,
+            TenDonViXuLy=unicodedata.normalize("NFD", "Sở Y Tế tỉnh Khánh Hòa"),
+            QuaTrinhXuLy=[step_row(1, "OFF_C", 9, "20250320100000", "ACC_C")],
+            DanhGia=[{"MucDoHaiLong": 1, "NgayDanhGia": "20250321100000"}],
+        ),
+        dossier_row(
+            f"{H}-240603-0001",
+            "20240603080000",
+            "20240617170000",
+            status=9,
+            agency=H,
+            procedure=P_H,
+            version="20240610100000",
+            QuaTrinhXuLy=[step_row(1, "OFF_C", 9, "20240610100000")],
+        ),
         # quarantine
-        _dossier(f"{J}-250306-0008", "20250306080000", "20250320170000", status=9,
-                 NgayKetThucXuLy="20250305170000"),
-        _dossier("BAD-CODE", "20250306080000", "20250320170000", status=4),
-        _dossier(f"{J}-250306-0009", "20250306080000", "20250320170000", status=4, procedure="9.999999"),
-        _dossier(f"{J}-250307-0010", "2025-03-07", "20250320170000", status=4),
+        dossier_row(f"{J}-250306-0008", "20250306080000", "20250320170000", status=9, NgayKetThucXuLy="20250305170000"),
+        dossier_row("BAD-CODE", "20250306080000", "20250320170000", status=4),
+        dossier_row(f"{J}-250306-0009", "20250306080000", "20250320170000", status=4, procedure="9.999999"),
+        dossier_row(f"{J}-250307-0010", "2025-03-07", "20250320170000", status=4),
     ]
     write_landing(landing, dossiers, load_id="load-1-case", load_date="2025-04-01", loaded_at=t0)
 
     # Load 2 (rejected): would finish J4 on time and add R1.
-    write_landing(landing, [
-        _dossier(f"{J}-250304-0004", "20250304090000", None, status=9, version="20250402000000",
-                 QuaTrinhXuLy=[_step(1, "OFF_B", 9, "20250310090000")]),
-        _dossier(f"{J}-250311-0011", "20250311080000", "20250325170000", status=4),
-    ], load_id="load-2-rejected", load_date="2025-04-02", loaded_at=t0 + dt.timedelta(days=1),
-        verdict="rejected")
+    write_landing(
+        landing,
+        [
+            dossier_row(
+                f"{J}-250304-0004",
+                "20250304090000",
+                None,
+                status=9,
+                version="20250402000000",
+                QuaTrinhXuLy=[step_row(1, "OFF_B", 9, "20250310090000")],
+            ),
+            dossier_row(f"{J}-250311-0011", "20250311080000", "20250325170000", status=4),
+        ],
+        load_id="load-2-rejected",
+        load_date="2025-04-02",
+        loaded_at=t0 + dt.timedelta(days=1),
+        verdict="rejected",
+    )
     # Load 3 (never checked).
-    write_landing(landing, [_dossier(f"{J}-250312-0012", "20250312080000", "20250326170000", status=4)],
-                  load_id="load-3-unchecked", load_date="2025-04-02",
-                  loaded_at=t0 + dt.timedelta(days=1, hours=1), verdict=None)
+    write_landing(
+        landing,
+        [dossier_row(f"{J}-250312-0012", "20250312080000", "20250326170000", status=4)],
+        load_id="load-3-unchecked",
+        load_date="2025-04-02",
+        loaded_at=t0 + dt.timedelta(days=1, hours=1),
+        verdict=None,
+    )
     # Load 4: accepted, then re-checked and rejected: the latest verdict (rejected) stands.
-    write_landing(landing, [_dossier(f"{J}-250313-0013", "20250313080000", "20250327170000", status=4)],
-                  load_id="load-4-rechecked", load_date="2025-04-02",
-                  loaded_at=t0 + dt.timedelta(days=1, hours=2), verdict="accepted",
-                  checked_at=t0 + dt.timedelta(days=1, hours=3))
-    write_verdict(landing, "load-4-rechecked", "rejected", load_date="2025-04-03",
-                  checked_at=t0 + dt.timedelta(days=2))
+    write_landing(
+        landing,
+        [dossier_row(f"{J}-250313-0013", "20250313080000", "20250327170000", status=4)],
+        load_id="load-4-rechecked",
+        load_date="2025-04-02",
+        loaded_at=t0 + dt.timedelta(days=1, hours=2),
+        verdict="accepted",
+        checked_at=t0 + dt.timedelta(days=1, hours=3),
+    )
+    write_verdict(landing, "load-4-rechecked", "rejected", load_date="2025-04-03", checked_at=t0 + dt.timedelta(days=2))
 
 
 # -- the cadre system and the PAR ranking (docs/cadre_landing.md) ------------------------------------
@@ -187,19 +280,48 @@ def _build_landing(landing: Path) -> None:
 CADRE_J, CADRE_H, COMMUNE = "000.00.02.H34", "000.00.16.H34", "000.01.21.H34"
 
 
-def _person(code, name, category, started, *, agency=CADRE_J, ended=None, budget=1, head=False, level="TINH",
-            standard_on=None, id_number=None):
-    return {"MaCanBo": code, "HoTen": name, "SoCCCD": id_number or f"id-{code}", "MaDonVi": agency,
-            "DonViCongTac": "Văn phòng", "PhanLoai": category, "Cap": level, "ChucDanh": "Chuyên viên",
-            "HuongLuongNganSach": budget, "NgayDatChuan": standard_on, "NgayBatDau": started, "NgayKetThuc": ended,
-            "ChucVuLanhDao": "TRUONG" if head else None}
+def _person(
+    code,
+    name,
+    category,
+    started,
+    *,
+    agency=CADRE_J,
+    ended=None,
+    budget=1,
+    head=False,
+    level="TINH",
+    standard_on=None,
+    id_number=None,
+):
+    return {
+        "MaCanBo": code,
+        "HoTen": name,
+        "SoCCCD": id_number or f"id-{code}",
+        "MaDonVi": agency,
+        "DonViCongTac": "Văn phòng",
+        "PhanLoai": category,
+        "Cap": level,
+        "ChucDanh": "Chuyên viên",
+        "HuongLuongNganSach": budget,
+        "NgayDatChuan": standard_on,
+        "NgayBatDau": started,
+        "NgayKetThuc": ended,
+        "ChucVuLanhDao": "TRUONG" if head else None,
+    }
 
 
 def _build_cadre_landing(landing: Path) -> None:
     d = dt.date
-    t0 = dt.datetime(2026, 1, 5, 1, 0, tzinfo=dt.timezone.utc)
-    write_cadre_landing(landing, persons=[_person("P9", "P9", "CC", d(2010, 1, 1))], stood_at=d(2025, 6, 30),
-                        load_id="cadre-s1", load_date="2025-07-01", loaded_at=t0 - dt.timedelta(days=180))
+    t0 = dt.datetime(2026, 1, 5, 1, 0, tzinfo=dt.UTC)
+    write_cadre_landing(
+        landing,
+        persons=[_person("P9", "P9", "CC", d(2010, 1, 1))],
+        stood_at=d(2025, 6, 30),
+        load_id="cadre-s1",
+        load_date="2025-07-01",
+        loaded_at=t0 - dt.timedelta(days=180),
+    )
     persons = [
         {**_person("P1", "OFF_A", "CC", d(2015, 1, 1), id_number="id-1"), "TaiKhoanMotCua": "ACC_A_OLD;ACC_A"},
         _person("P2", "OFF_B", "CC", d(2016, 1, 1), ended=d(2024, 6, 30)),
@@ -213,23 +335,54 @@ def _build_cadre_landing(landing: Path) -> None:
         _person("C2", "C2", "CC", d(2019, 1, 1), agency=COMMUNE, level="XA", standard_on=d(2024, 5, 1)),
         _person("C3", "C3", "CC", d(2020, 1, 1), agency=COMMUNE, level="XA"),
     ]
-    appraisals = [{"MaCanBo": "P1", "Nam": 2025, "MucXepLoai": "HTTNV"},
-                  {"MaCanBo": "P3", "Nam": 2024, "MucXepLoai": "HTTNV"},
-                  {"MaCanBo": "P6", "Nam": 2025, "MucXepLoai": "XUAT_SAC"}]
-    units = [{"MaDVSN": "U1", "NhomTuChu": 3, "NgayThanhLap": d(2010, 1, 1)},
-             {"MaDVSN": "U2", "NhomTuChu": 4, "NgayThanhLap": d(2010, 1, 1), "NgayKetThuc": d(2023, 5, 1),
-              "HinhThucKetThuc": "SAP_NHAP", "MaDVSNTiepNhan": "U1"},
-             {"MaDVSN": "U3", "NhomTuChu": 2, "NgayThanhLap": d(2023, 2, 1)}]
+    appraisals = [
+        {"MaCanBo": "P1", "Nam": 2025, "MucXepLoai": "HTTNV"},
+        {"MaCanBo": "P3", "Nam": 2024, "MucXepLoai": "HTTNV"},
+        {"MaCanBo": "P6", "Nam": 2025, "MucXepLoai": "XUAT_SAC"},
+    ]
+    units = [
+        {"MaDVSN": "U1", "NhomTuChu": 3, "NgayThanhLap": d(2010, 1, 1)},
+        {
+            "MaDVSN": "U2",
+            "NhomTuChu": 4,
+            "NgayThanhLap": d(2010, 1, 1),
+            "NgayKetThuc": d(2023, 5, 1),
+            "HinhThucKetThuc": "SAP_NHAP",
+            "MaDVSNTiepNhan": "U1",
+        },
+        {"MaDVSN": "U3", "NhomTuChu": 2, "NgayThanhLap": d(2023, 2, 1)},
+    ]
     quotas = [{"MaDonVi": CADRE_J, "Nam": 2025, "BienCheCongChuc": 4, "SoNguoiLamViec": 0}]
-    write_cadre_landing(landing, persons=persons, appraisals=appraisals, public_service_units=units,
-                        staffing_quotas=quotas, stood_at=d(2025, 12, 31), load_id="cadre-s2", loaded_at=t0)
-    write_cadre_landing(landing, persons=[_person("P8", "P8", "CC", d(2010, 1, 1))], stood_at=d(2024, 12, 31),
-                        load_id="cadre-s0-rerun", loaded_at=t0 + dt.timedelta(days=1))
-    write_cadre_landing(landing, persons=[_person("P8", "P8", "CC", d(2010, 1, 1))], stood_at=d(2026, 1, 10),
-                        load_id="cadre-s3-rejected", loaded_at=t0 + dt.timedelta(days=5), verdict="rejected")
-    ranking = [{"Nam": 2023, "MaDonVi": CADRE_J, "TongDiem": Decimal("76.50"), "XepLoai": "Trung bình"},
-               {"Nam": 2024, "MaDonVi": CADRE_J, "TongDiem": Decimal("78.25"), "XepLoai": "trung bình "},
-               {"Nam": 2024, "MaDonVi": CADRE_H, "TongDiem": Decimal("91.00"), "XepLoai": "Tốt"}]
+    write_cadre_landing(
+        landing,
+        persons=persons,
+        appraisals=appraisals,
+        public_service_units=units,
+        staffing_quotas=quotas,
+        stood_at=d(2025, 12, 31),
+        load_id="cadre-s2",
+        loaded_at=t0,
+    )
+    write_cadre_landing(
+        landing,
+        persons=[_person("P8", "P8", "CC", d(2010, 1, 1))],
+        stood_at=d(2024, 12, 31),
+        load_id="cadre-s0-rerun",
+        loaded_at=t0 + dt.timedelta(days=1),
+    )
+    write_cadre_landing(
+        landing,
+        persons=[_person("P8", "P8", "CC", d(2010, 1, 1))],
+        stood_at=d(2026, 1, 10),
+        load_id="cadre-s3-rejected",
+        loaded_at=t0 + dt.timedelta(days=5),
+        verdict="rejected",
+    )
+    ranking = [
+        {"Nam": 2023, "MaDonVi": CADRE_J, "TongDiem": Decimal("76.50"), "XepLoai": "Trung bình"},
+        {"Nam": 2024, "MaDonVi": CADRE_J, "TongDiem": Decimal("78.25"), "XepLoai": "trung bình "},
+        {"Nam": 2024, "MaDonVi": CADRE_H, "TongDiem": Decimal("91.00"), "XepLoai": "Tốt"},
+    ]
     write_ranking_landing(landing, ranking, loaded_at=t0)
 
 
@@ -239,13 +392,24 @@ def warehouse(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     landing = tmp / "landing"
     _build_landing(landing)
     _build_cadre_landing(landing)
-    env = {**os.environ, "DO_NOT_TRACK": "1", "PAR_LANDING_DIR": str(landing),
-           "PAR_WAREHOUSE_PATH": str(tmp / "warehouse.duckdb")}
-    common = ["--profiles-dir", str(DBT_PROJECT), "--project-dir", str(DBT_PROJECT),
-              "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")]
+    env = {
+        **os.environ,
+        "DO_NOT_TRACK": "1",
+        "PAR_LANDING_DIR": str(landing),
+        "PAR_WAREHOUSE_PATH": str(tmp / "warehouse.duckdb"),
+    }
+    common = [
+        "--profiles-dir",
+        str(DBT_PROJECT),
+        "--project-dir",
+        str(DBT_PROJECT),
+        "--target-path",
+        str(tmp / "target"),
+        "--log-path",
+        str(tmp / "logs"),
+    ]
     for command in (["seed"], ["build", "--vars", '{"reporting_as_of": "2025-12-31"}']):
-        result = subprocess.run([str(DBT), *command, *common], cwd=DBT_PROJECT, env=env,
-                                capture_output=True, text=True)
+        result = subprocess.run([str(DBT), *command, *common], cwd=DBT_PROJECT, env=env, capture_output=True, text=True)
         assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
     con = duckdb.connect(str(tmp / "warehouse.duckdb"), read_only=True)
     yield con
@@ -258,24 +422,56 @@ def _one(con, sql, *params):
     return rows[0]
 
 
-AGENCY_COLUMNS = ("dossiers_received, dossiers_finished, finished_on_time, finished_late, pending_at_end, "
-                  "overdue_at_end, late_rate, online_share, full_online_share, online_paid_share, "
-                  "satisfaction_rate, apology_coverage, cannot_be_ranked_good")
+AGENCY_COLUMNS = (
+    "dossiers_received, dossiers_finished, finished_on_time, finished_late, pending_at_end, "
+    "overdue_at_end, late_rate, online_share, full_online_share, online_paid_share, "
+    "satisfaction_rate, apology_coverage, cannot_be_ranked_good"
+)
 
 
 def _agency(con, agency, period_type, period_key):
-    return _one(con, f"select {AGENCY_COLUMNS} from marts.mart_agency_service_quality "
-                     "where agency_code = ? and period_type = ? and period_key = ?",
-                agency, period_type, period_key)
+    return _one(
+        con,
+        f"select {AGENCY_COLUMNS} from marts.mart_agency_service_quality "
+        "where agency_code = ? and period_type = ? and period_key = ?",
+        agency,
+        period_type,
+        period_key,
+    )
 
 
 def test_agency_month(warehouse):
     d = Decimal
     assert _agency(warehouse, J, "month", "2025-03") == (
-        7, 5, 3, 2, 2, 1, d("0.428571"), d("0.428571"), d("0.333333"), d("0.500000"),
-        d("0.500000"), d("0.333333"), True)
+        7,
+        5,
+        3,
+        2,
+        2,
+        1,
+        d("0.428571"),
+        d("0.428571"),
+        d("0.333333"),
+        d("0.500000"),
+        d("0.500000"),
+        d("0.333333"),
+        True,
+    )
     assert _agency(warehouse, H, "month", "2025-03") == (
-        1, 1, 1, 0, 0, 0, d("0"), d("1"), d("1"), None, d("1"), None, False)
+        1,
+        1,
+        1,
+        0,
+        0,
+        0,
+        d("0"),
+        d("1"),
+        d("1"),
+        None,
+        d("1"),
+        None,
+        False,
+    )
 
 
 def test_agency_year_judges_pending_at_year_end(warehouse):
@@ -285,18 +481,28 @@ def test_agency_year_judges_pending_at_year_end(warehouse):
 
 
 def test_agency_code_spellings_meet_and_name_comes_from_seed(warehouse):
-    codes = warehouse.execute("select distinct agency_code, agency_name_vi from marts.mart_agency_service_quality "
-                              "order by 1").fetchall()
+    codes = warehouse.execute(
+        "select distinct agency_code, agency_name_vi from marts.mart_agency_service_quality order by 1"
+    ).fetchall()
     assert codes == [(J, "Sở Tư pháp"), (H, "Sở Y tế")]
-    name = _one(warehouse, "select agency_name_source from staging.stg_one_stop_shop__dossiers "
-                           "where dossier_code = ?", f"{H}-250310-0001")[0]
-    assert name == unicodedata.normalize("NFC", "Sở Y Tế tỉnh Khánh Hòa") != unicodedata.normalize(
-        "NFD", "Sở Y Tế tỉnh Khánh Hòa")
+    name = _one(
+        warehouse,
+        "select agency_name_source from staging.stg_one_stop_shop__dossiers where dossier_code = ?",
+        f"{H}-250310-0001",
+    )[0]
+    assert (
+        name
+        == unicodedata.normalize("NFC", "Sở Y Tế tỉnh Khánh Hòa")
+        != unicodedata.normalize("NFD", "Sở Y Tế tỉnh Khánh Hòa")
+    )
 
 
 def test_derived_due_date(warehouse):
-    due, derived = _one(warehouse, "select due_at, is_due_derived from intermediate.int_dossiers_enriched "
-                                   "where dossier_code = ?", f"{J}-250304-0004")
+    due, derived = _one(
+        warehouse,
+        "select due_at, is_due_derived from intermediate.int_dossiers_enriched where dossier_code = ?",
+        f"{J}-250304-0004",
+    )
     assert (due, derived) == (dt.datetime(2025, 3, 18, 17, 0), True)
 
 
@@ -308,7 +514,8 @@ def _key(kind: str, value: str) -> str:
 def test_official_performance(warehouse):
     rows = warehouse.execute(
         "select official_key, year, person_code, identified_by, not_judged_reason, dossiers_handled, dossiers_late, "
-        "late_rate, late_rate_threshold, cannot_be_rated_good from marts.mart_official_performance").fetchall()
+        "late_rate, late_rate_threshold, cannot_be_rated_good from marts.mart_official_performance"
+    ).fetchall()
     d = Decimal
     assert sorted(rows, key=lambda r: (r[1], r[2] or "~")) == [
         (_key("name", "OFF_C"), 2024, None, "name", None, 1, 0, d("0"), d("0.1000"), False),
@@ -319,37 +526,64 @@ def test_official_performance(warehouse):
 
 
 def test_latest_version_wins_with_its_own_child_rows(warehouse):
-    status, agency = _one(warehouse, "select status_code, agency_code from staging.stg_one_stop_shop__dossiers "
-                                     "where dossier_code = ?", f"{J}-250303-0001")
+    status, agency = _one(
+        warehouse,
+        "select status_code, agency_code from staging.stg_one_stop_shop__dossiers where dossier_code = ?",
+        f"{J}-250303-0001",
+    )
     assert (status, agency) == (10, J)
-    officials = warehouse.execute("select distinct handling_name_key, handling_account_key "
-                                  "from staging.stg_one_stop_shop__status_events "
-                                  "where dossier_code = ?", [f"{J}-250303-0001"]).fetchall()
+    officials = warehouse.execute(
+        "select distinct handling_name_key, handling_account_key "
+        "from staging.stg_one_stop_shop__status_events "
+        "where dossier_code = ?",
+        [f"{J}-250303-0001"],
+    ).fetchall()
     assert officials == [("OFF_A", "ACC_A")]
 
 
 def test_unaccepted_loads_are_not_read(warehouse):
-    loads = {r[0] for r in warehouse.execute(
-        "select distinct load_id from staging.stg_one_stop_shop__dossiers_validated").fetchall()}
+    loads = {
+        r[0]
+        for r in warehouse.execute(
+            "select distinct load_id from staging.stg_one_stop_shop__dossiers_validated"
+        ).fetchall()
+    }
     # load-0-older is accepted but only holds a superseded version of J1
     assert loads == {"load-1-case"}
     for code in (f"{J}-250311-0011", f"{J}-250312-0012", f"{J}-250313-0013"):
-        assert warehouse.execute("select count(*) from staging.stg_one_stop_shop__dossiers "
-                                 "where dossier_code = ?", [code]).fetchone()[0] == 0
+        assert (
+            warehouse.execute(
+                "select count(*) from staging.stg_one_stop_shop__dossiers where dossier_code = ?", [code]
+            ).fetchone()[0]
+            == 0
+        )
     # the rejected load's version of J4 (processed 03-10) is not read: J4 is still pending
-    assert _one(warehouse, "select status_code from staging.stg_one_stop_shop__dossiers where dossier_code = ?",
-                f"{J}-250304-0004")[0] == 4
+    assert (
+        _one(
+            warehouse,
+            "select status_code from staging.stg_one_stop_shop__dossiers where dossier_code = ?",
+            f"{J}-250304-0004",
+        )[0]
+        == 4
+    )
     # the audit model shows every verdict, and which one is in force
-    verdicts = warehouse.execute("select load_id, verdict from audit.audit_gx_batch_verdicts "
-                                 "where is_latest_verdict and source_system = 'one_stop_shop' "
-                                 "order by load_id").fetchall()
-    assert verdicts == [("load-0-older", "accepted"), ("load-1-case", "accepted"),
-                        ("load-2-rejected", "rejected"), ("load-4-rechecked", "rejected")]
+    verdicts = warehouse.execute(
+        "select load_id, verdict from audit.audit_gx_batch_verdicts "
+        "where is_latest_verdict and source_system = 'one_stop_shop' "
+        "order by load_id"
+    ).fetchall()
+    assert verdicts == [
+        ("load-0-older", "accepted"),
+        ("load-1-case", "accepted"),
+        ("load-2-rejected", "rejected"),
+        ("load-4-rechecked", "rejected"),
+    ]
 
 
 def test_quarantine_keeps_defective_rows_with_reason(warehouse):
-    rows = warehouse.execute("select dossier_code_raw, quarantine_reason from "
-                             "staging.stg_one_stop_shop__dossiers_quarantine order by 1").fetchall()
+    rows = warehouse.execute(
+        "select dossier_code_raw, quarantine_reason from staging.stg_one_stop_shop__dossiers_quarantine order by 1"
+    ).fetchall()
     assert rows == [
         (f"{J}-250306-0008", "end_before_reception"),
         (f"{J}-250306-0009", "unknown_procedure_code"),
@@ -363,53 +597,76 @@ def test_quarantine_keeps_defective_rows_with_reason(warehouse):
 def test_province_month(warehouse):
     # J and H together in March 2025: received 7 + 1; finished 5 + 1 (on time 3 + 1, late 2);
     # pending 2, overdue 1; late_rate = (2 + 1) / (6 + 2) = 0.375; satisfaction (J1, H1 of J1 J3 H1) 2/3.
-    row = _one(warehouse, "select dossiers_received, dossiers_finished, finished_on_time, finished_late, "
-                          "pending_at_end, overdue_at_end, late_rate, satisfaction_rate "
-                          "from marts.mart_province_service_quality where period_key = '2025-03'")
+    row = _one(
+        warehouse,
+        "select dossiers_received, dossiers_finished, finished_on_time, finished_late, "
+        "pending_at_end, overdue_at_end, late_rate, satisfaction_rate "
+        "from marts.mart_province_service_quality where period_key = '2025-03'",
+    )
     assert row == (8, 6, 4, 2, 2, 1, Decimal("0.375000"), Decimal("0.666667"))
 
 
 def test_cadre_staging_reads_the_latest_accepted_snapshot_and_quarantines_defects(warehouse):
     loads = warehouse.execute("select distinct load_id from staging.stg_cadre__persons_validated").fetchall()
     assert loads == [("cadre-s2",)]
-    quarantined = warehouse.execute("select person_code, started_on, quarantine_reason from "
-                                    "staging.stg_cadre__persons_quarantine order by 1, 2").fetchall()
-    assert quarantined == [("P1", dt.date(2024, 1, 1), "two_units_at_once"), ("P5", dt.date(2015, 1, 1), "duplicate_person"),
-                           ("P7", dt.date(2020, 1, 1), "end_before_start")]
-    assert warehouse.execute("select person_code, rating_code, quarantine_reason from "
-                             "staging.stg_cadre__appraisals_quarantine").fetchall() == [("P6", "XUAT_SAC", "unknown_rating")]
+    quarantined = warehouse.execute(
+        "select person_code, started_on, quarantine_reason from staging.stg_cadre__persons_quarantine order by 1, 2"
+    ).fetchall()
+    assert quarantined == [
+        ("P1", dt.date(2024, 1, 1), "two_units_at_once"),
+        ("P5", dt.date(2015, 1, 1), "duplicate_person"),
+        ("P7", dt.date(2020, 1, 1), "end_before_start"),
+    ]
+    assert warehouse.execute(
+        "select person_code, rating_code, quarantine_reason from staging.stg_cadre__appraisals_quarantine"
+    ).fetchall() == [("P6", "XUAT_SAC", "unknown_rating")]
 
 
 def test_workforce_of_an_agency(warehouse):
     rows = warehouse.execute(
         "select year, civil_servants, contract_workers, headcount_total, budget_paid, baseline_civil_servants, "
         "civil_servant_reduction, civil_servant_quota from marts.mart_workforce where agency_code = ? "
-        "and year in (2023, 2025) order by year", [CADRE_J]).fetchall()
+        "and year in (2023, 2025) order by year",
+        [CADRE_J],
+    ).fetchall()
     assert rows == [(2023, 4, 1, 5, 4, 3, Decimal("-0.333333"), None), (2025, 3, 1, 4, 3, 3, Decimal("0"), 4)]
 
 
 def test_commune_standards_and_units(warehouse):
-    rows = warehouse.execute("select year, cadres_and_civil_servants, meeting_standard, below_standard, meets_t11 "
-                             "from marts.mart_commune_cadre_standards where year in (2023, 2024) order by year").fetchall()
+    rows = warehouse.execute(
+        "select year, cadres_and_civil_servants, meeting_standard, below_standard, meets_t11 "
+        "from marts.mart_commune_cadre_standards where year in (2023, 2024) order by year"
+    ).fetchall()
     assert rows == [(2023, 3, 1, 2, False), (2024, 3, 2, 1, False)]
-    units = warehouse.execute("select units_in_force, baseline_units, units_created, units_merged "
-                              "from marts.mart_public_service_units where year = 2023").fetchall()
+    units = warehouse.execute(
+        "select units_in_force, baseline_units, units_created, units_merged "
+        "from marts.mart_public_service_units where year = 2023"
+    ).fetchall()
     assert units == [(2, 2, 1, 1)]
 
 
 def test_ratings_meet_the_one_stop_shop_late_rates(warehouse):
-    row = _one(warehouse, "select official_key, rating_code, dossiers_handled, dossiers_late, late_rate, "
-                          "late_rate_threshold, is_t02_breach from marts.mart_official_rating_eligibility "
-                          "where person_code = 'P1' and year = 2025")
+    row = _one(
+        warehouse,
+        "select official_key, rating_code, dossiers_handled, dossiers_late, late_rate, "
+        "late_rate_threshold, is_t02_breach from marts.mart_official_rating_eligibility "
+        "where person_code = 'P1' and year = 2025",
+    )
     assert row == (_key("person", "P1"), "HTTNV", 3, 1, Decimal("0.333333"), Decimal("0.0500"), True)
-    accounts = warehouse.execute("select person_code, account_key from staging.stg_cadre__person_accounts "
-                                 "order by account_key").fetchall()
+    accounts = warehouse.execute(
+        "select person_code, account_key from staging.stg_cadre__person_accounts order by account_key"
+    ).fetchall()
     assert accounts == [("P1", "ACC_A"), ("P1", "ACC_A_OLD")]
 
 
 def test_head_accountability(warehouse):
-    rows = warehouse.execute("select year, grade_code, previous_year_grade_code, head_person_code, head_rating_code, "
-                             "is_head_rating_breach, is_accountability_triggered from marts.mart_head_accountability "
-                             "where agency_code = ? order by year", [CADRE_J]).fetchall()
-    assert rows == [(2023, "average", None, "P3", None, False, False),
-                    (2024, "average", "average", "P3", "HTTNV", True, True)]
+    rows = warehouse.execute(
+        "select year, grade_code, previous_year_grade_code, head_person_code, head_rating_code, "
+        "is_head_rating_breach, is_accountability_triggered from marts.mart_head_accountability "
+        "where agency_code = ? order by year",
+        [CADRE_J],
+    ).fetchall()
+    assert rows == [
+        (2023, "average", None, "P3", None, False, False),
+        (2024, "average", "average", "P3", "HTTNV", True, True),
+    ]

@@ -2,6 +2,7 @@
 with what the runs' dbt steps use: the settings' target and environment, and the dbt of this venv.
 (Otherwise the first step of a run would find another profile in the saved parse and parse the whole
 project again.) The preparer is replaced by a recorder: no dbt runs here."""
+
 import os
 import shutil
 import sys
@@ -22,10 +23,26 @@ def test_the_manifest_is_prepared_with_the_runs_target_and_environment(monkeypat
     prepared = []
 
     def record(self, project):
-        prepared.append((project.project_dir, project.profiles_dir, project.target,
-                         os.environ["PAR_WAREHOUSE_PATH"], os.environ["PAR_LANDING_DIR"], shutil.which("dbt")))
+        prepared.append(
+            (
+                project.project_dir,
+                project.profiles_dir,
+                project.target,
+                os.environ["PAR_WAREHOUSE_PATH"],
+                os.environ["PAR_LANDING_DIR"],
+                shutil.which("dbt"),
+            )
+        )
 
     monkeypatch.setattr(DagsterDbtProjectPreparer, "prepare", record)
     assert dbt_parse.main() == 0
-    assert prepared == [(DBT_PROJECT_DIR, DBT_PROJECT_DIR, "duckdb", str(tmp_path / "warehouse.duckdb"),
-                         str(tmp_path / "landing"), str(Path(sys.executable).parent / "dbt"))]
+    assert prepared == [
+        (
+            DBT_PROJECT_DIR,
+            DBT_PROJECT_DIR,
+            "duckdb",
+            str(tmp_path / "warehouse.duckdb"),
+            str(tmp_path / "landing"),
+            str(Path(sys.executable).parent / "dbt"),
+        )
+    ]

@@ -1,5 +1,6 @@
 """The Dagster code location that `make ui` loads: what a data engineer sees there, and the source
 registry it is built from (orchestration/registry.py, docs/adding_a_source.md)."""
+
 import dataclasses
 import datetime as dt
 import json
@@ -24,32 +25,65 @@ def test_the_code_location_has_every_layer_and_the_gate():
     graph = defs.resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert {"landing/one_stop_shop", "landing/budget_disclosures"} <= keys
-    assert {"marts/mart_budget_balance", "marts/mart_budget_disclosure_timeliness",
-            "marts/mart_public_unit_autonomy"} <= keys
-    assert {"marts/mart_agency_service_quality", "marts/mart_official_performance",
-            "marts/mart_province_service_quality", "staging/stg_one_stop_shop__dossiers",
-            "intermediate/int_dossier_period_status", "reference/working_calendar_exceptions"} <= keys
-    groups = {graph.get(AssetKey.from_user_string(k)).group_name
-              for k in ("marts/mart_agency_service_quality", "staging/stg_one_stop_shop__votes",
-                        "intermediate/int_working_days", "reference/agencies")}
+    assert {
+        "marts/mart_budget_balance",
+        "marts/mart_budget_disclosure_timeliness",
+        "marts/mart_public_unit_autonomy",
+    } <= keys
+    assert {
+        "marts/mart_agency_service_quality",
+        "marts/mart_official_performance",
+        "marts/mart_province_service_quality",
+        "staging/stg_one_stop_shop__dossiers",
+        "intermediate/int_dossier_period_status",
+        "reference/working_calendar_exceptions",
+    } <= keys
+    groups = {
+        graph.get(AssetKey.from_user_string(k)).group_name
+        for k in (
+            "marts/mart_agency_service_quality",
+            "staging/stg_one_stop_shop__votes",
+            "intermediate/int_working_days",
+            "reference/agencies",
+        )
+    }
     assert groups == {"marts", "staging", "intermediate", "reference"}
     gate = [c for c in graph.asset_check_keys if c.name == "gx_suites"]
     # every source of the registry has its gate (a source added there needs nothing here)
-    assert {c.asset_key.path[-1] for c in gate} == {entry.name for entry in SOURCES} >= {
-        "one_stop_shop", "cadre", "par_ranking", "budget_disclosures", "admin_units", "population_registry",
-        "business_registry", "external_indices"}
+    assert (
+        {c.asset_key.path[-1] for c in gate}
+        == {entry.name for entry in SOURCES}
+        >= {
+            "one_stop_shop",
+            "cadre",
+            "par_ranking",
+            "budget_disclosures",
+            "admin_units",
+            "population_registry",
+            "business_registry",
+            "external_indices",
+        }
+    )
     assert all(graph.get_check_spec(c).blocking for c in gate)
     # the staging models read the landing asset the gate guards
-    for source, model in (("one_stop_shop", "stg_one_stop_shop__dossier_versions"),
-                          ("budget_disclosures", "stg_budget_disclosures__lines"),
-                          ("admin_units", "stg_admin_units__units"),
-                          ("population_registry", "stg_population_registry__residents"),
-                          ("business_registry", "stg_business_registry__enterprises")):
+    for source, model in (
+        ("one_stop_shop", "stg_one_stop_shop__dossier_versions"),
+        ("budget_disclosures", "stg_budget_disclosures__lines"),
+        ("admin_units", "stg_admin_units__units"),
+        ("population_registry", "stg_population_registry__residents"),
+        ("business_registry", "stg_business_registry__enterprises"),
+    ):
         assert AssetKey(["landing", source]) in graph.get(AssetKey(["staging", model])).parent_keys
-    assert {"marts/dim_admin_unit", "marts/mart_business_environment", "marts/mart_service_per_capita",
-            "marts/mart_business_environment_current_units"} <= keys
+    assert {
+        "marts/dim_admin_unit",
+        "marts/mart_business_environment",
+        "marts/mart_service_per_capita",
+        "marts/mart_business_environment_current_units",
+    } <= keys
     # the report is drawn after the marts it reads
-    assert AssetKey(["marts", "mart_program_targets"]) in graph.get(AssetKey(["reports", "periodic_report"])).parent_keys
+    assert (
+        AssetKey(["marts", "mart_program_targets"]) in graph.get(AssetKey(["reports", "periodic_report"])).parent_keys
+    )
 
 
 def test_landing_is_partitioned_daily_in_vietnam_time_and_the_job_resolves():
@@ -63,13 +97,19 @@ def test_the_nightly_schedule_loads_yesterday_at_one_in_the_morning():
     assert nightly_schedule.cron_schedule == "0 1 * * *"
     assert nightly_schedule.execution_timezone == "Asia/Ho_Chi_Minh"
     tick = datetime(2025, 7, 1, 1, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-    request = nightly_schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick,
-                                                                          repository_def=defs.get_repository_def())).run_requests[0]
+    request = nightly_schedule.evaluate_tick(
+        build_schedule_context(scheduled_execution_time=tick, repository_def=defs.get_repository_def())
+    ).run_requests[0]
     assert request.partition_key == "2025-06-30"
 
 
-WORKFORCE_MARTS = ("mart_workforce", "mart_public_service_units", "mart_commune_cadre_standards",
-                   "mart_official_rating_eligibility", "mart_head_accountability")
+WORKFORCE_MARTS = (
+    "mart_workforce",
+    "mart_public_service_units",
+    "mart_commune_cadre_standards",
+    "mart_official_rating_eligibility",
+    "mart_head_accountability",
+)
 
 
 def test_the_workforce_models_are_their_own_step_downstream_of_the_cadre_gate():
@@ -79,23 +119,41 @@ def test_the_workforce_models_are_their_own_step_downstream_of_the_cadre_gate():
     cadre_gate = AssetKey(["landing", "cadre"])
     for mart in WORKFORCE_MARTS:
         assert AssetKey(["marts", mart]) in graph.get_all_asset_keys()
-    one_stop_shop = {"marts/mart_agency_service_quality", "staging/stg_one_stop_shop__dossiers",
-                     "intermediate/int_dossier_official_years"}
+    one_stop_shop = {
+        "marts/mart_agency_service_quality",
+        "staging/stg_one_stop_shop__dossiers",
+        "intermediate/int_dossier_official_years",
+    }
     # officials are persons of the cadre register (int_official_identities): the officials' mart is
     # the cadre's step's, downstream of both gates; the agency and province marts are not
-    workforce = ({f"marts/{m}" for m in WORKFORCE_MARTS} | {"staging/stg_cadre__persons", "marts/mart_official_performance",
-                                                            "intermediate/int_official_identities"})
-    node_of = {key.to_user_string(): graph.get(key).assets_def.node_def.name
-               for key in graph.get_all_asset_keys() if graph.get(key).assets_def.is_executable}
+    workforce = {f"marts/{m}" for m in WORKFORCE_MARTS} | {
+        "staging/stg_cadre__persons",
+        "marts/mart_official_performance",
+        "intermediate/int_official_identities",
+    }
+    node_of = {
+        key.to_user_string(): graph.get(key).assets_def.node_def.name
+        for key in graph.get_all_asset_keys()
+        if graph.get(key).assets_def.is_executable
+    }
     assert {node_of[k] for k in one_stop_shop} == {"warehouse_models"}
     assert {node_of[k] for k in workforce} == {"workforce_models"}
-    assert {node_of[k] for k in ("marts/mart_budget_balance", "staging/stg_budget_disclosures__lines")} == {"budget_models"}
+    assert {node_of[k] for k in ("marts/mart_budget_balance", "staging/stg_budget_disclosures__lines")} == {
+        "budget_models"
+    }
     # the tracker reads the one-stop-shop's, the workforce and the budget marts: a step after them all
-    assert {node_of[k] for k in ("marts/mart_program_targets", "intermediate/int_program_target_actuals")} == {"program_models"}
+    assert {node_of[k] for k in ("marts/mart_program_targets", "intermediate/int_program_target_actuals")} == {
+        "program_models"
+    }
     tracker_parents = graph.get(AssetKey(["intermediate", "int_program_target_actuals"])).parent_keys
-    assert {AssetKey(["marts", m]) for m in ("mart_workforce", "mart_public_unit_autonomy", "mart_official_performance")} <= tracker_parents
+    assert {
+        AssetKey(["marts", m]) for m in ("mart_workforce", "mart_public_unit_autonomy", "mart_official_performance")
+    } <= tracker_parents
     assert cadre_gate in graph.get(AssetKey(["staging", "stg_cadre__persons_validated"])).parent_keys
-    assert AssetKey(["landing", "par_ranking"]) in graph.get(AssetKey(["staging", "stg_par_ranking__rankings"])).parent_keys
+    assert (
+        AssetKey(["landing", "par_ranking"])
+        in graph.get(AssetKey(["staging", "stg_par_ranking__rankings"])).parent_keys
+    )
     # the one-stop-shop's models do not read the cadre landing
     assert cadre_gate not in graph.get(AssetKey(["marts", "mart_agency_service_quality"])).parent_keys
 
@@ -103,11 +161,14 @@ def test_the_workforce_models_are_their_own_step_downstream_of_the_cadre_gate():
 def test_snapshot_sources_share_the_daily_partitions_so_the_nightly_job_runs_them():
     graph = defs.resolve_asset_graph()
     for source in ("cadre", "par_ranking"):
-        assert graph.get(AssetKey(["landing", source])).partitions_def == \
-            graph.get(AssetKey(["landing", "one_stop_shop"])).partitions_def
+        assert (
+            graph.get(AssetKey(["landing", source])).partitions_def
+            == graph.get(AssetKey(["landing", "one_stop_shop"])).partitions_def
+        )
     job = defs.resolve_job_def("par_pipeline")
     assert {AssetKey(["landing", "cadre"]), AssetKey(["marts", "mart_workforce"])} <= set(
-        job.asset_layer.executable_asset_keys)
+        job.asset_layer.executable_asset_keys
+    )
 
 
 # --- the source registry (orchestration/registry.py) -------------------------------------------------
@@ -123,13 +184,21 @@ class ToyClient:
         self.session = session
 
     def pages(self, since, until, cursor=None):
-        yield [{"MaDonVi": "22333", "Ngay": f"{since:%Y-%m-%d}", "SoLuong": 3},
-               {"MaDonVi": "22336", "Ngay": f"{since:%Y-%m-%d}", "SoLuong": 0}], "end"
+        yield (
+            [
+                {"MaDonVi": "22333", "Ngay": f"{since:%Y-%m-%d}", "SoLuong": 3},
+                {"MaDonVi": "22336", "Ngay": f"{since:%Y-%m-%d}", "SoLuong": 0},
+            ],
+            "end",
+        )
 
 
 def toy_flatten(records):
-    return {"counts": pa.Table.from_pylist(records, schema=pa.schema(
-        [("MaDonVi", pa.string()), ("Ngay", pa.string()), ("SoLuong", pa.int32())]))}
+    return {
+        "counts": pa.Table.from_pylist(
+            records, schema=pa.schema([("MaDonVi", pa.string()), ("Ngay", pa.string()), ("SoLuong", pa.int32())])
+        )
+    }
 
 
 class _ToyServer:
@@ -145,11 +214,18 @@ def _toy_result(source, dataset_name, column, frame, bad, load_id):
     from expectations.gx_runner import BatchResult, DatasetResult, ExpectationResult
 
     suite = f"{source}.{dataset_name}"
-    result = ExpectationResult(dataset_name, suite, "expect_column_values_to_be_between", column,
-                               bad == 0, len(frame), bad, 100.0 * bad / max(len(frame), 1))
+    result = ExpectationResult(
+        dataset_name,
+        suite,
+        "expect_column_values_to_be_between",
+        column,
+        bad == 0,
+        len(frame),
+        bad,
+        100.0 * bad / max(len(frame), 1),
+    )
     dataset = DatasetResult(dataset_name, suite, len(frame), bad == 0, 1, int(bad > 0), bad, True, (result,))
-    return BatchResult(load_id, source, dt.datetime.now(dt.timezone.utc), bad == 0, 1, int(bad > 0), bad, True,
-                       (dataset,), 0.0)
+    return BatchResult(load_id, source, dt.datetime.now(dt.UTC), bad == 0, 1, int(bad > 0), bad, True, (dataset,), 0.0)
 
 
 def toy_validate(frames, load_id):
@@ -159,13 +235,21 @@ def toy_validate(frames, load_id):
 
 
 TOY_SOURCE = Source(
-    TOY, ("counts",), "registries", "partitioned",
-    settings=(Setting("PAR_TOY_COUNTS_URL", "toy_counts_url", configures=True),
-              Setting("PAR_TOY_COUNTS_TOKEN", "toy_counts_token", secret=True)),
+    TOY,
+    ("counts",),
+    "registries",
+    "partitioned",
+    settings=(
+        Setting("PAR_TOY_COUNTS_URL", "toy_counts_url", configures=True),
+        Setting("PAR_TOY_COUNTS_TOKEN", "toy_counts_token", secret=True),
+    ),
     api=Api(f"{__name__}:ToyClient", f"{__name__}:toy_flatten", f"{__name__}:start_toy_sandbox"),
-    validate=toy_validate, description="Toy counts per unit and day.", gate_description="The toy's suite.",
+    validate=toy_validate,
+    description="Toy counts per unit and day.",
+    gate_description="The toy's suite.",
     freshness=dt.time(4, 0),
-    production_error="PAR_ENV=production but PAR_TOY_COUNTS_URL is not set.")
+    production_error="PAR_ENV=production but PAR_TOY_COUNTS_URL is not set.",
+)
 
 
 def _toy_manifest(tmp_path: Path, *, tags=("registries",), landing: str = "landing") -> Path:
@@ -174,13 +258,25 @@ def _toy_manifest(tmp_path: Path, *, tags=("registries",), landing: str = "landi
     manifest = json.loads(manifest_path().read_text())
     source_id, model_id = f"source.par_warehouse.{TOY}.counts", f"model.par_warehouse.stg_{TOY}__counts"
     manifest["sources"][source_id] = {
-        "unique_id": source_id, "resource_type": "source", "source_name": TOY, "name": "counts",
-        "schema": f"landing_{TOY}", "fqn": ["par_warehouse", "staging", TOY, TOY, "counts"],
-        "meta": {"external_location": f"read_parquet('{tmp_path / landing}/{TOY}/{{name}}/*/*.parquet', "
-                                      "hive_partitioning = true, union_by_name = true)"}}
+        "unique_id": source_id,
+        "resource_type": "source",
+        "source_name": TOY,
+        "name": "counts",
+        "schema": f"landing_{TOY}",
+        "fqn": ["par_warehouse", "staging", TOY, TOY, "counts"],
+        "meta": {
+            "external_location": f"read_parquet('{tmp_path / landing}/{TOY}/{{name}}/*/*.parquet', "
+            "hive_partitioning = true, union_by_name = true)"
+        },
+    }
     manifest["nodes"][model_id] = {
-        "unique_id": model_id, "resource_type": "model", "name": f"stg_{TOY}__counts", "tags": list(tags),
-        "fqn": ["par_warehouse", "staging", TOY, f"stg_{TOY}__counts"], "depends_on": {"nodes": [source_id]}}
+        "unique_id": model_id,
+        "resource_type": "model",
+        "name": f"stg_{TOY}__counts",
+        "tags": list(tags),
+        "fqn": ["par_warehouse", "staging", TOY, f"stg_{TOY}__counts"],
+        "depends_on": {"nodes": [source_id]},
+    }
     path = tmp_path / "manifest.json"
     path.write_text(json.dumps(manifest))
     return path
@@ -203,8 +299,12 @@ def test_a_toy_source_added_through_the_registry_lands_is_gated_and_reaches_dbt_
     settings = toy_settings_class(**base)
     assert TOY in settings.sandbox_sources and "toy_counts_token" not in repr(settings)
     with pytest.raises(Exception, match="PAR_TOY_COUNTS_URL is not set"):
-        dataclasses.replace(settings, environment="production", pseudonymisation_key="k",
-                            **{a: "x" for e in SOURCES for a in e.configured_by}).validate()
+        dataclasses.replace(
+            settings,
+            environment="production",
+            pseudonymisation_key="k",
+            **{a: "x" for e in SOURCES for a in e.configured_by},
+        ).validate()
 
     for name in ("PAR_LANDING_DIR", "PAR_WAREHOUSE_PATH", "PAR_WAREHOUSE_TARGET"):  # restored after the test
         monkeypatch.setenv(name, os.environ.get(name, ""))
@@ -213,19 +313,26 @@ def test_a_toy_source_added_through_the_registry_lands_is_gated_and_reaches_dbt_
     key = AssetKey(["landing", TOY])
     assert graph.get(key).partitions_def == graph.get(AssetKey(["landing", "one_stop_shop"])).partitions_def
     assert {c.name for c in graph.asset_check_keys if c.asset_key == key} == {"gx_suites", "freshness"}
-    assert all(graph.get_check_spec(c).blocking for c in graph.asset_check_keys
-               if c.asset_key == key and c.name == "gx_suites")
+    assert all(
+        graph.get_check_spec(c).blocking for c in graph.asset_check_keys if c.asset_key == key and c.name == "gx_suites"
+    )
     assert f"{TOY}_source" in toy_defs.resources
 
     landing = LandingZone(tmp_path / "landing")
-    result = materialize([landing_asset(TOY_SOURCE), gate(TOY_SOURCE)], partition_key="2025-03-01",
-                         resources={f"{TOY}_source": TOY_SOURCE.build_resource(settings), "landing": landing},
-                         instance=DagsterInstance.ephemeral())
+    result = materialize(
+        [landing_asset(TOY_SOURCE), gate(TOY_SOURCE)],
+        partition_key="2025-03-01",
+        resources={f"{TOY}_source": TOY_SOURCE.build_resource(settings), "landing": landing},
+        instance=DagsterInstance.ephemeral(),
+    )
     assert result.success
     [check] = result.get_asset_check_evaluations()
     assert check.passed and check.metadata["rows_checked"].value == 2
-    assert result.asset_materializations_for_node(landing_asset(TOY_SOURCE).op.name)[0].metadata["source"].value \
-        .startswith(f"sandbox://{TOY}")
+    assert (
+        result.asset_materializations_for_node(landing_asset(TOY_SOURCE).op.name)[0]
+        .metadata["source"]
+        .value.startswith(f"sandbox://{TOY}")
+    )
 
     # the dbt side, by the name alone: the source is the landing asset, its table the folder that landed
     manifest = _toy_manifest(tmp_path)
@@ -233,8 +340,9 @@ def test_a_toy_source_added_through_the_registry_lands_is_gated_and_reaches_dbt_
     assert translator.get_asset_key({"resource_type": "source", "source_name": TOY, "name": "counts"}) == key
     [table] = [t for t in landed_tables(manifest, landing.root) if t.source == TOY]
     assert table.folder == landing.root / TOY / "counts"
-    assert duckdb.sql(f"select sum(SoLuong) from read_parquet('{table.folder}/*/*.parquet', "
-                      "hive_partitioning = true)").fetchall() == [(3,)]
+    assert duckdb.sql(
+        f"select sum(SoLuong) from read_parquet('{table.folder}/*/*.parquet', hive_partitioning = true)"
+    ).fetchall() == [(3,)]
 
 
 # A toy snapshot source (docs/adding_a_source.md, "A snapshot source"): the whole roster as it stood on a
@@ -264,8 +372,11 @@ def read_toy_roster_export(path, cursor=None):
 
 
 def toy_roster_flatten(records, pseudonymise):
-    return {"people": pa.Table.from_pylist([{**r, "HoTen": pseudonymise(r["HoTen"])} for r in records],
-                                           schema=TOY_ROSTER_SCHEMA)}
+    return {
+        "people": pa.Table.from_pylist(
+            [{**r, "HoTen": pseudonymise(r["HoTen"])} for r in records], schema=TOY_ROSTER_SCHEMA
+        )
+    }
 
 
 def toy_roster_validate(frames, load_id):
@@ -274,14 +385,30 @@ def toy_roster_validate(frames, load_id):
 
 
 TOY_SNAPSHOT_SOURCE = Source(
-    TOY_SNAPSHOT, ("people",), "workforce", "snapshot",
-    settings=_api(TOY_SNAPSHOT, "TOY_ROSTER", "Toy roster: its API...", "https://toy.example.gov.vn",
-                  export=("...or its export file.", "/srv/par/inbox/toy-roster.ndjson")),
-    api=Api(f"{__name__}:ToyRosterClient", f"{__name__}:toy_roster_flatten", f"{__name__}:start_toy_sandbox",
-            export=f"{__name__}:read_toy_roster_export", personal=True),
-    validate=toy_roster_validate, description="The toy roster as it stood at the end of the last partition's day.",
-    gate_description="The toy roster's suite.", freshness=dt.time(4, 0),
-    production_error="PAR_ENV=production but no toy roster is configured.")
+    TOY_SNAPSHOT,
+    ("people",),
+    "workforce",
+    "snapshot",
+    settings=_api(
+        TOY_SNAPSHOT,
+        "TOY_ROSTER",
+        "Toy roster: its API...",
+        "https://toy.example.gov.vn",
+        export=("...or its export file.", "/srv/par/inbox/toy-roster.ndjson"),
+    ),
+    api=Api(
+        f"{__name__}:ToyRosterClient",
+        f"{__name__}:toy_roster_flatten",
+        f"{__name__}:start_toy_sandbox",
+        export=f"{__name__}:read_toy_roster_export",
+        personal=True,
+    ),
+    validate=toy_roster_validate,
+    description="The toy roster as it stood at the end of the last partition's day.",
+    gate_description="The toy roster's suite.",
+    freshness=dt.time(4, 0),
+    production_error="PAR_ENV=production but no toy roster is configured.",
+)
 
 
 def test_a_toy_snapshot_source_lands_the_system_as_of_the_last_day_pseudonymised_or_from_its_export(tmp_path):
@@ -297,9 +424,12 @@ def test_a_toy_snapshot_source_lands_the_system_as_of_the_last_day_pseudonymised
     settings = settings_class((*SOURCES, TOY_SNAPSHOT_SOURCE))(**dataclasses.asdict(load_settings_for(tmp_path)))
     resource = TOY_SNAPSHOT_SOURCE.build_resource(settings)
     landing = LandingZone(tmp_path / "landing")
-    result = materialize([landing_asset(TOY_SNAPSHOT_SOURCE), gate(TOY_SNAPSHOT_SOURCE)],
-                         partition_key="2025-03-01", resources={f"{TOY_SNAPSHOT}_source": resource, "landing": landing},
-                         instance=DagsterInstance.ephemeral())
+    result = materialize(
+        [landing_asset(TOY_SNAPSHOT_SOURCE), gate(TOY_SNAPSHOT_SOURCE)],
+        partition_key="2025-03-01",
+        resources={f"{TOY_SNAPSHOT}_source": resource, "landing": landing},
+        instance=DagsterInstance.ephemeral(),
+    )
     assert result.success and result.get_asset_check_evaluations()[0].passed
     metadata = result.asset_materializations_for_node(landing_asset(TOY_SNAPSHOT_SOURCE).op.name)[0].metadata
     assert metadata["requested_as_of"].value == "2025-03-01" and metadata["records"].value == 1
@@ -370,11 +500,16 @@ def test_env_example_documents_every_setting_and_only_those():
     from orchestration.settings import PostgresSettings, ProcessSettings
 
     dbt_files = [*(PROJECT_ROOT / "dbt_project").rglob("*.yml"), *(PROJECT_ROOT / "dbt_project").rglob("*.sql")]
-    dbt_variables = {v for f in dbt_files if "target" not in f.parts
-                     for v in re.findall(r"env_var\(['\"](PAR_[A-Z_]+)", f.read_text())}
+    dbt_variables = {
+        v
+        for f in dbt_files
+        if "target" not in f.parts
+        for v in re.findall(r"env_var\(['\"](PAR_[A-Z_]+)", f.read_text())
+    }
     dbt_variables -= {"PAR_WINDOW_START", "PAR_WINDOW_END"}  # set by each dbt step (orchestration/warehouse.py)
-    declared = ({*variables(), *dbt_variables, "DAGSTER_HOME"}
-                | {f"PAR_PG_{name.upper()}" for name in PostgresSettings.model_fields})
+    declared = {*variables(), *dbt_variables, "DAGSTER_HOME"} | {
+        f"PAR_PG_{name.upper()}" for name in PostgresSettings.model_fields
+    }
     assert ProcessSettings.model_fields["dagster_home"].validation_alias == "DAGSTER_HOME"
     example = (PROJECT_ROOT / ".env.example").read_text()
     documented = set(re.findall(r"^#?\s*((?:PAR|DAGSTER)_[A-Z_]+)=", example, flags=re.M))

@@ -2,6 +2,7 @@
 stores: a run over many partitions is recorded whole, batched or not, and another process reading the same
 DAGSTER_HOME (the webserver) sees it; a folder set up when the storage lived in orchestration/event_log.py
 is switched to its new module."""
+
 import os
 import subprocess
 import sys
@@ -9,8 +10,15 @@ import textwrap
 
 import pytest
 import yaml
-from dagster import (AssetKey, BackfillPolicy, DagsterInstance, DailyPartitionsDefinition, Definitions, asset,
-                     define_asset_job)
+from dagster import (
+    AssetKey,
+    BackfillPolicy,
+    DagsterInstance,
+    DailyPartitionsDefinition,
+    Definitions,
+    asset,
+    define_asset_job,
+)
 
 from framework_internals.dagster_event_log import PooledSqliteEventLogStorage
 from orchestration.instance_config import HEADER, event_log_dir, write_instance_config
@@ -38,8 +46,13 @@ def test_a_partition_range_is_recorded_whole_and_other_processes_read_it(dagster
     monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", batch_size)
     with DagsterInstance.get() as instance:
         assert isinstance(instance.event_log_storage, PooledSqliteEventLogStorage)
-        result = JOB.execute_in_process(instance=instance, tags={
-            "dagster/asset_partition_range_start": "2022-01-01", "dagster/asset_partition_range_end": "2022-01-20"})
+        result = JOB.execute_in_process(
+            instance=instance,
+            tags={
+                "dagster/asset_partition_range_start": "2022-01-01",
+                "dagster/asset_partition_range_end": "2022-01-20",
+            },
+        )
         assert result.success
         assert len(instance.get_materialized_partitions(AssetKey("daily_thing"))) == 20
         run_id = result.run_id
@@ -47,7 +60,9 @@ def test_a_partition_range_is_recorded_whole_and_other_processes_read_it(dagster
         [record] = instance.get_asset_records([AssetKey("daily_thing")])
         assert record.asset_entry.last_run_id == run_id
         assert record.asset_entry.last_materialization.dagster_event.partition == "2022-01-20"
-        assert instance.get_latest_materialization_event(AssetKey("daily_thing")).dagster_event.partition == "2022-01-20"
+        assert (
+            instance.get_latest_materialization_event(AssetKey("daily_thing")).dagster_event.partition == "2022-01-20"
+        )
     # a second process (as the webserver is) reads the same files
     reader = textwrap.dedent(f"""
         from dagster import AssetKey, DagsterInstance
@@ -55,8 +70,13 @@ def test_a_partition_range_is_recorded_whole_and_other_processes_read_it(dagster
             print(len(instance.get_materialized_partitions(AssetKey("daily_thing"))),
                   instance.get_run_by_id("{run_id}").is_success)
     """)
-    seen = subprocess.run([sys.executable, "-c", reader], capture_output=True, text=True, check=True,
-                          env={**os.environ, "DAGSTER_HOME": str(dagster_home)})
+    seen = subprocess.run(
+        [sys.executable, "-c", reader],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DAGSTER_HOME": str(dagster_home)},
+    )
     assert seen.stdout.split() == ["20", "True"]
 
 
@@ -89,9 +109,11 @@ def test_a_folder_set_up_when_the_storage_lived_in_orchestration_names_its_new_m
 
     write_instance_config(dagster_home)
     now = yaml.safe_load((dagster_home / "dagster.yaml").read_text())
-    assert now["event_log_storage"] == {"module": "framework_internals.dagster_event_log",
-                                        "class": "PooledSqliteEventLogStorage",
-                                        "config": {"base_dir": event_log_dir(dagster_home)}}
+    assert now["event_log_storage"] == {
+        "module": "framework_internals.dagster_event_log",
+        "class": "PooledSqliteEventLogStorage",
+        "config": {"base_dir": event_log_dir(dagster_home)},
+    }
     assert now["run_monitoring"] == {"enabled": True}
     with DagsterInstance.get() as instance:
         assert instance.get_materialized_partitions(AssetKey("daily_thing")) == {"2022-01-03"}

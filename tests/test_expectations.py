@@ -26,9 +26,7 @@ from expectations.one_stop_shop import (
     dossier_code_regex,
     validate_one_stop_shop_batch,
 )
-
-LOAD_ID = "20240116T020000Z-test"
-HASH = "5f2c9a0e4b7d13c8a6e0f91b2d4c7a38"  # what a pseudonymised personal field looks like
+from tests.support.one_stop_shop_rows import HASH, LOAD_ID, batch_columns, code, dossier
 
 REGEX = "expect_column_values_to_match_regex"
 ORDER = "expect_column_pair_values_a_to_be_greater_than_b"
@@ -43,73 +41,43 @@ DTYPE = "expect_column_dtype_to_be_in"
 # --------------------------------------------------------------------------- row factory
 
 
-def code(i: int, agency: str = "000.00.01.H34") -> str:
-    return f"{agency}-240105-{i:04d}"
-
-
-def batch_columns(page: int = 0) -> dict:
-    return {
-        "_load_id": LOAD_ID,
-        "_source": "sandbox://one_stop_shop",
-        "_loaded_at": pd.Timestamp("2024-01-16T02:00:00Z"),
-        "_page": page,
-    }
-
-
-def dossier(i: int, **overrides) -> dict:
-    row = {
-        "MaHoSo": code(i),
-        "MaTTHC": "1.004227",
-        "MaLinhVuc": "G01",
-        "KenhThucHien": 2,
-        "ChuHoSo": HASH,
-        "SoGiayToChuHoSo": HASH,
-        "LoaiDoiTuong": 1,
-        "NgayNopHoSo": "20240105080000",
-        "NgayTiepNhan": "20240105083000",
-        "NgayHenTra": "20240119170000",
-        "NgayKetThucXuLy": "20240115100000",
-        "NgayTra": "20240116090000",
-        "NgayTuChoi": None,
-        "TrangThaiHoSo": 10,
-        "DonViXuLy": "000.00.01.H34",
-        "TenDonViXuLy": "Sở Nội vụ",
-        "HoSoCoThanhPhanSoHoa": 1,
-        "TaiKhoanDuocXacThucVoiVNeID": 1,
-        "DuocThanhToanTrucTuyen": 1,
-        "NgayDongBo": "20240116090500",
-        "NgayCapNhat": "20240116090000",
-        "MaDonViHanhChinhChuHoSo": "22327",
-        "DuocXacThucCSDLDanCu": 1,
-        **batch_columns(),
-    }
-    row.update(overrides)
-    return row
-
-
 def child(dataset: str, i: int, n: int = 1, **overrides) -> dict:
     """The n-th item of dossier i's list for `dataset`."""
     keys = {"MaHoSo": code(i), "NgayCapNhat": "20240116090000"}
     fields = {
         "process_steps": {
-            "ThuTu": n, "NguoiXuLy": HASH, "TaiKhoanXuLy": HASH, "ChucDanh": "Chuyên viên", "ThoiDiemXuLy": "20240105083000",
-            "TrangThai": 4, "NgayKetThucTheoQuyDinh": "20240112170000",
+            "ThuTu": n,
+            "NguoiXuLy": HASH,
+            "TaiKhoanXuLy": HASH,
+            "ChucDanh": "Chuyên viên",
+            "ThoiDiemXuLy": "20240105083000",
+            "TrangThai": 4,
+            "NgayKetThucTheoQuyDinh": "20240112170000",
         },
         "supplements": {
-            "LanBoSung": n, "NgayYeuCau": "20240108090000", "CoVanBanYeuCau": 1,
-            "NgayBoSung": "20240109100000", "NgayHenTraTruoc": "20240119170000",
+            "LanBoSung": n,
+            "NgayYeuCau": "20240108090000",
+            "CoVanBanYeuCau": 1,
+            "NgayBoSung": "20240109100000",
+            "NgayHenTraTruoc": "20240119170000",
             "NgayHenTraMoi": "20240122170000",
         },
         "apologies": {"LanXinLoi": n, "NgayXinLoi": "20240119160000", "NgayHenTraMoi": "20240126170000"},
         "fees": {"MaPhiLePhi": "LP01", "TenPhiLePhi": "Lệ phí cấp phiếu", "Gia": 200_000},
         "documents": {
-            "MaGiayTo": "GT01", "TenGiayTo": "Tờ khai", "DuocSoHoa": 1, "DuocTaiSuDung": 0,
+            "MaGiayTo": "GT01",
+            "TenGiayTo": "Tờ khai",
+            "DuocSoHoa": 1,
+            "DuocTaiSuDung": 0,
             "DuocLayTuKhoDMQG": 0,
         },
         "results": {"MaGiayTo": "KQ01", "TenGiayTo": "Phiếu lý lịch tư pháp", "DuongDanTep": None},
         "votes": {"MucDoHaiLong": 1, "NgayDanhGia": "20240116091000"},
-        "feedback": {"MaPAKN": f"PAKN-{i:04d}", "NgayTiepNhanPAKN": "20240117080000",
-                     "NgayTraLoiPAKN": "20240118080000"},
+        "feedback": {
+            "MaPAKN": f"PAKN-{i:04d}",
+            "NgayTiepNhanPAKN": "20240117080000",
+            "NgayTraLoiPAKN": "20240118080000",
+        },
     }[dataset]
     return {**keys, **fields, **batch_columns(), **overrides}
 
@@ -142,21 +110,28 @@ def failing(result) -> dict[tuple[str, str, str | None], int | None]:
 
 def flagged(result) -> dict[tuple[str, str, str | None], int]:
     """Row-level expectations that flagged at least one row, passed or not."""
-    return {
-        (r.dataset, r.expectation, r.column): r.unexpected_count
-        for r in result.results
-        if r.unexpected_count
-    }
+    return {(r.dataset, r.expectation, r.column): r.unexpected_count for r in result.results if r.unexpected_count}
 
 
 # --------------------------------------------------------------------------- tests
 
 
 def test_suites_cover_every_dataset_with_a_column_check_first():
-    assert set(SUITES) == set(DATASETS) == {
-        "dossiers", "process_steps", "supplements", "apologies", "fees", "documents", "results",
-        "votes", "feedback",
-    }
+    assert (
+        set(SUITES)
+        == set(DATASETS)
+        == {
+            "dossiers",
+            "process_steps",
+            "supplements",
+            "apologies",
+            "fees",
+            "documents",
+            "results",
+            "votes",
+            "feedback",
+        }
+    )
     for name, defs in SUITES.items():
         assert defs[0].expectation == COLUMNS, name
         assert "MaHoSo" in defs[0].kwargs["column_set"]
@@ -173,8 +148,14 @@ def test_dossier_code_format_and_province():
     default = re.compile(dossier_code_regex())
     assert default.search("000.00.01.H34-240105-0012")
     assert default.search("000.01.22.H34-241231-9999")
-    for bad in ("000.00.01.H35-240105-0012", "000.00.01.H34-240105-12", "000.00.01.H34-241305-0012",
-                "00.00.01.H34-240105-0012", "000.00.01.H34-240105-0012 ", "HS-000.00.01.H34-240105-0012"):
+    for bad in (
+        "000.00.01.H35-240105-0012",
+        "000.00.01.H34-240105-12",
+        "000.00.01.H34-241305-0012",
+        "00.00.01.H34-240105-0012",
+        "000.00.01.H34-240105-0012 ",
+        "HS-000.00.01.H34-240105-0012",
+    ):
         assert not default.search(bad), bad
     assert re.search(dossier_code_regex("H35"), "000.00.01.H35-240105-0012")
     assert re.search(dossier_code_regex(None), "000.00.01.H07-240105-0012")
@@ -327,8 +308,9 @@ def test_a_raw_official_account_is_rejected_and_a_missing_one_is_not():
     steps = [child("process_steps", i) for i in range(20)]
     steps[3]["TaiKhoanXuLy"] = "hungnv.h3400"  # landed unhashed
     steps[4]["TaiKhoanXuLy"] = None  # an older export names the handler only
-    result = validate_one_stop_shop_batch({"dossiers": frame([dossier(i) for i in range(20)]),
-                                           "process_steps": frame(steps)}, LOAD_ID)
+    result = validate_one_stop_shop_batch(
+        {"dossiers": frame([dossier(i) for i in range(20)]), "process_steps": frame(steps)}, LOAD_ID
+    )
     assert failing(result) == {("process_steps", "expect_column_values_to_match_regex", "TaiKhoanXuLy"): 1}
 
 
@@ -352,20 +334,43 @@ def test_audit_rows_follow_the_contract():
     result = validate_one_stop_shop_batch(frames, LOAD_ID, source_system="one_stop_shop")
 
     results, verdicts = audit_frames(result)
-    assert tuple(results.columns) == GX_RESULTS_COLUMNS == (
-        "load_id", "source_system", "dataset", "suite_name", "expectation", "column_name",
-        "success", "element_count", "unexpected_count", "unexpected_percent", "checked_at",
+    assert (
+        tuple(results.columns)
+        == GX_RESULTS_COLUMNS
+        == (
+            "load_id",
+            "source_system",
+            "dataset",
+            "suite_name",
+            "expectation",
+            "column_name",
+            "success",
+            "element_count",
+            "unexpected_count",
+            "unexpected_percent",
+            "checked_at",
+        )
     )
-    assert tuple(verdicts.columns) == GX_BATCH_VERDICTS_COLUMNS == (
-        "load_id", "source_system", "verdict", "expectations_evaluated", "expectations_failed",
-        "rows_affected", "checked_at",
+    assert (
+        tuple(verdicts.columns)
+        == GX_BATCH_VERDICTS_COLUMNS
+        == (
+            "load_id",
+            "source_system",
+            "verdict",
+            "expectations_evaluated",
+            "expectations_failed",
+            "rows_affected",
+            "checked_at",
+        )
     )
     assert len(results) == result.expectations_evaluated == len(SUITES["dossiers"]) + len(SUITES["votes"]) + 2
     assert set(results["dataset"]) == {"dossiers", "votes"}
     assert set(results["suite_name"]) == {"one_stop_shop.dossiers", "one_stop_shop.votes"}
     assert (results["load_id"] == LOAD_ID).all() and (results["source_system"] == "one_stop_shop").all()
-    bad = results[(results["expectation"] == REGEX) & (results["column_name"] == "MaHoSo")
-                  & (results["dataset"] == "dossiers")]
+    bad = results[
+        (results["expectation"] == REGEX) & (results["column_name"] == "MaHoSo") & (results["dataset"] == "dossiers")
+    ]
     assert bad[["success", "element_count", "unexpected_count"]].values.tolist() == [[False, 10, 1]]
     assert bad["unexpected_percent"].iloc[0] == pytest.approx(10.0)
     assert int(results["success"].eq(False).sum()) == 1

@@ -1,5 +1,6 @@
 """The external indices source: a ministry's CSV or XLSX read cell by cell, landed once per file,
 and a bad file refused naming the cell, with nothing landed."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -36,29 +37,37 @@ def test_the_ministry_workbook_reads_as_published(tmp_path):
 
 
 def test_a_csv_with_vietnamese_numbers_dates_and_ranks(tmp_path):
-    path = write_csv(tmp_path / "pci.csv",
-                     '"Khánh Hòa";"PCI";"2024";"68,05";"ngoài top 30";"63";"05/05/2025";"VCCI"',
-                     '"Tỉnh mẫu";"pci";"2024";"1.234,5";"3";"";"";""')
+    path = write_csv(
+        tmp_path / "pci.csv",
+        '"Khánh Hòa";"PCI";"2024";"68,05";"ngoài top 30";"63";"05/05/2025";"VCCI"',
+        '"Tỉnh mẫu";"pci";"2024";"1.234,5";"3";"";"";""',
+    )
     first, second = read_published_indices(path)
     assert (first["index_value"], first["province_rank"], first["rank_outside_top"]) == ("68.05", None, 30)
     assert first["published_on"].isoformat() == "2025-05-05" and first["file_row"] == 4
     assert Decimal(second["index_value"]) == Decimal("1234.5") and second["provinces_ranked"] is None
 
 
-@pytest.mark.parametrize("row, message", [
-    ('"Khánh Hòa";"PCI";"2024";"68,05";"hạng mười";"63";"";""', r"pci.csv, sheet 'csv', cell E4 .*'hạng mười'"),
-    ('"Khánh Hòa";"VNI";"2024";"68,05";"10";"63";"";""', r"cell B4 .*'VNI' is not a known index"),
-    ('"Khánh Hòa";"PCI";"24";"68,05";"10";"63";"";""', r"cell C4 .*year \(Năm\) '24' is not a year"),
-    ('"Khánh Hòa";"PCI";"2024";"68.05.1";"10";"63";"";""', r"cell D4 .*'68.05.1' is not a number"),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ('"Khánh Hòa";"PCI";"2024";"68,05";"hạng mười";"63";"";""', r"pci.csv, sheet 'csv', cell E4 .*'hạng mười'"),
+        ('"Khánh Hòa";"VNI";"2024";"68,05";"10";"63";"";""', r"cell B4 .*'VNI' is not a known index"),
+        ('"Khánh Hòa";"PCI";"24";"68,05";"10";"63";"";""', r"cell C4 .*year \(Năm\) '24' is not a year"),
+        ('"Khánh Hòa";"PCI";"2024";"68.05.1";"10";"63";"";""', r"cell D4 .*'68.05.1' is not a number"),
+    ],
+)
 def test_a_bad_cell_is_named(tmp_path, row, message):
     with pytest.raises(SpreadsheetError, match=message):
         read_published_indices(write_csv(tmp_path / "pci.csv", row))
 
 
 def _materialize(settings, landing):
-    return materialize([external_indices_landing], raise_on_error=False, resources={
-        "external_indices_source": ExternalIndicesSource(settings), "landing": landing})
+    return materialize(
+        [external_indices_landing],
+        raise_on_error=False,
+        resources={"external_indices_source": ExternalIndicesSource(settings), "landing": landing},
+    )
 
 
 def _landed_rows(landing):
@@ -84,8 +93,9 @@ def test_a_file_lands_once_and_a_bad_file_lands_nothing(tmp_path):
 
 def test_production_without_a_file_lands_an_empty_load_once(tmp_path):
     landing = LandingZone(tmp_path / "landing")
-    settings = dataclasses.replace(load_settings(), data_dir=tmp_path, environment="production",
-                                   external_indices_file=None)
+    settings = dataclasses.replace(
+        load_settings(), data_dir=tmp_path, environment="production", external_indices_file=None
+    )
     assert _materialize(settings, landing).success
     files = list((landing.root / SOURCE).rglob("*.parquet"))
     assert len(files) == 1 and pq.read_table(files[0]).num_rows == 0

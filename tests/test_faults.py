@@ -3,6 +3,7 @@
 Every case asserts its outcome against an uninterrupted run of the same small sandbox: the marts
 must come out identical, table by table, and nothing may be landed or read twice.
 """
+
 from __future__ import annotations
 
 import errno
@@ -25,11 +26,17 @@ from connectors.landing import LandingError, LandingZone
 from orchestration.cli import run_pipeline
 from orchestration.sources import OneStopShopSource, sandbox_server
 from tests import hand_case
-from tests.test_pipeline_end_to_end import settings_for
+from tests.support.pipeline import settings_for
 
 START, END = date(2022, 1, 1), date(2022, 1, 31)
-SANDBOX = dict(sandbox_end=END, sandbox_scale=0.5, sandbox_seed=11, sandbox_defect_rate=0.004,
-               http_attempts=3, http_backoff_seconds=0.01)
+SANDBOX = dict(
+    sandbox_end=END,
+    sandbox_scale=0.5,
+    sandbox_seed=11,
+    sandbox_defect_rate=0.004,
+    http_attempts=3,
+    http_backoff_seconds=0.01,
+)
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 MART_TABLES = ("mart_agency_service_quality", "mart_official_performance", "mart_province_service_quality")
 
@@ -82,7 +89,9 @@ def test_pages_served_twice_and_records_repeated_across_pages_count_once(tmp_pat
     finally:
         server.faults.clear()
     assert result.success
-    landed = pa.concat_tables([pq.read_table(f) for f in (tmp_path / "landing/one_stop_shop/dossiers").rglob("*.parquet")])
+    landed = pa.concat_tables(
+        [pq.read_table(f) for f in (tmp_path / "landing/one_stop_shop/dossiers").rglob("*.parquet")]
+    )
     codes = landed.column("MaHoSo").to_pylist()
     assert len(codes) > len(set(codes)), "the source did repeat records (else this test proves nothing)"
     assert marts(settings.warehouse_path) == baseline
@@ -104,11 +113,16 @@ def test_a_new_column_is_kept_and_a_missing_required_column_stops_the_marts(tmp_
     settings = settings_for(tmp_path / "missing", one_stop_shop_export=export, pseudonymisation_key="k")
     result, events = run(settings, date(2024, 3, 1), date(2025, 1, 31))
     assert not result.success
-    check = next(e for e in events if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
-                 and e.event_specific_data.asset_key.path == ["landing", "one_stop_shop"]).event_specific_data
+    check = next(
+        e
+        for e in events
+        if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+        and e.event_specific_data.asset_key.path == ["landing", "one_stop_shop"]
+    ).event_specific_data
     assert not check.passed and "TrangThaiHoSo" in json.dumps(check.metadata["failed_expectations"].value)
-    assert not [e for e in events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION
-                and e.asset_key.path[0] != "landing"], "no warehouse table may be built"
+    assert not [
+        e for e in events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION and e.asset_key.path[0] != "landing"
+    ], "no warehouse table may be built"
 
 
 def test_a_full_disk_is_a_clear_error_and_leaves_no_partial_file(tmp_path, monkeypatch):
@@ -125,12 +139,20 @@ def test_a_full_disk_is_a_clear_error_and_leaves_no_partial_file(tmp_path, monke
 
 # -- killed runs ----------------------------------------------------------------------------------
 
+
 def cli_env(data_dir: Path) -> dict[str, str]:
-    return {**os.environ, "PAR_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(data_dir / "dagster_home"),
-            "PAR_LANDING_DIR": str(data_dir / "landing"), "PAR_WAREHOUSE_PATH": str(data_dir / "warehouse.duckdb"),
-            "PAR_SANDBOX_END_DATE": END.isoformat(), "PAR_SANDBOX_SCALE": str(SANDBOX["sandbox_scale"]),
-            "PAR_SANDBOX_SEED": str(SANDBOX["sandbox_seed"]), "PAR_SANDBOX_DEFECT_RATE": str(SANDBOX["sandbox_defect_rate"]),
-            "PAR_ENV": "sandbox"}
+    return {
+        **os.environ,
+        "PAR_DATA_DIR": str(data_dir),
+        "DAGSTER_HOME": str(data_dir / "dagster_home"),
+        "PAR_LANDING_DIR": str(data_dir / "landing"),
+        "PAR_WAREHOUSE_PATH": str(data_dir / "warehouse.duckdb"),
+        "PAR_SANDBOX_END_DATE": END.isoformat(),
+        "PAR_SANDBOX_SCALE": str(SANDBOX["sandbox_scale"]),
+        "PAR_SANDBOX_SEED": str(SANDBOX["sandbox_seed"]),
+        "PAR_SANDBOX_DEFECT_RATE": str(SANDBOX["sandbox_defect_rate"]),
+        "PAR_ENV": "sandbox",
+    }
 
 
 def cli_run(data_dir: Path, kill_when=None) -> int:
@@ -138,8 +160,9 @@ def cli_run(data_dir: Path, kill_when=None) -> int:
     command = [sys.executable, "-m", "orchestration", "run", "--start", START.isoformat(), "--end", END.isoformat()]
     data_dir.mkdir(parents=True, exist_ok=True)
     log = open(data_dir.parent / f"run-{time.time_ns()}.log", "wb")
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=cli_env(data_dir), start_new_session=True,
-                               stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=cli_env(data_dir), start_new_session=True, stdout=log, stderr=subprocess.STDOUT
+    )
     try:
         deadline = time.monotonic() + 300
         while kill_when is not None and process.poll() is None and time.monotonic() < deadline:
@@ -185,10 +208,16 @@ def test_a_publish_killed_half_way_leaves_nothing_behind_after_the_next_run_star
     snapshot.parent.mkdir(parents=True)
     snapshot.write_bytes(b"the published snapshot")
     tmp = snapshot.with_name(f".{snapshot.name}.0123abcd.tmp")
-    killed = subprocess.run([sys.executable, "-c", "import duckdb, os, signal\n"
-                             f"con = duckdb.connect({str(tmp)!r})\n"
-                             "con.execute('create schema marts; create table marts.t as select 1 as i')\n"
-                             "os.kill(os.getpid(), signal.SIGKILL)"])
+    killed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, os, signal\n"
+            f"con = duckdb.connect({str(tmp)!r})\n"
+            "con.execute('create schema marts; create table marts.t as select 1 as i')\n"
+            "os.kill(os.getpid(), signal.SIGKILL)",
+        ]
+    )
     assert killed.returncode == -signal.SIGKILL
     (snapshot.parent / "docs").mkdir()
     (snapshot.parent / "docs" / ".index.html.0123abcd.tmp").write_text("<html>half")

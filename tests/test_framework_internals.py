@@ -1,6 +1,7 @@
 """framework_internals/ is the one place that uses `_`-prefixed names of Great Expectations (the pandas
 branch of its type-list check) and Dagster (its SQLite event log storage). These tests fail when an upgrade
 breaks one of those uses, and the last one keeps every other use out of the project."""
+
 import inspect
 import re
 import subprocess
@@ -8,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from framework_internals.gx import DTYPE_EXPECTATION
 from expectations.gx_runner import ExpectationDef, validate_dataframe
+from framework_internals.gx import DTYPE_EXPECTATION
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,22 +57,35 @@ def test_dagsters_sqlite_storage_still_has_what_the_pooled_storage_overrides_and
 
 
 def test_pandas_dtypes_gx_cannot_name_are_told_by_their_own_names():
-    frame = pd.DataFrame({
-        "text": pd.Series(["a", None], dtype="str"),  # pandas 3's default string dtype
-        "count": pd.Series([1, None], dtype="Int32"),
-        "at": pd.Series(pd.to_datetime(["2024-01-02T03:04:05Z", None], utc=True)).astype("datetime64[us, UTC]"),
-        "code": pd.Series([1, 2], dtype="int64"),
-    })
+    frame = pd.DataFrame(
+        {
+            "text": pd.Series(["a", None], dtype="str"),  # pandas 3's default string dtype
+            "count": pd.Series([1, None], dtype="Int32"),
+            "at": pd.Series(pd.to_datetime(["2024-01-02T03:04:05Z", None], utc=True)).astype("datetime64[us, UTC]"),
+            "code": pd.Series([1, 2], dtype="int64"),
+        }
+    )
 
     def dtype(column: str, *names: str) -> ExpectationDef:
         return ExpectationDef(DTYPE_EXPECTATION, {"column": column, "type_list": list(names)})
 
-    result = validate_dataframe(frame, [dtype("text", "str"), dtype("count", "Int32"),
-                                        dtype("at", "datetime64[us, UTC]"), dtype("code", "str", "string")],
-                                dataset="frame")
+    result = validate_dataframe(
+        frame,
+        [
+            dtype("text", "str"),
+            dtype("count", "Int32"),
+            dtype("at", "datetime64[us, UTC]"),
+            dtype("code", "str", "string"),
+        ],
+        dataset="frame",
+    )
     verdicts = {r.column: (r.success, r.observed_value) for r in result.results}
-    assert verdicts == {"text": (True, "str"), "count": (True, "Int32"), "at": (True, "datetime64[us, UTC]"),
-                        "code": (False, "int64")}
+    assert verdicts == {
+        "text": (True, "str"),
+        "count": (True, "Int32"),
+        "at": (True, "datetime64[us, UTC]"),
+        "code": (False, "int64"),
+    }
 
 
 GUARD_TEST = "tests/test_framework_internals.py"
@@ -80,8 +94,9 @@ GUARD_TEST = "tests/test_framework_internals.py"
 def test_no_other_module_uses_a_private_name_of_dagster_dagster_dbt_or_gx():
     """`dagster._core...` or `great_expectations...._x`: only in framework_internals/. (Dagster's instance settings name classes by module path, as its own
     documentation does: `module: dagster._core.run_coordinator` in a dagster.yaml is configuration.)"""
-    tracked = subprocess.run(["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True,
-                             check=True).stdout.split()
+    tracked = subprocess.run(
+        ["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     framework_private = re.compile(r"\b(?:dagster|dagster_dbt|great_expectations)(?:\.\w+)*\._[a-z]\w*")
     found = []
     for name in tracked:
@@ -106,7 +121,11 @@ def test_gx_imports_in_a_process_whose_main_module_has_no_spec():
         import pytest
 
         pytest.skip("pyspark is not installed (the `spark` dependency group)")
-    imported = subprocess.run([sys.executable, "-c", "import great_expectations; print('imported')"],
-                              capture_output=True, text=True, timeout=300,
-                              env={**os.environ, "GX_ANALYTICS_ENABLED": "false"})
+    imported = subprocess.run(
+        [sys.executable, "-c", "import great_expectations; print('imported')"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "GX_ANALYTICS_ENABLED": "false"},
+    )
     assert imported.stdout.split() == ["imported"], imported.stderr[-2000:]

@@ -9,6 +9,7 @@ The exports below are shaped like a vendor's NDJSON export (one DVCQG sync paylo
 names that the connector pseudonymises) and go through the same connector, landing zone and suite
 as a nightly pull.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,17 +30,39 @@ AGENCY = "000.00.01.H34"
 def payload(n: int, **overrides) -> dict:
     """A finished dossier (result returned) as a vendor's export line carries it."""
     record = {
-        "MaHoSo": f"{AGENCY}-250303-{n:04d}", "MaTTHC": "1.004227", "MaLinhVuc": "G01", "KenhThucHien": 2,
-        "ChuHoSo": "Nguyễn Thị Hòa", "SoGiayToChuHoSo": f"0561950{n:05d}", "LoaiDoiTuong": 1,
-        "NgayNopHoSo": "20250303080000", "NgayTiepNhan": "20250303083000", "NgayHenTra": "20250310170000",
-        "NgayKetThucXuLy": "20250307100000", "NgayTra": "20250307150000", "NgayTuChoi": None,
-        "TrangThaiHoSo": 10, "DonViXuLy": AGENCY, "TenDonViXuLy": "Sở Tư pháp",
-        "HoSoCoThanhPhanSoHoa": 1, "TaiKhoanDuocXacThucVoiVNeID": 1, "DuocThanhToanTrucTuyen": 0,
-        "NgayDongBo": "20250307151000", "NgayCapNhat": "20250307150000", "MaDonViHanhChinhChuHoSo": None,
+        "MaHoSo": f"{AGENCY}-250303-{n:04d}",
+        "MaTTHC": "1.004227",
+        "MaLinhVuc": "G01",
+        "KenhThucHien": 2,
+        "ChuHoSo": "Nguyễn Thị Hòa",
+        "SoGiayToChuHoSo": f"0561950{n:05d}",
+        "LoaiDoiTuong": 1,
+        "NgayNopHoSo": "20250303080000",
+        "NgayTiepNhan": "20250303083000",
+        "NgayHenTra": "20250310170000",
+        "NgayKetThucXuLy": "20250307100000",
+        "NgayTra": "20250307150000",
+        "NgayTuChoi": None,
+        "TrangThaiHoSo": 10,
+        "DonViXuLy": AGENCY,
+        "TenDonViXuLy": "Sở Tư pháp",
+        "HoSoCoThanhPhanSoHoa": 1,
+        "TaiKhoanDuocXacThucVoiVNeID": 1,
+        "DuocThanhToanTrucTuyen": 0,
+        "NgayDongBo": "20250307151000",
+        "NgayCapNhat": "20250307150000",
+        "MaDonViHanhChinhChuHoSo": None,
         "DuocXacThucCSDLDanCu": 1,
-        "QuaTrinhXuLy": [{"ThuTu": 1, "NguoiXuLy": "Trần Văn Nam", "ChucDanh": "Chuyên viên",
-                          "ThoiDiemXuLy": "20250303083000", "TrangThai": 2,
-                          "NgayKetThucTheoQuyDinh": "20250304170000"}],
+        "QuaTrinhXuLy": [
+            {
+                "ThuTu": 1,
+                "NguoiXuLy": "Trần Văn Nam",
+                "ChucDanh": "Chuyên viên",
+                "ThoiDiemXuLy": "20250303083000",
+                "TrangThai": 2,
+                "NgayKetThucTheoQuyDinh": "20250304170000",
+            }
+        ],
     }
     record.update(overrides)
     return record
@@ -52,9 +75,14 @@ def land_export(tmp_path: Path, records: list[dict]) -> dict:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     landing = LandingZone(tmp_path / "landing")
     pseudonymise = Pseudonymiser("test-key")
-    summary = land_pull(landing, SOURCE, "export", f"file://{path}",
-                        lambda cursor: read_export(path, cursor=cursor),
-                        lambda batch: flatten(batch, pseudonymise))
+    summary = land_pull(
+        landing,
+        SOURCE,
+        "export",
+        f"file://{path}",
+        lambda cursor: read_export(path, cursor=cursor),
+        lambda batch: flatten(batch, pseudonymise),
+    )
     frames = {}
     for dataset in DATASETS:
         table = landing.read_load(SOURCE, dataset, summary.load_id)
@@ -86,16 +114,29 @@ def test_a_faithful_small_export_passes(tmp_path):
     are null (11%, over the old flat 10%); the rule now looks at the 17 accepted dossiers, of which 1
     has none (6%), and a 10% tolerance over 17 rows is not exceeded with any confidence."""
     records = [payload(n) for n in range(1, 17)]
-    records.append(payload(17, TrangThaiHoSo=3, NgayTiepNhan=None, NgayHenTra=None, NgayKetThucXuLy=None,
-                           NgayTra=None, NgayTuChoi="20250303090000", QuaTrinhXuLy=[]))
+    records.append(
+        payload(
+            17,
+            TrangThaiHoSo=3,
+            NgayTiepNhan=None,
+            NgayHenTra=None,
+            NgayKetThucXuLy=None,
+            NgayTra=None,
+            NgayTuChoi="20250303090000",
+            QuaTrinhXuLy=[],
+        )
+    )
     records.append(payload(18, TrangThaiHoSo=4, NgayHenTra=None, NgayKetThucXuLy=None, NgayTra=None))
     landed = land_export(tmp_path, records)
 
     result = validate_one_stop_shop_batch(landed["frames"], landed["load_id"])
 
     assert result.verdict == "accepted", result.summary()
-    due = next(r for r in result.dataset("dossiers").results
-               if r.expectation == "expect_column_values_to_not_be_null" and r.column == "NgayHenTra")
+    due = next(
+        r
+        for r in result.dataset("dossiers").results
+        if r.expectation == "expect_column_values_to_not_be_null" and r.column == "NgayHenTra"
+    )
     assert (due.element_count, due.unexpected_count) == (17, 1)  # the refused dossier is not judged
     assert result.rows_affected == 1  # the accepted dossier without a due date is still counted
 
@@ -114,8 +155,10 @@ def test_a_small_export_mostly_defective_is_rejected(tmp_path):
 
     assert result.verdict == "rejected"
     failed = {(r.expectation, r.column): r.unexpected_count for r in result.failed()}
-    assert failed == {("expect_column_values_to_match_regex", "NgayNopHoSo"): 6,
-                      ("expect_column_values_to_not_be_null", "NgayHenTra"): 7}
+    assert failed == {
+        ("expect_column_values_to_match_regex", "NgayNopHoSo"): 6,
+        ("expect_column_values_to_not_be_null", "NgayHenTra"): 7,
+    }
 
 
 def test_one_defect_in_a_tiny_batch_is_quarantined_not_a_rejection(tmp_path):

@@ -1,6 +1,7 @@
 """Nightly runs are incremental and safe to repeat: a month's backfill from the command line, then a
 partition at a time; re-running a partition, or rebuilding everything, gives the same warehouse.
 Analysts query the published snapshot from other processes while the nightly run writes."""
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,7 @@ from dagster import DagsterInstance
 
 from orchestration.cli import run_pipeline
 from orchestration.warehouse import dbt_build_args, update_window
-from tests.test_pipeline_end_to_end import settings_for
+from tests.support.pipeline import settings_for
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SANDBOX = dict(sandbox_end=date(2022, 2, 10), sandbox_scale=0.3, sandbox_seed=5, sandbox_defect_rate=0.004)
@@ -51,16 +52,24 @@ with open(out, "w") as log:
 def warehouse_tables(path: Path, drop_lineage: bool = False) -> dict[str, list[tuple]]:
     """Every table of the warehouse but the gate's audit log, rows sorted."""
     with duckdb.connect(str(path), read_only=True) as con:
-        names = con.execute("select table_schema, table_name from information_schema.tables "
-                            "where table_schema <> 'audit' order by 1, 2").fetchall()
+        names = con.execute(
+            "select table_schema, table_name from information_schema.tables where table_schema <> 'audit' order by 1, 2"
+        ).fetchall()
         tables = {}
         for schema, table in names:
-            columns = [c for (c,) in con.execute("select column_name from information_schema.columns where "
-                                                 "table_schema = ? and table_name = ? order by ordinal_position",
-                                                 [schema, table]).fetchall()
-                       if not (drop_lineage and c in LINEAGE_COLUMNS)]
+            columns = [
+                c
+                for (c,) in con.execute(
+                    "select column_name from information_schema.columns where "
+                    "table_schema = ? and table_name = ? order by ordinal_position",
+                    [schema, table],
+                ).fetchall()
+                if not (drop_lineage and c in LINEAGE_COLUMNS)
+            ]
             select = ", ".join(f'"{c}"' for c in columns)
-            tables[f"{schema}.{table}"] = con.execute(f'select {select} from "{schema}"."{table}" order by all').fetchall()
+            tables[f"{schema}.{table}"] = con.execute(
+                f'select {select} from "{schema}"."{table}" order by all'
+            ).fetchall()
     return tables
 
 
@@ -73,26 +82,41 @@ def in_process(settings, start, end, full_refresh=False):
 
 def test_the_run_partitions_become_the_dbt_window():
     assert update_window({"dagster/partition": "2024-02-29"}) == ("2024-02-29", "2024-03-01")
-    assert update_window({"dagster/asset_partition_range_start": "2024-01-01",
-                          "dagster/asset_partition_range_end": "2024-01-31"}) == ("2024-01-01", "2024-02-01")
+    assert update_window(
+        {"dagster/asset_partition_range_start": "2024-01-01", "dagster/asset_partition_range_end": "2024-01-31"}
+    ) == ("2024-01-01", "2024-02-01")
     assert update_window({}) is None
     assert dbt_build_args({"dagster/partition": "2024-02-29"}, full_refresh=True) == (["build", "--full-refresh"], {})
     assert dbt_build_args({}, full_refresh=False) == (["build"], {})
     assert dbt_build_args({"dagster/partition": "2024-02-29"}, False) == (
-        ["build"], {"PAR_WINDOW_START": "2024-02-29", "PAR_WINDOW_END": "2024-03-01"})
+        ["build"],
+        {"PAR_WINDOW_START": "2024-02-29", "PAR_WINDOW_END": "2024-03-01"},
+    )
 
 
 @pytest.fixture(scope="module")
 def backfilled(tmp_path_factory):
     """January 2022 backfilled from the command line, as an operator would."""
     data = tmp_path_factory.mktemp("incremental")
-    env = {**os.environ, "PAR_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster_home"),
-           "PAR_SANDBOX_END_DATE": SANDBOX["sandbox_end"].isoformat(), "PAR_SANDBOX_SCALE": str(SANDBOX["sandbox_scale"]),
-           "PAR_SANDBOX_SEED": str(SANDBOX["sandbox_seed"]), "PAR_SANDBOX_DEFECT_RATE": str(SANDBOX["sandbox_defect_rate"])}
+    env = {
+        **os.environ,
+        "PAR_DATA_DIR": str(data),
+        "DAGSTER_HOME": str(data / "dagster_home"),
+        "PAR_SANDBOX_END_DATE": SANDBOX["sandbox_end"].isoformat(),
+        "PAR_SANDBOX_SCALE": str(SANDBOX["sandbox_scale"]),
+        "PAR_SANDBOX_SEED": str(SANDBOX["sandbox_seed"]),
+        "PAR_SANDBOX_DEFECT_RATE": str(SANDBOX["sandbox_defect_rate"]),
+    }
     for name in ("PAR_LANDING_DIR", "PAR_WAREHOUSE_PATH", "PAR_SNAPSHOT_DIR"):
         env.pop(name, None)
-    done = subprocess.run([sys.executable, "-m", "orchestration", "run", "--start", "2022-01-01", "--end", "2022-01-31"],
-                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "orchestration", "run", "--start", "2022-01-01", "--end", "2022-01-31"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "2022" in done.stdout and "received" in done.stdout, "the run ends with the headline table"
     return settings_for(data, **SANDBOX)
@@ -100,8 +124,9 @@ def backfilled(tmp_path_factory):
 
 def province_received(path: Path) -> int:
     with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute("select sum(dossiers_received) from marts.mart_province_service_quality "
-                           "where period_type = 'year'").fetchone()[0]
+        return con.execute(
+            "select sum(dossiers_received) from marts.mart_province_service_quality where period_type = 'year'"
+        ).fetchone()[0]
 
 
 @pytest.fixture(scope="module")
@@ -116,8 +141,10 @@ def nightly(backfilled, tmp_path_factory):
     readers = {}
     for mode in ("hold", "reconnect"):
         out = work / f"{mode}.jsonl"
-        readers[mode] = (out, subprocess.Popen([sys.executable, "-c", READER, str(settings.snapshot_path), str(out),
-                                                str(stop), mode]))
+        readers[mode] = (
+            out,
+            subprocess.Popen([sys.executable, "-c", READER, str(settings.snapshot_path), str(out), str(stop), mode]),
+        )
     try:
         deadline = time.monotonic() + 60
         while not all(out.exists() and out.read_text().count("\n") >= 2 for out, _ in readers.values()):
@@ -138,11 +165,14 @@ def test_analysts_read_the_snapshot_while_a_run_writes_and_never_see_half_a_run(
     snapshot = settings.snapshot_path
     assert snapshot == settings.data_dir / "snapshot" / "warehouse.duckdb"
     assert not snapshot.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH), "the copy is read-only"
-    assert "mart_agency_service_quality" in (snapshot.parent / "docs" / "index.html").read_text(), \
+    assert "mart_agency_service_quality" in (snapshot.parent / "docs" / "index.html").read_text(), (
         "the dbt docs are published beside the snapshot"
+    )
     after = province_received(snapshot)
     assert after == province_received(settings.warehouse_path) > before > 0, "the new run was published"
-    marts = {name: rows for name, rows in warehouse_tables(settings.warehouse_path).items() if name.startswith("marts.")}
+    marts = {
+        name: rows for name, rows in warehouse_tables(settings.warehouse_path).items() if name.startswith("marts.")
+    }
     assert marts and warehouse_tables(snapshot) == marts, "the snapshot holds the marts, row for row, and nothing else"
     for mode, lines in reads.items():
         assert not [r for r in lines if isinstance(r, dict)], f"the {mode} reader got errors"
@@ -159,8 +189,10 @@ def test_nightly_partitions_are_incremental_and_a_rerun_or_a_full_refresh_gives_
     first_without_lineage = warehouse_tables(settings.warehouse_path, drop_lineage=True)
     # the nightly run touched only its days' rows of the version tables
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        by_load = dict(con.execute("""select load_id, count(*) from staging.stg_one_stop_shop__dossier_versions
-                                      group by 1""").fetchall())
+        by_load = dict(
+            con.execute("""select load_id, count(*) from staging.stg_one_stop_shop__dossier_versions
+                                      group by 1""").fetchall()
+        )
         outside = con.execute("""select count(*) from staging.stg_one_stop_shop__dossier_versions
                                  where load_id in (select load_id from staging.stg_one_stop_shop__dossier_versions
                                                    where updated_at >= timestamp '2022-02-01') and
@@ -176,9 +208,24 @@ def test_nightly_partitions_are_incremental_and_a_rerun_or_a_full_refresh_gives_
     assert warehouse_tables(settings.warehouse_path, drop_lineage=True) == first_without_lineage
 
     # A full rebuild from the same landed data gives exactly what the incremental runs built.
-    env = {**os.environ, "PAR_LANDING_DIR": str(settings.landing_dir), "PAR_WAREHOUSE_PATH": str(settings.warehouse_path)}
-    done = subprocess.run([str(Path(sys.executable).parent / "dbt"), "run", "--full-refresh", "--quiet",
-                           "--target-path", str(settings.data_dir / "dbt_target")],
-                          cwd=PROJECT_ROOT / "dbt_project", env=env, capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "PAR_LANDING_DIR": str(settings.landing_dir),
+        "PAR_WAREHOUSE_PATH": str(settings.warehouse_path),
+    }
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "run",
+            "--full-refresh",
+            "--quiet",
+            "--target-path",
+            str(settings.data_dir / "dbt_target"),
+        ],
+        cwd=PROJECT_ROOT / "dbt_project",
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout[-3000:]
     assert warehouse_tables(settings.warehouse_path) == second

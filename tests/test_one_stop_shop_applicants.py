@@ -4,6 +4,7 @@ MaDonViHanhChinhChuHoSo is the applicant's commune-level unit in force on the su
 DuocXacThucCSDLDanCu is 1/0 for a citizen (verified against the population database or not)
 and null for anyone else (docs/one_stop_shop_landing.md).
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -17,9 +18,15 @@ from connectors.one_stop_shop import RecordError, flatten
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
 from connectors.sandbox import applicants, one_stop_shop_data, reference
 from connectors.sandbox.one_stop_shop_data import OneStopShopSandbox, SandboxConfig
-from expectations.one_stop_shop import (APPLICANT_UNIT_IN_FORCE, TOLERANCES, UnitVersion, commune_versions,
-                                        validate_one_stop_shop_batch, with_applicant_unit_check)
-from tests.test_expectations import LOAD_ID, dossier
+from expectations.one_stop_shop import (
+    APPLICANT_UNIT_IN_FORCE,
+    TOLERANCES,
+    UnitVersion,
+    commune_versions,
+    validate_one_stop_shop_batch,
+    with_applicant_unit_check,
+)
+from tests.support.one_stop_shop_rows import LOAD_ID, dossier
 
 IN_SET = "expect_column_values_to_be_in_set"
 REFORM = date(2025, 7, 1)
@@ -27,8 +34,7 @@ REFORM = date(2025, 7, 1)
 
 @pytest.fixture(scope="module")
 def across_the_reform():
-    return OneStopShopSandbox(SandboxConfig(start=date(2025, 6, 23), end=date(2025, 7, 8), scale=0.5,
-                                            defect_rate=0.01))
+    return OneStopShopSandbox(SandboxConfig(start=date(2025, 6, 23), end=date(2025, 7, 8), scale=0.5, defect_rate=0.01))
 
 
 def _units_by_code():
@@ -86,8 +92,13 @@ def test_the_verified_share_rises_over_the_years():
 def test_a_district_agencys_applicants_mostly_live_in_its_district(across_the_reform):
     nha_trang = "568"  # seed agency_district_units
     district_of = {u.code: u.parent_code for u in reference.admin_units() if u.level == "commune"}
-    before = [d for d in across_the_reform.dossiers if d.agency.district_name_vi == "Nha Trang"
-              and d.submitted.date() < REFORM and "unknown_applicant_unit" not in d.defects]
+    before = [
+        d
+        for d in across_the_reform.dossiers
+        if d.agency.district_name_vi == "Nha Trang"
+        and d.submitted.date() < REFORM
+        and "unknown_applicant_unit" not in d.defects
+    ]
     home = sum(district_of[d.applicant_unit_code] == nha_trang for d in before)
     # HOME_DISTRICT_SHARE of them live in the district, against ~1 in 5 by chance (22-27 of the
     # province's 132-139 units); over a few dozen dossiers the share is noisy, hence the margin
@@ -95,8 +106,11 @@ def test_a_district_agencys_applicants_mostly_live_in_its_district(across_the_re
     # after the reorganisation the district committees are gone: a new commune committee's
     # applicants mostly live in its own unit (which succeeded some of the old communes)
     successors = {s.successor_code for s in reference.successions() if district_of.get(s.predecessor_code) == nha_trang}
-    after = [d for d in across_the_reform.dossiers if d.agency.level == "commune"
-             and d.submitted.date() >= REFORM and "unknown_applicant_unit" not in d.defects]
+    after = [
+        d
+        for d in across_the_reform.dossiers
+        if d.agency.level == "commune" and d.submitted.date() >= REFORM and "unknown_applicant_unit" not in d.defects
+    ]
     home = sum(d.applicant_unit_code == d.agency.unit_code for d in after)
     assert len(after) > 30 and home / len(after) > 0.75 and 0 < len(successors) < 20
 
@@ -104,7 +118,9 @@ def test_a_district_agencys_applicants_mostly_live_in_its_district(across_the_re
 def test_the_units_to_choose_from_are_the_provinces_on_the_day():
     """By version, not code: 22759 is Ninh Thuận's Kinh Dinh until 2025-06-30, then Khánh Hòa's Phường Phan Rang."""
     units = applicants.ApplicantUnits()
-    assert len(units.choices("", date(2024, 10, 31))[1]) == 139 and "22759" not in units.choices("", date(2024, 10, 31))[1]
+    assert (
+        len(units.choices("", date(2024, 10, 31))[1]) == 139 and "22759" not in units.choices("", date(2024, 10, 31))[1]
+    )
     assert len(units.choices("", date(2024, 11, 1))[1]) == 132
     home, everywhere = units.choices("Nha Trang", date(2025, 6, 30))
     assert len(home) == 22 and len(everywhere) == 132
@@ -144,8 +160,10 @@ def test_the_fields_land_typed_and_are_not_hashed(across_the_reform):
     table = flatten(payloads, pseudonymise)["dossiers"]
     assert table.schema.field("MaDonViHanhChinhChuHoSo").type == pa.string()
     assert table.schema.field("DuocXacThucCSDLDanCu").type == pa.int32()
-    assert table.column("MaDonViHanhChinhChuHoSo").to_pylist() == [citizen.applicant_unit_code,
-                                                                    company.applicant_unit_code]
+    assert table.column("MaDonViHanhChinhChuHoSo").to_pylist() == [
+        citizen.applicant_unit_code,
+        company.applicant_unit_code,
+    ]
     assert table.column("DuocXacThucCSDLDanCu").to_pylist() == [1, None]
     # a source that does not send them yet still lands both columns (null), so staging can read them
     older = {k: v for k, v in payloads[0].items() if k not in ("MaDonViHanhChinhChuHoSo", "DuocXacThucCSDLDanCu")}
@@ -158,22 +176,33 @@ def test_the_fields_land_typed_and_are_not_hashed(across_the_reform):
 
 # --------------------------------------------------------------------------- GX gate
 
-UNITS = (UnitVersion("22327", date(2022, 1, 1), date(2025, 6, 30)),  # Phường Vĩnh Hòa
-         UnitVersion("22333", date(2025, 7, 1), None))  # Phường Bắc Nha Trang
+UNITS = (
+    UnitVersion("22327", date(2022, 1, 1), date(2025, 6, 30)),  # Phường Vĩnh Hòa
+    UnitVersion("22333", date(2025, 7, 1), None),
+)  # Phường Bắc Nha Trang
 
 
 def test_the_unit_check_reads_the_submission_day():
-    frame = pd.DataFrame([
-        {"MaDonViHanhChinhChuHoSo": "22327", "NgayNopHoSo": "20250630235959"},  # old unit, its last day
-        {"MaDonViHanhChinhChuHoSo": "22327", "NgayNopHoSo": "20250701000000"},  # old unit, ended
-        {"MaDonViHanhChinhChuHoSo": "22333", "NgayNopHoSo": "20250701000000"},  # new unit, first day
-        {"MaDonViHanhChinhChuHoSo": "22333", "NgayNopHoSo": "20250630120000"},  # new unit, not yet
-        {"MaDonViHanhChinhChuHoSo": "99999", "NgayNopHoSo": "20250630120000"},  # no such unit
-        {"MaDonViHanhChinhChuHoSo": None, "NgayNopHoSo": "20250630120000"},  # no code: not judged
-        {"MaDonViHanhChinhChuHoSo": "22327", "NgayNopHoSo": "30/06/2025"},  # unreadable day: the date rule's
-    ])
+    frame = pd.DataFrame(
+        [
+            {"MaDonViHanhChinhChuHoSo": "22327", "NgayNopHoSo": "20250630235959"},  # old unit, its last day
+            {"MaDonViHanhChinhChuHoSo": "22327", "NgayNopHoSo": "20250701000000"},  # old unit, ended
+            {"MaDonViHanhChinhChuHoSo": "22333", "NgayNopHoSo": "20250701000000"},  # new unit, first day
+            {"MaDonViHanhChinhChuHoSo": "22333", "NgayNopHoSo": "20250630120000"},  # new unit, not yet
+            {"MaDonViHanhChinhChuHoSo": "99999", "NgayNopHoSo": "20250630120000"},  # no such unit
+            {"MaDonViHanhChinhChuHoSo": None, "NgayNopHoSo": "20250630120000"},  # no code: not judged
+            {"MaDonViHanhChinhChuHoSo": "22327", "NgayNopHoSo": "30/06/2025"},  # unreadable day: the date rule's
+        ]
+    )
     assert with_applicant_unit_check(frame, UNITS)[APPLICANT_UNIT_IN_FORCE].tolist() == [
-        True, False, True, False, False, None, None]
+        True,
+        False,
+        True,
+        False,
+        False,
+        None,
+        None,
+    ]
 
 
 def test_commune_versions_come_from_the_reference_file():
@@ -248,8 +277,12 @@ def test_the_sandbox_batch_passes_the_gate(across_the_reform):
     pseudonymise = Pseudonymiser(SANDBOX_KEY)
     clock = across_the_reform.config.clock
     table = flatten([d.payload(clock) for d in across_the_reform.dossiers], pseudonymise)["dossiers"]
-    frame = table.to_pandas().assign(_load_id=LOAD_ID, _source="sandbox://one_stop_shop",
-                                      _loaded_at=pd.Timestamp(datetime(2025, 7, 9), tz="UTC"), _page=0)
+    frame = table.to_pandas().assign(
+        _load_id=LOAD_ID,
+        _source="sandbox://one_stop_shop",
+        _loaded_at=pd.Timestamp(datetime(2025, 7, 9), tz="UTC"),
+        _page=0,
+    )
     units = commune_versions(admin_units.read_reference(reference.REFERENCE_DIR)["units"])
     result = validate_one_stop_shop_batch({"dossiers": frame}, LOAD_ID, units=units)
     unit_rule = next(r for r in result.results if r.column == APPLICANT_UNIT_IN_FORCE)
@@ -268,7 +301,7 @@ def test_a_dossier_still_in_progress_when_its_agency_ends_is_handed_to_the_succe
     handed = [d for d in district if d.handovers]
     assert handed and any(not d.handovers for d in district)
     for d in handed:
-        (moment, successor), = d.handovers
+        ((moment, successor),) = d.handovers
         assert moment == datetime(2025, 7, 1) and successor.code == d.agency.successor_code
         assert agencies[successor.code].level == "commune" and agencies[successor.code].active_on(REFORM)
         before, after = d.payload(datetime(2025, 6, 30, 23, 59, 59)), d.payload(datetime(2025, 7, 1))

@@ -1,4 +1,5 @@
 """The one-stop-shop connector against the sandbox API: paging, increments, retries, crashes, bad input."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -43,8 +44,15 @@ def client(server, page_size=100, retry=FAST_RETRY):
 
 def pull(server, landing, key="w", since=SINCE, until=UNTIL, page_size=100, batch_rows=150, fetch=None):
     c = client(server, page_size)
-    return land_pull(landing, SOURCE, key, server.url, fetch or (lambda cur: c.pages(since, until, cur)),
-                     lambda b: flatten(b, pseudonymise), batch_rows=batch_rows)
+    return land_pull(
+        landing,
+        SOURCE,
+        key,
+        server.url,
+        fetch or (lambda cur: c.pages(since, until, cur)),
+        lambda b: flatten(b, pseudonymise),
+        batch_rows=batch_rows,
+    )
 
 
 def landed_codes(landing, load_id):
@@ -53,8 +61,11 @@ def landed_codes(landing, load_id):
 
 def expected_codes(api, since=SINCE, until=UNTIL):
     as_of = until - timedelta(seconds=1)
-    return sorted(d.code for d in api.sandbox.dossiers if any(since <= t < until for t in d.change_times)
-                  and d.version_at(as_of) is not None)
+    return sorted(
+        d.code
+        for d in api.sandbox.dossiers
+        if any(since <= t < until for t in d.change_times) and d.version_at(as_of) is not None
+    )
 
 
 def test_pages_cover_the_window_exactly_once(sandbox, tmp_path):
@@ -84,7 +95,10 @@ def test_a_dossier_updated_later_comes_again_in_the_later_window(sandbox, tmp_pa
     by_code = {dossier.code: dossier for dossier in api.sandbox.dossiers}
     for code in sorted(again):
         final = by_code[code].payload(UNTIL - timedelta(seconds=1))
-        assert (later[code]["TrangThaiHoSo"], later[code]["NgayCapNhat"]) == (final["TrangThaiHoSo"], final["NgayCapNhat"])
+        assert (later[code]["TrangThaiHoSo"], later[code]["NgayCapNhat"]) == (
+            final["TrangThaiHoSo"],
+            final["NgayCapNhat"],
+        )
 
 
 def test_every_sandbox_dossier_has_its_own_code(sandbox):
@@ -100,8 +114,9 @@ def test_every_sandbox_dossier_has_its_own_code(sandbox):
 
 def test_429_and_5xx_are_retried_and_nothing_is_duplicated(sandbox, tmp_path):
     server, api = sandbox
-    server.faults.inject({"status": 429, "retry_after": 0}, {"status": 503}, {"status": 500},
-                         {"status": 429, "retry_after": "0"})
+    server.faults.inject(
+        {"status": 429, "retry_after": 0}, {"status": 503}, {"status": 500}, {"status": 429, "retry_after": "0"}
+    )
     before = server.faults.requests_seen
     landing = LandingZone(tmp_path)
     summary = pull(server, landing)
@@ -243,8 +258,9 @@ def test_a_slow_response_times_out_and_is_retried(sandbox, tmp_path):
     impatient = RetryPolicy(attempts=3, backoff_seconds=0.01, timeout_seconds=0.5)
     c = client(server, page_size=500, retry=impatient)
     landing = LandingZone(tmp_path)
-    summary = land_pull(landing, SOURCE, "slow", server.url, lambda cur: c.pages(SINCE, UNTIL, cur),
-                        lambda b: flatten(b, pseudonymise))
+    summary = land_pull(
+        landing, SOURCE, "slow", server.url, lambda cur: c.pages(SINCE, UNTIL, cur), lambda b: flatten(b, pseudonymise)
+    )
     assert sorted(landed_codes(landing, summary.load_id)) == expected_codes(api)
 
 
@@ -274,8 +290,15 @@ def test_a_record_served_again_on_the_next_page_is_landed_as_served(sandbox, tmp
     assert sorted(set(codes)) == expected_codes(api)
 
 
-@pytest.mark.parametrize("moment", [datetime(2022, 1, 1), datetime(2025, 12, 31, 23, 59, 59, 999999),
-                                    datetime(2024, 2, 29, 7, 5, 3, 1), datetime(2026, 7, 1, 17, 0)])
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2022, 1, 1),
+        datetime(2025, 12, 31, 23, 59, 59, 999999),
+        datetime(2024, 2, 29, 7, 5, 3, 1),
+        datetime(2026, 7, 1, 17, 0),
+    ],
+)
 def test_the_sandbox_writes_dates_as_strftime_does(moment):
     """The sandbox's fast date rendering: the text of strftime(DATE_FORMAT), microseconds truncated."""
     assert fmt(moment) == moment.strftime(DATE_FORMAT)

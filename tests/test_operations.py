@@ -1,5 +1,6 @@
 """Running it unattended: alerts, freshness, retries, one writer at a time (the analysts' snapshot:
 tests/test_incremental_runs.py, whose nightly run it watches)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -12,22 +13,35 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from dagster import (AssetMaterialization, DagsterEventType, DagsterInstance, asset, build_run_status_sensor_context,
-                     materialize)
+from dagster import (
+    AssetMaterialization,
+    DagsterEventType,
+    DagsterInstance,
+    asset,
+    build_run_status_sensor_context,
+    materialize,
+)
 
 from orchestration.alerts import Alert, build_run_failure_alert, send_alert
 from orchestration.definitions import build_definitions
-from orchestration.instance_config import write_instance_config
 from orchestration.freshness import SOURCE_FRESHNESS
 from orchestration.ingestion import ONE_STOP_SHOP_LANDING
+from orchestration.instance_config import write_instance_config
 from orchestration.settings import LOCAL_TIMEZONE
 from orchestration.sources import OneStopShopSource, sandbox_server
 from orchestration.warehouse import WAREHOUSE_POOL
-from tests.test_pipeline_end_to_end import settings_for
+from tests.support.pipeline import settings_for
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SANDBOX = dict(sandbox_end=date(2022, 2, 10), sandbox_scale=0.2, sandbox_seed=9, sandbox_defect_rate=0.004,
-               http_attempts=2, http_backoff_seconds=0.01)
+SANDBOX = dict(
+    sandbox_end=date(2022, 2, 10),
+    sandbox_scale=0.2,
+    sandbox_seed=9,
+    sandbox_defect_rate=0.004,
+    http_attempts=2,
+    http_backoff_seconds=0.01,
+)
+
 
 class _Webhook(BaseHTTPRequestHandler):
     received: list[dict] = []
@@ -62,17 +76,28 @@ def test_a_failed_run_raises_an_alert_in_the_log_and_on_the_webhook(tmp_path, we
     with DagsterInstance.ephemeral() as instance:
         server.faults.down = True
         try:
-            result = build_definitions(settings).resolve_job_def("par_pipeline").execute_in_process(
-                instance=instance, raise_on_error=False,
-                tags={"dagster/asset_partition_range_start": "2022-01-01",
-                      "dagster/asset_partition_range_end": "2022-01-03"})
+            result = (
+                build_definitions(settings)
+                .resolve_job_def("par_pipeline")
+                .execute_in_process(
+                    instance=instance,
+                    raise_on_error=False,
+                    tags={
+                        "dagster/asset_partition_range_start": "2022-01-01",
+                        "dagster/asset_partition_range_end": "2022-01-03",
+                    },
+                )
+            )
         finally:
             server.faults.clear()
         assert not result.success
         failure = next(e for e in result.all_events if e.event_type == DagsterEventType.RUN_FAILURE)
-        context = build_run_status_sensor_context(sensor_name="run_failure_alert", dagster_instance=instance,
-                                                  dagster_run=instance.get_run_by_id(result.run_id),
-                                                  dagster_event=failure).for_run_failure()
+        context = build_run_status_sensor_context(
+            sensor_name="run_failure_alert",
+            dagster_instance=instance,
+            dagster_run=instance.get_run_by_id(result.run_id),
+            dagster_event=failure,
+        ).for_run_failure()
         build_run_failure_alert(settings)(context)
     assert len(received) == 1
     alert = received[0]
@@ -98,15 +123,19 @@ def test_a_source_is_stale_until_yesterday_has_landed(tmp_path, webhook):
     job = defs.resolve_job_def("source_freshness")
     policy = next(p for p in SOURCE_FRESHNESS if p.source == "one_stop_shop")
     with DagsterInstance.ephemeral() as instance:
+
         def evaluate():
             result = job.execute_in_process(instance=instance)
-            (check,) = [e.event_specific_data for e in result.all_events
-                        if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
-                        and e.event_specific_data.asset_key == ONE_STOP_SHOP_LANDING]
+            (check,) = [
+                e.event_specific_data
+                for e in result.all_events
+                if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+                and e.event_specific_data.asset_key == ONE_STOP_SHOP_LANDING
+            ]
             return check
+
         expected = policy.expected_day(datetime.now(ZoneInfo(LOCAL_TIMEZONE)))
-        instance.report_runless_asset_event(AssetMaterialization(ONE_STOP_SHOP_LANDING,
-                                                                 partition="2022-01-01"))
+        instance.report_runless_asset_event(AssetMaterialization(ONE_STOP_SHOP_LANDING, partition="2022-01-01"))
         stale = evaluate()
         assert not stale.passed and stale.metadata["latest_landed_day"].value == "2022-01-01"
         # every source has landed nothing in this instance: each one alerts, the one-stop-shop's once
@@ -128,8 +157,9 @@ def test_a_source_unavailable_after_its_http_retries_is_retried_by_the_step(tmp_
     server.faults.inject(*[{"status": 503}] * settings.http_attempts)  # the first attempt gives up
     job = build_definitions(settings).resolve_job_def("par_pipeline")
     with DagsterInstance.ephemeral() as instance:
-        result = job.execute_in_process(instance=instance, partition_key="2022-01-05",
-                                        asset_selection=[ONE_STOP_SHOP_LANDING])
+        result = job.execute_in_process(
+            instance=instance, partition_key="2022-01-05", asset_selection=[ONE_STOP_SHOP_LANDING]
+        )
     assert result.success
     types = [e.event_type for e in result.all_events]
     assert DagsterEventType.STEP_UP_FOR_RETRY in types and DagsterEventType.ASSET_MATERIALIZATION in types
@@ -147,8 +177,9 @@ def test_one_step_at_a_time_writes_the_warehouse(tmp_path):
     # to end after the step. Once in CI they outlived their SIGTERM, so the run took 67 s for a step of
     # 17 ms. What this test checks is the pool, not the logs.
     with (tmp_path / "dagster.yaml").open("a") as config:
-        config.write("compute_logs:\n  module: dagster._core.storage.noop_compute_log_manager\n"
-                     "  class: NoOpComputeLogManager\n")
+        config.write(
+            "compute_logs:\n  module: dagster._core.storage.noop_compute_log_manager\n  class: NoOpComputeLogManager\n"
+        )
     instance = DagsterInstance.from_config(str(tmp_path))
     storage = instance.event_log_storage
     storage.initialize_concurrency_limit_to_default(WAREHOUSE_POOL)
@@ -183,15 +214,25 @@ def test_one_step_at_a_time_writes_the_warehouse(tmp_path):
 def test_only_the_latest_dbt_artifact_folders_of_a_step_are_kept(tmp_path):
     from orchestration.warehouse import prune_invocation_folders
 
-    for age, name in enumerate(["warehouse_models-a-1", "warehouse_models-b-2", "warehouse_models-c-3",
-                                "warehouse_models-d-4", "budget_models-e-5"]):
+    for age, name in enumerate(
+        [
+            "warehouse_models-a-1",
+            "warehouse_models-b-2",
+            "warehouse_models-c-3",
+            "warehouse_models-d-4",
+            "budget_models-e-5",
+        ]
+    ):
         folder = tmp_path / name
         folder.mkdir()
         (folder / "manifest.json").write_text("{}")
         os.utime(folder, (1_000_000 + age, 1_000_000 + age))  # a-1 the oldest
     prune_invocation_folders(tmp_path / "warehouse_models-d-4", keep=2)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["budget_models-e-5", "warehouse_models-c-3",
-                                                         "warehouse_models-d-4"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "budget_models-e-5",
+        "warehouse_models-c-3",
+        "warehouse_models-d-4",
+    ]
 
 
 def test_the_snapshot_holds_the_analysts_schemas_with_their_constraints_and_not_the_rest(tmp_path):
@@ -210,12 +251,14 @@ def test_the_snapshot_holds_the_analysts_schemas_with_their_constraints_and_not_
     snapshot = tmp_path / ".warehouse.duckdb.1234.tmp"  # named as publish names it (DuckDB's name for it: warehouse)
     assert copy_schemas(warehouse, snapshot, ("marts",)) == [("marts", "mart_rates"), ("marts", "mart_rates_known")]
     with duckdb.connect(str(snapshot), read_only=True) as con:
-        assert con.execute("select table_schema, table_name, table_type from information_schema.tables "
-                           "order by 2").fetchall() == [("marts", "mart_rates", "BASE TABLE"),
-                                                        ("marts", "mart_rates_known", "BASE TABLE")]
+        assert con.execute(
+            "select table_schema, table_name, table_type from information_schema.tables order by 2"
+        ).fetchall() == [("marts", "mart_rates", "BASE TABLE"), ("marts", "mart_rates_known", "BASE TABLE")]
         assert con.execute("select * from marts.mart_rates order by 1").fetchall() == [("A", 0.25), ("B", None)]
         assert con.execute("select * from marts.mart_rates_known").fetchall() == [("A", 0.25)]
-        assert con.execute("select is_nullable from information_schema.columns where table_name = 'mart_rates' "
-                           "order by ordinal_position").fetchall() == [("NO",), ("YES",)], "not null kept"
+        assert con.execute(
+            "select is_nullable from information_schema.columns where table_name = 'mart_rates' "
+            "order by ordinal_position"
+        ).fetchall() == [("NO",), ("YES",)], "not null kept"
     with duckdb.connect(str(warehouse), read_only=True) as con:  # the warehouse is not held open afterwards
         assert con.execute("select count(*) from marts.mart_rates").fetchone() == (2,)

@@ -7,6 +7,7 @@ table of every schema of the warehouse, every event of the run and everything pr
 is searched for the generator's raw applicant ID numbers and names, officials' names, the token
 and the key.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -48,10 +49,19 @@ CADRE_CONFIG = CadreConfig(seed=7, scale=0.3, end=date(2024, 3, 31), defect_rate
 
 
 def settings_for(data_dir: Path, **overrides):
-    values = dict(data_dir=data_dir, landing_dir=data_dir / "landing", warehouse_path=data_dir / "warehouse.duckdb",
-                  one_stop_shop_url=None, one_stop_shop_token=None, one_stop_shop_export=None,
-                  pseudonymisation_key=None, sandbox_seed=CONFIG.seed, sandbox_scale=CONFIG.scale,
-                  sandbox_end=CONFIG.end, sandbox_defect_rate=CONFIG.defect_rate)
+    values = dict(
+        data_dir=data_dir,
+        landing_dir=data_dir / "landing",
+        warehouse_path=data_dir / "warehouse.duckdb",
+        one_stop_shop_url=None,
+        one_stop_shop_token=None,
+        one_stop_shop_export=None,
+        pseudonymisation_key=None,
+        sandbox_seed=CONFIG.seed,
+        sandbox_scale=CONFIG.scale,
+        sandbox_end=CONFIG.end,
+        sandbox_defect_rate=CONFIG.defect_rate,
+    )
     return dataclasses.replace(load_settings(), **{**values, **overrides})
 
 
@@ -114,6 +124,7 @@ def run_and_record(settings, start=START, end=END):
 
 # -- what the sandbox generated: the raw values that must never appear ----------------------------
 
+
 def raw_people(config: SandboxConfig) -> tuple[set[str], set[str]]:
     truth = OneStopShopSandbox(config)
     ids = {d.applicant_id for d in truth.dossiers}
@@ -157,8 +168,11 @@ class PersonalDataScanner:
         found += [f"raw account {word!r}" for word in re.findall(r"[\w.]+", value.casefold()) if word in self.accounts]
         words = _tokens(value)
         for size in self.sizes:
-            found += [f"name {' '.join(words[i:i + size])!r}" for i in range(len(words) - size + 1)
-                      if tuple(words[i:i + size]) in self.names]
+            found += [
+                f"name {' '.join(words[i : i + size])!r}"
+                for i in range(len(words) - size + 1)
+                if tuple(words[i : i + size]) in self.names
+            ]
         return found
 
 
@@ -186,6 +200,7 @@ def text_of_files(root: Path) -> dict[Path, bytes]:
 
 # -- the run --------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def real_like_run(tmp_path_factory):
     server, _ = start_one_stop_shop_server(CONFIG, token=TOKEN)
@@ -196,17 +211,28 @@ def real_like_run(tmp_path_factory):
         data_dir = tmp_path_factory.mktemp("data")
         inbox = tmp_path_factory.mktemp("inbox")
         assert write_ranking_files(cadre_api.sandbox, inbox)
-        settings = settings_for(data_dir, environment="production", one_stop_shop_url=server.url,
-                                one_stop_shop_token=TOKEN, pseudonymisation_key=KEY, cadre_url=cadre_server.url,
-                                cadre_token=TOKEN, par_ranking_dir=inbox,
-                                budget_portal_url=budget_portal_server(CONFIG.end, CONFIG.seed).url,
-                                population_registry_url=population.url, population_registry_token=TOKEN,
-                                business_registry_url=business.url, business_registry_token=TOKEN)
+        settings = settings_for(
+            data_dir,
+            environment="production",
+            one_stop_shop_url=server.url,
+            one_stop_shop_token=TOKEN,
+            pseudonymisation_key=KEY,
+            cadre_url=cadre_server.url,
+            cadre_token=TOKEN,
+            par_ranking_dir=inbox,
+            budget_portal_url=budget_portal_server(CONFIG.end, CONFIG.seed).url,
+            population_registry_url=population.url,
+            population_registry_token=TOKEN,
+            business_registry_url=business.url,
+            business_registry_token=TOKEN,
+        )
         settings.validate()
         result, events, printed = run_and_record(settings)
         from orchestration.alerts import failure_reasons
-        assert result.success, f"the pipeline failed against the sandbox served as a real source: " \
-                               f"{failure_reasons(result.all_events)}"
+
+        assert result.success, (
+            f"the pipeline failed against the sandbox served as a real source: {failure_reasons(result.all_events)}"
+        )
         yield settings, server, events, printed
     finally:
         for running in (server, cadre_server, population, business):
@@ -228,7 +254,9 @@ def test_the_scanner_finds_what_it_looks_for(raw):
     assert raw.problems(f"Hồ sơ của {unicodedata.normalize('NFD', some_name.upper())}, đã trả")
     assert raw.problems("123456789") and raw.problems("000000000000")
     assert not raw.problems(Pseudonymiser(KEY)(some_name)) and not raw.problems("20220110081500")
-    assert any(i.startswith("42") and len(i) == 10 for i in raw.ids), "enterprise IDs are 10 digits: the regex alone misses them"
+    assert any(i.startswith("42") and len(i) == 10 for i in raw.ids), (
+        "enterprise IDs are 10 digits: the regex alone misses them"
+    )
     some_account = sorted(raw.accounts)[0]
     assert raw.problems(some_account.upper()) and raw.problems(f"{some_account}; other")
     assert not raw.problems(Pseudonymiser(KEY)(some_account))
@@ -244,12 +272,16 @@ def test_no_landed_file_holds_a_raw_personal_identifier(real_like_run, raw):
     for path in files:
         for column, values in distinct_values(con, f"read_parquet('{path}')").items():
             seen |= values
-            problems += [f"{path.relative_to(settings.landing_dir)} {column}: {p}" for v in values for p in raw.problems(v)]
+            problems += [
+                f"{path.relative_to(settings.landing_dir)} {column}: {p}" for v in values for p in raw.problems(v)
+            ]
     assert not problems, problems[:20]
     assert len(seen & raw.hashes) > 0.9 * len(raw.hashes), "the scan saw the personal fields, pseudonymised"
     # the personal fields are there, as keyed hashes of the raw values
-    first = con.execute(f"select ChuHoSo, SoGiayToChuHoSo from read_parquet('{settings.landing_dir}/{SOURCE}/dossiers/*/*.parquet') "
-                        "where ChuHoSo is not null limit 1").fetchone()
+    first = con.execute(
+        f"select ChuHoSo, SoGiayToChuHoSo from read_parquet('{settings.landing_dir}/{SOURCE}/dossiers/*/*.parquet') "
+        "where ChuHoSo is not null limit 1"
+    ).fetchone()
     assert all(re.fullmatch(r"[0-9a-f]{32}", v) for v in first)
 
 
@@ -277,6 +309,7 @@ def test_no_event_or_log_line_holds_a_raw_personal_identifier(real_like_run, raw
 
 
 # -- the key: required outside the sandbox, never beside the data -----------------------------------
+
 
 def test_production_without_a_key_is_refused(monkeypatch, tmp_path):
     for name in [n for n in os.environ if n.startswith("PAR_")]:
@@ -310,8 +343,10 @@ def test_production_without_a_key_is_refused(monkeypatch, tmp_path):
 
 
 def test_a_real_source_without_a_key_cannot_pseudonymise(tmp_path):
-    for source in (dict(one_stop_shop_url="https://motcua.example.gov.vn", one_stop_shop_token=TOKEN),
-                   dict(one_stop_shop_export=tmp_path / "export.ndjson")):
+    for source in (
+        dict(one_stop_shop_url="https://motcua.example.gov.vn", one_stop_shop_token=TOKEN),
+        dict(one_stop_shop_export=tmp_path / "export.ndjson"),
+    ):
         settings = settings_for(tmp_path, **source)  # PAR_ENV=sandbox: only the source is real
         with pytest.raises(SettingsError, match="PAR_PSEUDONYMISATION_KEY"):
             OneStopShopSource(settings).pseudonymiser()
@@ -322,28 +357,36 @@ def test_a_real_source_without_a_key_cannot_pseudonymise(tmp_path):
 
 
 def test_a_real_source_refuses_the_public_sandbox_key(tmp_path):
-    settings = settings_for(tmp_path, one_stop_shop_url="https://motcua.example.gov.vn", pseudonymisation_key=SANDBOX_KEY)
+    settings = settings_for(
+        tmp_path, one_stop_shop_url="https://motcua.example.gov.vn", pseudonymisation_key=SANDBOX_KEY
+    )
     with pytest.raises(SettingsError):
         OneStopShopSource(settings).pseudonymiser()
 
 
 def test_the_pseudonymiser_never_shows_its_key():
     p = Pseudonymiser(KEY)
-    assert KEY not in repr(p) and KEY not in str(p) and KEY not in f"{p!r} {[p]} {({'p': p})}"
+    assert KEY not in repr(p) and KEY not in str(p) and KEY not in f"{p!r} {[p]} { ({'p': p}) }"
 
 
 def test_settings_do_not_show_their_secrets(tmp_path):
-    settings = settings_for(tmp_path, one_stop_shop_url="https://motcua.example.gov.vn", one_stop_shop_token=TOKEN,
-                            pseudonymisation_key=KEY)
+    settings = settings_for(
+        tmp_path, one_stop_shop_url="https://motcua.example.gov.vn", one_stop_shop_token=TOKEN, pseudonymisation_key=KEY
+    )
     for text in (repr(settings), str(settings), repr(OneStopShopSource(settings))):
         assert TOKEN not in text and KEY not in text
 
 
 def test_the_key_is_used_but_never_written_beside_the_data(real_like_run):
     settings, _, events, printed = real_like_run
-    landed = duckdb.connect().execute(
-        f"select ChuHoSo from read_parquet('{settings.landing_dir}/{SOURCE}/dossiers/*/*.parquet') "
-        "where ChuHoSo is not null limit 1").fetchone()[0]
+    landed = (
+        duckdb.connect()
+        .execute(
+            f"select ChuHoSo from read_parquet('{settings.landing_dir}/{SOURCE}/dossiers/*/*.parquet') "
+            "where ChuHoSo is not null limit 1"
+        )
+        .fetchone()[0]
+    )
     _, names = raw_people(CONFIG)
     assert landed in {Pseudonymiser(KEY)(n) for n in names}, "the configured key, not the sandbox's, was used"
     # the landing zone remembers which key it was built with, by a fingerprint that is not the key
@@ -358,13 +401,17 @@ def test_the_key_is_used_but_never_written_beside_the_data(real_like_run):
 
 # -- the token --------------------------------------------------------------------------------------
 
+
 def test_the_token_reached_the_source_and_no_record_of_the_run(real_like_run):
     settings, server, events, printed = real_like_run
     assert server.token == TOKEN and server.faults.requests_seen > 1
     con = duckdb.connect()
-    sources = {r[0] for r in con.execute(
-        f"select distinct _source from read_parquet('{settings.landing_dir}/{SOURCE}/*/*/*.parquet', union_by_name = true)"
-    ).fetchall()}
+    sources = {
+        r[0]
+        for r in con.execute(
+            f"select distinct _source from read_parquet('{settings.landing_dir}/{SOURCE}/*/*/*.parquet', union_by_name = true)"
+        ).fetchall()
+    }
     assert sources == {server.url}
     assert any(server.url in t for t in events), "the run's events name the source"
     assert any("/api/v1/dossiers" in t for t in printed), "urllib3's debug lines were captured"
@@ -378,10 +425,17 @@ def test_a_wrong_token_fails_the_run_naming_the_source_not_the_token(tmp_path):
     server, _ = start_one_stop_shop_server(SandboxConfig(seed=7, scale=0.05, end=date(2022, 1, 31)), token=TOKEN)
     cadre_server, _ = start_cadre_server(CadreConfig(seed=7, scale=0.05, end=date(2022, 1, 31)), token=TOKEN)
     try:
-        settings = settings_for(tmp_path, environment="production", one_stop_shop_url=server.url,
-                                one_stop_shop_token=wrong, pseudonymisation_key=KEY, cadre_url=cadre_server.url,
-                                cadre_token=wrong, par_ranking_dir=tmp_path / "no-ranking-yet",
-                                budget_portal_url=budget_portal_server(date(2022, 1, 31), 7).url)
+        settings = settings_for(
+            tmp_path,
+            environment="production",
+            one_stop_shop_url=server.url,
+            one_stop_shop_token=wrong,
+            pseudonymisation_key=KEY,
+            cadre_url=cadre_server.url,
+            cadre_token=wrong,
+            par_ranking_dir=tmp_path / "no-ranking-yet",
+            budget_portal_url=budget_portal_server(date(2022, 1, 31), 7).url,
+        )
         result, events, printed = run_and_record(settings, date(2022, 1, 3), date(2022, 1, 3))
     finally:
         server.stop()
@@ -398,11 +452,13 @@ def test_a_wrong_token_fails_the_run_naming_the_source_not_the_token(tmp_path):
         assert not [t for t in events + printed if secret in t], secret
         assert not [p for p, content in text_of_files(tmp_path).items() if secret.encode() in content], secret
     for source in ("one_stop_shop", "cadre"):
-        assert not list((settings.landing_dir / source).rglob("*.parquet")), \
+        assert not list((settings.landing_dir / source).rglob("*.parquet")), (
             "nothing is landed from a source that refused us"
+        )
 
 
 # -- credentials in a URL ------------------------------------------------------------------------------
+
 
 def test_credentials_in_a_url_are_not_landed_nor_in_errors(tmp_path):
     password = "url-pa55word"
@@ -419,9 +475,14 @@ def test_credentials_in_a_url_are_not_landed_nor_in_errors(tmp_path):
         # a batch from such a source records where it came from without the credentials
         good = OneStopShopClient(SourceSession(SOURCE, server.url, TOKEN), page_size=200)
         landing = LandingZone(tmp_path)
-        summary = land_pull(landing, SOURCE, "w", f"{with_credentials}/?api_key=abc&token={TOKEN}&x=1",
-                            lambda cursor: good.pages(datetime(2022, 1, 3), datetime(2022, 1, 5), cursor),
-                            lambda b: flatten(b, Pseudonymiser(KEY)))
+        summary = land_pull(
+            landing,
+            SOURCE,
+            "w",
+            f"{with_credentials}/?api_key=abc&token={TOKEN}&x=1",
+            lambda cursor: good.pages(datetime(2022, 1, 3), datetime(2022, 1, 5), cursor),
+            lambda b: flatten(b, Pseudonymiser(KEY)),
+        )
     finally:
         server.stop()
     sources = set(landing.read_load(SOURCE, "dossiers", summary.load_id).column("_source").to_pylist())
@@ -431,24 +492,36 @@ def test_credentials_in_a_url_are_not_landed_nor_in_errors(tmp_path):
 
 
 def test_the_source_description_hides_credentials_in_the_url(tmp_path):
-    settings = settings_for(tmp_path, one_stop_shop_url="https://par:url-pa55word@motcua.example.gov.vn/?token=t0k",
-                            pseudonymisation_key=KEY)
+    settings = settings_for(
+        tmp_path,
+        one_stop_shop_url="https://par:url-pa55word@motcua.example.gov.vn/?token=t0k",
+        pseudonymisation_key=KEY,
+    )
     described = OneStopShopSource(settings).describe()
     assert "url-pa55word" not in described and "t0k" not in described
 
 
-@pytest.mark.parametrize("url, shown", [
-    ("https://motcua.example.gov.vn", "https://motcua.example.gov.vn"),
-    ("https://par:pw@motcua.example.gov.vn:8443/api", "https://***@motcua.example.gov.vn:8443/api"),
-    ("https://TOKEN123@motcua.example.gov.vn", "https://***@motcua.example.gov.vn"),
-    ("https://h/x?page=2&api_key=abc&Access_Token=def&sig=1&password=p&x=", "https://h/x?page=2&api_key=***&Access_Token=***&sig=***&password=***&x="),
-    ("file:///srv/inbox/motcua@2025.ndjson", "file:///srv/inbox/motcua@2025.ndjson"),
-    ("sandbox://one_stop_shop?seed=7&scale=0.3&defect_rate=0.004&end=2022-02-28",
-     "sandbox://one_stop_shop?seed=7&scale=0.3&defect_rate=0.004&end=2022-02-28"),
-    ("/srv/inbox/export.ndjson", "/srv/inbox/export.ndjson"),
-])
+@pytest.mark.parametrize(
+    "url, shown",
+    [
+        ("https://motcua.example.gov.vn", "https://motcua.example.gov.vn"),
+        ("https://par:pw@motcua.example.gov.vn:8443/api", "https://***@motcua.example.gov.vn:8443/api"),
+        ("https://TOKEN123@motcua.example.gov.vn", "https://***@motcua.example.gov.vn"),
+        (
+            "https://h/x?page=2&api_key=abc&Access_Token=def&sig=1&password=p&x=",
+            "https://h/x?page=2&api_key=***&Access_Token=***&sig=***&password=***&x=",
+        ),
+        ("file:///srv/inbox/motcua@2025.ndjson", "file:///srv/inbox/motcua@2025.ndjson"),
+        (
+            "sandbox://one_stop_shop?seed=7&scale=0.3&defect_rate=0.004&end=2022-02-28",
+            "sandbox://one_stop_shop?seed=7&scale=0.3&defect_rate=0.004&end=2022-02-28",
+        ),
+        ("/srv/inbox/export.ndjson", "/srv/inbox/export.ndjson"),
+    ],
+)
 def test_urls_are_shown_without_credentials(url, shown):
     from connectors.http_session import redact_url
+
     assert redact_url(url) == shown
 
 

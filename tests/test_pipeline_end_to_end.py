@@ -1,39 +1,20 @@
 """The whole pipeline in-process: source -> landing -> GX gate -> dbt -> marts, checked by hand."""
+
 from __future__ import annotations
 
 import dataclasses
 from datetime import date
 from fractions import Fraction
 
-import duckdb
 import pytest
-from dagster import DagsterInstance, DagsterEventType
+from dagster import DagsterEventType
 
 from connectors.sandbox.cadre_api import write_export as write_cadre_export
 from connectors.sandbox.cadre_api import write_ranking_files
 from connectors.sandbox.cadre_data import CadreConfig, CadreSandbox
 from connectors.sandbox.one_stop_shop_data import OneStopShopSandbox, SandboxConfig
-from orchestration.cli import run_pipeline
-from orchestration.settings import load_settings
 from tests import hand_case
-
-
-def settings_for(tmp_path, **overrides):
-    values = dict(data_dir=tmp_path, landing_dir=tmp_path / "landing", warehouse_path=tmp_path / "warehouse.duckdb",
-                  one_stop_shop_url=None, one_stop_shop_export=None, pseudonymisation_key=None)
-    return dataclasses.replace(load_settings(), **{**values, **overrides})
-
-
-def run(settings, start, end):
-    with DagsterInstance.ephemeral() as instance:
-        result = run_pipeline(start, end, settings, instance=instance)
-        events = result.all_events
-    return result, events
-
-
-def query(settings, sql, *params):
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        return con.execute(sql, params).fetchall()
+from tests.support.pipeline import query, run, settings_for
 
 
 def close(value, fraction):
@@ -52,24 +33,44 @@ def hand_made(tmp_path_factory):
 
 
 def agency_row(settings, agency, period_key):
-    rows = query(settings, """select dossiers_received, dossiers_finished, finished_on_time, finished_late,
+    rows = query(
+        settings,
+        """select dossiers_received, dossiers_finished, finished_on_time, finished_late,
                                      pending_at_end, overdue_at_end, late_rate, online_share, full_online_share,
                                      online_paid_share, satisfaction_rate, apology_coverage, cannot_be_ranked_good
                               from marts.mart_agency_service_quality where agency_code = ? and period_key = ?""",
-                 agency, period_key)
+        agency,
+        period_key,
+    )
     assert len(rows) == 1, f"expected one row for {agency} {period_key}, got {rows}"
     return rows[0]
 
 
 def test_agency_march_2024_matches_the_hand_computation(hand_made):
-    (received, finished, on_time, late, pending, overdue, late_rate, online, full_online, paid,
-     satisfied, apology, flagged) = agency_row(hand_made, hand_case.AGENCY_A, "2024-03")
+    (
+        received,
+        finished,
+        on_time,
+        late,
+        pending,
+        overdue,
+        late_rate,
+        online,
+        full_online,
+        paid,
+        satisfied,
+        apology,
+        flagged,
+    ) = agency_row(hand_made, hand_case.AGENCY_A, "2024-03")
     assert (received, finished, on_time, late, pending, overdue) == (6, 5, 3, 2, 1, 0)
     assert close(late_rate, "1/3") and close(online, "1/2") and close(full_online, "1/2")
     assert close(paid, "1/3") and close(satisfied, "2/3") and close(apology, "1/2")
     assert flagged is True
-    complete = query(hand_made, """select distinct is_period_complete from marts.mart_agency_service_quality
-                                   where period_key = '2024-03'""")
+    complete = query(
+        hand_made,
+        """select distinct is_period_complete from marts.mart_agency_service_quality
+                                   where period_key = '2024-03'""",
+    )
     assert complete == [(True,)]
 
 
@@ -88,15 +89,26 @@ def test_officials_match_the_hand_computation(hand_made):
 
     pseudonym = Pseudonymiser("test-key")
     # the export names its officials without accounts: each is identified by the keyed hash of the name
-    officials = dict(query(hand_made, """select handler_key, official_key from intermediate.int_official_identities
-                                         where identified_by = 'name'"""))
+    officials = dict(
+        query(
+            hand_made,
+            """select handler_key, official_key from intermediate.int_official_identities
+                                         where identified_by = 'name'""",
+        )
+    )
 
     def key(name):
         return officials[pseudonym(name)]
 
-    rows = {(r[0], r[1]): r[2:] for r in query(hand_made, """
+    rows = {
+        (r[0], r[1]): r[2:]
+        for r in query(
+            hand_made,
+            """
         select official_key, year, dossiers_handled, dossiers_late, late_rate, late_rate_threshold, cannot_be_rated_good
-        from marts.mart_official_performance""")}
+        from marts.mart_official_performance""",
+        )
+    }
     assert {r[0] for r in query(hand_made, "select identified_by from marts.mart_official_performance")} == {"name"}
     expected_2024 = {hand_case.CLERK: (7, 3), hand_case.HUNG: (3, 1), hand_case.TAM: (4, 2), hand_case.LONG: (4, 2)}
     for name, (handled, late) in expected_2024.items():
@@ -132,10 +144,17 @@ def test_sandbox_run_is_complete_and_a_rerun_counts_nothing_twice(tmp_path):
     result, _ = run(settings, date(2022, 1, 1), date(2022, 2, 28))
     assert result.success
     truth = OneStopShopSandbox(SandboxConfig(seed=7, scale=0.4, end=date(2022, 2, 28), defect_rate=0.004))
-    accepted = {d.code for d in truth.dossiers if d.received and d.received <= truth.config.clock
-                and not any(s == 3 for _, s, _ in d.steps)}
-    quarantined = {r[0] for r in query(settings, "select dossier_code from staging.stg_one_stop_shop__dossiers_quarantine")}
-    received = query(settings, "select sum(dossiers_received) from marts.mart_agency_service_quality where period_type = 'year'")[0][0]
+    accepted = {
+        d.code
+        for d in truth.dossiers
+        if d.received and d.received <= truth.config.clock and not any(s == 3 for _, s, _ in d.steps)
+    }
+    quarantined = {
+        r[0] for r in query(settings, "select dossier_code from staging.stg_one_stop_shop__dossiers_quarantine")
+    }
+    received = query(
+        settings, "select sum(dossiers_received) from marts.mart_agency_service_quality where period_type = 'year'"
+    )[0][0]
     # every accepted dossier is counted exactly once, except those quarantined for a defect
     assert quarantined and len(accepted) > 1000
     assert received == len(accepted - quarantined)
@@ -156,8 +175,11 @@ def test_a_batch_beyond_tolerance_stops_the_marts_and_is_never_read(tmp_path):
     bad = settings_for(tmp_path, **SANDBOX, sandbox_defect_rate=0.2)
     result, events = run(bad, date(2022, 1, 1), date(2022, 2, 28))
     assert not result.success
-    checks = {e.event_specific_data.asset_key.path[-1]: e.event_specific_data.passed
-              for e in events if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION}
+    checks = {
+        e.event_specific_data.asset_key.path[-1]: e.event_specific_data.passed
+        for e in events
+        if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+    }
     assert checks.pop("one_stop_shop") is False
     # The cadre sandbox draws the same 20% defect rate: since its commune committees come from the unit
     # file (docs/agencies.md: 204 rather than 38) its export has enough ended postings (51, 8 of them
@@ -172,8 +194,11 @@ def test_a_batch_beyond_tolerance_stops_the_marts_and_is_never_read(tmp_path):
     good = dataclasses.replace(bad, sandbox_defect_rate=0.0)
     result, _ = run(good, date(2022, 1, 1), date(2022, 2, 28))
     assert result.success
-    verdicts = query(good, """select verdict, count(*) from audit.audit_gx_batch_verdicts
-                              where source_system = 'one_stop_shop' group by 1 order by 1""")
+    verdicts = query(
+        good,
+        """select verdict, count(*) from audit.audit_gx_batch_verdicts
+                              where source_system = 'one_stop_shop' group by 1 order by 1""",
+    )
     assert verdicts == [("accepted", 1), ("rejected", 1)]
     loads = query(good, "select count(distinct load_id) from staging.stg_one_stop_shop__dossiers")
     assert loads == [(1,)]
@@ -181,8 +206,13 @@ def test_a_batch_beyond_tolerance_stops_the_marts_and_is_never_read(tmp_path):
 
 # -- the cadre system and the PAR ranking as files: the workforce marts ----------------------------
 
-WORKFORCE_MARTS = ("mart_workforce", "mart_public_service_units", "mart_commune_cadre_standards",
-                   "mart_official_rating_eligibility", "mart_head_accountability")
+WORKFORCE_MARTS = (
+    "mart_workforce",
+    "mart_public_service_units",
+    "mart_commune_cadre_standards",
+    "mart_official_rating_eligibility",
+    "mart_head_accountability",
+)
 
 
 def cadre_files(tmp_path, defect_rate):
@@ -194,8 +224,9 @@ def cadre_files(tmp_path, defect_rate):
 def test_a_cadre_export_builds_the_five_workforce_marts_for_2022_to_2025(tmp_path):
     export, ranking, sandbox = cadre_files(tmp_path, 0.004)
     write_ranking_files(sandbox, ranking)
-    settings = settings_for(tmp_path, **SANDBOX, cadre_export=export, par_ranking_dir=ranking,
-                            pseudonymisation_key="test-key")
+    settings = settings_for(
+        tmp_path, **SANDBOX, cadre_export=export, par_ranking_dir=ranking, pseudonymisation_key="test-key"
+    )
     result, _ = run(settings, date(2022, 1, 1), date(2022, 2, 28))
     assert result.success
     for mart in WORKFORCE_MARTS:
@@ -203,14 +234,20 @@ def test_a_cadre_export_builds_the_five_workforce_marts_for_2022_to_2025(tmp_pat
         assert years == [2022, 2023, 2024, 2025], mart
     assert query(settings, "select distinct snapshot_date from staging.stg_cadre__persons") == [(date(2026, 2, 28),)]
     # the department designed average in 2023 and 2024 is accountable in 2024, the weak district in 2022
-    triggered = query(settings, "select year, grade_code from marts.mart_head_accountability "
-                                "where is_accountability_triggered order by 1")
+    triggered = query(
+        settings,
+        "select year, grade_code from marts.mart_head_accountability where is_accountability_triggered order by 1",
+    )
     assert triggered == [(2022, "weak"), (2024, "average")]
     # officials of the one-stop-shop (Jan-Feb 2022) meet their appraisals through the shared key
-    matched = query(settings, "select count(*) from marts.mart_official_rating_eligibility "
-                              "where year = 2022 and dossiers_handled > 0")[0][0]
+    matched = query(
+        settings,
+        "select count(*) from marts.mart_official_rating_eligibility where year = 2022 and dossiers_handled > 0",
+    )[0][0]
     assert matched > 100
-    units = query(settings, "select baseline_units, units_in_force from marts.mart_public_service_units where year = 2025")
+    units = query(
+        settings, "select baseline_units, units_in_force from marts.mart_public_service_units where year = 2025"
+    )
     in_force = sum(u.in_force_on(date(2025, 12, 31)) for u in sandbox.units)
     assert units == [(sum(u.in_force_on(date(2021, 12, 31)) for u in sandbox.units), in_force)]
 
@@ -218,13 +255,16 @@ def test_a_cadre_export_builds_the_five_workforce_marts_for_2022_to_2025(tmp_pat
 def test_a_bad_cadre_export_stops_the_workforce_marts_not_the_one_stop_shop_marts(tmp_path):
     export, ranking, sandbox = cadre_files(tmp_path, 0.06)
     write_ranking_files(sandbox, ranking)
-    settings = settings_for(tmp_path, **SANDBOX, cadre_export=export, par_ranking_dir=ranking,
-                            pseudonymisation_key="test-key")
+    settings = settings_for(
+        tmp_path, **SANDBOX, cadre_export=export, par_ranking_dir=ranking, pseudonymisation_key="test-key"
+    )
     result, events = run(settings, date(2022, 1, 1), date(2022, 2, 28))
     assert not result.success
-    checks = {e.event_specific_data.asset_key.to_user_string(): e.event_specific_data.passed
-              for e in events if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
-              and e.event_specific_data.check_name == "gx_suites"}
+    checks = {
+        e.event_specific_data.asset_key.to_user_string(): e.event_specific_data.passed
+        for e in events
+        if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION and e.event_specific_data.check_name == "gx_suites"
+    }
     assert checks.pop("landing/cadre") is False
     assert checks and all(checks.values()), f"only the cadre gate fails: {checks}"
     built = {e.asset_key.to_user_string() for e in events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION}

@@ -1,5 +1,6 @@
 """The same pipeline on a real PostgreSQL server: every mart holds the same values as on DuckDB, and
 the analysts' role reads the marts and nothing else."""
+
 from __future__ import annotations
 
 import os
@@ -13,7 +14,7 @@ from orchestration.postgres import landed_tables
 from orchestration.warehouse import manifest_path
 from tests.mart_parity import END, SANDBOX, START, duckdb_reference_run, mart_differences, ordered_select
 from tests.postgres_server import postgres_server, requires_postgres
-from tests.test_pipeline_end_to_end import settings_for
+from tests.support.pipeline import settings_for
 
 pytestmark = requires_postgres
 
@@ -33,7 +34,9 @@ def server():
         with pg.connect() as admin, admin.cursor() as cur:
             cur.execute(f"create role {ANALYST} login password '{ANALYST_PASSWORD}'")
         # the runs export their settings for dbt (PAR_WAREHOUSE_TARGET...): restore them for the next modules
-        saved = {k: os.environ.get(k) for k in [*pg.env(), "PAR_WAREHOUSE_TARGET", "PAR_LANDING_DIR", "PAR_WAREHOUSE_PATH"]}
+        saved = {
+            k: os.environ.get(k) for k in [*pg.env(), "PAR_WAREHOUSE_TARGET", "PAR_LANDING_DIR", "PAR_WAREHOUSE_PATH"]
+        }
         os.environ.update(pg.env())
         try:
             yield pg
@@ -61,42 +64,66 @@ def _rows(cursor, sql):
 
 def test_every_mart_holds_the_same_values_on_duckdb_and_postgresql(server, both):
     on_duckdb, _ = both
-    with server.connect() as pg, pg.cursor() as cur, duckdb.connect(str(on_duckdb.warehouse_path), read_only=True) as dd:
+    with (
+        server.connect() as pg,
+        pg.cursor() as cur,
+        duckdb.connect(str(on_duckdb.warehouse_path), read_only=True) as dd,
+    ):
         cur.execute("select table_name from information_schema.tables where table_schema = 'marts' order by 1")
         pg_marts = [r[0] for r in cur.fetchall()]
-        dd_marts = [r[0] for r in dd.execute("select table_name from information_schema.tables "
-                                             "where table_schema = 'marts' order by 1").fetchall()]
+        dd_marts = [
+            r[0]
+            for r in dd.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+            ).fetchall()
+        ]
         assert pg_marts == dd_marts and len(pg_marts) >= 3
         columns = {}
         for mart in pg_marts:
-            cur.execute("select column_name from information_schema.columns where table_schema = 'marts' "
-                        "and table_name = %s order by ordinal_position", (mart,))
+            cur.execute(
+                "select column_name from information_schema.columns where table_schema = 'marts' "
+                "and table_name = %s order by ordinal_position",
+                (mart,),
+            )
             columns[mart] = [r[0] for r in cur.fetchall()]
-            dd_columns = [r[0] for r in dd.execute("select column_name from information_schema.columns where "
-                                                   "table_schema = 'marts' and table_name = ? order by ordinal_position",
-                                                   [mart]).fetchall()]
+            dd_columns = [
+                r[0]
+                for r in dd.execute(
+                    "select column_name from information_schema.columns where "
+                    "table_schema = 'marts' and table_name = ? order by ordinal_position",
+                    [mart],
+                ).fetchall()
+            ]
             assert columns[mart] == dd_columns, mart
         differences = mart_differences(
-            pg_marts, lambda mart: _rows(dd.cursor(), ordered_select(f'marts."{mart}"', columns[mart])),
-            lambda mart: _rows(cur, ordered_select(f'marts."{mart}"', columns[mart])), "PostgreSQL")
+            pg_marts,
+            lambda mart: _rows(dd.cursor(), ordered_select(f'marts."{mart}"', columns[mart])),
+            lambda mart: _rows(cur, ordered_select(f'marts."{mart}"', columns[mart])),
+            "PostgreSQL",
+        )
     assert len(compared_rows := [m for m in pg_marts if m not in differences]) >= 3, compared_rows
     assert not differences, "marts that differ between DuckDB and PostgreSQL:\n" + "\n".join(
-        f"{mart}: {what}" for mart, what in differences.items())
+        f"{mart}: {what}" for mart, what in differences.items()
+    )
 
 
 def test_the_landing_schemas_hold_every_landed_row_once(server, both):
     _, on_postgres = both
     tables = landed_tables(manifest_path(), on_postgres.landing_dir)
-    assert {"landing_one_stop_shop", "landing_budget_disclosures", "landing_cadre", "landing_audit"} <= {t.schema for t in tables}
+    assert {"landing_one_stop_shop", "landing_budget_disclosures", "landing_cadre", "landing_audit"} <= {
+        t.schema for t in tables
+    }
     # a table whose source declares its own location: the budget crawl's file errors, an audit record
     assert ("landing_budget_disclosures", "file_errors", ("_audit", "budget_file_errors")) in {
-        (t.schema, t.name, t.folder.parts[-2:]) for t in tables}
+        (t.schema, t.name, t.folder.parts[-2:]) for t in tables
+    }
     with server.connect() as pg, pg.cursor() as cur, duckdb.connect() as dd:
         for table in tables:
             cur.execute(f"select count(*) from {table.schema}.{table.name}")
             on_server = cur.fetchone()[0]
-            landed = dd.execute(f"select count(*) from read_parquet('{table.folder}/*/*.parquet', "
-                                "union_by_name = true)").fetchone()[0]
+            landed = dd.execute(
+                f"select count(*) from read_parquet('{table.folder}/*/*.parquet', union_by_name = true)"
+            ).fetchone()[0]
             assert on_server == landed, f"{table.schema}.{table.name}: {on_server} rows on the server, {landed} landed"
     # loading again copies no part twice (the audit records, under _audit/, are replaced whole)
     from orchestration.postgres import load_landing
@@ -104,7 +131,8 @@ def test_the_landing_schemas_hold_every_landed_row_once(server, both):
     copied = load_landing(manifest_path(), on_postgres.landing_dir)
     batches = [t for t in tables if t.folder.parent.name != "_audit"]
     assert {name: rows for name, rows in copied.items() if name in {f"{t.schema}.{t.name}" for t in batches}} == {
-        f"{t.schema}.{t.name}": 0 for t in batches}
+        f"{t.schema}.{t.name}": 0 for t in batches
+    }
 
 
 def test_the_headline_table_reads_the_postgresql_warehouse(both, capsys):
@@ -123,12 +151,14 @@ def test_the_analysts_role_reads_the_marts_and_nothing_else(server, both):
         cur.execute("select count(*) from marts.mart_province_service_quality")
         assert cur.fetchone()[0] > 0
         pg.rollback()
-        for denied in ("select count(*) from staging.stg_one_stop_shop__dossiers",
-                       "select count(*) from intermediate.int_dossier_period_status",
-                       "select count(*) from landing_one_stop_shop.dossiers",
-                       "select count(*) from reference.agencies",
-                       "delete from marts.mart_province_service_quality",
-                       "create table marts.mine (x integer)"):
+        for denied in (
+            "select count(*) from staging.stg_one_stop_shop__dossiers",
+            "select count(*) from intermediate.int_dossier_period_status",
+            "select count(*) from landing_one_stop_shop.dossiers",
+            "select count(*) from reference.agencies",
+            "delete from marts.mart_province_service_quality",
+            "create table marts.mine (x integer)",
+        ):
             with pytest.raises(errors.InsufficientPrivilege):
                 cur.execute(denied)
             pg.rollback()

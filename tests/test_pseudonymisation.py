@@ -2,6 +2,7 @@
 hashed alike (tone placement, invisible characters, Ð for Đ, ID numbers with separators or
 full-width digits), different names stay apart, and a landing zone refuses a key other than the
 one it was pseudonymised with (connectors/pseudonymise.py, SECURITY.md)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -14,8 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from connectors.landing import LandingZone
-from connectors.pseudonymise import (KEY_STATE, SANDBOX_KEY, PseudonymisationKeyError, Pseudonymiser, canonical_text,
-                                     check_key)
+from connectors.pseudonymise import (
+    KEY_STATE,
+    SANDBOX_KEY,
+    PseudonymisationKeyError,
+    Pseudonymiser,
+    canonical_text,
+    check_key,
+)
 
 p = Pseudonymiser(SANDBOX_KEY)
 GRAVE, ACUTE, HOOK, TILDE, DOT = "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"
@@ -24,13 +31,15 @@ TONES = (GRAVE, ACUTE, HOOK, TILDE, DOT)
 
 def toned(syllable: str, position: int, tone: str) -> str:
     """`syllable` with `tone` on its letter at `position`, composed (NFC)."""
-    return unicodedata.normalize("NFC", syllable[:position + 1] + tone + syllable[position + 1:])
+    return unicodedata.normalize("NFC", syllable[: position + 1] + tone + syllable[position + 1 :])
 
 
 # -- tone placement: old style (hòa, thủy, khỏe) and new style (hoà, thuỷ, khoẻ) are one name ---------
 
-@pytest.mark.parametrize("syllable, old, new", [("hoa", 1, 2), ("khoe", 2, 3), ("thuy", 2, 3), ("xoe", 1, 2),
-                                                 ("tuy", 1, 2), ("loa", 1, 2)])
+
+@pytest.mark.parametrize(
+    "syllable, old, new", [("hoa", 1, 2), ("khoe", 2, 3), ("thuy", 2, 3), ("xoe", 1, 2), ("tuy", 1, 2), ("loa", 1, 2)]
+)
 @pytest.mark.parametrize("tone", TONES, ids=["huyen", "sac", "hoi", "nga", "nang"])
 def test_old_and_new_tone_placement_give_one_pseudonym(syllable, old, new, tone):
     old_style, new_style = toned(syllable, old, tone), toned(syllable, new, tone)
@@ -43,16 +52,39 @@ def test_old_and_new_tone_placement_give_one_pseudonym(syllable, old, new, tone)
     assert len({p(toned(syllable, new, other)) for other in TONES}) == 5
 
 
-@pytest.mark.parametrize("one, other", [("Hòa", "Hoa"), ("Thủy", "Thúy"), ("Hoà", "Hóa"), ("Khỏe", "Khoe"),
-                                        ("Thuỷ", "Thùy"), ("Hoàng", "Hoang"), ("Quý", "Quỳ"), ("Huỳnh", "Huynh"),
-                                        ("Nguyễn Thị Thủy", "Nguyễn Thị Thúy")])
+@pytest.mark.parametrize(
+    "one, other",
+    [
+        ("Hòa", "Hoa"),
+        ("Thủy", "Thúy"),
+        ("Hoà", "Hóa"),
+        ("Khỏe", "Khoe"),
+        ("Thuỷ", "Thùy"),
+        ("Hoàng", "Hoang"),
+        ("Quý", "Quỳ"),
+        ("Huỳnh", "Huynh"),
+        ("Nguyễn Thị Thủy", "Nguyễn Thị Thúy"),
+    ],
+)
 def test_different_names_stay_apart(one, other):
     assert p(one) != p(other)
 
 
-@pytest.mark.parametrize("one, other", [
-    ("Hoàng", "Hòang"), ("Quý", "Qúy"), ("Già", "Gìa"), ("Ngoài", "Ngòai"), ("Thuở", "Thủơ"), ("Người", "Ngừơi"),
-    ("Khuỷu", "Khủyu"), ("Huỳnh", "Hùynh"), ("Xoáy", "Xóay"), ("Giữa", "Gĩưa")])
+@pytest.mark.parametrize(
+    "one, other",
+    [
+        ("Hoàng", "Hòang"),
+        ("Quý", "Qúy"),
+        ("Già", "Gìa"),
+        ("Ngoài", "Ngòai"),
+        ("Thuở", "Thủơ"),
+        ("Người", "Ngừơi"),
+        ("Khuỷu", "Khủyu"),
+        ("Huỳnh", "Hùynh"),
+        ("Xoáy", "Xóay"),
+        ("Giữa", "Gĩưa"),
+    ],
+)
 def test_a_tone_mark_on_the_wrong_vowel_is_read_where_it_belongs(one, other):
     assert p(one) == p(other)
 
@@ -69,8 +101,9 @@ def test_names_already_in_the_convention_keep_their_pseudonyms():
     assert p("Nguyễn Thị Thuỷ") == p("Nguyễn Thị Thủy") and p("Lê Khánh Hoà") == p("Lê Khánh Hòa")
 
 
-_LETTERS = sorted({unicodedata.normalize("NFC", v + t) for v in "aăâeêioôơuưy" for t in ("",) + TONES}
-                  | set("bcdđghklmnpqrstvx"))
+_LETTERS = sorted(
+    {unicodedata.normalize("NFC", v + t) for v in "aăâeêioôơuưy" for t in ("",) + TONES} | set("bcdđghklmnpqrstvx")
+)
 
 
 def _without_tones(text: str) -> str:
@@ -92,8 +125,12 @@ def test_canonical_placement_only_moves_tones(words):
 
 # -- invisible characters, Ð, ID numbers ------------------------------------------------------------
 
-@pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad", "\u2060"],
-                         ids=["zwsp", "zwnj", "zwj", "bom", "soft-hyphen", "word-joiner"])
+
+@pytest.mark.parametrize(
+    "invisible",
+    ["\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad", "\u2060"],
+    ids=["zwsp", "zwnj", "zwj", "bom", "soft-hyphen", "word-joiner"],
+)
 def test_invisible_characters_are_ignored(invisible):
     assert p(f"Ngu{invisible}yễn Văn An") == p("Nguyễn Văn An") == p(f"{invisible}Nguyễn Văn An{invisible}")
     assert p(f"056{invisible}123456789") == p("056123456789")
@@ -105,9 +142,19 @@ def test_a_d_with_stroke_look_alike_is_d_with_stroke(eth):
     assert p("Đặng Văn An") != p("Dặng Văn An")
 
 
-@pytest.mark.parametrize("written", ["056-123-456-789", "056 123 456 789", "056.123.456.789", " 056123456789 ",
-                                     "０５６１２３４５６７８９", "０５６－１２３－４５６－７８９", "056\u2013123\u2013456\u2013789",
-                                     "056\u00a0123\u00a0456\u00a0789"])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "056-123-456-789",
+        "056 123 456 789",
+        "056.123.456.789",
+        " 056123456789 ",
+        "０５６１２３４５６７８９",
+        "０５６－１２３－４５６－７８９",
+        "056\u2013123\u2013456\u2013789",
+        "056\u00a0123\u00a0456\u00a0789",
+    ],
+)
 def test_an_id_number_written_with_separators_or_full_width_digits_is_one_number(written):
     assert p(written) == p("056123456789")
 
@@ -125,6 +172,7 @@ def test_ascii_text_takes_the_short_way_to_the_same_form():
 
 
 # -- the key's fingerprint in the landing zone --------------------------------------------------------
+
 
 def test_the_first_landing_records_the_keys_fingerprint_not_the_key(tmp_path):
     landing = LandingZone(tmp_path)
@@ -169,15 +217,20 @@ def test_the_landing_assets_stop_on_a_changed_key_and_land_nothing(tmp_path):
     from orchestration.ingestion import cadre_landing, one_stop_shop_landing
     from orchestration.settings import load_settings
     from orchestration.sources import CadreSource, OneStopShopSource
-    from tests.test_bad_input import dossier, write_ndjson
+    from tests.support.one_stop_shop_payloads import dossier, write_ndjson
 
     export = write_ndjson(tmp_path / "export.ndjson", [dossier()])
     landing = LandingZone(tmp_path / "landing")
 
     def settings(key):
-        return dataclasses.replace(load_settings(), data_dir=tmp_path, landing_dir=landing.root,
-                                   one_stop_shop_export=export, cadre_export=tmp_path / "not-read.xlsx",
-                                   pseudonymisation_key=key)
+        return dataclasses.replace(
+            load_settings(),
+            data_dir=tmp_path,
+            landing_dir=landing.root,
+            one_stop_shop_export=export,
+            cadre_export=tmp_path / "not-read.xlsx",
+            pseudonymisation_key=key,
+        )
 
     def land_one_stop_shop(key):
         context = build_asset_context(partition_key="2022-01-10")
@@ -189,6 +242,9 @@ def test_the_landing_assets_stop_on_a_changed_key_and_land_nothing(tmp_path):
     with pytest.raises(PseudonymisationKeyError, match="^one_stop_shop: PAR_PSEUDONYMISATION_KEY is not the key"):
         land_one_stop_shop("a-new-key")
     with pytest.raises(PseudonymisationKeyError, match="^cadre: PAR_PSEUDONYMISATION_KEY is not the key"):
-        cadre_landing(build_asset_context(partition_key="2022-01-10"), cadre_source=CadreSource(settings("a-new-key")),
-                      landing=landing)
+        cadre_landing(
+            build_asset_context(partition_key="2022-01-10"),
+            cadre_source=CadreSource(settings("a-new-key")),
+            landing=landing,
+        )
     assert sorted(landing.root.rglob("*.parquet")) == landed

@@ -1,5 +1,6 @@
 """The population and business registry connectors against their sandboxes: paging, revisions,
 retries, a source down, half a page, an empty window, bad records, and the GX suites."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -48,16 +49,34 @@ def no_faults(population, business):
 
 def pull_population(server, landing, since=SINCE, until=UNTIL, page_size=500, batch_rows=2000, key="w"):
     client = population_registry.PopulationRegistryClient(
-        SourceSession(population_registry.SOURCE, server.url, SANDBOX_TOKEN, FAST_RETRY), page_size=page_size)
-    return land_pull(landing, population_registry.SOURCE, key, server.url, lambda c: client.pages(since, until, c),
-                     population_registry.flatten, batch_rows=batch_rows, land_empty=True)
+        SourceSession(population_registry.SOURCE, server.url, SANDBOX_TOKEN, FAST_RETRY), page_size=page_size
+    )
+    return land_pull(
+        landing,
+        population_registry.SOURCE,
+        key,
+        server.url,
+        lambda c: client.pages(since, until, c),
+        population_registry.flatten,
+        batch_rows=batch_rows,
+        land_empty=True,
+    )
 
 
 def pull_business(server, landing, since=SINCE, until=UNTIL, page_size=40, key="w"):
     client = business_registry.BusinessRegistryClient(
-        SourceSession(business_registry.SOURCE, server.url, SANDBOX_TOKEN, FAST_RETRY), page_size=page_size)
-    return land_pull(landing, business_registry.SOURCE, key, server.url, lambda c: client.pages(since, until, c),
-                     business_registry.flatten, batch_rows=100, land_empty=True)
+        SourceSession(business_registry.SOURCE, server.url, SANDBOX_TOKEN, FAST_RETRY), page_size=page_size
+    )
+    return land_pull(
+        landing,
+        business_registry.SOURCE,
+        key,
+        server.url,
+        lambda c: client.pages(since, until, c),
+        business_registry.flatten,
+        batch_rows=100,
+        land_empty=True,
+    )
 
 
 def test_population_pages_cover_every_published_count_once_at_its_latest_version(population, tmp_path):
@@ -72,8 +91,12 @@ def test_population_pages_cover_every_published_count_once_at_its_latest_version
     revised = [c for c in published if len(c.versions) == 2 and c.versions[1][0] < UNTIL]
     assert revised, "the sandbox should revise a few counts"
     cell = revised[0]
-    row = table[(table.MaDonVi == cell.unit_code) & (table.ThangBaoCao == f"{cell.month:%Y-%m}")
-                & (table.GioiTinh == cell.sex) & (table.NhomTuoi == cell.age_band)]
+    row = table[
+        (table.MaDonVi == cell.unit_code)
+        & (table.ThangBaoCao == f"{cell.month:%Y-%m}")
+        & (table.GioiTinh == cell.sex)
+        & (table.NhomTuoi == cell.age_band)
+    ]
     assert row.SoNguoi.tolist() == [cell.versions[1][1]]  # the revision, not the first count
     assert validate_registry_batch(population_registry.SOURCE, {"residents": table}, summary.load_id).success
 
@@ -110,8 +133,9 @@ def test_business_pages_land_enterprises_and_their_status_changes(business, tmp_
     assert enterprises.MaSoDoanhNghiep.str.fullmatch(r"4[25]\d{8}").all()
     assert set(changes.MaSoDoanhNghiep) <= set(enterprises.MaSoDoanhNghiep)
     assert len(changes) == sum(len(e.payload(UNTIL).get("LichSuTrangThai")) for e in expected)
-    result = validate_registry_batch(business_registry.SOURCE, {"enterprises": enterprises, "status_changes": changes},
-                                     summary.load_id)
+    result = validate_registry_batch(
+        business_registry.SOURCE, {"enterprises": enterprises, "status_changes": changes}, summary.load_id
+    )
     assert result.success, result.summary()
 
 
@@ -147,7 +171,8 @@ def test_half_a_page_is_rejected_and_the_next_run_resumes_without_duplicates(pop
     server, sandbox = population
     landing = LandingZone(tmp_path)
     client = population_registry.PopulationRegistryClient(
-        SourceSession(population_registry.SOURCE, server.url, SANDBOX_TOKEN, FAST_RETRY), page_size=500)
+        SourceSession(population_registry.SOURCE, server.url, SANDBOX_TOKEN, FAST_RETRY), page_size=500
+    )
     served = []
 
     def fetch(cursor):
@@ -158,8 +183,9 @@ def test_half_a_page_is_rejected_and_the_next_run_resumes_without_duplicates(pop
             yield page
 
     with pytest.raises(SourceResponseError, match="invalid or truncated JSON"):
-        land_pull(landing, population_registry.SOURCE, "w", server.url, fetch, population_registry.flatten,
-                  batch_rows=1000)
+        land_pull(
+            landing, population_registry.SOURCE, "w", server.url, fetch, population_registry.flatten, batch_rows=1000
+        )
     state = landing.read_state(population_registry.SOURCE, "w")
     assert state["complete"] is False and state["parts"] == 2
     summary = pull_population(server, landing, batch_rows=1000)
@@ -178,8 +204,14 @@ def test_a_window_without_updates_lands_empty_files(population, tmp_path):
 
 
 def test_a_bad_record_names_the_record_and_the_field():
-    good = {"MaDonVi": "22327", "ThangBaoCao": "2022-01", "GioiTinh": 1, "NhomTuoi": "0-14", "SoNguoi": 10,
-            "NgayCapNhat": "2022-02-01T06:00:00"}
+    good = {
+        "MaDonVi": "22327",
+        "ThangBaoCao": "2022-01",
+        "GioiTinh": 1,
+        "NhomTuoi": "0-14",
+        "SoNguoi": 10,
+        "NgayCapNhat": "2022-02-01T06:00:00",
+    }
     with pytest.raises(RecordError, match=r"residents record '22327\|2022-01\|1\|0-14': field SoNguoi = 'mười'"):
         population_registry.flatten([good, {**good, "SoNguoi": "mười"}])
     with pytest.raises(RecordError, match="record 2 of the batch has no MaSoDoanhNghiep"):

@@ -1,6 +1,7 @@
 """The periodic report end to end: a small sandbox run renders the current quarter's report and
 attaches its link and the marts' headline values to the materialisations; `make report` renders
 another period; the page opens in headless Chromium with no console error and its charts drawn."""
+
 from __future__ import annotations
 
 import os
@@ -15,7 +16,7 @@ from orchestration.cli import report_paths
 from orchestration.report_asset import REPORT_KEY
 from reporting.periods import PeriodError, ReportPeriod, parse_period
 from tests.browser import open_page, requires_chromium
-from tests.test_pipeline_end_to_end import run, settings_for
+from tests.support.pipeline import run, settings_for
 
 REPO = Path(__file__).resolve().parents[1]
 # conftest fixes PAR_REPORTING_AS_OF=2025-12-31: the current quarter is 2025-Q4, complete.
@@ -32,8 +33,11 @@ def reported(tmp_path_factory):
 
 
 def materialization_metadata(events, key_path):
-    found = [e.event_specific_data.materialization.metadata for e in events
-             if e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key.path == key_path]
+    found = [
+        e.event_specific_data.materialization.metadata
+        for e in events
+        if e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key.path == key_path
+    ]
     assert found, f"no materialisation of {key_path}"
     return found[-1]
 
@@ -51,8 +55,10 @@ def test_every_mart_reports_its_row_count_and_headlines(reported):
     settings, events = reported
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         targets = con.execute("select count(*) from marts.mart_program_targets").fetchone()[0]
-        year_statuses = dict(con.execute("""select status, count(*) from marts.mart_program_targets
-                                            where period_type = 'year' and period_key = '2025' group by status""").fetchall())
+        year_statuses = dict(
+            con.execute("""select status, count(*) from marts.mart_program_targets
+                                            where period_type = 'year' and period_key = '2025' group by status""").fetchall()
+        )
     metadata = materialization_metadata(events, ["marts", "mart_program_targets"])
     assert metadata["dagster/row_count"].value == targets
     assert metadata["latest_complete_year"].value == "2025"
@@ -88,9 +94,11 @@ def test_every_target_has_a_status_and_the_cadre_and_budget_targets_a_value(repo
 def test_the_report_opens_with_its_target_table_and_charts_drawn(reported):
     settings, _ = reported
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        statuses = dict(con.execute("""select target_id, status from marts.mart_program_targets
+        statuses = dict(
+            con.execute("""select target_id, status from marts.mart_program_targets
                                        where (measured_per = 'period' and period_type = 'quarter' and period_key = '2025-Q4')
-                                          or (measured_per = 'year' and period_type = 'year' and period_key = '2025')""").fetchall())
+                                          or (measured_per = 'year' and period_type = 'year' and period_key = '2025')""").fetchall()
+        )
     page_path = settings.reports_path / "par_report_2025-Q4_vi.html"
     with open_page(page_path.as_uri()) as (page, visit):
         page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 5")
@@ -113,8 +121,14 @@ def test_the_report_opens_with_its_target_table_and_charts_drawn(reported):
 def test_make_report_renders_a_half_year_in_english(reported):
     settings, _ = reported
     env = {**os.environ, "PAR_DATA_DIR": str(settings.data_dir), "PAR_WAREHOUSE_PATH": str(settings.warehouse_path)}
-    done = subprocess.run(["make", "-s", "report", "PERIOD=2025-H2", "REPORT_LANG=en"], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        ["make", "-s", "report", "PERIOD=2025-H2", "REPORT_LANG=en"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     path = settings.reports_path / "par_report_2025-H2_en.html"
     assert str(path) in done.stdout and path.exists()
@@ -124,14 +138,26 @@ def test_make_report_renders_a_half_year_in_english(reported):
 def test_a_period_not_in_the_warehouse_is_refused(reported):
     settings, _ = reported
     env = {**os.environ, "PAR_DATA_DIR": str(settings.data_dir), "PAR_WAREHOUSE_PATH": str(settings.warehouse_path)}
-    done = subprocess.run([str(REPO / ".venv/bin/python"), "-m", "orchestration", "report", "--period", "2030-Q1"],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(REPO / ".venv/bin/python"), "-m", "orchestration", "report", "--period", "2030-Q1"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and "has no quarter 2030-Q1" in done.stderr
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2025-Q4", ReportPeriod("quarter", "2025-Q4")), ("2025-h2", ReportPeriod("half_year", "2025-H2")),
-    ("2025", ReportPeriod("year", "2025")), ("2025-03", ReportPeriod("month", "2025-03"))])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2025-Q4", ReportPeriod("quarter", "2025-Q4")),
+        ("2025-h2", ReportPeriod("half_year", "2025-H2")),
+        ("2025", ReportPeriod("year", "2025")),
+        ("2025-03", ReportPeriod("month", "2025-03")),
+    ],
+)
 def test_periods_as_people_write_them(text, expected):
     assert parse_period(text) == expected
 

@@ -2,6 +2,7 @@
 landed schema, its export read back by the connector gives the same rows, plausible shares.
 Cost: about 15 seconds on an idle 2-core machine (small months of ~1,700 dossiers; the export test
 generates the 8 months before its day)."""
+
 from datetime import date, datetime
 
 import pyarrow.compute as pc
@@ -53,15 +54,18 @@ def test_export_read_back_by_the_connector_lands_the_same_rows(province, tmp_pat
     count = scale.write_export(CONFIG, since, until, path)
     assert count > 20
     records = [r for chunk, _ in one_stop_shop.read_export(path) for r in chunk]
-    assert [(r["NgayCapNhat"], r["MaHoSo"]) for r in records] == sorted((r["NgayCapNhat"], r["MaHoSo"]) for r in records)
+    assert [(r["NgayCapNhat"], r["MaHoSo"]) for r in records] == sorted(
+        (r["NgayCapNhat"], r["MaHoSo"]) for r in records
+    )
     assert all("20240304000000" <= r["NgayCapNhat"] <= "20240304235959" for r in records)
     flattened = one_stop_shop.flatten(records, Pseudonymiser(SANDBOX_KEY))
     # the same dossiers rendered directly, pseudonymised, in the export's order
     expected_rows = {}
     for year, month in scale.months(date(2023, 8, 17), date(2024, 3, 4)):
         chunk = province.month(year, month)
-        tables = scale.landed(chunk.render(scale.seconds(until) - 1, chunk.changed_between(
-            scale.seconds(since), scale.seconds(until))))
+        tables = scale.landed(
+            chunk.render(scale.seconds(until) - 1, chunk.changed_between(scale.seconds(since), scale.seconds(until)))
+        )
         for dataset, table in tables.items():
             expected_rows.setdefault(dataset, []).extend(table.to_pylist())
     for dataset, table in flattened.items():

@@ -3,6 +3,7 @@
 A loopback server (127.0.0.1) plays the misbehaving source; the limits are small (a deadline of
 about a second, a cap of a few KiB) so each case takes at most a couple of seconds.
 """
+
 from __future__ import annotations
 
 import json
@@ -79,8 +80,12 @@ def source(source_server):
 
 
 def session(url: str) -> SourceSession:
-    return SourceSession("test_source", url, None,
-                         RetryPolicy(attempts=1, timeout_seconds=2.0, deadline_seconds=1.0, max_body_bytes=4096))
+    return SourceSession(
+        "test_source",
+        url,
+        None,
+        RetryPolicy(attempts=1, timeout_seconds=2.0, deadline_seconds=1.0, max_body_bytes=4096),
+    )
 
 
 def test_a_cursor_cycle_is_detected_naming_the_source_and_the_cursor(source):

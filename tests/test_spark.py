@@ -9,6 +9,7 @@ add minutes). The marts are read back from the Parquet files of the Spark tables
 avoids a second JVM.
 
 Cost, measured on the 2-core CI machine: see docs/scaling.md ("the parity test")."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -25,31 +26,45 @@ from orchestration.settings import DBT_PROJECT_DIR
 from tests.mart_parity import duckdb_reference_run, mart_differences, ordered_select
 
 SPARK_INSTALLED = bool(shutil.which("java")) and all(
-    importlib.util.find_spec(name) for name in ("pyspark", "dbt.adapters.spark"))
+    importlib.util.find_spec(name) for name in ("pyspark", "dbt.adapters.spark")
+)
 # CI installs the spark dependency group and Java (`.ci/run`): there a missing Spark is a failure, not a skip.
 pytestmark = pytest.mark.skipif(
     not SPARK_INSTALLED and not os.environ.get("CI"),
     reason="Spark is not installed: `make test EXTRA_GROUPS=spark` installs pyspark and dbt-spark, "
-           "`bash .ci/system_packages.sh` Java (CI always does both)")
+    "`bash .ci/system_packages.sh` Java (CI always does both)",
+)
 
 
 def spark_build(landing_dir: Path, spark_dir: Path, target_path: Path) -> subprocess.CompletedProcess:
     """`dbt build` of the seeds and models on Spark local mode over `landing_dir`."""
-    env = {**os.environ, "PAR_WAREHOUSE_TARGET": "spark", "PAR_LANDING_DIR": str(landing_dir),
-           "PAR_SPARK_DIR": str(spark_dir), "PAR_SPARK_MASTER": "local[2]", "PAR_SPARK_SHUFFLE_PARTITIONS": "1"}
+    env = {
+        **os.environ,
+        "PAR_WAREHOUSE_TARGET": "spark",
+        "PAR_LANDING_DIR": str(landing_dir),
+        "PAR_SPARK_DIR": str(spark_dir),
+        "PAR_SPARK_MASTER": "local[2]",
+        "PAR_SPARK_SHUFFLE_PARTITIONS": "1",
+    }
     for name in ("PAR_WINDOW_START", "PAR_WINDOW_END"):
         env.pop(name, None)
     dbt = Path(sys.executable).parent / "dbt"
-    return subprocess.run([str(dbt), "build", "--resource-type", "seed", "--resource-type", "model",
-                           "--target-path", str(target_path)], cwd=DBT_PROJECT_DIR, env=env,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [str(dbt), "build", "--resource-type", "seed", "--resource-type", "model", "--target-path", str(target_path)],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
 
 
 @pytest.fixture(scope="module")
 def both(tmp_path_factory):
     """The same sandbox month built on DuckDB (the pipeline) and on Spark (dbt over the same landing zone)."""
-    assert SPARK_INSTALLED, ("Java, pyspark or dbt-spark is missing: `bash .ci/system_packages.sh` and "
-                             "`make test EXTRA_GROUPS=spark` install them")
+    assert SPARK_INSTALLED, (
+        "Java, pyspark or dbt-spark is missing: `bash .ci/system_packages.sh` and "
+        "`make test EXTRA_GROUPS=spark` install them"
+    )
     on_duckdb = duckdb_reference_run(tmp_path_factory)
     spark_dir = tmp_path_factory.mktemp("spark")
     built = spark_build(on_duckdb.landing_dir, spark_dir, spark_dir / "dbt_target")
@@ -66,22 +81,35 @@ def test_every_mart_holds_the_same_values_on_duckdb_and_spark(both):
     on_duckdb, warehouse = both
     spark_marts = sorted(folder.name for folder in (warehouse / "marts.db").iterdir() if folder.is_dir())
     with duckdb.connect(str(on_duckdb.warehouse_path), read_only=True) as dd:
-        dd_marts = [r[0] for r in dd.execute("select table_name from information_schema.tables "
-                                             "where table_schema = 'marts' order by 1").fetchall()]
+        dd_marts = [
+            r[0]
+            for r in dd.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+            ).fetchall()
+        ]
         assert spark_marts == dd_marts and len(spark_marts) >= 20
         columns = {}
         for mart in spark_marts:
-            columns[mart] = [r[0] for r in dd.execute("select column_name from information_schema.columns where "
-                                                      "table_schema = 'marts' and table_name = ? "
-                                                      "order by ordinal_position", [mart]).fetchall()]
+            columns[mart] = [
+                r[0]
+                for r in dd.execute(
+                    "select column_name from information_schema.columns where "
+                    "table_schema = 'marts' and table_name = ? "
+                    "order by ordinal_position",
+                    [mart],
+                ).fetchall()
+            ]
             on_spark = dd.sql(f"select * from {spark_table(warehouse, 'marts', mart)} limit 0").columns
             assert on_spark == columns[mart], mart
         differences = mart_differences(
-            spark_marts, lambda mart: dd.execute(ordered_select(f'marts."{mart}"', columns[mart])).fetchall(),
+            spark_marts,
+            lambda mart: dd.execute(ordered_select(f'marts."{mart}"', columns[mart])).fetchall(),
             lambda mart: dd.execute(ordered_select(spark_table(warehouse, "marts", mart), columns[mart])).fetchall(),
-            "Spark")
+            "Spark",
+        )
         rows = {mart: dd.execute(f'select count(*) from marts."{mart}"').fetchone()[0] for mart in spark_marts}
     # the comparison is not vacuous: most marts hold rows, the service marts many
     assert sum(1 for count in rows.values() if count) >= 15 and rows["mart_agency_service_quality"] > 100, rows
     assert not differences, "marts that differ between DuckDB and Spark:\n" + "\n".join(
-        f"{mart}: {what}" for mart, what in differences.items())
+        f"{mart}: {what}" for mart, what in differences.items()
+    )

@@ -1,19 +1,40 @@
 """The shared XLSX conventions: Vietnamese dates and numbers, header search, errors naming the cell."""
+
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from connectors.spreadsheet import (CellLocation, SpreadsheetError, find_header_row, format_vn_number, iter_records,
-                                    parse_vn_date, parse_vn_number, sheet_rows, write_workbook)
+from connectors.spreadsheet import (
+    CellLocation,
+    SpreadsheetError,
+    find_header_row,
+    format_vn_number,
+    iter_records,
+    parse_vn_date,
+    parse_vn_number,
+    sheet_rows,
+    write_workbook,
+)
+from tests.support.workbooks import with_stale_dimension
 
 HERE = CellLocation("cadre.xlsx", "Nhân sự", 7, 3)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("1.234.567,5", Decimal("1234567.5")), ("1234", Decimal(1234)), ("0,25", Decimal("0.25")),
-    ("(1.200)", Decimal(-1200)), ("-3.000", Decimal(-3000)), (12.5, Decimal("12.5")), ("-", Decimal(0)),
-    (None, None), ("  ", None)])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1.234.567,5", Decimal("1234567.5")),
+        ("1234", Decimal(1234)),
+        ("0,25", Decimal("0.25")),
+        ("(1.200)", Decimal(-1200)),
+        ("-3.000", Decimal(-3000)),
+        (12.5, Decimal("12.5")),
+        ("-", Decimal(0)),
+        (None, None),
+        ("  ", None),
+    ],
+)
 def test_vietnamese_numbers(text, expected):
     assert parse_vn_number(text, HERE) == expected
 
@@ -39,10 +60,16 @@ def test_dates_dd_mm_yyyy():
 
 
 def test_header_found_below_title_rows_and_records_keyed_by_field(tmp_path):
-    path = write_workbook(tmp_path / "x.xlsx", {"Danh sách": (
-        [["SỞ NỘI VỤ"], ["DANH SÁCH CÔNG CHỨC"], []],
-        ["STT", "Mã cán bộ", "Ngày sinh"],
-        [[1, "A1", "01/02/1990"], [None, None, None], [2, "A2", "31/12/1985"]])})
+    path = write_workbook(
+        tmp_path / "x.xlsx",
+        {
+            "Danh sách": (
+                [["SỞ NỘI VỤ"], ["DANH SÁCH CÔNG CHỨC"], []],
+                ["STT", "Mã cán bộ", "Ngày sinh"],
+                [[1, "A1", "01/02/1990"], [None, None, None], [2, "A2", "31/12/1985"]],
+            )
+        },
+    )
     sheet, rows = sheet_rows(path)
     header_row, columns = find_header_row(path, sheet, rows, ["mã cán bộ", "NGÀY  SINH"])
     assert header_row == 4
@@ -55,7 +82,10 @@ def test_header_found_below_title_rows_and_records_keyed_by_field(tmp_path):
 def test_missing_header_and_corrupt_file_are_named(tmp_path):
     path = write_workbook(tmp_path / "x.xlsx", {"S": ([], ["STT", "Họ tên"], [[1, "x"]])})
     sheet, rows = sheet_rows(path)
-    with pytest.raises(SpreadsheetError, match=r"x.xlsx, sheet 'S', cell A1 \(row 1, column A\): no header row.*missing: mã cán bộ \(nearest: row 1\)"):
+    with pytest.raises(
+        SpreadsheetError,
+        match=r"x.xlsx, sheet 'S', cell A1 \(row 1, column A\): no header row.*missing: mã cán bộ \(nearest: row 1\)",
+    ):
         find_header_row(path, sheet, rows, ["Mã cán bộ", "Họ tên"])
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(path.read_bytes()[:200])
@@ -72,9 +102,18 @@ from datetime import datetime  # noqa: E402
 from connectors.spreadsheet import Outline, merged_header_labels, money_unit, write_laid_out_workbook  # noqa: E402
 
 
-@pytest.mark.parametrize("text, unit", [
-    ("Đơn vị: Triệu đồng", "triệu đồng"), ("ĐVT: đồng", "đồng"), ("Đơn vị tính: nghìn đồng", "nghìn đồng"),
-    ("Dự toán năm 2024 (tỷ đồng)", "tỷ đồng"), ("Nội dung", None), ("Đơn vị: người", None), (None, None)])
+@pytest.mark.parametrize(
+    "text, unit",
+    [
+        ("Đơn vị: Triệu đồng", "triệu đồng"),
+        ("ĐVT: đồng", "đồng"),
+        ("Đơn vị tính: nghìn đồng", "nghìn đồng"),
+        ("Dự toán năm 2024 (tỷ đồng)", "tỷ đồng"),
+        ("Nội dung", None),
+        ("Đơn vị: người", None),
+        (None, None),
+    ],
+)
 def test_money_units_stated_in_words(text, unit):
     assert money_unit(text) == unit
 
@@ -83,18 +122,48 @@ def test_a_title_merged_over_two_columns_is_carried_to_their_sub_headers():
     top = ["STT", "Nội dung", "Dự toán", "Thực hiện 6 tháng", None, "Ghi chú"]
     below = [None, None, None, "Số tiền", "So với dự toán (%)", None]
     assert merged_header_labels(top, below) == [
-        "STT", "Nội dung", "Dự toán", "Thực hiện 6 tháng / Số tiền", "Thực hiện 6 tháng / So với dự toán (%)", "Ghi chú"]
+        "STT",
+        "Nội dung",
+        "Dự toán",
+        "Thực hiện 6 tháng / Số tiền",
+        "Thực hiện 6 tháng / So với dự toán (%)",
+        "Ghi chú",
+    ]
     assert merged_header_labels(["STT", None, "Dự toán"], None) == ["STT", "", "Dự toán"]
 
 
 def test_outline_markers_roman_numerals_and_section_letters():
     outline = Outline()
-    codes = [outline.add(m).code for m in ["A", "I", "II", "III", "1", "2.", "a)", "b", "-", "-", "+", "B", "I", "C",
-                                           "D", "I", "V"]]
-    assert codes == ["A", "A.I", "A.II", "A.III", "A.III.1", "A.III.2", "A.III.2.a", "A.III.2.b", "A.III.2.b.-1",
-                     "A.III.2.b.-2", "A.III.2.b.-2.+1", "B", "B.I", "C", "D", "D.I", "D.V"]
+    codes = [
+        outline.add(m).code
+        for m in ["A", "I", "II", "III", "1", "2.", "a)", "b", "-", "-", "+", "B", "I", "C", "D", "I", "V"]
+    ]
+    assert codes == [
+        "A",
+        "A.I",
+        "A.II",
+        "A.III",
+        "A.III.1",
+        "A.III.2",
+        "A.III.2.a",
+        "A.III.2.b",
+        "A.III.2.b.-1",
+        "A.III.2.b.-2",
+        "A.III.2.b.-2.+1",
+        "B",
+        "B.I",
+        "C",
+        "D",
+        "D.I",
+        "D.V",
+    ]
     # C after B.I is section C, not Roman 100; V after D.I is Roman 5 (out of sequence), not a section
-    assert outline.add("1.a") is None and outline.add("•") is None and outline.add("") is None and outline.add(None) is None
+    assert (
+        outline.add("1.a") is None
+        and outline.add("•") is None
+        and outline.add("") is None
+        and outline.add(None) is None
+    )
 
 
 def test_of_which_items_end_with_their_parent():
@@ -118,35 +187,12 @@ def test_laid_out_workbook_is_reproducible_with_a_fixed_time(tmp_path):
 
 # -- the sheet's <dimension> tag is not trusted ---------------------------------------------------
 
-import re  # noqa: E402
-import zipfile  # noqa: E402
-
-
-def with_stale_dimension(path, ref: str, sheet_number: int | None = None):
-    """Rewrite the `<dimension ref=...>` of the workbook's sheets (or of sheet `sheet_number`, 1-based)
-    to `ref`, as a tool that edited the file without updating it leaves it; insert one where the writer
-    left it out. Everything else byte for byte."""
-    with zipfile.ZipFile(path) as source:
-        entries = [(info, source.read(info)) for info in source.infolist()]
-    wanted = re.compile(rf"xl/worksheets/sheet{sheet_number if sheet_number else '[0-9]+'}\.xml")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in entries:
-            if wanted.fullmatch(info.filename):
-                text = data.decode()
-                tag = f'<dimension ref="{ref}"/>'
-                text, found = re.subn(r"<dimension\b[^>]*/>", tag, text)
-                if not found:
-                    text = re.sub(r"(</sheetPr>|<sheetPr\b[^>]*/>)", lambda m: m.group(1) + tag, text, count=1)
-                assert tag in text
-                data = text.encode()
-            target.writestr(info, data)
-    return path
-
 
 @pytest.mark.parametrize("ref", ["A1", "A1:B2", "B2:C3", "A1:H40"], ids=["A1", "too-small", "offset", "too-large"])
 def test_a_stale_dimension_tag_does_not_cut_the_sheet(tmp_path, ref):
-    rows = [["SỞ NỘI VỤ"], [], ["STT", "Mã cán bộ", "Họ tên", "Ghi chú"]] + [[n, f"CB{n:03d}", f"Người {n}"]
-                                                                             for n in range(1, 12)]
+    rows = [["SỞ NỘI VỤ"], [], ["STT", "Mã cán bộ", "Họ tên", "Ghi chú"]] + [
+        [n, f"CB{n:03d}", f"Người {n}"] for n in range(1, 12)
+    ]
     path = write_laid_out_workbook(tmp_path / "x.xlsx", {"S": (rows, [])})
     expected = sheet_rows(path)
     assert len(expected[1]) == 14 and {len(r) for r in expected[1]} == {4}

@@ -1,5 +1,6 @@
 """The Dagster UI in a real browser: the webserver on loopback shows the assets and their checks, and a
 run of the nightly job launched through its GraphQL API succeeds (a small sandbox partition)."""
+
 from __future__ import annotations
 
 import os
@@ -48,18 +49,38 @@ def webserver(tmp_path_factory):
     home.mkdir()
     # The instance of `make ui` (dagster.yaml), except that runs start at once: without the daemon that
     # `make ui` (dagster dev) also starts, a queued run would wait for it.
-    (home / "dagster.yaml").write_text(instance_config(home)
-                                       + "run_coordinator:\n  module: dagster._core.run_coordinator\n"
-                                         "  class: DefaultRunCoordinator\n")
-    env = {**os.environ, "DAGSTER_HOME": str(home), "PAR_DATA_DIR": str(data), "PAR_SANDBOX_SCALE": "0.1",
-           "PAR_SANDBOX_END_DATE": "2022-01-10", "PAR_SANDBOX_SEED": "3"}
+    (home / "dagster.yaml").write_text(
+        instance_config(home) + "run_coordinator:\n  module: dagster._core.run_coordinator\n"
+        "  class: DefaultRunCoordinator\n"
+    )
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "PAR_DATA_DIR": str(data),
+        "PAR_SANDBOX_SCALE": "0.1",
+        "PAR_SANDBOX_END_DATE": "2022-01-10",
+        "PAR_SANDBOX_SEED": "3",
+    }
     for name in ("PAR_LANDING_DIR", "PAR_WAREHOUSE_PATH", "PAR_SNAPSHOT_DIR"):
         env.pop(name, None)
     port = free_port()
     log = open(data / "webserver.log", "wb")
-    server = subprocess.Popen([str(Path(sys.executable).parent / "dagster-webserver"), "-m", "orchestration.definitions",
-                               "-h", "127.0.0.1", "-p", str(port)],
-                              cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "dagster-webserver"),
+            "-m",
+            "orchestration.definitions",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 180
@@ -112,8 +133,14 @@ def test_the_asset_graph_shows_every_layer_and_the_checks(webserver):
     with open_page(f"{group_page}/marts") as (page, visit):
         page.set_viewport_size({"width": 1600, "height": 4000})  # the list, too, draws only the rows in view
         page.get_by_text("List", exact=True).first.click()
-        for mart in ("mart_agency_service_quality", "mart_official_performance", "mart_program_targets",
-                     "mart_workforce", "mart_budget_balance", "mart_business_environment"):
+        for mart in (
+            "mart_agency_service_quality",
+            "mart_official_performance",
+            "mart_program_targets",
+            "mart_workforce",
+            "mart_budget_balance",
+            "mart_business_environment",
+        ):
             page.locator(f'a[href$="/assets/marts/{mart}"]').first.wait_for()
         errors += visit.page_errors
     with open_page(f"{url}/assets/landing/one_stop_shop?view=checks") as (page, visit):
@@ -129,18 +156,26 @@ def test_a_run_launched_through_graphql_lands_and_judges_the_partition(webserver
     tests/test_pipeline_end_to_end.py: here it would cost minutes and prove nothing more)."""
     url, data = webserver
     location = graphql(url, LOCATIONS)["workspaceOrError"]["locationEntries"][0]["name"]
-    params = {"selector": {"repositoryLocationName": location, "repositoryName": "__repository__",
-                           "jobName": "par_pipeline", "assetSelection": [{"path": ["landing", "one_stop_shop"]}],
-                           "assetCheckSelection": [{"assetKey": {"path": ["landing", "one_stop_shop"]},
-                                                    "name": "gx_suites"}]},
-              "runConfigData": {},
-              "executionMetadata": {"tags": [{"key": "dagster/partition", "value": PARTITION}]}}
+    params = {
+        "selector": {
+            "repositoryLocationName": location,
+            "repositoryName": "__repository__",
+            "jobName": "par_pipeline",
+            "assetSelection": [{"path": ["landing", "one_stop_shop"]}],
+            "assetCheckSelection": [{"assetKey": {"path": ["landing", "one_stop_shop"]}, "name": "gx_suites"}],
+        },
+        "runConfigData": {},
+        "executionMetadata": {"tags": [{"key": "dagster/partition", "value": PARTITION}]},
+    }
     launched = graphql(url, LAUNCH, {"params": params})["launchRun"]
     assert launched["__typename"] == "LaunchRunSuccess", launched
     run_id = launched["run"]["runId"]
     deadline = time.monotonic() + 600
     while (status := graphql(url, RUN_STATUS, {"runId": run_id})["runOrError"]["status"]) not in (
-            "SUCCESS", "FAILURE", "CANCELED"):
+        "SUCCESS",
+        "FAILURE",
+        "CANCELED",
+    ):
         assert time.monotonic() < deadline, f"the run is still {status} after 10 minutes"
         time.sleep(2)
     assert status == "SUCCESS"

@@ -1,5 +1,6 @@
 """The sandbox's working-day calendar follows the warehouse's own seed (one list), make-up Saturdays
 included, and the seed covers every year of the dbt calendar. Hand-checked dates; no dbt run."""
+
 from __future__ import annotations
 
 import csv

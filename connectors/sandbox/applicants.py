@@ -11,6 +11,7 @@ exists for citizens; for an enterprise, agency or other applicant it is null.
 Both are drawn from their own random stream per dossier, so adding them left every other field
 of every generated dossier as it was.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -41,10 +42,12 @@ class ApplicantUnits:
             self.successors.setdefault((s.predecessor_code, s.effective_date), []).append(s.successor_code)
         districts = {u.code: u.parent_code for u in reference.admin_units(units_dir) if u.level == "district"}
         # the days the set of communes in force changes: between two of them, one set of choices
-        self.changes = sorted({u.valid_from for u in self.units}
-                              | {u.valid_to + timedelta(days=1) for u in self.units if u.valid_to})
-        self.in_province = [u for u in self.units
-                            if u.parent_code == province_code or districts.get(u.parent_code) == province_code]
+        self.changes = sorted(
+            {u.valid_from for u in self.units} | {u.valid_to + timedelta(days=1) for u in self.units if u.valid_to}
+        )
+        self.in_province = [
+            u for u in self.units if u.parent_code == province_code or districts.get(u.parent_code) == province_code
+        ]
         self._cache: dict[tuple[str | None, int], tuple[list[str], list[str]]] = {}
 
     def choices(self, district_name_vi: str, day: date, unit_code: str | None = None) -> tuple[list[str], list[str]]:
@@ -59,18 +62,29 @@ class ApplicantUnits:
             in_district = [u for u in self.units if district is not None and u.parent_code == district]
             home = {u.code for u in in_district if u.active_on(day)}
             if not home and in_district:  # the district's communes ended: their successors are home now
-                home = {s for u in in_district if u.valid_to
-                        for s in self.successors.get((u.code, u.valid_to + timedelta(days=1)), [])
-                        if s in everywhere}
+                home = {
+                    s
+                    for u in in_district
+                    if u.valid_to
+                    for s in self.successors.get((u.code, u.valid_to + timedelta(days=1)), [])
+                    if s in everywhere
+                }
             if unit_code and unit_code in everywhere:
                 home = {unit_code}
             self._cache[key] = (sorted(home), everywhere)
         return self._cache[key]
 
 
-def applicant_unit_and_verification(seed: int, dossier_code: str, submitted: date, applicant_type: int,
-                                    district_name_vi: str, units: ApplicantUnits,
-                                    unknown_unit: bool, unit_code: str | None = None) -> tuple[str | None, int | None]:
+def applicant_unit_and_verification(
+    seed: int,
+    dossier_code: str,
+    submitted: date,
+    applicant_type: int,
+    district_name_vi: str,
+    units: ApplicantUnits,
+    unknown_unit: bool,
+    unit_code: str | None = None,
+) -> tuple[str | None, int | None]:
     """(MaDonViHanhChinhChuHoSo, DuocXacThucCSDLDanCu) of one dossier, from its own random stream."""
     rng = random.Random(f"{seed}-applicant-{dossier_code}")
     home, everywhere = units.choices(district_name_vi, submitted, unit_code)

@@ -25,6 +25,7 @@ programmes cut below the 2024 estimate (CUT_LINE).
 The portal shows what was published by its clock: a document appears on its publication day,
 its corrected version on the day of the correction.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -44,37 +45,66 @@ FIRST_YEAR = 2022
 
 # (marker, name, children); a leaf's share of its parent drives the generated values.
 BALANCE_OUTLINE = [
-    ("A", "TỔNG NGUỒN THU NGÂN SÁCH ĐỊA PHƯƠNG", [
-        ("I", "Thu ngân sách địa phương được hưởng theo phân cấp", 0.62),
-        ("II", "Thu bổ sung từ ngân sách trung ương", [
-            ("1", "Thu bổ sung cân đối ngân sách", 0.55),
-            ("2", "Thu bổ sung có mục tiêu", 0.45)]),
-        ("III", "Thu kết dư", 0.04),
-        ("IV", "Thu chuyển nguồn từ năm trước chuyển sang", 0.06)]),
-    ("B", "TỔNG CHI NGÂN SÁCH ĐỊA PHƯƠNG", [
-        ("I", "Tổng chi cân đối ngân sách địa phương", [
-            ("1", "Chi đầu tư phát triển", [
-                ("a", "Chi đầu tư cho các dự án", 0.8),
-                ("b", "Chi đầu tư phát triển khác", 0.2)]),
-            ("2", "Chi thường xuyên", 0.52),
-            ("3", "Chi trả nợ lãi các khoản do chính quyền địa phương vay", 0.004),
-            ("4", "Chi bổ sung quỹ dự trữ tài chính", 0.001),
-            ("5", "Dự phòng ngân sách", 0.02),
-            ("6", "Chi tạo nguồn, điều chỉnh tiền lương", 0.045)]),
-        ("II", "Chi các chương trình mục tiêu", [
-            ("1", "Chi các chương trình mục tiêu quốc gia", 0.3),
-            ("2", "Chi các chương trình mục tiêu, nhiệm vụ", 0.7)]),
-        ("III", "Chi chuyển nguồn sang năm sau", 0.0)]),
+    (
+        "A",
+        "TỔNG NGUỒN THU NGÂN SÁCH ĐỊA PHƯƠNG",
+        [
+            ("I", "Thu ngân sách địa phương được hưởng theo phân cấp", 0.62),
+            (
+                "II",
+                "Thu bổ sung từ ngân sách trung ương",
+                [("1", "Thu bổ sung cân đối ngân sách", 0.55), ("2", "Thu bổ sung có mục tiêu", 0.45)],
+            ),
+            ("III", "Thu kết dư", 0.04),
+            ("IV", "Thu chuyển nguồn từ năm trước chuyển sang", 0.06),
+        ],
+    ),
+    (
+        "B",
+        "TỔNG CHI NGÂN SÁCH ĐỊA PHƯƠNG",
+        [
+            (
+                "I",
+                "Tổng chi cân đối ngân sách địa phương",
+                [
+                    (
+                        "1",
+                        "Chi đầu tư phát triển",
+                        [("a", "Chi đầu tư cho các dự án", 0.8), ("b", "Chi đầu tư phát triển khác", 0.2)],
+                    ),
+                    ("2", "Chi thường xuyên", 0.52),
+                    ("3", "Chi trả nợ lãi các khoản do chính quyền địa phương vay", 0.004),
+                    ("4", "Chi bổ sung quỹ dự trữ tài chính", 0.001),
+                    ("5", "Dự phòng ngân sách", 0.02),
+                    ("6", "Chi tạo nguồn, điều chỉnh tiền lương", 0.045),
+                ],
+            ),
+            (
+                "II",
+                "Chi các chương trình mục tiêu",
+                [
+                    ("1", "Chi các chương trình mục tiêu quốc gia", 0.3),
+                    ("2", "Chi các chương trình mục tiêu, nhiệm vụ", 0.7),
+                ],
+            ),
+            ("III", "Chi chuyển nguồn sang năm sau", 0.0),
+        ],
+    ),
     ("C", "BỘI CHI NGÂN SÁCH ĐỊA PHƯƠNG", None),
 ]
 # From 2024 the forms have the Circular's five revenue lines: the reserve fund line comes third.
 FIVE_REVENUE_LINES_FROM = 2024
 BALANCE_OUTLINE_FIVE = [
-    ("A", BALANCE_OUTLINE[0][1], [
-        *BALANCE_OUTLINE[0][2][:2],
-        ("III", "Thu từ quỹ dự trữ tài chính", 0.01),
-        ("IV", "Thu kết dư", 0.04),
-        ("V", "Thu chuyển nguồn từ năm trước chuyển sang", 0.06)]),
+    (
+        "A",
+        BALANCE_OUTLINE[0][1],
+        [
+            *BALANCE_OUTLINE[0][2][:2],
+            ("III", "Thu từ quỹ dự trữ tài chính", 0.01),
+            ("IV", "Thu kết dư", 0.04),
+            ("V", "Thu chuyển nguồn từ năm trước chuyển sang", 0.06),
+        ],
+    ),
     *BALANCE_OUTLINE[1:],
 ]
 # How the untidy forms print some labels (abbreviations, footnote marks).
@@ -156,13 +186,20 @@ class PortalDocument:
 
     def listing_entry(self, day: date) -> dict:
         version = self.version_on(day)
-        return {"id": self.document_id, "form_code": self.form_code, "kind": self.kind,
-                "fiscal_year": self.fiscal_year, "period": self.period, "title": self.title,
-                "decision_number": self.decision_number,
-                "decision_date": self.decision_date.isoformat() if self.decision_date else None,
-                "published_date": self.published_date.isoformat(),
-                "updated_date": version.available_on.isoformat() if version else self.published_date.isoformat(),
-                "file_url": f"/files/{self.file_name}", "file_name": self.file_name}
+        return {
+            "id": self.document_id,
+            "form_code": self.form_code,
+            "kind": self.kind,
+            "fiscal_year": self.fiscal_year,
+            "period": self.period,
+            "title": self.title,
+            "decision_number": self.decision_number,
+            "decision_date": self.decision_date.isoformat() if self.decision_date else None,
+            "published_date": self.published_date.isoformat(),
+            "updated_date": version.available_on.isoformat() if version else self.published_date.isoformat(),
+            "file_url": f"/files/{self.file_name}",
+            "file_name": self.file_name,
+        }
 
 
 DEFECTS = {
@@ -175,12 +212,6 @@ DEFECTS = {
 }
 CORRECTION_DAYS = 46  # the corrected 2024 estimate comes out this many days after the first version
 PARENT_DEFECT_VND_MILLIONS = 1_250  # what the 2022 final accounts add to B.I beyond its children
-
-
-def _leaves(outline, prefix=""):
-    for marker, name, children in outline:
-        code = marker if not prefix else f"{prefix}.{marker}"
-        yield code, name, children
 
 
 def balance_values(total: Decimal, rng: random.Random, outline=BALANCE_OUTLINE) -> dict[str, Decimal]:
@@ -211,8 +242,12 @@ def balance_values(total: Decimal, rng: random.Random, outline=BALANCE_OUTLINE) 
     return values
 
 
-def balance_rows(values_by_column: list[dict[str, Decimal | None]], rng: random.Random, outline=BALANCE_OUTLINE,
-                 labels: dict[str, str] | None = None) -> list[list]:
+def balance_rows(
+    values_by_column: list[dict[str, Decimal | None]],
+    rng: random.Random,
+    outline=BALANCE_OUTLINE,
+    labels: dict[str, str] | None = None,
+) -> list[list]:
     """The outline as rows [marker, name, value...], values as the sheet shows them, names as
     `labels` prints them."""
     labels = labels or {}
@@ -241,17 +276,22 @@ def balance_rows(values_by_column: list[dict[str, Decimal | None]], rng: random.
 
 
 def _title_rows(form: str, title: str, subtitle: str, width: int) -> list[list]:
-    return [["ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA"] + [None] * (width - 2) + [f"Biểu số {form}"],
-            [None] * width, [title] + [None] * (width - 1), [subtitle] + [None] * (width - 1),
-            [None] * (width - 1) + ["Đơn vị: Triệu đồng"]]
+    return [
+        ["ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA"] + [None] * (width - 2) + [f"Biểu số {form}"],
+        [None] * width,
+        [title] + [None] * (width - 1),
+        [subtitle] + [None] * (width - 1),
+        [None] * (width - 1) + ["Đơn vị: Triệu đồng"],
+    ]
 
 
 def _xlsx(sheet: str, rows: list[list], merges: list[str], day: date) -> bytes:
     """The form as the portal serves it; the same bytes whenever it is generated (stamped with
     the day the version was published), so ETags and hashes are stable across runs."""
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_laid_out_workbook(Path(tmp) / "form.xlsx", {sheet: (rows, merges)},
-                                       fixed_time=datetime.combine(day, time(8, 0)))
+        path = write_laid_out_workbook(
+            Path(tmp) / "form.xlsx", {sheet: (rows, merges)}, fixed_time=datetime.combine(day, time(8, 0))
+        )
         return path.read_bytes()
 
 
@@ -281,8 +321,10 @@ class BudgetPortalData:
         parents summed again), recoded to `year`'s outline by line name."""
         before, rng = year - 1, self._rng("prior", year)
         estimate = self.estimate_values(before)
-        estimated = self._resum({code: (value * Decimal(rng.uniform(0.98, 1.08))).quantize(Decimal(1))
-                                 for code, value in estimate.items()}, outline_of(before))
+        estimated = self._resum(
+            {code: (value * Decimal(rng.uniform(0.98, 1.08))).quantize(Decimal(1)) for code, value in estimate.items()},
+            outline_of(before),
+        )
         code_of = {name: code for code, name in line_names(outline_of(year)).items()}
         names = line_names(outline_of(before))
         recode = lambda values: {code_of[names[c]]: v for c, v in values.items() if names.get(c) in code_of}  # noqa: E731
@@ -293,56 +335,82 @@ class BudgetPortalData:
         estimate = self.estimate_values(year)
         # Estimate: the People's Council decides in early December of the year before.
         decided = date(year - 1, 12, 8) + timedelta(days=rng.randint(0, 6))
-        late = "CK-%d-DT" % year in DEFECTS["published_late"]
+        late = f"CK-{year}-DT" in DEFECTS["published_late"]
         published = decided + timedelta(days=45 if late else rng.randint(6, 27))
-        doc = self._balance_doc(f"CK-{year}-DT", "estimate", year, "year", decided, published,
-                                f"Dự toán ngân sách địa phương năm {year}", [("Dự toán năm %d" % year, estimate)])
+        doc = self._balance_doc(
+            f"CK-{year}-DT",
+            "estimate",
+            year,
+            "year",
+            decided,
+            published,
+            f"Dự toán ngân sách địa phương năm {year}",
+            [(f"Dự toán năm {year}", estimate)],
+        )
         if doc.document_id == DEFECTS["republished_with_corrections"]:
             corrected = dict(estimate)
             delta = Decimal(12_400)
             for code in ("B.I.2", "B.I", "B", "C"):
                 corrected[code] += delta
             corrected_on = published + timedelta(days=CORRECTION_DAYS)
-            doc.versions.append(Version(corrected_on, self._balance_file(doc, [("Dự toán năm %d" % year, corrected)],
-                                                                         corrected_on)))
+            doc.versions.append(
+                Version(corrected_on, self._balance_file(doc, [(f"Dự toán năm {year}", corrected)], corrected_on))
+            )
         # Final accounts: decided in December of the following year.
         decided = date(year + 1, 12, 6) + timedelta(days=rng.randint(0, 8))
-        late = "CK-%d-QT" % year in DEFECTS["published_late"]
-        final = {code: (value * Decimal(rng.uniform(0.97, 1.06))).quantize(Decimal(1)) for code, value in estimate.items()}
+        late = f"CK-{year}-QT" in DEFECTS["published_late"]
+        final = {
+            code: (value * Decimal(rng.uniform(0.97, 1.06))).quantize(Decimal(1)) for code, value in estimate.items()
+        }
         final = self._resum(final, outline_of(year))
         if f"CK-{year}-QT" == DEFECTS["parent_not_sum_of_children"]:
             final["B.I"] += PARENT_DEFECT_VND_MILLIONS  # a typo in B.I alone; B still sums its children
             final["B"] += PARENT_DEFECT_VND_MILLIONS
-        self._balance_doc(f"CK-{year}-QT", "final_accounts", year, "year", decided,
-                          decided + timedelta(days=38 if late else rng.randint(8, 28)),
-                          f"Quyết toán ngân sách địa phương năm {year}",
-                          [("Dự toán năm %d" % year, estimate), ("Quyết toán năm %d" % year, final)])
+        self._balance_doc(
+            f"CK-{year}-QT",
+            "final_accounts",
+            year,
+            "year",
+            decided,
+            decided + timedelta(days=38 if late else rng.randint(8, 28)),
+            f"Quyết toán ngân sách địa phương năm {year}",
+            [(f"Dự toán năm {year}", estimate), (f"Quyết toán năm {year}", final)],
+        )
         for period, share in EXECUTION_SHARE.items():
             month, day = PERIOD_END[period]
             end = date(year, month, day)
             document_id = f"CK-{year}-TH-{period.upper()}"
             late = document_id in DEFECTS["published_late"]
-            executed = {code: (value * Decimal(share * rng.uniform(0.9, 1.1))).quantize(Decimal(1))
-                        for code, value in estimate.items()}
+            executed = {
+                code: (value * Decimal(share * rng.uniform(0.9, 1.1))).quantize(Decimal(1))
+                for code, value in estimate.items()
+            }
             if period == "q1":
                 executed["A.III"] = None  # Thu kết dư: not reported in the first quarter (blank, not zero)
             executed = self._resum(executed, outline_of(year))
-            self._balance_doc(document_id, "execution", year, period, None,
-                              end + timedelta(days=22 if late else rng.randint(5, 14)),
-                              f"Tình hình thực hiện dự toán ngân sách {PERIOD_VI[period]} năm {year}",
-                              [("Dự toán năm %d" % year, estimate),
-                               (f"Thực hiện {PERIOD_VI[period]} năm {year}", executed)])
+            self._balance_doc(
+                document_id,
+                "execution",
+                year,
+                period,
+                None,
+                end + timedelta(days=22 if late else rng.randint(5, 14)),
+                f"Tình hình thực hiện dự toán ngân sách {PERIOD_VI[period]} năm {year}",
+                [(f"Dự toán năm {year}", estimate), (f"Thực hiện {PERIOD_VI[period]} năm {year}", executed)],
+            )
         self._unit_doc(year, date(year, 3, 10) + timedelta(days=rng.randint(0, 20)))
 
     @staticmethod
     def _resum(values: dict[str, Decimal | None], outline=BALANCE_OUTLINE) -> dict[str, Decimal | None]:
         """Parents as the sums of their children again (after leaves were scaled one by one)."""
+
         def walk(outline, prefix):
             for marker, _name, children in outline:
                 code = f"{prefix}.{marker}" if prefix else marker
                 if isinstance(children, list):
                     walk(children, code)
                     values[code] = sum((values[f"{code}.{m}"] or 0 for m, _, _ in children), Decimal(0))
+
         walk(outline[:2], "")
         values["C"] = values["B"] - values["A"]
         return values
@@ -350,10 +418,19 @@ class BudgetPortalData:
     def _balance_doc(self, document_id, kind, year, period, decided, published, title, columns) -> PortalDocument:
         form = EXECUTION_FORM if kind == "execution" else BALANCE_FORM
         slug = {"estimate": "du-toan", "final_accounts": "quyet-toan", "execution": f"thuc-hien-{period}"}[kind]
-        doc = PortalDocument(document_id, form, kind, year, period, title,
-                             f"{int(hashlib.sha256(document_id.encode()).hexdigest()[:6], 16) % 900 + 100}/QĐ-UBND" if decided else None, decided, published,
-                             f"{form.split('/')[0]}-CK-NSNN_{slug}_{year}.xlsx",
-                             missing_file=document_id == DEFECTS["file_not_found"])
+        doc = PortalDocument(
+            document_id,
+            form,
+            kind,
+            year,
+            period,
+            title,
+            f"{int(hashlib.sha256(document_id.encode()).hexdigest()[:6], 16) % 900 + 100}/QĐ-UBND" if decided else None,
+            decided,
+            published,
+            f"{form.split('/')[0]}-CK-NSNN_{slug}_{year}.xlsx",
+            missing_file=document_id == DEFECTS["file_not_found"],
+        )
         doc.versions.append(Version(published, self._balance_file(doc, columns, published)))
         self.documents.append(doc)
         return doc
@@ -363,34 +440,42 @@ class BudgetPortalData:
         untidy = doc.fiscal_year >= FIVE_REVENUE_LINES_FROM
         if untidy and doc.kind == "estimate":
             return self._published_estimate(doc, self.prior_year_columns(doc.fiscal_year) + columns, day, rng)
-        data = balance_rows([values for _, values in columns], rng, outline_of(doc.fiscal_year),
-                            PUBLISHED_LABELS if untidy else None)
+        data = balance_rows(
+            [values for _, values in columns], rng, outline_of(doc.fiscal_year), PUBLISHED_LABELS if untidy else None
+        )
         if doc.document_id == DEFECTS["text_in_number_cell"]:
             data[9][3] = "đang cập nhật"  # row of B.I.1.a: 'being updated', in the execution column
         if doc.kind == "execution":
             # Two header rows: the execution column's title merged over its amount and its ratio.
             width = 5
             title = _title_rows(doc.form_code, doc.title.upper(), "(Kèm theo báo cáo của Ủy ban nhân dân tỉnh)", width)
-            header = [["STT", "Nội dung", columns[0][0], columns[1][0], None],
-                      [None, None, None, "Số tiền", "So với dự toán năm (%)"]]
+            header = [
+                ["STT", "Nội dung", columns[0][0], columns[1][0], None],
+                [None, None, None, "Số tiền", "So với dự toán năm (%)"],
+            ]
             body = [r[:4] + [self._ratio(r[3], r[2])] for r in data]
             top = len(title) + 1
             merges = [f"A{top}:A{top + 1}", f"B{top}:B{top + 1}", f"C{top}:C{top + 1}", f"D{top}:E{top}"]
             return _xlsx("59-CK-NSNN", title + header + body, merges, day)
         if doc.kind == "final_accounts":
             width = 5
-            title = _title_rows(doc.form_code, doc.title.upper(), "(Quyết toán đã được Hội đồng nhân dân tỉnh phê chuẩn)", width)
+            title = _title_rows(
+                doc.form_code, doc.title.upper(), "(Quyết toán đã được Hội đồng nhân dân tỉnh phê chuẩn)", width
+            )
             header = [["STT", "Nội dung", columns[0][0], columns[1][0], "So sánh (%)"], ["A", "B", 1, 2, "3=2/1"]]
             body = [r + [self._ratio(r[3], r[2])] for r in data]
             return _xlsx("46-CK-NSNN", title + header + body, [], day)
         width = 3
-        title = _title_rows(doc.form_code, doc.title.upper(), "(Dự toán đã được Hội đồng nhân dân tỉnh quyết định)", width)
+        title = _title_rows(
+            doc.form_code, doc.title.upper(), "(Dự toán đã được Hội đồng nhân dân tỉnh quyết định)", width
+        )
         if doc.document_id == DEFECTS["header_one_row_lower"]:
-            title.insert(4, ["(Kèm theo Quyết định số %s của Ủy ban nhân dân tỉnh)" % doc.decision_number, None, None])
+            title.insert(4, [f"(Kèm theo Quyết định số {doc.decision_number} của Ủy ban nhân dân tỉnh)", None, None])
         return _xlsx("46-CK-NSNN", title + [["STT", "Nội dung", columns[0][0]], ["A", "B", 1]] + data, [], day)
 
-    def _published_estimate(self, doc: PortalDocument, columns: list[tuple[str, dict]], day: date,
-                             rng: random.Random) -> bytes:
+    def _published_estimate(
+        self, doc: PortalDocument, columns: list[tuple[str, dict]], day: date, rng: random.Random
+    ) -> bytes:
         """An estimate as provinces publish it: the previous year's estimate and estimated
         execution beside the year's estimate and its ratio to the former, abbreviated labels, and
         text under the table. 2024: one header row, notes, place-and-date and signatures under
@@ -399,30 +484,44 @@ class BudgetPortalData:
         width = 6
         data = balance_rows([values for _, values in columns], rng, outline_of(doc.fiscal_year), PUBLISHED_LABELS)
         body = [r + [self._ratio(r[4], r[2])] for r in data]
-        title = _title_rows(doc.form_code, doc.title.upper(), "(Dự toán đã được Hội đồng nhân dân tỉnh quyết định)", width)
+        title = _title_rows(
+            doc.form_code, doc.title.upper(), "(Dự toán đã được Hội đồng nhân dân tỉnh quyết định)", width
+        )
         top, before = len(title) + 1, doc.fiscal_year - 1
-        place_date = f"Khánh Hòa, ngày {doc.published_date.day:02d} tháng {doc.published_date.month:02d} năm " \
-                     f"{doc.published_date.year}"
+        place_date = (
+            f"Khánh Hòa, ngày {doc.published_date.day:02d} tháng {doc.published_date.month:02d} năm "
+            f"{doc.published_date.year}"
+        )
         if doc.fiscal_year == FIVE_REVENUE_LINES_FROM:
-            header = [["STT", "Nội dung", *(label for label, _ in columns), "So sánh (%)"], ["A", "B", 1, 2, 3, "4=3/1"]]
+            header = [
+                ["STT", "Nội dung", *(label for label, _ in columns), "So sánh (%)"],
+                ["A", "B", 1, 2, 3, "4=3/1"],
+            ]
             merges: list[str] = []
-            trailer = [[None] * width,
-                       ["Ghi chú: (*) Không bao gồm thu tiền sử dụng đất ghi thu, ghi chi vào ngân sách.", *[None] * 5],
-                       ["(1) Số ước thực hiện năm %d là số ước đến hết tháng 11." % before, *[None] * 5],
-                       [None] * width,
-                       [None, None, None, None, place_date, None],
-                       [None, None, None, None, "TM. ỦY BAN NHÂN DÂN", None],
-                       [None, None, None, None, "KT. CHỦ TỊCH", None],
-                       [None, None, None, None, "PHÓ CHỦ TỊCH", None]]
+            trailer = [
+                [None] * width,
+                ["Ghi chú: (*) Không bao gồm thu tiền sử dụng đất ghi thu, ghi chi vào ngân sách.", *[None] * 5],
+                [f"(1) Số ước thực hiện năm {before} là số ước đến hết tháng 11.", *[None] * 5],
+                [None] * width,
+                [None, None, None, None, place_date, None],
+                [None, None, None, None, "TM. ỦY BAN NHÂN DÂN", None],
+                [None, None, None, None, "KT. CHỦ TỊCH", None],
+                [None, None, None, None, "PHÓ CHỦ TỊCH", None],
+            ]
             end = top + len(header) + len(body) + 1
             merges.append(f"A{end + 1}:F{end + 1}")
         else:
-            header = [["STT", "Nội dung", f"Năm {before}", None, f"Năm {doc.fiscal_year}", "So sánh (%)"],
-                      [None, None, "Dự toán", "Ước thực hiện", "Dự toán", None], ["A", "B", "1", "2", "3", "4=3/1"]]
+            header = [
+                ["STT", "Nội dung", f"Năm {before}", None, f"Năm {doc.fiscal_year}", "So sánh (%)"],
+                [None, None, "Dự toán", "Ước thực hiện", "Dự toán", None],
+                ["A", "B", "1", "2", "3", "4=3/1"],
+            ]
             merges = [f"A{top}:A{top + 1}", f"B{top}:B{top + 1}", f"C{top}:D{top}", f"F{top}:F{top + 1}"]
-            trailer = [["Nguồn: Sở Tài chính tỉnh Khánh Hòa.", *[None] * 5],
-                       [None, None, None, None, place_date, None],
-                       [None, "NGƯỜI LẬP BIỂU", None, None, "GIÁM ĐỐC SỞ TÀI CHÍNH", None]]
+            trailer = [
+                ["Nguồn: Sở Tài chính tỉnh Khánh Hòa.", *[None] * 5],
+                [None, None, None, None, place_date, None],
+                [None, "NGƯỜI LẬP BIỂU", None, None, "GIÁM ĐỐC SỞ TÀI CHÍNH", None],
+            ]
         return _xlsx("46-CK-NSNN", title + header + body + trailer, merges, day)
 
     @staticmethod
@@ -434,26 +533,63 @@ class BudgetPortalData:
                 return Decimal(str(v).replace(".", "").replace(",", "."))
             except ArithmeticError:  # a blank, '-' or the text of a defective cell
                 return None
+
         a, b = number(value), number(base)
         return format_vn_number(a / b * 100, 1) if a is not None and b else None
 
     def _unit_doc(self, year: int, published: date) -> None:
-        doc = PortalDocument(f"CK-{year}-DVSN", UNIT_FORM, "unit_autonomy", year, "year",
-                             f"Công khai tình hình tự chủ tài chính của các đơn vị sự nghiệp công lập năm {year}",
-                             None, None, published, f"DVSN-tu-chu-tai-chinh_{year}.xlsx")
+        doc = PortalDocument(
+            f"CK-{year}-DVSN",
+            UNIT_FORM,
+            "unit_autonomy",
+            year,
+            "year",
+            f"Công khai tình hình tự chủ tài chính của các đơn vị sự nghiệp công lập năm {year}",
+            None,
+            None,
+            published,
+            f"DVSN-tu-chu-tai-chinh_{year}.xlsx",
+        )
         rows = _title_rows(UNIT_FORM, doc.title.upper(), "(Số liệu dự toán năm)", 8)
         top = len(rows) + 1
-        rows += [["STT", "Tên đơn vị", "Mã đơn vị", "Nhóm tự chủ", "Nguồn thu sự nghiệp", None, None, "Chi thường xuyên"],
-                 [None, None, None, None, "Thu hoạt động dịch vụ", "Phí được để lại",
-                  "Chênh lệch thu chi hoạt động sản xuất kinh doanh", None]]
-        merges = [f"A{top}:A{top + 1}", f"B{top}:B{top + 1}", f"C{top}:C{top + 1}", f"D{top}:D{top + 1}",
-                  f"E{top}:G{top}", f"H{top}:H{top + 1}"]
+        rows += [
+            ["STT", "Tên đơn vị", "Mã đơn vị", "Nhóm tự chủ", "Nguồn thu sự nghiệp", None, None, "Chi thường xuyên"],
+            [
+                None,
+                None,
+                None,
+                None,
+                "Thu hoạt động dịch vụ",
+                "Phí được để lại",
+                "Chênh lệch thu chi hoạt động sản xuất kinh doanh",
+                None,
+            ],
+        ]
+        merges = [
+            f"A{top}:A{top + 1}",
+            f"B{top}:B{top + 1}",
+            f"C{top}:C{top + 1}",
+            f"D{top}:D{top + 1}",
+            f"E{top}:G{top}",
+            f"H{top}:H{top + 1}",
+        ]
         for sector_index, (sector, unit_rows) in enumerate(self.units(year)):
-            rows.append([["I", "II", "III", "IV", "V"][sector_index], sector.upper(), None, None, None, None, None, None])
+            rows.append(
+                [["I", "II", "III", "IV", "V"][sector_index], sector.upper(), None, None, None, None, None, None]
+            )
             for number, unit in enumerate(unit_rows, start=1):
-                rows.append([number, unit["name"], unit["code"], unit["group"],
-                             *[format_vn_number(unit[k], 1) if unit[k] is not None else None
-                               for k in ("service", "fees", "surplus", "spending")]])
+                rows.append(
+                    [
+                        number,
+                        unit["name"],
+                        unit["code"],
+                        unit["group"],
+                        *[
+                            format_vn_number(unit[k], 1) if unit[k] is not None else None
+                            for k in ("service", "fees", "surplus", "spending")
+                        ],
+                    ]
+                )
         doc.versions.append(Version(published, _xlsx("DVSN", rows, merges, published)))
         self.documents.append(doc)
 
@@ -470,14 +606,27 @@ class BudgetPortalData:
                 name = f"{stable.choice(kinds)} {PLACES[index % len(PLACES)]}"
                 group = (1 if index == 0 else 2) if index < self_financing else (3 if index % 3 else 4)
                 spending = Decimal(rng.randint(4_000, 90_000))
-                rate = {1: rng.uniform(1.05, 1.4), 2: rng.uniform(1.0, 1.2), 3: rng.uniform(0.15, 0.9),
-                        4: rng.uniform(0.0, 0.08)}[group]
+                rate = {
+                    1: rng.uniform(1.05, 1.4),
+                    2: rng.uniform(1.0, 1.2),
+                    3: rng.uniform(0.15, 0.9),
+                    4: rng.uniform(0.0, 0.08),
+                }[group]
                 own = spending * Decimal(str(round(rate, 4)))
                 fees = (own * Decimal("0.1")).quantize(Decimal("0.1"))
                 surplus = (own * Decimal("0.05")).quantize(Decimal("0.1")) if group in (1, 2) else None
                 service = (own - fees - (surplus or 0)).quantize(Decimal("0.1"))
-                units.append({"code": f"{1_100_000 + index * 37:07d}", "name": name, "group": group,
-                              "service": service, "fees": fees, "surplus": surplus, "spending": spending})
+                units.append(
+                    {
+                        "code": f"{1_100_000 + index * 37:07d}",
+                        "name": name,
+                        "group": group,
+                        "service": service,
+                        "fees": fees,
+                        "surplus": surplus,
+                        "spending": spending,
+                    }
+                )
                 index += 1
             out.append((sector, units))
         return out

@@ -7,11 +7,12 @@
 A public portal: no token. The clock (`portal.clock`) decides what is published; a test moves it
 to see a new document or a corrected version appear.
 """
+
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 
 from connectors.sandbox.budget_data import BudgetPortalData
@@ -26,7 +27,6 @@ class BudgetPortal:
     def __init__(self, clock: date, seed: int = 20220101, data: BudgetPortalData | None = None):
         self.clock = clock
         self.data = data or BudgetPortalData(seed=seed, last_year=clock.year)
-        self.file_requests = 0
         self.files_served: list[str] = []  # names of the files sent in full (200), in order
 
     def published(self) -> list:
@@ -37,8 +37,7 @@ class BudgetPortal:
         return 200, {"generated_on": self.clock.isoformat(), "documents": [d.listing_entry(self.clock) for d in docs]}
 
     def file(self, path: str, query: dict[str, str], headers: Mapping[str, str]) -> RawResponse:
-        self.file_requests += 1
-        name = path[len(FILES_PREFIX):]
+        name = path[len(FILES_PREFIX) :]
         doc = next((d for d in self.published() if d.file_name == name), None)
         version = doc.version_on(self.clock) if doc else None
         if doc is None or version is None or doc.missing_file:
@@ -46,17 +45,20 @@ class BudgetPortal:
         etag = f'"{hashlib.sha256(version.content).hexdigest()[:32]}"'
         # the version's day, 08:00 in Vietnam
         modified = datetime.combine(version.available_on, time(8, 0)).replace(tzinfo=timezone(timedelta(hours=7)))
-        validators = {"ETag": etag, "Last-Modified": format_datetime(modified.astimezone(timezone.utc), usegmt=True)}
-        if headers.get("If-None-Match") == etag or (not headers.get("If-None-Match") and _not_modified_since(
-                headers.get("If-Modified-Since"), modified)):
+        validators = {"ETag": etag, "Last-Modified": format_datetime(modified.astimezone(UTC), usegmt=True)}
+        if headers.get("If-None-Match") == etag or (
+            not headers.get("If-None-Match") and _not_modified_since(headers.get("If-Modified-Since"), modified)
+        ):
             return RawResponse(304, b"", XLSX, validators)
         self.files_served.append(name)
-        return RawResponse(200, version.content, XLSX,
-                           {**validators, "Content-Disposition": f'attachment; filename="{name}"'})
+        return RawResponse(
+            200, version.content, XLSX, {**validators, "Content-Disposition": f'attachment; filename="{name}"'}
+        )
 
     def server(self, port: int = 0) -> SandboxServer:
-        return SandboxServer({LISTING_PATH: self.listing}, token=None, port=port,
-                             prefix_routes={FILES_PREFIX: self.file})
+        return SandboxServer(
+            {LISTING_PATH: self.listing}, token=None, port=port, prefix_routes={FILES_PREFIX: self.file}
+        )
 
 
 def _not_modified_since(header: str | None, modified: datetime) -> bool:

@@ -7,6 +7,7 @@ Each enterprise may be suspended (tạm ngừng kinh doanh), resume, or be disso
 On 1 July 2025 the registry re-codes every head office to the unit that succeeded its commune
 (one version per enterprise that day). Legal forms and industries come from the warehouse's seeds.
 """
+
 from __future__ import annotations
 
 import random
@@ -65,15 +66,23 @@ class Enterprise:
             return None
         changes = [(t, s, u) for t, s, u in self.history[1:] if t <= as_of]
         unit, status = self.unit_at_registration, ACTIVE
-        for _, new_status, new_unit in sorted(changes + [(t, None, u) for t, u in self.recoded if t <= as_of],
-                                              key=lambda event: event[0]):
+        for _, new_status, new_unit in sorted(
+            changes + [(t, None, u) for t, u in self.recoded if t <= as_of], key=lambda event: event[0]
+        ):
             status, unit = new_status or status, new_unit
         return {
-            "MaSoDoanhNghiep": self.code, "TenDoanhNghiep": self.name, "LoaiHinhDoanhNghiep": self.legal_form,
-            "NganhNgheChinh": self.industry, "NgayDangKy": f"{self.registered_at:%Y-%m-%d}",
-            "KenhDangKy": self.channel, "MaXaDangKy": self.unit_at_registration, "MaXaTruSo": unit,
+            "MaSoDoanhNghiep": self.code,
+            "TenDoanhNghiep": self.name,
+            "LoaiHinhDoanhNghiep": self.legal_form,
+            "NganhNgheChinh": self.industry,
+            "NgayDangKy": f"{self.registered_at:%Y-%m-%d}",
+            "KenhDangKy": self.channel,
+            "MaXaDangKy": self.unit_at_registration,
+            "MaXaTruSo": unit,
             "TinhTrang": status,
-            "LichSuTrangThai": [{"TinhTrang": s, "NgayHieuLuc": f"{t:%Y-%m-%d}", "MaXaTruSo": u} for t, s, u in changes],
+            "LichSuTrangThai": [
+                {"TinhTrang": s, "NgayHieuLuc": f"{t:%Y-%m-%d}", "MaXaTruSo": u} for t, s, u in changes
+            ],
             "NgayCapNhat": max(t for t in self.change_times if t <= as_of).strftime(ISO_FORMAT),
         }
 
@@ -93,8 +102,10 @@ class BusinessRegistrySandbox:
         successors: dict[str, list[tuple[str, float, date]]] = {}
         for s in reference.successions(units_dir):
             successors.setdefault(s.predecessor_code, []).append((s.successor_code, s.weight, s.effective_date))
-        legal_forms = [(r["legal_form_code"], float(r["sandbox_share"])) for r in reference._read("enterprise_legal_forms.csv")]
-        industries = [(r["vsic_code"], float(r["sandbox_share"])) for r in reference._read("vsic_industries.csv")]
+        legal_forms = [
+            (r["legal_form_code"], float(r["sandbox_share"])) for r in reference.read_seed("enterprise_legal_forms.csv")
+        ]
+        industries = [(r["vsic_code"], float(r["sandbox_share"])) for r in reference.read_seed("vsic_industries.csv")]
         clock = self.config.clock
         serial: dict[str, int] = {}
         self.enterprises: list[Enterprise] = []
@@ -105,24 +116,37 @@ class BusinessRegistrySandbox:
             years = (month.year - 2022) + (month.month - 1) / 12
             for province in sorted(set(provinces.values())):
                 members = [u for u in active if provinces[u.code] == province]
-                base = sum(NEW_PER_MONTH_2022.values()) if province not in NEW_PER_MONTH_2022 else NEW_PER_MONTH_2022[province]
+                base = (
+                    sum(NEW_PER_MONTH_2022.values())
+                    if province not in NEW_PER_MONTH_2022
+                    else NEW_PER_MONTH_2022[province]
+                )
                 mean = base * (1 + YEARLY_GROWTH) ** years * MONTH_FACTOR[month.month] * self.config.scale
-                count = max(0, round(rng.gauss(mean, mean ** 0.5)))
-                days = [d for d in (month + timedelta(days=i) for i in range(31))
-                        if d.month == month.month and d.weekday() < 5]
+                count = max(0, round(rng.gauss(mean, mean**0.5)))
+                days = [
+                    d
+                    for d in (month + timedelta(days=i) for i in range(31))
+                    if d.month == month.month and d.weekday() < 5
+                ]
                 for _ in range(count):
                     day = rng.choice(days)
                     registered = datetime.combine(day, time(rng.randint(7, 16), rng.randint(0, 59)))
                     if registered > clock:
                         continue
-                    unit = rng.choices(members, weights=[WARD_FACTOR if u.unit_type == "ward" else 1 for u in members])[0]
+                    unit = rng.choices(members, weights=[WARD_FACTOR if u.unit_type == "ward" else 1 for u in members])[
+                        0
+                    ]
                     prefix = TAX_CODE_PREFIX.get(province, "42")
                     serial[prefix] = serial.get(prefix, 0) + 1
                     e = Enterprise(
-                        code=tax_code(prefix, serial[prefix] + 100_000), name=f"Công ty mẫu {prefix}-{serial[prefix]:05d}",
-                        legal_form=_weighted(rng, legal_forms), industry=_weighted(rng, industries),
-                        registered_at=registered, unit_at_registration=unit.code,
-                        channel=ONLINE if rng.random() < ONLINE_SHARE.get(day.year, 0.97) else PAPER)
+                        code=tax_code(prefix, serial[prefix] + 100_000),
+                        name=f"Công ty mẫu {prefix}-{serial[prefix]:05d}",
+                        legal_form=_weighted(rng, legal_forms),
+                        industry=_weighted(rng, industries),
+                        registered_at=registered,
+                        unit_at_registration=unit.code,
+                        channel=ONLINE if rng.random() < ONLINE_SHARE.get(day.year, 0.97) else PAPER,
+                    )
                     e.history.append((registered, ACTIVE, unit.code))
                     self._life(e, rng, successors, clock)
                     self.enterprises.append(e)
@@ -133,7 +157,7 @@ class BusinessRegistrySandbox:
         unit, status = e.unit_at_registration, ACTIVE
         month = next_month(e.registered_at.date())
         while datetime.combine(month, time(0)) <= clock and status != DISSOLVED:
-            for successor_code, _, effective in successors.get(unit, []):
+            for _successor_code, _, effective in successors.get(unit, []):
                 if effective == month:
                     choices = [(c, w) for c, w, d in successors[unit] if d == effective]
                     unit = _weighted(rng, choices)

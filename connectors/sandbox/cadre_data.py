@@ -18,6 +18,7 @@ dossiers are still rated good; one department is ranked average two years runnin
 Defects (rate `defect_rate` per record and kind): duplicate persons (same person under a second code),
 a person active in two units at once, a rating outside the code list, an end date before the start.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,18 +34,36 @@ REFORM_DAY = date(2025, 7, 1)  # district level abolished
 PROVINCE_PC = "000.00.00.H34"  # the provincial People's Committee: ranks the others, is not ranked
 
 RATINGS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")  # excellent, good, completed, not completed (Decree 90/2020)
-GOOD_OR_ABOVE = ("HTXSNV", "HTTNV")
 GRADES = ("Tốt", "Khá", "Trung bình", "Yếu")  # good, fair, average, weak: the ranking file's words
 CATEGORIES = ("CB", "CC", "VC", "HD")  # cán bộ, công chức, viên chức, hợp đồng lao động
 LEVEL_CODES = {"province": "TINH", "district": "HUYEN", "commune": "XA"}
 DEFECT_KINDS = ("duplicate_person", "two_units_at_once", "rating_outside_code_list", "end_before_start")
 
-COMMUNE_CADRE_TITLES = ["Bí thư Đảng ủy", "Chủ tịch HĐND", "Chủ tịch UBND", "Phó Chủ tịch UBND",
-                        "Chủ tịch Ủy ban MTTQ", "Bí thư Đoàn TNCS", "Chủ tịch Hội Phụ nữ", "Chủ tịch Hội Nông dân"]
-COMMUNE_CIVIL_TITLES = ["Văn phòng - thống kê", "Địa chính - xây dựng", "Tư pháp - hộ tịch", "Tài chính - kế toán",
-                        "Văn hóa - xã hội", "Chỉ huy trưởng quân sự"]
-UNIT_KINDS = {"000.00.15.H34": "Trường THPT", "000.00.16.H34": "Trung tâm Y tế", "000.00.06.H34": "Trung tâm Khuyến nông",
-              "000.00.12.H34": "Trung tâm Văn hóa", "000.00.11.H34": "Trung tâm Bảo trợ xã hội"}
+COMMUNE_CADRE_TITLES = [
+    "Bí thư Đảng ủy",
+    "Chủ tịch HĐND",
+    "Chủ tịch UBND",
+    "Phó Chủ tịch UBND",
+    "Chủ tịch Ủy ban MTTQ",
+    "Bí thư Đoàn TNCS",
+    "Chủ tịch Hội Phụ nữ",
+    "Chủ tịch Hội Nông dân",
+]
+COMMUNE_CIVIL_TITLES = [
+    "Văn phòng - thống kê",
+    "Địa chính - xây dựng",
+    "Tư pháp - hộ tịch",
+    "Tài chính - kế toán",
+    "Văn hóa - xã hội",
+    "Chỉ huy trưởng quân sự",
+]
+UNIT_KINDS = {
+    "000.00.15.H34": "Trường THPT",
+    "000.00.16.H34": "Trung tâm Y tế",
+    "000.00.06.H34": "Trung tâm Khuyến nông",
+    "000.00.12.H34": "Trung tâm Văn hóa",
+    "000.00.11.H34": "Trung tâm Bảo trợ xã hội",
+}
 
 
 def _stable_unit(*parts: object) -> float:
@@ -149,8 +168,9 @@ class CadreSandbox:
         self.appraisals: list[Appraisal] = []
         self.rankings: list[Ranking] = []
         self.off_target = {p.agency.code for p in self.profiles if self.rng.random() < 0.15}
-        self._ranked_agencies = [a for a in reference.agencies()
-                                 if a.level in ("province", "district") and a.code != PROVINCE_PC]
+        self._ranked_agencies = [
+            a for a in reference.agencies() if a.level in ("province", "district") and a.code != PROVINCE_PC
+        ]
         self._build_units()
         for profile in self.profiles:
             self._build_agency_staff(profile)
@@ -181,10 +201,29 @@ class CadreSandbox:
     def _id_number(self) -> str:
         return f"056{self.rng.randrange(10**8, 10**9)}"  # citizen ID: province code 056 + 9 digits
 
-    def _person(self, agency: reference.Agency, unit: str, category: str, title: str, start: date,
-                name: str | None = None, budget_paid: bool = True, **kwargs) -> Employment:
-        e = Employment(self._code(), name or self.new_name(), self._id_number(), agency, unit, category, title,
-                       budget_paid, start, **kwargs)
+    def _person(
+        self,
+        agency: reference.Agency,
+        unit: str,
+        category: str,
+        title: str,
+        start: date,
+        name: str | None = None,
+        budget_paid: bool = True,
+        **kwargs,
+    ) -> Employment:
+        e = Employment(
+            self._code(),
+            name or self.new_name(),
+            self._id_number(),
+            agency,
+            unit,
+            category,
+            title,
+            budget_paid,
+            start,
+            **kwargs,
+        )
         if agency.level == "commune" and category in ("CB", "CC"):
             roll = self.rng.random()
             if roll < 0.86:
@@ -211,14 +250,23 @@ class CadreSandbox:
     def _build_units(self) -> None:
         owners = [a for a in reference.agencies() if a.level in ("province", "district") and a.code != PROVINCE_PC]
         for agency in owners:
-            count = self.rng.randint(6, 10) if agency.code in ("000.00.15.H34", "000.00.16.H34") else (
-                self.rng.randint(2, 5) if agency.level == "district" else self.rng.randint(0, 3))
+            count = (
+                self.rng.randint(6, 10)
+                if agency.code in ("000.00.15.H34", "000.00.16.H34")
+                else (self.rng.randint(2, 5) if agency.level == "district" else self.rng.randint(0, 3))
+            )
             kind = UNIT_KINDS.get(agency.code, "Trường THCS" if agency.level == "district" else "Trung tâm Dịch vụ")
             for n in range(1, count + 1):
                 group = self.rng.choices([1, 2, 3, 4], [0.03, 0.12, 0.35, 0.50])[0]
-                self.units.append(PublicServiceUnit(
-                    f"DVSN.{agency.code[4:9]}.{n:02d}", f"{kind} {agency.district_name_vi or 'tỉnh'} số {n}",
-                    agency.code, group, self._old_start()))
+                self.units.append(
+                    PublicServiceUnit(
+                        f"DVSN.{agency.code[4:9]}.{n:02d}",
+                        f"{kind} {agency.district_name_vi or 'tỉnh'} số {n}",
+                        agency.code,
+                        group,
+                        self._old_start(),
+                    )
+                )
         # 2022-2025: about one unit in eight merged into a sibling or dissolved; two new ones.
         by_owner: dict[str, list[PublicServiceUnit]] = {}
         for u in self.units:
@@ -231,8 +279,9 @@ class CadreSandbox:
             else:
                 u.end_kind = "GIAI_THE"
         for n, (owner, year) in enumerate((("000.00.10.H34", 2023), ("000.00.13.H34", 2024)), start=1):
-            self.units.append(PublicServiceUnit(f"DVSN.{owner[4:9]}.9{n}", f"Trung tâm Chuyển đổi số {n}", owner,
-                                                2, date(year, 4, 1)))
+            self.units.append(
+                PublicServiceUnit(f"DVSN.{owner[4:9]}.9{n}", f"Trung tâm Chuyển đổi số {n}", owner, 2, date(year, 4, 1))
+            )
 
     # -- staff ----------------------------------------------------------------------------------
     def _build_agency_staff(self, profile: AgencyProfile) -> None:
@@ -243,33 +292,55 @@ class CadreSandbox:
         for o in profile.officials:
             leader = o.title == LEADER
             category = head_category if leader else "CC"
-            title = {"province": "Giám đốc", "district": "Chủ tịch UBND", "commune": "Chủ tịch UBND"}[level] \
-                if leader else (COMMUNE_CIVIL_TITLES[0] if level == "commune" else o.title)
-            self._person(agency, "Văn phòng" if not leader else "Ban Giám đốc", category, title, start,
-                         name=o.name, leadership="TRUONG" if leader else None,
-                         late_prone=o.late_rate if o.title == SPECIALIST else 0.0,
-                         accounts=self._accounts(o.account))
+            title = (
+                {"province": "Giám đốc", "district": "Chủ tịch UBND", "commune": "Chủ tịch UBND"}[level]
+                if leader
+                else (COMMUNE_CIVIL_TITLES[0] if level == "commune" else o.title)
+            )
+            self._person(
+                agency,
+                "Văn phòng" if not leader else "Ban Giám đốc",
+                category,
+                title,
+                start,
+                name=o.name,
+                leadership="TRUONG" if leader else None,
+                late_prone=o.late_rate if o.title == SPECIALIST else 0.0,
+                accounts=self._accounts(o.account),
+            )
         if level == "commune":
             for title in COMMUNE_CADRE_TITLES[1:]:
                 if self.rng.random() < 0.9 * min(1.0, self.config.scale + 0.3):
-                    self._person(agency, "UBND xã", "CB", title, self._old_start(),
-                                 leadership="PHO" if title == "Phó Chủ tịch UBND" else None)
+                    self._person(
+                        agency,
+                        "UBND xã",
+                        "CB",
+                        title,
+                        self._old_start(),
+                        leadership="PHO" if title == "Phó Chủ tịch UBND" else None,
+                    )
             for title in COMMUNE_CIVIL_TITLES:
                 for _ in range(self._staff_size(1, 2)):
                     self._person(agency, "UBND xã", "CC", title, self._old_start())
             contracts = self._staff_size(1, 2)
         else:
-            for n in range(2):
-                self._person(agency, "Ban Giám đốc", "CC" if level == "province" else "CB",
-                             "Phó Giám đốc" if level == "province" else "Phó Chủ tịch UBND", self._old_start(),
-                             leadership="PHO")
+            for _n in range(2):
+                self._person(
+                    agency,
+                    "Ban Giám đốc",
+                    "CC" if level == "province" else "CB",
+                    "Phó Giám đốc" if level == "province" else "Phó Chủ tịch UBND",
+                    self._old_start(),
+                    leadership="PHO",
+                )
             divisions = ["Văn phòng", "Phòng Tổ chức", "Phòng Nghiệp vụ", "Thanh tra"]
             for _ in range(self._staff_size(25, 45)):
                 self._person(agency, self.rng.choice(divisions), "CC", "Chuyên viên", self._old_start())
             contracts = self._staff_size(3, 6)
         for _ in range(contracts):
-            self._person(agency, "Văn phòng", "HD", "Nhân viên hợp đồng", self._old_start(),
-                         budget_paid=self.rng.random() < 0.5)
+            self._person(
+                agency, "Văn phòng", "HD", "Nhân viên hợp đồng", self._old_start(), budget_paid=self.rng.random() < 0.5
+            )
 
     def _build_unit_staff(self) -> None:
         agencies = {a.code: a for a in reference.agencies()}
@@ -277,9 +348,15 @@ class CadreSandbox:
             agency = agencies[unit.agency_code]
             budget = unit.autonomy_group >= 3  # groups 1-2 pay salaries from their own revenue
             for n in range(self._staff_size(8, 24)):
-                e = self._person(agency, unit.code, "VC", "Giám đốc" if n == 0 else "Viên chức",
-                                 max(unit.created, self._old_start()), budget_paid=budget,
-                                 leadership="TRUONG" if n == 0 else None)
+                e = self._person(
+                    agency,
+                    unit.code,
+                    "VC",
+                    "Giám đốc" if n == 0 else "Viên chức",
+                    max(unit.created, self._old_start()),
+                    budget_paid=budget,
+                    leadership="TRUONG" if n == 0 else None,
+                )
                 if unit.ended:
                     self._leave_unit(e, unit)
 
@@ -289,12 +366,30 @@ class CadreSandbox:
         if target and self.rng.random() < 0.8:  # a merger keeps most staff
             self._move(e, unit=target, start=unit.ended)
 
-    def _move(self, e: Employment, start: date, unit: str | None = None, agency: reference.Agency | None = None,
-              category: str | None = None, title: str | None = None) -> Employment:
-        moved = Employment(e.person_code, e.name, e.id_number, agency or e.agency, unit or e.unit,
-                           category or e.category, title or e.title, e.budget_paid, start,
-                           leadership=None if agency else e.leadership, standard_met_on=e.standard_met_on,
-                           late_prone=e.late_prone, accounts=e.accounts)
+    def _move(
+        self,
+        e: Employment,
+        start: date,
+        unit: str | None = None,
+        agency: reference.Agency | None = None,
+        category: str | None = None,
+        title: str | None = None,
+    ) -> Employment:
+        moved = Employment(
+            e.person_code,
+            e.name,
+            e.id_number,
+            agency or e.agency,
+            unit or e.unit,
+            category or e.category,
+            title or e.title,
+            e.budget_paid,
+            start,
+            leadership=None if agency else e.leadership,
+            standard_met_on=e.standard_met_on,
+            late_prone=e.late_prone,
+            accounts=e.accounts,
+        )
         if moved.level == "commune" and moved.category in ("CB", "CC") and moved.standard_met_on is None:
             moved.standard_met_on = start if self.rng.random() < 0.9 else None
         self.employments.append(moved)
@@ -310,8 +405,15 @@ class CadreSandbox:
             template = staff[0]
             last_day = template.agency.valid_to or date(LAST_YEAR, 12, 31)
             for year in range(FIRST_YEAR, min(LAST_YEAR, last_day.year) + 1):
-                active = [e for e in staff if e.active_on(date(year, 1, 1)) and e.end is None
-                          and e.leadership is None and e.late_prone == 0.0 and e.name not in self.official_names]
+                active = [
+                    e
+                    for e in staff
+                    if e.active_on(date(year, 1, 1))
+                    and e.end is None
+                    and e.leadership is None
+                    and e.late_prone == 0.0
+                    and e.name not in self.official_names
+                ]
                 for e in active:
                     if self.rng.random() < leave:
                         e.end = date(year, self.rng.randrange(1, 13), self.rng.randrange(1, 28))
@@ -319,8 +421,11 @@ class CadreSandbox:
                     pick = self.rng.choice(active) if active else template
                     start = date(year, self.rng.randrange(1, 13), self.rng.randrange(1, 28))
                     if start < last_day:
-                        staff.append(self._person(pick.agency, pick.unit, pick.category, pick.title, start,
-                                                  budget_paid=pick.budget_paid))
+                        staff.append(
+                            self._person(
+                                pick.agency, pick.unit, pick.category, pick.title, start, budget_paid=pick.budget_paid
+                            )
+                        )
 
     def _reform_districts(self) -> None:
         """1 July 2025: district People's Committees end; most of their staff move to a commune."""
@@ -335,10 +440,15 @@ class CadreSandbox:
                 continue  # units keep their staff; the register, not the person, records the owner
             e.end = e.agency.valid_to
             if self.rng.random() < 0.75 and communes.get(e.agency.district_name_vi):
-                self._move(e, REFORM_DAY, agency=self.rng.choice(communes[e.agency.district_name_vi]),
-                           category="CC" if e.category in ("CC", "CB") else e.category,
-                           title=COMMUNE_CIVIL_TITLES[self.rng.randrange(len(COMMUNE_CIVIL_TITLES))]
-                           if e.category in ("CC", "CB") else e.title)
+                self._move(
+                    e,
+                    REFORM_DAY,
+                    agency=self.rng.choice(communes[e.agency.district_name_vi]),
+                    category="CC" if e.category in ("CC", "CB") else e.category,
+                    title=COMMUNE_CIVIL_TITLES[self.rng.randrange(len(COMMUNE_CIVIL_TITLES))]
+                    if e.category in ("CC", "CB")
+                    else e.title,
+                )
 
     # -- PAR ranking and appraisals ---------------------------------------------------------------
     def _published_years(self) -> list[int]:
@@ -366,7 +476,9 @@ class CadreSandbox:
                 elif agency is once_average and year == 2023:
                     score = self.rng.uniform(74, 79)
                 score = round(score, 2)
-                grade = GRADES[0] if score >= 90 else GRADES[1] if score >= 80 else GRADES[2] if score >= 70 else GRADES[3]
+                grade = (
+                    GRADES[0] if score >= 90 else GRADES[1] if score >= 80 else GRADES[2] if score >= 70 else GRADES[3]
+                )
                 self.rankings.append(Ranking(year, agency, score, grade, date(year + 1, 2, self.rng.randrange(1, 15))))
 
     def _build_appraisals(self) -> None:
@@ -383,7 +495,11 @@ class CadreSandbox:
                 if e.late_prone >= thresholds[year]:
                     # Many late dossiers: the council usually rates "completed", sometimes still "good".
                     rating = "HTTNV" if self.rng.random() < 0.35 else "HTNV"
-                elif e.leadership == "TRUONG" and e.category != "VC" and grade.get((year, e.agency.code)) in ("Trung bình", "Yếu"):
+                elif (
+                    e.leadership == "TRUONG"
+                    and e.category != "VC"
+                    and grade.get((year, e.agency.code)) in ("Trung bình", "Yếu")
+                ):
                     rating = "HTTNV" if e.agency.level == "district" else "HTNV"
                 else:
                     rating = self.rng.choices(RATINGS, [0.12, 0.70, 0.15, 0.03])[0]
@@ -401,7 +517,9 @@ class CadreSandbox:
                 if date(year, 1, 1) > self.config.end or not agency.active_on(date(year, 1, 1)):
                     break
                 factor = (1 - 0.012) ** (year - FIRST_YEAR)
-                self.quotas.append(Quota(code, year, round(civil * 1.03 * factor), round(public * 1.02 * factor * factor)))
+                self.quotas.append(
+                    Quota(code, year, round(civil * 1.03 * factor), round(public * 1.02 * factor * factor))
+                )
 
     # -- defects --------------------------------------------------------------------------------
     def _defective(self, kind: str, key: object) -> bool:
@@ -417,8 +535,16 @@ class CadreSandbox:
                 self.employments.append(twin)
             if self._defective("two_units_at_once", e.person_code) and e.end is None:
                 other = next(a for a in reference.agencies() if a.level == e.agency.level and a is not e.agency)
-                self.employments.append(Employment(**{**e.__dict__, "agency": other, "unit": "Văn phòng",
-                                                      "start": max(e.start + timedelta(days=1), date(2023, 3, 1))}))
+                self.employments.append(
+                    Employment(
+                        **{
+                            **e.__dict__,
+                            "agency": other,
+                            "unit": "Văn phòng",
+                            "start": max(e.start + timedelta(days=1), date(2023, 3, 1)),
+                        }
+                    )
+                )
             if e.end is not None and self._defective("end_before_start", e.person_code):
                 e.mistyped_end = e.start - timedelta(days=self.rng.randrange(30, 400))
         for a in self.appraisals:

@@ -9,6 +9,7 @@ As in a real province, full names repeat: a few officials of different agencies 
 them often in an agency with many late dossiers), so only the account tells them apart. Older
 exports of the one-stop-shop named the handler only (`name_only_steps`).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,10 +19,56 @@ from dataclasses import dataclass
 
 from connectors.sandbox import reference
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
 MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Ngọc", "Thanh", "Đức", "Quốc", "Thu", "Gia", "Xuân", "Hoài"]
-GIVEN = ["An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Hùng", "Khánh", "Lan", "Linh",
-         "Long", "Mai", "Nam", "Nga", "Phúc", "Phương", "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Trung", "Tú", "Vy", "Yến"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Châu",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hiếu",
+    "Hoa",
+    "Hùng",
+    "Khánh",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Phúc",
+    "Phương",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Trung",
+    "Tú",
+    "Vy",
+    "Yến",
+]
 
 CLERK, SPECIALIST, LEADER = "Cán bộ tiếp nhận", "Chuyên viên", "Lãnh đạo"
 
@@ -104,12 +151,16 @@ def agency_profiles(seed: int) -> list[AgencyProfile]:
         dissatisfied = rng.uniform(0.22, 0.32) if rng.random() < 0.06 else rng.uniform(0.02, 0.10)
         size = {"province": 4, "district": 4, "commune": 2}[agency.level]
         specialists = [person(SPECIALIST, min(0.6, late * rng.lognormvariate(-0.1, 0.45))) for _ in range(size)]
-        profiles.append(AgencyProfile(
-            agency=agency, late_rate=late, dissatisfied_rate=dissatisfied,
-            clerks=[person(CLERK, 0.0) for _ in range(max(1, size // 2))],
-            specialists=specialists,
-            leaders=[person(LEADER, 0.0)],
-        ))
+        profiles.append(
+            AgencyProfile(
+                agency=agency,
+                late_rate=late,
+                dissatisfied_rate=dissatisfied,
+                clerks=[person(CLERK, 0.0) for _ in range(max(1, size // 2))],
+                specialists=specialists,
+                leaders=[person(LEADER, 0.0)],
+            )
+        )
     _give_namesakes(random.Random(seed + 29), profiles)
     _give_accounts(profiles)
     return profiles

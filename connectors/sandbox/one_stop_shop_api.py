@@ -4,6 +4,7 @@
 changed in [updated_since, updated_until), each as the system showed it just before
 `updated_until`, ordered by (NgayCapNhat, MaHoSo) and paged by an opaque keyset cursor.
 """
+
 from __future__ import annotations
 
 import base64
@@ -57,7 +58,7 @@ class ListingQuery:
         return (self.until - timedelta(seconds=1)).strftime(DATE_FORMAT)
 
     @classmethod
-    def parse(cls, query: dict[str, str], clock: datetime) -> "ListingQuery":
+    def parse(cls, query: dict[str, str], clock: datetime) -> ListingQuery:
         """`clock`: the source's now; a window cannot end after it. Raises ValueError (HTTP 400)."""
         since = _parse(query.get("updated_since"), "updated_since", datetime(2000, 1, 1))
         until = min(_parse(query.get("updated_until"), "updated_until", clock), clock)
@@ -99,7 +100,7 @@ class OneStopShopApi:
         start = 0
         if listing.cursor:
             start = bisect.bisect_right(rows, listing.cursor + (len(self.sandbox.dossiers),))
-        page = rows[start:start + page_size]
+        page = rows[start : start + page_size]
         as_of = listing.until - timedelta(seconds=1)
         data = [self.sandbox.dossiers[i].payload(as_of) for _, _, i in page]
         if start > 0 and "duplicate_on_next_page" in self.sandbox.dossiers[rows[start - 1][2]].defects:
@@ -131,7 +132,8 @@ def write_export(sandbox: OneStopShopSandbox, path: Path) -> int:
     return count
 
 
-def start_one_stop_shop_server(config: SandboxConfig | None = None, token: str = SANDBOX_TOKEN,
-                               port: int = 0) -> tuple[SandboxServer, OneStopShopApi]:
+def start_one_stop_shop_server(
+    config: SandboxConfig | None = None, token: str = SANDBOX_TOKEN, port: int = 0
+) -> tuple[SandboxServer, OneStopShopApi]:
     api = OneStopShopApi(OneStopShopSandbox(config))
     return SandboxServer(api.routes(), token=token, port=port).start(), api

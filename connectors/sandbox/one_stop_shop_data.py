@@ -5,6 +5,7 @@ what the real system would have shown at that moment in the DVCQG sync format, s
 pull sees a dossier again each time it changed. Days are generated independently (one RNG per
 day), so a shorter date range yields the same dossiers for the days it covers.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -16,8 +17,15 @@ from datetime import date, datetime, time, timedelta
 
 from connectors.sandbox import reference
 from connectors.sandbox.applicants import ApplicantUnits, applicant_unit_and_verification
-from connectors.sandbox.officials import (FAMILY, GIVEN, MIDDLE, AgencyProfile, Official, agency_profiles,
-                                         name_only_steps)
+from connectors.sandbox.officials import (
+    FAMILY,
+    GIVEN,
+    MIDDLE,
+    AgencyProfile,
+    Official,
+    agency_profiles,
+    name_only_steps,
+)
 from connectors.sandbox.working_calendar import WorkingCalendar
 
 DATE_FORMAT = "%Y%m%d%H%M%S"
@@ -29,7 +37,20 @@ ONLINE_PAYMENT_SHARE = {2022: 0.30, 2023: 0.45, 2024: 0.60, 2025: 0.72, 2026: 0.
 DIGITISED_SHARE = {2022: 0.35, 2023: 0.48, 2024: 0.60, 2025: 0.68, 2026: 0.74}
 E_RESULT_SHARE = {2022: 0.45, 2023: 0.60, 2024: 0.72, 2025: 0.82, 2026: 0.88}
 VNEID_SHARE = {2022: 0.10, 2023: 0.35, 2024: 0.65, 2025: 0.85, 2026: 0.90}
-MONTH_FACTOR = {1: 1.15, 2: 0.75, 3: 1.05, 4: 1.0, 5: 1.0, 6: 1.05, 7: 1.0, 8: 0.95, 9: 0.95, 10: 1.0, 11: 1.05, 12: 1.15}
+MONTH_FACTOR = {
+    1: 1.15,
+    2: 0.75,
+    3: 1.05,
+    4: 1.0,
+    5: 1.0,
+    6: 1.05,
+    7: 1.0,
+    8: 0.95,
+    9: 0.95,
+    10: 1.0,
+    11: 1.05,
+    12: 1.15,
+}
 # Dossiers per working day per agency at scale 1, by level: about 32,000 a year in all.
 DAILY_VOLUME = {"province": 2.6, "district": 4.0, "commune": 0.8}
 # The commune level's dossiers per working day, all committees together before the reform: shared
@@ -49,9 +70,18 @@ def daily_volume(agency: reference.Agency, day: date, communes_in_force: int) ->
         return DAILY_VOLUME[agency.level]
     return COMMUNE_DAILY_TOTAL * (COMMUNE_SHARE_AFTER_REFORM if day >= REFORM_DAY else 1.0) / max(communes_in_force, 1)
 
-DEFECT_KINDS = ("duplicate_on_next_page", "missing_due_date", "end_before_reception",
-                "unknown_procedure", "decomposed_unicode", "stray_whitespace", "agency_spelled_twice",
-                "unknown_applicant_unit")
+
+DEFECT_KINDS = (
+    "duplicate_on_next_page",
+    "missing_due_date",
+    "end_before_reception",
+    "unknown_procedure",
+    "decomposed_unicode",
+    "stray_whitespace",
+    "agency_spelled_twice",
+    "unknown_applicant_unit",
+)
+
 
 def fmt(moment: datetime | None) -> str | None:
     """`moment` in DATE_FORMAT. The same text as `strftime(DATE_FORMAT)` (seconds truncated, years of four
@@ -135,7 +165,13 @@ class Dossier:
         return agency
 
     def finalise(self) -> None:
-        times = {self.submitted, *(t for t, _ in self.handovers), *(t for t, _, _ in self.steps), *(t for t, _ in self.results), *(t for t, _ in self.votes)}
+        times = {
+            self.submitted,
+            *(t for t, _ in self.handovers),
+            *(t for t, _, _ in self.steps),
+            *(t for t, _ in self.results),
+            *(t for t, _ in self.votes),
+        }
         for s in self.supplements:
             times.update(t for t in (s["requested"], s["supplied"]) if t)
         times.update(a["at"] for a in self.apologies)
@@ -197,29 +233,54 @@ class Dossier:
             "NgayDongBo": fmt(self.synced) if self.synced and self.synced <= as_of else None,
             "NgayCapNhat": fmt(version),
             "QuaTrinhXuLy": [
-                {"ThuTu": i, "NguoiXuLy": o.name, **({} if self.name_only else {"TaiKhoanXuLy": o.account}),
-                 "ChucDanh": o.title, "ThoiDiemXuLy": fmt(t), "TrangThai": s,
-                 "NgayKetThucTheoQuyDinh": fmt(due) if s in (2, 4) else None}
+                {
+                    "ThuTu": i,
+                    "NguoiXuLy": o.name,
+                    **({} if self.name_only else {"TaiKhoanXuLy": o.account}),
+                    "ChucDanh": o.title,
+                    "ThoiDiemXuLy": fmt(t),
+                    "TrangThai": s,
+                    "NgayKetThucTheoQuyDinh": fmt(due) if s in (2, 4) else None,
+                }
                 for i, (t, s, o) in enumerate(steps, start=1)
             ],
             "BoSung": [
-                {"LanBoSung": i, "NgayYeuCau": fmt(s["requested"]), "CoVanBanYeuCau": s["written"],
-                 "NgayBoSung": fmt(s["supplied"]) if s["supplied"] and s["supplied"] <= as_of else None,
-                 "NgayHenTraTruoc": fmt(s["previous_due"]),
-                 "NgayHenTraMoi": fmt(s["new_due"]) if s["supplied"] and s["supplied"] <= as_of else None}
+                {
+                    "LanBoSung": i,
+                    "NgayYeuCau": fmt(s["requested"]),
+                    "CoVanBanYeuCau": s["written"],
+                    "NgayBoSung": fmt(s["supplied"]) if s["supplied"] and s["supplied"] <= as_of else None,
+                    "NgayHenTraTruoc": fmt(s["previous_due"]),
+                    "NgayHenTraMoi": fmt(s["new_due"]) if s["supplied"] and s["supplied"] <= as_of else None,
+                }
                 for i, s in enumerate(supplements, start=1)
             ],
-            "XinLoi": [{"LanXinLoi": i, "NgayXinLoi": fmt(a["at"]), "NgayHenTraMoi": fmt(a["new_due"])}
-                       for i, a in enumerate((a for a in self.apologies if a["at"] <= as_of), start=1)],
-            "LePhi": ([{"MaPhiLePhi": "LP-" + self.procedure.code, "TenPhiLePhi": "Lệ phí " + self.procedure.name_vi.lower(),
-                        "Gia": self.procedure.fee_vnd}] if self.procedure.fee_vnd else []),
+            "XinLoi": [
+                {"LanXinLoi": i, "NgayXinLoi": fmt(a["at"]), "NgayHenTraMoi": fmt(a["new_due"])}
+                for i, a in enumerate((a for a in self.apologies if a["at"] <= as_of), start=1)
+            ],
+            "LePhi": (
+                [
+                    {
+                        "MaPhiLePhi": "LP-" + self.procedure.code,
+                        "TenPhiLePhi": "Lệ phí " + self.procedure.name_vi.lower(),
+                        "Gia": self.procedure.fee_vnd,
+                    }
+                ]
+                if self.procedure.fee_vnd
+                else []
+            ),
             "GiayToNop": self.documents,
             "KetQua": [r for t, r in self.results if t <= as_of],
             "DanhGia": [{"MucDoHaiLong": level, "NgayDanhGia": fmt(t)} for t, level in self.votes if t <= as_of],
             "PhanAnhKienNghi": [
-                {"MaPAKN": f["code"], "NgayTiepNhanPAKN": fmt(f["received"]),
-                 "NgayTraLoiPAKN": fmt(f["answered"]) if f["answered"] and f["answered"] <= as_of else None}
-                for f in self.feedback if f["received"] <= as_of
+                {
+                    "MaPAKN": f["code"],
+                    "NgayTiepNhanPAKN": fmt(f["received"]),
+                    "NgayTraLoiPAKN": fmt(f["answered"]) if f["answered"] and f["answered"] <= as_of else None,
+                }
+                for f in self.feedback
+                if f["received"] <= as_of
             ],
         }
 
@@ -261,15 +322,26 @@ class OneStopShopSandbox:
             if not working:
                 volume *= 0.08  # only online submissions arrive on days off
             count = _poisson(rng, volume)
-            procedures = self.procedures_by_level["district" if level == "commune" and day >= REFORM_DAY and rng.random() < 0.3 else level]
+            procedures = self.procedures_by_level[
+                "district" if level == "commune" and day >= REFORM_DAY and rng.random() < 0.3 else level
+            ]
             for _ in range(count):
                 out.append(self._dossier(rng, day, profile, rng.choice(procedures), working, sequence))
         return out
 
-    def _dossier(self, rng: random.Random, day: date, profile: AgencyProfile, procedure: reference.Procedure,
-                 working: bool, sequence: dict[str, int]) -> Dossier:
+    def _dossier(
+        self,
+        rng: random.Random,
+        day: date,
+        profile: AgencyProfile,
+        procedure: reference.Procedure,
+        working: bool,
+        sequence: dict[str, int],
+    ) -> Dossier:
         cfg, cal, year = self.config, self.calendar, day.year
-        online_share = ONLINE_SHARE.get(year, 0.63) if procedure.full_online_eligible else ONLINE_SHARE.get(year, 0.63) * 0.4
+        online_share = (
+            ONLINE_SHARE.get(year, 0.63) if procedure.full_online_eligible else ONLINE_SHARE.get(year, 0.63) * 0.4
+        )
         roll = rng.random()
         if not working or roll < online_share:
             channel: int | None = 2
@@ -283,7 +355,9 @@ class OneStopShopSandbox:
             submitted = datetime.combine(day, time(rng.randrange(0, 24), rng.randrange(60), rng.randrange(60)))
             received = cal.opening_after(submitted + timedelta(minutes=rng.randrange(20, 600)))
         else:
-            submitted = datetime.combine(day, time(rng.choice([7, 8, 9, 10, 13, 14, 15, 16]), rng.randrange(60), rng.randrange(60)))
+            submitted = datetime.combine(
+                day, time(rng.choice([7, 8, 9, 10, 13, 14, 15, 16]), rng.randrange(60), rng.randrange(60))
+            )
             received = submitted + timedelta(minutes=rng.randrange(1, 15))
         agency = profile.agency
         # <agency>-<YYMMDD of submission>-<NNNN within the agency's day>: the sequence restarts every
@@ -291,20 +365,41 @@ class OneStopShopSandbox:
         # on a day off and one received in person on the next working day would share a code).
         seq = sequence[agency.code] = sequence.get(agency.code, 0) + 1
         code = f"{agency.code}-{day.strftime('%y%m%d')}-{seq:04d}"
-        applicant_type = 2 if procedure.field_code in ("G02", "G03", "G13", "G17") and rng.random() < 0.85 else rng.choices([1, 3, 4], [0.95, 0.03, 0.02])[0]
+        applicant_type = (
+            2
+            if procedure.field_code in ("G02", "G03", "G13", "G17") and rng.random() < 0.85
+            else rng.choices([1, 3, 4], [0.95, 0.03, 0.02])[0]
+        )
         first_name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
         defects = frozenset(k for k in DEFECT_KINDS if _stable_unit(cfg.seed, code, k) < cfg.defect_rate)
         d = Dossier(
-            code=code, procedure=procedure, agency=agency, channel=channel,
-            applicant_name=first_name if applicant_type != 2 else f"Công ty TNHH {rng.choice(GIVEN)} {rng.choice(GIVEN)}",
-            applicant_id=(f"0{rng.randrange(10**10, 10**11)}" if applicant_type != 2 else f"42{rng.randrange(10**7, 10**8)}"),
-            applicant_type=applicant_type, submitted=submitted, received=received,
-            due=cal.due_after(received, procedure.statutory_days), defects=defects,
+            code=code,
+            procedure=procedure,
+            agency=agency,
+            channel=channel,
+            applicant_name=first_name
+            if applicant_type != 2
+            else f"Công ty TNHH {rng.choice(GIVEN)} {rng.choice(GIVEN)}",
+            applicant_id=(
+                f"0{rng.randrange(10**10, 10**11)}" if applicant_type != 2 else f"42{rng.randrange(10**7, 10**8)}"
+            ),
+            applicant_type=applicant_type,
+            submitted=submitted,
+            received=received,
+            due=cal.due_after(received, procedure.statutory_days),
+            defects=defects,
             name_only=name_only_steps(cfg.seed, code, day.year),
         )
         d.applicant_unit_code, d.applicant_verified = applicant_unit_and_verification(
-            cfg.seed, code, submitted.date(), applicant_type, agency.district_name_vi, self.applicant_units,
-            unknown_unit="unknown_applicant_unit" in defects, unit_code=agency.unit_code)
+            cfg.seed,
+            code,
+            submitted.date(),
+            applicant_type,
+            agency.district_name_vi,
+            self.applicant_units,
+            unknown_unit="unknown_applicant_unit" in defects,
+            unit_code=agency.unit_code,
+        )
         clerk = rng.choice(profile.clerks)
         specialist = rng.choice(profile.specialists)
         leader = profile.leaders[0]
@@ -325,10 +420,21 @@ class OneStopShopSandbox:
         for _ in range(rounds):
             span = max((due - cursor).total_seconds(), 3600)
             requested = cursor + timedelta(seconds=rng.uniform(0.1, 0.5) * span)
-            supplied = None if rng.random() < 0.08 else requested + timedelta(days=rng.randrange(1, 12), hours=rng.randrange(8))
+            supplied = (
+                None
+                if rng.random() < 0.08
+                else requested + timedelta(days=rng.randrange(1, 12), hours=rng.randrange(8))
+            )
             new_due = cal.shift(due, cal.working_days_between(requested.date(), supplied.date())) if supplied else None
-            d.supplements.append({"requested": requested, "supplied": supplied, "previous_due": due,
-                                  "new_due": new_due, "written": 1 if rng.random() < 0.95 else 0})
+            d.supplements.append(
+                {
+                    "requested": requested,
+                    "supplied": supplied,
+                    "previous_due": due,
+                    "new_due": new_due,
+                    "written": 1 if rng.random() < 0.95 else 0,
+                }
+            )
             d.steps.append((requested, 5, specialist))
             if supplied is None:
                 d.hand_over(self.agencies)
@@ -339,9 +445,21 @@ class OneStopShopSandbox:
         # Outcome.
         outcome = rng.random()
         if outcome < 0.015:
-            d.steps.append((cursor + timedelta(seconds=rng.uniform(0.1, 0.9) * max((due - cursor).total_seconds(), 3600)), 7, clerk))
+            d.steps.append(
+                (
+                    cursor + timedelta(seconds=rng.uniform(0.1, 0.9) * max((due - cursor).total_seconds(), 3600)),
+                    7,
+                    clerk,
+                )
+            )
         elif outcome < 0.02:
-            d.steps.append((cursor + timedelta(seconds=rng.uniform(0.1, 0.9) * max((due - cursor).total_seconds(), 3600)), 8, leader))
+            d.steps.append(
+                (
+                    cursor + timedelta(seconds=rng.uniform(0.1, 0.9) * max((due - cursor).total_seconds(), 3600)),
+                    8,
+                    leader,
+                )
+            )
         else:
             late = rng.random() < specialist.late_rate or len(d.supplements) > 1 and rng.random() < 0.5
             if late:
@@ -351,18 +469,31 @@ class OneStopShopSandbox:
                     finished = due + timedelta(hours=rng.uniform(1, 20))
                 if rng.random() < 0.85:
                     at = due - timedelta(hours=rng.uniform(0, 20))
-                    d.apologies.append({"at": max(at, cursor), "new_due": finished + timedelta(hours=rng.uniform(0, 6))})
+                    d.apologies.append(
+                        {"at": max(at, cursor), "new_due": finished + timedelta(hours=rng.uniform(0, 6))}
+                    )
             else:
                 start = cursor + timedelta(minutes=30)
                 finished = cal.working_moment_between(rng, start, max(due, start))
             d.steps.append((finished, 9, leader))
-            returned = finished if channel == 2 and rng.random() < 0.6 else cal.working_moment_between(
-                rng, finished, finished + timedelta(days=3))
+            returned = (
+                finished
+                if channel == 2 and rng.random() < 0.6
+                else cal.working_moment_between(rng, finished, finished + timedelta(days=3))
+            )
             d.steps.append((returned, 10, clerk))
             if procedure.has_result_document:
-                link = (f"https://dichvucong.khanhhoa.gov.vn/ketqua/{code}.pdf"
-                        if rng.random() < E_RESULT_SHARE.get(year, 0.88) else None)
-                d.results.append((finished, {"MaGiayTo": "KQ-" + procedure.code, "TenGiayTo": procedure.name_vi, "DuongDanTep": link}))
+                link = (
+                    f"https://dichvucong.khanhhoa.gov.vn/ketqua/{code}.pdf"
+                    if rng.random() < E_RESULT_SHARE.get(year, 0.88)
+                    else None
+                )
+                d.results.append(
+                    (
+                        finished,
+                        {"MaGiayTo": "KQ-" + procedure.code, "TenGiayTo": procedure.name_vi, "DuongDanTep": link},
+                    )
+                )
             if rng.random() < 0.38:
                 unhappy = min(0.9, profile.dissatisfied_rate * (3.5 if late else 1.0))
                 level = 3 if rng.random() < unhappy else (1 if rng.random() < 0.5 else 2)
@@ -378,9 +509,15 @@ class OneStopShopSandbox:
         if d.procedure.fee_vnd and d.channel == 2 and rng.random() < ONLINE_PAYMENT_SHARE.get(year, 0.8):
             d.paid_online = 1 if rng.random() < 0.7 else 2
         for i in range(rng.choice([1, 1, 2, 3])):
-            d.documents.append({"MaGiayTo": f"GT{i + 1:02d}", "TenGiayTo": ["Đơn đề nghị", "Bản sao CCCD", "Giấy tờ chứng minh", "Bản vẽ"][i],
-                                "DuocSoHoa": int(d.digitised and rng.random() < 0.8), "DuocTaiSuDung": int(rng.random() < 0.25),
-                                "DuocLayTuKhoDMQG": int(d.channel == 2 and rng.random() < 0.2)})
+            d.documents.append(
+                {
+                    "MaGiayTo": f"GT{i + 1:02d}",
+                    "TenGiayTo": ["Đơn đề nghị", "Bản sao CCCD", "Giấy tờ chứng minh", "Bản vẽ"][i],
+                    "DuocSoHoa": int(d.digitised and rng.random() < 0.8),
+                    "DuocTaiSuDung": int(rng.random() < 0.25),
+                    "DuocLayTuKhoDMQG": int(d.channel == 2 and rng.random() < 0.2),
+                }
+            )
         if rng.random() < 0.96:
             d.synced = d.received + timedelta(minutes=rng.randrange(5, 2880))
         if rng.random() < 0.007:
@@ -393,7 +530,7 @@ def _poisson(rng: random.Random, mean: float) -> int:
     if mean <= 0:
         return 0
     if mean > 30:
-        return max(0, round(rng.gauss(mean, mean ** 0.5)))
+        return max(0, round(rng.gauss(mean, mean**0.5)))
     # Knuth's method: fine for the small means of one agency-day.
     limit, k, p = pow(2.718281828459045, -mean), 0, 1.0
     while True:

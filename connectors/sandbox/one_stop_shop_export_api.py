@@ -16,6 +16,7 @@ back from the memory-mapped file and joined into the JSON body as they are: noth
 encoded per request, and the server's own memory does not grow with the window or the pages
 served (the mapped file is the page cache's). The file must not change while it is served.
 """
+
 from __future__ import annotations
 
 import json
@@ -74,7 +75,7 @@ class ExportApi:
                 start, line = offset, raw.rstrip(b"\r\n")
                 offset += len(raw)
                 if line.startswith(_BOM):
-                    line, start = line[len(_BOM):], start + len(_BOM)
+                    line, start = line[len(_BOM) :], start + len(_BOM)
                 if not line.strip():
                     continue
                 version, code = _line_keys(line, self.path, line_no)
@@ -90,8 +91,9 @@ class ExportApi:
         self.offsets = np.frombuffer(offsets, dtype=np.int64)[order]
         self.lengths = np.frombuffer(lengths, dtype=np.int64)[order]
         # the export's clock: the latest update it shows
-        self.clock = (datetime.strptime(str(self.versions[-1]), DATE_FORMAT) if len(self.versions)
-                      else datetime(2000, 1, 1))
+        self.clock = (
+            datetime.strptime(str(self.versions[-1]), DATE_FORMAT) if len(self.versions) else datetime(2000, 1, 1)
+        )
         with open(self.path, "rb") as f:  # the map keeps the file open
             self._lines = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if len(self.versions) else b""
 
@@ -119,8 +121,10 @@ class ExportApi:
         first, end = self._position(listing.since), self._position(listing.until)
         start = max(first, self._after(*listing.cursor)) if listing.cursor else first
         stop = min(start + listing.page_size, end)
-        lines = [self._lines[offset:offset + length]
-                 for offset, length in zip(self.offsets[start:stop].tolist(), self.lengths[start:stop].tolist())]
+        lines = [
+            self._lines[offset : offset + length]
+            for offset, length in zip(self.offsets[start:stop].tolist(), self.lengths[start:stop].tolist())
+        ]
         next_cursor = None
         if stop < end and stop > start:
             next_cursor = encode_cursor(str(self.versions[stop - 1]), self.codes[stop - 1].decode())

@@ -6,6 +6,7 @@ Units come from the administrative-unit reference file: before 1 July 2025 the o
 from then on the new ones, whose first counts are their predecessors' June counts shared out
 with the file's weights (so the province's total does not jump at the reorganisation).
 """
+
 from __future__ import annotations
 
 import random
@@ -48,6 +49,7 @@ def months_between(first: date, last: date) -> list[date]:
 @dataclass
 class PopulationCell:
     """One (unit, month, sex, age band) count and its published versions [(time, count)]."""
+
     unit_code: str
     month: date
     sex: int
@@ -67,8 +69,14 @@ class PopulationCell:
         if not shown:
             return None
         published, count = shown[-1]
-        return {"MaDonVi": self.unit_code, "ThangBaoCao": f"{self.month:%Y-%m}", "GioiTinh": self.sex,
-                "NhomTuoi": self.age_band, "SoNguoi": count, "NgayCapNhat": published.strftime(ISO_FORMAT)}
+        return {
+            "MaDonVi": self.unit_code,
+            "ThangBaoCao": f"{self.month:%Y-%m}",
+            "GioiTinh": self.sex,
+            "NhomTuoi": self.age_band,
+            "SoNguoi": count,
+            "NgayCapNhat": published.strftime(ISO_FORMAT),
+        }
 
 
 def province_of(unit: reference.AdminUnit, units: dict[str, list[reference.AdminUnit]]) -> str:
@@ -118,9 +126,11 @@ class PopulationRegistrySandbox:
         later = sorted((u for u in communes if key(u) not in base), key=lambda u: u.valid_from)
         for u in later:  # units that start later take their predecessors' shares of the month before
             before = month_start(u.valid_from - timedelta(days=1))
-            shares = [(key(ending[(s.predecessor_code, u.valid_from - timedelta(days=1))]), s.weight)
-                      for s in reference.successions(units_dir)
-                      if s.successor_code == u.code and s.effective_date == u.valid_from]
+            shares = [
+                (key(ending[(s.predecessor_code, u.valid_from - timedelta(days=1))]), s.weight)
+                for s in reference.successions(units_dir)
+                if s.successor_code == u.code and s.effective_date == u.valid_from
+            ]
             base[key(u)] = sum(w * total(k, before) for k, w in shares)
             growth[key(u)] = sum(w * growth[k] for k, w in shares) / max(sum(w for _, w in shares), 1e-9)
 

@@ -1,13 +1,13 @@
 """Reference lists the sandbox draws from: the warehouse's own dbt seeds, so both sides agree."""
+
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+from connectors.seeds import read_seed
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,6 @@ class Procedure:
     fee_vnd: int
     full_online_eligible: bool
     has_result_document: bool
-
-
-def _read(name: str) -> list[dict[str, str]]:
-    with open(SEEDS_DIR / name, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 def _date_or_none(text: str) -> date | None:
@@ -70,9 +65,13 @@ def agencies(folder: Path | None = None) -> tuple[Agency, ...]:
     def largest(weights: dict[str, float]) -> str | None:
         return min(weights, key=lambda code: (-weights[code], code)) if weights else None
 
-    seed = _read("agencies.csv")
-    district_agency = {u: r["agency_code"] for r in seed for name, u in agency_district_units().items()
-                       if r["agency_level"] == "district" and r["district_name_vi"] == name}
+    seed = read_seed("agencies.csv")
+    district_agency = {
+        u: r["agency_code"]
+        for r in seed
+        for name, u in agency_district_units().items()
+        if r["agency_level"] == "district" and r["district_name_vi"] == name
+    }
     district_name = {r["agency_code"]: r["district_name_vi"] for r in seed}
     # one committee per unit: its code and name (versions of one name are one unit; a code given to
     # a later unit under another name is another), numbered by generation under the code
@@ -81,10 +80,14 @@ def agencies(folder: Path | None = None) -> tuple[Agency, ...]:
         if u.level == "commune" and (u.parent_code in district_agency or u.parent_code == PROVINCE_UNIT_CODE):
             versions.setdefault((u.code, u.name_vi), []).append(u)
     first_day = {key: min(u.valid_from for u in vs) for key, vs in versions.items()}
-    last_day = {key: None if any(u.valid_to is None for u in vs) else max(u.valid_to for u in vs)
-                for key, vs in versions.items()}
-    generation = {key: sum(1 for other in versions if other[0] == key[0] and first_day[other] < first_day[key])
-                  for key in versions}
+    last_day = {
+        key: None if any(u.valid_to is None for u in vs) else max(u.valid_to for u in vs)
+        for key, vs in versions.items()
+    }
+    generation = {
+        key: sum(1 for other in versions if other[0] == key[0] and first_day[other] < first_day[key])
+        for key in versions
+    }
 
     def committee_on(code: str, day: date) -> str | None:
         for key in versions:
@@ -105,9 +108,18 @@ def agencies(folder: Path | None = None) -> tuple[Agency, ...]:
                         weights[s.successor_code] = weights.get(s.successor_code, 0.0) + s.weight
             code = largest(weights)
             successor = committee_on(code, valid_to + timedelta(days=1)) if code else None
-        out.append(Agency(code=r["agency_code"], name_vi=r["agency_name_vi"], level=r["agency_level"],
-                          district_name_vi=r["district_name_vi"], valid_from=date.fromisoformat(r["valid_from"]),
-                          valid_to=valid_to, successor_code=successor, unit_code=unit))
+        out.append(
+            Agency(
+                code=r["agency_code"],
+                name_vi=r["agency_name_vi"],
+                level=r["agency_level"],
+                district_name_vi=r["district_name_vi"],
+                valid_from=date.fromisoformat(r["valid_from"]),
+                valid_to=valid_to,
+                successor_code=successor,
+                unit_code=unit,
+            )
+        )
     for key, vs in versions.items():
         code = key[0]
         latest = max(vs, key=lambda u: u.valid_from)
@@ -118,9 +130,18 @@ def agencies(folder: Path | None = None) -> tuple[Agency, ...]:
             unit = largest(weights)
             successor = committee_on(unit, valid_to + timedelta(days=1)) if unit else None
         parent = district_agency.get(latest.parent_code)
-        out.append(Agency(code=commune_agency_code(code, generation[key]), name_vi=f"Ủy ban nhân dân {latest.name_vi}",
-                          level="commune", district_name_vi=district_name.get(parent, "") if parent else "",
-                          valid_from=first_day[key], valid_to=valid_to, successor_code=successor, unit_code=code))
+        out.append(
+            Agency(
+                code=commune_agency_code(code, generation[key]),
+                name_vi=f"Ủy ban nhân dân {latest.name_vi}",
+                level="commune",
+                district_name_vi=district_name.get(parent, "") if parent else "",
+                valid_from=first_day[key],
+                valid_to=valid_to,
+                successor_code=successor,
+                unit_code=code,
+            )
+        )
     return tuple(out)
 
 
@@ -141,19 +162,20 @@ def procedures() -> tuple[Procedure, ...]:
             full_online_eligible=r["full_online_eligible"] == "true",
             has_result_document=r["has_result_document"] == "true",
         )
-        for r in _read("procedures.csv")
+        for r in read_seed("procedures.csv")
     )
 
 
 @lru_cache(maxsize=1)
 def agency_district_units() -> dict[str, str]:
     """Old district name (the agencies seed's district_name_vi) -> its unit code (seed agency_district_units)."""
-    return {r["district_name_vi"]: r["unit_code"] for r in _read("agency_district_units.csv")}
+    return {r["district_name_vi"]: r["unit_code"] for r in read_seed("agency_district_units.csv")}
 
 
 @dataclass(frozen=True)
 class CalendarExceptions:
     """The seed working_calendar_exceptions: weekdays off and Saturdays worked (làm bù)."""
+
     days_off: frozenset[date]
     working_days: frozenset[date]
 
@@ -161,47 +183,11 @@ class CalendarExceptions:
 @lru_cache(maxsize=1)
 def calendar_exceptions() -> CalendarExceptions:
     """The warehouse's own list (the seed int_working_days reads), so both calendars agree."""
-    rows = _read("working_calendar_exceptions.csv")
+    rows = read_seed("working_calendar_exceptions.csv")
     return CalendarExceptions(
         days_off=frozenset(date.fromisoformat(r["exception_date"]) for r in rows if r["is_working_day"] == "false"),
         working_days=frozenset(date.fromisoformat(r["exception_date"]) for r in rows if r["is_working_day"] == "true"),
     )
-
-
-@dataclass(frozen=True)
-class BudgetFormLine:
-    form_code: str
-    line_code: str
-    is_required: bool
-    can_be_negative: bool
-    line_id: str = ""
-    line_name_vi: str = ""
-    other_labels_vi: tuple[str, ...] = ()
-
-    @property
-    def labels_vi(self) -> tuple[str, ...]:
-        """Every way the line is printed: its name and the variants seen on portals."""
-        return (self.line_name_vi, *self.other_labels_vi)
-
-
-@lru_cache(maxsize=1)
-def budget_form_lines() -> tuple[BudgetFormLine, ...]:
-    """The lines of each budget form (Circular 343/2016): ids, names, which must be present, which
-    may be negative."""
-    return tuple(BudgetFormLine(r["form_code"], r["line_code"], r["is_required"] == "true",
-                                r["can_be_negative"] == "true", r["line_id"], r["line_name_vi"],
-                                tuple(v.strip() for v in r["other_labels_vi"].split(";") if v.strip()))
-                 for r in _read("budget_form_lines.csv"))
-
-
-@lru_cache(maxsize=1)
-def budget_column_kinds() -> dict[str, tuple[str, ...]]:
-    """Per document kind, the kinds of money column reported for it, preferred first."""
-    rows = sorted(_read("budget_column_kinds.csv"), key=lambda r: (r["document_kind"], int(r["preference"])))
-    out: dict[str, tuple[str, ...]] = {}
-    for r in rows:
-        out[r["document_kind"]] = (*out.get(r["document_kind"], ()), r["column_kind"])
-    return out
 
 
 # -- administrative units: the reference file the warehouse loads (connectors/admin_units.py) --------
@@ -235,10 +221,17 @@ def admin_units(folder: Path = REFERENCE_DIR) -> tuple[AdminUnit, ...]:
     from connectors.admin_units import read_reference
 
     return tuple(
-        AdminUnit(code=r["unit_code"], name_vi=r["unit_name_vi"], level=r["unit_level"], unit_type=r["unit_type"],
-                  parent_code=r.get("parent_unit_code"), valid_from=date.fromisoformat(r["valid_from"]),
-                  valid_to=_date_or_none(r.get("valid_to") or ""))
-        for r in read_reference(folder)["units"])
+        AdminUnit(
+            code=r["unit_code"],
+            name_vi=r["unit_name_vi"],
+            level=r["unit_level"],
+            unit_type=r["unit_type"],
+            parent_code=r.get("parent_unit_code"),
+            valid_from=date.fromisoformat(r["valid_from"]),
+            valid_to=_date_or_none(r.get("valid_to") or ""),
+        )
+        for r in read_reference(folder)["units"]
+    )
 
 
 @lru_cache(maxsize=4)
@@ -246,12 +239,17 @@ def successions(folder: Path = REFERENCE_DIR) -> tuple[Succession, ...]:
     from connectors.admin_units import read_reference
 
     return tuple(
-        Succession(effective_date=date.fromisoformat(r["effective_date"]), predecessor_code=r["predecessor_code"],
-                   successor_code=r["successor_code"], weight=float(r["weight"]))
-        for r in read_reference(folder)["successors"])
+        Succession(
+            effective_date=date.fromisoformat(r["effective_date"]),
+            predecessor_code=r["predecessor_code"],
+            successor_code=r["successor_code"],
+            weight=float(r["weight"]),
+        )
+        for r in read_reference(folder)["successors"]
+    )
 
 
 @lru_cache(maxsize=1)
 def published_external_indices() -> tuple[dict[str, str], ...]:
     """The province's published index values (seed external_indices_published), as text."""
-    return tuple(_read("external_indices_published.csv"))
+    return tuple(read_seed("external_indices_published.csv"))

@@ -1,4 +1,5 @@
 """The sandbox population and business registries' APIs, each on its own loopback SandboxServer."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,13 +22,21 @@ def business_routes(sandbox: BusinessRegistrySandbox) -> dict:
     return {ENTERPRISES_PATH: VersionedListing(sandbox.enterprises, sandbox.config.clock).list}
 
 
-def start_population_registry_server(config: SandboxConfig | None = None, token: str = SANDBOX_TOKEN, port: int = 0,
-                                     units_dir: Path = reference.REFERENCE_DIR):
+def start_population_registry_server(
+    config: SandboxConfig | None = None,
+    token: str = SANDBOX_TOKEN,
+    port: int = 0,
+    units_dir: Path = reference.REFERENCE_DIR,
+):
     sandbox = PopulationRegistrySandbox(config, units_dir)
     return SandboxServer(population_routes(sandbox), token=token, port=port).start(), sandbox
 
 
-def start_business_registry_server(config: SandboxConfig | None = None, token: str = SANDBOX_TOKEN, port: int = 0,
-                                   units_dir: Path = reference.REFERENCE_DIR):
+def start_business_registry_server(
+    config: SandboxConfig | None = None,
+    token: str = SANDBOX_TOKEN,
+    port: int = 0,
+    units_dir: Path = reference.REFERENCE_DIR,
+):
     sandbox = BusinessRegistrySandbox(config, units_dir)
     return SandboxServer(business_routes(sandbox), token=token, port=port).start(), sandbox

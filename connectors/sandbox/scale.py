@@ -17,12 +17,13 @@ arrays. It renders them as the system showed them at any moment, in two forms:
 Determinism: a month of receptions is drawn from its own random stream (seed, year, month), so
 any range of months, and any moment at which they are shown, gives the same dossiers.
 """
+
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 
 import numpy as np
@@ -32,11 +33,24 @@ import pyarrow.compute as pc
 from connectors.one_stop_shop import CHILD_LISTS, DOSSIER_FIELDS
 from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
 from connectors.sandbox import reference
-from connectors.sandbox.applicants import (CITIZEN, HOME_DISTRICT_SHARE, UNKNOWN_UNIT_CODE, VERIFIED_SHARE,
-                                           ApplicantUnits)
+from connectors.sandbox.applicants import (
+    CITIZEN,
+    HOME_DISTRICT_SHARE,
+    UNKNOWN_UNIT_CODE,
+    VERIFIED_SHARE,
+    ApplicantUnits,
+)
 from connectors.sandbox.officials import FAMILY, GIVEN, MIDDLE, NAME_ONLY_SHARE, agency_profiles
-from connectors.sandbox.one_stop_shop_data import (DIGITISED_SHARE, E_RESULT_SHARE, MONTH_FACTOR, ONLINE_PAYMENT_SHARE,
-                                                   ONLINE_SHARE, REFORM_DAY, VNEID_SHARE, daily_volume)
+from connectors.sandbox.one_stop_shop_data import (
+    DIGITISED_SHARE,
+    E_RESULT_SHARE,
+    MONTH_FACTOR,
+    ONLINE_PAYMENT_SHARE,
+    ONLINE_SHARE,
+    REFORM_DAY,
+    VNEID_SHARE,
+    daily_volume,
+)
 
 EPOCH = date(1970, 1, 1)
 DAY = 86_400
@@ -48,7 +62,6 @@ DOCUMENT_NAMES = ("Đơn đề nghị", "Bản sao CCCD", "Giấy tờ chứng m
 E_RESULT_URL = "https://dichvucong.khanhhoa.gov.vn/ketqua/"
 ENTERPRISE_FIELDS = ("G02", "G03", "G13", "G17")
 CITIZEN_POOL, ENTERPRISE_POOL = 200_000, 20_000  # distinct applicants (people file more than once)
-STEP_FIELDS = CHILD_LISTS["QuaTrinhXuLy"][1]
 
 
 @dataclass(frozen=True)
@@ -85,8 +98,9 @@ def seconds(moment: datetime) -> int:
 class Calendar:
     """working_calendar.WorkingCalendar over arrays of day numbers (days since 1970-01-01)."""
 
-    def __init__(self, exceptions: reference.CalendarExceptions, first: date = date(2020, 1, 1),
-                 last: date = date(2030, 12, 31)):
+    def __init__(
+        self, exceptions: reference.CalendarExceptions, first: date = date(2020, 1, 1), last: date = date(2030, 12, 31)
+    ):
         self.first = (first - EPOCH).days
         days = np.arange(self.first, (last - EPOCH).days + 1)
         weekday = (days + 3) % 7  # 1970-01-01 was a Thursday (weekday 3)
@@ -159,11 +173,18 @@ class Province:
         self.dissatisfied = np.array([p.dissatisfied_rate for p in self.profiles])
         # applicants: a fixed pool of people and firms, pseudonymised once
         rng = np.random.default_rng(np.random.SeedSequence([config.seed, 7]))
-        people = [f"{FAMILY[a]} {MIDDLE[b]} {GIVEN[c]}" for a, b, c in zip(
-            rng.integers(0, len(FAMILY), CITIZEN_POOL), rng.integers(0, len(MIDDLE), CITIZEN_POOL),
-            rng.integers(0, len(GIVEN), CITIZEN_POOL))]
-        firms = [f"Công ty TNHH {GIVEN[a]} {GIVEN[b]}" for a, b in zip(
-            rng.integers(0, len(GIVEN), ENTERPRISE_POOL), rng.integers(0, len(GIVEN), ENTERPRISE_POOL))]
+        people = [
+            f"{FAMILY[a]} {MIDDLE[b]} {GIVEN[c]}"
+            for a, b, c in zip(
+                rng.integers(0, len(FAMILY), CITIZEN_POOL),
+                rng.integers(0, len(MIDDLE), CITIZEN_POOL),
+                rng.integers(0, len(GIVEN), CITIZEN_POOL),
+            )
+        ]
+        firms = [
+            f"Công ty TNHH {GIVEN[a]} {GIVEN[b]}"
+            for a, b in zip(rng.integers(0, len(GIVEN), ENTERPRISE_POOL), rng.integers(0, len(GIVEN), ENTERPRISE_POOL))
+        ]
         person_ids = [f"0{n}" for n in rng.integers(10**10, 10**11, CITIZEN_POOL)]
         firm_ids = [f"42{n}" for n in rng.integers(10**7, 10**8, ENTERPRISE_POOL)]
         self.applicant_names = np.array(people + firms, dtype=object)
@@ -178,13 +199,18 @@ class Province:
         self.procedure_online = np.array([p.full_online_eligible for p in self.procedures])
         self.procedure_result = np.array([p.has_result_document for p in self.procedures])
         self.procedure_enterprise = np.array([p.field_code in ENTERPRISE_FIELDS for p in self.procedures])
-        self.by_level = {level: np.array([i for i, p in enumerate(self.procedures) if p.level == level])
-                         for level in ("province", "district", "commune")}
+        self.by_level = {
+            level: np.array([i for i, p in enumerate(self.procedures) if p.level == level])
+            for level in ("province", "district", "commune")
+        }
         self.agency_level = np.array([a.level for a in self.agencies], dtype=object)
         # the hand-over of an agency that ends: (agency, its successor, the first moment of the successor)
         index = {a.code: i for i, a in enumerate(self.agencies)}
-        self.handovers = [(i, index[a.successor_code], seconds(datetime.combine(a.valid_to + timedelta(days=1), time())))
-                          for i, a in enumerate(self.agencies) if a.valid_to and a.successor_code in index]
+        self.handovers = [
+            (i, index[a.successor_code], seconds(datetime.combine(a.valid_to + timedelta(days=1), time())))
+            for i, a in enumerate(self.agencies)
+            if a.valid_to and a.successor_code in index
+        ]
         self.scale = config.dossiers_per_year / self._mean_yearly_volume()
 
     def agency_weights(self, day: date) -> np.ndarray:
@@ -193,8 +219,11 @@ class Province:
             return np.zeros(len(self.agencies))
         growth = 1.0 + 0.05 * (day.year - 2022)
         weights = np.zeros(len(self.agencies))
-        active = [i for i, agency in enumerate(self.agencies)
-                  if not (agency.valid_from > max(day, PROGRAM_START) or (agency.valid_to and day > agency.valid_to))]
+        active = [
+            i
+            for i, agency in enumerate(self.agencies)
+            if not (agency.valid_from > max(day, PROGRAM_START) or (agency.valid_to and day > agency.valid_to))
+        ]
         communes = sum(1 for i in active if self.agencies[i].level == "commune")
         for i in active:
             weights[i] = daily_volume(self.agencies[i], day, communes) * MONTH_FACTOR[day.month] * growth
@@ -207,7 +236,7 @@ class Province:
             day += timedelta(days=1)
         return total / 5
 
-    def month(self, year: int, month: int) -> "Month":
+    def month(self, year: int, month: int) -> Month:
         return Month(self, year, month)
 
 
@@ -269,8 +298,11 @@ class Month:
         self.received = received
         overnight = online & (u() < 0.3)  # sent after hours: received when the office opens
         since_close = received - (cal.day_of_index[cal.index[day_of - cal.first] - 2] * DAY + CLOSES)
-        delay = np.where(overnight, (u() * np.maximum(since_close, HOUR)).astype(np.int64),
-                         np.where(online, rng.integers(20, 600, n) * MINUTE, rng.integers(1, 15, n) * MINUTE))
+        delay = np.where(
+            overnight,
+            (u() * np.maximum(since_close, HOUR)).astype(np.int64),
+            np.where(online, rng.integers(20, 600, n) * MINUTE, rng.integers(1, 15, n) * MINUTE),
+        )
         self.submitted = received - delay
         # the code: <agency>-<YYMMDD of reception>-<NNNN sequence within the agency's day>
         group_start = np.r_[0, np.flatnonzero((np.diff(agency) != 0) | (np.diff(day_of) != 0)) + 1]
@@ -280,14 +312,16 @@ class Month:
         self.defect_agency_case = u() < cfg.defect_rate
         stamp = pc.strftime(pa.array(received.astype("datetime64[s]"), pa.timestamp("s")), format="%y%m%d")
         self.code = pc.binary_join_element_wise(
-            _strings(agency_codes[agency]), stamp, pc.utf8_lpad(pc.cast(pa.array(sequence), pa.string()), 4, "0"), "-")
+            _strings(agency_codes[agency]), stamp, pc.utf8_lpad(pc.cast(pa.array(sequence), pa.string()), 4, "0"), "-"
+        )
         # applicant
         enterprise = p.procedure_enterprise[procedure] & (u() < 0.85)
         roll = u()
         applicant_type = np.where(enterprise, 2, np.where(roll < 0.95, 1, np.where(roll < 0.98, 3, 4)))
         self.applicant_type = applicant_type
-        self.applicant = np.where(applicant_type == 2, CITIZEN_POOL + rng.integers(0, ENTERPRISE_POOL, n),
-                                  rng.integers(0, CITIZEN_POOL, n))
+        self.applicant = np.where(
+            applicant_type == 2, CITIZEN_POOL + rng.integers(0, ENTERPRISE_POOL, n), rng.integers(0, CITIZEN_POOL, n)
+        )
         self._applicant_units(day_of, u)
         # officials handling it
         clerk_start, clerk_n = np.array(p.clerks).T
@@ -326,9 +360,11 @@ class Month:
                 home, everywhere = p.units.choices(p.agencies[a].district_name_vi, day, p.agencies[a].unit_code)
                 home_a, every_a = np.array(home, dtype=object), np.array(everywhere, dtype=object)
                 at_home = (home_roll[rows] < HOME_DISTRICT_SHARE) if home else np.zeros(rows.size, bool)
-                chosen = np.where(at_home, home_a[(pick[rows] * max(len(home), 1)).astype(np.int64) % max(len(home), 1)]
-                                  if home else None,
-                                  every_a[(pick[rows] * len(everywhere)).astype(np.int64)] if everywhere else None)
+                chosen = np.where(
+                    at_home,
+                    home_a[(pick[rows] * max(len(home), 1)).astype(np.int64) % max(len(home), 1)] if home else None,
+                    every_a[(pick[rows] * len(everywhere)).astype(np.int64)] if everywhere else None,
+                )
                 units[rows] = chosen
         units[u() < self.province.config.defect_rate] = UNKNOWN_UNIT_CODE
         self.applicant_unit = units
@@ -340,9 +376,14 @@ class Month:
         cal, n, rng = self.province.calendar, self.n, self.rng
         roll_two, roll_one = u(), u()
         rounds = np.where(accepted & (roll_two < 0.005), 2, np.where(accepted & (roll_one < 0.08), 1, 0))
-        self.rounds_planned = rounds
         due, cursor = self.due.copy(), self.started.copy()
-        self.sup_requested, self.sup_supplied, self.sup_previous_due, self.sup_new_due, self.sup_written = [], [], [], [], []
+        self.sup_requested, self.sup_supplied, self.sup_previous_due, self.sup_new_due, self.sup_written = (
+            [],
+            [],
+            [],
+            [],
+            [],
+        )
         waiting = np.zeros(n, bool)
         for r in (1, 2):
             has = (rounds >= r) & ~waiting
@@ -386,8 +427,9 @@ class Month:
         self.apology_at = np.where(apologised, apology_at, -1)
         self.apology_new_due = self.finished + (u() * 6 * HOUR).astype(np.int64)
         at_once = (self.channel == 2) & (u() < 0.6)
-        later = in_office_hours(rng, self.finished + (u() * 3 * DAY).astype(np.int64), self.finished,
-                                self.finished + 3 * DAY)
+        later = in_office_hours(
+            rng, self.finished + (u() * 3 * DAY).astype(np.int64), self.finished, self.finished + 3 * DAY
+        )
         self.returned = np.where(at_once, self.finished, later)
         self.e_result = p.procedure_result[self.procedure] & (u() < E_RESULT_SHARE.get(self.year, 0.88))
         voted = (self.outcome == 9) & (u() < 0.38)
@@ -398,8 +440,13 @@ class Month:
     def _hand_over(self) -> None:
         """A dossier still in progress when its agency ends goes to the successor from the next day
         (handover_at, handover_agency; -1 when it stays): one_stop_shop_data.Dossier.hand_over."""
-        end = np.where(self.refused, self.received, np.where(self.outcome == 9, self.finished,
-                       np.where(self.outcome >= 7, self.stopped_at, np.iinfo(np.int64).max)))
+        end = np.where(
+            self.refused,
+            self.received,
+            np.where(
+                self.outcome == 9, self.finished, np.where(self.outcome >= 7, self.stopped_at, np.iinfo(np.int64).max)
+            ),
+        )
         self.handover_at = np.full(self.n, -1, dtype=np.int64)
         self.handover_agency = np.full(self.n, -1, dtype=np.int64)
         for agency, successor, moment in self.province.handovers:
@@ -425,7 +472,7 @@ class Month:
     @cached_property
     def steps(self) -> dict[str, np.ndarray]:
         """Every step of every dossier: row (dossier), position, time, status, official."""
-        n, rows = self.n, np.arange(self.n)
+        rows = np.arange(self.n)
         accepted = ~self.refused
         parts = [
             (self.channel == 2, self.submitted, 1, self.clerk),
@@ -457,8 +504,16 @@ class Month:
 
     def versions(self, as_of: int) -> tuple[np.ndarray, np.ndarray]:
         """(visible, version): whether each dossier existed by `as_of`, and its last change by then."""
-        candidates = [self.submitted, self.received, self.synced, self.apology_at, self.vote_at,
-                      self.feedback_received, self.feedback_answered, self.handover_at]
+        candidates = [
+            self.submitted,
+            self.received,
+            self.synced,
+            self.apology_at,
+            self.vote_at,
+            self.feedback_received,
+            self.feedback_answered,
+            self.handover_at,
+        ]
         version = np.full(self.n, -1, dtype=np.int64)
         for t in candidates:
             version = np.maximum(version, np.where((t >= 0) & (t <= as_of), t, -1))
@@ -470,8 +525,16 @@ class Month:
     def changed_between(self, since: int, until: int) -> np.ndarray:
         """Dossiers with a change in [since, until)."""
         changed = np.zeros(self.n, bool)
-        for t in [self.submitted, self.received, self.synced, self.apology_at, self.vote_at,
-                  self.feedback_received, self.feedback_answered, self.handover_at]:
+        for t in [
+            self.submitted,
+            self.received,
+            self.synced,
+            self.apology_at,
+            self.vote_at,
+            self.feedback_received,
+            self.feedback_answered,
+            self.handover_at,
+        ]:
             changed |= (t >= since) & (t < until)
         s = self.steps
         hit = (s["at"] >= since) & (s["at"] < until)
@@ -479,8 +542,9 @@ class Month:
         return changed
 
     # -- what the system showed at a moment -----------------------------------------------------------
-    def render(self, as_of: int, selected: np.ndarray | None = None, personal: str = "pseudonymised"
-               ) -> dict[str, pa.Table]:
+    def render(
+        self, as_of: int, selected: np.ndarray | None = None, personal: str = "pseudonymised"
+    ) -> dict[str, pa.Table]:
         """The dossiers (of `selected`, a boolean mask; default all) that existed by `as_of`, as the
         system showed them then: one table per landed dataset, columns as connectors/one_stop_shop.flatten
         lands them. Child tables carry `_row`, the position of their dossier in the dossiers table.
@@ -514,7 +578,7 @@ class Month:
         agency_code = np.array([a.code for a in p.agencies], dtype=object)[agency]
         lower = at(self.defect_agency_case)
         agency_code[lower] = np.array([c.lower() for c in agency_code[lower]], dtype=object)
-        names, ids = ((p.applicant_names, p.applicant_ids) if raw else (p.applicant_name_keys, p.applicant_id_keys))
+        names, ids = (p.applicant_names, p.applicant_ids) if raw else (p.applicant_name_keys, p.applicant_id_keys)
         applicant = at(self.applicant)
         channel, verified = at(self.channel), at(self.verified)
         procedure = at(self.procedure)
@@ -560,16 +624,24 @@ class Month:
         step_status = steps["status"][kept]
         first_of_row = np.r_[0, np.flatnonzero(np.diff(step_row) != 0) + 1] if kept.size else np.zeros(0, np.int64)
         number = np.arange(kept.size) - np.repeat(first_of_row, np.diff(np.r_[first_of_row, kept.size])) + 1
-        child("process_steps", step_row, number, {
-            "ThuTu": _ints(number, pa.int32()),
-            "NguoiXuLy": _strings((p.official_names if raw else p.official_keys)[officials]),
-            "TaiKhoanXuLy": pa.array((p.official_accounts if raw else p.official_account_keys)[officials], pa.string(),
-                                     mask=self.name_only[steps["row"][kept]]),
-            "ChucDanh": _strings(p.official_titles[officials]),
-            "ThoiDiemXuLy": _times(steps["at"][kept]),
-            "TrangThai": _ints(step_status, pa.int32()),
-            "NgayKetThucTheoQuyDinh": _times(at(self.due)[step_row], np.isin(step_status, (2, 4))),
-        })
+        child(
+            "process_steps",
+            step_row,
+            number,
+            {
+                "ThuTu": _ints(number, pa.int32()),
+                "NguoiXuLy": _strings((p.official_names if raw else p.official_keys)[officials]),
+                "TaiKhoanXuLy": pa.array(
+                    (p.official_accounts if raw else p.official_account_keys)[officials],
+                    pa.string(),
+                    mask=self.name_only[steps["row"][kept]],
+                ),
+                "ChucDanh": _strings(p.official_titles[officials]),
+                "ThoiDiemXuLy": _times(steps["at"][kept]),
+                "TrangThai": _ints(step_status, pa.int32()),
+                "NgayKetThucTheoQuyDinh": _times(at(self.due)[step_row], np.isin(step_status, (2, 4))),
+            },
+        )
         # supplement rounds
         rows, rounds, cols = [], [], {k: [] for k in ("req", "sup", "prev", "new", "written")}
         for r in range(2):
@@ -584,53 +656,94 @@ class Month:
         rows, rounds = np.concatenate(rows), np.concatenate(rounds)
         c = {k: np.concatenate(v) for k, v in cols.items()}
         supplied_seen = (c["sup"] >= 0) & (c["sup"] <= as_of)
-        child("supplements", rows, rounds, {
-            "LanBoSung": _ints(rounds, pa.int32()), "NgayYeuCau": _times(c["req"]),
-            "CoVanBanYeuCau": _ints(c["written"], pa.int32()), "NgayBoSung": _times(c["sup"], supplied_seen),
-            "NgayHenTraTruoc": _times(c["prev"]), "NgayHenTraMoi": _times(c["new"], supplied_seen),
-        })
+        child(
+            "supplements",
+            rows,
+            rounds,
+            {
+                "LanBoSung": _ints(rounds, pa.int32()),
+                "NgayYeuCau": _times(c["req"]),
+                "CoVanBanYeuCau": _ints(c["written"], pa.int32()),
+                "NgayBoSung": _times(c["sup"], supplied_seen),
+                "NgayHenTraTruoc": _times(c["prev"]),
+                "NgayHenTraMoi": _times(c["new"], supplied_seen),
+            },
+        )
         rows = np.flatnonzero(seen(self.apology_at))
-        child("apologies", rows, rows, {
-            "LanXinLoi": _ints(np.ones(rows.size, np.int64), pa.int32()),
-            "NgayXinLoi": _times(at(self.apology_at)[rows]), "NgayHenTraMoi": _times(at(self.apology_new_due)[rows]),
-        })
+        child(
+            "apologies",
+            rows,
+            rows,
+            {
+                "LanXinLoi": _ints(np.ones(rows.size, np.int64), pa.int32()),
+                "NgayXinLoi": _times(at(self.apology_at)[rows]),
+                "NgayHenTraMoi": _times(at(self.apology_new_due)[rows]),
+            },
+        )
         fee = p.procedure_fee[procedure]
         rows = np.flatnonzero(fee > 0)
-        child("fees", rows, rows, {
-            "MaPhiLePhi": _strings(np.array(["LP-" + x.code for x in p.procedures], dtype=object)[procedure[rows]]),
-            "TenPhiLePhi": _strings(np.array(["Lệ phí " + x.name_vi.lower() for x in p.procedures],
-                                             dtype=object)[procedure[rows]]),
-            "Gia": _ints(fee[rows], pa.int64()),
-        })
+        child(
+            "fees",
+            rows,
+            rows,
+            {
+                "MaPhiLePhi": _strings(np.array(["LP-" + x.code for x in p.procedures], dtype=object)[procedure[rows]]),
+                "TenPhiLePhi": _strings(
+                    np.array(["Lệ phí " + x.name_vi.lower() for x in p.procedures], dtype=object)[procedure[rows]]
+                ),
+                "Gia": _ints(fee[rows], pa.int64()),
+            },
+        )
         count = at(self.documents)
         rows = np.repeat(np.arange(m), count)
         which = np.arange(rows.size) - np.repeat(np.cumsum(count) - count, count)
         rolls = at(self.document_rolls)[rows, which]
-        child("documents", rows, which, {
-            "MaGiayTo": _strings(np.array([f"GT{i + 1:02d}" for i in range(3)], dtype=object)[which]),
-            "TenGiayTo": _strings(np.array(DOCUMENT_NAMES, dtype=object)[which]),
-            "DuocSoHoa": _ints((at(self.digitised)[rows] & (rolls[:, 0] < 0.8)).astype(np.int64), pa.int32()),
-            "DuocTaiSuDung": _ints((rolls[:, 1] < 0.25).astype(np.int64), pa.int32()),
-            "DuocLayTuKhoDMQG": _ints(((channel[rows] == 2) & (rolls[:, 2] < 0.2)).astype(np.int64), pa.int32()),
-        })
+        child(
+            "documents",
+            rows,
+            which,
+            {
+                "MaGiayTo": _strings(np.array([f"GT{i + 1:02d}" for i in range(3)], dtype=object)[which]),
+                "TenGiayTo": _strings(np.array(DOCUMENT_NAMES, dtype=object)[which]),
+                "DuocSoHoa": _ints((at(self.digitised)[rows] & (rolls[:, 0] < 0.8)).astype(np.int64), pa.int32()),
+                "DuocTaiSuDung": _ints((rolls[:, 1] < 0.25).astype(np.int64), pa.int32()),
+                "DuocLayTuKhoDMQG": _ints(((channel[rows] == 2) & (rolls[:, 2] < 0.2)).astype(np.int64), pa.int32()),
+            },
+        )
         rows = np.flatnonzero(processed & p.procedure_result[procedure] & (at(self.finished) <= as_of))
         link = pc.binary_join_element_wise(E_RESULT_URL, code.take(pa.array(rows)), ".pdf", "")
-        child("results", rows, rows, {
-            "MaGiayTo": _strings(np.array(["KQ-" + x.code for x in p.procedures], dtype=object)[procedure[rows]]),
-            "TenGiayTo": _strings(np.array([x.name_vi for x in p.procedures], dtype=object)[procedure[rows]]),
-            "DuongDanTep": pc.if_else(pa.array(at(self.e_result)[rows]), link, pa.scalar(None, pa.string())),
-        })
+        child(
+            "results",
+            rows,
+            rows,
+            {
+                "MaGiayTo": _strings(np.array(["KQ-" + x.code for x in p.procedures], dtype=object)[procedure[rows]]),
+                "TenGiayTo": _strings(np.array([x.name_vi for x in p.procedures], dtype=object)[procedure[rows]]),
+                "DuongDanTep": pc.if_else(pa.array(at(self.e_result)[rows]), link, pa.scalar(None, pa.string())),
+            },
+        )
         rows = np.flatnonzero(seen(self.vote_at))
-        child("votes", rows, rows, {
-            "MucDoHaiLong": _ints(at(self.vote_level)[rows], pa.int32()), "NgayDanhGia": _times(at(self.vote_at)[rows]),
-        })
+        child(
+            "votes",
+            rows,
+            rows,
+            {
+                "MucDoHaiLong": _ints(at(self.vote_level)[rows], pa.int32()),
+                "NgayDanhGia": _times(at(self.vote_at)[rows]),
+            },
+        )
         rows = np.flatnonzero(seen(self.feedback_received))
         answered = at(self.feedback_answered)[rows]
-        child("feedback", rows, rows, {
-            "MaPAKN": pc.binary_join_element_wise("PAKN-", code.take(pa.array(rows)), ""),
-            "NgayTiepNhanPAKN": _times(at(self.feedback_received)[rows]),
-            "NgayTraLoiPAKN": _times(answered, (answered >= 0) & (answered <= as_of)),
-        })
+        child(
+            "feedback",
+            rows,
+            rows,
+            {
+                "MaPAKN": pc.binary_join_element_wise("PAKN-", code.take(pa.array(rows)), ""),
+                "NgayTiepNhanPAKN": _times(at(self.feedback_received)[rows]),
+                "NgayTraLoiPAKN": _times(answered, (answered >= 0) & (answered <= as_of)),
+            },
+        )
         return tables
 
 
@@ -696,8 +809,15 @@ def history_load_id(config: ScaleConfig, year: int, month: int, loaded_at: datet
     return f"{loaded_at:%Y%m%dT%H%M%SZ}-{digest}"
 
 
-def land_history(config: ScaleConfig, start: date, end: date, landing, part_rows: int = 20_000,
-                 source_uri: str | None = None, progress=None) -> list[LandedLoad]:
+def land_history(
+    config: ScaleConfig,
+    start: date,
+    end: date,
+    landing,
+    part_rows: int = 20_000,
+    source_uri: str | None = None,
+    progress=None,
+) -> list[LandedLoad]:
     """Every dossier received from `start` to `end` (and those submitted by then, not yet received), as
     the system showed them at 23:59:59 of `end`, landed in `landing` (a connectors.landing.LandingZone)
     as one load per month of receptions, in parts of `part_rows` dossiers: the layout, columns and batch
@@ -721,8 +841,7 @@ def land_history(config: ScaleConfig, start: date, end: date, landing, part_rows
         parts = 0
         for part, lo in enumerate(range(0, n, part_rows)):
             for dataset, table in landed(slice_rows(tables, lo, min(lo + part_rows, n))).items():
-                from datetime import timezone
-                table = _with_batch_columns(table, load_id, source_uri, loaded_at.replace(tzinfo=timezone.utc), part)
+                table = _with_batch_columns(table, load_id, source_uri, loaded_at.replace(tzinfo=UTC), part)
                 landing.write_batch(SOURCE, dataset, loaded_at.date(), load_id, part, table)
             parts += 1
         loads.append(LandedLoad(load_id, loaded_at.date(), loaded_at, n, parts))

@@ -11,6 +11,7 @@ headers) -> RawResponse`): bytes with their own content type and headers (ETag, 
 304 answers to conditional requests). The fault plan applies to them too (a truncated file is a
 half-written download).
 """
+
 from __future__ import annotations
 
 import json
@@ -72,8 +73,14 @@ class FaultPlan:
 
 
 class SandboxServer:
-    def __init__(self, routes: dict[str, Handler], token: str | None = SANDBOX_TOKEN, host: str = "127.0.0.1",
-                 port: int = 0, prefix_routes: dict[str, PrefixHandler] | None = None):
+    def __init__(
+        self,
+        routes: dict[str, Handler],
+        token: str | None = SANDBOX_TOKEN,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        prefix_routes: dict[str, PrefixHandler] | None = None,
+    ):
         self.routes = routes
         self.prefix_routes = prefix_routes or {}
         self.token = token
@@ -89,7 +96,7 @@ class SandboxServer:
         host, port = self._httpd.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "SandboxServer":
+    def start(self) -> SandboxServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="sandbox-server", daemon=True)
         self._thread.start()
         return self
@@ -101,7 +108,7 @@ class SandboxServer:
         self._httpd.shutdown()
         self._httpd.server_close()
 
-    def __enter__(self) -> "SandboxServer":
+    def __enter__(self) -> SandboxServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -117,8 +124,13 @@ class SandboxServer:
             def log_message(self, fmt: str, *args: object) -> None:
                 log.debug("sandbox: " + fmt, *args)
 
-            def _send(self, status: int, body: bytes, headers: Mapping[str, str] | None = None,
-                      content_type: str = "application/json; charset=utf-8") -> None:
+            def _send(
+                self,
+                status: int,
+                body: bytes,
+                headers: Mapping[str, str] | None = None,
+                content_type: str = "application/json; charset=utf-8",
+            ) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))

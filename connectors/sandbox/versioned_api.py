@@ -5,6 +5,7 @@
 before `updated_until`, ordered by (version time, key) and paged by an opaque keyset cursor.
 A record is anything with `key`, `change_times` (sorted datetimes) and `payload(as_of)`.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -75,7 +76,7 @@ class VersionedListing:
             raise ValueError(f"page_size must be 1..{MAX_PAGE_SIZE}")
         rows = self._window(since, until)
         start = bisect.bisect_right(rows, _decode(query["cursor"]) + (len(self.records),)) if query.get("cursor") else 0
-        page = rows[start:start + page_size]
+        page = rows[start : start + page_size]
         as_of = until - timedelta(seconds=1)
         more = start + page_size < len(rows)
         return 200, {

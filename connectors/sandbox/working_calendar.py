@@ -5,6 +5,7 @@ The warehouse computes the same calendar in dbt (`int_working_days`) from the sa
 (reference.calendar_exceptions()); this copy only lets the sandbox give its dossiers realistic due
 dates.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta

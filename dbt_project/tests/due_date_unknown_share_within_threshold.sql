@@ -20,6 +20,7 @@ select
     thresholds.threshold_value
 from {{ ref('mart_agency_service_quality') }} as quality
 inner join thresholds
-    on thresholds.valid_from <= cast(quality.period_start as date)
-   and (thresholds.valid_to is null or thresholds.valid_to >= cast(quality.period_start as date))
+    on
+        thresholds.valid_from <= cast(quality.period_start as date)
+        and (thresholds.valid_to is null or thresholds.valid_to >= cast(quality.period_start as date))
 where quality.due_date_unknown > thresholds.threshold_value * (quality.dossiers_finished + quality.pending_at_end)

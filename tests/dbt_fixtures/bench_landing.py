@@ -25,7 +25,13 @@ def write_bench_landing(landing_dir: str | Path, n_dossiers: int = 200_000) -> N
     root = Path(landing_dir) / "one_stop_shop"
     con = duckdb.connect()
     procs = ["1.004227", "2.001610", "1.002804", "1.001193", "1.003055", "1.010007", "9.999999"]
-    agencies = ["000.00.02.H34", "000.00.16.h34", " 000.00.21.H34", "000.00.15.H34", "000.00.07.H34"]  # all in int_agencies
+    agencies = [
+        "000.00.02.H34",
+        "000.00.16.h34",
+        " 000.00.21.H34",
+        "000.00.15.H34",
+        "000.00.07.H34",
+    ]  # all in int_agencies
     con.execute(f"""
         create table d as
         select

@@ -21,11 +21,13 @@ steps as (
         mapping.weight
     from {{ ref('stg_admin_units__successors') }} as mapping
     inner join units as predecessor
-        on predecessor.unit_code = mapping.predecessor_code
-       and predecessor.valid_to = cast({{ dbt.dateadd('day', -1, 'mapping.effective_date') }} as date)
+        on
+            predecessor.unit_code = mapping.predecessor_code
+            and predecessor.valid_to = cast({{ dbt.dateadd('day', -1, 'mapping.effective_date') }} as date)
     inner join units as successor
-        on successor.unit_code = mapping.successor_code
-       and successor.valid_from = mapping.effective_date
+        on
+            successor.unit_code = mapping.successor_code
+            and successor.valid_from = mapping.effective_date
 
 )
 
@@ -41,8 +43,9 @@ where to_is_current
 
 union all
 
-select first_step.from_unit_key, second_step.to_unit_key,
-       cast(first_step.weight * second_step.weight as decimal(9, 6)), 2
+select
+    first_step.from_unit_key, second_step.to_unit_key,
+    cast(first_step.weight * second_step.weight as decimal(9, 6)), 2
 from steps as first_step
 inner join steps as second_step on second_step.from_unit_key = first_step.to_unit_key
 where second_step.to_is_current

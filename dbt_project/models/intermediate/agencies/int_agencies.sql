@@ -54,8 +54,9 @@ served_units as (
     from units
     left join districts
         on districts.unit_code = units.parent_unit_code
-    where districts.agency_code is not null
-       or units.parent_unit_code = '{{ var("province_unit_code") }}'
+    where
+        districts.agency_code is not null
+        or units.parent_unit_code = '{{ var("province_unit_code") }}'
 
 ),
 
@@ -76,7 +77,7 @@ commune_spans as (
     -- one row per committee: its unit's code, name, validity and generation under the code
     select
         identities.*,
-        row_number() over (partition by unit_code order by valid_from) - 1 as generation
+        row_number() over (partition by identities.unit_code order by identities.valid_from) - 1 as generation
     from identities
 
 ),
@@ -98,17 +99,21 @@ commune_successor as (
             commune_spans.unit_name_vi,
             successions.successor_code,
             successions.effective_date,
-            row_number() over (partition by commune_spans.unit_code, commune_spans.unit_name_vi
-                               order by successions.weight desc, successions.successor_code) as rank_by_weight
+            row_number() over (
+                partition by commune_spans.unit_code, commune_spans.unit_name_vi
+                order by successions.weight desc, successions.successor_code asc
+            ) as rank_by_weight
         from commune_spans
         inner join successions
-            on successions.predecessor_code = commune_spans.unit_code
-           and successions.effective_date = cast({{ dbt.dateadd('day', 1, 'commune_spans.valid_to') }} as date)
+            on
+                successions.predecessor_code = commune_spans.unit_code
+                and successions.effective_date = cast({{ dbt.dateadd('day', 1, 'commune_spans.valid_to') }} as date)
     ) as ranked
     inner join commune_spans as successor
-        on successor.unit_code = ranked.successor_code
-       and successor.valid_from <= ranked.effective_date
-       and (successor.valid_to is null or successor.valid_to >= ranked.effective_date)
+        on
+            successor.unit_code = ranked.successor_code
+            and successor.valid_from <= ranked.effective_date
+            and (successor.valid_to is null or successor.valid_to >= ranked.effective_date)
     where ranked.rank_by_weight = 1
 
 ),
@@ -121,21 +126,26 @@ district_successor as (
             districts.agency_code,
             successions.successor_code,
             successions.effective_date,
-            row_number() over (partition by districts.agency_code
-                               order by sum(successions.weight) desc, successions.successor_code) as rank_by_weight
+            row_number() over (
+                partition by districts.agency_code
+                order by sum(successions.weight) desc, successions.successor_code
+            ) as rank_by_weight
         from districts
         inner join units
-            on units.parent_unit_code = districts.unit_code
-           and units.valid_to = districts.valid_to
+            on
+                units.parent_unit_code = districts.unit_code
+                and units.valid_to = districts.valid_to
         inner join successions
-            on successions.predecessor_code = units.unit_code
-           and successions.effective_date = cast({{ dbt.dateadd('day', 1, 'units.valid_to') }} as date)
+            on
+                successions.predecessor_code = units.unit_code
+                and successions.effective_date = cast({{ dbt.dateadd('day', 1, 'units.valid_to') }} as date)
         group by districts.agency_code, successions.successor_code, successions.effective_date
     ) as ranked
     inner join commune_spans as successor
-        on successor.unit_code = ranked.successor_code
-       and successor.valid_from <= ranked.effective_date
-       and (successor.valid_to is null or successor.valid_to >= ranked.effective_date)
+        on
+            successor.unit_code = ranked.successor_code
+            and successor.valid_from <= ranked.effective_date
+            and (successor.valid_to is null or successor.valid_to >= ranked.effective_date)
     where ranked.rank_by_weight = 1
 
 ),
@@ -147,25 +157,34 @@ communes as (
         {{ dbt.concat(["'Ủy ban nhân dân '", 'served_units.unit_name_vi']) }} as agency_name_vi,
         {{ dbt.concat(["'People’s Committee of '", 'served_units.unit_name_en']) }} as agency_name_en,
         'commune' as agency_level,
-        case when served_units.parent_key = '{{ var("province_unit_code") }}' then '000.00.00.{{ var("agency_code_province_suffix") }}'
-             else served_units.parent_key end as parent_agency_code,
+        case
+            when
+                served_units.parent_key = '{{ var("province_unit_code") }}'
+                then '000.00.00.{{ var("agency_code_province_suffix") }}'
+            else served_units.parent_key
+        end as parent_agency_code,
         district_names.district_name_vi,
         served_units.unit_code,
         commune_spans.valid_from,
         commune_spans.valid_to,
-        case when commune_successor.successor_code is not null
-             then {{ commune_agency_code('commune_successor.successor_code', 'commune_successor.successor_generation') }}
+        case
+            when commune_successor.successor_code is not null
+                then
+                    {{ commune_agency_code(
+                        'commune_successor.successor_code', 'commune_successor.successor_generation') }}
         end as successor_agency_code,
         served_units.is_synthetic,
         cast(case when served_units.is_synthetic then 'L' else 'M' end as {{ dbt.type_string() }}) as confidence,
         'admin_units' as catalogue_source
     from served_units
     inner join commune_spans
-        on commune_spans.unit_code = served_units.unit_code
-       and commune_spans.unit_name_vi = served_units.unit_name_vi
+        on
+            commune_spans.unit_code = served_units.unit_code
+            and commune_spans.unit_name_vi = served_units.unit_name_vi
     left join commune_successor
-        on commune_successor.unit_code = served_units.unit_code
-       and commune_successor.unit_name_vi = served_units.unit_name_vi
+        on
+            commune_successor.unit_code = served_units.unit_code
+            and commune_successor.unit_name_vi = served_units.unit_name_vi
     left join seed as district_names
         on district_names.agency_code = served_units.parent_key
     where served_units.latest_first = 1
@@ -182,10 +201,14 @@ select
     districts.unit_code,
     seed.valid_from,
     seed.valid_to,
-    coalesce(seed.successor_agency_code,
-             case when district_successor.successor_code is not null
-                  then {{ commune_agency_code('district_successor.successor_code',
-                                              'district_successor.successor_generation') }} end) as successor_agency_code,
+    coalesce(
+        seed.successor_agency_code,
+        case
+            when district_successor.successor_code is not null
+                then {{ commune_agency_code('district_successor.successor_code',
+                                              'district_successor.successor_generation') }}
+        end
+    ) as successor_agency_code,
     seed.is_synthetic,
     seed.confidence,
     'seed' as catalogue_source

@@ -12,7 +12,7 @@ with as_of as (
         {% if var('reporting_as_of') -%}
         {{ dbt.dateadd('second', -1, dbt.dateadd('day', 1, "cast(date '" ~ var('reporting_as_of') ~ "' as timestamp)")) }}
         {%- else -%}
-        {{ local_now() }}
+            {{ local_now() }}
         {%- endif %} as as_of_at
 
 ),
@@ -22,8 +22,9 @@ months as (
     select spine.date_day as month_start
     from {{ date_spine_days(var('reporting_start'), var('calendar_end')) }} as spine
     cross join as_of
-    where extract(day from spine.date_day) = 1
-      and spine.date_day <= cast(as_of.as_of_at as date)
+    where
+        extract(day from spine.date_day) = 1
+        and spine.date_day <= cast(as_of.as_of_at as date)
 
 ),
 
@@ -41,7 +42,9 @@ periods as (
 
     select
         'month' as period_type,
-        cast(period_year as {{ dbt.type_string() }}) || '-' || lpad(cast(period_month as {{ dbt.type_string() }}), 2, '0') as period_key,
+        cast(period_year as {{ dbt.type_string() }})
+        || '-'
+        || lpad(cast(period_month as {{ dbt.type_string() }}), 2, '0') as period_key,
         period_year,
         month_start,
         1 as month_count
@@ -51,7 +54,9 @@ periods as (
 
     select
         'quarter' as period_type,
-        cast(period_year as {{ dbt.type_string() }}) || '-Q' || cast(cast((period_month + 2) / 3 as integer) as {{ dbt.type_string() }}) as period_key,
+        cast(period_year as {{ dbt.type_string() }})
+        || '-Q'
+        || cast(cast((period_month + 2) / 3 as integer) as {{ dbt.type_string() }}) as period_key,
         period_year,
         month_start,
         3 as month_count
@@ -62,7 +67,9 @@ periods as (
 
     select
         'half_year' as period_type,
-        cast(period_year as {{ dbt.type_string() }}) || '-H' || case when period_month = 1 then '1' else '2' end as period_key,
+        cast(period_year as {{ dbt.type_string() }})
+        || '-H'
+        || case when period_month = 1 then '1' else '2' end as period_key,
         period_year,
         month_start,
         6 as month_count
@@ -89,9 +96,11 @@ bounded as (
         periods.period_key,
         periods.period_year,
         cast(periods.month_start as timestamp) as period_start,
-        {{ dbt.dateadd('second', -1, dbt.dateadd('month', 'periods.month_count', 'cast(periods.month_start as timestamp)')) }} as full_period_end,
+        {{ dbt.dateadd('second', -1, dbt.dateadd(
+            'month', 'periods.month_count', 'cast(periods.month_start as timestamp)')) }} as full_period_end,
         periods.month_start as period_start_date,
-        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 'periods.month_count', 'periods.month_start')) }} as date) as period_end_date,
+        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 'periods.month_count', 'periods.month_start')) }} as date)
+            as period_end_date,
         as_of.as_of_at
     from periods
     cross join as_of

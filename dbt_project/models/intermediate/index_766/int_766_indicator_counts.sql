@@ -36,13 +36,21 @@ dossier_counts as (
         {{ dossier_period_counts() }},
         sum(case when is_received_in_period and synced_at <= period_end then 1 else 0 end) as received_synced,
         sum(case when is_finished_in_period and has_result_document then 1 else 0 end) as finished_with_result_document,
-        sum(case when is_finished_in_period and has_result_document and has_e_result then 1 else 0 end) as finished_with_e_result,
-        sum(case when is_finished_in_period and is_digitised and has_e_result then 1 else 0 end) as finished_digitised_e_result,
+        sum(case when is_finished_in_period and has_result_document and has_e_result then 1 else 0 end)
+            as finished_with_e_result,
+        sum(case when is_finished_in_period and is_digitised and has_e_result then 1 else 0 end)
+            as finished_digitised_e_result,
         sum(case when is_received_in_period and reuses_data then 1 else 0 end) as received_reusing_data,
-        sum(case when is_received_in_period and uses_personal_data_store then 1 else 0 end) as received_personal_data_store,
-        sum(case when is_received_in_period and is_online_channel and is_vneid_authenticated then 1 else 0 end) as received_online_vneid,
-        sum(case when (is_finished_in_period or is_pending_at_end) and not is_due_date_unknown
-                  and has_complaint_by_end then 1 else 0 end) as complained_by_end
+        sum(case when is_received_in_period and uses_personal_data_store then 1 else 0 end)
+            as received_personal_data_store,
+        sum(case when is_received_in_period and is_online_channel and is_vneid_authenticated then 1 else 0 end)
+            as received_online_vneid,
+        sum(case
+            when
+                (is_finished_in_period or is_pending_at_end) and not is_due_date_unknown
+                and has_complaint_by_end then 1
+            else 0
+        end) as complained_by_end
     from status
     group by agency_code, period_type, period_key
 
@@ -56,7 +64,7 @@ feedback_limit as (
 
 ),
 
-{#- 5.2: a feedback item (PAKN) is due at 17:00 of the limit-th working day after the day it was
+{# 5.2: a feedback item (PAKN) is due at 17:00 of the limit-th working day after the day it was
     received (the same working-day arithmetic as a dossier's derived due date). -#}
 feedback as (
 
@@ -74,8 +82,9 @@ feedback as (
     inner join {{ ref('int_working_days') }} as received_day
         on received_day.date_day = cast(feedback.feedback_received_at as date)
     inner join {{ ref('int_working_days') }} as due_day
-        on due_day.is_working_day
-       and due_day.working_day_index = received_day.working_day_index + feedback_limit.working_days_limit
+        on
+            due_day.is_working_day
+            and due_day.working_day_index = received_day.working_day_index + feedback_limit.working_days_limit
     where feedback.feedback_received_at is not null
 
 ),
@@ -88,66 +97,80 @@ feedback_counts as (
         periods.period_key,
         count(*) as feedback_received,
         sum(case
-                when feedback.feedback_answered_at <= periods.period_end
-                    then case when feedback.feedback_answered_at <= feedback.feedback_due_at then 1 else 0 end
-                when feedback.feedback_due_at >= periods.period_end then 1
-                else 0
-            end) as feedback_on_time
+            when feedback.feedback_answered_at <= periods.period_end
+                then case when feedback.feedback_answered_at <= feedback.feedback_due_at then 1 else 0 end
+            when feedback.feedback_due_at >= periods.period_end then 1
+            else 0
+        end) as feedback_on_time
     from feedback
     inner join {{ ref('int_reporting_periods') }} as periods
-        on feedback.feedback_received_at >= periods.period_start
-       and feedback.feedback_received_at <= periods.period_end
+        on
+            feedback.feedback_received_at >= periods.period_start
+            and feedback.feedback_received_at <= periods.period_end
     group by feedback.agency_code, periods.period_type, periods.period_key
 
 )
 
-select agency_code, period_type, period_key, '1.4' as indicator_id,
-       received_synced as numerator, dossiers_received as denominator
+select
+    agency_code, period_type, period_key, '1.4' as indicator_id,
+    received_synced as numerator, dossiers_received as denominator
 from dossier_counts
 union all
 -- 2.1 on time = finished on time + pending not overdue, over the on-time denominator (a dossier
 -- whose due date cannot be determined is on neither side, §6)
-select agency_code, period_type, period_key, '2.1',
-       {{ on_time_denominator('dossier_counts') }} - finished_late - overdue_at_end,
-       {{ on_time_denominator('dossier_counts') }}
+select
+    agency_code, period_type, period_key, '2.1',
+    {{ on_time_denominator('dossier_counts') }} - finished_late - overdue_at_end,
+    {{ on_time_denominator('dossier_counts') }}
 from dossier_counts
 union all
-select agency_code, period_type, period_key, '3.1',
-       received_full_online, received_full_online_eligible
+select
+    agency_code, period_type, period_key, '3.1',
+    received_full_online, received_full_online_eligible
 from dossier_counts
 union all
-select agency_code, period_type, period_key, '3.5',
-       received_paid_online, received_fee_bearing
+select
+    agency_code, period_type, period_key, '3.5',
+    received_paid_online, received_fee_bearing
 from dossier_counts
 union all
-select agency_code, period_type, period_key, '4.1',
-       finished_with_e_result, finished_with_result_document
+select
+    agency_code, period_type, period_key, '4.1',
+    finished_with_e_result, finished_with_result_document
 from dossier_counts
 union all
-select agency_code, period_type, period_key, '4.2',
-       finished_digitised_e_result, dossiers_finished
+select
+    agency_code, period_type, period_key, '4.2',
+    finished_digitised_e_result, dossiers_finished
 from dossier_counts
 union all
-select agency_code, period_type, period_key, '4.3',
-       received_reusing_data, dossiers_received
+select
+    agency_code, period_type, period_key, '4.3',
+    received_reusing_data, dossiers_received
 from dossier_counts
 union all
-select agency_code, period_type, period_key, '4.4',
-       received_personal_data_store, dossiers_received
+select
+    agency_code, period_type, period_key, '4.4',
+    received_personal_data_store, dossiers_received
 from dossier_counts
 union all
-select agency_code, period_type, period_key, '4.5b',
-       received_online_vneid, received_online
+select
+    agency_code, period_type, period_key, '4.5b',
+    received_online_vneid, received_online
 from dossier_counts
 union all
 -- 5.4 = 100% - (late rate + share with a complaint or dislike), both over the on-time denominator
-select agency_code, period_type, period_key, '5.4',
-       case when {{ on_time_denominator('dossier_counts') }} - finished_late - overdue_at_end - complained_by_end > 0
+select
+    agency_code, period_type, period_key, '5.4',
+    case
+        when {{ on_time_denominator('dossier_counts') }} - finished_late - overdue_at_end - complained_by_end > 0
             then {{ on_time_denominator('dossier_counts') }} - finished_late - overdue_at_end - complained_by_end
-            else 0 end,
-       {{ on_time_denominator('dossier_counts') }}
+        else 0
+    end,
+    {{ on_time_denominator('dossier_counts') }}
 from dossier_counts
 union all
-select agency_code, period_type, period_key, '5.2',
-       feedback_on_time, feedback_received
+select
+    agency_code, period_type, period_key, '5.2',
+    feedback_on_time, feedback_received
 from feedback_counts

@@ -20,8 +20,9 @@ e_results as (
 
     select dossier_code
     from {{ ref('stg_one_stop_shop__results') }}
-    where result_file_url is not null
-      and {{ recomputed_dossier('dossier_code') }}
+    where
+        result_file_url is not null
+        and {{ recomputed_dossier('dossier_code') }}
     group by dossier_code
 
 ),
@@ -42,8 +43,9 @@ complaints as (
 
     select dossier_code, feedback_received_at as complained_at
     from {{ ref('stg_one_stop_shop__feedback') }}
-    where feedback_received_at is not null
-      and {{ recomputed_dossier('dossier_code') }}
+    where
+        feedback_received_at is not null
+        and {{ recomputed_dossier('dossier_code') }}
 
     union all
 
@@ -51,9 +53,10 @@ complaints as (
     from {{ ref('stg_one_stop_shop__votes') }} as votes
     inner join {{ ref('satisfaction_levels') }} as levels
         on levels.level_code = votes.satisfaction_level_code
-    where not levels.counts_as_satisfied
-      and votes.voted_at is not null
-      and {{ recomputed_dossier('votes.dossier_code') }}
+    where
+        not levels.counts_as_satisfied
+        and votes.voted_at is not null
+        and {{ recomputed_dossier('votes.dossier_code') }}
 
 ),
 

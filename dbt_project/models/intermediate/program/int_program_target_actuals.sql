@@ -25,7 +25,7 @@ province as (
 
 ),
 
-{#- T01: agencies over the T01 thresholds among those rated in the period -#}
+{# T01: agencies over the T01 thresholds among those rated in the period -#}
 t01 as (
 
     select
@@ -40,7 +40,7 @@ t01 as (
 
 ),
 
-{#- T02: officials rated good or above in the year although at or over the dated late-rate threshold
+{# T02: officials rated good or above in the year although at or over the dated late-rate threshold
     (mart_official_rating_eligibility.is_t02_breach), out of those over it who were appraised. A year
     needs both sides: the late-rate side (mart_official_performance) and the cadre appraisals. -#}
 t02_over_threshold as (
@@ -60,9 +60,9 @@ t02 as (
         sum(case when appraised.is_t02_breach then 1 else 0 end) as numerator,
         sum(case when appraised.is_over_threshold then 1 else 0 end) as denominator,
         cast(max(over_threshold.officials_over_threshold) as {{ dbt.type_string() }})
-            || ' officials over the late-rate threshold, '
-            || cast(sum(case when appraised.is_over_threshold then 1 else 0 end) as {{ dbt.type_string() }})
-            || ' of them appraised' as note
+        || ' officials over the late-rate threshold, '
+        || cast(sum(case when appraised.is_over_threshold then 1 else 0 end) as {{ dbt.type_string() }})
+        || ' of them appraised' as note
     from {{ ref('mart_official_rating_eligibility') }} as appraised
     inner join t02_over_threshold as over_threshold
         on over_threshold.year = appraised.year
@@ -70,7 +70,7 @@ t02 as (
 
 ),
 
-{#- T03: heads of ranked agencies rated good or above although the agency's PAR grade is average or
+{# T03: heads of ranked agencies rated good or above although the agency's PAR grade is average or
     below (mart_head_accountability.is_head_rating_breach), out of the ranked agencies whose head has
     a rating; a year with no rated head has no value. -#}
 t03 as (
@@ -81,15 +81,17 @@ t03 as (
         sum(case when is_head_rating_breach then 1 else 0 end) as numerator,
         count(head_rating_code) as denominator,
         cast(count(head_rating_code) as {{ dbt.type_string() }}) || ' of '
-            || cast(count(*) as {{ dbt.type_string() }}) || ' ranked agencies have a rated head; accountability triggered in ' || cast(sum(case when is_accountability_triggered then 1 else 0 end) as {{ dbt.type_string() }})
-            || ' (average two years running or weak)' as note
+        || cast(count(*) as {{ dbt.type_string() }})
+        || ' ranked agencies have a rated head; accountability triggered in '
+        || cast(sum(case when is_accountability_triggered then 1 else 0 end) as {{ dbt.type_string() }})
+        || ' (average two years running or weak)' as note
     from {{ ref('mart_head_accountability') }}
     group by year
     having count(head_rating_code) > 0
 
 ),
 
-{#- T04: procedures with dossiers received in the period that are offered full-online -#}
+{# T04: procedures with dossiers received in the period that are offered full-online -#}
 t04 as (
 
     select
@@ -109,7 +111,7 @@ t04 as (
 
 ),
 
-{#- T05: dossiers synced to DVCQG, the province's 766 indicator 1.4 -#}
+{# T05: dossiers synced to DVCQG, the province's 766 indicator 1.4 -#}
 t05 as (
 
     select
@@ -123,15 +125,16 @@ t05 as (
 
 t06 as (
 
-    select 'T06' as target_id, period_type, period_key,
-           online_share as actual_value, received_online as numerator, dossiers_received as denominator,
-           cast(null as {{ dbt.type_string() }}) as note
+    select
+        'T06' as target_id, period_type, period_key,
+        online_share as actual_value, received_online as numerator, dossiers_received as denominator,
+        cast(null as {{ dbt.type_string() }}) as note
     from province
     where online_share is not null
 
 ),
 
-{#- T07: public service units in force at the year's end against the baseline (2021-12-31) -#}
+{# T07: public service units in force at the year's end against the baseline (2021-12-31) -#}
 t07 as (
 
     select
@@ -139,24 +142,26 @@ t07 as (
         {{ safe_rate('units_in_force - baseline_units', 'baseline_units') }} as actual_value,
         units_in_force as numerator, baseline_units as denominator,
         cast(units_created as {{ dbt.type_string() }}) || ' created, '
-            || cast(units_merged as {{ dbt.type_string() }}) || ' merged, '
-            || cast(units_dissolved as {{ dbt.type_string() }}) || ' dissolved in the year' as note
+        || cast(units_merged as {{ dbt.type_string() }}) || ' merged, '
+        || cast(units_dissolved as {{ dbt.type_string() }}) || ' dissolved in the year' as note
     from {{ ref('mart_public_service_units') }}
     where baseline_units > 0
 
 ),
 
-{#- T08: the province's civil servants in post at the year's end (the agencies' rows summed: the mart
+{# T08: the province's civil servants in post at the year's end (the agencies' rows summed: the mart
     judges each agency) against those in post on the baseline day. The baseline is summed over every
     agency with a row in any year: an agency abolished later (the districts after 30 June 2025) has
     no row after its end but its people were part of the baseline. The budget-paid side in the note. -#}
 t08_baseline as (
 
-    select baseline_date, sum(baseline_civil_servants) as baseline_civil_servants,
-           sum(baseline_budget_paid) as baseline_budget_paid
+    select
+        baseline_date, sum(baseline_civil_servants) as baseline_civil_servants,
+        sum(baseline_budget_paid) as baseline_budget_paid
     from (
-        select agency_code, baseline_date, max(baseline_civil_servants) as baseline_civil_servants,
-               max(baseline_budget_paid) as baseline_budget_paid
+        select
+            agency_code, baseline_date, max(baseline_civil_servants) as baseline_civil_servants,
+            max(baseline_budget_paid) as baseline_budget_paid
         from {{ ref('mart_workforce') }}
         group by agency_code, baseline_date
     ) as agency_baselines
@@ -189,17 +194,19 @@ t08 as (
         {{ safe_rate('civil_servants - baseline_civil_servants', 'baseline_civil_servants') }} as actual_value,
         civil_servants as numerator, baseline_civil_servants as denominator,
         'budget-paid people ' || cast(budget_paid as {{ dbt.type_string() }}) || ' against '
-            || cast(baseline_budget_paid as {{ dbt.type_string() }}) || ' at the baseline ('
-            || cast({{ safe_rate('budget_paid - baseline_budget_paid', 'baseline_budget_paid') }} as {{ dbt.type_string() }})
-            || ', goal -' || cast(budget_paid_reduction_target as {{ dbt.type_string() }}) || '); '
-            || cast(agencies_on_track as {{ dbt.type_string() }}) || ' of '
-            || cast(agencies as {{ dbt.type_string() }}) || ' agencies on track on both sides' as note
+        || cast(baseline_budget_paid as {{ dbt.type_string() }}) || ' at the baseline ('
+        || cast(
+            {{ safe_rate('budget_paid - baseline_budget_paid', 'baseline_budget_paid') }} as {{ dbt.type_string() }}
+        )
+        || ', goal -' || cast(budget_paid_reduction_target as {{ dbt.type_string() }}) || '); '
+        || cast(agencies_on_track as {{ dbt.type_string() }}) || ' of '
+        || cast(agencies as {{ dbt.type_string() }}) || ' agencies on track on both sides' as note
     from t08_province
     where baseline_civil_servants > 0
 
 ),
 
-{#- T09: share of the public service units in the year's autonomy disclosure in groups 1 and 2 -#}
+{# T09: share of the public service units in the year's autonomy disclosure in groups 1 and 2 -#}
 t09 as (
 
     select
@@ -226,7 +233,7 @@ t10 as (
 
 ),
 
-{#- T11: commune-level cadres and civil servants below their title's standard, summed over the communes -#}
+{# T11: commune-level cadres and civil servants below their title's standard, summed over the communes -#}
 t11 as (
 
     select
@@ -235,26 +242,29 @@ t11 as (
         sum(below_standard) as numerator,
         sum(cadres_and_civil_servants) as denominator,
         cast(sum(case when meets_t11 then 0 else 1 end) as {{ dbt.type_string() }}) || ' of '
-            || cast(count(*) as {{ dbt.type_string() }}) || ' communes with someone below standard' as note
+        || cast(count(*) as {{ dbt.type_string() }}) || ' communes with someone below standard' as note
     from {{ ref('mart_commune_cadre_standards') }}
     group by year
 
 ),
 
-{#- T12: for each of the five indices, its latest edition up to the year; how many are in the dated top -#}
+{# T12: for each of the five indices, its latest edition up to the year; how many are in the dated top -#}
 t12_editions as (
 
     select
         periods.period_key,
         indices.index_code,
         indices.is_in_t12_top,
-        row_number() over (partition by periods.period_key, indices.index_code
-                           order by indices.edition_year desc) as edition_rank
+        row_number() over (
+            partition by periods.period_key, indices.index_code
+            order by indices.edition_year desc
+        ) as edition_rank
     from periods
     inner join {{ ref('mart_external_indices') }} as indices
-        on indices.edition_year <= periods.period_year
-       and indices.counts_for_t12
-       and indices.is_in_t12_top is not null
+        on
+            indices.edition_year <= periods.period_year
+            and indices.counts_for_t12
+            and indices.is_in_t12_top is not null
     where periods.period_type = 'year'
 
 ),
@@ -265,7 +275,10 @@ t12 as (
         'T12' as target_id, 'year' as period_type, period_key,
         sum(case when is_in_t12_top then 1 else 0 end) as actual_value,
         sum(case when is_in_t12_top then 1 else 0 end) as numerator,
-        (select count(*) from {{ ref('external_index_catalogue') }} where counts_for_t12) as denominator,
+        (
+            select count(*) from {{ ref('external_index_catalogue') }} as catalogue
+            where catalogue.counts_for_t12
+        ) as denominator,
         cast(count(*) as {{ dbt.type_string() }}) || ' of the five indices have a published rank' as note
     from t12_editions
     where edition_rank = 1
@@ -273,7 +286,7 @@ t12 as (
 
 ),
 
-{#- T13: share of the required disclosures judged so far (is_on_time not null) published on time; a
+{# T13: share of the required disclosures judged so far (is_on_time not null) published on time; a
     year with no document of the year in the warehouse has no value (the source does not cover it) -#}
 t13 as (
 
@@ -283,9 +296,9 @@ t13 as (
         sum(case when is_on_time then 1 else 0 end) as numerator,
         count(is_on_time) as denominator,
         cast(sum(case when disclosure_status = 'late' then 1 else 0 end) as {{ dbt.type_string() }}) || ' late, '
-            || cast(sum(case when disclosure_status = 'missing_overdue' then 1 else 0 end) as {{ dbt.type_string() }})
-            || ' missing past the deadline; not judged yet: '
-            || cast(count(*) - count(is_on_time) as {{ dbt.type_string() }}) as note
+        || cast(sum(case when disclosure_status = 'missing_overdue' then 1 else 0 end) as {{ dbt.type_string() }})
+        || ' missing past the deadline; not judged yet: '
+        || cast(count(*) - count(is_on_time) as {{ dbt.type_string() }}) as note
     from {{ ref('mart_budget_disclosure_timeliness') }}
     group by fiscal_year
     having count(document_id) > 0 and count(is_on_time) > 0
@@ -294,16 +307,17 @@ t13 as (
 
 t14 as (
 
-    select 'T14' as target_id, period_type, period_key,
-           apology_coverage as actual_value, late_with_apology as numerator,
-           finished_late + overdue_at_end as denominator,
-           cast(null as {{ dbt.type_string() }}) as note
+    select
+        'T14' as target_id, period_type, period_key,
+        apology_coverage as actual_value, late_with_apology as numerator,
+        finished_late + overdue_at_end as denominator,
+        cast(null as {{ dbt.type_string() }}) as note
     from province
     where apology_coverage is not null
 
 ),
 
-{#- T15: online-paid share minus the same period a year earlier -#}
+{# T15: online-paid share minus the same period a year earlier -#}
 t15 as (
 
     select
@@ -311,34 +325,50 @@ t15 as (
         current_period.online_paid_share - year_before.online_paid_share as actual_value,
         cast(null as bigint) as numerator, cast(null as bigint) as denominator,
         'online-paid share ' || cast(current_period.online_paid_share as {{ dbt.type_string() }})
-            || ' against ' || cast(year_before.online_paid_share as {{ dbt.type_string() }})
-            || ' in ' || year_before.period_key as note
+        || ' against ' || cast(year_before.online_paid_share as {{ dbt.type_string() }})
+        || ' in ' || year_before.period_key as note
     from province as current_period
     inner join province as year_before
-        on year_before.period_type = current_period.period_type
-       and year_before.period_start = {{ dbt.dateadd('year', -1, 'current_period.period_start') }}
-    where current_period.online_paid_share is not null
-      and year_before.online_paid_share is not null
+        on
+            year_before.period_type = current_period.period_type
+            and year_before.period_start = {{ dbt.dateadd('year', -1, 'current_period.period_start') }}
+    where
+        current_period.online_paid_share is not null
+        and year_before.online_paid_share is not null
 
 ),
 
 actuals as (
 
     select * from t01
-    union all select * from t02
-    union all select * from t03
-    union all select * from t04
-    union all select * from t05
-    union all select * from t06
-    union all select * from t07
-    union all select * from t08
-    union all select * from t09
-    union all select * from t10
-    union all select * from t11
-    union all select * from t12
-    union all select * from t13
-    union all select * from t14
-    union all select * from t15
+    union all
+    select * from t02
+    union all
+    select * from t03
+    union all
+    select * from t04
+    union all
+    select * from t05
+    union all
+    select * from t06
+    union all
+    select * from t07
+    union all
+    select * from t08
+    union all
+    select * from t09
+    union all
+    select * from t10
+    union all
+    select * from t11
+    union all
+    select * from t12
+    union all
+    select * from t13
+    union all
+    select * from t14
+    union all
+    select * from t15
 
 )
 

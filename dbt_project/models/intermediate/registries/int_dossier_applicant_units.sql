@@ -23,8 +23,9 @@ with dossiers as (
         received_at,
         cast({{ dbt.date_trunc('month', 'received_at') }} as date) as month_start
     from {{ ref('int_dossiers_enriched') }}
-    where received_at is not null
-      and is_accepted
+    where
+        received_at is not null
+        and is_accepted
 
 ),
 
@@ -36,9 +37,10 @@ with_applicant_unit as (
         units.valid_to as applicant_unit_valid_to
     from dossiers
     left join {{ ref('dim_admin_unit') }} as units
-        on units.unit_code = dossiers.applicant_unit_code
-       and units.unit_level = 'commune'
-       and {{ in_force_on('units', 'cast(dossiers.submitted_at as date)') }}
+        on
+            units.unit_code = dossiers.applicant_unit_code
+            and units.unit_level = 'commune'
+            and {{ in_force_on('units', 'cast(dossiers.submitted_at as date)') }}
 
 ),
 
@@ -47,7 +49,7 @@ successors as (
     select
         unit_key,
         current_unit_key,
-        row_number() over (partition by unit_key order by weight desc, current_unit_key) as successor_rank
+        row_number() over (partition by unit_key order by weight desc, current_unit_key asc) as successor_rank
     from {{ ref('int_admin_unit_rebase_weights') }}
     where steps > 0
 
@@ -61,8 +63,9 @@ select
     applicants.applicant_unit_code,
     applicants.applicant_unit_key,
     case
-        when applicants.applicant_unit_valid_to is null
-          or applicants.applicant_unit_valid_to >= applicants.month_start
+        when
+            applicants.applicant_unit_valid_to is null
+            or applicants.applicant_unit_valid_to >= applicants.month_start
             then applicants.applicant_unit_key
         else successors.current_unit_key
     end as unit_key,
@@ -70,5 +73,6 @@ select
     case when applicants.applicant_type_code = 1 then applicants.is_applicant_verified end as is_applicant_verified
 from with_applicant_unit as applicants
 left join successors
-    on successors.unit_key = applicants.applicant_unit_key
-   and successors.successor_rank = 1
+    on
+        successors.unit_key = applicants.applicant_unit_key
+        and successors.successor_rank = 1

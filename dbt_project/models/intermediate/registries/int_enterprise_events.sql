@@ -42,6 +42,7 @@ select
     units.province_unit_key
 from events
 left join {{ ref('dim_admin_unit') }} as units
-    on units.unit_code = events.unit_code
-   and units.unit_level = 'commune'
-   and {{ in_force_on('units', 'events.event_on') }}
+    on
+        units.unit_code = events.unit_code
+        and units.unit_level = 'commune'
+        and {{ in_force_on('units', 'events.event_on') }}

@@ -21,9 +21,10 @@ communes as (
         cells.residents
     from cells
     inner join {{ ref('dim_admin_unit') }} as units
-        on units.unit_code = cells.unit_code
-       and units.unit_level = 'commune'
-       and {{ in_force_on('units', 'cells.month_start') }}
+        on
+            units.unit_code = cells.unit_code
+            and units.unit_level = 'commune'
+            and {{ in_force_on('units', 'cells.month_start') }}
 
 )
 

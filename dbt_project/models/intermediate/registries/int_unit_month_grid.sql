@@ -20,7 +20,8 @@ select
         when units.valid_from > months.period_start_date
             then 'unit not yet in force: it starts on ' || cast(units.valid_from as {{ dbt.type_string() }})
         when units.valid_to < months.period_start_date and units.unit_level = 'district'
-            then 'district level abolished: no district figure after ' || cast(units.valid_to as {{ dbt.type_string() }})
+            then
+                'district level abolished: no district figure after ' || cast(units.valid_to as {{ dbt.type_string() }})
         when units.valid_to < months.period_start_date
             then 'unit ended on ' || cast(units.valid_to as {{ dbt.type_string() }}) || ': see its successors'
     end as not_in_force_reason

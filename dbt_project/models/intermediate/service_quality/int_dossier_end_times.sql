@@ -31,8 +31,9 @@ step_ends as (
     from {{ ref('stg_one_stop_shop__status_events') }} as events
     inner join ending_statuses
         on ending_statuses.status_code = events.status_code
-    where events.step_at is not null
-      and {{ recomputed_dossier('events.dossier_code') }}
+    where
+        events.step_at is not null
+        and {{ recomputed_dossier('events.dossier_code') }}
 
 ),
 
@@ -46,23 +47,26 @@ dossiers as (
 
 dossier_ends as (
 
-    select dossier_code, processing_ended_at as ended_at, 9 as end_status_code,
-           'dossier_processing_ended_at' as end_source
+    select
+        dossier_code, processing_ended_at as ended_at, 9 as end_status_code,
+        'dossier_processing_ended_at' as end_source
     from dossiers
     where processing_ended_at is not null
 
     union all
 
-    select dossier_code, result_returned_at as ended_at, 10 as end_status_code,
-           'dossier_result_returned_at' as end_source
+    select
+        dossier_code, result_returned_at as ended_at, 10 as end_status_code,
+        'dossier_result_returned_at' as end_source
     from dossiers
     where result_returned_at is not null
 
     union all
 
-    select dossier_code, refused_at as ended_at,
-           case when status_code = 3 then 3 else 8 end as end_status_code,
-           'dossier_refused_at' as end_source
+    select
+        dossier_code, refused_at as ended_at,
+        case when status_code = 3 then 3 else 8 end as end_status_code,
+        'dossier_refused_at' as end_source
     from dossiers
     where refused_at is not null
 

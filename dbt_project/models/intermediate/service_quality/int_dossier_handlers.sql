@@ -15,6 +15,7 @@ select
 from {{ ref('stg_one_stop_shop__status_events') }} as events
 inner join {{ ref('stg_one_stop_shop__dossiers') }} as dossiers
     on dossiers.dossier_code = events.dossier_code
-where (events.handling_account_key is not null or events.handling_name_key is not null)
-  and events.step_at is not null
-  and {{ recomputed_dossier('events.dossier_code') }}
+where
+    (events.handling_account_key is not null or events.handling_name_key is not null)
+    and events.step_at is not null
+    and {{ recomputed_dossier('events.dossier_code') }}

@@ -75,8 +75,9 @@ dossiers as (
         end_status_code,
         first_apologized_at
     from {{ ref('int_dossiers_enriched') }}
-    where received_at is not null
-      and is_accepted
+    where
+        received_at is not null
+        and is_accepted
 
 ),
 
@@ -128,12 +129,17 @@ supplements_by_end as (
         candidates.period_key,
         count(*) as supplement_rounds_by_end,
         min(supplements.requested_at) as first_requested_at,
-        sum(case when supplements.supplied_at is null
-                   or supplements.supplied_at > candidates.period_end then 1 else 0 end) as open_requests_at_end
+        sum(case
+            when
+                supplements.supplied_at is null
+                or supplements.supplied_at > candidates.period_end then 1
+            else 0
+        end) as open_requests_at_end
     from candidates
     inner join supplements
-        on supplements.dossier_code = candidates.dossier_code
-       and supplements.requested_at <= candidates.period_end
+        on
+            supplements.dossier_code = candidates.dossier_code
+            and supplements.requested_at <= candidates.period_end
     group by candidates.dossier_code, candidates.period_type, candidates.period_key
 
 ),
@@ -154,9 +160,10 @@ moved_due_by_end as (
             ) as round_rank
         from candidates
         inner join supplements
-            on supplements.dossier_code = candidates.dossier_code
-           and supplements.new_due_at is not null
-           and coalesce(supplements.supplied_at, supplements.requested_at) <= candidates.period_end
+            on
+                supplements.dossier_code = candidates.dossier_code
+                and supplements.new_due_at is not null
+                and coalesce(supplements.supplied_at, supplements.requested_at) <= candidates.period_end
     ) as moved
     where round_rank = 1
 
@@ -169,7 +176,7 @@ calendar as (
 
 ),
 
-{#- each supplied round without a new appointment: the applicant's time in working days -#}
+{# each supplied round without a new appointment: the applicant's time in working days -#}
 unmoved_rounds as (
 
     select
@@ -179,12 +186,13 @@ unmoved_rounds as (
         {{ supplement_working_days() }} as supplement_working_days
     from supplements
     {{ supplement_day_joins('supplements') }}
-    where supplements.new_due_at is null
-      and supplements.supplied_at is not null
+    where
+        supplements.new_due_at is null
+        and supplements.supplied_at is not null
 
 ),
 
-{#- as of the period end: the applicant's time of the rounds supplied by then after the latest
+{# as of the period end: the applicant's time of the rounds supplied by then after the latest
     moved appointment, and the due date moved by it (only where it is not 0) -#}
 unmoved_time_by_end as (
 
@@ -197,16 +205,20 @@ unmoved_time_by_end as (
         sum(case when unmoved_rounds.supplement_working_days is null then 1 else 0 end) as rounds_outside_calendar
     from candidates
     inner join unmoved_rounds
-        on unmoved_rounds.dossier_code = candidates.dossier_code
-       and unmoved_rounds.supplied_at <= candidates.period_end
+        on
+            unmoved_rounds.dossier_code = candidates.dossier_code
+            and unmoved_rounds.supplied_at <= candidates.period_end
     left join moved_due_by_end
-        on moved_due_by_end.dossier_code = candidates.dossier_code
-       and moved_due_by_end.period_type = candidates.period_type
-       and moved_due_by_end.period_key = candidates.period_key
-    where moved_due_by_end.dossier_code is null
-       or unmoved_rounds.supplement_round > moved_due_by_end.supplement_round
-    group by candidates.dossier_code, candidates.period_type, candidates.period_key,
-             coalesce(moved_due_by_end.new_due_at, candidates.base_due_at)
+        on
+            moved_due_by_end.dossier_code = candidates.dossier_code
+            and moved_due_by_end.period_type = candidates.period_type
+            and moved_due_by_end.period_key = candidates.period_key
+    where
+        moved_due_by_end.dossier_code is null
+        or unmoved_rounds.supplement_round > moved_due_by_end.supplement_round
+    group by
+        candidates.dossier_code, candidates.period_type, candidates.period_key,
+        coalesce(moved_due_by_end.new_due_at, candidates.base_due_at)
 
 ),
 
@@ -238,30 +250,35 @@ as_of_end as (
         case
             when candidates.first_end_at <= candidates.period_end
                 then candidates.first_end_at
-            when supplements_by_end.supplement_rounds_by_end = 1
-             and supplements_by_end.open_requests_at_end = 1
+            when
+                supplements_by_end.supplement_rounds_by_end = 1
+                and supplements_by_end.open_requests_at_end = 1
                 then supplements_by_end.first_requested_at
         end as end_at,
         case
             when candidates.first_end_at <= candidates.period_end
                 then 'end_status'
-            when supplements_by_end.supplement_rounds_by_end = 1
-             and supplements_by_end.open_requests_at_end = 1
+            when
+                supplements_by_end.supplement_rounds_by_end = 1
+                and supplements_by_end.open_requests_at_end = 1
                 then 'waiting_on_only_supplement'
         end as end_kind
     from candidates
     left join supplements_by_end
-        on supplements_by_end.dossier_code = candidates.dossier_code
-       and supplements_by_end.period_type = candidates.period_type
-       and supplements_by_end.period_key = candidates.period_key
+        on
+            supplements_by_end.dossier_code = candidates.dossier_code
+            and supplements_by_end.period_type = candidates.period_type
+            and supplements_by_end.period_key = candidates.period_key
     left join moved_due_by_end
-        on moved_due_by_end.dossier_code = candidates.dossier_code
-       and moved_due_by_end.period_type = candidates.period_type
-       and moved_due_by_end.period_key = candidates.period_key
+        on
+            moved_due_by_end.dossier_code = candidates.dossier_code
+            and moved_due_by_end.period_type = candidates.period_type
+            and moved_due_by_end.period_key = candidates.period_key
     left join shifted_due_by_end
-        on shifted_due_by_end.dossier_code = candidates.dossier_code
-       and shifted_due_by_end.period_type = candidates.period_type
-       and shifted_due_by_end.period_key = candidates.period_key
+        on
+            shifted_due_by_end.dossier_code = candidates.dossier_code
+            and shifted_due_by_end.period_type = candidates.period_type
+            and shifted_due_by_end.period_key = candidates.period_key
 
 ),
 
@@ -270,14 +287,20 @@ flagged as (
     select
         as_of_end.*,
         (as_of_end.received_at >= as_of_end.period_start) as is_received_in_period,
-        coalesce(as_of_end.end_at >= as_of_end.period_start
-            and as_of_end.end_at <= as_of_end.period_end, false) as is_finished_in_period,
-        coalesce(as_of_end.supplement_rounds_by_end > 1
-            or as_of_end.end_at > as_of_end.due_at, false) as is_judged_late,
+        coalesce(
+            as_of_end.end_at >= as_of_end.period_start
+            and as_of_end.end_at <= as_of_end.period_end, false
+        ) as is_finished_in_period,
+        coalesce(
+            as_of_end.supplement_rounds_by_end > 1
+            or as_of_end.end_at > as_of_end.due_at, false
+        ) as is_judged_late,
         (as_of_end.end_at is null) as is_pending_at_end,
         (as_of_end.due_at is null) as is_due_unknown,
-        coalesce(as_of_end.supplement_rounds_by_end > 1
-            or as_of_end.due_at < as_of_end.period_end, false) as is_past_due_at_end,
+        coalesce(
+            as_of_end.supplement_rounds_by_end > 1
+            or as_of_end.due_at < as_of_end.period_end, false
+        ) as is_past_due_at_end,
         (as_of_end.first_apologized_at <= as_of_end.period_end) as has_apology_by_end
     from as_of_end
 
@@ -314,6 +337,7 @@ select
     (is_pending_at_end and not is_due_unknown and is_past_due_at_end) as is_overdue_at_end,
     coalesce(has_apology_by_end, false) as has_apology_by_end
 from flagged
-where is_received_in_period
-   or is_finished_in_period
-   or is_pending_at_end
+where
+    is_received_in_period
+    or is_finished_in_period
+    or is_pending_at_end

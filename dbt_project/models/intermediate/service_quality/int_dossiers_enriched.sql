@@ -101,7 +101,7 @@ latest_moved_due as (
 
 ),
 
-{#- supplied rounds after the latest moved appointment that carry no NgayHenTraMoi: their
+{# supplied rounds after the latest moved appointment that carry no NgayHenTraMoi: their
     applicant's time moves the due date -#}
 unmoved_supplement_time as (
 
@@ -114,10 +114,11 @@ unmoved_supplement_time as (
     left join latest_moved_due
         on latest_moved_due.dossier_code = rounds.dossier_code
     {{ supplement_day_joins('rounds') }}
-    where rounds.new_due_at is null
-      and rounds.requested_at is not null
-      and rounds.supplied_at is not null
-      and (latest_moved_due.dossier_code is null or rounds.supplement_round > latest_moved_due.supplement_round)
+    where
+        rounds.new_due_at is null
+        and rounds.requested_at is not null
+        and rounds.supplied_at is not null
+        and (latest_moved_due.dossier_code is null or rounds.supplement_round > latest_moved_due.supplement_round)
     group by rounds.dossier_code
 
 ),
@@ -159,8 +160,9 @@ derived_due as (
     inner join calendar as reception_day
         on reception_day.date_day = cast(dossiers.received_at as date)
     inner join calendar as due_day
-        on due_day.is_working_day
-       and due_day.working_day_index = reception_day.working_day_index + procedures.statutory_days
+        on
+            due_day.is_working_day
+            and due_day.working_day_index = reception_day.working_day_index + procedures.statutory_days
     where dossiers.appointment_due_at is null
 
 ),
@@ -197,8 +199,9 @@ shifted_due as (
         {{ moved_due('anchored.anchor_due_at') }} as shifted_due_at
     from anchored
     {{ moved_due_joins('anchored.anchor_due_at', 'anchored.supplement_working_days') }}
-    where anchored.supplement_working_days > 0
-      and anchored.rounds_outside_calendar = 0
+    where
+        anchored.supplement_working_days > 0
+        and anchored.rounds_outside_calendar = 0
 
 ),
 

@@ -52,11 +52,13 @@ resolved as (
         end as not_judged_reason
     from handlers
     left join accounts
-        on handlers.identified_by = 'account'
-       and accounts.account_key = handlers.handler_key
+        on
+            handlers.identified_by = 'account'
+            and accounts.account_key = handlers.handler_key
     left join names
-        on handlers.identified_by = 'name'
-       and names.name_key = handlers.handler_key
+        on
+            handlers.identified_by = 'name'
+            and names.name_key = handlers.handler_key
 
 )
 

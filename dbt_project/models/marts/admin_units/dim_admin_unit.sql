@@ -8,7 +8,7 @@
 with units as (
 
     select
-        unit_code || '@' || cast(valid_from as {{ dbt.type_string() }}) as unit_key,
+        units.unit_code || '@' || cast(units.valid_from as {{ dbt.type_string() }}) as unit_key,
         units.*
     from {{ ref('stg_admin_units__units') }} as units
 
@@ -23,8 +23,9 @@ with_parent as (
         parent.parent_unit_code as grandparent_unit_code
     from units as child
     left join units as parent
-        on parent.unit_code = child.parent_unit_code
-       and {{ in_force_on('parent', 'child.valid_from') }}
+        on
+            parent.unit_code = child.parent_unit_code
+            and {{ in_force_on('parent', 'child.valid_from') }}
 
 ),
 
@@ -35,8 +36,9 @@ with_grandparent as (
         grandparent.unit_key as grandparent_unit_key
     from with_parent
     left join units as grandparent
-        on grandparent.unit_code = with_parent.grandparent_unit_code
-       and {{ in_force_on('grandparent', 'with_parent.valid_from') }}
+        on
+            grandparent.unit_code = with_parent.grandparent_unit_code
+            and {{ in_force_on('grandparent', 'with_parent.valid_from') }}
 
 )
 

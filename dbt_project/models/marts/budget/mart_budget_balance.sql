@@ -61,8 +61,9 @@ document_columns as (
         inner join listed
             on lines.document_id = listed.document_id
         inner join {{ ref('budget_column_kinds') }} as column_kinds
-            on column_kinds.document_kind = listed.document_kind
-            and column_kinds.column_kind = lines.series
+            on
+                column_kinds.document_kind = listed.document_kind
+                and column_kinds.column_kind = lines.series
         where lines.column_fiscal_year = listed.fiscal_year
     ) as ranked
     where column_rank = 1
@@ -82,9 +83,10 @@ documents as (
         ) as document_rank
     from listed
     left join period_lengths
-        on listed.document_kind = period_lengths.document_kind
-        and listed.period_code = period_lengths.period_code
-    where listed.document_id in (select document_id from document_columns)
+        on
+            listed.document_kind = period_lengths.document_kind
+            and listed.period_code = period_lengths.period_code
+    where listed.document_id in (select document_columns.document_id from document_columns)
 
 ),
 
@@ -118,16 +120,19 @@ reported as (
             as line_key
     from lines
     inner join documents
-        on lines.document_id = documents.document_id
-        and documents.document_rank = 1
+        on
+            lines.document_id = documents.document_id
+            and documents.document_rank = 1
     inner join document_columns
-        on lines.document_id = document_columns.document_id
-        and lines.sheet_column = document_columns.sheet_column
+        on
+            lines.document_id = document_columns.document_id
+            and lines.sheet_column = document_columns.sheet_column
     left join catalogue as by_position
-        on lines.line_id is null
-        and lines.line_label_key is null
-        and by_position.form_code = lines.form_code
-        and by_position.line_code = lines.line_code
+        on
+            lines.line_id is null
+            and lines.line_label_key is null
+            and by_position.form_code = lines.form_code
+            and by_position.line_code = lines.line_code
 
 ),
 
@@ -141,13 +146,15 @@ keyed as (
             as key_rank,
         row_number() over (
             partition by reported.fiscal_year, reported.line_key
-            order by case reported.document_kind when 'estimate' then 1 when 'final_accounts' then 2 else 3 end,
-                     reported.sheet_row
+            order by
+                case reported.document_kind when 'estimate' then 1 when 'final_accounts' then 2 else 3 end,
+                reported.sheet_row
         ) as naming_rank
     from reported
     left join catalogue
-        on catalogue.form_code = reported.form_code
-        and catalogue.line_id = reported.line_id
+        on
+            catalogue.form_code = reported.form_code
+            and catalogue.line_id = reported.line_id
 
 ),
 
@@ -160,9 +167,10 @@ with_parent as (
         coalesce(parent.catalogue_line_code, parent.form_line_code) as parent_line_code
     from keyed
     left join keyed as parent
-        on parent.document_id = keyed.document_id
-        and parent.form_line_code = keyed.form_parent_line_code
-        and parent.key_rank = 1
+        on
+            parent.document_id = keyed.document_id
+            and parent.form_line_code = keyed.form_parent_line_code
+            and parent.key_rank = 1
     where keyed.key_rank = 1
 
 ),
@@ -190,15 +198,15 @@ by_line as (
         max(case when document_kind = 'final_accounts' then document_id end) as final_accounts_document_id,
         max(case when document_kind = 'execution' then document_id end) as execution_document_id,
         min(case
-                when children_total_vnd is null or value_vnd is null then null
-                when abs(value_vnd - children_total_vnd) <= rounding_tolerance_vnd then 1
-                else 0
-            end) as reconcile_flag,
+            when children_total_vnd is null or value_vnd is null then null
+            when abs(value_vnd - children_total_vnd) <= rounding_tolerance_vnd then 1
+            else 0
+        end) as reconcile_flag,
         max(case
-                when children_total_vnd is null or value_vnd is null then null
-                when abs(value_vnd - children_total_vnd) <= rounding_tolerance_vnd then 0
-                else abs(value_vnd - children_total_vnd) - rounding_tolerance_vnd
-            end) as children_gap_vnd
+            when children_total_vnd is null or value_vnd is null then null
+            when abs(value_vnd - children_total_vnd) <= rounding_tolerance_vnd then 0
+            else abs(value_vnd - children_total_vnd) - rounding_tolerance_vnd
+        end) as children_gap_vnd
     from with_parent
     group by fiscal_year, line_key
 
@@ -218,9 +226,10 @@ select
     (not by_line.is_of_which and not exists (
         select 1
         from by_line as children
-        where children.fiscal_year = by_line.fiscal_year
-          and children.parent_line_key = by_line.line_key
-          and not children.is_of_which
+        where
+            children.fiscal_year = by_line.fiscal_year
+            and children.parent_line_key = by_line.line_key
+            and not children.is_of_which
     )) as is_leaf,
     coalesce(catalogue.is_required, false) as is_required,
     by_line.estimate_vnd,
@@ -235,5 +244,6 @@ select
     by_line.execution_document_id
 from by_line
 left join catalogue
-    on catalogue.form_code = by_line.form_code
-    and catalogue.line_id = by_line.line_id
+    on
+        catalogue.form_code = by_line.form_code
+        and catalogue.line_id = by_line.line_id

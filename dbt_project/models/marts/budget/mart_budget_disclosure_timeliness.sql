@@ -38,8 +38,9 @@ required as (
              date_in_year('years.fiscal_year', '01-01'))) }} as date) as period_end_date
     from years
     inner join {{ ref('budget_required_disclosures') }} as rules
-        on rules.valid_from <= {{ date_in_year('years.fiscal_year', '01-01') }}
-        and (rules.valid_to is null or rules.valid_to >= {{ date_in_year('years.fiscal_year', '01-01') }})
+        on
+            rules.valid_from <= {{ date_in_year('years.fiscal_year', '01-01') }}
+            and (rules.valid_to is null or rules.valid_to >= {{ date_in_year('years.fiscal_year', '01-01') }})
 
 ),
 
@@ -72,17 +73,22 @@ dated as (
         published.published_date,
         published.is_file_available,
         case required.deadline_basis
-            when 'decision_date' then cast({{ dbt.dateadd('day', 'required.deadline_days', 'published.decision_date') }} as date)
-            when 'period_end' then cast({{ dbt.dateadd('day', 'required.deadline_days', 'required.period_end_date') }} as date)
+            when
+                'decision_date'
+                then cast({{ dbt.dateadd('day', 'required.deadline_days', 'published.decision_date') }} as date)
+            when
+                'period_end'
+                then cast({{ dbt.dateadd('day', 'required.deadline_days', 'required.period_end_date') }} as date)
         end as deadline_date,
         as_of.as_of_date
     from required
     cross join as_of
     left join published
-        on required.fiscal_year = published.fiscal_year
-        and required.document_kind = published.document_kind
-        and required.period_code = published.period_code
-        and published.publication_rank = 1
+        on
+            required.fiscal_year = published.fiscal_year
+            and required.document_kind = published.document_kind
+            and required.period_code = published.period_code
+            and published.publication_rank = 1
 
 )
 

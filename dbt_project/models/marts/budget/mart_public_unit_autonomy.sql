@@ -14,8 +14,9 @@ with documents as (
         document_id,
         row_number() over (partition by fiscal_year order by published_date desc, document_id desc) as document_rank
     from {{ ref('stg_budget_disclosures__documents') }}
-    where document_kind = 'unit_autonomy'
-      and document_id in (select document_id from {{ ref('stg_budget_disclosures__units') }})
+    where
+        document_kind = 'unit_autonomy'
+        and document_id in (select units.document_id from {{ ref('stg_budget_disclosures__units') }} as units)
 
 ),
 
@@ -24,8 +25,9 @@ units as (
     select units.*
     from {{ ref('stg_budget_disclosures__units') }} as units
     inner join documents
-        on units.document_id = documents.document_id
-        and documents.document_rank = 1
+        on
+            units.document_id = documents.document_id
+            and documents.document_rank = 1
 
 ),
 
@@ -46,12 +48,16 @@ rated as (
         units.business_surplus_vnd,
         units.recurrent_spending_vnd,
         case
-            when units.recurrent_spending_vnd > 0
-             and coalesce(units.service_revenue_vnd, units.retained_fees_vnd, units.business_surplus_vnd) is not null
-            then cast(
-                (coalesce(units.service_revenue_vnd, 0) + coalesce(units.retained_fees_vnd, 0)
-                 + coalesce(units.business_surplus_vnd, 0)) / units.recurrent_spending_vnd
-                as decimal(12, 6))
+            when
+                units.recurrent_spending_vnd > 0
+                and coalesce(units.service_revenue_vnd, units.retained_fees_vnd, units.business_surplus_vnd) is not null
+                then cast(
+                    (
+                        coalesce(units.service_revenue_vnd, 0) + coalesce(units.retained_fees_vnd, 0)
+                        + coalesce(units.business_surplus_vnd, 0)
+                    ) / units.recurrent_spending_vnd
+                    as decimal(12, 6)
+                )
         end as self_financing_rate,
         units.document_id
     from units
@@ -87,8 +93,9 @@ select
     yearly.self_financing_rate,
     case
         when yearly.self_financing_rate is null or yearly.min_self_financing_rate is null then null
-        else yearly.self_financing_rate >= yearly.min_self_financing_rate
-         and (yearly.max_self_financing_rate is null or yearly.self_financing_rate < yearly.max_self_financing_rate)
+        else
+            yearly.self_financing_rate >= yearly.min_self_financing_rate
+            and (yearly.max_self_financing_rate is null or yearly.self_financing_rate < yearly.max_self_financing_rate)
     end as is_rate_consistent_with_group,
     cast(yearly.units_in_year as bigint) as units_in_year,
     cast(yearly.units_in_group as bigint) as units_in_group,
@@ -96,12 +103,14 @@ select
     {{ safe_rate('yearly.units_self_financing', 'yearly.units_in_year') }} as self_financing_share,
     targets.target_share,
     targets.target_year,
-    case when targets.target_share is not null
-         then {{ safe_rate('yearly.units_self_financing', 'yearly.units_in_year') }} >= targets.target_share
+    case
+        when targets.target_share is not null
+            then {{ safe_rate('yearly.units_self_financing', 'yearly.units_in_year') }} >= targets.target_share
     end as is_target_met,
     yearly.document_id
 from yearly
 left join {{ ref('public_unit_autonomy_targets') }} as targets
-    on targets.target_code = 'T09'
-    and targets.valid_from <= {{ date_in_year('yearly.fiscal_year', '12-31') }}
-    and (targets.valid_to is null or targets.valid_to >= {{ date_in_year('yearly.fiscal_year', '12-31') }})
+    on
+        targets.target_code = 'T09'
+        and targets.valid_from <= {{ date_in_year('yearly.fiscal_year', '12-31') }}
+        and (targets.valid_to is null or targets.valid_to >= {{ date_in_year('yearly.fiscal_year', '12-31') }})

@@ -32,8 +32,9 @@ counts as (
 
     union all
 
-    select 'province' as scope, cast(null as {{ dbt.type_string() }}) as agency_code, period_type, period_key,
-           indicator_id, sum(numerator) as numerator, sum(denominator) as denominator
+    select
+        'province' as scope, cast(null as {{ dbt.type_string() }}) as agency_code, period_type, period_key,
+        indicator_id, sum(numerator) as numerator, sum(denominator) as denominator
     from agency_counts
     group by period_type, period_key, indicator_id
 
@@ -45,11 +46,13 @@ scopes as (
     select distinct 'agency' as scope, agency_counts.agency_code, agency_counts.period_type, agency_counts.period_key
     from agency_counts
     inner join periods
-        on periods.period_type = agency_counts.period_type
-       and periods.period_key = agency_counts.period_key
+        on
+            periods.period_type = agency_counts.period_type
+            and periods.period_key = agency_counts.period_key
     inner join {{ ref('int_agencies') }} as in_force
-        on in_force.agency_code = agency_counts.agency_code
-       and {{ agency_in_force_in_period('in_force', 'periods.period_start', 'periods.period_end') }}
+        on
+            in_force.agency_code = agency_counts.agency_code
+            and {{ agency_in_force_in_period('in_force', 'periods.period_start', 'periods.period_end') }}
 
     union all
 
@@ -84,8 +87,9 @@ indicators as (
         (indicators.not_computable_reason is null) as is_computable
     from {{ ref('index_766_indicators') }} as indicators
     inner join {{ ref('index_766_groups') }} as groups
-        on groups.scheme_code = indicators.scheme_code
-       and groups.group_code = indicators.group_code
+        on
+            groups.scheme_code = indicators.scheme_code
+            and groups.group_code = indicators.group_code
 
 ),
 
@@ -113,26 +117,30 @@ scored as (
         indicators.not_computable_reason_vi,
         case when indicators.is_computable then coalesce(counts.numerator, 0) end as numerator,
         case when indicators.is_computable then coalesce(counts.denominator, 0) end as denominator,
-        case when indicators.is_computable and indicators.max_points > 0
-             then {{ safe_rate('counts.numerator', 'counts.denominator') }}
+        case
+            when indicators.is_computable and indicators.max_points > 0
+                then {{ safe_rate('counts.numerator', 'counts.denominator') }}
         end as rate,
         indicators.target_rate,
         indicators.max_points
     from scopes
     inner join periods
-        on periods.period_type = scopes.period_type
-       and periods.period_key = scopes.period_key
+        on
+            periods.period_type = scopes.period_type
+            and periods.period_key = scopes.period_key
     inner join schemes
-        on schemes.valid_from <= periods.period_start_date
-       and (schemes.valid_to is null or schemes.valid_to >= periods.period_start_date)
+        on
+            schemes.valid_from <= periods.period_start_date
+            and (schemes.valid_to is null or schemes.valid_to >= periods.period_start_date)
     inner join indicators
         on indicators.scheme_code = schemes.scheme_code
     left join counts
-        on counts.scope = scopes.scope
-       and coalesce(counts.agency_code, '') = coalesce(scopes.agency_code, '')
-       and counts.period_type = scopes.period_type
-       and counts.period_key = scopes.period_key
-       and counts.indicator_id = indicators.indicator_id
+        on
+            counts.scope = scopes.scope
+            and coalesce(counts.agency_code, '') = coalesce(scopes.agency_code, '')
+            and counts.period_type = scopes.period_type
+            and counts.period_key = scopes.period_key
+            and counts.indicator_id = indicators.indicator_id
 
 ),
 
@@ -149,8 +157,10 @@ pointed as (
 select
     cast(pointed.scope as {{ dbt.type_string() }}) as scope,
     cast(pointed.agency_code as {{ dbt.type_string() }}) as agency_code,
-    cast(case when pointed.scope = 'province' then 'Toàn tỉnh' else agencies.agency_name_vi end
-         as {{ dbt.type_string() }}) as agency_name_vi,
+    cast(
+        case when pointed.scope = 'province' then 'Toàn tỉnh' else agencies.agency_name_vi end
+        as {{ dbt.type_string() }}
+    ) as agency_name_vi,
     cast(pointed.period_type as {{ dbt.type_string() }}) as period_type,
     cast(pointed.period_key as {{ dbt.type_string() }}) as period_key,
     cast(pointed.period_start as timestamp) as period_start,
@@ -173,17 +183,32 @@ select
     cast(pointed.target_rate as decimal(9, 4)) as target_rate,
     cast(pointed.max_points as integer) as max_points,
     pointed.points,
-    cast(sum(pointed.points) over (partition by pointed.scope, pointed.agency_code, pointed.period_type,
-                                   pointed.period_key, pointed.group_code) as decimal(9, 4)) as group_points,
+    cast(sum(pointed.points) over (
+        partition by
+            pointed.scope, pointed.agency_code, pointed.period_type,
+            pointed.period_key, pointed.group_code
+    ) as decimal(9, 4)) as group_points,
     cast(pointed.group_max_points as integer) as group_max_points,
-    cast(sum(pointed.computable_max_points) over (partition by pointed.scope, pointed.agency_code, pointed.period_type,
-                                                  pointed.period_key, pointed.group_code) as integer) as group_computable_max_points,
-    cast(sum(pointed.points) over (partition by pointed.scope, pointed.agency_code, pointed.period_type,
-                                   pointed.period_key) as decimal(9, 4)) as total_points,
-    cast(sum(pointed.computable_max_points) over (partition by pointed.scope, pointed.agency_code, pointed.period_type,
-                                                  pointed.period_key) as integer) as total_computable_max_points,
-    cast(sum(pointed.max_points) over (partition by pointed.scope, pointed.agency_code, pointed.period_type,
-                                       pointed.period_key) as integer) as total_max_points
+    cast(sum(pointed.computable_max_points) over (
+        partition by
+            pointed.scope, pointed.agency_code, pointed.period_type,
+            pointed.period_key, pointed.group_code
+    ) as integer) as group_computable_max_points,
+    cast(sum(pointed.points) over (
+        partition by
+            pointed.scope, pointed.agency_code, pointed.period_type,
+            pointed.period_key
+    ) as decimal(9, 4)) as total_points,
+    cast(sum(pointed.computable_max_points) over (
+        partition by
+            pointed.scope, pointed.agency_code, pointed.period_type,
+            pointed.period_key
+    ) as integer) as total_computable_max_points,
+    cast(sum(pointed.max_points) over (
+        partition by
+            pointed.scope, pointed.agency_code, pointed.period_type,
+            pointed.period_key
+    ) as integer) as total_max_points
 from pointed
 left join {{ ref('int_agencies') }} as agencies
     on agencies.agency_code = pointed.agency_code

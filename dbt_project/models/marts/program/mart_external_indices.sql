@@ -17,7 +17,8 @@ with loaded as (
         source_uri as value_source
     from {{ ref('stg_external_indices__published_values') }}
     where lower(province_name) in (
-        {%- for name in var('province_names_vi') %}lower('{{ name }}'){{ ", " if not loop.last }}{% endfor -%}
+        {%- for name in var('province_names_vi') %}lower('{{ name }}'){{ ", " if not loop.last }}
+        {% endfor -%}
     )
 
 ),
@@ -48,8 +49,14 @@ dated as (
 
     select
         editions.*,
-        coalesce(editions.published_on,
-                 cast({{ dbt.dateadd('month', 18, "cast(cast(editions.edition_year as " ~ dbt.type_string() ~ ") || '-01-01' as date)") }} as date))
+        coalesce(
+            editions.published_on,
+            cast(
+                {{ dbt.dateadd(
+                    'month', 18, "cast(cast(editions.edition_year as " ~ dbt.type_string() ~ ") || '-01-01' as date)"
+                ) }} as date
+            )
+        )
             as threshold_date
     from editions
 
@@ -77,5 +84,6 @@ from dated
 left join {{ ref('external_index_catalogue') }} as catalogue
     on catalogue.index_code = dated.index_code
 left join {{ ref('index_rank_thresholds') }} as thresholds
-    on thresholds.valid_from <= dated.threshold_date
-   and (thresholds.valid_to is null or thresholds.valid_to >= dated.threshold_date)
+    on
+        thresholds.valid_from <= dated.threshold_date
+        and (thresholds.valid_to is null or thresholds.valid_to >= dated.threshold_date)

@@ -43,16 +43,26 @@ rows_ as (
         periods.period_start,
         periods.period_end,
         periods.is_complete,
-        case when targets.measured_per = 'period' or periods.period_type = 'year'
-             then actuals.actual_value end as actual_value,
-        case when targets.measured_per = 'period' or periods.period_type = 'year'
-             then actuals.numerator end as numerator,
-        case when targets.measured_per = 'period' or periods.period_type = 'year'
-             then actuals.denominator end as denominator,
+        case
+            when targets.measured_per = 'period' or periods.period_type = 'year'
+                then actuals.actual_value
+        end as actual_value,
+        case
+            when targets.measured_per = 'period' or periods.period_type = 'year'
+                then actuals.numerator
+        end as numerator,
+        case
+            when targets.measured_per = 'period' or periods.period_type = 'year'
+                then actuals.denominator
+        end as denominator,
         case
             when targets.measured_per = 'year' and periods.period_type <> 'year'
                 then 'measured_per_year'
-            when not exists (select 1 from actuals as any_actual where any_actual.target_id = targets.target_id)
+            when
+                not exists (
+                    select 1 from actuals as any_actual
+                    where any_actual.target_id = targets.target_id
+                )
                 then 'source_not_in_warehouse'
             when actuals.target_id is null
                 then 'no_value_for_period'
@@ -61,9 +71,10 @@ rows_ as (
     from targets
     cross join periods
     left join actuals
-        on actuals.target_id = targets.target_id
-       and actuals.period_type = periods.period_type
-       and actuals.period_key = periods.period_key
+        on
+            actuals.target_id = targets.target_id
+            and actuals.period_type = periods.period_type
+            and actuals.period_key = periods.period_key
 
 ),
 
@@ -71,8 +82,10 @@ with_previous as (
 
     select
         rows_.*,
-        lag(rows_.actual_value) over (partition by rows_.target_id, rows_.period_type
-                                      order by rows_.period_start) as previous_actual_value
+        lag(rows_.actual_value) over (
+            partition by rows_.target_id, rows_.period_type
+            order by rows_.period_start
+        ) as previous_actual_value
     from rows_
 
 )
@@ -103,8 +116,9 @@ select
     cast(case
         when actual_value is null then 'no data'
         when {{ goal_met('actual_value', 'comparison', 'goal_value') }} then 'met'
-        when deadline is not null and deadline > cast(period_end as date)
-         and {{ moved_toward_goal('actual_value', 'previous_actual_value', 'comparison') }} then 'on track'
+        when
+            deadline is not null and deadline > cast(period_end as date)
+            and {{ moved_toward_goal('actual_value', 'previous_actual_value', 'comparison') }} then 'on track'
         else 'off track'
     end as {{ dbt.type_string() }}) as status,
     cast(no_data_reason as {{ dbt.type_string() }}) as no_data_reason,
@@ -113,7 +127,9 @@ select
     cast(detail as {{ dbt.type_string() }}) as detail,
     cast(source_system as {{ dbt.type_string() }}) as source_system,
     cast(source_model as {{ dbt.type_string() }}) as source_model,
-    cast(replace(replace(replace(source_filter,
-        '{period_type}', period_type), '{period_key}', period_key),
-        '{period_year}', cast(period_year as {{ dbt.type_string() }})) as {{ dbt.type_string() }}) as source_filter
+    cast(replace(replace(replace(
+        source_filter,
+        '{period_type}', period_type
+    ), '{period_key}', period_key),
+    '{period_year}', cast(period_year as {{ dbt.type_string() }})) as {{ dbt.type_string() }}) as source_filter
 from with_previous

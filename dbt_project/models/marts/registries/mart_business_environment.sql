@@ -40,9 +40,11 @@ residents_basis as (
         max(counts.month_start) as residents_month
     from {{ ref('int_unit_month_grid') }} as grid
     inner join {{ ref('int_residents_by_unit_month') }} as counts
-        on counts.unit_key = grid.unit_key
-       and counts.month_start <= grid.month_start
-       and counts.month_start >= cast({{ dbt.dateadd('month', -var('residents_carry_forward_months'), 'grid.month_start') }} as date)
+        on
+            counts.unit_key = grid.unit_key
+            and counts.month_start <= grid.month_start
+            and counts.month_start
+            >= cast({{ dbt.dateadd('month', -var('residents_carry_forward_months'), 'grid.month_start') }} as date)
     group by grid.unit_key, grid.month_start
 
 )
@@ -59,14 +61,17 @@ select
     grid.is_unit_in_force,
     grid.not_in_force_reason,
     case when grid.is_unit_in_force then cast(coalesce(events.new_enterprises, 0) as bigint) end as new_enterprises,
-    case when grid.is_unit_in_force then cast(coalesce(events.new_enterprises_online, 0) as bigint) end as new_enterprises_online,
+    case when grid.is_unit_in_force then cast(coalesce(events.new_enterprises_online, 0) as bigint) end
+        as new_enterprises_online,
     case when grid.is_unit_in_force then {{ safe_rate('events.new_enterprises_online', 'events.new_enterprises') }} end
         as online_registration_share,
     case when grid.is_unit_in_force then cast(coalesce(events.dissolutions, 0) as bigint) end as dissolutions,
     case when grid.is_unit_in_force then cast(counts.residents as bigint) end as residents,
     case when grid.is_unit_in_force then basis.residents_month end as residents_month,
-    case when grid.is_unit_in_force
-         then {{ per_thousand('coalesce(events.new_enterprises, 0)', 'counts.residents') }} end
+    case
+        when grid.is_unit_in_force
+            then {{ per_thousand('coalesce(events.new_enterprises, 0)', 'counts.residents') }}
+    end
         as new_enterprises_per_1000_residents
 from {{ ref('int_unit_month_grid') }} as grid
 left join events

@@ -27,8 +27,10 @@ select
     {{ safe_rate('summed.new_enterprises_online', 'summed.new_enterprises') }} as online_registration_share,
     cast(summed.dissolutions as decimal(18, 6)) as dissolutions,
     case when summed.lacks_residents = 0 then cast(summed.residents as decimal(18, 6)) end as residents,
-    case when summed.lacks_residents = 0
-         then {{ per_thousand('summed.new_enterprises', 'summed.residents') }} end as new_enterprises_per_1000_residents
+    case
+        when summed.lacks_residents = 0
+            then {{ per_thousand('summed.new_enterprises', 'summed.residents') }}
+    end as new_enterprises_per_1000_residents
 from summed
 inner join {{ ref('dim_admin_unit') }} as units on units.unit_key = summed.current_unit_key
 inner join {{ ref('int_reporting_periods') }} as months

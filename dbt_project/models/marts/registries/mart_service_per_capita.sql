@@ -44,17 +44,26 @@ select
     grid.unit_level,
     grid.is_unit_in_force,
     grid.not_in_force_reason,
-    case when grid.is_unit_in_force then cast(coalesce(received.dossiers_received, 0) as bigint) end as dossiers_received,
+    case when grid.is_unit_in_force then cast(coalesce(received.dossiers_received, 0) as bigint) end
+        as dossiers_received,
     native.residents,
     native.residents_month,
-    case when grid.is_unit_in_force
-         then {{ per_thousand('coalesce(received.dossiers_received, 0)', 'native.residents') }} end
+    case
+        when grid.is_unit_in_force
+            then {{ per_thousand('coalesce(received.dossiers_received, 0)', 'native.residents') }}
+    end
         as dossiers_per_1000_residents
 from {{ ref('int_unit_month_grid') }} as grid
 inner join {{ ref('mart_business_environment') }} as native
     on native.unit_key = grid.unit_key and native.month_start = grid.month_start
 left join received
     on received.unit_code = grid.unit_code and received.period_key = grid.period_key
-where (grid.unit_level = 'province' and grid.unit_code = '{{ var("province_unit_code") }}')
-   or (grid.unit_level = 'district'
-       and grid.unit_code in (select district_unit_code from agency_months where district_unit_code is not null))
+where
+    (grid.unit_level = 'province' and grid.unit_code = '{{ var("province_unit_code") }}')
+    or (
+        grid.unit_level = 'district'
+        and grid.unit_code in (
+            select agency_months.district_unit_code from agency_months
+            where agency_months.district_unit_code is not null
+        )
+    )

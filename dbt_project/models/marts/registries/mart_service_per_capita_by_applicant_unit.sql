@@ -86,8 +86,9 @@ select
     case
         when not units_months.is_unit_in_force then units_months.not_in_force_reason
         when not units_months.is_served
-            then 'outside the province served by the one-stop-shop system (unit code '
-                 || '{{ var("province_unit_code") }}' || ') in this month'
+            then
+                'outside the province served by the one-stop-shop system (unit code '
+                || '{{ var("province_unit_code") }}' || ') in this month'
     end as no_figure_reason,
     case when units_months.has_figures then cast(coalesce(counts.dossiers_received, 0) as bigint) end
         as dossiers_received,
@@ -97,13 +98,17 @@ select
         as citizen_dossiers_with_flag,
     case when units_months.has_figures then cast(coalesce(counts.verified_citizen_dossiers, 0) as bigint) end
         as verified_citizen_dossiers,
-    case when units_months.has_figures
-         then {{ safe_rate('counts.verified_citizen_dossiers', 'counts.citizen_dossiers_with_flag') }} end
+    case
+        when units_months.has_figures
+            then {{ safe_rate('counts.verified_citizen_dossiers', 'counts.citizen_dossiers_with_flag') }}
+    end
         as verified_citizen_share,
     case when units_months.has_figures then units_months.residents end as residents,
     case when units_months.has_figures then units_months.residents_month end as residents_month,
-    case when units_months.has_figures
-         then {{ per_thousand('coalesce(counts.dossiers_received, 0)', 'units_months.residents') }} end
+    case
+        when units_months.has_figures
+            then {{ per_thousand('coalesce(counts.dossiers_received, 0)', 'units_months.residents') }}
+    end
         as dossiers_per_1000_residents
 from units_months
 left join counts

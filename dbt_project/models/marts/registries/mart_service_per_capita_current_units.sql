@@ -32,12 +32,16 @@ select
         as citizen_dossiers_received,
     case when summed.is_served = 1 then cast(summed.verified_citizen_dossiers as decimal(18, 6)) end
         as verified_citizen_dossiers,
-    case when summed.is_served = 1
-         then {{ safe_rate('summed.verified_citizen_dossiers', 'summed.citizen_dossiers_with_flag') }} end
+    case
+        when summed.is_served = 1
+            then {{ safe_rate('summed.verified_citizen_dossiers', 'summed.citizen_dossiers_with_flag') }}
+    end
         as verified_citizen_share,
     case when summed.lacks_residents = 0 then cast(summed.residents as decimal(18, 6)) end as residents,
-    case when summed.is_served = 1 and summed.lacks_residents = 0
-         then {{ per_thousand('summed.dossiers_received', 'summed.residents') }} end as dossiers_per_1000_residents
+    case
+        when summed.is_served = 1 and summed.lacks_residents = 0
+            then {{ per_thousand('summed.dossiers_received', 'summed.residents') }}
+    end as dossiers_per_1000_residents
 from summed
 inner join {{ ref('dim_admin_unit') }} as units on units.unit_key = summed.current_unit_key
 inner join {{ ref('int_reporting_periods') }} as months

@@ -51,9 +51,11 @@ votes as (
     inner join {{ ref('satisfaction_levels') }} as levels
         on levels.level_code = votes.satisfaction_level_code
     inner join periods
-        on votes.voted_at >= periods.period_start
-       and votes.voted_at <= periods.period_end
-    group by 1, periods.period_type, periods.period_key
+        on
+            votes.voted_at >= periods.period_start
+            and votes.voted_at <= periods.period_end
+    -- 1: the holding agency, a long macro expression, by position
+    group by 1, periods.period_type, periods.period_key  -- noqa: AM06
 
 ),
 
@@ -110,27 +112,35 @@ combined as (
         satisfaction_threshold.threshold_value as satisfaction_threshold
     from agency_periods
     inner join periods
-        on periods.period_type = agency_periods.period_type
-       and periods.period_key = agency_periods.period_key
+        on
+            periods.period_type = agency_periods.period_type
+            and periods.period_key = agency_periods.period_key
     inner join agencies
-        on agencies.agency_code = agency_periods.agency_code
-       and {{ agency_in_force_in_period('agencies', 'periods.period_start', 'periods.period_end') }}
+        on
+            agencies.agency_code = agency_periods.agency_code
+            and {{ agency_in_force_in_period('agencies', 'periods.period_start', 'periods.period_end') }}
     left join dossier_counts
-        on dossier_counts.agency_code = agency_periods.agency_code
-       and dossier_counts.period_type = agency_periods.period_type
-       and dossier_counts.period_key = agency_periods.period_key
+        on
+            dossier_counts.agency_code = agency_periods.agency_code
+            and dossier_counts.period_type = agency_periods.period_type
+            and dossier_counts.period_key = agency_periods.period_key
     left join votes
-        on votes.agency_code = agency_periods.agency_code
-       and votes.period_type = agency_periods.period_type
-       and votes.period_key = agency_periods.period_key
+        on
+            votes.agency_code = agency_periods.agency_code
+            and votes.period_type = agency_periods.period_type
+            and votes.period_key = agency_periods.period_key
     left join thresholds as late_threshold
-        on late_threshold.threshold_code = 'agency_late_rate_max'
-       and late_threshold.valid_from <= periods.period_start_date
-       and (late_threshold.valid_to is null or late_threshold.valid_to >= periods.period_start_date)
+        on
+            late_threshold.threshold_code = 'agency_late_rate_max'
+            and late_threshold.valid_from <= periods.period_start_date
+            and (late_threshold.valid_to is null or late_threshold.valid_to >= periods.period_start_date)
     left join thresholds as satisfaction_threshold
-        on satisfaction_threshold.threshold_code = 'agency_satisfaction_min'
-       and satisfaction_threshold.valid_from <= periods.period_start_date
-       and (satisfaction_threshold.valid_to is null or satisfaction_threshold.valid_to >= periods.period_start_date)
+        on
+            satisfaction_threshold.threshold_code = 'agency_satisfaction_min'
+            and satisfaction_threshold.valid_from <= periods.period_start_date
+            and (
+                satisfaction_threshold.valid_to is null or satisfaction_threshold.valid_to >= periods.period_start_date
+            )
 
 ),
 
@@ -160,9 +170,13 @@ select
     {#- compared on the exact counts (late >= threshold x denominator), not on the rounded rate -#}
     case
         when rated.on_time_denominator = 0 and rated.votes_cast = 0 then null
-        else coalesce(rated.on_time_denominator > 0
-                      and rated.late_dossiers >= rated.late_rate_threshold * rated.on_time_denominator, false)
-          or coalesce(rated.votes_cast > 0
-                      and rated.votes_satisfied <= rated.satisfaction_threshold * rated.votes_cast, false)
+        else coalesce(
+            rated.on_time_denominator > 0
+            and rated.late_dossiers >= rated.late_rate_threshold * rated.on_time_denominator, false
+        )
+        or coalesce(
+            rated.votes_cast > 0
+            and rated.votes_satisfied <= rated.satisfaction_threshold * rated.votes_cast, false
+        )
     end as cannot_be_ranked_good
 from rated

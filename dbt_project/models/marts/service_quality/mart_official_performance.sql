@@ -21,9 +21,10 @@ with year_status as (
         period_end,
         (is_finished_late or is_overdue_at_end) as is_late
     from {{ ref('int_dossier_period_status') }}
-    where period_type = 'year'
-      and (is_finished_in_period or is_pending_at_end)
-      and not is_due_date_unknown
+    where
+        period_type = 'year'
+        and (is_finished_in_period or is_pending_at_end)
+        and not is_due_date_unknown
 
 ),
 
@@ -44,12 +45,14 @@ handled_by as (
         year_status.is_late
     from {{ ref('int_dossier_official_years') }} as official_years
     inner join {{ ref('int_official_identities') }} as identities
-        on identities.identified_by = official_years.identified_by
-       and identities.handler_key = official_years.handler_key
+        on
+            identities.identified_by = official_years.identified_by
+            and identities.handler_key = official_years.handler_key
     inner join year_status
-        on year_status.dossier_code = official_years.dossier_code
-       and year_status.period_year = official_years.step_year
-       and official_years.first_step_at <= year_status.period_end
+        on
+            year_status.dossier_code = official_years.dossier_code
+            and year_status.period_year = official_years.step_year
+            and official_years.first_step_at <= year_status.period_end
 
 ),
 
@@ -126,8 +129,10 @@ select
     end as cannot_be_rated_good
 from counts
 inner join identified
-    on identified.official_key = counts.official_key
-   and identified.period_year = counts.period_year
+    on
+        identified.official_key = counts.official_key
+        and identified.period_year = counts.period_year
 left join thresholds
-    on thresholds.valid_from <= cast(counts.period_start as date)
-   and (thresholds.valid_to is null or thresholds.valid_to >= cast(counts.period_start as date))
+    on
+        thresholds.valid_from <= cast(counts.period_start as date)
+        and (thresholds.valid_to is null or thresholds.valid_to >= cast(counts.period_start as date))

@@ -61,16 +61,17 @@ combined as (
         coalesce(sums.late_with_apology, 0) as late_with_apology
     from periods
     left join sums
-        on sums.period_type = periods.period_type
-       and sums.period_key = periods.period_key
+        on
+            sums.period_type = periods.period_type
+            and sums.period_key = periods.period_key
 
 )
 
 select
-    cast(period_type as {{ dbt.type_string() }}) as period_type,
-    cast(period_key as {{ dbt.type_string() }}) as period_key,
-    cast(period_start as timestamp) as period_start,
-    cast(period_end as timestamp) as period_end,
-    cast(is_complete as boolean) as is_period_complete,
+    cast(combined.period_type as {{ dbt.type_string() }}) as period_type,
+    cast(combined.period_key as {{ dbt.type_string() }}) as period_key,
+    cast(combined.period_start as timestamp) as period_start,
+    cast(combined.period_end as timestamp) as period_end,
+    cast(combined.is_complete as boolean) as is_period_complete,
     {{ service_quality_columns('combined') }}
 from combined

@@ -20,13 +20,16 @@ in_scope as (
         persons.agency_code,
         persons.started_on,
         coalesce(persons.ended_on, {{ far_future_date() }}) as ended_on,
-        coalesce(persons.standard_met_on,
-                 case when persons.meets_title_standard then persons.started_on end) as standard_met_on
+        coalesce(
+            persons.standard_met_on,
+            case when persons.meets_title_standard then persons.started_on end
+        ) as standard_met_on
     from {{ ref('stg_cadre__persons') }} as persons
     inner join {{ ref('cadre_categories') }} as categories
         on categories.category_code = persons.category_code
-    where persons.level = 'commune'
-      and categories.is_cadre_or_civil_servant
+    where
+        persons.level = 'commune'
+        and categories.is_cadre_or_civil_servant
 
 ),
 
@@ -42,8 +45,9 @@ counted as (
             as meeting_standard
     from in_scope
     inner join years
-        on in_scope.started_on <= years.measured_on
-       and in_scope.ended_on >= years.measured_on
+        on
+            in_scope.started_on <= years.measured_on
+            and in_scope.ended_on >= years.measured_on
     group by in_scope.agency_code, years.year, years.measured_on, years.is_complete
 
 )

@@ -30,9 +30,10 @@ graded as (
     inner join years
         on years.year = rankings.ranking_year
     left join {{ ref('par_ranking_grades') }} as grades
-        on lower(grades.grade_name_vi) = lower(rankings.grade_name_vi)
-       and grades.valid_from <= years.period_start_date
-       and (grades.valid_to is null or grades.valid_to >= years.period_start_date)
+        on
+            lower(grades.grade_name_vi) = lower(rankings.grade_name_vi)
+            and grades.valid_from <= years.period_start_date
+            and (grades.valid_to is null or grades.valid_to >= years.period_start_date)
 
 ),
 
@@ -44,10 +45,11 @@ streaks as (
         count(earlier.year) as years_at_grade_in_window
     from graded
     inner join graded as earlier
-        on earlier.agency_code = graded.agency_code
-       and earlier.grade_code = graded.grade_code
-       and earlier.year <= graded.year
-       and earlier.year > graded.year - graded.consecutive_years_for_accountability
+        on
+            earlier.agency_code = graded.agency_code
+            and earlier.grade_code = graded.grade_code
+            and earlier.year <= graded.year
+            and earlier.year > graded.year - graded.consecutive_years_for_accountability
     group by graded.agency_code, graded.year
 
 ),
@@ -61,17 +63,19 @@ heads as (
         persons.official_key,
         row_number() over (
             partition by graded.agency_code, graded.year
-            order by persons.started_on desc, persons.person_code
+            order by persons.started_on desc, persons.person_code asc
         ) as head_rank
     from graded
     inner join {{ ref('stg_cadre__persons') }} as persons
-        on persons.agency_code = graded.agency_code
-       and persons.leadership_position = 'head'
-       and persons.started_on <= graded.period_end_date
-       and (persons.ended_on is null or persons.ended_on >= graded.period_end_date)
+        on
+            persons.agency_code = graded.agency_code
+            and persons.leadership_position = 'head'
+            and persons.started_on <= graded.period_end_date
+            and (persons.ended_on is null or persons.ended_on >= graded.period_end_date)
     inner join {{ ref('cadre_categories') }} as categories
-        on categories.category_code = persons.category_code
-       and categories.is_cadre_or_civil_servant
+        on
+            categories.category_code = persons.category_code
+            and categories.is_cadre_or_civil_servant
 
 ),
 
@@ -95,24 +99,29 @@ select
     cast(appraisals.rating_code as {{ dbt.type_string() }}) as head_rating_code,
     cast(ratings.is_good_or_above as boolean) as is_head_rated_good_or_above,
     cast(graded.blocks_head_good_rating as boolean) as head_cannot_be_rated_good,
-    cast(coalesce(graded.blocks_head_good_rating and ratings.is_good_or_above, false) as boolean) as is_head_rating_breach,
+    cast(coalesce(graded.blocks_head_good_rating and ratings.is_good_or_above, false) as boolean)
+        as is_head_rating_breach,
     cast(graded.consecutive_years_for_accountability as integer) as consecutive_years_required,
     cast(coalesce(streaks.years_at_grade_in_window = graded.consecutive_years_for_accountability, false) as boolean)
         as is_accountability_triggered
 from graded
 left join streaks
-    on streaks.agency_code = graded.agency_code
-   and streaks.year = graded.year
+    on
+        streaks.agency_code = graded.agency_code
+        and streaks.year = graded.year
 left join previous
-    on previous.agency_code = graded.agency_code
-   and previous.year = graded.year
+    on
+        previous.agency_code = graded.agency_code
+        and previous.year = graded.year
 left join heads
-    on heads.agency_code = graded.agency_code
-   and heads.year = graded.year
-   and heads.head_rank = 1
+    on
+        heads.agency_code = graded.agency_code
+        and heads.year = graded.year
+        and heads.head_rank = 1
 left join {{ ref('stg_cadre__appraisals') }} as appraisals
-    on appraisals.person_code = heads.person_code
-   and appraisals.appraisal_year = graded.year
+    on
+        appraisals.person_code = heads.person_code
+        and appraisals.appraisal_year = graded.year
 left join {{ ref('appraisal_ratings') }} as ratings
     on ratings.rating_code = appraisals.rating_code
 left join {{ ref('int_agencies') }} as agencies

@@ -20,8 +20,9 @@ with years as (
 
 appraisals as (
 
-    select appraisals.person_code, appraisals.appraisal_year as year, appraisals.rating_code,
-           years.period_start_date, years.period_end_date
+    select
+        appraisals.person_code, appraisals.appraisal_year as year, appraisals.rating_code,
+        years.period_start_date, years.period_end_date
     from {{ ref('stg_cadre__appraisals') }} as appraisals
     inner join years
         on years.year = appraisals.appraisal_year
@@ -43,8 +44,9 @@ postings as (
         ) as posting_rank
     from appraisals
     inner join {{ ref('stg_cadre__persons') }} as persons
-        on persons.person_code = appraisals.person_code
-       and persons.started_on <= appraisals.period_end_date
+        on
+            persons.person_code = appraisals.person_code
+            and persons.started_on <= appraisals.period_end_date
 
 ),
 
@@ -78,18 +80,22 @@ select
     cast(coalesce(ratings.is_good_or_above and performance.cannot_be_rated_good, false) as boolean) as is_t02_breach
 from appraisals
 inner join postings
-    on postings.person_code = appraisals.person_code
-   and postings.year = appraisals.year
-   and postings.posting_rank = 1
+    on
+        postings.person_code = appraisals.person_code
+        and postings.year = appraisals.year
+        and postings.posting_rank = 1
 inner join {{ ref('appraisal_ratings') }} as ratings
     on ratings.rating_code = appraisals.rating_code
 left join {{ ref('mart_official_performance') }} as performance
-    on performance.official_key = postings.official_key
-   and performance.year = appraisals.year
+    on
+        performance.official_key = postings.official_key
+        and performance.year = appraisals.year
 left join {{ ref('mart_official_performance') }} as shared_name
-    on shared_name.official_key = {{ official_key('name', 'postings.name_key') }}
-   and shared_name.year = appraisals.year
-   and shared_name.not_judged_reason is not null
+    on
+        shared_name.official_key = {{ official_key('name', 'postings.name_key') }}
+        and shared_name.year = appraisals.year
+        and shared_name.not_judged_reason is not null
 left join thresholds
-    on thresholds.valid_from <= appraisals.period_start_date
-   and (thresholds.valid_to is null or thresholds.valid_to >= appraisals.period_start_date)
+    on
+        thresholds.valid_from <= appraisals.period_start_date
+        and (thresholds.valid_to is null or thresholds.valid_to >= appraisals.period_start_date)

@@ -33,8 +33,9 @@ targets as (
     select years.year, targets.baseline_date, targets.target_date, targets.reduction_target
     from {{ ref('workforce_targets') }} as targets
     inner join years
-        on targets.valid_from <= years.period_start_date
-       and (targets.valid_to is null or targets.valid_to >= years.period_start_date)
+        on
+            targets.valid_from <= years.period_start_date
+            and (targets.valid_to is null or targets.valid_to >= years.period_start_date)
     where targets.target_code = 'public_service_units'
 
 ),
@@ -48,16 +49,28 @@ counted as (
         targets.baseline_date,
         targets.target_date,
         targets.reduction_target,
-        count(case when units.created_on <= years.measured_on and units.ended_on > years.measured_on
-                   then units.unit_code end) as units_in_force,
-        count(case when units.created_on <= targets.baseline_date and units.ended_on > targets.baseline_date
-                   then units.unit_code end) as baseline_units,
-        count(case when units.created_on >= years.period_start_date and units.created_on <= years.measured_on
-                   then units.unit_code end) as units_created,
-        count(case when units.end_kind = 'merged' and units.ended_on >= years.period_start_date
-                    and units.ended_on <= years.measured_on then units.unit_code end) as units_merged,
-        count(case when units.end_kind = 'dissolved' and units.ended_on >= years.period_start_date
-                    and units.ended_on <= years.measured_on then units.unit_code end) as units_dissolved,
+        count(case
+            when units.created_on <= years.measured_on and units.ended_on > years.measured_on
+                then units.unit_code
+        end) as units_in_force,
+        count(case
+            when units.created_on <= targets.baseline_date and units.ended_on > targets.baseline_date
+                then units.unit_code
+        end) as baseline_units,
+        count(case
+            when units.created_on >= years.period_start_date and units.created_on <= years.measured_on
+                then units.unit_code
+        end) as units_created,
+        count(case
+            when
+                units.end_kind = 'merged' and units.ended_on >= years.period_start_date
+                and units.ended_on <= years.measured_on then units.unit_code
+        end) as units_merged,
+        count(case
+            when
+                units.end_kind = 'dissolved' and units.ended_on >= years.period_start_date
+                and units.ended_on <= years.measured_on then units.unit_code
+        end) as units_dissolved,
         {{ interval_count('day', 'targets.baseline_date', 'years.measured_on') }} as days_elapsed,
         {{ interval_count('day', 'targets.baseline_date', 'targets.target_date') }} as days_in_span
     from years
@@ -65,8 +78,9 @@ counted as (
         on targets.year = years.year
     left join units
         on 1 = 1
-    group by years.year, years.measured_on, years.is_complete, years.period_start_date, targets.baseline_date,
-             targets.target_date, targets.reduction_target
+    group by
+        years.year, years.measured_on, years.is_complete, years.period_start_date, targets.baseline_date,
+        targets.target_date, targets.reduction_target
 
 )
 
@@ -87,6 +101,8 @@ select
     {{ safe_rate('baseline_units - units_in_force', 'baseline_units * reduction_target') }} as target_progress,
     {{ on_track_for_reduction('baseline_units', 'units_in_force', 'reduction_target', 'days_elapsed',
                               'days_in_span') }} as is_t07_on_track,
-    case when baseline_units > 0
-         then (baseline_units - units_in_force) >= reduction_target * baseline_units end as is_t07_target_reached
+    case
+        when baseline_units > 0
+            then (baseline_units - units_in_force) >= reduction_target * baseline_units
+    end as is_t07_target_reached
 from counted

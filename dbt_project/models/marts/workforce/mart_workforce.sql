@@ -48,8 +48,9 @@ headcount as (
         count(distinct case when persons.is_budget_paid then persons.person_code end) as budget_paid
     from persons
     inner join years
-        on persons.started_on <= years.measured_on
-       and persons.ended_on >= years.measured_on
+        on
+            persons.started_on <= years.measured_on
+            and persons.ended_on >= years.measured_on
     group by persons.agency_code, years.year
 
 ),
@@ -79,9 +80,12 @@ agency_years as (
         on years.year = candidate_agency_years.year
     left join {{ ref('int_agencies') }} as agencies
         on agencies.agency_code = candidate_agency_years.agency_code
-    where agencies.agency_code is null
-       or (agencies.valid_from <= years.measured_on
-           and (agencies.valid_to is null or agencies.valid_to >= years.measured_on))
+    where
+        agencies.agency_code is null
+        or (
+            agencies.valid_from <= years.measured_on
+            and (agencies.valid_to is null or agencies.valid_to >= years.measured_on)
+        )
 
 ),
 
@@ -90,8 +94,9 @@ targets as (
     select years.year, targets.target_code, targets.baseline_date, targets.target_date, targets.reduction_target
     from {{ ref('workforce_targets') }} as targets
     inner join years
-        on targets.valid_from <= years.period_start_date
-       and (targets.valid_to is null or targets.valid_to >= years.period_start_date)
+        on
+            targets.valid_from <= years.period_start_date
+            and (targets.valid_to is null or targets.valid_to >= years.period_start_date)
     where targets.target_code in ('civil_servants', 'budget_paid')
 
 ),
@@ -103,13 +108,16 @@ baselines as (
         targets.year,
         targets.target_code,
         count(distinct case
-            when (targets.target_code = 'civil_servants' and persons.is_civil_servant)
-              or (targets.target_code = 'budget_paid' and persons.is_budget_paid)
-            then persons.person_code end) as baseline_count
+            when
+                (targets.target_code = 'civil_servants' and persons.is_civil_servant)
+                or (targets.target_code = 'budget_paid' and persons.is_budget_paid)
+                then persons.person_code
+        end) as baseline_count
     from targets
     inner join persons
-        on persons.started_on <= targets.baseline_date
-       and persons.ended_on >= targets.baseline_date
+        on
+            persons.started_on <= targets.baseline_date
+            and persons.ended_on >= targets.baseline_date
     group by persons.agency_code, targets.year, targets.target_code
 
 ),
@@ -143,25 +151,31 @@ measured as (
     inner join years
         on years.year = agency_years.year
     left join headcount
-        on headcount.agency_code = agency_years.agency_code
-       and headcount.year = agency_years.year
+        on
+            headcount.agency_code = agency_years.agency_code
+            and headcount.year = agency_years.year
     left join quotas
-        on quotas.agency_code = agency_years.agency_code
-       and quotas.year = agency_years.year
+        on
+            quotas.agency_code = agency_years.agency_code
+            and quotas.year = agency_years.year
     left join targets as civil_target
-        on civil_target.year = agency_years.year
-       and civil_target.target_code = 'civil_servants'
+        on
+            civil_target.year = agency_years.year
+            and civil_target.target_code = 'civil_servants'
     left join targets as budget_target
-        on budget_target.year = agency_years.year
-       and budget_target.target_code = 'budget_paid'
+        on
+            budget_target.year = agency_years.year
+            and budget_target.target_code = 'budget_paid'
     left join baselines as civil_baseline
-        on civil_baseline.agency_code = agency_years.agency_code
-       and civil_baseline.year = agency_years.year
-       and civil_baseline.target_code = 'civil_servants'
+        on
+            civil_baseline.agency_code = agency_years.agency_code
+            and civil_baseline.year = agency_years.year
+            and civil_baseline.target_code = 'civil_servants'
     left join baselines as budget_baseline
-        on budget_baseline.agency_code = agency_years.agency_code
-       and budget_baseline.year = agency_years.year
-       and budget_baseline.target_code = 'budget_paid'
+        on
+            budget_baseline.agency_code = agency_years.agency_code
+            and budget_baseline.year = agency_years.year
+            and budget_baseline.target_code = 'budget_paid'
 
 )
 
@@ -184,8 +198,10 @@ select
     cast(measured.baseline_budget_paid as integer) as baseline_budget_paid,
     cast(measured.civil_servants - measured.baseline_civil_servants as integer) as civil_servants_change,
     cast(measured.budget_paid - measured.baseline_budget_paid as integer) as budget_paid_change,
-    {{ safe_rate('measured.baseline_civil_servants - measured.civil_servants', 'measured.baseline_civil_servants') }} as civil_servant_reduction,
-    {{ safe_rate('measured.baseline_budget_paid - measured.budget_paid', 'measured.baseline_budget_paid') }} as budget_paid_reduction,
+    {{ safe_rate('measured.baseline_civil_servants - measured.civil_servants', 'measured.baseline_civil_servants') }}
+        as civil_servant_reduction,
+    {{ safe_rate('measured.baseline_budget_paid - measured.budget_paid', 'measured.baseline_budget_paid') }}
+        as budget_paid_reduction,
     cast(measured.civil_servant_reduction_target as decimal(9, 4)) as civil_servant_reduction_target,
     cast(measured.budget_paid_reduction_target as decimal(9, 4)) as budget_paid_reduction_target,
     cast(measured.target_date as date) as target_date,

@@ -19,7 +19,9 @@ select
     parent_line_code,
     load_id
 from {{ ref('stg_budget_disclosures__lines') }}
-where line_id is null
-  and line_label_key is not null
-group by document_id, file_sha256, form_code, fiscal_year, sheet_name, line_code, line_name_vi, line_label_key,
-         parent_line_code, load_id
+where
+    line_id is null
+    and line_label_key is not null
+group by
+    document_id, file_sha256, form_code, fiscal_year, sheet_name, line_code, line_name_vi, line_label_key,
+    parent_line_code, load_id

@@ -13,9 +13,9 @@ with postings as (
 accounts as (
 
     {%- for n in range(1, max_accounts() + 1) %}
-    select person_code, {{ text_part('account_keys', account_separator(), n) }} as account_key
-    from postings
-    {% if not loop.last %}union all{% endif %}
+        select person_code, {{ text_part('account_keys', account_separator(), n) }} as account_key
+        from postings
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 
 )
@@ -24,5 +24,6 @@ select distinct
     cast(person_code as {{ dbt.type_string() }}) as person_code,
     cast(account_key as {{ dbt.type_string() }}) as account_key
 from accounts
-where account_key is not null
-  and account_key <> ''
+where
+    account_key is not null
+    and account_key <> ''

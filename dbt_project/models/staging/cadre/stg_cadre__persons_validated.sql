@@ -39,7 +39,9 @@ typed as (
         cast(NgayDatChuan as date) as standard_met_on,
         cast(NgayBatDau as date) as started_on,
         cast(NgayKetThuc as date) as ended_on,
-        case {{ clean_code('ChucVuLanhDao') }} when 'TRUONG' then 'head' when 'PHO' then 'deputy' end as leadership_position,
+        case {{ clean_code('ChucVuLanhDao') }}
+            when 'TRUONG' then 'head' when 'PHO' then 'deputy'
+        end as leadership_position,
         cast(NgayChotDuLieu as date) as snapshot_date,
         {{ landed_batch_columns() }}
     from landed

@@ -2,7 +2,9 @@
 with landed as (
 
     select *
-    from {{ latest_snapshot(source('cadre', 'public_service_units'), source('cadre', 'persons'), 'NgayChotDuLieu') }} as src
+    from
+        {{ latest_snapshot(source('cadre', 'public_service_units'), source('cadre', 'persons'), 'NgayChotDuLieu') }}
+            as src
 
 ),
 
@@ -15,7 +17,9 @@ typed as (
         cast(NhomTuChu as integer) as autonomy_group,
         cast(NgayThanhLap as date) as created_on,
         cast(NgayKetThuc as date) as ended_on,
-        case {{ clean_code('HinhThucKetThuc') }} when 'SAP_NHAP' then 'merged' when 'GIAI_THE' then 'dissolved' end as end_kind,
+        case {{ clean_code('HinhThucKetThuc') }}
+            when 'SAP_NHAP' then 'merged' when 'GIAI_THE' then 'dissolved'
+        end as end_kind,
         {{ clean_code('MaDVSNTiepNhan') }} as merged_into_unit_code,
         cast(NgayChotDuLieu as date) as snapshot_date,
         {{ landed_batch_columns() }},

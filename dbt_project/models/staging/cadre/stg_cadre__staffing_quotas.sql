@@ -15,7 +15,9 @@ typed as (
         cast(SoNguoiLamViec as integer) as public_employee_quota,
         cast(NgayChotDuLieu as date) as snapshot_date,
         {{ landed_batch_columns() }},
-        row_number() over (partition by {{ clean_code('MaDonVi') }}, Nam order by _loaded_at desc, _page desc) as copy_rank
+        row_number()
+            over (partition by {{ clean_code('MaDonVi') }}, Nam order by _loaded_at desc, _page desc)
+            as copy_rank
     from landed
 
 )

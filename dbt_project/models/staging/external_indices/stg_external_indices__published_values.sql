@@ -30,8 +30,8 @@ ranked as (
     select
         typed.*,
         row_number() over (
-            partition by province_name, index_code, edition_year
-            order by loaded_at desc, load_id desc, file_row desc
+            partition by typed.province_name, typed.index_code, typed.edition_year
+            order by typed.loaded_at desc, typed.load_id desc, typed.file_row desc
         ) as version_rank
     from typed
 

@@ -13,14 +13,16 @@
 {%- set latest_tables = dossier_latest_tables() %}
 with changed as (
 {% for table, latest in latest_tables.items() %}
-    {%- set built = built_relation('model.par_warehouse.' ~ table) %}
-    {%- if not loop.first %}
-    union all
-    {%- endif %}
-    select versions.dossier_code
-    from {{ ref(latest.versions) }} as versions
-    where {% if built is not none %}{{ in_update_window('versions.' ~ latest.version_column) }}{% else %}(1 = 1){% endif %}
-    {%- if built is not none %}
+        {%- set built = built_relation('model.par_warehouse.' ~ table) %}
+        {%- if not loop.first %}
+            union all
+        {%- endif %}
+        select versions.dossier_code
+        from {{ ref(latest.versions) }} as versions
+        where
+            {% if built is not none %}{{ in_update_window('versions.' ~ latest.version_column) }}{% else %}(1 = 1)
+        {% endif %}
+        {%- if built is not none %}
 
     union all
 
@@ -28,7 +30,7 @@ with changed as (
     from {{ built }} as latest_rows
     where {{ changed_dossier_rows(table) }}
     {%- endif %}
-{% endfor %}
+    {% endfor %}
 )
 
 select distinct changed.dossier_code

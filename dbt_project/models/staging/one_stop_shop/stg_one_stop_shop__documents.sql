@@ -9,7 +9,9 @@ with typed as (
 
 latest as (
 
-    {{ latest_child_rows('typed', ['document_code', 'document_name', 'is_digitised', 'is_reused', 'is_from_personal_data_store']) }}
+    {{ latest_child_rows('typed', [
+        'document_code', 'document_name', 'is_digitised', 'is_reused', 'is_from_personal_data_store'
+    ]) }}
 
 )
 

@@ -4,7 +4,7 @@
 {{ config(materialized='incremental', incremental_strategy='append',
           pre_hook="{{ delete_update_window('updated_at') }}") }}
 {% call landed_versions('one_stop_shop', 'dossiers', 'NgayCapNhat', 'updated_at') %}
-    {{ clean_code('MaHoSo') }} as dossier_code,
+{{ clean_code('MaHoSo') }} as dossier_code,
     MaHoSo as dossier_code_raw,
     {{ clean_text('MaTTHC') }} as procedure_code,
     {{ clean_text('MaLinhVuc') }} as field_code,

@@ -85,18 +85,21 @@ select
     ranked.load_id,
     ranked.loaded_at,
     case
-        when ranked.dossier_code is null
-          or not {{ regex_full_match('ranked.dossier_code', var('dossier_code_pattern')) }}
+        when
+            ranked.dossier_code is null
+            or not {{ regex_full_match('ranked.dossier_code', var('dossier_code_pattern')) }}
             then 'invalid_dossier_code'
-        when ranked.received_at is null
-         and (ranked.received_at_raw is not null or coalesce(statuses.is_accepted, true))
+        when
+            ranked.received_at is null
+            and (ranked.received_at_raw is not null or coalesce(statuses.is_accepted, true))
             then 'unparseable_reception_date'
         when procedures.procedure_code is null
             then 'unknown_procedure_code'
         when agencies.agency_code is null
             then 'unknown_agency_code'
-        when ranked.processing_ended_at < ranked.received_at
-          or ranked.result_returned_at < ranked.received_at
+        when
+            ranked.processing_ended_at < ranked.received_at
+            or ranked.result_returned_at < ranked.received_at
             then 'end_before_reception'
     end as quarantine_reason
 from ranked

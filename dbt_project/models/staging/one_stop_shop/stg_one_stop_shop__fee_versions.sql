@@ -4,7 +4,7 @@
 {{ config(materialized='incremental', incremental_strategy='append',
           pre_hook="{{ delete_update_window('dossier_updated_at') }}") }}
 {% call landed_versions('one_stop_shop', 'fees', 'NgayCapNhat', 'dossier_updated_at') %}
-    {{ clean_code('MaHoSo') }} as dossier_code,
+{{ clean_code('MaHoSo') }} as dossier_code,
     {{ parse_source_timestamp('NgayCapNhat') }} as dossier_updated_at,
     {{ clean_text('MaPhiLePhi') }} as fee_code,
     {{ clean_text('TenPhiLePhi') }} as fee_name,

@@ -9,7 +9,9 @@ with typed as (
 
 latest as (
 
-    {{ latest_child_rows('typed', ['step_number', 'handling_name_key', 'handling_account_key', 'official_title', 'step_at', 'status_code', 'step_due_at']) }}
+    {{ latest_child_rows('typed', [
+        'step_number', 'handling_name_key', 'handling_account_key', 'official_title', 'step_at', 'status_code', 'step_due_at'
+    ]) }}
 
 )
 

@@ -9,7 +9,9 @@ with typed as (
 
 latest as (
 
-    {{ latest_child_rows('typed', ['supplement_round', 'requested_at', 'has_written_request', 'supplied_at', 'previous_due_at', 'new_due_at']) }}
+    {{ latest_child_rows('typed', [
+        'supplement_round', 'requested_at', 'has_written_request', 'supplied_at', 'previous_due_at', 'new_due_at'
+    ]) }}
 
 )
 

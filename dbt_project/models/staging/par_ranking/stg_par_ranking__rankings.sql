@@ -16,7 +16,9 @@ typed as (
         {{ clean_text('XepLoai') }} as grade_name_vi,
         {{ clean_text('TenTep') }} as file_name,
         {{ landed_batch_columns() }},
-        row_number() over (partition by Nam, {{ clean_code('MaDonVi') }} order by _loaded_at desc, _page desc) as copy_rank
+        row_number()
+            over (partition by Nam, {{ clean_code('MaDonVi') }} order by _loaded_at desc, _page desc)
+            as copy_rank
     from landed
 
 )

@@ -1,0 +1,39 @@
+"""The whole pipeline in-process, for the tests that run it: settings on a temporary folder, one run
+on an ephemeral Dagster instance, a query on the warehouse it built."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import duckdb
+from dagster import DagsterInstance
+
+from orchestration.cli import run_pipeline
+from orchestration.settings import load_settings
+
+
+def settings_for(tmp_path, **overrides):
+    """The settings of the environment, with data, landing zone and warehouse under tmp_path, no source
+    URL or export file and no pseudonymisation key unless `overrides` give them."""
+    values = dict(
+        data_dir=tmp_path,
+        landing_dir=tmp_path / "landing",
+        warehouse_path=tmp_path / "warehouse.duckdb",
+        one_stop_shop_url=None,
+        one_stop_shop_export=None,
+        pseudonymisation_key=None,
+    )
+    return dataclasses.replace(load_settings(), **{**values, **overrides})
+
+
+def run(settings, start, end):
+    """One run of the pipeline from start to end; returns the result and its events."""
+    with DagsterInstance.ephemeral() as instance:
+        result = run_pipeline(start, end, settings, instance=instance)
+        events = result.all_events
+    return result, events
+
+
+def query(settings, sql, *params):
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        return con.execute(sql, params).fetchall()
