@@ -506,6 +506,7 @@ def write_other_sources_empty(landing_dir: str | Path) -> None:
     the registry needs nothing here (docs/adding_a_source.md)."""
     from connectors import external_indices
     from connectors.ingest import _with_batch_columns
+    from connectors.pseudonymise import SANDBOX_KEY, Pseudonymiser
     from orchestration.registry import SOURCES, load
 
     path = (
@@ -528,7 +529,9 @@ def write_other_sources_empty(landing_dir: str | Path) -> None:
     for entry in SOURCES:
         if entry.api is None or (Path(landing_dir) / entry.name).exists():
             continue
-        for dataset, table in load(entry.api.flatten)([]).items():
+        flatten = load(entry.api.flatten)
+        tables = flatten([], Pseudonymiser(SANDBOX_KEY)) if entry.api.personal else flatten([])
+        for dataset, table in tables.items():
             _write_table(
                 Path(landing_dir) / entry.name / dataset / "load_date=2025-04-01" / "empty-00000.parquet",
                 _with_batch_columns(table, "empty", "test://dbt_fixtures", _utc(None), 0),
