@@ -37,9 +37,10 @@ def test_the_generator_sample_lands_what_it_counts_and_never_writes_into_an_exis
 
     volume = Volume(dossiers_per_year=12_000, years=1)
     sample = generate_sample(volume, tmp_path / "landing", months=2)
-    landed = duckdb.execute(
-        f"select count(distinct MaHoSo) from read_parquet('{tmp_path}/landing/one_stop_shop/dossiers/*/*.parquet')"
-    ).fetchone()[0]
+    with duckdb.connect() as con:  # its own connection: the module's default one is shared by every test of the worker
+        landed = con.execute(
+            f"select count(distinct MaHoSo) from read_parquet('{tmp_path}/landing/one_stop_shop/dossiers/*/*.parquet')"
+        ).fetchone()[0]
     assert sample["dossiers"] == landed
     assert 1_000 < landed < 3_000  # two months of 12,000 a year, and the dossiers submitted by then
     assert sample["seconds"] > 0

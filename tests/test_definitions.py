@@ -340,9 +340,11 @@ def test_a_toy_source_added_through_the_registry_lands_is_gated_and_reaches_dbt_
     assert translator.get_asset_key({"resource_type": "source", "source_name": TOY, "name": "counts"}) == key
     [table] = [t for t in landed_tables(manifest, landing.root) if t.source == TOY]
     assert table.folder == landing.root / TOY / "counts"
-    assert duckdb.sql(
-        f"select sum(SoLuong) from read_parquet('{table.folder}/*/*.parquet', hive_partitioning = true)"
-    ).fetchall() == [(3,)]
+    with duckdb.connect() as con:  # its own connection: the module's default one is shared by every test of the worker
+        landed = con.sql(
+            f"select sum(SoLuong) from read_parquet('{table.folder}/*/*.parquet', hive_partitioning = true)"
+        ).fetchall()
+    assert landed == [(3,)]
 
 
 # A toy snapshot source (docs/adding_a_source.md, "A snapshot source"): the whole roster as it stood on a
