@@ -22,7 +22,6 @@ from connectors.procedure_catalogue import (
     SOURCE,
 )
 from expectations import rules
-from expectations.cadre import _typed_for_gx as typed_for_gx
 from expectations.gx_runner import BatchResult, DatasetCheck, ExpectationDef, validate_frames
 from expectations.rules import BATCH_COLUMNS, DAY, Tolerance
 
@@ -89,5 +88,5 @@ def validate_procedure_catalogue_batch(
     checks = []
     if DATASET in frames:
         defs = SUITE + ([rules.same_load(load_id)] if check_load_id else [])
-        checks.append(DatasetCheck(DATASET, f"{SOURCE}.{DATASET}", typed_for_gx(frames[DATASET], COLUMNS), defs))
+        checks.append(DatasetCheck(DATASET, f"{SOURCE}.{DATASET}", rules.typed_for_gx(frames[DATASET], COLUMNS), defs))
     return validate_frames(checks, load_id=load_id, source_system=SOURCE)

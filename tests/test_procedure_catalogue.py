@@ -72,7 +72,12 @@ def test_a_snapshot_stands_at_its_day_and_is_untidy_like_the_real_catalogue(serv
 def test_a_bad_value_names_the_record_and_the_field():
     good = {"MaTTHC": "1.004227", "ThoiHanGiaiQuyet": 10}
     with pytest.raises(RecordError, match=r"record 2 \(MaTTHC='1.000656'\).*ThoiHanGiaiQuyet"):
-        catalogue.flatten([{"as_of": CLOCK, "record": good}, {"as_of": CLOCK, "record": {**good, "MaTTHC": "1.000656", "ThoiHanGiaiQuyet": "mười"}}])
+        catalogue.flatten(
+            [
+                {"as_of": CLOCK, "record": good},
+                {"as_of": CLOCK, "record": {**good, "MaTTHC": "1.000656", "ThoiHanGiaiQuyet": "mười"}},
+            ]
+        )
     with pytest.raises(RecordError, match="record 1 has no MaTTHC"):
         catalogue.flatten([{"as_of": CLOCK, "record": {"TenTTHC": "x"}}])
 
@@ -89,4 +94,7 @@ def test_the_suite_accepts_the_sandbox_snapshot_and_rejects_a_broken_one(server,
     result = validate_procedure_catalogue_batch({"procedures": broken}, load_id)
     failed = {(r.expectation, r.column) for r in result.failed()}
     assert not result.success
-    assert {("expect_column_values_to_be_unique", "MaTTHC"), ("expect_column_values_to_be_in_set", "CapThucHien")} <= failed
+    assert {
+        ("expect_column_values_to_be_unique", "MaTTHC"),
+        ("expect_column_values_to_be_in_set", "CapThucHien"),
+    } <= failed

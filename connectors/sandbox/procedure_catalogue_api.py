@@ -72,9 +72,14 @@ def catalogue_as_of(config: SandboxConfig, as_of: date) -> list[dict]:
             online, since = "TOAN_TRINH", CHANGED_OFFERED_ON
         elif code in PARTLY:
             full_from = PARTLY[code]
-            online, since = ("TOAN_TRINH", full_from) if full_from and as_of >= full_from else ("MOT_PHAN", date(2022, 1, 1))
+            online, since = (
+                ("TOAN_TRINH", full_from) if full_from and as_of >= full_from else ("MOT_PHAN", date(2022, 1, 1))
+            )
         elif eligible:
-            online, since = "TOAN_TRINH", _day_between(date(2022, 3, 1), date(2024, 12, 31), config.seed, code, "online")
+            online, since = (
+                "TOAN_TRINH",
+                _day_between(date(2022, 3, 1), date(2024, 12, 31), config.seed, code, "online"),
+            )
             if since > as_of:
                 online, since = "MOT_PHAN", date(2022, 1, 1)
         elif _share(config.seed, code, "partly") < 0.75:

@@ -96,6 +96,12 @@ t03 as (
     before. A period older than every snapshot is judged by the earliest snapshot, said in the note:
     eligibility and DVCQG integration as that snapshot states them (they carry no date), the offer
     by its own date (online_since). Only procedures published by then count (published_on). -#}
+catalogue_snapshots as (
+
+    select distinct snapshot_date from {{ ref('stg_procedure_catalogue__procedures') }}
+
+),
+
 catalogue_periods as (
 
     select
@@ -103,13 +109,13 @@ catalogue_periods as (
         reporting.period_key,
         cast(reporting.period_end as date) as as_of_day,
         coalesce(
-            max(case when snapshots.snapshot_date <= cast(reporting.period_end as date) then snapshots.snapshot_date end),
+            max(
+                case when snapshots.snapshot_date <= cast(reporting.period_end as date) then snapshots.snapshot_date end
+            ),
             min(snapshots.snapshot_date)
         ) as snapshot_date
     from {{ ref('int_reporting_periods') }} as reporting
-    cross join (
-        select distinct snapshot_date from {{ ref('stg_procedure_catalogue__procedures') }}
-    ) as snapshots
+    cross join catalogue_snapshots as snapshots
     group by reporting.period_type, reporting.period_key, reporting.period_end
 
 ),
@@ -147,10 +153,15 @@ t04 as (
         sum(case when is_full_online_eligible and is_full_online then 1 else 0 end) as numerator,
         sum(case when is_full_online_eligible then 1 else 0 end) as denominator,
         'catalogue of ' || cast(max(snapshot_date) as {{ dbt.type_string() }})
-        || case when max(case when is_snapshot_after_period then 1 else 0 end) = 1
-            then ' (after the period: eligibility as it stood then)' else '' end
-        || '; ' || cast(sum(case when is_full_online and not is_full_online_eligible then 1 else 0 end)
-            as {{ dbt.type_string() }}) || ' offered full-online though not marked eligible, '
+        || case
+            when max(case when is_snapshot_after_period then 1 else 0 end) = 1
+                then ' (after the period: eligibility as it stood then)'
+            else ''
+        end
+        || '; ' || cast(
+            sum(case when is_full_online and not is_full_online_eligible then 1 else 0 end)
+            as {{ dbt.type_string() }}
+        ) || ' offered full-online though not marked eligible, '
         || cast(sum(case when is_full_online_eligible is null then 1 else 0 end) as {{ dbt.type_string() }})
         || ' with eligibility unknown' as note
     from catalogue_as_of
@@ -159,7 +170,8 @@ t04 as (
 
 ),
 
-{# T05: online services (procedures offered full- or partly online) integrated with DVCQG (catalogue as of the period) -#}
+{# T05: online services (procedures offered full- or partly online) integrated with DVCQG
+    (catalogue as of the period) -#}
 t05 as (
 
     select
@@ -170,10 +182,15 @@ t05 as (
         sum(case when is_online and is_integrated_dvcqg then 1 else 0 end) as numerator,
         sum(case when is_online then 1 else 0 end) as denominator,
         'catalogue of ' || cast(max(snapshot_date) as {{ dbt.type_string() }})
-        || case when max(case when is_snapshot_after_period then 1 else 0 end) = 1
-            then ' (after the period: integration as it stood then)' else '' end
-        || '; ' || cast(sum(case when is_online and is_integrated_dvcqg is null then 1 else 0 end)
-            as {{ dbt.type_string() }}) || ' online services with integration unknown' as note
+        || case
+            when max(case when is_snapshot_after_period then 1 else 0 end) = 1
+                then ' (after the period: integration as it stood then)'
+            else ''
+        end
+        || '; ' || cast(
+            sum(case when is_online and is_integrated_dvcqg is null then 1 else 0 end)
+            as {{ dbt.type_string() }}
+        ) || ' online services with integration unknown' as note
     from catalogue_as_of
     group by period_type, period_key
     having sum(case when is_online then 1 else 0 end) > 0
