@@ -28,7 +28,7 @@ from connectors.cadre import (
 from expectations import rules
 from expectations.gx_runner import BatchResult, DatasetCheck, ExpectationDef, validate_frames
 from expectations.one_stop_shop import KEYED_HASH, RAW_ID_NUMBER_REGEX, RAW_NAME_REGEX, agency_code_regex
-from expectations.rules import BATCH_COLUMNS, DAY, DECIMAL, Tolerance
+from expectations.rules import BATCH_COLUMNS, DAY, Tolerance
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -167,25 +167,6 @@ SUITES = build_suites()
 RANKING_SUITE = build_ranking_suite()
 
 
-def _typed_for_gx(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
-    """Landed dates (Python `date` objects in pandas) as datetime64 and decimals as float64, which GX's
-    type and range rules understand; a value that does not convert stays as it is and fails its rule."""
-    import pandas as pd
-
-    frame = frame.copy()
-    for col, kind in columns.items():
-        if col not in frame.columns or frame[col].dtype != object:
-            continue
-        try:
-            if kind == DAY:
-                frame[col] = pd.to_datetime(frame[col])
-            elif kind == DECIMAL:
-                frame[col] = frame[col].astype("float64")
-        except (TypeError, ValueError):
-            pass
-    return frame
-
-
 def _validate(
     source: str,
     suites: Mapping[str, list[ExpectationDef]],
@@ -197,7 +178,7 @@ def _validate(
         **{name: {**c, SNAPSHOT_FIELD: DAY} for name, c in DATASET_COLUMNS.items()},
         RANKING_DATASET: RANKING_COLUMNS,
     }
-    frames = {name: _typed_for_gx(frame, columns.get(name, {})) for name, frame in frames.items()}
+    frames = {name: rules.typed_for_gx(frame, columns.get(name, {})) for name, frame in frames.items()}
     unknown = sorted(set(frames) - set(suites))
     if unknown:
         raise ValueError(f"unknown {source} dataset(s): {unknown}; expected some of {tuple(suites)}")

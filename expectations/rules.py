@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from expectations.gx_runner import DTYPE_EXPECTATION, ExpectationDef, RowFilter
 
 if TYPE_CHECKING:
+    import pandas as pd
     import pyarrow as pa
 
 
@@ -150,3 +151,22 @@ def same_load(load_id: str) -> ExpectationDef:
         column="_load_id",
         value_set=[load_id],
     )
+
+
+def typed_for_gx(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
+    """Landed dates (Python `date` objects in pandas) as datetime64 and decimals as float64, which GX's
+    type and range rules understand; a value that does not convert stays as it is and fails its rule."""
+    import pandas as pd
+
+    frame = frame.copy()
+    for col, kind in columns.items():
+        if col not in frame.columns or frame[col].dtype != object:
+            continue
+        try:
+            if kind == DAY:
+                frame[col] = pd.to_datetime(frame[col])
+            elif kind == DECIMAL:
+                frame[col] = frame[col].astype("float64")
+        except (TypeError, ValueError):
+            pass
+    return frame

@@ -41,6 +41,7 @@ from connectors import (
     external_indices,
     one_stop_shop,
     population_registry,
+    procedure_catalogue,
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -249,6 +250,33 @@ SOURCES: tuple[Source, ...] = (
         production_error="PAR_ENV=production but no one-stop-shop source is configured: set PAR_ONE_STOP_SHOP_URL "
         "(and PAR_ONE_STOP_SHOP_TOKEN) or PAR_ONE_STOP_SHOP_EXPORT. A production run never falls "
         "back to the sandbox.",
+    ),
+    Source(
+        procedure_catalogue.SOURCE,
+        procedure_catalogue.DATASETS,
+        "one_stop_shop",
+        "snapshot",
+        settings=_api(
+            procedure_catalogue.SOURCE,
+            "PROCEDURE_CATALOGUE",
+            "Catalogue of administrative procedures of the one-stop-shop system (danh mục thủ tục hành chính): "
+            "its API; without it the embedded sandbox is used (never in production).",
+            "https://motcua.example.gov.vn",
+        ),
+        api=Api(
+            "connectors.procedure_catalogue:ProcedureCatalogueClient",
+            "connectors.procedure_catalogue:flatten",
+            "connectors.sandbox.procedure_catalogue_api:start_procedure_catalogue_server",
+        ),
+        validate=_validator("expectations.procedure_catalogue:validate_procedure_catalogue_batch"),
+        description="The catalogue of administrative procedures (codes, statutory limits, full-online eligibility "
+        "and offer, DVCQG integration) as it stood at the end of the last partition's day; staging reads every "
+        "accepted snapshot (docs/procedure_catalogue_landing.md).",
+        gate_description="Great Expectations on the newly landed catalogue snapshot. Failing rejects it (staging "
+        "keeps the previous accepted snapshot) and stops the one-stop-shop's marts in this run.",
+        freshness=FOUR_AM,
+        production_error="PAR_ENV=production but PAR_PROCEDURE_CATALOGUE_URL is not set: a production run never "
+        "falls back to the sandbox.",
     ),
     Source(
         cadre.SOURCE,

@@ -26,7 +26,7 @@
 -#}
 {#- dossier_latest_tables(): the latest-version tables, each with its version table and version
     column; rechecks_quarantine: the table applies row rules, so its quarantined rows and the rows
-    whose procedure left the seed are recomputed every night. The one list of those tables, which
+    whose procedure left the known codes (known_procedure_codes) are recomputed every night. The one list of those tables, which
     stg_one_stop_shop__changed_dossiers reads. -#}
 {% macro dossier_latest_tables() -%}
     {%- set tables = {
@@ -59,7 +59,7 @@
        )
     {%- if latest.rechecks_quarantine %}
        or quarantine_reason is not null
-       or procedure_code not in (select seeded.procedure_code from {{ ref('procedures') }} as seeded)
+       or procedure_code not in {{ known_procedure_codes() }}
        or agency_code not in (select catalogue.agency_code from {{ ref('int_agencies') }} as catalogue)
     {%- endif %})
 {%- endmacro %}
@@ -172,4 +172,16 @@
             {%- endif -%}
         {%- endif -%}
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- known_procedure_codes(): a subquery of the procedure codes a dossier may carry: those of any accepted
+    snapshot of the procedure catalogue, and those of the hand-kept seed `procedures` (the fallback for
+    codes the catalogue lacks; docs/procedure_catalogue_landing.md). -#}
+{% macro known_procedure_codes() -%}
+(
+    select seeded.procedure_code from {{ ref('procedures') }} as seeded
+    union
+    select catalogue.procedure_code from {{ ref('stg_procedure_catalogue__procedures') }} as catalogue
+)
 {%- endmacro %}

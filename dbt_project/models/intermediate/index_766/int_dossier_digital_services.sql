@@ -79,7 +79,7 @@ select
     coalesce(dossiers.is_vneid_authenticated, false) as is_vneid_authenticated,
     first_complaints.first_complaint_at
 from dossiers
-left join {{ ref('procedures') }} as procedures
+left join {{ ref('int_procedures') }} as procedures
     on procedures.procedure_code = dossiers.procedure_code
 left join e_results
     on e_results.dossier_code = dossiers.dossier_code

@@ -91,35 +91,109 @@ t03 as (
 
 ),
 
-{# T04: procedures with dossiers received in the period that are offered full-online -#}
-t04 as (
+{# T04 and T05 read the procedure catalogue as it stood at each period's end (its as-of day: the period's
+    last day, or the as-of day of a running period): its latest accepted snapshot of that day or
+    before. A period older than every snapshot is judged by the earliest snapshot, said in the note:
+    eligibility and DVCQG integration as that snapshot states them (they carry no date), the offer
+    by its own date (online_since). Only procedures published by then count (published_on). -#}
+catalogue_snapshots as (
 
-    select
-        'T04' as target_id, handled.period_type, handled.period_key,
-        {{ safe_rate('sum(case when procedures.full_online_eligible then 1 else 0 end)', 'count(*)') }} as actual_value,
-        sum(case when procedures.full_online_eligible then 1 else 0 end) as numerator,
-        count(*) as denominator,
-        cast(null as {{ dbt.type_string() }}) as note
-    from (
-        select distinct period_type, period_key, procedure_code
-        from {{ ref('int_dossier_period_status') }}
-        where is_received_in_period
-    ) as handled
-    inner join {{ ref('procedures') }} as procedures
-        on procedures.procedure_code = handled.procedure_code
-    group by handled.period_type, handled.period_key
+    select distinct snapshot_date from {{ ref('stg_procedure_catalogue__procedures') }}
 
 ),
 
-{# T05: dossiers synced to DVCQG, the province's 766 indicator 1.4 -#}
+catalogue_periods as (
+
+    select
+        reporting.period_type,
+        reporting.period_key,
+        cast(reporting.period_end as date) as as_of_day,
+        coalesce(
+            max(
+                case when snapshots.snapshot_date <= cast(reporting.period_end as date) then snapshots.snapshot_date end
+            ),
+            min(snapshots.snapshot_date)
+        ) as snapshot_date
+    from {{ ref('int_reporting_periods') }} as reporting
+    cross join catalogue_snapshots as snapshots
+    group by reporting.period_type, reporting.period_key, reporting.period_end
+
+),
+
+catalogue_as_of as (
+
+    select
+        catalogue_periods.period_type,
+        catalogue_periods.period_key,
+        catalogue_periods.snapshot_date,
+        catalogue_periods.snapshot_date > catalogue_periods.as_of_day as is_snapshot_after_period,
+        catalogue.procedure_code,
+        catalogue.is_full_online_eligible,
+        catalogue.is_integrated_dvcqg,
+        catalogue.online_level is not null
+        and coalesce(catalogue.online_since, catalogue.snapshot_date) <= catalogue_periods.as_of_day as is_online,
+        catalogue.online_level = 'full'
+        and coalesce(catalogue.online_since, catalogue.snapshot_date) <= catalogue_periods.as_of_day
+            as is_full_online
+    from catalogue_periods
+    inner join {{ ref('stg_procedure_catalogue__procedures') }} as catalogue
+        on catalogue.snapshot_date = catalogue_periods.snapshot_date
+    where catalogue.published_on is null or catalogue.published_on <= catalogue_periods.as_of_day
+
+),
+
+{# T04: procedures offered full-online among those eligible for full-online (catalogue as of the period) -#}
+t04 as (
+
+    select
+        'T04' as target_id, period_type, period_key,
+        {{ safe_rate(
+            'sum(case when is_full_online_eligible and is_full_online then 1 else 0 end)',
+            'sum(case when is_full_online_eligible then 1 else 0 end)') }} as actual_value,
+        sum(case when is_full_online_eligible and is_full_online then 1 else 0 end) as numerator,
+        sum(case when is_full_online_eligible then 1 else 0 end) as denominator,
+        'catalogue of ' || cast(max(snapshot_date) as {{ dbt.type_string() }})
+        || case
+            when max(case when is_snapshot_after_period then 1 else 0 end) = 1
+                then ' (after the period: eligibility as it stood then)'
+            else ''
+        end
+        || '; ' || cast(
+            sum(case when is_full_online and not is_full_online_eligible then 1 else 0 end)
+            as {{ dbt.type_string() }}
+        ) || ' offered full-online though not marked eligible, '
+        || cast(sum(case when is_full_online_eligible is null then 1 else 0 end) as {{ dbt.type_string() }})
+        || ' with eligibility unknown' as note
+    from catalogue_as_of
+    group by period_type, period_key
+    having sum(case when is_full_online_eligible then 1 else 0 end) > 0
+
+),
+
+{# T05: online services (procedures offered full- or partly online) integrated with DVCQG
+    (catalogue as of the period) -#}
 t05 as (
 
     select
         'T05' as target_id, period_type, period_key,
-        rate as actual_value, numerator, denominator,
-        cast(null as {{ dbt.type_string() }}) as note
-    from {{ ref('mart_766_index') }}
-    where scope = 'province' and indicator_id = '1.4' and rate is not null
+        {{ safe_rate(
+            'sum(case when is_online and is_integrated_dvcqg then 1 else 0 end)',
+            'sum(case when is_online then 1 else 0 end)') }} as actual_value,
+        sum(case when is_online and is_integrated_dvcqg then 1 else 0 end) as numerator,
+        sum(case when is_online then 1 else 0 end) as denominator,
+        'catalogue of ' || cast(max(snapshot_date) as {{ dbt.type_string() }})
+        || case
+            when max(case when is_snapshot_after_period then 1 else 0 end) = 1
+                then ' (after the period: integration as it stood then)'
+            else ''
+        end
+        || '; ' || cast(
+            sum(case when is_online and is_integrated_dvcqg is null then 1 else 0 end)
+            as {{ dbt.type_string() }}
+        ) || ' online services with integration unknown' as note
+    from catalogue_as_of
+    group by period_type, period_key
+    having sum(case when is_online then 1 else 0 end) > 0
 
 ),
 

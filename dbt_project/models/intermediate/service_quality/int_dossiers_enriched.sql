@@ -38,7 +38,7 @@ with dossiers as (
 procedures as (
 
     select procedure_code, procedure_name_vi, statutory_days, full_online_eligible, has_result_document
-    from {{ ref('procedures') }}
+    from {{ ref('int_procedures') }}
 
 ),
 

@@ -9,6 +9,7 @@
 -#}
 {{ config(materialized='incremental', incremental_strategy='append') }}
 -- depends_on: {{ ref('procedures') }}
+-- depends_on: {{ ref('stg_procedure_catalogue__procedures') }}
 -- depends_on: {{ ref('int_agencies') }}
 {%- set latest_tables = dossier_latest_tables() %}
 with changed as (

@@ -4,7 +4,7 @@
       invalid_dossier_code        MaHoSo missing or not matching var dossier_code_pattern
       unparseable_reception_date  NgayTiepNhan present but not a yyyyMMddHHmmss date, or missing
                                   on a dossier whose status says it was accepted
-      unknown_procedure_code      MaTTHC not in the procedures seed
+      unknown_procedure_code      MaTTHC neither in the procedure catalogue nor in the procedures seed
       unknown_agency_code         DonViXuLy missing or not in the agency catalogue (int_agencies:
                                   the seed agencies and the commune committees of the unit file)
       end_before_reception        NgayKetThucXuLy or NgayTra before NgayTiepNhan
@@ -39,7 +39,7 @@ ranked as (
 
 procedures as (
 
-    select procedure_code from {{ ref('procedures') }}
+    select known.procedure_code from {{ known_procedure_codes() }} as known
 
 ),
 
