@@ -394,7 +394,9 @@ t13 as (
         sum(case when counts_for_t13 and is_on_time then 1 else 0 end) as numerator,
         sum(case when counts_for_t13 and is_on_time is not null then 1 else 0 end) as denominator,
         'estimate, final accounts, draft estimate: '
-        || cast(sum(case when counts_for_t13 and disclosure_status = 'late' then 1 else 0 end) as {{ dbt.type_string() }})
+        || cast(
+            sum(case when counts_for_t13 and disclosure_status = 'late' then 1 else 0 end) as {{ dbt.type_string() }}
+        )
         || ' late, '
         || cast(
             sum(case when counts_for_t13 and disclosure_status = 'missing_overdue' then 1 else 0 end)
