@@ -19,7 +19,7 @@ PAGE = """<!DOCTYPE html>
  th { background: #f4f6f6; } td.num { text-align: right; white-space: nowrap; }
  .status { font-weight: 600; white-space: nowrap; }
  .status-met { color: #1e8449; } .status-on-track { color: #2874a6; } .status-off-track { color: #c0392b; }
- .status-no-data { color: #7f8c8d; }
+ .status-no-data, .status-not-applicable { color: #7f8c8d; } .status-not-met { color: #922b21; }
  .headlines { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 8px; }
  .card { border: 1px solid #d5dbdb; border-radius: 6px; padding: 8px; } .card b { display: block; font-size: 1.4em; }
  .chart { margin: 12px 0; }

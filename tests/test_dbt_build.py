@@ -382,6 +382,8 @@ def _build_cadre_landing(landing: Path) -> None:
         {"Nam": 2023, "MaDonVi": CADRE_J, "TongDiem": Decimal("76.50"), "XepLoai": "Trung bình"},
         {"Nam": 2024, "MaDonVi": CADRE_J, "TongDiem": Decimal("78.25"), "XepLoai": "trung bình "},
         {"Nam": 2024, "MaDonVi": CADRE_H, "TongDiem": Decimal("91.00"), "XepLoai": "Tốt"},
+        # a grade outside the code list: quarantined and counted apart by T03, never read as no breach
+        {"Nam": 2024, "MaDonVi": "000.00.99.H34", "TongDiem": Decimal("99.00"), "XepLoai": "Xuất sắc"},
     ]
     write_ranking_landing(landing, ranking, loaded_at=t0)
 
@@ -670,3 +672,25 @@ def test_head_accountability(warehouse):
         (2023, "average", None, "P3", None, False, False),
         (2024, "average", "average", "P3", "HTTNV", True, True),
     ]
+
+
+def test_an_unknown_ranking_grade_is_quarantined_and_counted_by_t03(warehouse):
+    quarantined = warehouse.execute(
+        "select quarantine_reason, ranking_year, agency_code, grade_name_vi "
+        "from staging.stg_par_ranking__rankings_quarantine"
+    ).fetchall()
+    assert quarantined == [("unknown_grade", 2024, "000.00.99.H34", "Xuất sắc")]
+    # "trung bình " (another case, a trailing space) still matches its code
+    assert warehouse.execute(
+        "select grade_code from staging.stg_par_ranking__rankings where ranking_year = 2024 and agency_code = ?",
+        [CADRE_J],
+    ).fetchone() == ("average",)
+    unknown = warehouse.execute(
+        "select grade_code, is_grade_unknown, is_head_rating_breach from marts.mart_head_accountability "
+        "where agency_code = '000.00.99.H34'"
+    ).fetchall()
+    assert unknown == [(None, True, False)]
+    detail = warehouse.execute(
+        "select detail from marts.mart_program_targets where target_id = 'T03' and period_key = '2024'"
+    ).fetchone()[0]
+    assert detail.endswith("grade unknown (quarantined, not judged): 1")

@@ -25,18 +25,79 @@ province as (
 
 ),
 
-{# T01: agencies over the T01 thresholds among those rated in the period -#}
+{# T01, as the program states it: agencies ranked good in the province's PAR ranking although over
+    the T01 thresholds (late rate >= 5% or satisfaction <= 80%, mart_agency_service_quality). The
+    ranking of year Y grades the agency's work in year Y (it is published early in Y+1), so it is set
+    against the agency's service quality of the calendar year Y. Out of the agencies over the
+    thresholds that are in that ranking with a known grade. An agency over the thresholds but not in
+    the ranking, or with a grade outside the code list (quarantined), is not judged and is counted in
+    the note, as is the count over the thresholds itself. No value while the year has no ranking
+    (not published yet) or none of the agencies over the thresholds is in it. -#}
+t01_ranking_years as (
+
+    select distinct ranking_year
+    from {{ ref('stg_par_ranking__rankings') }}
+
+),
+
+t01_agencies as (
+
+    select
+        quality.period_key,
+        quality.cannot_be_ranked_good,
+        rankings.agency_code is not null as is_ranked,
+        rankings.grade_code,
+        ranking_years.ranking_year is not null as is_year_ranked
+    from {{ ref('mart_agency_service_quality') }} as quality
+    left join {{ ref('stg_par_ranking__rankings') }} as rankings
+        on
+            rankings.agency_code = quality.agency_code
+            and cast(rankings.ranking_year as {{ dbt.type_string() }}) = quality.period_key
+    left join t01_ranking_years as ranking_years
+        on cast(ranking_years.ranking_year as {{ dbt.type_string() }}) = quality.period_key
+    where quality.period_type = 'year' and quality.cannot_be_ranked_good is not null
+
+),
+
+t01_counts as (
+
+    select
+        period_key,
+        max(case when is_year_ranked then 1 else 0 end) as is_year_ranked,
+        count(*) as agencies,
+        sum(case when cannot_be_ranked_good then 1 else 0 end) as over_thresholds,
+        sum(case when cannot_be_ranked_good and grade_code is not null then 1 else 0 end) as over_and_graded,
+        sum(case when cannot_be_ranked_good and grade_code = 'good' then 1 else 0 end) as ranked_good_over,
+        sum(case when cannot_be_ranked_good and not is_ranked then 1 else 0 end) as over_not_ranked,
+        sum(case when cannot_be_ranked_good and is_ranked and grade_code is null then 1 else 0 end)
+            as over_grade_unknown
+    from t01_agencies
+    group by period_key
+
+),
+
 t01 as (
 
     select
-        'T01' as target_id, period_type, period_key,
-        sum(case when cannot_be_ranked_good then 1 else 0 end) as actual_value,
-        sum(case when cannot_be_ranked_good then 1 else 0 end) as numerator,
-        count(*) as denominator,
-        cast(null as {{ dbt.type_string() }}) as note
-    from {{ ref('mart_agency_service_quality') }}
-    where cannot_be_ranked_good is not null
-    group by period_type, period_key
+        'T01' as target_id, 'year' as period_type, period_key,
+        case
+            when is_year_ranked = 0 then null
+            when over_thresholds = 0 then 0
+            when over_and_graded > 0 then ranked_good_over
+        end as actual_value,
+        ranked_good_over as numerator,
+        over_and_graded as denominator,
+        cast(over_thresholds as {{ dbt.type_string() }}) || ' of '
+        || cast(agencies as {{ dbt.type_string() }}) || ' agencies over the thresholds in the year; '
+        || case
+            when is_year_ranked = 0 then 'no PAR ranking of the year yet'
+            else
+                cast(over_and_graded as {{ dbt.type_string() }}) || ' of them graded in the PAR ranking ('
+                || cast(ranked_good_over as {{ dbt.type_string() }}) || ' ranked good), '
+                || cast(over_not_ranked as {{ dbt.type_string() }}) || ' not in the ranking, '
+                || cast(over_grade_unknown as {{ dbt.type_string() }}) || ' with an unknown grade (not judged)'
+        end as note
+    from t01_counts
 
 ),
 
@@ -71,23 +132,25 @@ t02 as (
 ),
 
 {# T03: heads of ranked agencies rated good or above although the agency's PAR grade is average or
-    below (mart_head_accountability.is_head_rating_breach), out of the ranked agencies whose head has
-    a rating; a year with no rated head has no value. -#}
+    below (mart_head_accountability.is_head_rating_breach, the grade matched by code), out of the ranked
+    agencies whose head has a rating; a year with no rated head has no value. A ranking row whose
+    grade is outside the code list is counted in the note (grade unknown), never read as no breach. -#}
 t03 as (
 
     select
         'T03' as target_id, 'year' as period_type, cast(year as {{ dbt.type_string() }}) as period_key,
         sum(case when is_head_rating_breach then 1 else 0 end) as actual_value,
         sum(case when is_head_rating_breach then 1 else 0 end) as numerator,
-        count(head_rating_code) as denominator,
-        cast(count(head_rating_code) as {{ dbt.type_string() }}) || ' of '
+        count(case when not is_grade_unknown then head_rating_code end) as denominator,
+        cast(count(case when not is_grade_unknown then head_rating_code end) as {{ dbt.type_string() }}) || ' of '
         || cast(count(*) as {{ dbt.type_string() }})
-        || ' ranked agencies have a rated head; accountability triggered in '
+        || ' ranked agencies have a rated head and a known grade; accountability triggered in '
         || cast(sum(case when is_accountability_triggered then 1 else 0 end) as {{ dbt.type_string() }})
-        || ' (average two years running or weak)' as note
+        || ' (average two years running or weak); grade unknown (quarantined, not judged): '
+        || cast(sum(case when is_grade_unknown then 1 else 0 end) as {{ dbt.type_string() }}) as note
     from {{ ref('mart_head_accountability') }}
     group by year
-    having count(head_rating_code) > 0
+    having count(case when not is_grade_unknown then head_rating_code end) > 0
 
 ),
 
@@ -197,12 +260,14 @@ t05 as (
 
 ),
 
+{# T06: online share of the dossiers received (judged from 2025 on: seed program_target_windows) -#}
 t06 as (
 
     select
         'T06' as target_id, period_type, period_key,
         online_share as actual_value, received_online as numerator, dossiers_received as denominator,
-        cast(null as {{ dbt.type_string() }}) as note
+        cast(received_online as {{ dbt.type_string() }}) || ' of '
+        || cast(dossiers_received as {{ dbt.type_string() }}) || ' dossiers received were submitted online' as note
     from province
     where online_share is not null
 
@@ -295,14 +360,19 @@ t09 as (
 
 ),
 
+{# T10: business dialogue conferences recorded in the seed program_events (one dated, sourced row per
+    conference) per year; an event whose year is unknown is not counted; a year with no recorded
+    conference has no row (unknown, not zero). -#}
 t10 as (
 
     select
         'T10' as target_id, 'year' as period_type, cast(event_year as {{ dbt.type_string() }}) as period_key,
         count(*) as actual_value, count(*) as numerator, cast(null as bigint) as denominator,
-        cast(null as {{ dbt.type_string() }}) as note
+        cast(count(*) as {{ dbt.type_string() }}) || ' business dialogue conferences recorded ('
+        || cast(count(event_date) as {{ dbt.type_string() }})
+        || ' with an exact date); other business meetings are not counted' as note
     from {{ ref('program_events') }}
-    where event_type = 'business_dialogue'
+    where event_type = 'business_dialogue' and event_year is not null
     group by event_year
 
 ),
@@ -322,7 +392,19 @@ t11 as (
 
 ),
 
-{# T12: for each of the five indices, its latest edition up to the year; how many are in the dated top -#}
+{# T12: for each index the program names (external_index_catalogue.counts_for_t12), its latest edition
+    up to the year whose rank can be judged against the dated threshold; the actual is the share of
+    those indices in the top. An index with no judged edition (the ICT Index: no published rank of
+    the province found; the index was not run for 2021) is "no data": it is left out of the share
+    and counted in the note, so the goal (all of them) is judged on the indices that exist. -#}
+t12_indices as (
+
+    select index_code
+    from {{ ref('external_index_catalogue') }}
+    where counts_for_t12
+
+),
+
 t12_editions as (
 
     select
@@ -346,36 +428,62 @@ t12_editions as (
 t12 as (
 
     select
-        'T12' as target_id, 'year' as period_type, period_key,
-        sum(case when is_in_t12_top then 1 else 0 end) as actual_value,
-        sum(case when is_in_t12_top then 1 else 0 end) as numerator,
-        (
-            select count(*) from {{ ref('external_index_catalogue') }} as catalogue
-            where catalogue.counts_for_t12
-        ) as denominator,
-        cast(count(*) as {{ dbt.type_string() }}) || ' of the five indices have a published rank' as note
-    from t12_editions
-    where edition_rank = 1
-    group by period_key
+        'T12' as target_id, 'year' as period_type, periods.period_key,
+        {{ safe_rate('sum(case when latest.is_in_t12_top then 1 else 0 end)', 'count(latest.index_code)') }}
+            as actual_value,
+        sum(case when latest.is_in_t12_top then 1 else 0 end) as numerator,
+        count(latest.index_code) as denominator,
+        cast(sum(case when latest.is_in_t12_top then 1 else 0 end) as {{ dbt.type_string() }}) || ' of '
+        || cast(count(latest.index_code) as {{ dbt.type_string() }})
+        || ' indices with a judged edition in the top; no data for '
+        || cast(count(*) - count(latest.index_code) as {{ dbt.type_string() }}) || ' of the '
+        || cast(count(*) as {{ dbt.type_string() }}) || ' indices the program names' as note
+    from periods
+    cross join t12_indices as named
+    left join t12_editions as latest
+        on
+            latest.period_key = periods.period_key
+            and latest.index_code = named.index_code
+            and latest.edition_rank = 1
+    where periods.period_type = 'year'
+    group by periods.period_key
+    having count(latest.index_code) > 0
 
 ),
 
-{# T13: share of the required disclosures judged so far (is_on_time not null) published on time; a
-    year with no document of the year in the warehouse has no value (the source does not cover it) -#}
+{# T13, as the program words it: the estimate, the final accounts and the draft estimate submitted to
+    the People's Council (mart_budget_disclosure_timeliness.counts_for_t13; the execution reports the
+    decree also requires are outside T13). The share of those judged so far (is_on_time not null)
+    published on time; the draft estimate is never judged (the source gives no submission date) and
+    is counted in the note. A year with no document of the year in the warehouse has no value (the
+    source does not cover it). -#}
 t13 as (
 
     select
         'T13' as target_id, 'year' as period_type, cast(fiscal_year as {{ dbt.type_string() }}) as period_key,
-        {{ safe_rate('sum(case when is_on_time then 1 else 0 end)', 'count(is_on_time)') }} as actual_value,
-        sum(case when is_on_time then 1 else 0 end) as numerator,
-        count(is_on_time) as denominator,
-        cast(sum(case when disclosure_status = 'late' then 1 else 0 end) as {{ dbt.type_string() }}) || ' late, '
-        || cast(sum(case when disclosure_status = 'missing_overdue' then 1 else 0 end) as {{ dbt.type_string() }})
+        {{ safe_rate(
+            "sum(case when counts_for_t13 and is_on_time then 1 else 0 end)",
+            "sum(case when counts_for_t13 and is_on_time is not null then 1 else 0 end)"
+        ) }} as actual_value,
+        sum(case when counts_for_t13 and is_on_time then 1 else 0 end) as numerator,
+        sum(case when counts_for_t13 and is_on_time is not null then 1 else 0 end) as denominator,
+        'estimate, final accounts, draft estimate: '
+        || cast(
+            sum(case when counts_for_t13 and disclosure_status = 'late' then 1 else 0 end) as {{ dbt.type_string() }}
+        )
+        || ' late, '
+        || cast(
+            sum(case when counts_for_t13 and disclosure_status = 'missing_overdue' then 1 else 0 end)
+            as {{ dbt.type_string() }}
+        )
         || ' missing past the deadline; not judged yet: '
-        || cast(count(*) - count(is_on_time) as {{ dbt.type_string() }}) as note
+        || cast(sum(case when counts_for_t13 and is_on_time is null then 1 else 0 end) as {{ dbt.type_string() }})
+        || ' (the draft estimate has no submission date in the source); execution reports not counted' as note
     from {{ ref('mart_budget_disclosure_timeliness') }}
     group by fiscal_year
-    having count(document_id) > 0 and count(is_on_time) > 0
+    having
+        count(document_id) > 0
+        and sum(case when counts_for_t13 and is_on_time is not null then 1 else 0 end) > 0
 
 ),
 

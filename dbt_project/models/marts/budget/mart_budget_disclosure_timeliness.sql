@@ -2,7 +2,14 @@
     T13: each disclosure the law requires, per fiscal year of the reporting range, with its
     deadline under Decree 163/2016 Art. 49 (seed budget_required_disclosures, dated):
       decision_date basis  the approved estimate / final accounts, N days after the decision;
-      period_end basis     quarterly, half-year and nine-month execution, N days after the period.
+      period_end basis     quarterly, half-year and nine-month execution, N days after the period;
+      submission_date      the draft estimate the People's Committee submits to the People's Council:
+                           N working days after it is sent to the delegates. The portal's listing
+                           gives no submission date, so the draft estimate is listed and never judged
+                           (status no_submission_date while unpublished).
+    counts_for_t13 marks what target T13 counts (the program's words: the estimate, the final
+    accounts and the draft estimate to the People's Council); the execution reports are required by
+    the decree but not named by the program.
     The publication date is the portal's first publication of the document (a corrected
     re-publication does not move it); with several documents for the same disclosure, the first
     published counts. days_late is 0 when on time; for a disclosure not published by the as-of day
@@ -34,6 +41,7 @@ required as (
         rules.deadline_basis,
         rules.deadline_days,
         rules.legal_basis,
+        rules.counts_for_t13,
         cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 'rules.months_covered',
              date_in_year('years.fiscal_year', '01-01'))) }} as date) as period_end_date
     from years
@@ -115,6 +123,7 @@ select
         when published_date is null and deadline_date < as_of_date then false
     end as is_on_time,
     case
+        when published_date is null and deadline_basis = 'submission_date' then 'no_submission_date'
         when published_date is null and deadline_date < as_of_date then 'missing_overdue'
         when published_date is null then 'not_yet_published'
         when deadline_date is null then 'published_no_decision_date'
@@ -123,5 +132,6 @@ select
     end as disclosure_status,
     is_file_available,
     legal_basis,
+    cast(counts_for_t13 as boolean) as counts_for_t13,
     as_of_date
 from dated

@@ -6,15 +6,17 @@
 
     A loaded ministry file (stg_external_indices__published_values, the rows whose province is one
     of var province_names_vi) wins over the published values seed (external_indices_published) for
-    the same index and edition; the seed fills the rest. Every index of the catalogue has at least
-    its known editions; none is invented (ICT Index has no row until a value is published).
+    the same index and edition; the seed fills the rest. An edition known to be published but
+    without the province's rank (the ICT Index 2020, 2022, 2023) has a row with no rank and
+    t12_edition_status 'no data'; none is invented.
 -#}
 with loaded as (
 
     select
         index_code, edition_year, index_value, province_rank, rank_outside_top, provinces_ranked,
         published_on, published_in,
-        source_uri as value_source
+        source_uri as value_source,
+        cast(null as {{ dbt.type_string() }}) as source_note
     from {{ ref('stg_external_indices__published_values') }}
     where lower(province_name) in (
         {%- for name in var('province_names_vi') %}lower('{{ name }}'){{ ", " if not loop.last }}
@@ -28,7 +30,8 @@ seeded as (
     select
         seed.index_code, seed.edition_year, seed.index_value, seed.province_rank, seed.rank_outside_top,
         seed.provinces_ranked, seed.published_on, seed.published_in,
-        'seed: external_indices_published' as value_source
+        'seed: external_indices_published' as value_source,
+        seed.source_note
     from {{ ref('external_indices_published') }} as seed
     where not exists (
         select 1 from loaded
@@ -79,7 +82,14 @@ select
     cast(case
         when dated.province_rank is not null then dated.province_rank <= thresholds.top_rank
         when dated.rank_outside_top is not null and dated.rank_outside_top >= thresholds.top_rank then false
-    end as boolean) as is_in_t12_top
+    end as boolean) as is_in_t12_top,
+    cast(case
+        when dated.province_rank <= thresholds.top_rank then 'in the top'
+        when dated.province_rank > thresholds.top_rank then 'not in the top'
+        when dated.rank_outside_top >= thresholds.top_rank then 'not in the top'
+        else 'no data'
+    end as {{ dbt.type_string() }}) as t12_edition_status,
+    cast(dated.source_note as {{ dbt.type_string() }}) as source_note
 from dated
 left join {{ ref('external_index_catalogue') }} as catalogue
     on catalogue.index_code = dated.index_code

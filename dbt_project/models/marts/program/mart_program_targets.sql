@@ -4,15 +4,18 @@
     status, and where the number comes from (source model and the filter that selects its rows).
 
     Status:
+      not applicable  the period ends before the target applies (seed program_target_windows:
+                 T06 "from 2025"); never judged, whatever the data;
       no data    the target's source is not in the warehouse yet, or gives no value for the
                  period (a yearly target in a month, quarter or half-year; a year with no record);
       met        the actual meets the goal (macro goal_met);
-      on track   not met, the deadline is still ahead of the day measured (the period's last day,
-                 or the as-of day for a running period: a year whose last day is the deadline
-                 is judged at the deadline), and the actual moved toward the goal since the
-                 previous period of the same type;
-      off track  otherwise: not met after the deadline, not met by an every-year or ongoing
-                 target (no deadline), or not moving toward the goal.
+      not met    not met, and the chance has gone: the deadline is on or before the period's last
+                 day, or the target has no deadline (every year, ongoing) and the period is
+                 complete;
+      on track   not met, the deadline is still ahead of the period's last day, and the actual
+                 moved toward the goal since the previous period of the same type;
+      off track  otherwise: not met, still time to meet it (deadline ahead, or a running period
+                 of an every-year target), but not moving toward the goal.
 -#}
 with periods as (
 
@@ -23,7 +26,12 @@ with periods as (
 
 targets as (
 
-    select * from {{ ref('program_targets') }}
+    select
+        program_targets.*,
+        windows.applies_from
+    from {{ ref('program_targets') }} as program_targets
+    left join {{ ref('program_target_windows') }} as windows
+        on windows.target_id = program_targets.target_id
 
 ),
 
@@ -44,6 +52,8 @@ rows_ as (
         periods.period_end,
         periods.is_complete,
         case
+            when targets.applies_from is not null and cast(periods.period_end as date) < targets.applies_from
+                then null
             when targets.measured_per = 'period' or periods.period_type = 'year'
                 then actuals.actual_value
         end as actual_value,
@@ -56,6 +66,8 @@ rows_ as (
                 then actuals.denominator
         end as denominator,
         case
+            when targets.applies_from is not null and cast(periods.period_end as date) < targets.applies_from
+                then 'not_applicable'
             when targets.measured_per = 'year' and periods.period_type <> 'year'
                 then 'measured_per_year'
             when
@@ -64,7 +76,7 @@ rows_ as (
                     where any_actual.target_id = targets.target_id
                 )
                 then 'source_not_in_warehouse'
-            when actuals.target_id is null
+            when actuals.target_id is null or actuals.actual_value is null
                 then 'no_value_for_period'
         end as no_data_reason,
         actuals.note as detail
@@ -114,10 +126,13 @@ select
     cast(deadline_en as {{ dbt.type_string() }}) as deadline_en,
     cast(deadline_vi as {{ dbt.type_string() }}) as deadline_vi,
     cast(case
+        when applies_from is not null and cast(period_end as date) < applies_from then 'not applicable'
         when actual_value is null then 'no data'
         when {{ goal_met('actual_value', 'comparison', 'goal_value') }} then 'met'
+        when deadline is not null and deadline <= cast(period_end as date) then 'not met'
+        when deadline is null and is_complete then 'not met'
         when
-            deadline is not null and deadline > cast(period_end as date)
+            deadline is not null
             and {{ moved_toward_goal('actual_value', 'previous_actual_value', 'comparison') }} then 'on track'
         else 'off track'
     end as {{ dbt.type_string() }}) as status,

@@ -3,7 +3,9 @@
     - the head of the agency (leadership position head, a cadre or civil servant, in post on 31
       December of the year; the latest started if several) and their appraisal rating;
     - is_head_rating_breach: the head was rated good or above although the grade forbids it
-      (seed par_ranking_grades.blocks_head_good_rating: average or below);
+      (seed par_ranking_grades.blocks_head_good_rating: average or below), the grade matched by its
+      code (stg_par_ranking__rankings.grade_code); a grade outside the code list has a null
+      grade_code here, no breach nor trigger, and T03 counts it apart (is_grade_unknown);
     - is_accountability_triggered: the agency had this grade in each of the last N years, N =
       consecutive_years_for_accountability of the grade (2 for average, 1 for weak; seed, dated).
 -#}
@@ -31,7 +33,7 @@ graded as (
         on years.year = rankings.ranking_year
     left join {{ ref('par_ranking_grades') }} as grades
         on
-            lower(grades.grade_name_vi) = lower(rankings.grade_name_vi)
+            grades.grade_code = rankings.grade_code
             and grades.valid_from <= years.period_start_date
             and (grades.valid_to is null or grades.valid_to >= years.period_start_date)
 
@@ -93,6 +95,7 @@ select
     cast(graded.score as decimal(7, 2)) as score,
     cast(graded.grade_code as {{ dbt.type_string() }}) as grade_code,
     cast(graded.grade_name_vi as {{ dbt.type_string() }}) as grade_name_vi,
+    cast(graded.grade_code is null as boolean) as is_grade_unknown,
     cast(previous.grade_code as {{ dbt.type_string() }}) as previous_year_grade_code,
     cast(heads.official_key as {{ dbt.type_string() }}) as head_official_key,
     cast(heads.person_code as {{ dbt.type_string() }}) as head_person_code,

@@ -1,4 +1,6 @@
--- The yearly PAR ranking of the latest accepted load: one row per year and agency, the grade as written.
+-- The yearly PAR ranking of the latest accepted load: one row per year and agency, the grade as written
+-- and its code (seed par_ranking_grade_labels, matched on the lower-cased written grade; null when the
+-- grade is not in the list: such rows are in stg_par_ranking__rankings_quarantine too).
 with landed as (
 
     select *
@@ -23,6 +25,10 @@ typed as (
 
 )
 
-select ranking_year, agency_code, agency_name_source, score, grade_name_vi, file_name, load_id, loaded_at
+select
+    typed.ranking_year, typed.agency_code, typed.agency_name_source, typed.score, typed.grade_name_vi,
+    labels.grade_code, typed.file_name, typed.load_id, typed.loaded_at
 from typed
-where copy_rank = 1
+left join {{ ref('par_ranking_grade_labels') }} as labels
+    on labels.grade_label = lower(typed.grade_name_vi)
+where typed.copy_rank = 1
