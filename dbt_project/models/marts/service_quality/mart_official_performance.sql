@@ -34,11 +34,14 @@
 {{ config(tags=['workforce']) }}
 with handovers as (
 
-    -- received dossiers, with the moment of the hand-over to a successor agency (null: none)
+    -- received dossiers, with the moment of the hand-over to a successor agency (null: none; an
+    -- agency that ended with no successor keeps its dossiers: macro holding_agency)
     select
         dossier_code,
         case
-            when received_agency_valid_to is not null
+            when
+                received_agency_valid_to is not null
+                and (received_agency_successor_code is not null or agency_code <> received_agency_code)
                 then {{ dbt.dateadd('day', 1, 'cast(received_agency_valid_to as timestamp)') }}
         end as handed_over_at
     from {{ ref('int_dossiers_enriched') }}
