@@ -19,7 +19,7 @@ where verdict_rank = 1 and verdict = 'accepted';
 
 create temp table procedures as select * from read_csv('{seeds}/procedures.csv', header = true, all_varchar = true);
 create temp table statuses as select cast(status_code as integer) as status_code, ends_dossier = 'true' as ends_dossier,
-    is_accepted = 'true' as is_accepted from read_csv('{seeds}/dossier_statuses.csv', header = true, all_varchar = true);
+    is_accepted = 'true' as is_accepted, waits_on_applicant = 'true' as waits_on_applicant from read_csv('{seeds}/dossier_statuses.csv', header = true, all_varchar = true);
 
 -- the working-day calendar (weekdays, less the seed's days off, plus its make-up Saturdays):
 -- the N-th working day after D has index index(D) + N
@@ -366,7 +366,7 @@ judged as (
 select dossier_code,
        holder(received_agency_code, received_valid_to, received_successor_code, current_agency_code,
               coalesce(end_at_by_end, period_end)) as agency_code,
-       period_type, period_key, period_year, period_start, period_end,
+       period_type, period_key, period_year, period_start, period_end, due_at,
        is_online_channel, is_full_online_eligible, is_fee_bearing, is_paid_online,
        received_at >= period_start as is_received_in_period,
        coalesce(end_at_by_end between period_start and period_end, false) as is_finished_in_period,
@@ -580,20 +580,73 @@ select *, md5(case when person_code is not null then 'person:' || person_code
 from resolved;
 
 create or replace table floor_official_performance as
-with handled_by as (
-    select distinct i.official_key, i.person_code, i.not_judged_reason, i.identified_by,
+-- T02 by the official's own steps: a step lasts until the dossier's next step (or is its own end when
+-- its status ends the dossier); a wait on the applicant is nobody's step; a step with a deadline is
+-- late when it ended after it or is open past it at the year's end; a step without one falls back
+-- to the dossier's lateness; the old agency's officials are not charged after a hand-over
+with handover as (
+    select dossier_code,
+           case when received_valid_to is not null
+                 and (received_successor_code is not null or current_agency_code <> received_agency_code)
+                then cast(received_valid_to as timestamp) + interval 1 day end as handed_over_at
+    from enriched where received_at is not null and is_accepted
+),
+spans as (
+    select s.dossier_code, s.handling_account_key, s.handling_name_key, s.step_at, s.step_due_at,
+           coalesce(st.waits_on_applicant, false) as waits,
+           case when st.ends_dossier then s.step_at
+                else lead(s.step_at) over (partition by s.dossier_code order by s.step_number) end as next_at
+    from steps as s
+    left join statuses as st using (status_code)
+    where s.step_at is not null
+),
+named as (
+    select *, case when handling_account_key is not null then 'account' else 'name' end as kind,
+           coalesce(handling_account_key, handling_name_key) as handler_key
+    from spans where handling_account_key is not null or handling_name_key is not null
+),
+own as (
+    select n.kind, n.handler_key, n.dossier_code, n.step_at, n.step_due_at,
+           case when h.handed_over_at < coalesce(n.next_at, timestamp '9999-12-31') and n.step_at < h.handed_over_at
+                then h.handed_over_at else n.next_at end as ended_at
+    from named as n join handover as h using (dossier_code)
+    where not n.waits and n.step_due_at is not null
+),
+undated as (
+    select kind, handler_key, dossier_code, year(step_at) as step_year, min(step_at) as first_at
+    from named
+    where dossier_code in (select dossier_code from handover)
+    group by all
+    having count_if(not waits and step_due_at is null) > 0
+),
+handled_by as (
+    select i.official_key, i.person_code, i.not_judged_reason, i.identified_by,
+           o.dossier_code, p.period_year, p.period_start, p.period_end,
+           coalesce(o.ended_at <= p.period_end and o.ended_at > o.step_due_at, false)
+           or (coalesce(o.ended_at > p.period_end, true) and o.step_due_at < p.period_end) as is_late,
+           false as by_dossier_rule
+    from own as o
+    join periods as p on p.period_type = 'year' and o.step_at <= p.period_end and coalesce(o.ended_at >= p.period_start, true)
+    join identities as i on i.identified_by = o.kind and i.handler_key = o.handler_key
+    union all
+    select i.official_key, i.person_code, i.not_judged_reason, i.identified_by,
            y.dossier_code, y.period_year, y.period_start, y.period_end,
-           y.is_finished_late or y.is_overdue_at_end as is_late
-    from period_status as y
-    join steps as s
-      on s.dossier_code = y.dossier_code and s.step_at between y.period_start and y.period_end
-    join identities as i
-      on i.identified_by = case when s.handling_account_key is not null then 'account' else 'name' end
-     and i.handler_key = coalesce(s.handling_account_key, s.handling_name_key)
-    where y.period_type = 'year' and (y.is_finished_in_period or y.is_pending_at_end) and not y.is_due_date_unknown
+           (y.is_finished_late or y.is_overdue_at_end)
+           and (h.handed_over_at is null or h.handed_over_at > y.period_end or u.first_at >= h.handed_over_at
+                or y.due_at < h.handed_over_at) as is_late,
+           true as by_dossier_rule
+    from undated as u
+    join period_status as y
+      on y.dossier_code = u.dossier_code and y.period_type = 'year' and y.period_year = u.step_year
+     and (y.is_finished_in_period or y.is_pending_at_end) and not y.is_due_date_unknown
+    join handover as h on h.dossier_code = u.dossier_code
+    join identities as i on i.identified_by = u.kind and i.handler_key = u.handler_key
 ),
 handled as (
-    select distinct official_key, dossier_code, period_year, period_start, period_end, is_late from handled_by
+    select official_key, dossier_code, period_year, period_start, period_end,
+           bool_or(is_late) as is_late, bool_or(by_dossier_rule) as by_dossier_rule
+    from handled_by
+    group by all
 ),
 identified as (
     select official_key, period_year, max(person_code) as person_code,
@@ -605,12 +658,17 @@ identified as (
 ),
 counts as (
     select official_key, period_year, period_start, period_end,
-           count(*) as dossiers_handled, count_if(is_late) as dossiers_late
+           count(*) as dossiers_handled, count_if(is_late) as dossiers_late,
+           count_if(by_dossier_rule) as dossiers_by_dossier_rule
     from handled
     group by all
 )
 select c.official_key, c.period_year as year, i.person_code, i.identified_by, i.not_judged_reason,
        c.period_start, c.period_end, c.dossiers_handled, c.dossiers_late,
+       case when c.dossiers_by_dossier_rule = 0 then 'own_steps'
+            when c.dossiers_by_dossier_rule = c.dossiers_handled then 'dossier_fallback' else 'mixed' end as late_rule,
+       c.dossiers_handled - c.dossiers_by_dossier_rule as dossiers_by_own_steps,
+       c.dossiers_by_dossier_rule,
        rate(c.dossiers_late, c.dossiers_handled) as late_rate,
        t.threshold_value as late_rate_threshold,
        case when c.dossiers_handled = 0 or i.not_judged_reason is not null then null

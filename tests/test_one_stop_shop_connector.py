@@ -112,6 +112,36 @@ def test_every_sandbox_dossier_has_its_own_code(sandbox):
     assert len(set(codes)) == len(codes)
 
 
+def test_each_step_carries_its_own_deadline(sandbox):
+    """NgayKetThucTheoQuyDinh per step (T02 by the official's own steps): the counter's steps the day of
+    reception, processing before the due date, approval and result the due date in force, none for a
+    wait on the applicant; older exports and a share of the rest send none."""
+    _, api = sandbox
+    dated = undated = 0
+    for d in api.sandbox.dossiers:
+        payload = d.payload(api.sandbox.config.clock)
+        steps = payload["QuaTrinhXuLy"]
+        if all(s["NgayKetThucTheoQuyDinh"] is None for s in steps):
+            undated += not d.name_only
+            continue
+        assert not d.name_only, d.code  # older exports send no step deadlines
+        dated += 1
+        end_of_reception = fmt(datetime.combine(d.received.date(), datetime.max.time().replace(microsecond=0)))
+        moved = [r["NgayHenTraMoi"] for r in payload["BoSung"] if r["NgayHenTraMoi"]]
+        last_due = moved[-1] if moved else payload["NgayHenTra"]
+        for s in steps:
+            due = s["NgayKetThucTheoQuyDinh"]
+            if s["TrangThai"] in (1, 2, 3):
+                assert due == end_of_reception, (d.code, s)
+            elif s["TrangThai"] in (5, 6):
+                assert due is None, (d.code, s)
+            elif s["TrangThai"] == 4:
+                assert due <= last_due and (d.procedure.statutory_days < 2 or due < last_due), (d.code, s)
+            else:
+                assert due == last_due, (d.code, s)
+    assert dated > 10 * undated > 0  # besides the older exports, a few
+
+
 def test_429_and_5xx_are_retried_and_nothing_is_duplicated(sandbox, tmp_path):
     server, api = sandbox
     server.faults.inject(

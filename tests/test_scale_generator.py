@@ -119,3 +119,27 @@ def test_a_dossier_open_when_its_agency_ends_is_shown_under_the_successor(provin
         received_by = r["MaHoSo"].split("-")[0]
         assert r["DonViXuLy"].upper() == successor[received_by] and r["NgayCapNhat"] == "20250701000000"
         assert shown_before[r["MaHoSo"]].upper() == received_by
+
+
+def test_each_step_carries_its_own_deadline(march):
+    """NgayKetThucTheoQuyDinh per step: the counter's step the day of reception, processing before the
+    due date, the result the due date; none for a supplement request; some dossiers send none."""
+    dossiers = {r["MaHoSo"]: r for r in march["dossiers"].select(["MaHoSo", "NgayTiepNhan", "NgayHenTra"]).to_pylist()}
+    supplemented = set(march["supplements"]["MaHoSo"].to_pylist())
+    steps = march["process_steps"].select(["MaHoSo", "TrangThai", "NgayKetThucTheoQuyDinh"]).to_pylist()
+    by_status = {}
+    for s in steps:
+        d = dossiers[s["MaHoSo"]]
+        due = s["NgayKetThucTheoQuyDinh"]
+        by_status.setdefault(s["TrangThai"], []).append(due)
+        if due is None or d["NgayHenTra"] is None or s["MaHoSo"] in supplemented:
+            continue
+        if s["TrangThai"] == 2:
+            assert due == d["NgayTiepNhan"][:8] + "235959", s
+        elif s["TrangThai"] == 4:
+            assert due <= d["NgayHenTra"], s
+        elif s["TrangThai"] in (9, 10):
+            assert due == d["NgayHenTra"], s
+    assert all(due is None for due in by_status.get(5, []))
+    processing = [due for due in by_status[4] if due is not None]
+    assert 0 < by_status[4].count(None) < len(processing) / 5

@@ -143,6 +143,8 @@ class Dossier:
     # (moment, agency): the dossier handed to the successor of an agency that ended while it was
     # still in progress (a new version under the successor's code; MaHoSo unchanged)
     handovers: list[tuple[datetime, reference.Agency]] = field(default_factory=list)
+    # each step's own deadline (NgayKetThucTheoQuyDinh), aligned with `steps`: step_deadlines()
+    step_dues: list[datetime | None] = field(default_factory=list)
 
     def hand_over(self, successors: dict[str, reference.Agency]) -> None:
         """Hand the dossier on while its holder ends before the dossier does (first end event 9, 8, 7
@@ -189,7 +191,9 @@ class Dossier:
         version = self.version_at(as_of)
         if version is None:
             return None
+        dues = self.step_dues or [None] * len(self.steps)
         steps = [(t, s, o) for t, s, o in self.steps if t <= as_of]
+        step_dues = [due for (t, _, _), due in zip(self.steps, dues) if t <= as_of]
         status = steps[-1][1] if steps else 1
         first = {s: t for t, s, _ in reversed(steps)}
         supplements = [s for s in self.supplements if s["requested"] <= as_of]
@@ -240,9 +244,9 @@ class Dossier:
                     "ChucDanh": o.title,
                     "ThoiDiemXuLy": fmt(t),
                     "TrangThai": s,
-                    "NgayKetThucTheoQuyDinh": fmt(due) if s in (2, 4) else None,
+                    "NgayKetThucTheoQuyDinh": fmt(step_due),
                 }
-                for i, (t, s, o) in enumerate(steps, start=1)
+                for i, ((t, s, o), step_due) in enumerate(zip(steps, step_dues), start=1)
             ],
             "BoSung": [
                 {
@@ -326,7 +330,9 @@ class OneStopShopSandbox:
                 "district" if level == "commune" and day >= REFORM_DAY and rng.random() < 0.3 else level
             ]
             for _ in range(count):
-                out.append(self._dossier(rng, day, profile, rng.choice(procedures), working, sequence))
+                d = self._dossier(rng, day, profile, rng.choice(procedures), working, sequence)
+                d.step_dues = step_deadlines(d, self.calendar, undated=undated_steps(self.config.seed, d))
+                out.append(d)
         return out
 
     def _dossier(
@@ -524,6 +530,48 @@ class OneStopShopSandbox:
             received = d.received + timedelta(days=rng.randrange(1, 20))
             answered = None if rng.random() < 0.1 else self.calendar.shift(received, rng.randrange(1, 25))
             d.feedback.append({"code": f"PAKN-{d.code}", "received": received, "answered": answered})
+
+
+COUNTER_STATUSES = (1, 2, 3)  # submitted online, received, not accepted: the counter's step
+WAITING_STATUSES = (5, 6)  # supplement / payment requested: the applicant's time, no official's deadline
+UNDATED_STEPS_SHARE = 0.05  # dossiers of a vendor system that sends no step deadlines (besides older exports)
+
+
+def undated_steps(seed: int, d: Dossier) -> bool:
+    """Whether the dossier's steps come without deadlines: the older exports (steps named without
+    an account) and a share of the rest, as older vendor systems send them (no rng draw: the
+    generator's other draws stay as they were)."""
+    return d.name_only or _stable_unit(seed, d.code, "undated_steps") < UNDATED_STEPS_SHARE
+
+
+def step_deadlines(d: Dossier, cal: WorkingCalendar, undated: bool = False) -> list[datetime | None]:
+    """Each step's own deadline (NgayKetThucTheoQuyDinh), as one-stop-shop systems set them from the
+    procedure's internal process (quy trình nội bộ: the statutory time split into timed steps, in
+    sequence): the counter's steps the day of reception; a processing step the statutory time less
+    the leader's approval day (the working day before the due date in force at the step: a
+    supplement round moves both); the approval, stop and result steps the due date in force;
+    none for a wait on the applicant, nor anywhere when `undated`."""
+    if undated or d.received is None or d.due is None:
+        return [None] * len(d.steps)
+    counter_deadline = datetime.combine(d.received.date(), time(23, 59, 59))
+    out: list[datetime | None] = []
+    for t, s, _ in d.steps:
+        due = d.due
+        for round_ in d.supplements:
+            if round_["supplied"] and round_["new_due"] and round_["supplied"] <= t:
+                due = round_["new_due"]
+        if s in COUNTER_STATUSES:
+            out.append(counter_deadline)
+        elif s in WAITING_STATUSES:
+            out.append(None)
+        elif s == 4 and d.procedure.statutory_days >= 2:
+            day = due.date() - timedelta(days=1)
+            while not cal.is_working_day(day):
+                day -= timedelta(days=1)
+            out.append(datetime.combine(day, due.time()))
+        else:
+            out.append(due)
+    return out
 
 
 def _poisson(rng: random.Random, mean: float) -> int:

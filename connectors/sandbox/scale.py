@@ -48,6 +48,7 @@ from connectors.sandbox.one_stop_shop_data import (
     ONLINE_PAYMENT_SHARE,
     ONLINE_SHARE,
     REFORM_DAY,
+    UNDATED_STEPS_SHARE,
     VNEID_SHARE,
     daily_volume,
 )
@@ -249,6 +250,13 @@ def _times(moments: np.ndarray, present: np.ndarray | None = None) -> pa.Array:
     mask = None if present is None else ~present
     stamps = pa.array(moments.astype("datetime64[s]"), pa.timestamp("s"), mask=mask)
     return pc.strftime(stamps, format="%Y%m%d%H%M%S")
+
+
+def _few_times(moments: np.ndarray) -> pa.Array:
+    """_times of moments that repeat a lot (deadlines: a day's end, a due date's 17:00; -1 for none),
+    each distinct moment formatted once."""
+    distinct, inverse = np.unique(moments, return_inverse=True)
+    return _times(np.maximum(distinct, 0), distinct >= 0).take(pa.array(inverse.ravel()))
 
 
 def _ints(values: np.ndarray, dtype: pa.DataType, present: np.ndarray | None = None) -> pa.Array:
@@ -468,36 +476,57 @@ class Month:
         rng = np.random.default_rng(np.random.SeedSequence([self.province.config.seed, self.year, self.month, 29]))
         return rng.random(self.n) < share
 
+    @cached_property
+    def undated_steps(self) -> np.ndarray:
+        """Dossiers whose steps carry no deadline of their own (older exports, and a share of the rest
+        as older vendor systems send them; own random stream): one_stop_shop_data.undated_steps."""
+        rng = np.random.default_rng(np.random.SeedSequence([self.province.config.seed, self.year, self.month, 31]))
+        return self.name_only | (rng.random(self.n) < UNDATED_STEPS_SHARE)
+
+    def _processing_deadline(self, due: np.ndarray) -> np.ndarray:
+        """A processing step's deadline: the working day before the due date (same time), the last
+        day left to the leader's approval; the due date itself for a limit under 2 working days."""
+        cal = self.province.calendar
+        day = due // DAY
+        before = cal.day_of_index[cal.index[np.maximum(day, cal.first) - cal.first] - 2] * DAY + due % DAY
+        return np.where(self.province.procedure_days[self.procedure] >= 2, before, due)
+
     # -- the process steps, in order (times never decrease along a dossier's steps) -------------------
     @cached_property
     def steps(self) -> dict[str, np.ndarray]:
-        """Every step of every dossier: row (dossier), position, time, status, official."""
+        """Every step of every dossier: row (dossier), position, time, status, official, and the step's
+        own deadline (due, -1 for none; one_stop_shop_data.step_deadlines gives the rule)."""
         rows = np.arange(self.n)
         accepted = ~self.refused
+        none = np.full(self.n, -1, dtype=np.int64)
+        counter = (self.received // DAY) * DAY + DAY - 1  # 23:59:59 of the day of reception
         parts = [
-            (self.channel == 2, self.submitted, 1, self.clerk),
-            (self.refused, self.received, 3, self.clerk),
-            (accepted, self.received, 2, self.clerk),
-            (accepted, self.started, 4, self.specialist),
+            (self.channel == 2, self.submitted, 1, self.clerk, counter),
+            (self.refused, self.received, 3, self.clerk, counter),
+            (accepted, self.received, 2, self.clerk, counter),
+            (accepted, self.started, 4, self.specialist, self._processing_deadline(self.due)),
         ]
         for r in range(2):
-            parts.append((self.sup_requested[r] >= 0, self.sup_requested[r], 5, self.specialist))
-            parts.append((self.sup_supplied[r] >= 0, self.sup_supplied[r], 4, self.specialist))
+            parts.append((self.sup_requested[r] >= 0, self.sup_requested[r], 5, self.specialist, none))
+            resumed = self._processing_deadline(np.where(self.sup_new_due[r] >= 0, self.sup_new_due[r], self.due))
+            parts.append((self.sup_supplied[r] >= 0, self.sup_supplied[r], 4, self.specialist, resumed))
         processed = self.outcome == 9
         parts += [
-            (self.outcome == 7, self.stopped_at, 7, self.clerk),
-            (self.outcome == 8, self.stopped_at, 8, self.leader),
-            (processed, self.finished, 9, self.leader),
-            (processed, self.returned, 10, self.clerk),
+            (self.outcome == 7, self.stopped_at, 7, self.clerk, self.final_due),
+            (self.outcome == 8, self.stopped_at, 8, self.leader, self.final_due),
+            (processed, self.finished, 9, self.leader, self.final_due),
+            (processed, self.returned, 10, self.clerk, self.final_due),
         ]
-        out = {k: [] for k in ("row", "position", "at", "status", "official")}
-        for position, (mask, at, status, official) in enumerate(parts):
+        undated = self.undated_steps
+        out = {k: [] for k in ("row", "position", "at", "status", "official", "due")}
+        for position, (mask, at, status, official, due) in enumerate(parts):
             keep = np.flatnonzero(mask)
             out["row"].append(rows[keep])
             out["position"].append(np.full(keep.size, position))
             out["at"].append(at[keep])
             out["status"].append(np.full(keep.size, status))
             out["official"].append(official[keep])
+            out["due"].append(np.where(undated[keep], -1, due[keep]))
         merged = {k: np.concatenate(v) for k, v in out.items()}
         order = np.lexsort((merged["position"], merged["row"]))
         return {k: v[order] for k, v in merged.items()}
@@ -639,7 +668,7 @@ class Month:
                 "ChucDanh": _strings(p.official_titles[officials]),
                 "ThoiDiemXuLy": _times(steps["at"][kept]),
                 "TrangThai": _ints(step_status, pa.int32()),
-                "NgayKetThucTheoQuyDinh": _times(at(self.due)[step_row], np.isin(step_status, (2, 4))),
+                "NgayKetThucTheoQuyDinh": _few_times(steps["due"][kept]),
             },
         )
         # supplement rounds

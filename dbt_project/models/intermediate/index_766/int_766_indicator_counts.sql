@@ -6,6 +6,9 @@
     at each period's end) and int_dossier_digital_services. The province is the sum over agencies
     (each dossier has one handling agency), done in the mart.
 
+    3.6 and 4.5a count procedures from the dossiers (not the procedure catalogue): a procedure with
+    no dossier in the period is on neither side.
+
     To add an indicator: one more `select ... union all` block below, and empty its
     not_computable_reason in the seed.
 -#}
@@ -45,6 +48,25 @@ dossier_counts as (
             as received_personal_data_store,
         sum(case when is_received_in_period and is_online_channel and is_vneid_authenticated then 1 else 0 end)
             as received_online_vneid,
+        -- 2.2: processing time (reception to the end event) of the dossiers finished in the period
+        sum(case
+            when is_finished_in_period and received_at is not null and end_at is not null
+                then {{ dbt.datediff('received_at', 'end_at', 'hour') }}
+        end) as finished_processing_hours,
+        sum(case
+            when is_finished_in_period and received_at is not null and end_at is not null then 1 else 0
+        end) as finished_timed,
+        -- 3.6 and 4.5a: procedures (of this agency) counted from the dossiers received in the period
+        count(distinct case when is_received_in_period and is_fee_bearing then procedure_code end)
+            as fee_procedures_received,
+        count(distinct case
+            when is_received_in_period and is_fee_bearing and is_paid_online then procedure_code
+        end) as fee_procedures_paid_online,
+        count(distinct case when is_received_in_period and is_online_channel then procedure_code end)
+            as online_procedures_received,
+        count(distinct case
+            when is_received_in_period and is_online_channel and is_vneid_authenticated then procedure_code
+        end) as online_procedures_vneid,
         sum(case
             when
                 (is_finished_in_period or is_pending_at_end) and not is_due_date_unknown
@@ -134,6 +156,29 @@ select
     received_paid_online, received_fee_bearing
 from dossier_counts
 union all
+-- 2.2 average processing time, monitored and not scored: hours summed over the dossiers finished
+-- in the period (the mean is numerator / denominator); a dossier with no determinable due date
+-- still has a processing time
+select
+    agency_code, period_type, period_key, '2.2',
+    coalesce(finished_processing_hours, 0), finished_timed
+from dossier_counts
+union all
+-- 3.6 procedures with online payment: a procedure (of the agency) counts when one of its
+-- fee-bearing dossiers received in the period was paid online, out of the procedures with a
+-- fee-bearing dossier received; the province sums its agencies' (agency, procedure) pairs
+select
+    agency_code, period_type, period_key, '3.6',
+    fee_procedures_paid_online, fee_procedures_received
+from dossier_counts
+union all
+-- 4.5a procedures with VNeID use: a procedure counts when one of its dossiers received online in
+-- the period came from a VNeID-authenticated account, out of the procedures with online dossiers
+select
+    agency_code, period_type, period_key, '4.5a',
+    online_procedures_vneid, online_procedures_received
+from dossier_counts
+union all
 select
     agency_code, period_type, period_key, '4.1',
     finished_with_e_result, finished_with_result_document
@@ -172,5 +217,12 @@ from dossier_counts
 union all
 select
     agency_code, period_type, period_key, '5.2',
+    feedback_on_time, feedback_received
+from feedback_counts
+union all
+-- 5.3 feedback quality, its lateness part only (the same on-time rule as 5.2): the citizens'
+-- dislikes and follow-ups are not sent, so the rate is an upper bound of 5.3's
+select
+    agency_code, period_type, period_key, '5.3',
     feedback_on_time, feedback_received
 from feedback_counts

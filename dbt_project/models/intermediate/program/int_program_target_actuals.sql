@@ -103,10 +103,16 @@ t01 as (
 
 {# T02: officials rated good or above in the year although at or over the dated late-rate threshold
     (mart_official_rating_eligibility.is_t02_breach), out of those over it who were appraised. A year
-    needs both sides: the late-rate side (mart_official_performance) and the cadre appraisals. -#}
+    needs both sides: the late-rate side (mart_official_performance) and the cadre appraisals. The
+    late rate is by the official's own steps; the note says how many judged officials the dossier
+    rule judged in part or whole (steps without a deadline of their own: late_rule). -#}
 t02_over_threshold as (
 
-    select year, sum(case when cannot_be_rated_good then 1 else 0 end) as officials_over_threshold
+    select
+        year,
+        sum(case when cannot_be_rated_good then 1 else 0 end) as officials_over_threshold,
+        count(*) as officials_judged,
+        sum(case when late_rule <> 'own_steps' then 1 else 0 end) as officials_by_dossier_rule
     from {{ ref('mart_official_performance') }}
     where cannot_be_rated_good is not null
     group by year
@@ -123,7 +129,11 @@ t02 as (
         cast(max(over_threshold.officials_over_threshold) as {{ dbt.type_string() }})
         || ' officials over the late-rate threshold, '
         || cast(sum(case when appraised.is_over_threshold then 1 else 0 end) as {{ dbt.type_string() }})
-        || ' of them appraised' as note
+        || ' of them appraised; '
+        || cast(max(over_threshold.officials_by_dossier_rule) as {{ dbt.type_string() }})
+        || ' of the '
+        || cast(max(over_threshold.officials_judged) as {{ dbt.type_string() }})
+        || ' judged officials by the dossier rule in part or whole (steps without a deadline)' as note
     from {{ ref('mart_official_rating_eligibility') }} as appraised
     inner join t02_over_threshold as over_threshold
         on over_threshold.year = appraised.year

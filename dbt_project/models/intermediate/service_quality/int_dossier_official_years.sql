@@ -6,7 +6,10 @@
     a step in that year, up to the year's end (the as-of moment for the year still running), names
     the official: when the year's first step is by then (a year period starts on 1 January,
     00:00:00, so no step of the year comes before it). One row per dossier, handler and year, so the
-    mart joins without a distinct over every step. Incremental by dossier
+    mart joins without a distinct over every step. steps_without_deadline: the handler's own steps
+    of the year (int_dossier_handlers.is_own_step) that carry no deadline of their own (no
+    NgayKetThucTheoQuyDinh): the mart judges those by the dossier rule (T02's fallback); the steps
+    with a deadline are judged by it there, from int_dossier_handlers. Incremental by dossier
     (stg_one_stop_shop__changed_dossiers). -#}
 {{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_recomputed_dossiers() }}") }}
 with handlers as (
@@ -16,7 +19,8 @@ with handlers as (
         case when handling_account_key is not null then 'account' else 'name' end as identified_by,
         coalesce(handling_account_key, handling_name_key) as handler_key,
         cast(extract(year from step_at) as integer) as step_year,
-        step_at
+        step_at,
+        case when is_own_step and step_due_at is null then 1 else 0 end as is_without_deadline
     from {{ ref('int_dossier_handlers') }}
     where {{ recomputed_dossier('dossier_code') }}
 
@@ -27,6 +31,7 @@ select
     identified_by,
     handler_key,
     step_year,
-    min(step_at) as first_step_at
+    min(step_at) as first_step_at,
+    sum(is_without_deadline) as steps_without_deadline
 from handlers
 group by dossier_code, identified_by, handler_key, step_year

@@ -9,7 +9,10 @@
     indicator the seed gives a not_computable_reason has is_computable false, that reason, and
     null numerator, rate and points. Subtotals and the total add the points of the indicators that
     have points; *_computable_max_points says how many points they were out of, so a total of
-    58.2 of 66 computable (of 100) reads as what it is.
+    58.2 of 66 computable (of 100) reads as what it is. total_max_points is the scheme's (the sum
+    of its groups' points, 100): points of a group that no listed indicator carries (the
+    digitisation group's 22 against its known indicators' 20) are neither listed nor computable,
+    never a placeholder indicator.
 -#}
 with periods as (
 
@@ -63,8 +66,11 @@ scopes as (
 
 schemes as (
 
-    select scheme_code, valid_from, valid_to
-    from {{ ref('index_766_schemes') }}
+    select schemes.scheme_code, schemes.valid_from, schemes.valid_to, sum(groups.group_max_points) as scheme_max_points
+    from {{ ref('index_766_schemes') }} as schemes
+    inner join {{ ref('index_766_groups') }} as groups
+        on groups.scheme_code = schemes.scheme_code
+    group by schemes.scheme_code, schemes.valid_from, schemes.valid_to
 
 ),
 
@@ -122,7 +128,8 @@ scored as (
                 then {{ safe_rate('counts.numerator', 'counts.denominator') }}
         end as rate,
         indicators.target_rate,
-        indicators.max_points
+        indicators.max_points,
+        schemes.scheme_max_points
     from scopes
     inner join periods
         on
@@ -204,11 +211,7 @@ select
             pointed.scope, pointed.agency_code, pointed.period_type,
             pointed.period_key
     ) as integer) as total_computable_max_points,
-    cast(sum(pointed.max_points) over (
-        partition by
-            pointed.scope, pointed.agency_code, pointed.period_type,
-            pointed.period_key
-    ) as integer) as total_max_points
+    cast(pointed.scheme_max_points as integer) as total_max_points
 from pointed
 left join {{ ref('int_agencies') }} as agencies
     on agencies.agency_code = pointed.agency_code

@@ -1,38 +1,143 @@
 {#-
     Late-dossier rate of each handling official (cán bộ, công chức, viên chức; pseudonymous key)
-    per calendar year, and the T02 flag. A dossier counts for an official in a year when one of its
-    process steps in that year names the official and the dossier is in the year's on-time
-    denominator (finished in the year, or pending at its end: int_dossier_period_status, period
-    type year). Late = finished late, or pending and overdue at the year's end. A dossier whose due
-    date cannot be determined is judged neither way and left out (§6).
+    per calendar year, and the T02 flag, judged by the official's OWN steps (docs/program_tracker.md
+    T02). A dossier counts for an official in a year when one of the official's own steps
+    (int_dossier_handlers: not a wait on the applicant) on it counts in the year; it is late for the
+    official when one of those steps is late. The rate is over dossiers, not steps: T02 is worded
+    over the official's dossiers (tỷ lệ hồ sơ trễ hạn), and a step count would weigh a dossier by
+    how often it came back to the official (each supplement round gives the specialist a step).
+      own_steps         a step with its own deadline (step_due_at, NgayKetThucTheoQuyDinh) counts in
+                        a year when it started by the year's end and ended in the year or is open at
+                        its end; late when it ended after its deadline, or is open at the year's end
+                        past it. A counter clerk whose step ended on time is not charged when the
+                        dossier is late later. Judged whatever the dossier's due date.
+      dossier_fallback  a step without a deadline (older vendor systems send none;
+                        int_dossier_official_years.steps_without_deadline) is judged by the dossier
+                        rule: a step in the year, the dossier in the year's on-time denominator
+                        (int_dossier_period_status, period type year: finished in the year or pending
+                        at its end), late when finished late or overdue at the year's end; a dossier
+                        whose due date cannot be determined is left out (§6).
+    late_rule says per official and year which rule judged its dossiers: own_steps, dossier_fallback
+    or mixed (dossiers_by_own_steps, dossiers_by_dossier_rule: a dossier with a step of the official
+    without a deadline counts under the dossier rule).
+    Hand-over (docs/agencies.md): a dossier pending when its receiving agency ended passes to the
+    successor at the start of the day after the agency's last day (handed_over_at); the old
+    agency's officials are not charged for time after it: an own step open then ends at the
+    hand-over, and under the fallback their dossier is late only when its due date was before the
+    hand-over.
+    Only received dossiers (accepted, with a reception time: int_dossiers_enriched) count.
     The official is the one int_official_identities resolves the step's account (else name) to:
     namesakes with accounts are two officials; a dossier that names the same official by account
     and by name counts once. An official not judged (not_judged_reason) has no T02 flag.
     Built in the cadre's step (tag workforce): officials are persons of the cadre register.
 -#}
 {{ config(tags=['workforce']) }}
-with year_status as (
+with handovers as (
 
+    -- received dossiers, with the moment of the hand-over to a successor agency (null: none; an
+    -- agency that ended with no successor keeps its dossiers: macro holding_agency)
     select
         dossier_code,
-        period_key,
-        period_year,
-        period_start,
-        period_end,
-        (is_finished_late or is_overdue_at_end) as is_late
-    from {{ ref('int_dossier_period_status') }}
+        case
+            when
+                received_agency_valid_to is not null
+                and (received_agency_successor_code is not null or agency_code <> received_agency_code)
+                then {{ dbt.dateadd('day', 1, 'cast(received_agency_valid_to as timestamp)') }}
+        end as handed_over_at
+    from {{ ref('int_dossiers_enriched') }}
+    where received_at is not null and is_accepted
+
+),
+
+year_status as (
+
+    select
+        period_status.dossier_code,
+        period_status.period_key,
+        period_status.period_year,
+        period_status.period_start,
+        period_status.period_end,
+        (period_status.is_finished_late or period_status.is_overdue_at_end) as is_late,
+        period_status.due_at,
+        handovers.handed_over_at
+    from {{ ref('int_dossier_period_status') }} as period_status
+    left join handovers
+        on handovers.dossier_code = period_status.dossier_code
     where
-        period_type = 'year'
-        and (is_finished_in_period or is_pending_at_end)
-        and not is_due_date_unknown
+        period_status.period_type = 'year'
+        and (period_status.is_finished_in_period or period_status.is_pending_at_end)
+        and not period_status.is_due_date_unknown
+
+),
+
+years as (
+
+    select period_year, period_start, period_end
+    from {{ ref('int_reporting_periods') }}
+    where period_type = 'year'
+
+),
+
+own_steps as (
+
+    -- the steps with a deadline of their own, their end capped at the hand-over for the old
+    -- agency's officials
+    select
+        case when steps.handling_account_key is not null then 'account' else 'name' end as identified_by,
+        coalesce(steps.handling_account_key, steps.handling_name_key) as handler_key,
+        steps.dossier_code,
+        steps.step_at,
+        steps.step_due_at,
+        case
+            when
+                handovers.handed_over_at is not null
+                and steps.step_at < handovers.handed_over_at
+                and (steps.step_ended_at is null or steps.step_ended_at > handovers.handed_over_at)
+                then handovers.handed_over_at
+            else steps.step_ended_at
+        end as ended_at
+    from {{ ref('int_dossier_handlers') }} as steps
+    inner join handovers
+        on handovers.dossier_code = steps.dossier_code
+    where steps.is_own_step and steps.step_due_at is not null
 
 ),
 
 handled_by as (
 
-    -- one row per handler, dossier and year (int_dossier_official_years: the year's first step by
-    -- the handler, on or after the year's start, so "by the year's end" is "a step in the year"),
-    -- with the official the handler is
+    -- one row per judged step (own steps) or per handler, dossier and year (fallback: the year's
+    -- first step by the handler, on or after the year's start, so "by the year's end" is "a step
+    -- in the year"), with the official the handler is
+    select
+        identities.official_key,
+        identities.person_code,
+        identities.not_judged_reason,
+        own_steps.identified_by,
+        own_steps.dossier_code,
+        years.period_year,
+        years.period_start,
+        years.period_end,
+        coalesce(
+            own_steps.ended_at <= years.period_end and own_steps.ended_at > own_steps.step_due_at,
+            false
+        )
+        or (
+            (own_steps.ended_at is null or own_steps.ended_at > years.period_end)
+            and own_steps.step_due_at < years.period_end
+        ) as is_late,
+        0 as by_dossier_rule
+    from own_steps
+    inner join {{ ref('int_official_identities') }} as identities
+        on
+            identities.identified_by = own_steps.identified_by
+            and identities.handler_key = own_steps.handler_key
+    inner join years
+        on
+            own_steps.step_at <= years.period_end
+            and (own_steps.ended_at is null or own_steps.ended_at >= years.period_start)
+
+    union all
+
     select
         identities.official_key,
         identities.person_code,
@@ -42,7 +147,16 @@ handled_by as (
         year_status.period_year,
         year_status.period_start,
         year_status.period_end,
+        -- the old agency's officials (their steps before the hand-over) are charged only when the
+        -- dossier was due before it
         year_status.is_late
+        and (
+            year_status.handed_over_at is null
+            or year_status.handed_over_at > year_status.period_end
+            or official_years.first_step_at >= year_status.handed_over_at
+            or year_status.due_at < year_status.handed_over_at
+        ) as is_late,
+        1 as by_dossier_rule
     from {{ ref('int_dossier_official_years') }} as official_years
     inner join {{ ref('int_official_identities') }} as identities
         on
@@ -53,6 +167,7 @@ handled_by as (
             year_status.dossier_code = official_years.dossier_code
             and year_status.period_year = official_years.step_year
             and official_years.first_step_at <= year_status.period_end
+    where official_years.steps_without_deadline > 0
 
 ),
 
@@ -65,7 +180,8 @@ handled as (
         period_year,
         period_start,
         period_end,
-        max(case when is_late then 1 else 0 end) as is_late
+        max(case when is_late then 1 else 0 end) as is_late,
+        max(by_dossier_rule) as by_dossier_rule
     from handled_by
     group by official_key, dossier_code, period_year, period_start, period_end
 
@@ -93,7 +209,8 @@ counts as (
         period_start,
         period_end,
         count(*) as dossiers_handled,
-        sum(is_late) as dossiers_late
+        sum(is_late) as dossiers_late,
+        sum(by_dossier_rule) as dossiers_by_dossier_rule
     from handled
     group by official_key, period_year, period_start, period_end
 
@@ -121,6 +238,13 @@ select
     cast(counts.period_end as timestamp) as period_end,
     cast(counts.dossiers_handled as bigint) as dossiers_handled,
     cast(counts.dossiers_late as bigint) as dossiers_late,
+    cast(case
+        when counts.dossiers_by_dossier_rule = 0 then 'own_steps'
+        when counts.dossiers_by_dossier_rule = counts.dossiers_handled then 'dossier_fallback'
+        else 'mixed'
+    end as {{ dbt.type_string() }}) as late_rule,
+    cast(counts.dossiers_handled - counts.dossiers_by_dossier_rule as bigint) as dossiers_by_own_steps,
+    cast(counts.dossiers_by_dossier_rule as bigint) as dossiers_by_dossier_rule,
     {{ safe_rate('counts.dossiers_late', 'counts.dossiers_handled') }} as late_rate,
     cast(thresholds.threshold_value as decimal(9, 4)) as late_rate_threshold,
     case

@@ -1,7 +1,8 @@
 {#-
     Target T02 per appraised official and year: the appraisal rating (Decree 90/2020) beside the
     official's late-dossier rate (mart_official_performance: the person's key, which the one-stop-
-    shop's steps reach through the person's account, or through a name only this person bears) and
+    shop's steps reach through the person's account, or through a name only this person bears; judged
+    by the official's own steps, late_rule saying where the dossier rule stood in) and
     the dated threshold in force in the year (seed service_quality_thresholds, official_late_rate_max:
     10%, 5% from 2025). is_t02_breach lists those rated good or excellent while at or over the
     threshold. A person with no dossiers of their own in the year whose name another person of the
@@ -70,6 +71,7 @@ select
     cast(performance.dossiers_handled as bigint) as dossiers_handled,
     cast(performance.dossiers_late as bigint) as dossiers_late,
     cast(performance.late_rate as decimal(9, 6)) as late_rate,
+    cast(performance.late_rule as {{ dbt.type_string() }}) as late_rule,
     cast(thresholds.threshold_value as decimal(9, 4)) as late_rate_threshold,
     cast(performance.cannot_be_rated_good as boolean) as is_over_threshold,
     cast(coalesce(performance.identified_by, shared_name.identified_by) as {{ dbt.type_string() }}) as identified_by,
