@@ -8,8 +8,10 @@ checks (a source's last day has not landed in time). docs/operations.md says wha
 
 import json
 import logging
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from dagster import DagsterEventType, DefaultSensorStatus, RunFailureSensorContext, run_failure_sensor
 
@@ -43,6 +45,8 @@ def failure_reasons(events) -> list[str]:
             reasons.append(f"{event.step_key}: {error.cls_name}: {error.message.strip()}")
             if is_damage(error.message):
                 reasons.append(rebuild_hint())
+            if hint := upgrade_hint(error.message):
+                reasons.append(hint)
         elif event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION and not event.event_specific_data.passed:
             check = event.event_specific_data
             reasons.append(
@@ -50,6 +54,30 @@ def failure_reasons(events) -> list[str]:
                 f"{check.description or ''}".strip()
             )
     return reasons
+
+
+# dbt's words when an incremental table's columns differ from its model's (`on_schema_change: fail`).
+SCHEMA_OUT_OF_SYNC = "schemas on this incremental model are out of sync"
+UPGRADE_HINT = (
+    "the warehouse was built by an older version of the models (an incremental table lacks new columns): "
+    "rebuild it once with `.venv/bin/python -m orchestration run --full-refresh` (docs/operations.md, "
+    "'Incremental builds and the full refresh'); nothing landed is lost"
+)
+
+
+def upgrade_hint(message: str) -> str | None:
+    """The fix, in our words, when a dbt step failed because an upgrade gave an incremental table new
+    columns: dbt's own message also offers settings that would keep the old rows without them."""
+    if SCHEMA_OUT_OF_SYNC in message:  # dagster-dbt quotes the errors it parsed from dbt's log
+        return UPGRADE_HINT
+    found = re.search(r"dbt debug log: (\S+?dbt\.log)", message)
+    if not found:
+        return None
+    try:
+        log_text = Path(found.group(1)).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return UPGRADE_HINT if SCHEMA_OUT_OF_SYNC in log_text else None
 
 
 def send_alert(settings: Settings, alert: Alert) -> bool:
