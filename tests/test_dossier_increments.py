@@ -5,7 +5,7 @@ of a period that is new or whose end moved. A dossier finished later, a suppleme
 dossier, a load re-judged as rejected after it was read and a new period must come out exactly as a full
 rebuild gives them, while an untouched dossier keeps its rows.
 
-Cost: thirteen small dbt invocations (the seeds, the one-stop-shop staging models and the dossier-keyed
+Cost: thirteen small dbt invocations (the seeds, the one-stop-shop and procedure catalogue staging models and the dossier-keyed
 intermediate models, their data tests in one), about a minute and a half on a quiet machine."""
 
 from __future__ import annotations
@@ -101,6 +101,8 @@ def build(
         "path:models/staging/admin_units",
         "int_agencies",
         "path:models/staging/one_stop_shop",
+        "path:models/staging/procedure_catalogue",
+        "int_procedures",
         *intermediate,
         "--project-dir",
         str(DBT_PROJECT),

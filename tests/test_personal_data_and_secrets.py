@@ -34,6 +34,7 @@ from connectors.pseudonymise import KEY_STATE, SANDBOX_KEY, Pseudonymiser
 from connectors.sandbox.cadre_api import start_cadre_server, write_ranking_files
 from connectors.sandbox.cadre_data import CadreConfig, CadreSandbox
 from connectors.sandbox.one_stop_shop_api import start_one_stop_shop_server
+from connectors.sandbox.procedure_catalogue_api import start_procedure_catalogue_server
 from connectors.sandbox.one_stop_shop_data import OneStopShopSandbox, SandboxConfig
 from connectors.sandbox.registries_api import start_business_registry_server, start_population_registry_server
 from orchestration.cli import run_pipeline
@@ -207,6 +208,7 @@ def real_like_run(tmp_path_factory):
     cadre_server, cadre_api = start_cadre_server(CADRE_CONFIG, token=TOKEN)
     population, _ = start_population_registry_server(CONFIG, token=TOKEN)
     business, _ = start_business_registry_server(CONFIG, token=TOKEN)
+    catalogue, _ = start_procedure_catalogue_server(CONFIG, token=TOKEN)
     try:
         data_dir = tmp_path_factory.mktemp("data")
         inbox = tmp_path_factory.mktemp("inbox")
@@ -225,6 +227,8 @@ def real_like_run(tmp_path_factory):
             population_registry_token=TOKEN,
             business_registry_url=business.url,
             business_registry_token=TOKEN,
+            procedure_catalogue_url=catalogue.url,
+            procedure_catalogue_token=TOKEN,
         )
         settings.validate()
         result, events, printed = run_and_record(settings)
@@ -235,7 +239,7 @@ def real_like_run(tmp_path_factory):
         )
         yield settings, server, events, printed
     finally:
-        for running in (server, cadre_server, population, business):
+        for running in (server, cadre_server, population, business, catalogue):
             running.stop()
 
 
@@ -326,6 +330,9 @@ def test_production_without_a_key_is_refused(monkeypatch, tmp_path):
     with pytest.raises(SettingsError, match="PAR_PSEUDONYMISATION_KEY"):
         load_settings()
     monkeypatch.setenv("PAR_PSEUDONYMISATION_KEY", KEY)
+    with pytest.raises(SettingsError, match="PAR_PROCEDURE_CATALOGUE_URL"):
+        load_settings()
+    monkeypatch.setenv("PAR_PROCEDURE_CATALOGUE_URL", "https://dichvucong.example.gov.vn")
     with pytest.raises(SettingsError, match="PAR_CADRE_URL"):
         load_settings()
     monkeypatch.setenv("PAR_CADRE_EXPORT", str(tmp_path / "canbo.xlsx"))
