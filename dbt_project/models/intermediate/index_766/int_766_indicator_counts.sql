@@ -48,11 +48,13 @@ dossier_counts as (
             as received_personal_data_store,
         sum(case when is_received_in_period and is_online_channel and is_vneid_authenticated then 1 else 0 end)
             as received_online_vneid,
-        -- 2.2: processing time (reception to the end event) of the dossiers finished in the period
-        sum(case
+        -- 2.2: processing time (reception to the end event) of the dossiers finished in the period, in
+        -- whole hours of the summed elapsed seconds (an hour datediff counts clock-hour boundaries on
+        -- DuckDB and rounds each dossier up on Spark)
+        cast(floor(sum(case
             when is_finished_in_period and received_at is not null and end_at is not null
-                then {{ dbt.datediff('received_at', 'end_at', 'hour') }}
-        end) as finished_processing_hours,
+                then {{ interval_count('second', 'received_at', 'end_at') }}
+        end) / 3600.0) as {{ dbt.type_bigint() }}) as finished_processing_hours,
         sum(case
             when is_finished_in_period and received_at is not null and end_at is not null then 1 else 0
         end) as finished_timed,
