@@ -43,6 +43,11 @@ def ensure_dagster_home(settings: Settings) -> None:
 CLI_PID_TAG, release_abandoned_runs = run_guard.CLI_PID_TAG, run_guard.release_abandoned_runs
 
 
+# The code location `make ui` loads (`dagster dev -m orchestration.definitions`), whose job the CLI's runs are.
+CODE_LOCATION = "orchestration.definitions"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
 def run_pipeline(
     start: date,
     end: date,
@@ -71,6 +76,7 @@ def run_pipeline(
                 instance = DagsterInstance.get()
             held.enter_context(instance)
             run_guard.wait_for_warehouse_slot(instance, run_guard.WAREHOUSE_POOL, settings.warehouse_slot_wait_seconds)
+        from framework_internals.dagster_job_runs import execute_as_job_run, job_origin
         from orchestration.definitions import build_definitions
         from orchestration.warehouse import WAREHOUSE_STEPS
 
@@ -83,9 +89,13 @@ def run_pipeline(
         with run_guard.bounded_slot_waits(
             instance, run_guard.WAREHOUSE_POOL, run_id, settings.warehouse_slot_wait_seconds
         ):
-            return job.execute_in_process(
+            # A run of the code location's job, as if launched from `make ui`: on the job's page and the
+            # Overview timeline (framework_internals/dagster_job_runs.py).
+            return execute_as_job_run(
+                job,
+                instance,
+                job_origin(CODE_LOCATION, job.name, PROJECT_ROOT),
                 run_id=run_id,
-                instance=instance,
                 run_config={
                     "loggers": {"console": {"config": {"log_level": log_level}}},
                     "ops": {step: {"config": {"full_refresh": full_refresh}} for step in WAREHOUSE_STEPS},
