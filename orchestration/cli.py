@@ -56,6 +56,7 @@ def run_pipeline(
     raise_on_error: bool = False,
     log_level: str = "INFO",
     full_refresh: bool = False,
+    follow=None,
 ):
     """Materialise every asset for the partitions start..end (inclusive) in one in-process run.
 
@@ -86,6 +87,8 @@ def run_pipeline(
         defs = build_definitions(settings)
         job = defs.resolve_job_def("par_pipeline")
         run_id = str(uuid.uuid4())
+        if follow is not None:  # what shows the run while it executes (orchestration/console.py)
+            held.enter_context(follow(instance, run_id))
         with run_guard.bounded_slot_waits(
             instance, run_guard.WAREHOUSE_POOL, run_id, settings.warehouse_slot_wait_seconds
         ):
@@ -175,17 +178,28 @@ def main(argv: list[str] | None = None) -> int:
             args.start = resume_day(settings) or date.fromisoformat(PROGRAM_START)
         if args.end < args.start:
             parser.error("--end is before --start")
-        print(
-            f"Running the PAR pipeline for {args.start} .. {args.end} "
-            f"({'embedded sandbox source' if settings.uses_sandbox else 'configured sources'}) ...",
-            flush=True,
-        )
         from dagster import DagsterExecutionInterruptedError
 
         from connectors.locks import LockTimeoutError
+        from orchestration.console import RunDisplay, log_file_path, logs_to_file, terminal_console
 
+        console = terminal_console()
+        log_path = log_file_path(settings.data_dir, datetime.now(ZoneInfo(LOCAL_TIMEZONE)))
+        console.print(
+            f"PAR pipeline {args.start} .. {args.end} on the "
+            f"{'embedded sandbox sources (synthetic data)' if settings.uses_sandbox else 'configured sources'}; "
+            "`make ui` shows the run",
+            soft_wrap=True,
+        )
         try:
-            result = run_pipeline(args.start, args.end, settings, full_refresh=args.full_refresh)
+            with logs_to_file(log_path):
+                result = run_pipeline(
+                    args.start,
+                    args.end,
+                    settings,
+                    full_refresh=args.full_refresh,
+                    follow=lambda instance, run_id: RunDisplay(console, instance, run_id).following(),
+                )
         except (LockTimeoutError, run_guard.WarehouseBusyError, warehouse_file.WarehouseDamagedError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 3
@@ -199,12 +213,9 @@ def main(argv: list[str] | None = None) -> int:
             print("\nThe run FAILED:", file=sys.stderr)
             for line in failure_reasons(result.all_events):
                 print(f"  - {line}", file=sys.stderr)
-            print("See the run in the Dagster UI (`make ui`) for its logs.", file=sys.stderr)
+            print(f"The run's full log: {log_path}; `make ui` shows the run.", file=sys.stderr)
             return 1
-        status = print_headlines(settings)
-        for path in report_paths(result.all_events):
-            print(f"Report:    {path}")
-        return status
+        return print_headlines(settings, report_paths(result.all_events), log_path, business=False)
     return print_headlines(settings)
 
 
@@ -215,7 +226,8 @@ def report_paths(events) -> list[str]:
     paths = []
     for event in events:
         if event.event_type_value == "ASSET_MATERIALIZATION" and event.asset_key == REPORT_KEY:
-            paths.append(event.event_specific_data.materialization.metadata["path"].value)
+            metadata = event.event_specific_data.materialization.metadata
+            paths += [entry.value for name, entry in metadata.items() if name.startswith("report_")]
     return paths
 
 
