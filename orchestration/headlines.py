@@ -15,6 +15,7 @@ def flagged(condition: str, counted: str = "") -> str:
         return f"sum(case when ({condition}) {counted} then 1 end)"
     return f"sum(case when {condition} then 1 when not ({condition}) then 0 end)"
 
+
 HEADLINE_SQL = f"""
 select
     p.period_key as year,
@@ -26,9 +27,9 @@ select
     p.online_paid_share,
     p.satisfaction_rate,
     p.apology_coverage,
-    (select {flagged('a.cannot_be_ranked_good')} from marts.mart_agency_service_quality a
+    (select {flagged("a.cannot_be_ranked_good")} from marts.mart_agency_service_quality a
       where a.period_type = 'year' and a.period_key = p.period_key) as agencies_flagged_t01,
-    (select {flagged('o.cannot_be_rated_good')} from marts.mart_official_performance o
+    (select {flagged("o.cannot_be_rated_good")} from marts.mart_official_performance o
       where cast(o.year as varchar) = p.period_key) as officials_flagged_t02
 from marts.mart_province_service_quality p
 where p.period_type = 'year'
@@ -55,17 +56,17 @@ select
     units.year,
     (select sum(w.civil_servants) from marts.mart_workforce w where w.year = units.year) as civil_servants,
     (select sum(w.budget_paid) from marts.mart_workforce w where w.year = units.year) as budget_paid,
-    (select {flagged('w.is_t08_on_track')} from marts.mart_workforce w where w.year = units.year)
+    (select {flagged("w.is_t08_on_track")} from marts.mart_workforce w where w.year = units.year)
         as agencies_on_track_t08,
-    (select {flagged('w.is_t08_on_track', counted='is not null')} from marts.mart_workforce w where w.year = units.year)
+    (select {flagged("w.is_t08_on_track", counted="is not null")} from marts.mart_workforce w where w.year = units.year)
         as agencies_t08,
     units.units_in_force,
     -units.reduction as units_change,
-    (select {flagged('not c.meets_t11')} from marts.mart_commune_cadre_standards c where c.year = units.year)
+    (select {flagged("not c.meets_t11")} from marts.mart_commune_cadre_standards c where c.year = units.year)
         as communes_below_t11,
-    (select {flagged('o.is_t02_breach')} from marts.mart_official_rating_eligibility o where o.year = units.year)
+    (select {flagged("o.is_t02_breach")} from marts.mart_official_rating_eligibility o where o.year = units.year)
         as officials_t02_breach,
-    (select {flagged('h.is_accountability_triggered')} from marts.mart_head_accountability h
+    (select {flagged("h.is_accountability_triggered")} from marts.mart_head_accountability h
       where h.year = units.year) as heads_t03
 from marts.mart_public_service_units units
 order by units.year

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, Config, ResourceParam
+from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, Config, ResourceParam
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.ingestion import landing_key
@@ -47,11 +47,47 @@ class WarehouseTranslator(DagsterDbtTranslator):
             return landing_key(dbt_resource_props["source_name"])
         return super().get_asset_key(dbt_resource_props)
 
+    def get_asset_check_spec(self, asset_spec, manifest: Mapping[str, Any], unique_id: str, project):
+        """dagster-dbt takes a check's description from the test's `meta.description` only: every other test
+        would read "No description provided" in the UI. Here: the test's own description where the project
+        gives one, else what it checks, in words made from its name and arguments."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return AssetCheckSpec(
+            name=spec.name,
+            asset=spec.asset_key,
+            description=test_description(manifest["nodes"][unique_id]),
+            additional_deps=[dep.asset_key for dep in spec.additional_deps],
+            metadata=spec.metadata,
+            blocking=spec.blocking,
+        )
+
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
             return "reference"
         fqn = dbt_resource_props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else "warehouse"
+
+
+def test_description(test: Mapping[str, Any]) -> str:
+    """A dbt data test in words: its description in the project, else its generic test, column and arguments
+    (`accepted_values on status: values = [...]`), else the singular test's file."""
+    severity = (test.get("config") or {}).get("severity") or "error"
+    level = " Warns, never stops the build." if severity.lower() == "warn" else ""
+    if test.get("description"):
+        return test["description"] + level
+    generic = test.get("test_metadata") or {}
+    if not generic:
+        return (
+            f"Singular test {test['name']} (dbt_project/{test['original_file_path']}): the rows it returns fail.{level}"
+        )
+    kwargs = {k: v for k, v in (generic.get("kwargs") or {}).items() if k not in ("model", "column_name")}
+    column = (generic.get("kwargs") or {}).get("column_name") or test.get("column_name")
+    words = f"{generic['name'].replace('_', ' ')}" + (f" on {column}" if column else "")
+    if kwargs:
+        words += ": " + "; ".join(f"{k} = {v}" for k, v in kwargs.items())
+    return f"dbt test {words}.{level}"
 
 
 translator = WarehouseTranslator(
