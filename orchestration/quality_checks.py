@@ -30,6 +30,7 @@ from connectors.admin_units import ReferenceFileError, read_reference
 from connectors.landing import VERDICTS_AUDIT, LandingZone
 from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
+from orchestration.gx_evidence import page_path, unexpected_samples, write_validation_page
 from orchestration.ingestion import BUDGET_LANDING, ONE_STOP_SHOP_LANDING, PAR_RANKING_LANDING, landing_key
 from orchestration.registry import Source
 from orchestration.sources import AdminUnitsSource
@@ -94,7 +95,8 @@ def run_gate(
     load_id, result = failed[0] if failed else results[-1]  # the one to show: the first rejected, else the last
     if len(results) > 1:
         context.log.info(f"{len(results)} loads landed in this run: {', '.join(load for load, _ in results)}")
-    return _check_result(load_id, result, [load for load, _ in results])
+    page = write_validation_page(result, page_path(landing.root, source, load_id))
+    return _check_result(load_id, result, [load for load, _ in results], page)
 
 
 def _validate_load(context, landing: LandingZone, source: str, datasets: tuple[str, ...], validate, load_id: str):
@@ -117,7 +119,7 @@ def _validate_load(context, landing: LandingZone, source: str, datasets: tuple[s
     return load_id, result
 
 
-def _check_result(load_id: str, result, load_ids: list[str]) -> AssetCheckResult:
+def _check_result(load_id: str, result, load_ids: list[str], page) -> AssetCheckResult:
     return AssetCheckResult(
         passed=result.success,
         severity=AssetCheckSeverity.ERROR,
@@ -130,9 +132,10 @@ def _check_result(load_id: str, result, load_ids: list[str]) -> AssetCheckResult
             "expectations_evaluated": result.expectations_evaluated,
             "expectations_failed": result.expectations_failed,
             "rows_affected": result.rows_affected,
-            "failed_expectations": MetadataValue.json(
-                {f"{r.dataset}: {r.expectation}({r.column or ''})": r.unexpected_count for r in result.failed()}
-            ),
+            # failed (and within-tolerance) expectations with a bounded sample of what they found, never from a
+            # personal field (orchestration/gx_evidence.py)
+            "failed_expectations": MetadataValue.json(unexpected_samples(result)),
+            "validation_page": MetadataValue.path(str(page)),
             "per_dataset": MetadataValue.json(
                 {
                     d.dataset: {
