@@ -57,6 +57,7 @@ def run_pipeline(
     log_level: str = "INFO",
     full_refresh: bool = False,
     follow=None,
+    asset_selection=None,
 ):
     """Materialise every asset for the partitions start..end (inclusive) in one in-process run.
 
@@ -65,7 +66,9 @@ def run_pipeline(
     (orchestration/run_guard.py): waits for them as the settings allow, then raises
     connectors.locks.LockTimeoutError or run_guard.WarehouseBusyError; SIGTERM while waiting raises
     run_guard.StoppedBySignal (or Dagster's DagsterExecutionInterruptedError). Dagster's own waits for
-    the slot between steps have the same limit (run_guard.bounded_slot_waits)."""
+    the slot between steps have the same limit (run_guard.bounded_slot_waits).
+    `follow(instance, run_id)`: a context manager around the execution (the CLI's display); `asset_selection`:
+    the asset keys to run, with their checks (default: the whole job)."""
     from dagster import DagsterInstance
 
     settings = settings or load_settings()
@@ -79,13 +82,16 @@ def run_pipeline(
             run_guard.wait_for_warehouse_slot(instance, run_guard.WAREHOUSE_POOL, settings.warehouse_slot_wait_seconds)
         from framework_internals.dagster_job_runs import execute_as_job_run, job_origin
         from orchestration.definitions import build_definitions
-        from orchestration.warehouse import WAREHOUSE_STEPS
+        from orchestration.warehouse import WAREHOUSE_STEPS, warehouse_step_assets
 
         if settings.warehouse_target == "duckdb":
             warehouse_file.check_readable(settings.warehouse_path)
         cleanup_interrupted_files(settings)
         defs = build_definitions(settings)
         job = defs.resolve_job_def("par_pipeline")
+        steps = WAREHOUSE_STEPS
+        if asset_selection is not None:  # the dbt steps with a selected table: only they take config
+            steps = tuple(d.op.name for d in warehouse_step_assets() if set(d.keys) & set(asset_selection))
         run_id = str(uuid.uuid4())
         if follow is not None:  # what shows the run while it executes (orchestration/console.py)
             held.enter_context(follow(instance, run_id))
@@ -99,9 +105,10 @@ def run_pipeline(
                 instance,
                 job_origin(CODE_LOCATION, job.name, PROJECT_ROOT),
                 run_id=run_id,
+                asset_selection=asset_selection,
                 run_config={
                     "loggers": {"console": {"config": {"log_level": log_level}}},
-                    "ops": {step: {"config": {"full_refresh": full_refresh}} for step in WAREHOUSE_STEPS},
+                    "ops": {step: {"config": {"full_refresh": full_refresh}} for step in steps},
                 },
                 raise_on_error=raise_on_error,
                 tags={
@@ -168,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
-    from orchestration.alerts import failure_reasons
+    from orchestration.alerts import failure_reasons, rejected_batch_alert
     from orchestration.headlines import print_headlines
 
     if args.command == "report":
@@ -209,9 +216,15 @@ def main(argv: list[str] | None = None) -> int:
         except DagsterExecutionInterruptedError:
             print("Stopped by SIGTERM; the next run resumes the pulls and frees what this one held.", file=sys.stderr)
             return 128 + signal.SIGTERM
-        if not result.success:
-            print("\nThe run FAILED:", file=sys.stderr)
-            for line in failure_reasons(result.all_events):
+        rejected = rejected_batch_alert(result.dagster_run, result.all_events)
+        if not result.success or rejected:
+            print(
+                "\nThe run FAILED:"
+                if not result.success
+                else "\nA GX gate REJECTED a load: the marts built from it were not rebuilt (the last good ones stay):",
+                file=sys.stderr,
+            )
+            for line in failure_reasons(result.all_events) if not result.success else rejected.details:
                 print(f"  - {line}", file=sys.stderr)
             print(f"The run's full log: {log_path}; `make ui` shows the run.", file=sys.stderr)
             return 1

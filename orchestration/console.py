@@ -111,7 +111,7 @@ class RunDisplay:
             step.started = entry.timestamp
         elif kind in ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"):
             step.ended = entry.timestamp
-            if step.outcome != "rejected":  # a rejected gate's step fails: it is said as rejected
+            if step.outcome not in ("rejected", "skipped"):  # said by the check or the step itself
                 step.outcome = {"STEP_SUCCESS": "ok", "STEP_FAILURE": "failed", "STEP_SKIPPED": "skipped"}[kind]
             self.step_done(step)
         elif kind == "ASSET_MATERIALIZATION":
@@ -120,6 +120,11 @@ class RunDisplay:
             for name in ("dossier_versions", "records", "rankings"):
                 if name in metadata:
                     step.details = [f"{metadata[name].value:,} records landed"]
+        elif kind == "ASSET_OBSERVATION":
+            skipped = event.event_specific_data.asset_observation.metadata.get("skipped")
+            if skipped is not None:  # a dbt step that skipped itself (orchestration/warehouse.py)
+                step.outcome = "skipped"
+                step.details = [str(skipped.value).removeprefix("not built in this run: ")]
         elif kind == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             step.tests += 1
@@ -131,13 +136,14 @@ class RunDisplay:
             elif not evaluation.passed:
                 step.tests_failed += 1
 
-    def step_done(self, step: StepView) -> None:
-        if step.key.startswith("landing__") and not step.key.endswith(GATE_SUFFIX) and step.outcome == "ok":
+    def step_done(self, step: StepView, alone: bool = False) -> None:
+        landing = step.key.startswith("landing__") and not step.key.endswith(GATE_SUFFIX)
+        if landing and step.outcome == "ok" and not alone:
             return  # drawn with its gate's line
         landing = self.steps.get(step.key.removesuffix(GATE_SUFFIX)) if step.key.endswith(GATE_SUFFIX) else None
         outcome = "REJECTED" if step.outcome == "rejected" else step.outcome.upper() if step.outcome != "ok" else "ok"
         details = [*(landing.details if landing else []), *step.details]
-        if step.key.endswith("_models"):
+        if step.key.endswith("_models") and step.outcome != "skipped":
             details.append(f"{step.models:,} tables, {step.tests:,} tests")
             if step.tests_failed:
                 details.append(f"{step.tests_failed} tests warned")
@@ -194,6 +200,13 @@ class RunDisplay:
                 self._stop.set()
                 thread.join()
             self.safe_poll()  # the last steps' events
+            for step in list(self.steps.values()):  # a landing without a gate in the run: its own line
+                if (
+                    step.key.startswith("landing__")
+                    and step.outcome == "ok"
+                    and step.key + GATE_SUFFIX not in self.steps
+                ):
+                    self.step_done(step, alone=True)
         finally:
             self._stop.set()
             progress_logger.removeHandler(handler)

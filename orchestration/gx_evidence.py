@@ -118,3 +118,14 @@ quarantine tables with their reason. Samples: at most {SAMPLE_VALUES} values per
     tmp.write_text(page, encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+def unexpected_values_markdown(batch) -> str:
+    """The same entries as a small table the UI shows inline (the JSON entry opens on a click)."""
+    lines = ["| dataset | expectation | column | unexpected rows | sample |", "|---|---|---|---|---|"]
+    for e in unexpected_samples(batch):
+        sample = e["sample"] if isinstance(e["sample"], str) else ", ".join(repr(v) for v in e["sample"])
+        cells = [e["dataset"], e["expectation"] + ("" if e["failed"] else " (within tolerance)"), e["column"] or ""]
+        cells += ["" if e["unexpected_rows"] is None else f"{e['unexpected_rows']:,}", sample]
+        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) if len(lines) > 2 else "no expectation found an unexpected value"

@@ -16,16 +16,21 @@ from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
     AssetKey,
+    AssetSpec,
     DagsterInstance,
     Definitions,
+    MaterializeResult,
     asset,
     asset_check,
     define_asset_job,
+    multi_asset,
 )
 from rich.console import Console
 
+from orchestration.alerts import rejected_batch_alert
 from orchestration.console import RunDisplay, logs_to_file
 from orchestration.headlines import NO_DATA, WORKFORCE_COLUMNS, flagged, format_table
+from orchestration.warehouse import rejected_loads_upstream, skipped_for_rejected_loads
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,31 +77,69 @@ def demo_landing(context):
 
 @asset_check(asset=LANDING, name="gx_suites", blocking=True)
 def demo_gate() -> AssetCheckResult:
+    """As the real gates (orchestration/quality_checks.py): a rejected load fails the check with WARN severity."""
     return AssetCheckResult(
-        passed=False, severity=AssetCheckSeverity.ERROR, metadata={"verdict": "rejected", "quarantined_rows": 2}
+        passed=False, severity=AssetCheckSeverity.WARN, metadata={"verdict": "rejected", "load_id": "L1"}
     )
 
 
-@asset(key=AssetKey(["marts", "demo_mart"]), deps=[LANDING])
-def demo_mart():
-    return 2
+@multi_asset(
+    specs=[
+        AssetSpec(["staging", "demo"], deps=[LANDING], skippable=True),
+        AssetSpec(["marts", "demo_mart"], deps=[["staging", "demo"]], skippable=True),
+    ],
+    can_subset=True,
+)
+def demo_models(context):
+    """What every dbt step does first (orchestration/warehouse.py `build_step`)."""
+    rejected = rejected_loads_upstream(context)
+    if rejected:
+        yield from skipped_for_rejected_loads(context, rejected)
+        return
+    for key in context.selected_asset_keys:
+        yield MaterializeResult(asset_key=key)
 
 
-def test_the_run_display_draws_one_line_per_step_with_outcome_and_duration():
+@asset(key=AssetKey(["serving", "demo_snapshot"]), deps=[AssetKey(["marts", "demo_mart"])])
+def demo_snapshot():
+    return 3
+
+
+def test_a_rejected_load_skips_the_steps_downstream_the_run_ends_and_the_display_says_so():
+    """The run succeeds (the UI keeps the last good tables rather than calling them Failed), the tables of the
+    step reading the rejected source carry the reason, what is downstream is skipped, and `make run` shows a
+    line per step with its outcome and duration."""
     job = Definitions(
-        assets=[demo_landing, demo_mart], asset_checks=[demo_gate], jobs=[define_asset_job("par_pipeline")]
+        assets=[demo_landing, demo_models, demo_snapshot],
+        asset_checks=[demo_gate],
+        jobs=[define_asset_job("par_pipeline")],
     ).resolve_job_def("par_pipeline")
     terminal, run_id = io.StringIO(), str(uuid.uuid4())
     with DagsterInstance.ephemeral() as instance:
         display = RunDisplay(Console(file=terminal, width=200), instance, run_id)
         with display.following():
             result = job.execute_in_process(instance=instance, run_id=run_id, raise_on_error=False)
-    assert not result.success
+        observed = {
+            key.to_user_string(): instance.fetch_observations(key, limit=1).records[0].asset_observation.metadata
+            for key in (AssetKey(["staging", "demo"]), AssetKey(["marts", "demo_mart"]))
+        }
+    assert result.success
+    assert [e.asset_key for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"] == [LANDING]
+    assert [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"] == ["serving__demo_snapshot"]
+    for metadata in observed.values():
+        assert "the GX gate rejected load L1 of landing/demo" in metadata["skipped"].value
     printed = display.printed
-    assert [line.split()[:3] for line in printed] == [["✗", "demo", "REJECTED"], ["–", "marts", "demo"]], printed
+    assert [line.split()[:3] for line in printed] == [
+        ["✗", "demo", "REJECTED"],
+        ["–", "dbt", "demo"],
+        ["–", "serving", "demo"],
+    ], printed
     assert "gate: rejected" in printed[0] and " s " in printed[0]  # the duration, in seconds
-    assert "SKIPPED" in printed[1] and "not built: demo gate failed" in printed[1]
-    assert terminal.getvalue().count("\n") == 2  # nothing but the step lines (the live line is transient)
+    assert "SKIPPED" in printed[1] and "the GX gate rejected load L1 of landing/demo" in printed[1]
+    assert "SKIPPED" in printed[2]
+    assert terminal.getvalue().count("\n") == 3  # nothing but the step lines (the live line is transient)
+    alert = rejected_batch_alert(result.dagster_run, result.all_events)  # the run succeeded: still alerted
+    assert alert.kind == "batch_rejected" and alert.details == ["check gx_suites on landing/demo failed"]
 
 
 def test_libraries_output_and_warnings_go_to_the_log_file_not_the_terminal(tmp_path, capsys):
@@ -118,3 +161,23 @@ def test_make_run_takes_a_window_of_days():
         ["make", "-n", "run", "START=2025-01-01", "END=2025-03-31"], cwd=ROOT, capture_output=True, text=True
     )
     assert dry.stdout.strip().splitlines()[-1].endswith("-m orchestration run --start 2025-01-01 --end 2025-03-31")
+
+
+def test_headline_metadata_names_its_units_and_period(tmp_path):
+    """What the UI's asset page shows beside a mart: late_rate 0.0321 reads "late_rate (percent)" 3.21."""
+    from orchestration.mart_metadata import mart_metadata
+
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.execute("""create table marts.mart_province_service_quality as select * from (values
+            ('quarter', '2025-Q3', date '2025-07-01', true, 0.0321, 0.5, null, 0.25, 0.9, 0.6, 1200),
+            ('quarter', '2025-Q4', date '2025-10-01', false, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 10))
+            t(period_type, period_key, period_start, is_period_complete, late_rate, online_share, full_online_share,
+              online_paid_share, satisfaction_rate, apology_coverage, dossiers_received)""")
+    metadata = mart_metadata(path, "mart_province_service_quality")
+    assert metadata["period"].value == "2025-Q3 (latest complete quarter)"  # not the running quarter
+    assert metadata["late_rate (percent)"].value == 3.21
+    assert metadata["full_online_share (percent)"].value == NO_DATA
+    assert metadata["dossiers_received (dossiers)"].value == 1200
+    assert metadata["dagster/row_count"].value == 2

@@ -5,9 +5,11 @@ the whole validation result. One small batch of hand-made dossiers."""
 from __future__ import annotations
 
 import pandas as pd
+from dagster import AssetCheckSeverity
 
 from expectations.one_stop_shop import validate_one_stop_shop_batch
 from orchestration.gx_evidence import PERSONAL, SAMPLE_VALUES, unexpected_samples, write_validation_page
+from orchestration.quality_checks import _check_result
 from tests.support.one_stop_shop_rows import LOAD_ID, dossier
 
 RAW_NAME, RAW_ID = "Nguyễn Văn An", "079123456789"
@@ -35,3 +37,11 @@ def test_failing_expectations_carry_a_bounded_sample_and_no_personal_value(tmp_p
     assert "rejected" in text and "TrangThaiHoSo" in text and "99" in text
     assert RAW_NAME not in text and RAW_ID not in text
     assert RAW_NAME not in str(unexpected_samples(result)) and RAW_ID not in str(unexpected_samples(result))
+
+    check = _check_result(LOAD_ID, result, [LOAD_ID], page)  # what the gate reports to Dagster
+    assert not check.passed and check.severity == AssetCheckSeverity.WARN  # the run goes on; the marts skip
+    assert check.metadata["validation_page"].value == str(page)
+    assert check.metadata["failed_expectations"].value == unexpected_samples(result)
+    table = check.metadata["unexpected_values"].value  # shown inline in the UI
+    assert "| dossiers | expect_column_values_to_be_in_set | TrangThaiHoSo | 10 |" in table
+    assert RAW_NAME not in table and RAW_ID not in table and PERSONAL in table
