@@ -229,11 +229,15 @@ class _CallbackHandler(logging.Handler):
         self.callback(record)
 
 
-class _NotDagsterPythonLogs(logging.Filter):
-    """Dagster's run log already has what its Python loggers say in a step: not twice in the file."""
+class _WorthKeeping(logging.Filter):
+    """Not twice what Dagster's run log already has (its Python loggers' lines in a step), nor the INFO lines of
+    QUIET_LOGGERS (whatever level the libraries set on their own loggers)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not record.name.startswith("dagster.builtin")
+        if record.name.startswith("dagster.builtin"):
+            return False
+        quiet = any(record.name == name or record.name.startswith(name + ".") for name in QUIET_LOGGERS)
+        return not quiet or record.levelno >= logging.WARNING
 
 
 @contextmanager
@@ -244,16 +248,13 @@ def logs_to_file(path: Path) -> Iterator[Path]:
         stream = stack.enter_context(open(path, "a", encoding="utf-8", buffering=1))
         handler = logging.StreamHandler(stream)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        handler.addFilter(_NotDagsterPythonLogs())
+        handler.addFilter(_WorthKeeping())
         root = logging.getLogger()
         saved = (root.level, list(root.handlers))
         for old in saved[1]:
             root.removeHandler(old)
         root.addHandler(handler)
         root.setLevel(logging.INFO)
-        quieted = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
-        for name in QUIET_LOGGERS:
-            logging.getLogger(name).setLevel(logging.WARNING)
         logging.captureWarnings(True)
         stack.enter_context(redirect_stdout(stream))
         stack.enter_context(redirect_stderr(stream))
@@ -261,8 +262,6 @@ def logs_to_file(path: Path) -> Iterator[Path]:
             yield path
         finally:
             logging.captureWarnings(False)
-            for name, level in quieted.items():
-                logging.getLogger(name).setLevel(level)
             root.removeHandler(handler)
             for old in saved[1]:
                 root.addHandler(old)

@@ -46,7 +46,8 @@ def sample_of(result) -> list | str:
     columns = [c for c in (result.column, *(result.kwargs.get("column_list") or ())) if c]
     if PERSONAL_COLUMNS & set(columns):
         return PERSONAL
-    return [_shown(v) for v in result.sample_unexpected[:SAMPLE_VALUES]]
+    # missing values (a not-null expectation's) say nothing a count does not
+    return [_shown(v) for v in result.sample_unexpected if v is not None][:SAMPLE_VALUES]
 
 
 def flagged(batch) -> list:
@@ -120,12 +121,14 @@ quarantine tables with their reason. Samples: at most {SAMPLE_VALUES} values per
     return path
 
 
-def unexpected_values_markdown(batch) -> str:
-    """The same entries as a small table the UI shows inline (the JSON entry opens on a click)."""
-    lines = ["| dataset | expectation | column | unexpected rows | sample |", "|---|---|---|---|---|"]
+def unexpected_values_text(batch) -> str:
+    """The same entries as lines of text, which the UI shows inline (a JSON entry opens on a click):
+    `dossiers.TrangThaiHoSo: expect_column_values_to_be_in_set, 10 rows: 99, 98, 97, 96, 95`."""
+    lines = []
     for e in unexpected_samples(batch):
+        where = f"{e['dataset']}.{e['column']}" if e["column"] else e["dataset"]
+        rows = "" if e["unexpected_rows"] is None else f", {e['unexpected_rows']:,} rows"
         sample = e["sample"] if isinstance(e["sample"], str) else ", ".join(repr(v) for v in e["sample"])
-        cells = [e["dataset"], e["expectation"] + ("" if e["failed"] else " (within tolerance)"), e["column"] or ""]
-        cells += ["" if e["unexpected_rows"] is None else f"{e['unexpected_rows']:,}", sample]
-        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
-    return "\n".join(lines) if len(lines) > 2 else "no expectation found an unexpected value"
+        tolerance = "" if e["failed"] else " (within tolerance)"
+        lines.append(f"{where}: {e['expectation']}{tolerance}{rows}" + (f": {sample}" if sample else ""))
+    return "\n".join(lines) or "no expectation found an unexpected value"

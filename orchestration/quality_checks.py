@@ -31,7 +31,7 @@ from connectors.admin_units import ReferenceFileError, read_reference
 from connectors.landing import VERDICTS_AUDIT, LandingZone
 from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
-from orchestration.gx_evidence import page_path, unexpected_samples, unexpected_values_markdown, write_validation_page
+from orchestration.gx_evidence import page_path, unexpected_samples, unexpected_values_text, write_validation_page
 from orchestration.ingestion import BUDGET_LANDING, ONE_STOP_SHOP_LANDING, PAR_RANKING_LANDING, landing_key
 from orchestration.registry import Source
 from orchestration.sources import AdminUnitsSource
@@ -141,7 +141,7 @@ def _check_result(load_id: str, result, load_ids: list[str], page) -> AssetCheck
             # failed (and within-tolerance) expectations with a bounded sample of what they found, never from a
             # personal field (orchestration/gx_evidence.py)
             "failed_expectations": MetadataValue.json(unexpected_samples(result)),
-            "unexpected_values": MetadataValue.md(unexpected_values_markdown(result)),
+            "unexpected_values": MetadataValue.text(unexpected_values_text(result)),
             "validation_page": MetadataValue.path(str(page)),
             "per_dataset": MetadataValue.json(
                 {

@@ -43,5 +43,5 @@ def test_failing_expectations_carry_a_bounded_sample_and_no_personal_value(tmp_p
     assert check.metadata["validation_page"].value == str(page)
     assert check.metadata["failed_expectations"].value == unexpected_samples(result)
     table = check.metadata["unexpected_values"].value  # shown inline in the UI
-    assert "| dossiers | expect_column_values_to_be_in_set | TrangThaiHoSo | 10 |" in table
+    assert "dossiers.TrangThaiHoSo: expect_column_values_to_be_in_set, 10 rows: 99, 98, 97, 96, 95" in table
     assert RAW_NAME not in table and RAW_ID not in table and PERSONAL in table
