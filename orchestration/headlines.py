@@ -232,11 +232,9 @@ def closing_paths(settings: Settings, reports=(), log_path=None) -> list[tuple[s
             ("Warehouse", str(settings.warehouse_path)),
             ("Snapshot", f"{settings.snapshot_path} (the marts, read-only, for analysts; dbt docs: docs/index.html)"),
         ]
-    for report in reports:
-        paths.append(("Report", str(report)))
+    for report in reports:  # the PDF beside its HTML, on the same line, where the report step wrote one
         pdf = Path(report).with_suffix(".pdf")
-        if pdf.exists():
-            paths.append(("Report", str(pdf)))
+        paths.append(("Report", f"{report}  PDF: {pdf}" if pdf.exists() else str(report)))
     if log_path is not None:
         paths.append(("Log", str(log_path)))
     return paths

@@ -179,3 +179,19 @@ def test_headline_metadata_names_its_units_and_period(tmp_path):
     assert metadata["full_online_share (percent)"].value == NO_DATA
     assert metadata["dossiers_received (dossiers)"].value == 1200
     assert metadata["dagster/row_count"].value == 2
+
+
+def test_the_run_ends_with_the_warehouse_snapshot_reports_and_log(tmp_path):
+    """The last lines of `make run`: paths to copy; a report's PDF beside its HTML only where it was written."""
+    from orchestration.headlines import closing_paths
+    from tests.support.pipeline import settings_for
+
+    settings = settings_for(tmp_path)
+    reports = [tmp_path / "reports" / "par_report_2025-Q4_vi.html", tmp_path / "reports" / "par_report_2025-Q4_en.html"]
+    reports[0].parent.mkdir()
+    reports[0].with_suffix(".pdf").write_bytes(b"%PDF-1.7")
+    paths = closing_paths(settings, [str(r) for r in reports], tmp_path / "logs" / "run.log")
+    assert [label for label, _ in paths] == ["Warehouse", "Snapshot", "Report", "Report", "Log"]
+    assert paths[2][1] == f"{reports[0]}  PDF: {reports[0].with_suffix('.pdf')}"
+    assert paths[3][1] == str(reports[1])  # no PDF written: none named
+    assert not any("file://" in where for _, where in paths)
