@@ -201,11 +201,8 @@ class RunDisplay:
                 thread.join()
             self.safe_poll()  # the last steps' events
             for step in list(self.steps.values()):  # a landing without a gate in the run: its own line
-                if (
-                    step.key.startswith("landing__")
-                    and step.outcome == "ok"
-                    and step.key + GATE_SUFFIX not in self.steps
-                ):
+                landing = step.key.startswith("landing__") and not step.key.endswith(GATE_SUFFIX)
+                if landing and step.outcome == "ok" and step.key + GATE_SUFFIX not in self.steps:
                     self.step_done(step, alone=True)
         finally:
             self._stop.set()

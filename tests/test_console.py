@@ -195,3 +195,34 @@ def test_the_run_ends_with_the_warehouse_snapshot_reports_and_log(tmp_path):
     assert paths[2][1] == f"{reports[0]}  PDF: {reports[0].with_suffix('.pdf')}"
     assert paths[3][1] == str(reports[1])  # no PDF written: none named
     assert not any("file://" in where for _, where in paths)
+
+
+ACCEPTED, UNGATED = AssetKey(["landing", "accepted"]), AssetKey(["landing", "ungated"])
+
+
+@asset(key=ACCEPTED)
+def accepted_landing():
+    return 1
+
+
+@asset(key=UNGATED)
+def ungated_landing():
+    return 1
+
+
+@asset_check(asset=ACCEPTED, name="gx_suites", blocking=True)
+def accepting_gate() -> AssetCheckResult:
+    return AssetCheckResult(passed=True, metadata={"verdict": "accepted"})
+
+
+def test_a_source_is_one_line_whether_or_not_it_has_a_gate():
+    job = Definitions(
+        assets=[accepted_landing, ungated_landing], asset_checks=[accepting_gate], jobs=[define_asset_job("j")]
+    ).resolve_job_def("j")
+    run_id = str(uuid.uuid4())
+    with DagsterInstance.ephemeral() as instance:
+        display = RunDisplay(Console(file=io.StringIO(), width=200), instance, run_id)
+        with display.following():
+            assert job.execute_in_process(instance=instance, run_id=run_id).success
+    assert sorted(line.split()[1:3] for line in display.printed) == [["accepted", "ok"], ["ungated", "ok"]]
+    assert "gate: accepted" in next(line for line in display.printed if "accepted " in line)
