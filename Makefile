@@ -16,7 +16,7 @@ export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 .PHONY: run test lint fix ui report bench manifest setup clean help
 
 help:
-	@echo "make run    - run the pipeline 2022-01-01..today on the embedded sandbox and print headline indicators"
+	@echo "make run [START=2025-01-01 END=2025-03-31] - run the pipeline (default 2022-01-01..today) on the embedded sandbox and print headline indicators"
 	@echo "make test   - run every test (what CI runs; EXTRA_GROUPS=spark adds the Spark parity test's dependencies)"
 	@echo "make lint   - the house rules (CI runs it first): ruff, ruff format, the import contracts, sqlfluff on the dbt models"
 	@echo "make fix    - rewrite what the linters can fix themselves (ruff --fix, ruff format, sqlfluff fix)"
@@ -57,8 +57,9 @@ $(MANIFEST): $(SYNCED) $(DBT_PROJECT_FILES)
 manifest: setup $(MANIFEST)
 	@$(BIN)/python -c "from orchestration.instance_config import write_instance_config; write_instance_config('$(DAGSTER_HOME)')"
 
+# A window of days: `make run START=2025-01-01 END=2025-03-31` (default: from the last landed day to today).
 run: manifest
-	$(BIN)/python -m orchestration run
+	$(BIN)/python -m orchestration run $(if $(START),--start $(START)) $(if $(END),--end $(END))
 
 # Two workers by default (the CI machine has two cores); a test file stays on one worker, so its
 # module fixtures (pipeline runs) are built once. TEST_WORKERS=0 runs everything in one process.

@@ -25,6 +25,10 @@ from connectors.http_session import redact_url
 from connectors.landing import LandingZone, new_load_id
 
 log = logging.getLogger(__name__)
+# A pull's progress, page by page, at DEBUG level with `extra={"progress": {"source", "pages", "records"}}`:
+# what a terminal's live line shows (orchestration/console.py); nothing listens by default.
+PROGRESS_LOGGER = f"{__name__}.progress"
+progress_log = logging.getLogger(PROGRESS_LOGGER)
 
 # (records, cursor after them); the cursor is opaque to this module.
 Page = tuple[list[dict], str | None]
@@ -254,6 +258,7 @@ def _land_pull(
 
     save(complete=False)
     latest_cursor = cursor
+    pages_read = 0
     pages = ReadAhead(iter(fetch(cursor)), read_ahead) if read_ahead else iter(fetch(cursor))
     try:
         while True:
@@ -267,6 +272,11 @@ def _land_pull(
                 pending_records += len(records)
                 del page, records  # freed here, by reference counting, unless `fetch` still holds them
             latest_cursor = next_cursor
+            pages_read += 1
+            if progress_log.isEnabledFor(logging.DEBUG):
+                done = summary.records + pending_records
+                progress = {"source": source, "pages": pages_read, "records": done}
+                progress_log.debug("%s: %d pages, %d records", source, pages_read, done, extra={"progress": progress})
             if pending_records >= batch_rows:
                 flush()
                 cursor = latest_cursor

@@ -13,7 +13,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from dagster import DagsterEventType, DefaultSensorStatus, RunFailureSensorContext, run_failure_sensor
+from dagster import (
+    DagsterEventType,
+    DagsterRunStatus,
+    DefaultSensorStatus,
+    RunFailureSensorContext,
+    RunStatusSensorContext,
+    run_failure_sensor,
+    run_status_sensor,
+)
 
 from connectors.http_session import redact_url
 from orchestration.settings import Settings
@@ -136,3 +144,43 @@ def build_run_failure_alert(settings: Settings):
         send_alert(settings, run_failed_alert(run, events))
 
     return run_failure_alert
+
+
+def rejected_batch_alert(run, events) -> Alert | None:
+    """The alert for a run that ended although a GX gate rejected a load (the run succeeds: the marts of the
+    source were skipped, orchestration/warehouse.py), or None when every gate accepted its loads."""
+    rejected = [
+        f"check gx_suites on {e.event_specific_data.asset_key.to_user_string()} failed"
+        + (f": {e.event_specific_data.description}" if e.event_specific_data.description else "")
+        for e in events
+        if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+        and e.event_specific_data.check_name == "gx_suites"
+        and not e.event_specific_data.passed
+    ]
+    if not rejected:
+        return None
+    alert = run_failed_alert(run, events)
+    alert.kind = "batch_rejected"
+    alert.summary = f"run {run.run_id} of {run.job_name}: a GX gate rejected a load; its marts were not rebuilt"
+    alert.details = rejected
+    return alert
+
+
+def build_rejected_batch_alert(settings: Settings):
+    @run_status_sensor(
+        run_status=DagsterRunStatus.SUCCESS,
+        name="rejected_batch_alert",
+        default_status=DefaultSensorStatus.RUNNING,
+        monitor_all_code_locations=False,
+        description="Sends an alert for every run that ended with a load rejected by a GX gate (such a run "
+        "succeeds: the marts built from the load are skipped and keep their last good version).",
+    )
+    def rejected_batch(context: RunStatusSensorContext):
+        run = context.dagster_run
+        events = [
+            record.dagster_event for record in context.instance.all_logs(run.run_id) if record.dagster_event is not None
+        ]
+        if alert := rejected_batch_alert(run, events):
+            send_alert(settings, alert)
+
+    return rejected_batch

@@ -43,6 +43,11 @@ def ensure_dagster_home(settings: Settings) -> None:
 CLI_PID_TAG, release_abandoned_runs = run_guard.CLI_PID_TAG, run_guard.release_abandoned_runs
 
 
+# The code location `make ui` loads (`dagster dev -m orchestration.definitions`), whose job the CLI's runs are.
+CODE_LOCATION = "orchestration.definitions"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
 def run_pipeline(
     start: date,
     end: date,
@@ -51,6 +56,8 @@ def run_pipeline(
     raise_on_error: bool = False,
     log_level: str = "INFO",
     full_refresh: bool = False,
+    follow=None,
+    asset_selection=None,
 ):
     """Materialise every asset for the partitions start..end (inclusive) in one in-process run.
 
@@ -59,7 +66,9 @@ def run_pipeline(
     (orchestration/run_guard.py): waits for them as the settings allow, then raises
     connectors.locks.LockTimeoutError or run_guard.WarehouseBusyError; SIGTERM while waiting raises
     run_guard.StoppedBySignal (or Dagster's DagsterExecutionInterruptedError). Dagster's own waits for
-    the slot between steps have the same limit (run_guard.bounded_slot_waits)."""
+    the slot between steps have the same limit (run_guard.bounded_slot_waits).
+    `follow(instance, run_id)`: a context manager around the execution (the CLI's display); `asset_selection`:
+    the asset keys to run, with their checks (default: the whole job)."""
     from dagster import DagsterInstance
 
     settings = settings or load_settings()
@@ -71,24 +80,35 @@ def run_pipeline(
                 instance = DagsterInstance.get()
             held.enter_context(instance)
             run_guard.wait_for_warehouse_slot(instance, run_guard.WAREHOUSE_POOL, settings.warehouse_slot_wait_seconds)
+        from framework_internals.dagster_job_runs import execute_as_job_run, job_origin
         from orchestration.definitions import build_definitions
-        from orchestration.warehouse import WAREHOUSE_STEPS
+        from orchestration.warehouse import WAREHOUSE_STEPS, warehouse_step_assets
 
         if settings.warehouse_target == "duckdb":
             warehouse_file.check_readable(settings.warehouse_path)
         cleanup_interrupted_files(settings)
         defs = build_definitions(settings)
         job = defs.resolve_job_def("par_pipeline")
+        steps = WAREHOUSE_STEPS
+        if asset_selection is not None:  # the dbt steps with a selected table: only they take config
+            steps = tuple(d.op.name for d in warehouse_step_assets() if set(d.keys) & set(asset_selection))
         run_id = str(uuid.uuid4())
+        if follow is not None:  # what shows the run while it executes (orchestration/console.py)
+            held.enter_context(follow(instance, run_id))
         with run_guard.bounded_slot_waits(
             instance, run_guard.WAREHOUSE_POOL, run_id, settings.warehouse_slot_wait_seconds
         ):
-            return job.execute_in_process(
+            # A run of the code location's job, as if launched from `make ui`: on the job's page and the
+            # Overview timeline (framework_internals/dagster_job_runs.py).
+            return execute_as_job_run(
+                job,
+                instance,
+                job_origin(CODE_LOCATION, job.name, PROJECT_ROOT),
                 run_id=run_id,
-                instance=instance,
+                asset_selection=asset_selection,
                 run_config={
                     "loggers": {"console": {"config": {"log_level": log_level}}},
-                    "ops": {step: {"config": {"full_refresh": full_refresh}} for step in WAREHOUSE_STEPS},
+                    "ops": {step: {"config": {"full_refresh": full_refresh}} for step in steps},
                 },
                 raise_on_error=raise_on_error,
                 tags={
@@ -155,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
-    from orchestration.alerts import failure_reasons
+    from orchestration.alerts import failure_reasons, rejected_batch_alert
     from orchestration.headlines import print_headlines
 
     if args.command == "report":
@@ -165,17 +185,28 @@ def main(argv: list[str] | None = None) -> int:
             args.start = resume_day(settings) or date.fromisoformat(PROGRAM_START)
         if args.end < args.start:
             parser.error("--end is before --start")
-        print(
-            f"Running the PAR pipeline for {args.start} .. {args.end} "
-            f"({'embedded sandbox source' if settings.uses_sandbox else 'configured sources'}) ...",
-            flush=True,
-        )
         from dagster import DagsterExecutionInterruptedError
 
         from connectors.locks import LockTimeoutError
+        from orchestration.console import RunDisplay, log_file_path, logs_to_file, terminal_console
 
+        console = terminal_console()
+        log_path = log_file_path(settings.data_dir, datetime.now(ZoneInfo(LOCAL_TIMEZONE)))
+        console.print(
+            f"PAR pipeline {args.start} .. {args.end} on the "
+            f"{'embedded sandbox sources (synthetic data)' if settings.uses_sandbox else 'configured sources'}; "
+            "`make ui` shows the run",
+            soft_wrap=True,
+        )
         try:
-            result = run_pipeline(args.start, args.end, settings, full_refresh=args.full_refresh)
+            with logs_to_file(log_path):
+                result = run_pipeline(
+                    args.start,
+                    args.end,
+                    settings,
+                    full_refresh=args.full_refresh,
+                    follow=lambda instance, run_id: RunDisplay(console, instance, run_id).following(),
+                )
         except (LockTimeoutError, run_guard.WarehouseBusyError, warehouse_file.WarehouseDamagedError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 3
@@ -185,16 +216,19 @@ def main(argv: list[str] | None = None) -> int:
         except DagsterExecutionInterruptedError:
             print("Stopped by SIGTERM; the next run resumes the pulls and frees what this one held.", file=sys.stderr)
             return 128 + signal.SIGTERM
-        if not result.success:
-            print("\nThe run FAILED:", file=sys.stderr)
-            for line in failure_reasons(result.all_events):
+        rejected = rejected_batch_alert(result.dagster_run, result.all_events)
+        if not result.success or rejected:
+            print(
+                "\nThe run FAILED:"
+                if not result.success
+                else "\nA GX gate REJECTED a load: the marts built from it were not rebuilt (the last good ones stay):",
+                file=sys.stderr,
+            )
+            for line in failure_reasons(result.all_events) if not result.success else rejected.details:
                 print(f"  - {line}", file=sys.stderr)
-            print("See the run in the Dagster UI (`make ui`) for its logs.", file=sys.stderr)
+            print(f"The run's full log: {log_path}; `make ui` shows the run.", file=sys.stderr)
             return 1
-        status = print_headlines(settings)
-        for path in report_paths(result.all_events):
-            print(f"Report:    {path}")
-        return status
+        return print_headlines(settings, report_paths(result.all_events), log_path, business=False)
     return print_headlines(settings)
 
 
@@ -205,7 +239,8 @@ def report_paths(events) -> list[str]:
     paths = []
     for event in events:
         if event.event_type_value == "ASSET_MATERIALIZATION" and event.asset_key == REPORT_KEY:
-            paths.append(event.event_specific_data.materialization.metadata["path"].value)
+            metadata = event.event_specific_data.materialization.metadata
+            paths += [entry.value for name, entry in metadata.items() if name.startswith("report_")]
     return paths
 
 

@@ -10,7 +10,7 @@ from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
 from connectors.landing import LandingZone
-from orchestration.alerts import build_run_failure_alert
+from orchestration.alerts import build_rejected_batch_alert, build_run_failure_alert
 from orchestration.freshness import build_freshness
 from orchestration.ingestion import built_landing_asset
 from orchestration.quality_checks import built_gate
@@ -54,7 +54,7 @@ def build_definitions(settings: Settings | None = None, sources: tuple[Source, .
         asset_checks=[*(gate(entry) for entry in sources), *freshness_checks],
         jobs=[pipeline_job, freshness_job],
         schedules=[nightly_schedule, freshness_schedule],
-        sensors=[build_run_failure_alert(settings)],
+        sensors=[build_run_failure_alert(settings), build_rejected_batch_alert(settings)],
         resources={
             **{entry.key: entry.build_resource(settings) for entry in sources},
             "landing": LandingZone(settings.landing_dir, lock_wait_seconds=settings.run_wait_seconds),

@@ -16,6 +16,7 @@ from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
     AssetSelection,
+    DefaultScheduleStatus,
     ScheduleDefinition,
     asset_check,
     define_asset_job,
@@ -97,11 +98,14 @@ def build_freshness(settings: Settings, sources: tuple[Source, ...] = SOURCES):
         selection=AssetSelection.checks(*checks),
         description="Evaluate every source's freshness check (alerts on a stale source).",
     )
+    # On by default (the daemon of `make ui`, `dagster dev`, runs it): a freshness check never evaluated reads
+    # "Not evaluated" in the UI, which says nothing about the source.
     schedule = ScheduleDefinition(
         name="freshness_schedule",
         job=job,
         cron_schedule="30 * * * *",
         execution_timezone=LOCAL_TIMEZONE,
-        description="Every hour at :30, the sources' freshness checks.",
+        default_status=DefaultScheduleStatus.RUNNING,
+        description=f"Every hour at :30 ({LOCAL_TIMEZONE} time), the sources' freshness checks.",
     )
     return checks, job, schedule

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from orchestration.settings import Settings
 
-HEADLINE_SQL = """
+NO_DATA = "no data"
+
+
+def flagged(condition: str, counted: str = "") -> str:
+    """How many rows `condition` holds for, null (no data) where it is null on every row, as in the marts:
+    an agency whose late rate has no denominator is neither flagged nor cleared. `counted="is not null"`
+    counts the rows where the condition is known."""
+    if counted:
+        return f"sum(case when ({condition}) {counted} then 1 end)"
+    return f"sum(case when {condition} then 1 when not ({condition}) then 0 end)"
+
+
+HEADLINE_SQL = f"""
 select
     p.period_key as year,
     p.dossiers_received,
@@ -15,10 +27,10 @@ select
     p.online_paid_share,
     p.satisfaction_rate,
     p.apology_coverage,
-    (select count(*) from marts.mart_agency_service_quality a
-      where a.period_type = 'year' and a.period_key = p.period_key and a.cannot_be_ranked_good) as agencies_flagged_t01,
-    (select count(*) from marts.mart_official_performance o
-      where cast(o.year as varchar) = p.period_key and o.cannot_be_rated_good) as officials_flagged_t02
+    (select {flagged("a.cannot_be_ranked_good")} from marts.mart_agency_service_quality a
+      where a.period_type = 'year' and a.period_key = p.period_key) as agencies_flagged_t01,
+    (select {flagged("o.cannot_be_rated_good")} from marts.mart_official_performance o
+      where cast(o.year as varchar) = p.period_key) as officials_flagged_t02
 from marts.mart_province_service_quality p
 where p.period_type = 'year'
 order by p.period_key
@@ -39,21 +51,23 @@ COLUMNS = [
 ]
 
 
-WORKFORCE_SQL = """
+WORKFORCE_SQL = f"""
 select
     units.year,
     (select sum(w.civil_servants) from marts.mart_workforce w where w.year = units.year) as civil_servants,
     (select sum(w.budget_paid) from marts.mart_workforce w where w.year = units.year) as budget_paid,
-    (select count(*) from marts.mart_workforce w where w.year = units.year and w.is_t08_on_track) as agencies_on_track_t08,
-    (select count(*) from marts.mart_workforce w where w.year = units.year and w.baseline_civil_servants > 0) as agencies_t08,
+    (select {flagged("w.is_t08_on_track")} from marts.mart_workforce w where w.year = units.year)
+        as agencies_on_track_t08,
+    (select {flagged("w.is_t08_on_track", counted="is not null")} from marts.mart_workforce w where w.year = units.year)
+        as agencies_t08,
     units.units_in_force,
-    units.reduction as units_reduction,
-    (select count(*) from marts.mart_commune_cadre_standards c where c.year = units.year and not c.meets_t11)
+    -units.reduction as units_change,
+    (select {flagged("not c.meets_t11")} from marts.mart_commune_cadre_standards c where c.year = units.year)
         as communes_below_t11,
-    (select count(*) from marts.mart_official_rating_eligibility o where o.year = units.year and o.is_t02_breach)
+    (select {flagged("o.is_t02_breach")} from marts.mart_official_rating_eligibility o where o.year = units.year)
         as officials_t02_breach,
-    (select count(*) from marts.mart_head_accountability h where h.year = units.year and h.is_accountability_triggered)
-        as heads_t03
+    (select {flagged("h.is_accountability_triggered")} from marts.mart_head_accountability h
+      where h.year = units.year) as heads_t03
 from marts.mart_public_service_units units
 order by units.year
 """
@@ -65,7 +79,7 @@ WORKFORCE_COLUMNS = [
     ("agencies_on_track_t08", "agencies on track T08", "{}"),
     ("agencies_t08", "of", "{}"),
     ("units_in_force", "public service units", "{}"),
-    ("units_reduction", "vs 2021 (T07)", "{:.1%}"),
+    ("units_change", "vs 2021 (T07)", "{:+.1%}"),
     ("communes_below_t11", "communes below T11", "{}"),
     ("officials_t02_breach", "rated good over T02", "{}"),
     ("heads_t03", "heads T03", "{}"),
@@ -157,61 +171,70 @@ def optional_rows(settings: Settings, sql: str) -> list[dict]:
 def format_table(rows: list[dict], columns: list[tuple[str, str, str]] = COLUMNS) -> str:
     cells = [[label for _, label, _ in columns]]
     for row in rows:
-        cells.append(["n/a" if row[key] is None else fmt.format(row[key]) for key, _, fmt in columns])
+        cells.append([NO_DATA if row[key] is None else fmt.format(row[key]) for key, _, fmt in columns])
     widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
-    lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return "\n".join("  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in cells)
 
 
-def print_headlines(settings: Settings) -> int:
+def print_headlines(
+    settings: Settings, reports: list[str] | tuple[str, ...] = (), log_path=None, business: bool = True
+) -> int:
+    """The closing tables, then where everything is: the warehouse, the analysts' snapshot, the report files
+    (HTML, and the PDF where the report step wrote one), the run's log file. `business=False` leaves out the
+    business registry's table (`make run` ends with one screen; `python -m orchestration headlines` shows it)."""
     if settings.warehouse_target == "duckdb" and not settings.warehouse_path.exists():
         print(f"No warehouse at {settings.warehouse_path}: run `make run` first.")
         return 1
     rows = headline_rows(settings)
-    print("\nKhánh Hòa one-stop-shop service quality, whole province, per year")
     print(
-        "(late = 766 late rate, target <= 5%; satisfied = votes satisfied, target > 80%; "
-        "T01/T02 = agencies/officials over their dated thresholds)\n"
+        "\nOne-stop-shop, whole province, per year (late: 766 late rate, target <= 5%; satisfied: target > 80%; "
+        "T01/T02: agencies/officials over their dated thresholds)"
     )
     print(format_table(rows))
     workforce = optional_rows(settings, WORKFORCE_SQL)
     if workforce:
         print(
-            "\nWorkforce, whole province, per year (cadre management system and PAR ranking; people at the year's end)"
-        )
-        print(
-            "(T08: civil servants -5% and budget-paid -10% by 2026 vs 2022; T07: units -10% by 2025 vs 2021; "
-            "T11: no commune cadre below standard; T02/T03: officials/heads listed)\n"
+            "\nWorkforce at the year's end (T08: civil servants -5%, budget-paid -10% by 2026 vs 2022; "
+            "T07: public service units -10% by 2025 vs 2021; T11, T02, T03: cases)"
         )
         print(format_table(workforce, WORKFORCE_COLUMNS))
     budget = optional_rows(settings, BUDGET_SQL)
     if budget:
-        print(
-            "\nBudget disclosures (T13: published by the Decree 163/2016 Art. 49 deadline) and public service units "
-            "self-financing recurrent spending (T09)\n"
-        )
+        print("\nBudget disclosures (T13: by the Decree 163/2016 Art. 49 deadline); units self-financing (T09)")
         print(format_table(budget, BUDGET_COLUMNS))
-    business = optional_rows(settings, BUSINESS_SQL)
+    business = optional_rows(settings, BUSINESS_SQL) if business else []
     if business:
-        print(
-            "\nBusiness registry, today's province (before July 2025: Khánh Hòa and Ninh Thuận, rebased onto "
-            "today's units; communes are SYNTHETIC until the province's unit file is loaded)\n"
-        )
+        print("\nBusiness registry, today's province (before July 2025 rebased onto today's units; communes SYNTHETIC)")
         print(format_table(business, BUSINESS_COLUMNS))
+    print()
+    for label, where in closing_paths(settings, reports, log_path):
+        print(f"{label + ':':<10} {where}")
+    return 0
+
+
+def closing_paths(settings: Settings, reports=(), log_path=None) -> list[tuple[str, str]]:
+    """(label, path) of what a run leaves: paths to copy (a browser opens a local file pasted in its address bar)."""
+    from pathlib import Path
+
     if settings.warehouse_target == "postgres":
         from orchestration.postgres import connection_params
 
         server = connection_params()
-        print(
-            f"\nWarehouse: PostgreSQL {server['host']}:{server['port']}/{server['dbname']}, schema marts "
-            f"(analysts: role {settings.pg_analyst_role}); dbt docs in {settings.snapshot_path.parent / 'docs'}"
-        )
-        return 0
-    print(f"""
-Warehouse: {settings.warehouse_path}
-Analysts:  {settings.snapshot_path} (read-only file of the marts, published by each successful run; dbt docs in {settings.snapshot_path.parent / "docs" / "index.html"})
-Open it:   .venv/bin/python -c "import duckdb; duckdb.connect('{settings.snapshot_path}', read_only=True).sql('select * from marts.mart_agency_service_quality limit 10').show()"
-   or any DuckDB client, read-only: the marts schema (README: Querying the warehouse).
-Dagster:   `make ui`, then http://127.0.0.1:3000 shows this run, the assets and the GX check results.""")
-    return 0
+        paths = [
+            (
+                "Warehouse",
+                f"PostgreSQL {server['host']}:{server['port']}/{server['dbname']}, schema marts "
+                f"(analysts: role {settings.pg_analyst_role})",
+            )
+        ]
+    else:
+        paths = [
+            ("Warehouse", str(settings.warehouse_path)),
+            ("Snapshot", f"{settings.snapshot_path} (the marts, read-only, for analysts; dbt docs: docs/index.html)"),
+        ]
+    for report in reports:  # the PDF beside its HTML, on the same line, where the report step wrote one
+        pdf = Path(report).with_suffix(".pdf")
+        paths.append(("Report", f"{report}  PDF: {pdf}" if pdf.exists() else str(report)))
+    if log_path is not None:
+        paths.append(("Log", str(log_path)))
+    return paths

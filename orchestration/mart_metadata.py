@@ -63,9 +63,52 @@ HEADLINES: dict[str, str] = {
 }
 
 
+# The unit of each headline value, in its metadata name ("late_rate (percent)"): rates and shares are shown in
+# percent (the marts hold fractions), counts name what they count. The column naming the period becomes
+# `period`, e.g. "2025-Q3 (latest complete quarter)".
+PERCENT = "percent"
+UNITS = {
+    "late_rate": PERCENT,
+    "online_share": PERCENT,
+    "full_online_share": PERCENT,
+    "online_paid_share": PERCENT,
+    "satisfaction_rate": PERCENT,
+    "apology_coverage": PERCENT,
+    "dossiers_received": "dossiers",
+    "agencies_rated": "agencies",
+    "agencies_flagged_t01": "agencies",
+    "officials": "officials",
+    "officials_flagged_t02": "officials",
+    "province_points": "points",
+    "computable_max_points": "points",
+    "targets_met": "targets",
+    "targets_on_track": "targets",
+    "targets_off_track": "targets",
+    "targets_no_data": "targets",
+    "editions": "editions",
+    "editions_in_t12_top": "editions",
+}
+PERIOD_COLUMNS = {"latest_complete_quarter", "latest_complete_year", "year"}
+ALL_PERIODS = {"mart_external_indices": "every published edition"}
+
+
+def headline_entries(mart: str, row: dict) -> dict:
+    """A mart's headline row as metadata: each value named with its unit, and the period it describes."""
+    metadata: dict = {"period": MetadataValue.text(ALL_PERIODS.get(mart, "no complete period yet"))}
+    for name, value in row.items():
+        if name in PERIOD_COLUMNS:
+            label = "latest year" if name == "year" else name.replace("_", " ")
+            metadata["period"] = MetadataValue.text(f"{value} ({label})")
+        elif UNITS.get(name) == PERCENT:
+            metadata[f"{name} (percent)"] = _metadata_value(None if value is None else round(float(value) * 100, 2))
+        else:
+            metadata[f"{name} ({UNITS.get(name, 'count')})"] = _metadata_value(value)
+    return metadata
+
+
 def _metadata_value(value):
     if value is None:
-        return MetadataValue.text("n/a")
+        return MetadataValue.text("no data")
     if isinstance(value, bool):
         return MetadataValue.bool(value)
     if isinstance(value, int):
@@ -88,8 +131,9 @@ def mart_metadata(warehouse_path: Path, mart: str) -> dict:
             cursor = con.execute(HEADLINES[mart])
             row = cursor.fetchone()
             if row is not None:
-                for (name, *_), value in zip(cursor.description, row):
-                    metadata[name] = _metadata_value(value)
+                metadata.update(
+                    headline_entries(mart, {name: value for (name, *_), value in zip(cursor.description, row)})
+                )
     return metadata
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import datetime
 
-from dagster import BackfillPolicy, DailyPartitionsDefinition
+from dagster import BackfillPolicy, BetaWarning, DailyPartitionsDefinition
 
 from orchestration.settings import LOCAL_TIMEZONE, PROGRAM_START
 
@@ -14,6 +15,9 @@ daily_partitions = DailyPartitionsDefinition(start_date=PROGRAM_START, timezone=
 
 # A backfill of many days is one run over the whole range: one pull, one dbt build.
 single_run_backfill = BackfillPolicy.single_run()
+# `backfill_policy` is a beta parameter of `@asset`: Dagster warns at each asset that uses it, in every process
+# that loads the code location. Chosen knowingly (docs/operations.md); nothing a user can act on.
+warnings.filterwarnings("ignore", category=BetaWarning, message="Parameter `backfill_policy`")
 
 
 def local_naive(moment: datetime) -> datetime:

@@ -6,7 +6,8 @@ The check validates the loads that the landing asset wrote in this run (the `loa
 materializations in this run's own events, never the instance's latest: a run alongside would
 make two gates check one load) with one suite per landed dataset. If any suite fails, the load is
 rejected: the verdict goes to the landing zone's audit tables, the warehouse never reads the
-load, and the check fails, so no model downstream runs.
+load, and the check fails (WARN severity: the run goes on), so the dbt steps reading the source skip
+themselves and no model downstream runs (orchestration/warehouse.py `rejected_loads_upstream`).
 """
 
 import functools
@@ -30,6 +31,7 @@ from connectors.admin_units import ReferenceFileError, read_reference
 from connectors.landing import VERDICTS_AUDIT, LandingZone
 from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
+from orchestration.gx_evidence import page_path, unexpected_samples, unexpected_values_text, write_validation_page
 from orchestration.ingestion import BUDGET_LANDING, ONE_STOP_SHOP_LANDING, PAR_RANKING_LANDING, landing_key
 from orchestration.registry import Source
 from orchestration.sources import AdminUnitsSource
@@ -94,7 +96,8 @@ def run_gate(
     load_id, result = failed[0] if failed else results[-1]  # the one to show: the first rejected, else the last
     if len(results) > 1:
         context.log.info(f"{len(results)} loads landed in this run: {', '.join(load for load, _ in results)}")
-    return _check_result(load_id, result, [load for load, _ in results])
+    page = write_validation_page(result, page_path(landing.root, source, load_id))
+    return _check_result(load_id, result, [load for load, _ in results], page)
 
 
 def _validate_load(context, landing: LandingZone, source: str, datasets: tuple[str, ...], validate, load_id: str):
@@ -117,10 +120,15 @@ def _validate_load(context, landing: LandingZone, source: str, datasets: tuple[s
     return load_id, result
 
 
-def _check_result(load_id: str, result, load_ids: list[str]) -> AssetCheckResult:
+def _check_result(load_id: str, result, load_ids: list[str], page) -> AssetCheckResult:
     return AssetCheckResult(
         passed=result.success,
-        severity=AssetCheckSeverity.ERROR,
+        # WARN, not ERROR: a rejected load must not fail the run. The dbt steps reading the source see the
+        # failed check and skip themselves (orchestration/warehouse.py `rejected_loads_upstream`), Dagster skips
+        # what is downstream of them, and the tables keep their last good materialisation (an ERROR would fail
+        # the run and the UI would call every table downstream Failed). The rejection is alerted by the
+        # `rejected_batch_alert` sensor (orchestration/alerts.py) and `make run` exits with 1.
+        severity=AssetCheckSeverity.WARN,
         description=result.summary(),
         metadata={
             "load_id": load_id,
@@ -130,9 +138,11 @@ def _check_result(load_id: str, result, load_ids: list[str]) -> AssetCheckResult
             "expectations_evaluated": result.expectations_evaluated,
             "expectations_failed": result.expectations_failed,
             "rows_affected": result.rows_affected,
-            "failed_expectations": MetadataValue.json(
-                {f"{r.dataset}: {r.expectation}({r.column or ''})": r.unexpected_count for r in result.failed()}
-            ),
+            # failed (and within-tolerance) expectations with a bounded sample of what they found, never from a
+            # personal field (orchestration/gx_evidence.py)
+            "failed_expectations": MetadataValue.json(unexpected_samples(result)),
+            "unexpected_values": MetadataValue.text(unexpected_values_text(result)),
+            "validation_page": MetadataValue.path(str(page)),
             "per_dataset": MetadataValue.json(
                 {
                     d.dataset: {

@@ -48,8 +48,8 @@ def periodic_report(context: AssetExecutionContext, settings: ResourceParam[Sett
         metadata={
             "period": report.period.period_key,
             "path": MetadataValue.path(str(paths["vi"])),
-            "report_vi": MetadataValue.url(paths["vi"].as_uri()),
-            "report_en": MetadataValue.url(paths["en"].as_uri()),
+            # Paths to copy, not file:// links (browsers refuse to open those from a web page).
+            **{f"report_{language}": MetadataValue.path(str(path)) for language, path in paths.items()},
             "size_bytes": paths["vi"].stat().st_size,
         }
     )

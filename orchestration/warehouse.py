@@ -8,7 +8,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, Config, ResourceParam
+from dagster import (
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    AssetObservation,
+    Config,
+    DagsterEventType,
+    MetadataValue,
+    ResourceParam,
+)
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.ingestion import landing_key
@@ -47,11 +56,47 @@ class WarehouseTranslator(DagsterDbtTranslator):
             return landing_key(dbt_resource_props["source_name"])
         return super().get_asset_key(dbt_resource_props)
 
+    def get_asset_check_spec(self, asset_spec, manifest: Mapping[str, Any], unique_id: str, project):
+        """dagster-dbt takes a check's description from the test's `meta.description` only: every other test
+        would read "No description provided" in the UI. Here: the test's own description where the project
+        gives one, else what it checks, in words made from its name and arguments."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return AssetCheckSpec(
+            name=spec.name,
+            asset=spec.asset_key,
+            description=test_description(manifest["nodes"][unique_id]),
+            additional_deps=[dep.asset_key for dep in spec.additional_deps],
+            metadata=spec.metadata,
+            blocking=spec.blocking,
+        )
+
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
             return "reference"
         fqn = dbt_resource_props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else "warehouse"
+
+
+def test_description(test: Mapping[str, Any]) -> str:
+    """A dbt data test in words: its description in the project, else its generic test, column and arguments
+    (`accepted_values on status: values = [...]`), else the singular test's file."""
+    severity = (test.get("config") or {}).get("severity") or "error"
+    level = " Warns, never stops the build." if severity.lower() == "warn" else ""
+    if test.get("description"):
+        return test["description"] + level
+    generic = test.get("test_metadata") or {}
+    if not generic:
+        return (
+            f"Singular test {test['name']} (dbt_project/{test['original_file_path']}): the rows it returns fail.{level}"
+        )
+    kwargs = {k: v for k, v in (generic.get("kwargs") or {}).items() if k not in ("model", "column_name")}
+    column = (generic.get("kwargs") or {}).get("column_name") or test.get("column_name")
+    words = f"{generic['name'].replace('_', ' ')}" + (f" on {column}" if column else "")
+    if kwargs:
+        words += ": " + "; ".join(f"{k} = {v}" for k, v in kwargs.items())
+    return f"dbt test {words}.{level}"
 
 
 translator = WarehouseTranslator(
@@ -163,6 +208,10 @@ def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: Ware
     schemas first (orchestration/postgres.py); then `dbt build`, incremental for the run's
     partitions; on DuckDB each mart's materialisation carries its row count and headline values
     (orchestration/mart_metadata.py)."""
+    rejected = rejected_loads_upstream(context)
+    if rejected:  # not built: the last good materialisations stay the current ones
+        yield from skipped_for_rejected_loads(context, rejected)
+        return
     if settings.warehouse_target == "postgres":
         from orchestration.postgres import load_landing
 
@@ -178,6 +227,39 @@ def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: Ware
         yield from events
     share_partial_parse(Path(invocation.target_path))
     prune_invocation_folders(Path(invocation.target_path), keep=KEPT_INVOCATIONS)
+
+
+def rejected_loads_upstream(context: AssetExecutionContext) -> dict[AssetKey, str]:
+    """The loads a GX gate rejected in this run, of the sources this step reads: {landing asset: load id}.
+
+    A gate that rejects a load fails its check with WARN severity (orchestration/quality_checks.py): the run
+    goes on, and every dbt step reading that source skips itself here, so that the run ends successfully,
+    Dagster skips the steps downstream of the skipped tables, and the UI keeps each table's last good
+    materialisation as its current one rather than calling it Failed."""
+    upstream = context.assets_def.dependency_keys
+    rejected = {}
+    records = context.instance.get_records_for_run(context.run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
+    for record in records.records:
+        evaluation = record.event_log_entry.dagster_event.event_specific_data
+        if evaluation.check_name == "gx_suites" and not evaluation.passed and evaluation.asset_key in upstream:
+            load_id = evaluation.metadata.get("load_id")
+            rejected[evaluation.asset_key] = load_id.value if load_id is not None else "unknown"
+    return rejected
+
+
+def skipped_for_rejected_loads(context: AssetExecutionContext, rejected: Mapping[AssetKey, str]):
+    """An observation on each table of the step saying why it was not built this run."""
+    reason = "; ".join(f"the GX gate rejected load {load} of {key.to_user_string()}" for key, load in rejected.items())
+    context.log.warning(f"not built ({reason}): the last good tables stay current")
+    for key in sorted(context.selected_asset_keys, key=lambda k: k.to_user_string()):
+        yield AssetObservation(
+            asset_key=key,
+            metadata={
+                "skipped": MetadataValue.text(f"not built in this run: {reason}"),
+                "rejected_loads": MetadataValue.json({k.to_user_string(): load for k, load in rejected.items()}),
+                "current": "the last good materialisation",
+            },
+        )
 
 
 def share_partial_parse(invocation_folder: Path) -> None:
@@ -240,5 +322,12 @@ def family_models(family: str):
 source_family_models = [family_models(family) for family in TAGGED_STEPS]
 # Every dbt step's assets: what is published after a run waits for all of them.
 WAREHOUSE_KEYS = [key for step in (warehouse_models, *source_family_models) for key in step.keys]
+
+
+def warehouse_step_assets():
+    """The assets definition of every dbt step (one op each)."""
+    return (warehouse_models, *source_family_models)
+
+
 # The op names of the dbt steps (run config: ops.<step>.config.full_refresh).
 WAREHOUSE_STEPS = tuple(family.step for family in FAMILIES)

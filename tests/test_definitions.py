@@ -552,3 +552,19 @@ def test_settings_are_typed_and_name_the_variable(monkeypatch, tmp_path):
     monkeypatch.setenv("PAR_PSEUDONYMISATION_KEY", "not-shown")
     with pytest.raises(SettingsError, match="PAR_SANDBOX_SCALE: Input should be a valid number"):
         load_settings()
+
+
+def test_every_dbt_test_has_a_description_and_the_freshness_schedule_runs_in_vietnam_time():
+    """The UI shows a check's description; dagster-dbt alone gives one only to tests with `meta.description`."""
+    from dagster import DefaultScheduleStatus
+
+    from orchestration.warehouse import source_family_models, warehouse_models
+
+    dbt_checks = [spec for step in (warehouse_models, *source_family_models) for spec in step.check_specs]
+    assert len(dbt_checks) > 100
+    assert not [spec.key for spec in dbt_checks if not spec.description]
+    not_null = next(spec for spec in dbt_checks if spec.name.startswith("not_null_"))
+    assert not_null.description.startswith("dbt test not null on ")
+    freshness = defs.resolve_schedule_def("freshness_schedule")
+    assert freshness.default_status == DefaultScheduleStatus.RUNNING
+    assert freshness.execution_timezone == "Asia/Ho_Chi_Minh" and "Asia/Ho_Chi_Minh" in freshness.description

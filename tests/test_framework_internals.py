@@ -56,6 +56,37 @@ def test_dagsters_sqlite_storage_still_has_what_the_pooled_storage_overrides_and
     assert issubclass(PooledSqliteEventLogStorage, SqliteEventLogStorage)
 
 
+def test_dagsters_in_process_execution_still_records_its_run_through_create_run_for_job():
+    """framework_internals/dagster_job_runs.py hands `remote_job_origin` to the one call that records the run."""
+    from dagster._core.execution import execute_in_process
+    from dagster._core.instance.methods.run_methods import RunMethods
+
+    assert "remote_job_origin" in inspect.signature(RunMethods.create_run_for_job).parameters
+    assert inspect.getsource(execute_in_process.core_execute_in_process).count(".create_run_for_job(") == 1
+
+
+def test_a_run_executed_in_process_is_a_run_of_the_code_locations_job():
+    """The run the CLI executes carries the origin and the repository tag of the job `make ui` shows."""
+    from dagster import DagsterInstance, Definitions, asset, define_asset_job
+
+    from framework_internals.dagster_job_runs import execute_as_job_run, job_origin, repository_label
+
+    @asset
+    def one() -> int:
+        return 1
+
+    job = Definitions(assets=[one], jobs=[define_asset_job("par_pipeline")]).resolve_job_def("par_pipeline")
+    origin = job_origin("orchestration.definitions", "par_pipeline", ROOT)
+    with DagsterInstance.ephemeral() as instance:
+        result = execute_as_job_run(job, instance, origin)
+        run = instance.get_run_by_id(result.run_id)
+        assert "create_run_for_job" not in vars(instance)  # the instance is left as it was
+    assert result.success
+    assert run.remote_job_origin == origin
+    assert run.tags_for_storage()[".dagster/repository"] == "__repository__@orchestration.definitions"
+    assert repository_label(origin) == "__repository__@orchestration.definitions"
+
+
 def test_pandas_dtypes_gx_cannot_name_are_told_by_their_own_names():
     frame = pd.DataFrame(
         {

@@ -174,7 +174,7 @@ def test_sandbox_run_is_complete_and_a_rerun_counts_nothing_twice(tmp_path):
 def test_a_batch_beyond_tolerance_stops_the_marts_and_is_never_read(tmp_path):
     bad = settings_for(tmp_path, **SANDBOX, sandbox_defect_rate=0.2)
     result, events = run(bad, date(2022, 1, 1), date(2022, 2, 28))
-    assert not result.success
+    assert result.success  # a rejected load skips the marts built from it; the run itself ends
     checks = {
         e.event_specific_data.asset_key.path[-1]: e.event_specific_data.passed
         for e in events
@@ -259,7 +259,7 @@ def test_a_bad_cadre_export_stops_the_workforce_marts_not_the_one_stop_shop_mart
         tmp_path, **SANDBOX, cadre_export=export, par_ranking_dir=ranking, pseudonymisation_key="test-key"
     )
     result, events = run(settings, date(2022, 1, 1), date(2022, 2, 28))
-    assert not result.success
+    assert result.success  # a rejected load skips the marts built from it; the run itself ends
     checks = {
         e.event_specific_data.asset_key.to_user_string(): e.event_specific_data.passed
         for e in events

@@ -61,11 +61,11 @@ def test_every_mart_reports_its_row_count_and_headlines(reported):
         )
     metadata = materialization_metadata(events, ["marts", "mart_program_targets"])
     assert metadata["dagster/row_count"].value == targets
-    assert metadata["latest_complete_year"].value == "2025"
-    assert metadata["targets_no_data"].value == year_statuses.get("no data", 0)
+    assert metadata["period"].value == "2025 (latest complete year)"
+    assert metadata["targets_no_data (targets)"].value == year_statuses.get("no data", 0)
     province = materialization_metadata(events, ["marts", "mart_province_service_quality"])
-    assert province["latest_complete_quarter"].value == "2025-Q4"
-    assert 0 <= province["late_rate"].value <= 1
+    assert province["period"].value == "2025-Q4 (latest complete quarter)"
+    assert 0 <= province["late_rate (percent)"].value <= 100
 
 
 WIRED_LATER = ("T03", "T07", "T08", "T09", "T11", "T13")  # from the cadre, ranking and budget marts

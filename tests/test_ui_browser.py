@@ -183,3 +183,107 @@ def test_a_run_launched_through_graphql_lands_and_judges_the_partition(webserver
     assert landed, "the run landed the partition's dossiers"
     verdicts = pq.read_table(data / "landing" / "_audit" / "gx_batch_verdicts").to_pylist()
     assert [(v["source_system"], v["verdict"]) for v in verdicts] == [("one_stop_shop", "accepted")]
+
+
+# -- a run of `make run` as the UI shows it ---------------------------------------------------------------------
+
+LATEST_INFO = """query Latest($keys: [AssetKeyInput!]!) {
+  assetsLatestInfo(assetKeys: $keys) { latestRun { runId status } } }"""
+SCREENSHOTS = os.environ.get("PAR_UI_SCREENSHOTS")  # a folder: the pages below are saved there as PNG files
+
+
+def look(page, name: str) -> str:
+    """The page's text; with PAR_UI_SCREENSHOTS set, a full-page screenshot too (to look at)."""
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+    return page.inner_text("body")
+
+
+@pytest.fixture(scope="module")
+def cli_run(webserver):
+    """A run started as `make run` starts one (orchestration/cli.py, in this process) on the webserver's instance:
+    five days of a sandbox whose dossiers are half defective, so the one-stop-shop's gate rejects the load, and
+    the dbt step reading it (selected with it: the other steps would only be skipped too). Its own data folder,
+    so the run launched through GraphQL above sees its landing zone alone."""
+    from datetime import date
+
+    from dagster import DagsterInstance
+
+    from orchestration.cli import run_pipeline
+    from orchestration.ingestion import ONE_STOP_SHOP_LANDING
+    from orchestration.warehouse import warehouse_models
+    from tests.support.pipeline import settings_for
+
+    _, data = webserver
+    settings = settings_for(
+        data / "cli", sandbox_end=date(2022, 1, 10), sandbox_scale=0.1, sandbox_seed=3, sandbox_defect_rate=0.5
+    )
+    with DagsterInstance.from_config(str(data / "dagster_home")) as instance:
+        result = run_pipeline(
+            date(2022, 1, 3),
+            date(2022, 1, 7),
+            settings,
+            instance=instance,
+            asset_selection=[ONE_STOP_SHOP_LANDING, *warehouse_models.keys],
+        )
+    return result
+
+
+@requires_chromium
+def test_a_cli_run_is_on_the_jobs_page_and_its_rejected_batch_skips_the_marts_with_the_gates_evidence(
+    webserver, cli_run
+):
+    url, _ = webserver
+    run_id = cli_run.run_id
+    assert cli_run.success, "a rejected load skips the marts; it does not fail the run"
+    location = graphql(url, LOCATIONS)["workspaceOrError"]["locationEntries"][0]["name"]
+    errors = []
+    with open_page(f"{url}/locations/__repository__@{location}/jobs/par_pipeline/runs") as (page, visit):
+        page.get_by_text(run_id[:8]).first.wait_for()  # the job's page lists the CLI's run
+        look(page, "job_runs")
+        errors += visit.page_errors
+    with open_page(f"{url}/overview/activity/timeline") as (page, visit):
+        page.get_by_text("par_pipeline").first.wait_for()  # a row of the timeline
+        look(page, "timeline")
+        errors += visit.page_errors
+    # The UI calls a table Failed when the latest run that planned it failed without building it: that run
+    # succeeded (the gate rejected the load with WARN severity, the dbt step skipped itself).
+    (latest,) = graphql(url, LATEST_INFO, {"keys": [{"path": ["marts", "mart_agency_service_quality"]}]})[
+        "assetsLatestInfo"
+    ]
+    assert (latest["latestRun"]["runId"], latest["latestRun"]["status"]) == (run_id, "SUCCESS")
+    with open_page(f"{url}/assets/marts/mart_agency_service_quality") as (page, visit):
+        page.get_by_text("mart_agency_service_quality").first.wait_for()
+        page.wait_for_timeout(3000)  # the status loads after the page
+        assert "Failed" not in look(page, "skipped_mart_overview")
+        errors += visit.page_errors
+    with open_page(f"{url}/assets/marts/mart_agency_service_quality?view=events") as (page, visit):
+        page.get_by_text("not built in this run", exact=False).first.wait_for()
+        text = look(page, "skipped_mart")
+        assert "the GX gate rejected load" in text
+        assert "Failed" not in text, "a table not rebuilt because of a rejected load is not a failure"
+        errors += visit.page_errors
+    check = next(
+        e.event_specific_data
+        for e in cli_run.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and e.event_specific_data.check_name == "gx_suites"
+    )
+    assert not check.passed
+    samples = [e for e in check.metadata["failed_expectations"].value if isinstance(e["sample"], list) and e["sample"]]
+    assert samples and all(len(e["sample"]) <= 5 for e in samples)
+    with open_page(f"{url}/assets/landing/one_stop_shop?view=checks") as (page, visit):
+        page.set_viewport_size({"width": 1600, "height": 3000})
+        page.get_by_text("gx_suites").first.click()
+        page.get_by_text("unexpected_values").first.wait_for()
+        page.wait_for_timeout(1000)
+        text = look(page, "gx_check")
+        errors += visit.page_errors
+    shown = [repr(v) for e in samples for v in e["sample"]]
+    assert any(value in text for value in shown), "a sample of unexpected values, shown inline"
+    page_path = check.metadata["validation_page"].value
+    assert page_path in text, "the validation page is shown as a path to copy"
+    with open_page(Path(page_path).as_uri()) as (page, visit):  # what pasting the path in a browser opens
+        assert "rejected" in look(page, "gx_validation_page")
+        errors += visit.page_errors
+    assert not errors, errors

@@ -1,0 +1,47 @@
+"""What a GX gate's check shows in the UI: the failing expectations with a bounded sample of the values they
+found, never a value of a personal field (even one landed unhashed, which the gate rejects), and a page with
+the whole validation result. One small batch of hand-made dossiers."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dagster import AssetCheckSeverity
+
+from expectations.one_stop_shop import validate_one_stop_shop_batch
+from orchestration.gx_evidence import PERSONAL, SAMPLE_VALUES, unexpected_samples, write_validation_page
+from orchestration.quality_checks import _check_result
+from tests.support.one_stop_shop_rows import LOAD_ID, dossier
+
+RAW_NAME, RAW_ID = "Nguyễn Văn An", "079123456789"
+
+
+def test_failing_expectations_carry_a_bounded_sample_and_no_personal_value(tmp_path):
+    rows = [dossier(i) for i in range(40)]
+    rows[5]["ChuHoSo"] = RAW_NAME  # landed unhashed: the gate rejects it, and must not repeat it
+    rows[6]["SoGiayToChuHoSo"] = RAW_ID
+    for i in range(10, 20):  # ten unknown status codes (99, 98, ...): more than a sample shows
+        rows[i]["TrangThaiHoSo"] = 99 - (i - 10)
+    result = validate_one_stop_shop_batch({"dossiers": pd.DataFrame(rows)}, LOAD_ID)
+    assert result.verdict == "rejected"
+
+    entries = {(e["expectation"], e["column"]): e for e in unexpected_samples(result)}
+    status = entries[("expect_column_values_to_be_in_set", "TrangThaiHoSo")]
+    assert status["failed"] and status["unexpected_rows"] == 10
+    assert len(status["sample"]) == SAMPLE_VALUES and set(status["sample"]) <= set(range(90, 100))
+    for column in ("ChuHoSo", "SoGiayToChuHoSo"):
+        personal = entries[("expect_column_values_to_not_match_regex", column)]
+        assert personal["failed"] and personal["unexpected_rows"] == 1 and personal["sample"] == PERSONAL
+
+    page = write_validation_page(result, tmp_path / "gx_pages" / "one_stop_shop" / f"{LOAD_ID}.html")
+    text = page.read_text()
+    assert "rejected" in text and "TrangThaiHoSo" in text and "99" in text
+    assert RAW_NAME not in text and RAW_ID not in text
+    assert RAW_NAME not in str(unexpected_samples(result)) and RAW_ID not in str(unexpected_samples(result))
+
+    check = _check_result(LOAD_ID, result, [LOAD_ID], page)  # what the gate reports to Dagster
+    assert not check.passed and check.severity == AssetCheckSeverity.WARN  # the run goes on; the marts skip
+    assert check.metadata["validation_page"].value == str(page)
+    assert check.metadata["failed_expectations"].value == unexpected_samples(result)
+    table = check.metadata["unexpected_values"].value  # shown inline in the UI
+    assert "dossiers.TrangThaiHoSo: expect_column_values_to_be_in_set, 10 rows: 99, 98, 97, 96, 95" in table
+    assert RAW_NAME not in table and RAW_ID not in table and PERSONAL in table
