@@ -21,7 +21,8 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, ResourceParam, asset
 
-from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.duckdb_session import connect
+from orchestration.settings import DBT_PROJECT_DIR, CoreSettings, Settings
 from orchestration.warehouse import WAREHOUSE_KEYS, WAREHOUSE_POOL
 
 SNAPSHOT_KEY = AssetKey(["serving", "analysts_snapshot"])
@@ -102,7 +103,7 @@ def remove_interrupted_publish(snapshot: Path) -> list[Path]:
     return leftovers
 
 
-def publish_duckdb_snapshot(warehouse: Path, snapshot: Path) -> dict:
+def publish_duckdb_snapshot(warehouse: Path, snapshot: Path, settings: CoreSettings | None = None) -> dict:
     """Write the tables of ANALYST_SCHEMAS into a new DuckDB file and swap it in as `snapshot`, read-only.
 
     Each table keeps its declared columns, types and not-null constraints (its DDL is replayed); a view
@@ -113,7 +114,7 @@ def publish_duckdb_snapshot(warehouse: Path, snapshot: Path) -> dict:
     remove_interrupted_publish(snapshot)
     tmp = snapshot.with_name(f".{snapshot.name}.{uuid.uuid4().hex}.tmp")
     try:
-        tables = copy_schemas(warehouse, tmp, ANALYST_SCHEMAS)
+        tables = copy_schemas(warehouse, tmp, ANALYST_SCHEMAS, settings)
         # the warehouse pool guarantees no run is writing the warehouse; the snapshot is closed
         generate_docs(warehouse, snapshot.parent / "docs", "duckdb")
         os.chmod(tmp, 0o444)  # analysts open it read-only; nobody writes a published file
@@ -127,11 +128,11 @@ def publish_duckdb_snapshot(warehouse: Path, snapshot: Path) -> dict:
     return {"tables_per_schema": per_schema, "bytes": snapshot.stat().st_size}
 
 
-def copy_schemas(warehouse: Path, destination: Path, schemas: tuple[str, ...]) -> list[tuple[str, str]]:
+def copy_schemas(
+    warehouse: Path, destination: Path, schemas: tuple[str, ...], settings: CoreSettings | None = None
+) -> list[tuple[str, str]]:
     """Copy every table and view of `schemas` from the DuckDB file `warehouse` into the new file `destination`."""
-    import duckdb
-
-    with duckdb.connect(str(destination)) as con:
+    with connect(destination, settings=settings) as con:
         con.execute("attach ? as source_warehouse (read_only)", [str(warehouse)])
         wanted = ", ".join("?" for _ in schemas)
         relations = con.execute(
@@ -183,7 +184,7 @@ def analysts_snapshot(context: AssetExecutionContext, settings: ResourceParam[Se
                 "published_at": published_at.isoformat(),
             }
         )
-    details = publish_duckdb_snapshot(settings.warehouse_path, settings.snapshot_path)
+    details = publish_duckdb_snapshot(settings.warehouse_path, settings.snapshot_path, settings)
     context.log.info(f"published {settings.snapshot_path} ({details['bytes']:,} bytes)")
     return MaterializeResult(
         metadata={

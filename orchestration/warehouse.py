@@ -166,7 +166,7 @@ def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: Ware
     if settings.warehouse_target == "postgres":
         from orchestration.postgres import load_landing
 
-        copied = load_landing(manifest_path(), settings.landing_dir)
+        copied = load_landing(manifest_path(), settings.landing_dir, settings)
         context.log.info(f"copied landed rows into PostgreSQL: {copied}")
     args, window = dbt_build_args(context.run.tags, config.full_refresh)
     context.log.info(f"dbt {' '.join(args)}" + "".join(f" {name}={value}" for name, value in window.items()))
@@ -174,7 +174,7 @@ def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: Ware
         invocation = dbt.cli([*args, *STEP_FLAGS], context=context)
         events = invocation.stream()
         if settings.warehouse_target == "duckdb":
-            events = with_mart_metadata(events, settings.warehouse_path)
+            events = with_mart_metadata(events, settings.warehouse_path, settings)
         yield from events
     share_partial_parse(Path(invocation.target_path))
     prune_invocation_folders(Path(invocation.target_path), keep=KEPT_INVOCATIONS)
