@@ -11,6 +11,7 @@ Both: the dbt docs (`dbt docs generate --static`) beside it, `<snapshot dir>/doc
 """
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -41,13 +42,33 @@ def _replace_atomically(source: Path, destination: Path) -> None:
     os.replace(tmp, destination)
 
 
+def _without_parse_times(value):
+    """`value` (part of a manifest) without the times of its parse (each node's `created_at`)."""
+    if isinstance(value, dict):
+        return {k: _without_parse_times(v) for k, v in value.items() if k != "created_at"}
+    if isinstance(value, list):
+        return [_without_parse_times(v) for v in value]
+    return value
+
+
+def docs_fingerprint(manifest: Path, target: str) -> str:
+    """What the docs are generated from: the project as the manifest describes it, and the target.
+
+    Not the manifest's bytes: every parse stamps it (its metadata's times and invocation id, each node's
+    `created_at`), so a project parsed again without a change (`make manifest` after a checkout, a new
+    venv) keeps its docs."""
+    content = json.loads(manifest.read_text(encoding="utf-8"))
+    content.pop("metadata", None)
+    canonical = json.dumps(_without_parse_times(content), sort_keys=True).encode()
+    return hashlib.sha256(canonical + target.encode()).hexdigest()[:16]
+
+
 def generate_docs(warehouse_path: Path | None, docs_dir: Path, target: str) -> None:
     """`dbt docs generate --static` (its catalog read from `warehouse_path` on DuckDB), published file by file.
 
-    The docs depend on the project and the tables' shapes, not on the rows: they are generated once per
-    dbt manifest and target (cached under dbt_project/target/) and copied at every publish."""
-    manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
-    fingerprint = hashlib.sha256(manifest.read_bytes() + target.encode()).hexdigest()[:16]
+    The docs depend on the project and the tables' shapes, not on the rows: they are generated only when
+    the project changed (`docs_fingerprint`: cached under dbt_project/target/) and copied at every publish."""
+    fingerprint = docs_fingerprint(DBT_PROJECT_DIR / "target" / "manifest.json", target)
     cache = DBT_PROJECT_DIR / "target" / f"docs-{fingerprint}"
     if not (cache / "static_index.html").exists():
         env = {**os.environ, "PAR_WAREHOUSE_TARGET": target, "DO_NOT_TRACK": "1"}
