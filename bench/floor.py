@@ -13,10 +13,10 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import yaml
 
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.duckdb_session import connect
+from orchestration.settings import DBT_PROJECT_DIR, load_settings
 
 FLOOR_SQL = Path(__file__).with_name("floor.sql")
 # floor table -> the dbt mart it must equal
@@ -79,7 +79,7 @@ def run_floor(landing: Path, db: Path, as_of: str) -> float:
     db.parent.mkdir(parents=True, exist_ok=True)
     db.unlink(missing_ok=True)
     started = time.perf_counter()
-    with duckdb.connect(str(db)) as con:
+    with connect(db, settings=load_settings()) as con:  # the pipeline's memory limit and threads
         con.execute(script(landing, as_of))
     return time.perf_counter() - started
 
@@ -88,7 +88,7 @@ def compare(floor_db: Path, warehouse: Path) -> dict[str, int]:
     """Rows per mart when the floor and the marts agree on every column the floor computes; else
     FloorMismatchError with the first differing rows of each side."""
     rows = {}
-    with duckdb.connect(str(floor_db), read_only=True) as con:
+    with connect(floor_db, read_only=True) as con:
         con.execute(f"attach '{warehouse}' as warehouse (read_only)")
         problems = []
         for floor_table, mart in MARTS.items():

@@ -24,14 +24,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import duckdb
-
 from bench.api_ingestion import IngestionResult, measure_api_ingestion
 from bench.floor import compare
 from bench.measure import Measurement, run_measured
 from bench.report import GeneratorResult, Results, render_markdown, render_table, run_steps
 from bench.workspace import PYTHON, Volume, day_window, fresh_run_dir, pipeline_env, prepare
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from orchestration.duckdb_session import connect
+from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, load_settings
 
 DBT = str(Path(PYTHON).with_name("dbt"))
 # The full rebuild as the pipeline runs it (`python -m orchestration run --full-refresh`: its dbt steps
@@ -95,7 +94,7 @@ def lineage(target: Path, roots: tuple[str, ...]) -> set[str]:
 
 
 def landed_rows(landing: Path) -> dict[str, int]:
-    with duckdb.connect() as con:
+    with connect() as con:
         return {
             p.name: con.execute(f"select count(*) from read_parquet('{p}/*/*.parquet')").fetchone()[0]
             for p in sorted((landing / "one_stop_shop").iterdir())
@@ -106,6 +105,14 @@ def landed_rows(landing: Path) -> dict[str, int]:
 def run_bench(volume: Volume, results_path: Path, log=print) -> int:
     started = datetime.now(UTC)
     machine = describe_machine()
+    # DuckDB's memory limit and threads of the settings (their defaults unless this environment sets
+    # them), for dbt's session here, the floor's and the nightly run's: every figure is under them
+    settings = load_settings()
+    limits = {
+        "PAR_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit,
+        "PAR_DUCKDB_THREADS": str(settings.duckdb_threads),
+    }
+    machine["duckdb"] = f"memory_limit {settings.duckdb_memory_limit}, threads {settings.duckdb_threads}"
     log(
         f"bench: {volume.dossiers_per_year:,} dossiers a year x {volume.years} years, machine {machine['cpus']}, "
         f"load average {machine['load_average_at_start']}"
@@ -122,6 +129,7 @@ def run_bench(volume: Volume, results_path: Path, log=print) -> int:
         "PAR_WAREHOUSE_PATH": str(warehouse),
         "PAR_REPORTING_AS_OF": as_of,
         "DO_NOT_TRACK": "1",
+        **limits,
     }
     log("project parse: dbt parse ...")
     parse = run_measured(
@@ -148,6 +156,7 @@ def run_bench(volume: Volume, results_path: Path, log=print) -> int:
     floor = run_measured(
         "floor",
         [PYTHON, "-m", "bench.floor", "--landing", str(landing), "--db", str(run / "floor.duckdb"), "--as-of", as_of],
+        env=limits,
         cwd=PROJECT_ROOT,
         log=run / "floor.log",
     )
@@ -156,7 +165,7 @@ def run_bench(volume: Volume, results_path: Path, log=print) -> int:
     log(f"  same numbers: {', '.join(f'{m} {n:,} rows' for m, n in compared.items())}")
 
     day = volume.nightly_day
-    nightly_env = pipeline_env(run, landing, province.export("nightly"), day)
+    nightly_env = {**pipeline_env(run, landing, province.export("nightly"), day), **limits}
     # A deployment parses the project once with its own settings (`make manifest`), and each night starts
     # from the parse the night before saved; this bench's first run would otherwise find the parse of the
     # checkout's own data/ and parse the whole project in its first step. Not timed.

@@ -85,7 +85,7 @@ def run_pipeline(
         from orchestration.warehouse import WAREHOUSE_STEPS, warehouse_step_assets
 
         if settings.warehouse_target == "duckdb":
-            warehouse_file.check_readable(settings.warehouse_path)
+            warehouse_file.check_readable(settings.warehouse_path, settings)
         cleanup_interrupted_files(settings)
         defs = build_definitions(settings)
         job = defs.resolve_job_def("par_pipeline")
@@ -245,6 +245,7 @@ def report_paths(events) -> list[str]:
 
 
 def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
+    from orchestration.duckdb_session import duckdb_config
     from orchestration.postgres import connect
     from reporting.periods import PeriodError, parse_period
     from reporting.render import render_report
@@ -264,6 +265,7 @@ def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
             generated_at=datetime.now(ZoneInfo(LOCAL_TIMEZONE)),
             warehouse_target=settings.warehouse_target,
             connect_postgres=connect,
+            duckdb_config=duckdb_config(settings),
         )
     except PeriodError as exc:
         print(f"error: {exc}", file=sys.stderr)

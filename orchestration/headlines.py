@@ -147,10 +147,13 @@ BUDGET_COLUMNS = [
 
 
 def _rows(settings: Settings, sql: str) -> list[dict]:
+    from orchestration.duckdb_session import duckdb_config
     from orchestration.postgres import connect
     from reporting.warehouse import open_warehouse
 
-    with open_warehouse(settings.warehouse_target, settings.warehouse_path, connect) as warehouse:
+    with open_warehouse(
+        settings.warehouse_target, settings.warehouse_path, connect, duckdb_config(settings)
+    ) as warehouse:
         return warehouse.rows(sql)
 
 

@@ -12,8 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dagster import AssetMaterialization, MetadataValue, Output
+
+from orchestration.duckdb_session import connect
+
+if TYPE_CHECKING:  # pragma: no cover
+    from orchestration.settings import CoreSettings
 
 log = logging.getLogger(__name__)
 
@@ -118,12 +124,10 @@ def _metadata_value(value):
     return MetadataValue.text(str(value))
 
 
-def mart_metadata(warehouse_path: Path, mart: str) -> dict:
+def mart_metadata(warehouse_path: Path, mart: str, settings: CoreSettings | None = None) -> dict:
     """`dagster/row_count` and the mart's headline values, read from the warehouse (read-only)."""
-    import duckdb
-
     metadata: dict = {}
-    with duckdb.connect(str(warehouse_path), read_only=True) as con:
+    with connect(warehouse_path, read_only=True, settings=settings) as con:
         metadata["dagster/row_count"] = MetadataValue.int(
             con.execute(f'select count(*) from {MARTS_SCHEMA}."{mart}"').fetchone()[0]
         )
@@ -147,7 +151,7 @@ def _mart_name(event) -> str | None:
     return parts[-1] if len(parts) == 2 and parts[0] == MARTS_SCHEMA else None
 
 
-def with_mart_metadata(events: Iterable, warehouse_path: Path) -> Iterator:
+def with_mart_metadata(events: Iterable, warehouse_path: Path, settings: CoreSettings | None = None) -> Iterator:
     """Pass dbt's events through; from the first mart materialisation on, hold them until dbt ends,
     then add each mart's metadata. A mart that cannot be read keeps dbt's own metadata (logged)."""
     held: list = []
@@ -164,7 +168,7 @@ def with_mart_metadata(events: Iterable, warehouse_path: Path) -> Iterator:
         mart = _mart_name(event)
         if mart:
             try:
-                event = event.with_metadata({**(event.metadata or {}), **mart_metadata(warehouse_path, mart)})
+                event = event.with_metadata({**(event.metadata or {}), **mart_metadata(warehouse_path, mart, settings)})
             except Exception as exc:  # noqa: BLE001 - metadata must never fail a good build
                 log.warning("no headline metadata for %s: %s", mart, exc)
         yield event

@@ -23,6 +23,12 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from orchestration.duckdb_session import connect as duckdb_connect
+
+if TYPE_CHECKING:  # pragma: no cover
+    from orchestration.settings import CoreSettings
 
 log = logging.getLogger(__name__)
 
@@ -115,15 +121,14 @@ def _ident(name: str) -> str:
     return '"' + name.lower().replace('"', '""') + '"'
 
 
-def copy_table(pg, table: LandedTable) -> int:
+def copy_table(pg, table: LandedTable, settings: CoreSettings | None = None) -> int:
     """Copy one landed table into PostgreSQL (in the caller's transaction); returns the rows copied."""
-    import duckdb
 
     if not any(table.folder.glob("*/*.parquet")):
         return 0
     target = f"{_ident(table.schema)}.{_ident(table.name)}"
     with (
-        duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}) as con,
+        duckdb_connect(settings=settings) as con,
         pg.cursor() as cur,
         tempfile.TemporaryDirectory(prefix="par-pg-") as tmp,
     ):
@@ -170,12 +175,12 @@ def copy_table(pg, table: LandedTable) -> int:
         return count
 
 
-def load_landing(manifest_path: Path, landing_dir: Path) -> dict[str, int]:
+def load_landing(manifest_path: Path, landing_dir: Path, settings: CoreSettings | None = None) -> dict[str, int]:
     """Copy every landed table declared in dbt into PostgreSQL; returns rows copied per table."""
     copied = {}
     with connect() as pg:
         for table in landed_tables(manifest_path, landing_dir):
-            copied[f"{table.schema}.{table.name}"] = copy_table(pg, table)
+            copied[f"{table.schema}.{table.name}"] = copy_table(pg, table, settings)
             pg.commit()
     log.info("PostgreSQL landing schemas: %s", copied)
     return copied

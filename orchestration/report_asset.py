@@ -31,6 +31,7 @@ REPORT_MARTS = [
     "flagged agencies and officials; one self-contained HTML file per language (reporting/).",
 )
 def periodic_report(context: AssetExecutionContext, settings: ResourceParam[Settings]) -> MaterializeResult:
+    from orchestration.duckdb_session import duckdb_config
     from orchestration.postgres import connect
     from reporting.render import render_report
 
@@ -41,6 +42,7 @@ def periodic_report(context: AssetExecutionContext, settings: ResourceParam[Sett
         generated_at=datetime.now(ZoneInfo(LOCAL_TIMEZONE)),
         warehouse_target=settings.warehouse_target,
         connect_postgres=connect,
+        duckdb_config=duckdb_config(settings),
     )
     paths = report.paths
     context.log.info(f"report for {report.period.period_key}: {paths['vi']}")

@@ -11,6 +11,7 @@ Both: the dbt docs (`dbt docs generate --static`) beside it, `<snapshot dir>/doc
 """
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -21,7 +22,8 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, ResourceParam, asset
 
-from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.duckdb_session import connect
+from orchestration.settings import DBT_PROJECT_DIR, CoreSettings, Settings
 from orchestration.warehouse import WAREHOUSE_KEYS, WAREHOUSE_POOL
 
 SNAPSHOT_KEY = AssetKey(["serving", "analysts_snapshot"])
@@ -40,13 +42,33 @@ def _replace_atomically(source: Path, destination: Path) -> None:
     os.replace(tmp, destination)
 
 
+def _without_parse_times(value):
+    """`value` (part of a manifest) without the times of its parse (each node's `created_at`)."""
+    if isinstance(value, dict):
+        return {k: _without_parse_times(v) for k, v in value.items() if k != "created_at"}
+    if isinstance(value, list):
+        return [_without_parse_times(v) for v in value]
+    return value
+
+
+def docs_fingerprint(manifest: Path, target: str) -> str:
+    """What the docs are generated from: the project as the manifest describes it, and the target.
+
+    Not the manifest's bytes: every parse stamps it (its metadata's times and invocation id, each node's
+    `created_at`), so a project parsed again without a change (`make manifest` after a checkout, a new
+    venv) keeps its docs."""
+    content = json.loads(manifest.read_text(encoding="utf-8"))
+    content.pop("metadata", None)
+    canonical = json.dumps(_without_parse_times(content), sort_keys=True).encode()
+    return hashlib.sha256(canonical + target.encode()).hexdigest()[:16]
+
+
 def generate_docs(warehouse_path: Path | None, docs_dir: Path, target: str) -> None:
     """`dbt docs generate --static` (its catalog read from `warehouse_path` on DuckDB), published file by file.
 
-    The docs depend on the project and the tables' shapes, not on the rows: they are generated once per
-    dbt manifest and target (cached under dbt_project/target/) and copied at every publish."""
-    manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
-    fingerprint = hashlib.sha256(manifest.read_bytes() + target.encode()).hexdigest()[:16]
+    The docs depend on the project and the tables' shapes, not on the rows: they are generated only when
+    the project changed (`docs_fingerprint`: cached under dbt_project/target/) and copied at every publish."""
+    fingerprint = docs_fingerprint(DBT_PROJECT_DIR / "target" / "manifest.json", target)
     cache = DBT_PROJECT_DIR / "target" / f"docs-{fingerprint}"
     if not (cache / "static_index.html").exists():
         env = {**os.environ, "PAR_WAREHOUSE_TARGET": target, "DO_NOT_TRACK": "1"}
@@ -102,7 +124,7 @@ def remove_interrupted_publish(snapshot: Path) -> list[Path]:
     return leftovers
 
 
-def publish_duckdb_snapshot(warehouse: Path, snapshot: Path) -> dict:
+def publish_duckdb_snapshot(warehouse: Path, snapshot: Path, settings: CoreSettings | None = None) -> dict:
     """Write the tables of ANALYST_SCHEMAS into a new DuckDB file and swap it in as `snapshot`, read-only.
 
     Each table keeps its declared columns, types and not-null constraints (its DDL is replayed); a view
@@ -113,7 +135,7 @@ def publish_duckdb_snapshot(warehouse: Path, snapshot: Path) -> dict:
     remove_interrupted_publish(snapshot)
     tmp = snapshot.with_name(f".{snapshot.name}.{uuid.uuid4().hex}.tmp")
     try:
-        tables = copy_schemas(warehouse, tmp, ANALYST_SCHEMAS)
+        tables = copy_schemas(warehouse, tmp, ANALYST_SCHEMAS, settings)
         # the warehouse pool guarantees no run is writing the warehouse; the snapshot is closed
         generate_docs(warehouse, snapshot.parent / "docs", "duckdb")
         os.chmod(tmp, 0o444)  # analysts open it read-only; nobody writes a published file
@@ -127,11 +149,11 @@ def publish_duckdb_snapshot(warehouse: Path, snapshot: Path) -> dict:
     return {"tables_per_schema": per_schema, "bytes": snapshot.stat().st_size}
 
 
-def copy_schemas(warehouse: Path, destination: Path, schemas: tuple[str, ...]) -> list[tuple[str, str]]:
+def copy_schemas(
+    warehouse: Path, destination: Path, schemas: tuple[str, ...], settings: CoreSettings | None = None
+) -> list[tuple[str, str]]:
     """Copy every table and view of `schemas` from the DuckDB file `warehouse` into the new file `destination`."""
-    import duckdb
-
-    with duckdb.connect(str(destination)) as con:
+    with connect(destination, settings=settings) as con:
         con.execute("attach ? as source_warehouse (read_only)", [str(warehouse)])
         wanted = ", ".join("?" for _ in schemas)
         relations = con.execute(
@@ -183,7 +205,7 @@ def analysts_snapshot(context: AssetExecutionContext, settings: ResourceParam[Se
                 "published_at": published_at.isoformat(),
             }
         )
-    details = publish_duckdb_snapshot(settings.warehouse_path, settings.snapshot_path)
+    details = publish_duckdb_snapshot(settings.warehouse_path, settings.snapshot_path, settings)
     context.log.info(f"published {settings.snapshot_path} ({details['bytes']:,} bytes)")
     return MaterializeResult(
         metadata={

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,6 +31,18 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 LOCAL_TIMEZONE = "Asia/Ho_Chi_Minh"
 PROGRAM_START = "2022-01-01"
+
+
+# DuckDB's own default is 80% of the RAM and every core: the whole machine, on a shared server.
+DUCKDB_MEMORY_LIMIT = "25%"
+# What DuckDB's memory_limit accepts: a share of the RAM or a size (1000- or 1024-based units).
+DUCKDB_MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*(%|[KMGT]i?B)\s*$", re.IGNORECASE)
+
+
+def default_duckdb_threads() -> int:
+    """Half the cores this process may use, at least 2."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 2
+    return max(2, cores // 2)
 
 
 class SettingsError(RuntimeError):
@@ -77,8 +90,15 @@ class CoreSettings:
     run_wait_seconds: float = env("PAR_RUN_WAIT_SECONDS", default=0.0)
     # A run waits this long for the warehouse slot held by another live run, then stops naming that run.
     warehouse_slot_wait_seconds: float = env("PAR_WAREHOUSE_SLOT_WAIT_SECONDS", default=1800.0)
+    # DuckDB's memory and threads, for dbt's session and every DuckDB connection of the pipeline's own
+    # (orchestration/duckdb_session.py). Above the limit DuckDB spills to disk (beside the warehouse
+    # file); the defaults leave room on a shared server: a quarter of the RAM, half the cores (at least 2).
+    duckdb_memory_limit: str = env("PAR_DUCKDB_MEMORY_LIMIT", default=DUCKDB_MEMORY_LIMIT)
+    duckdb_threads: int = env("PAR_DUCKDB_THREADS", default=None)  # default: half the cores, at least 2
 
     def __post_init__(self) -> None:
+        if self.duckdb_threads is None:
+            object.__setattr__(self, "duckdb_threads", default_duckdb_threads())
         if self.landing_dir is None:
             object.__setattr__(self, "landing_dir", self.data_dir / "landing")
         if self.warehouse_path is None:
@@ -126,6 +146,13 @@ class CoreSettings:
                 "PAR_WAREHOUSE_TARGET=postgres needs PAR_PG_HOST (and PAR_PG_PORT, PAR_PG_USER, "
                 "PAR_PG_PASSWORD, PAR_PG_DATABASE): see .env.example."
             )
+        if not DUCKDB_MEMORY.match(self.duckdb_memory_limit):
+            raise SettingsError(
+                f"PAR_DUCKDB_MEMORY_LIMIT must be a share of the RAM or a size (25%, 8GiB, 6GB), "
+                f"not {self.duckdb_memory_limit!r}"
+            )
+        if self.duckdb_threads < 1:
+            raise SettingsError(f"PAR_DUCKDB_THREADS must be 1 or more, not {self.duckdb_threads}")
         if self.environment not in ("sandbox", "production"):
             raise SettingsError(f"PAR_ENV must be 'sandbox' or 'production', not {self.environment!r}")
         if self.environment == "production":
@@ -148,6 +175,8 @@ class CoreSettings:
         os.environ["PAR_LANDING_DIR"] = str(self.landing_dir)
         os.environ["PAR_WAREHOUSE_PATH"] = str(self.warehouse_path)
         os.environ["PAR_WAREHOUSE_TARGET"] = self.warehouse_target
+        os.environ["PAR_DUCKDB_MEMORY_LIMIT"] = self.duckdb_memory_limit
+        os.environ["PAR_DUCKDB_THREADS"] = str(self.duckdb_threads)
         os.environ.setdefault("DO_NOT_TRACK", "1")
 
 

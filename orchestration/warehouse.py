@@ -1,5 +1,6 @@
 """The dbt project as Dagster assets: seeds, staging, intermediate, marts, each layer its own group."""
 
+import functools
 import json
 import os
 import shutil
@@ -16,10 +17,12 @@ from dagster import (
     Config,
     DagsterEventType,
     MetadataValue,
+    Output,
     ResourceParam,
 )
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration import seed_state
 from orchestration.ingestion import landing_key
 from orchestration.mart_metadata import with_mart_metadata
 from orchestration.partitions import daily_partitions
@@ -46,6 +49,12 @@ def manifest_path() -> "Path":
             "`make run`, `make ui` and `make test` do it for you."
         )
     return path
+
+
+@functools.cache
+def manifest() -> dict[str, Any]:
+    """The manifest the steps were defined from (read once per process)."""
+    return json.loads(manifest_path().read_text())
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -171,7 +180,7 @@ TAGGED_STEPS = {family.name: family.description for family in FAMILIES if family
 FAMILY_SELECTION = " ".join(f"tag:{family}" for family in TAGGED_STEPS)
 # A model reading a source of another family than its step's (an untagged model on a new source), or
 # tagged with two families, stops the code location from loading, naming the model and the fix.
-check_model_steps(json.loads(manifest_path().read_text()))
+check_model_steps(manifest())
 
 
 @dbt_assets(
@@ -200,7 +209,37 @@ def warehouse_models(
 # - no unit tests: they check the models' SQL on fixed input rows, not the data, so they change only
 #   with the code; `make test` runs them (tests/test_dbt_build.py), as does a `dbt build` by hand.
 #   The data tests still run on every build.
-STEP_FLAGS = ("--no-write-json", "--exclude-resource-type", "unit_test")
+# - no seeds when the warehouse holds what the seed files say (orchestration/seed_state.py; their
+#   assets are reported as current, not reloaded, so the steps that read them still run).
+STEP_FLAGS = ("--no-write-json", "--exclude-resource-type", "unit_test")  # the flag's values last
+
+
+def selected_seeds(context: AssetExecutionContext) -> dict[str, tuple[str, str]]:
+    """The seeds this step builds: output name -> (schema, table) of each."""
+    seeds = {}
+    for node in manifest()["nodes"].values():
+        if node["resource_type"] != "seed":
+            continue
+        key = translator.get_asset_key(node)
+        if key in context.selected_asset_keys:
+            seeds[context.assets_def.get_output_name_for_asset_key(key)] = (node["schema"], node["alias"])
+    return seeds
+
+
+def unchanged_seeds(
+    context: AssetExecutionContext, config: WarehouseBuildConfig, settings: Settings
+) -> tuple[dict[str, tuple[str, str]], str | None]:
+    """(the step's seeds that need no load, the seeds' fingerprint when this build loads them and records it).
+
+    Loaded: on a full refresh, on PostgreSQL (always), and whenever the DuckDB warehouse does not hold
+    the current fingerprint and every seed table."""
+    seeds = selected_seeds(context)
+    if not seeds or settings.warehouse_target != "duckdb":
+        return {}, None
+    now = seed_state.fingerprint(DBT_PROJECT_DIR)
+    if not config.full_refresh and seed_state.is_current(settings.warehouse_path, now, seeds.values(), settings):
+        return seeds, None
+    return {}, now
 
 
 def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig, settings: Settings):
@@ -215,16 +254,26 @@ def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: Ware
     if settings.warehouse_target == "postgres":
         from orchestration.postgres import load_landing
 
-        copied = load_landing(manifest_path(), settings.landing_dir)
+        copied = load_landing(manifest_path(), settings.landing_dir, settings)
         context.log.info(f"copied landed rows into PostgreSQL: {copied}")
     args, window = dbt_build_args(context.run.tags, config.full_refresh)
-    context.log.info(f"dbt {' '.join(args)}" + "".join(f" {name}={value}" for name, value in window.items()))
+    unchanged, loading = unchanged_seeds(context, config, settings)
+    flags = [*STEP_FLAGS, "seed"] if unchanged else list(STEP_FLAGS)  # seeds: one more excluded resource type
+    context.log.info(
+        f"dbt {' '.join([*args, *flags])}"
+        + "".join(f" {name}={value}" for name, value in window.items())
+        + (f" (the {len(unchanged)} seeds are unchanged: not reloaded)" if unchanged else "")
+    )
+    for output_name in unchanged:  # current in the warehouse: what reads them runs
+        yield Output(None, output_name=output_name, metadata={"reloaded": False})
     with environment(window):
-        invocation = dbt.cli([*args, *STEP_FLAGS], context=context)
+        invocation = dbt.cli([*args, *flags], context=context)
         events = invocation.stream()
         if settings.warehouse_target == "duckdb":
-            events = with_mart_metadata(events, settings.warehouse_path)
+            events = with_mart_metadata(events, settings.warehouse_path, settings)
         yield from events
+    if loading is not None and invocation.is_successful():
+        seed_state.record(settings.warehouse_path, loading, settings)
     share_partial_parse(Path(invocation.target_path))
     prune_invocation_folders(Path(invocation.target_path), keep=KEPT_INVOCATIONS)
 

@@ -9,6 +9,12 @@ checks the file before it builds anything).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from orchestration.duckdb_session import connect
+
+if TYPE_CHECKING:  # pragma: no cover
+    from orchestration.settings import CoreSettings
 
 # What DuckDB says when a file is cut short or overwritten (not when another process holds it).
 DAMAGE_MARKERS = (
@@ -36,14 +42,14 @@ def rebuild_hint(path: Path | str = "<warehouse file>") -> str:
     )
 
 
-def check_readable(path: Path) -> None:
+def check_readable(path: Path, settings: CoreSettings | None = None) -> None:
     """Raise WarehouseDamagedError if the DuckDB file `path` exists and DuckDB cannot read its catalogue."""
     if not Path(path).exists():
         return
     import duckdb
 
     try:
-        with duckdb.connect(str(path), read_only=True) as con:
+        with connect(path, read_only=True, settings=settings) as con:
             con.execute("select count(*) from duckdb_tables()").fetchall()
     except duckdb.Error as exc:
         if is_damage(str(exc)):

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -219,13 +219,15 @@ def render_report(
     generated_at: datetime | None = None,
     warehouse_target: str = "duckdb",
     connect_postgres: Callable[[], Any] | None = None,
+    duckdb_config: Mapping[str, Any] | None = None,
 ) -> RenderedReport:
     """Write the report of `period` (default: the latest quarter) in each language; `generated_at`
     (default now, this machine's time) is printed on the page. The marts are read from the DuckDB file
     `warehouse_path`, or, when `warehouse_target` is "postgres", from the PostgreSQL server that
-    `connect_postgres()` connects to (reporting/warehouse.py)."""
+    `connect_postgres()` connects to (reporting/warehouse.py); `duckdb_config` is the DuckDB file's
+    connection configuration (the caller's memory limit and threads)."""
     generated_at = generated_at or datetime.now()
-    with open_warehouse(warehouse_target, Path(warehouse_path), connect_postgres) as warehouse:
+    with open_warehouse(warehouse_target, Path(warehouse_path), connect_postgres, duckdb_config) as warehouse:
         data = load_report_data(warehouse, period)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

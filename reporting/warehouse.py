@@ -5,7 +5,7 @@ function that opens the connection: orchestration/postgres.py's `connect`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -28,10 +28,14 @@ class Warehouse:
 
 @contextmanager
 def open_warehouse(
-    target: str, duckdb_path: Path, connect_postgres: Callable[[], Any] | None = None
+    target: str,
+    duckdb_path: Path,
+    connect_postgres: Callable[[], Any] | None = None,
+    duckdb_config: Mapping[str, Any] | None = None,
 ) -> Iterator[Warehouse]:
-    """The warehouse of `target`: "duckdb", the file at duckdb_path; "postgres", the server that
-    `connect_postgres()` opens a (psycopg2) connection to."""
+    """The warehouse of `target`: "duckdb", the file at duckdb_path, opened with `duckdb_config` (the
+    memory limit and threads of the caller's settings: orchestration/duckdb_session.py); "postgres", the
+    server that `connect_postgres()` opens a (psycopg2) connection to."""
     if target == "postgres":
         if connect_postgres is None:
             raise ValueError("the postgres warehouse needs connect_postgres, the function that opens its connection")
@@ -46,5 +50,5 @@ def open_warehouse(
         return
     import duckdb
 
-    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+    with duckdb.connect(str(duckdb_path), read_only=True, config=dict(duckdb_config or {})) as con:
         yield Warehouse(con, "?", Path(duckdb_path).name)

@@ -388,8 +388,13 @@ def _build_cadre_landing(landing: Path) -> None:
     write_ranking_landing(landing, ranking, loaded_at=t0)
 
 
+# DuckDB's memory and threads of dbt's session, as orchestration exports its settings (profiles.yml)
+DUCKDB_LIMITS = {"PAR_DUCKDB_MEMORY_LIMIT": "700MB", "PAR_DUCKDB_THREADS": "1"}
+
+
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> duckdb.DuckDBPyConnection:
+def dbt_run(tmp_path_factory) -> tuple[Path, dict[str, str], list[str]]:
+    """(the folder, the environment, the common arguments) of this module's dbt invocations."""
     tmp = tmp_path_factory.mktemp("dbt_build")
     landing = tmp / "landing"
     _build_landing(landing)
@@ -399,6 +404,7 @@ def warehouse(tmp_path_factory) -> duckdb.DuckDBPyConnection:
         "DO_NOT_TRACK": "1",
         "PAR_LANDING_DIR": str(landing),
         "PAR_WAREHOUSE_PATH": str(tmp / "warehouse.duckdb"),
+        **DUCKDB_LIMITS,
     }
     common = [
         "--profiles-dir",
@@ -410,12 +416,38 @@ def warehouse(tmp_path_factory) -> duckdb.DuckDBPyConnection:
         "--log-path",
         str(tmp / "logs"),
     ]
+    return tmp, env, common
+
+
+def _dbt(dbt_run, *command: str) -> str:
+    _, env, common = dbt_run
+    result = subprocess.run([str(DBT), *command, *common], cwd=DBT_PROJECT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    return result.stdout
+
+
+SHOW_DUCKDB_LIMITS = "select current_setting('memory_limit') as memory_limit, current_setting('threads') as threads"
+
+
+@pytest.fixture(scope="module")
+def built(dbt_run) -> str:
+    """Seed and build the warehouse; then what DuckDB's settings were in a dbt session (`dbt show`, run
+    before any test opens the file)."""
     for command in (["seed"], ["build", "--vars", '{"reporting_as_of": "2025-12-31"}']):
-        result = subprocess.run([str(DBT), *command, *common], cwd=DBT_PROJECT, env=env, capture_output=True, text=True)
-        assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
-    con = duckdb.connect(str(tmp / "warehouse.duckdb"), read_only=True)
+        _dbt(dbt_run, *command)
+    return _dbt(dbt_run, "show", "--inline", SHOW_DUCKDB_LIMITS, "--output", "json", "--log-format", "text")
+
+
+@pytest.fixture(scope="module")
+def warehouse(built, dbt_run) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(dbt_run[0] / "warehouse.duckdb"), read_only=True)
     yield con
     con.close()
+
+
+def test_dbt_s_duckdb_session_has_the_memory_limit_and_threads_of_the_settings(built):
+    """The variables orchestration exports (Settings.export_for_dbt) reach DuckDB through the profile."""
+    assert '"memory_limit": "667.5 MiB"' in built and '"threads": 1' in built, built  # 700 MB = 667.5 MiB
 
 
 def _one(con, sql, *params):

@@ -1,0 +1,77 @@
+"""The seeds are loaded only when they changed.
+
+The seeds (dbt_project/seeds/) are small reference lists, but a `dbt build` drops and reloads all of
+them at every run (dbt_project.yml: `+full_refresh: true`, so that a seed that gained a column loads).
+The dbt step now leaves them out when the warehouse already holds what the seed files say:
+
+- the fingerprint of what a seed load depends on (`fingerprint`: the seed files and their properties,
+  dbt_project.yml with the seeds' configuration, the macros, the dbt and adapter versions) equals the
+  one recorded in the warehouse after the last load (table `main.seed_fingerprint`, `record`), and
+- every seed table of the manifest exists in the warehouse.
+
+Anything else (a changed or new seed file, a changed config or macro, an upgrade of dbt, a new or
+restored warehouse file, a dropped seed table, a full refresh) reloads them all. The fingerprint is
+recorded only after a build that loaded them succeeded. DuckDB target only: on PostgreSQL the seeds
+are reloaded at every build, as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from orchestration.duckdb_session import connect
+
+if TYPE_CHECKING:  # pragma: no cover
+    from orchestration.settings import CoreSettings
+
+TABLE = "main.seed_fingerprint"
+# What a seed load reads besides the seed files: their configuration, and the macros that may override
+# how a seed is created or which schema it lands in.
+INPUTS = ("seeds", "dbt_project.yml", "macros")
+
+
+def fingerprint(project_dir: Path) -> str:
+    """sha256 of every file a seed load depends on (path and bytes) and of dbt's and the adapter's versions."""
+    digest = hashlib.sha256()
+    for package in ("dbt-core", "dbt-duckdb"):
+        digest.update(f"{package}=={version(package)}\n".encode())
+    for name in INPUTS:
+        root = project_dir / name
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            digest.update(f"{path.relative_to(project_dir)}\n".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def is_current(
+    warehouse: Path, fingerprint_now: str, seed_tables: Iterable[tuple[str, str]], settings: CoreSettings | None = None
+) -> bool:
+    """The DuckDB file `warehouse` holds `fingerprint_now` as its last seed load and every (schema, table)."""
+    if not Path(warehouse).exists():
+        return False
+    import duckdb
+
+    try:
+        with connect(warehouse, read_only=True, settings=settings) as con:
+            schema, table = TABLE.split(".")
+            tables = set(con.execute("select schema_name, table_name from duckdb_tables()").fetchall())
+            if (schema, table) not in tables:
+                return False
+            recorded = con.execute(f"select fingerprint from {TABLE}").fetchall()
+    except duckdb.Error:  # a damaged or locked file: let the build load them (and report what is wrong)
+        return False
+    return recorded == [(fingerprint_now,)] and set(seed_tables) <= tables
+
+
+def record(warehouse: Path, fingerprint_now: str, settings: CoreSettings | None = None) -> None:
+    """Record `fingerprint_now` as the warehouse's last seed load (after a build that loaded them)."""
+    with connect(warehouse, settings=settings) as con:
+        con.execute(
+            f"create or replace table {TABLE} as select ?::varchar as fingerprint, now() as loaded_at",
+            [fingerprint_now],
+        )
