@@ -192,8 +192,12 @@ def main(argv: list[str] | None = None) -> int:
             print("See the run in the Dagster UI (`make ui`) for its logs.", file=sys.stderr)
             return 1
         status = print_headlines(settings)
+        from orchestration.report_asset import report_pdf_lines
+
         for path in report_paths(result.all_events):
             print(f"Report:    {path}")
+        for line in report_pdf_lines(result.all_events):
+            print(line)
         return status
     return print_headlines(settings)
 
@@ -213,6 +217,7 @@ def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
     from orchestration.postgres import connect
     from reporting.periods import PeriodError, parse_period
     from reporting.render import render_report
+    from reporting.restricted import ReidentificationLookupError
 
     if settings.warehouse_target == "duckdb" and not settings.warehouse_path.exists():
         print(f"No warehouse at {settings.warehouse_path}: run `make run` first.", file=sys.stderr)
@@ -229,8 +234,10 @@ def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
             generated_at=datetime.now(ZoneInfo(LOCAL_TIMEZONE)),
             warehouse_target=settings.warehouse_target,
             connect_postgres=connect,
+            pdf=settings.report_pdf,
+            reidentification_lookup=settings.reidentification_lookup,
         )
-    except PeriodError as exc:
+    except (PeriodError, ReidentificationLookupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except duckdb.IOException as exc:
@@ -245,4 +252,10 @@ def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
         return 1
     for language, path in report.paths.items():
         print(f"Report {report.period.period_key} ({language}): {path}")
+    for language, path in report.pdfs.items():
+        print(f"Report {report.period.period_key} ({language}, PDF): {path}")
+    if report.pdf_skipped:
+        print(report.pdf_skipped)
+    for language, path in report.restricted.items():
+        print(f"Restricted annex ({language}, names officials; readable by you only): {path}")
     return 0

@@ -34,8 +34,8 @@ from connectors.pseudonymise import KEY_STATE, SANDBOX_KEY, Pseudonymiser
 from connectors.sandbox.cadre_api import start_cadre_server, write_ranking_files
 from connectors.sandbox.cadre_data import CadreConfig, CadreSandbox
 from connectors.sandbox.one_stop_shop_api import start_one_stop_shop_server
-from connectors.sandbox.procedure_catalogue_api import start_procedure_catalogue_server
 from connectors.sandbox.one_stop_shop_data import OneStopShopSandbox, SandboxConfig
+from connectors.sandbox.procedure_catalogue_api import start_procedure_catalogue_server
 from connectors.sandbox.registries_api import start_business_registry_server, start_population_registry_server
 from orchestration.cli import run_pipeline
 from orchestration.settings import SettingsError, load_settings
