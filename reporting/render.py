@@ -66,18 +66,19 @@ def _how_computed(row: dict, text: dict, lang: str) -> dict:
     """How a target's figure is computed, in plain words: what is measured, from which source, what it
     leaves out, and this period's particulars (why there is no data, the counts behind the figure)."""
     sources = [text.get("source." + s.strip(), s.strip()) for s in (row["source_system"] or "").split("+")]
-    detail = row.get("detail_vi") if lang == "vi" else row["detail"]
+    detail = row["detail_vi"] if lang == "vi" else row["detail"]
     no_data = (
         text["no_data." + row["no_data_reason"]].format(source=", ".join(sources)) if row["no_data_reason"] else None
     )
-    return {
+    caveat = row["caveat_vi"] if lang == "vi" else row["caveat_en"]
+    period_note = "; ".join(part for part in (no_data, detail) if part)
+    return {  # sentences: the page adds the full stop
         "target_id": row["target_id"],
         "name": row["target_name_vi"] if lang == "vi" else row["target_name_en"],
-        "measure": row["metric_vi"] if lang == "vi" else row["metric_en"],
-        "goal": row["goal_en"] if lang == "en" else None,
+        "measure": (row["metric_vi"] if lang == "vi" else row["metric_en"]).rstrip("."),
         "sources": ", ".join(sources),
-        "caveat": row["caveat_vi"] if lang == "vi" else row["caveat_en"],
-        "period_note": "; ".join(part for part in (no_data, detail) if part) or None,
+        "caveat": caveat.rstrip(".") if caveat else None,
+        "period_note": period_note.rstrip(".") or None,
     }
 
 

@@ -102,7 +102,7 @@ PAGE = """<!DOCTYPE html>
 <p>{{ l.how_intro }}</p>
 <dl class="how">
 {% for h in how_computed %}<dt data-target="{{ h.target_id }}">{{ h.target_id }} {{ h.name }}</dt>
-<dd>{{ l.measure }}: {{ h.measure }}{% if h.goal %} ({{ l.goal | lower }}: {{ h.goal }}){% endif %}. {{ l.sources }}: {{ h.sources }}.
+<dd>{{ l.measure }}: {{ h.measure }}. {{ l.sources }}: {{ h.sources }}.
 {% if h.caveat %}<br>{{ l.caveat }}: {{ h.caveat }}.{% endif %}
 {% if h.period_note %}<br>{{ l.this_period }}: {{ h.period_note }}.{% endif %}</dd>
 {% endfor %}</dl>

@@ -350,3 +350,35 @@ def test_one_t12_threshold_line_per_value():
     data = ReportData(ReportPeriod("year", "2024"), {}, [], [], [], [], rows, [])
     figure = index_ranks(data, labels("en"), "en")
     assert len(figure.layout.shapes) == 1
+
+
+def test_every_word_and_every_note_exists_in_both_languages(reported):
+    """Vietnamese as complete as English: the same labels, and each target's note of the period in
+    both languages (detail and detail_vi null together)."""
+    from reporting.labels import LABELS
+
+    assert set(LABELS["vi"]) == set(LABELS["en"])
+    assert all(LABELS["vi"].values()) and all(LABELS["en"].values())
+    settings, _ = reported
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        unpaired = con.execute(
+            """select target_id, period_key, detail, detail_vi from marts.mart_program_targets
+               where (detail is null) <> (detail_vi is null)"""
+        ).fetchall()
+        noted = con.execute("select count(*) from marts.mart_program_targets where detail_vi is not null").fetchone()[0]
+    assert unpaired == [] and noted > 0
+    vi = (settings.reports_path / "par_report_2025-Q4_vi.html").read_text(encoding="utf-8")
+    assert "Kỳ này:" in vi and "cán bộ vượt ngưỡng tỷ lệ trễ hạn" in vi
+
+
+def test_without_chromium_the_pdf_is_skipped_and_says_so(reported, tmp_path, monkeypatch):
+    """A fresh machine with only Python: the HTML is written, the PDF skipped with a message, no error."""
+    import reporting.pdf
+    from reporting.render import render_report
+
+    settings, _ = reported
+    monkeypatch.setattr(reporting.pdf.shutil, "which", lambda name: None)
+    done = render_report(settings.warehouse_path, tmp_path, ReportPeriod("quarter", "2025-Q4"), ("en",), pdf=True)
+    assert done.paths["en"].exists() and done.pdfs == {}
+    assert done.pdf_skipped.startswith("PDF skipped: Chromium is not installed")
+    assert not list(tmp_path.glob("*.pdf"))
