@@ -10,8 +10,9 @@ AGENCIES_SHOWN = 20
 LAYOUT = dict(
     template="plotly_white",
     height=380,
-    margin=dict(l=60, r=20, t=50, b=60),
-    legend=dict(orientation="h", y=-0.2),
+    margin=dict(l=60, r=20, t=50, b=100),
+    # below the x axis' labels (quarters are drawn upright: 2025-Q1)
+    legend=dict(orientation="h", y=-0.32, yanchor="top"),
     font=dict(family="Segoe UI, Roboto, Arial, sans-serif", size=12),
 )
 
@@ -21,9 +22,9 @@ def _pct(values):
 
 
 def _quarter_label(quarter: dict, lbl: dict) -> str:
-    """A quarter's axis label; the running one says it is provisional."""
+    """A quarter's axis label; the running one is starred (the title says what the star means)."""
     key = quarter["period_key"]
-    return key if quarter["is_period_complete"] else f"{key} ({lbl['provisional']})"
+    return key if quarter["is_period_complete"] else f"{key}*"
 
 
 def _target(data: ReportData, target_id: str) -> dict | None:
@@ -80,7 +81,9 @@ def _quarter_lines(
         )
     if goal is not None:
         fig.add_hline(y=goal, line_dash="dash", line_color="#7f8c8d", annotation_text=goal_label)
-    fig.update_layout(**LAYOUT, title=title, yaxis_tickformat=".1%", xaxis_type="category")
+    if not all(q["is_period_complete"] for q in data.quarters):
+        title = f"{title} (* {lbl['provisional']})"
+    fig.update_layout(**LAYOUT, title=title, yaxis_tickformat=".1%", xaxis_type="category", xaxis_tickangle=-90)
     return fig
 
 

@@ -325,8 +325,8 @@ def test_a_running_period_is_provisional_everywhere(reported):
     html = page_template.render(**_context(data, "en", "w", datetime(2025, 12, 20), None))
     assert 'id="provisional-notice"' in html
     assert html.count('<span class="provisional">provisional</span>') >= 2 * 15
-    assert "2025-Q4 (provisional)" in html and "circle-open" in html
-    assert "2025-Q3 (provisional)" not in html
+    assert '"2025-Q4*"' in html and "(* provisional)" in html and "circle-open" in html
+    assert '"2025-Q3*"' not in html
 
 
 def test_one_t12_threshold_line_per_value():
