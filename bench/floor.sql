@@ -537,6 +537,8 @@ typed as (
            nullif(trim(nfc_normalize(SoCCCD)), '') as id_number_hash,
            nullif(trim(nfc_normalize(TaiKhoanMotCua)), '') as account_keys,
            upper(nullif(trim(nfc_normalize(PhanLoai)), '')) as category_code,
+           upper(nullif(trim(nfc_normalize(MaDonVi)), '')) as agency_code,
+           nullif(trim(nfc_normalize(ChucDanh)), '') as title,
            cast(NgayBatDau as date) as started_on, cast(NgayKetThuc as date) as ended_on,
            _loaded_at, _page
     from snapshot
@@ -552,7 +554,7 @@ ranked as (
           from typed)
     where copy_rank = 1
 )
-select person_code, name_key, account_keys
+select person_code, name_key, account_keys, agency_code, title, started_on
 from ranked
 where case when ended_on < started_on then 1
            when id_number_hash is not null and person_code <> first_person_code then 1
@@ -678,7 +680,8 @@ counts as (
     from handled
     group by all
 )
-select c.official_key, c.period_year as year, i.person_code, i.identified_by, i.not_judged_reason,
+select c.official_key, 'year' as period_type, cast(c.period_year as varchar) as period_key,
+       c.period_year as year, i.person_code, p.agency_code, p.title, i.identified_by, i.not_judged_reason,
        c.period_start, c.period_end, c.dossiers_handled, c.dossiers_late,
        case when c.dossiers_by_dossier_rule = 0 then 'own_steps'
             when c.dossiers_by_dossier_rule = c.dossiers_handled then 'dossier_fallback' else 'mixed' end as late_rule,
@@ -690,5 +693,14 @@ select c.official_key, c.period_year as year, i.person_code, i.identified_by, i.
             else c.dossiers_late >= t.threshold_value * c.dossiers_handled end as cannot_be_rated_good
 from counts as c
 join identified as i on i.official_key = c.official_key and i.period_year = c.period_year
+-- the agency and title of the person's posting running at the year's end (else the last started in it)
+left join (
+    select i2.official_key, i2.period_year, q.agency_code, q.title,
+           row_number() over (partition by i2.official_key, i2.period_year
+                              order by q.started_on desc, q.agency_code, q.title) as posting_rank
+    from identified as i2
+    join counts as c2 on c2.official_key = i2.official_key and c2.period_year = i2.period_year
+    join cadre_persons as q on q.person_code = i2.person_code and q.started_on <= cast(c2.period_end as date)
+) as p on p.official_key = c.official_key and p.period_year = c.period_year and p.posting_rank = 1
 left join thresholds as t on t.threshold_code = 'official_late_rate_max'
     and t.valid_from <= cast(c.period_start as date) and (t.valid_to is null or t.valid_to >= cast(c.period_start as date));

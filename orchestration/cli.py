@@ -228,7 +228,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  - {line}", file=sys.stderr)
             print(f"The run's full log: {log_path}; `make ui` shows the run.", file=sys.stderr)
             return 1
-        return print_headlines(settings, report_paths(result.all_events), log_path, business=False)
+        status = print_headlines(settings, report_paths(result.all_events), log_path, business=False)
+        from orchestration.report_asset import report_pdf_skipped
+
+        skipped = report_pdf_skipped(result.all_events)
+        if skipped:
+            print(f"PDF:       {skipped}")
+        return status
     return print_headlines(settings)
 
 
@@ -249,6 +255,7 @@ def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
     from orchestration.postgres import connect
     from reporting.periods import PeriodError, parse_period
     from reporting.render import render_report
+    from reporting.restricted import ReidentificationLookupError
 
     if settings.warehouse_target == "duckdb" and not settings.warehouse_path.exists():
         print(f"No warehouse at {settings.warehouse_path}: run `make run` first.", file=sys.stderr)
@@ -266,8 +273,10 @@ def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
             warehouse_target=settings.warehouse_target,
             connect_postgres=connect,
             duckdb_config=duckdb_config(settings),
+            pdf=settings.report_pdf,
+            reidentification_lookup=settings.reidentification_lookup,
         )
-    except PeriodError as exc:
+    except (PeriodError, ReidentificationLookupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except duckdb.IOException as exc:
@@ -282,4 +291,10 @@ def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
         return 1
     for language, path in report.paths.items():
         print(f"Report {report.period.period_key} ({language}): {path}")
+    for language, path in report.pdfs.items():
+        print(f"Report {report.period.period_key} ({language}, PDF): {path}")
+    if report.pdf_skipped:
+        print(report.pdf_skipped)
+    for language, path in report.restricted.items():
+        print(f"Restricted annex ({language}, names officials; readable by you only): {path}")
     return 0

@@ -18,6 +18,7 @@ REPORT_MARTS = [
     "mart_official_performance",
     "mart_766_index",
     "mart_external_indices",
+    "dim_agency",
 ]
 
 
@@ -26,9 +27,10 @@ REPORT_MARTS = [
     group_name="reports",
     deps=[AssetKey(["marts", mart]) for mart in REPORT_MARTS],
     pool=WAREHOUSE_POOL,
-    kinds={"html", "plotly"},
+    kinds={"html", "pdf", "plotly"},
     description="The program's periodic report for the current quarter: target table, trends, the 766 index, "
-    "flagged agencies and officials; one self-contained HTML file per language (reporting/).",
+    "flagged agencies and officials (counted, never named), how each figure is computed; one self-contained "
+    "HTML file per language and an A4 PDF of each (reporting/).",
 )
 def periodic_report(context: AssetExecutionContext, settings: ResourceParam[Settings]) -> MaterializeResult:
     from orchestration.duckdb_session import duckdb_config
@@ -43,9 +45,16 @@ def periodic_report(context: AssetExecutionContext, settings: ResourceParam[Sett
         warehouse_target=settings.warehouse_target,
         connect_postgres=connect,
         duckdb_config=duckdb_config(settings),
+        pdf=settings.report_pdf,
+        reidentification_lookup=settings.reidentification_lookup,
     )
     paths = report.paths
     context.log.info(f"report for {report.period.period_key}: {paths['vi']}")
+    if report.pdf_skipped:
+        context.log.warning(report.pdf_skipped)
+    pdf_metadata = {f"pdf_{lang}": MetadataValue.path(str(path)) for lang, path in report.pdfs.items()}
+    if report.pdf_skipped:
+        pdf_metadata["pdf_skipped"] = report.pdf_skipped
     return MaterializeResult(
         metadata={
             "period": report.period.period_key,
@@ -53,5 +62,18 @@ def periodic_report(context: AssetExecutionContext, settings: ResourceParam[Sett
             # Paths to copy, not file:// links (browsers refuse to open those from a web page).
             **{f"report_{language}": MetadataValue.path(str(path)) for language, path in paths.items()},
             "size_bytes": paths["vi"].stat().st_size,
+            **pdf_metadata,
+            # the annex names people: its existence is said, never its path's contents
+            "restricted_annex": bool(report.restricted),
         }
     )
+
+
+def report_pdf_skipped(events) -> str | None:
+    """Why the run's report asset wrote no PDF (no Chromium on this machine), if it said so."""
+    for event in events:
+        if event.event_type_value == "ASSET_MATERIALIZATION" and event.asset_key == REPORT_KEY:
+            metadata = event.event_specific_data.materialization.metadata
+            if "pdf_skipped" in metadata:
+                return metadata["pdf_skipped"].value
+    return None

@@ -73,6 +73,12 @@ class CoreSettings:
     http_deadline_seconds: float = env("PAR_HTTP_DEADLINE_SECONDS", default=300.0)
     http_max_response_bytes: int = env("PAR_HTTP_MAX_RESPONSE_BYTES", default=64 * 1024 * 1024)
     report_dir: Path | None = env("PAR_REPORT_DIR", default=None)
+    # The report's A4 PDF beside its HTML, printed by Chromium (skipped, saying so, where none is installed).
+    report_pdf: bool = env("PAR_REPORT_PDF", default=True)
+    # A CSV file of cadre person codes and names (person_code,full_name), kept outside the warehouse: when
+    # set, the report gets a restricted annex naming the officials flagged by T02 (readable by its owner
+    # only); never set, the report counts them per agency and title and names no one.
+    reidentification_lookup: Path | None = env("PAR_REIDENTIFICATION_LOOKUP", default=None)
     # A source that stays unavailable after the HTTP retries: the landing step is retried this many
     # times, this long apart (a source down for maintenance at night comes back).
     source_retries: int = env("PAR_SOURCE_RETRIES", default=2)

@@ -10,14 +10,21 @@ AGENCIES_SHOWN = 20
 LAYOUT = dict(
     template="plotly_white",
     height=380,
-    margin=dict(l=60, r=20, t=50, b=60),
-    legend=dict(orientation="h", y=-0.2),
+    margin=dict(l=60, r=20, t=50, b=100),
+    # below the x axis' labels (quarters are drawn upright: 2025-Q1)
+    legend=dict(orientation="h", y=-0.32, yanchor="top"),
     font=dict(family="Segoe UI, Roboto, Arial, sans-serif", size=12),
 )
 
 
 def _pct(values):
     return [None if v is None else float(v) for v in values]
+
+
+def _quarter_label(quarter: dict, lbl: dict) -> str:
+    """A quarter's axis label; the running one is starred (the title says what the star means)."""
+    key = quarter["period_key"]
+    return key if quarter["is_period_complete"] else f"{key}*"
 
 
 def _target(data: ReportData, target_id: str) -> dict | None:
@@ -41,7 +48,9 @@ def agency_late_rates(data: ReportData, lbl: dict, lang: str) -> go.Figure:
         )
     fig.update_layout(
         **{**LAYOUT, "height": max(380, 22 * len(rated) + 120)},
-        title=lbl["chart.agency_late"].format(period=data.period.period_key),
+        title=lbl["chart.agency_late"].format(
+            period=data.period.period_key + ("" if data.period_row["is_period_complete"] else f", {lbl['provisional']}")
+        ),
         xaxis_tickformat=".0%",
         yaxis_automargin=True,
     )
@@ -56,13 +65,25 @@ def _quarter_lines(
     goal: float | None = None,
     goal_label: str | None = None,
 ) -> go.Figure:
-    keys = [q["period_key"] for q in data.quarters]
+    keys = [_quarter_label(q, lbl) for q in data.quarters]
+    # the running quarter's marker is hollow: provisional, not comparable with the complete ones
+    symbols = ["circle" if q["is_period_complete"] else "circle-open" for q in data.quarters]
     fig = go.Figure()
     for column, name in series:
-        fig.add_trace(go.Scatter(x=keys, y=_pct(q[column] for q in data.quarters), mode="lines+markers", name=name))
+        fig.add_trace(
+            go.Scatter(
+                x=keys,
+                y=_pct(q[column] for q in data.quarters),
+                mode="lines+markers",
+                marker={"symbol": symbols, "size": 8},
+                name=name,
+            )
+        )
     if goal is not None:
         fig.add_hline(y=goal, line_dash="dash", line_color="#7f8c8d", annotation_text=goal_label)
-    fig.update_layout(**LAYOUT, title=title, yaxis_tickformat=".1%", xaxis_type="category")
+    if not all(q["is_period_complete"] for q in data.quarters):
+        title = f"{title} (* {lbl['provisional']})"
+    fig.update_layout(**LAYOUT, title=title, yaxis_tickformat=".1%", xaxis_type="category", xaxis_tickangle=-90)
     return fig
 
 
@@ -154,10 +175,18 @@ def index_ranks(data: ReportData, lbl: dict, lang: str) -> go.Figure:
                 hovertemplate="%{x}: %{y} / %{customdata}<extra>" + name + "</extra>",
             )
         )
-    thresholds = sorted({(r["t12_top_rank"]) for r in data.external_indices if r["t12_top_rank"] is not None})
-    for threshold in thresholds:
+    # one line per distinct threshold (the indices sharing it named once), never one per index or edition
+    by_threshold: dict[int, set[str]] = {}
+    for r in data.external_indices:
+        if r["t12_top_rank"] is not None and r["counts_for_t12"] and r["province_rank"] is not None:
+            by_threshold.setdefault(int(r["t12_top_rank"]), set()).add(r["index_code"].removesuffix("_index").upper())
+    for threshold, names in sorted(by_threshold.items()):
+        named = f" ({', '.join(sorted(names))})" if len(by_threshold) > 1 else ""
         fig.add_hline(
-            y=threshold, line_dash="dash", line_color="#7f8c8d", annotation_text=f"{lbl['top_threshold']}: {threshold}"
+            y=threshold,
+            line_dash="dash",
+            line_color="#7f8c8d",
+            annotation_text=f"{lbl['top_threshold']}: {threshold}{named}",
         )
     fig.update_layout(
         **LAYOUT,

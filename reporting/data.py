@@ -17,7 +17,7 @@ class ReportData:
     quarters: list[dict]  # province by quarter up to the period
     index_766: list[dict]  # province indicators of the period
     external_indices: list[dict]  # editions up to the period's year
-    officials_flagged: list[dict]
+    officials_flagged: list[dict]  # T02: officials over the threshold per agency and title
     officials_flagged_count: int = 0
     reductions: list[dict] = field(default_factory=list)  # T07, T08 year rows up to the period's year
     budget_gaps: list[dict] = field(
@@ -35,9 +35,6 @@ def current_period(warehouse: Warehouse) -> ReportPeriod:
     if not rows:
         raise PeriodError("the warehouse has no reporting period yet: run the pipeline first")
     return ReportPeriod("quarter", rows[0]["period_key"])
-
-
-OFFICIALS_SHOWN = 25
 
 
 def load_report_data(warehouse: Warehouse, period: ReportPeriod | None = None) -> ReportData:
@@ -106,12 +103,19 @@ def load_report_data(warehouse: Warehouse, period: ReportPeriod | None = None) -
         order by index_code, edition_year""",
         period.year,
     )
+    # T02: officials over the late-rate threshold, counted per agency and title (never listed by key or
+    # name here: names only in the restricted annex, reporting/restricted.py)
     flagged = warehouse.rows(
         """
-        select official_key, dossiers_handled, dossiers_late, late_rate, late_rate_threshold
-        from marts.mart_official_performance
-        where year = ? and cannot_be_rated_good
-        order by late_rate desc, dossiers_late desc, official_key""",
+        select o.agency_code, max(ag.agency_name_vi) as agency_name_vi,
+               coalesce(max(ag.agency_name_en), max(ag.agency_name_vi)) as agency_name_en, o.title,
+               count(*) as officials, sum(o.dossiers_handled) as dossiers_handled,
+               sum(o.dossiers_late) as dossiers_late, max(o.late_rate_threshold) as late_rate_threshold
+        from marts.mart_official_performance as o
+        left join marts.dim_agency as ag on ag.agency_code = o.agency_code
+        where o.year = ? and o.cannot_be_rated_good
+        group by o.agency_code, o.title
+        order by o.agency_code, count(*) desc, o.title""",
         period.year,
     )
     reductions = warehouse.rows(
@@ -138,8 +142,8 @@ def load_report_data(warehouse: Warehouse, period: ReportPeriod | None = None) -
         quarters,
         index_766,
         external_indices,
-        flagged[:OFFICIALS_SHOWN],
-        len(flagged),
+        flagged,
+        sum(int(f["officials"]) for f in flagged),
         reductions,
         budget_gaps,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,9 @@ from markupsafe import Markup
 from reporting.charts import CHARTS
 from reporting.data import ReportData, load_report_data
 from reporting.labels import fmt_number, fmt_percent, labels
+from reporting.pdf import pdf_unavailable, print_pdf
 from reporting.periods import ReportPeriod
+from reporting.restricted import load_flagged_officials, read_lookup, render_annex
 from reporting.template import page_template
 from reporting.warehouse import open_warehouse
 
@@ -60,20 +62,65 @@ def _value(row: dict, lang: str) -> tuple[str, str]:
     return actual, f"{comparator} {one(row['goal_value'])}"
 
 
-def _target_note(row: dict, text: dict, lang: str) -> str | None:
-    """Why there is no data, what the metric leaves out, and (in English) the period's detail."""
-    parts = []
-    if row["no_data_reason"]:
-        parts.append(text["no_data." + row["no_data_reason"]].format(source=row["source_system"]))
+def _how_computed(row: dict, text: dict, lang: str) -> dict:
+    """How a target's figure is computed, in plain words: what is measured, from which source, what it
+    leaves out, and this period's particulars (why there is no data, the counts behind the figure)."""
+    sources = [text.get("source." + s.strip(), s.strip()) for s in (row["source_system"] or "").split("+")]
+    detail = row["detail_vi"] if lang == "vi" else row["detail"]
+    no_data = (
+        text["no_data." + row["no_data_reason"]].format(source=", ".join(sources)) if row["no_data_reason"] else None
+    )
     caveat = row["caveat_vi"] if lang == "vi" else row["caveat_en"]
-    if caveat:
-        parts.append(caveat)
-    if lang == "en" and row["detail"]:
-        parts.append(row["detail"])
-    return "; ".join(parts) or None
+    period_note = "; ".join(part for part in (no_data, detail) if part)
+    return {  # sentences: the page adds the full stop
+        "target_id": row["target_id"],
+        "name": row["target_name_vi"] if lang == "vi" else row["target_name_en"],
+        "measure": (row["metric_vi"] if lang == "vi" else row["metric_en"]).rstrip("."),
+        "sources": ", ".join(sources),
+        "caveat": caveat.rstrip(".") if caveat else None,
+        "period_note": period_note.rstrip(".") or None,
+    }
 
 
-def _context(data: ReportData, lang: str, warehouse_name: str, generated_at: datetime) -> dict:
+def _officials_by_agency(rows: list[dict], text: dict, lang: str) -> list[dict]:
+    """T02: one row per agency with its officials over the threshold counted per title (no one named)."""
+    agencies: dict[str | None, dict] = {}
+    for o in rows:
+        agency = agencies.setdefault(
+            o["agency_code"],
+            {
+                "agency": (o["agency_name_vi"] if lang == "vi" else o["agency_name_en"])
+                or o["agency_code"]
+                or text["agency_unknown"],
+                "officials": 0,
+                "titles": [],
+                "handled": 0,
+                "late": 0,
+                "threshold": fmt_percent(o["late_rate_threshold"], lang, 0),
+            },
+        )
+        agency["officials"] += int(o["officials"])
+        agency["handled"] += int(o["dossiers_handled"])
+        agency["late"] += int(o["dossiers_late"])
+        agency["titles"].append(f"{o['title'] or text['title_unknown']} {fmt_number(o['officials'], lang)}")
+    ordered = sorted(agencies.values(), key=lambda a: (-a["officials"], a["agency"]))
+    return [
+        {
+            **a,
+            "officials": fmt_number(a["officials"], lang),
+            "titles": "; ".join(a["titles"]),
+            "handled": fmt_number(a["handled"], lang),
+            "late": fmt_number(a["late"], lang),
+        }
+        for a in ordered
+    ]
+
+
+def _context(
+    data: ReportData, lang: str, warehouse_name: str, generated_at: datetime, other_language: str | None
+) -> dict:
+    """Every value the page shows; `other_language` is the file name of the same report in the other
+    language when it exists (the link is left out otherwise)."""
     text = labels(lang)
     p = data.period_row
     end = f"{p['period_end']:%d/%m/%Y}" if lang == "vi" else f"{p['period_end']:%Y-%m-%d}"
@@ -84,16 +131,14 @@ def _context(data: ReportData, lang: str, warehouse_name: str, generated_at: dat
             {
                 "target_id": row["target_id"],
                 "name": row["target_name_vi"] if lang == "vi" else row["target_name_en"],
-                "metric": row["metric_vi"] if lang == "vi" else row["metric_en"],
+                "measure": row["metric_vi"] if lang == "vi" else row["metric_en"],
                 "period_key": row["period_key"],
+                "provisional": not row["is_period_complete"],
                 "actual": actual,
                 "goal": goal,
                 "deadline": row["deadline_vi"] if lang == "vi" else row["deadline_en"],
                 "status": row["status"],
                 "status_label": text["status." + row["status"]],
-                "source_model": row["source_model"],
-                "source_filter": row["source_filter"],
-                "note": _target_note(row, text, lang),
             }
         )
     charts = []
@@ -135,11 +180,13 @@ def _context(data: ReportData, lang: str, warehouse_name: str, generated_at: dat
         "l": text,
         "plotly_js": _plotly_js(),
         "period_label": _period_label(data.period, text),
+        "provisional": not p["is_period_complete"],
+        "provisional_note": text["provisional_note"].format(period=data.period.period_key),
         "period_note": (text["complete"] if p["is_period_complete"] else text["partial"]).format(end=end),
         "generated": text["generated"].format(
             at=generated_at.strftime("%d/%m/%Y %H:%M" if lang == "vi" else "%Y-%m-%d %H:%M"), warehouse=warehouse_name
         ),
-        "other_language": {"href": report_filename(data.period, "en" if lang == "vi" else "vi")},
+        "other_language": {"href": other_language} if other_language else None,
         "headline_cards": [
             {"label": text["received"], "value": fmt_number(p["dossiers_received"], lang)},
             {"label": text["finished"], "value": fmt_number(p["dossiers_finished"], lang)},
@@ -156,6 +203,7 @@ def _context(data: ReportData, lang: str, warehouse_name: str, generated_at: dat
             ),
         ],
         "targets": targets,
+        "how_computed": [_how_computed(row, text, lang) for row in data.targets],
         "charts": charts,
         "indicators": indicators,
         "index_total": text["index_total"].format(
@@ -175,19 +223,10 @@ def _context(data: ReportData, lang: str, warehouse_name: str, generated_at: dat
             for a in flagged
         ],
         "flagged_officials_title": text["flagged_officials"].format(year=data.period.year),
-        "flagged_officials": [
-            {
-                "key": o["official_key"],
-                "handled": fmt_number(o["dossiers_handled"], lang),
-                "late": fmt_number(o["dossiers_late"], lang),
-                "late_rate": fmt_percent(o["late_rate"], lang),
-                "threshold": fmt_percent(o["late_rate_threshold"], lang, 0),
-            }
-            for o in data.officials_flagged
-        ],
-        "more_officials": text["more"].format(n=data.officials_flagged_count - len(data.officials_flagged))
-        if data.officials_flagged_count > len(data.officials_flagged)
-        else None,
+        "flagged_officials_total": text["flagged_officials_total"].format(
+            n=fmt_number(data.officials_flagged_count, lang)
+        ),
+        "flagged_officials": _officials_by_agency(data.officials_flagged, text, lang),
         "budget_gaps": [
             {
                 "year": g["fiscal_year"],
@@ -208,7 +247,18 @@ def _context(data: ReportData, lang: str, warehouse_name: str, generated_at: dat
 @dataclass(frozen=True)
 class RenderedReport:
     period: ReportPeriod
-    paths: dict[str, Path]  # language -> file
+    paths: dict[str, Path]  # language -> HTML file
+    pdfs: dict[str, Path] = field(default_factory=dict)  # language -> A4 PDF (none when skipped)
+    pdf_skipped: str | None = None  # why there is no PDF (no Chromium on this machine)
+    restricted: dict[str, Path] = field(default_factory=dict)  # language -> the restricted annex (names)
+
+
+def _write_atomically(path: Path, text: str, mode: int | None = None) -> None:
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_text(text, encoding="utf-8")
+    if mode is not None:
+        partial.chmod(mode)
+    partial.replace(path)
 
 
 def render_report(
@@ -220,23 +270,44 @@ def render_report(
     warehouse_target: str = "duckdb",
     connect_postgres: Callable[[], Any] | None = None,
     duckdb_config: Mapping[str, Any] | None = None,
+    pdf: bool = True,
+    reidentification_lookup: Path | None = None,
 ) -> RenderedReport:
-    """Write the report of `period` (default: the latest quarter) in each language; `generated_at`
-    (default now, this machine's time) is printed on the page. The marts are read from the DuckDB file
-    `warehouse_path`, or, when `warehouse_target` is "postgres", from the PostgreSQL server that
-    `connect_postgres()` connects to (reporting/warehouse.py); `duckdb_config` is the DuckDB file's
-    connection configuration (the caller's memory limit and threads)."""
+    """Write the report of `period` (default: the latest quarter) in each language, as HTML and (`pdf`,
+    when Chromium is installed) an A4 PDF beside it; `generated_at` (default now, this machine's time)
+    is printed on the page. The marts are read from the DuckDB file `warehouse_path`, or, when
+    `warehouse_target` is "postgres", from the PostgreSQL server that `connect_postgres()` connects to
+    (reporting/warehouse.py). With `reidentification_lookup` (a CSV of cadre person codes and names,
+    kept outside the warehouse) a restricted annex naming the officials flagged by T02 is written
+    beside the report, readable by its owner only; the report itself never names anyone. `duckdb_config` is
+    the DuckDB file's connection configuration (the caller's memory limit and threads)."""
     generated_at = generated_at or datetime.now()
     with open_warehouse(warehouse_target, Path(warehouse_path), connect_postgres, duckdb_config) as warehouse:
         data = load_report_data(warehouse, period)
+        flagged_people = load_flagged_officials(warehouse, data.period) if reidentification_lookup else []
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {}
     for lang in languages:
-        html = page_template.render(**_context(data, lang, warehouse.name, generated_at))
-        path = out_dir / report_filename(data.period, lang)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        partial.write_text(html, encoding="utf-8")
-        partial.replace(path)
-        paths[lang] = path
-    return RenderedReport(data.period, paths)
+        other_lang = "en" if lang == "vi" else "vi"
+        other = report_filename(data.period, other_lang)
+        linked = other if (other_lang in languages or (out_dir / other).exists()) else None
+        html = page_template.render(**_context(data, lang, warehouse.name, generated_at, linked))
+        paths[lang] = out_dir / report_filename(data.period, lang)
+        _write_atomically(paths[lang], html)
+    restricted = {}
+    if reidentification_lookup:
+        names = read_lookup(Path(reidentification_lookup))
+        for lang in languages:
+            path = out_dir / report_filename(data.period, lang).replace(".html", "_restricted.html")
+            _write_atomically(
+                path, render_annex(data, flagged_people, names, lang, generated_at, labels(lang)), mode=0o600
+            )
+            restricted[lang] = path
+    pdfs, skipped = {}, None
+    if pdf:
+        skipped = pdf_unavailable()
+        if skipped is None:
+            for lang, path in paths.items():
+                pdfs[lang] = print_pdf(path, path.with_suffix(".pdf"))
+    return RenderedReport(data.period, paths, pdfs, skipped, restricted)

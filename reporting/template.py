@@ -24,29 +24,40 @@ PAGE = """<!DOCTYPE html>
  .card { border: 1px solid #d5dbdb; border-radius: 6px; padding: 8px; } .card b { display: block; font-size: 1.4em; }
  .chart { margin: 12px 0; }
  code { font-size: 0.85em; color: #566573; }
+ .provisional { color: #9a7d0a; font-style: italic; white-space: nowrap; }
+ .notice { border-left: 4px solid #d4ac0d; background: #fef9e7; padding: 6px 10px; }
+ dl.how dt { font-weight: 600; margin-top: 0.8em; } dl.how dd { margin-left: 1.2em; }
+ @page { size: A4; }
+ @media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  h2 { break-after: avoid; } tr, .card, dl.how dd, .chart { break-inside: avoid; }
+  thead { display: table-header-group; }
+  a { color: inherit; text-decoration: none; }
+  .language-switch { display: none; }
+ }
 </style>
 <script type="text/javascript">{{ plotly_js }}</script>
 </head>
 <body>
 <h1>{{ l.title }}</h1>
-<p><b>{{ l.province }}</b> · {{ l.period }}: <b id="period">{{ period_label }}</b> · {{ period_note }}</p>
-<p class="meta">{{ generated }}{% if other_language %} · <a href="{{ other_language.href }}">{{ l.language_switch }}</a>{% endif %}</p>
+<p><b>{{ l.province }}</b> · {{ l.period }}: <b id="period">{{ period_label }}</b>{% if provisional %} <span class="provisional">({{ l.provisional }})</span>{% endif %} · {{ period_note }}</p>
+<p class="meta">{{ generated }}{% if other_language %}<span class="language-switch"> · <a id="language-switch" href="{{ other_language.href }}">{{ l.language_switch }}</a></span>{% endif %}</p>
+{% if provisional %}<p class="notice" id="provisional-notice">{{ provisional_note }}</p>{% endif %}
 
-<h2>{{ l.headlines }}</h2>
+<h2>{{ l.headlines }}{% if provisional %} <span class="provisional">({{ l.provisional }})</span>{% endif %}</h2>
 <div class="headlines">
 {% for card in headline_cards %}<div class="card">{{ card.label }}<b>{{ card.value }}</b></div>
 {% endfor %}</div>
 
 <h2>{{ l.targets }}</h2>
 <table id="targets">
-<thead><tr><th>{{ l.target }}</th><th>{{ l.metric }}</th><th>{{ l.period }}</th><th>{{ l.actual }}</th>
-<th>{{ l.goal }}</th><th>{{ l.deadline }}</th><th>{{ l.status }}</th><th>{{ l.source }}</th></tr></thead>
+<thead><tr><th>{{ l.target }}</th><th>{{ l.measure }}</th><th>{{ l.actual }}</th>
+<th>{{ l.goal }}</th><th>{{ l.deadline }}</th><th>{{ l.status }}</th></tr></thead>
 <tbody>
 {% for t in targets %}<tr data-target="{{ t.target_id }}" data-status="{{ t.status }}">
-<td><b>{{ t.target_id }}</b> {{ t.name }}</td><td>{{ t.metric }}</td><td>{{ t.period_key }}</td>
+<td><b>{{ t.target_id }}</b> {{ t.name }}</td><td>{{ t.measure }} ({{ t.period_key }}{% if t.provisional %}, <span class="provisional">{{ l.provisional }}</span>{% endif %})</td>
 <td class="num">{{ t.actual }}</td><td class="num">{{ t.goal }}</td><td>{{ t.deadline }}</td>
-<td class="status status-{{ t.status | replace(' ', '-') }}">{{ t.status_label }}</td>
-<td><code>{{ t.source_model }}: {{ t.source_filter }}</code>{% if t.note %}<br>{{ t.note }}{% endif %}</td></tr>
+<td class="status status-{{ t.status | replace(' ', '-') }}">{{ t.status_label }}{% if t.provisional %}<br><span class="provisional">{{ l.provisional }}</span>{% endif %}</td></tr>
 {% endfor %}</tbody>
 </table>
 
@@ -54,7 +65,7 @@ PAGE = """<!DOCTYPE html>
 {% for chart in charts %}<div class="chart" id="chart-{{ chart.id }}">{{ chart.html | safe }}</div>
 {% endfor %}
 
-<h2>{{ l.index_766 }}</h2>
+<h2>{{ l.index_766 }}{% if provisional %} <span class="provisional">({{ l.provisional }})</span>{% endif %}</h2>
 <p>{{ index_total }}</p>
 <table id="index-766">
 <thead><tr><th>{{ l.group }}</th><th>{{ l.indicator }}</th><th>{{ l.numerator }}</th><th>{{ l.denominator }}</th>
@@ -66,19 +77,19 @@ PAGE = """<!DOCTYPE html>
 {% endfor %}</tbody>
 </table>
 
-<h2>{{ flagged_agencies_title }}</h2>
+<h2>{{ flagged_agencies_title }}{% if provisional %} <span class="provisional">({{ l.provisional }})</span>{% endif %}</h2>
 {% if flagged_agencies %}<table id="flagged-agencies">
 <thead><tr><th>{{ l.agency }}</th><th>{{ l.late_rate }}</th><th>{{ l.satisfaction_rate }}</th><th>{{ l.finished }}</th></tr></thead>
 <tbody>{% for a in flagged_agencies %}<tr><td>{{ a.name }} <code>{{ a.code }}</code></td><td class="num">{{ a.late_rate }}</td>
 <td class="num">{{ a.satisfaction_rate }}</td><td class="num">{{ a.finished }}</td></tr>{% endfor %}</tbody>
 </table>{% else %}<p>{{ l.none }}</p>{% endif %}
 
-<h2>{{ flagged_officials_title }}</h2>
-{% if flagged_officials %}<table id="flagged-officials">
-<thead><tr><th>{{ l.official }}</th><th>{{ l.handled }}</th><th>{{ l.late }}</th><th>{{ l.late_rate }}</th><th>{{ l.threshold }}</th></tr></thead>
-<tbody>{% for o in flagged_officials %}<tr><td><code>{{ o.key }}</code></td><td class="num">{{ o.handled }}</td>
-<td class="num">{{ o.late }}</td><td class="num">{{ o.late_rate }}</td><td class="num">{{ o.threshold }}</td></tr>{% endfor %}</tbody>
-</table>{% if more_officials %}<p>{{ more_officials }}</p>{% endif %}{% else %}<p>{{ l.none }}</p>{% endif %}
+<h2>{{ flagged_officials_title }}{% if provisional %} <span class="provisional">({{ l.provisional }})</span>{% endif %}</h2>
+{% if flagged_officials %}<p>{{ flagged_officials_total }}</p><table id="flagged-officials">
+<thead><tr><th>{{ l.agency }}</th><th>{{ l.officials }}</th><th>{{ l.by_title }}</th><th>{{ l.handled }}</th><th>{{ l.late }}</th><th>{{ l.threshold }}</th></tr></thead>
+<tbody>{% for o in flagged_officials %}<tr><td>{{ o.agency }}</td><td class="num">{{ o.officials }}</td><td>{{ o.titles }}</td>
+<td class="num">{{ o.handled }}</td><td class="num">{{ o.late }}</td><td class="num">{{ o.threshold }}</td></tr>{% endfor %}</tbody>
+</table>{% else %}<p>{{ l.none }}</p>{% endif %}
 
 <h2>{{ l.budget_gaps }}</h2>
 {% if budget_gaps %}<p class="meta">{{ l.budget_gaps_note }}</p><table id="budget-gaps">
@@ -86,6 +97,15 @@ PAGE = """<!DOCTYPE html>
 <tbody>{% for g in budget_gaps %}<tr data-year="{{ g.year }}" data-line="{{ g.code }}"><td>{{ g.year }}</td><td><code>{{ g.code }}</code> {{ g.name }}</td>
 <td class="num">{{ g.gap }}</td><td><code>{{ g.documents }}</code></td></tr>{% endfor %}</tbody>
 </table>{% else %}<p>{{ l.none }}</p>{% endif %}
+
+<h2 id="how-computed">{{ l.how_computed }}</h2>
+<p>{{ l.how_intro }}</p>
+<dl class="how">
+{% for h in how_computed %}<dt data-target="{{ h.target_id }}">{{ h.target_id }} {{ h.name }}</dt>
+<dd>{{ l.measure }}: {{ h.measure }}. {{ l.sources }}: {{ h.sources }}.
+{% if h.caveat %}<br>{{ l.caveat }}: {{ h.caveat }}.{% endif %}
+{% if h.period_note %}<br>{{ l.this_period }}: {{ h.period_note }}.{% endif %}</dd>
+{% endfor %}</dl>
 </body>
 </html>
 """

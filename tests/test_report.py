@@ -5,8 +5,9 @@ another period; the page opens in headless Chromium with no console error and it
 from __future__ import annotations
 
 import os
+import re
 import subprocess
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -14,8 +15,9 @@ import pytest
 
 from orchestration.cli import report_paths
 from orchestration.report_asset import REPORT_KEY
+from reporting.data import ReportData
 from reporting.periods import PeriodError, ReportPeriod, parse_period
-from tests.browser import open_page, requires_chromium
+from tests.browser import CHROMIUM, open_page, requires_chromium
 from tests.support.pipeline import run, settings_for
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,10 +25,21 @@ REPO = Path(__file__).resolve().parents[1]
 SANDBOX = dict(sandbox_end=date(2025, 12, 31), sandbox_scale=0.02, sandbox_seed=11)
 
 
+# The re-identification lookup an authorised user configures: cadre person codes (the sandbox's
+# CB000001...) to names, in a file outside the warehouse.
+LOOKUP_NAME = "Họ Tên Thử {}"
+
+
 @pytest.fixture(scope="module")
 def reported(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("report")
-    settings = settings_for(tmp, **SANDBOX)
+    lookup = tmp / "restricted" / "cadre_names.csv"
+    lookup.parent.mkdir()
+    lookup.write_text(
+        "person_code,full_name\n" + "".join(f"CB{i:06d},{LOOKUP_NAME.format(i)}\n" for i in range(1, 5000)),
+        encoding="utf-8",
+    )
+    settings = settings_for(tmp, **SANDBOX, report_pdf=True, reidentification_lookup=lookup)
     result, events = run(settings, date(2022, 1, 1), date(2025, 12, 31))
     assert result.success, "the pipeline failed on the small sandbox"
     return settings, events
@@ -49,6 +62,9 @@ def test_the_run_renders_the_current_quarter_and_links_it(reported):
     metadata = materialization_metadata(events, REPORT_KEY.path)
     assert metadata["period"].value == "2025-Q4"
     assert Path(metadata["report_en"].value.removeprefix("file://")).exists()
+    assert metadata["pdf_vi"].value == str(settings.reports_path / "par_report_2025-Q4_vi.pdf") or (
+        "pdf_skipped" in metadata and CHROMIUM is None
+    )
 
 
 def test_every_mart_reports_its_row_count_and_headlines(reported):
@@ -191,3 +207,178 @@ def test_the_report_lists_budget_lines_that_are_not_the_sum_of_their_parts(repor
     for year, code, _gap in gaps:
         assert f'data-year="{year}" data-line="{code}"' in html
     assert ">1.246,5</td>" in html
+
+
+# What SQL looks like in a report: a model name, a column compared, a query. None may appear.
+SQL_PATTERNS = [
+    re.compile(r"\b(mart|stg|int|dim|fct|seed)_[a-z0-9_]+", re.IGNORECASE),
+    re.compile(r"\b[a-z]+_[a-z0-9_]+\s*(=|<>|<=|>=|\bis\b|\bin\s*\()", re.IGNORECASE),
+    re.compile(r"\bselect\b[\s\S]{0,200}\bfrom\b", re.IGNORECASE),
+    re.compile(r"\b(and|or)\s+[a-z]+_[a-z0-9_]+\b"),
+]
+
+
+def sql_in(text: str) -> list[str]:
+    return [m.group(0) for pattern in SQL_PATTERNS for m in pattern.finditer(text)]
+
+
+def test_the_sql_detector_finds_what_the_old_report_printed():
+    """The patterns catch the old target table's Source column, and pass plain words."""
+    old = "mart_agency_service_quality: period_type = 'year' and period_key = '2025' and cannot_be_ranked_good"
+    assert len(sql_in(old)) >= 3
+    assert sql_in("Measure: agencies ranked good in the year's PAR ranking although over the T01 thresholds") == []
+
+
+@requires_chromium
+def test_the_pdf_has_the_target_table_first_nothing_cut_and_no_sql(reported):
+    """The A4 PDF beside the HTML: every target's row on pages 1-2 (the appendix explains them later),
+    a sensible page count, no SQL anywhere (the HTML's text neither); printed at the page's width,
+    no element runs past the right margin."""
+    from pypdf import PdfReader
+
+    from reporting.pdf import PRINT_WIDTH_PX
+
+    settings, _ = reported
+    for lang in ("vi", "en"):
+        pdf = settings.reports_path / f"par_report_2025-Q4_{lang}.pdf"
+        pages = [page.extract_text() for page in PdfReader(pdf).pages]
+        assert 4 <= len(pages) <= 30, len(pages)
+        first_two = "\n".join(pages[:2])
+        header = ("Chỉ tiêu", "Đánh giá") if lang == "vi" else ("Target", "Status")
+        assert all(word in pages[0] for word in header)
+        for target in (f"T{i:02d}" for i in range(1, 16)):
+            assert target in first_two, (lang, target)
+        whole = "\n".join(pages)
+        assert sql_in(whole) == [], (lang, sql_in(whole)[:5])
+        assert "appendix" in whole.lower() or "phụ lục" in whole.lower()
+    for lang in ("vi", "en"):
+        html = settings.reports_path / f"par_report_2025-Q4_{lang}.html"
+        with open_page(html.as_uri()) as (page, _visit):
+            page.set_viewport_size({"width": PRINT_WIDTH_PX, "height": 1000})
+            page.emulate_media(media="print")
+            assert sql_in(page.inner_text("body")) == []
+            # every box within the printed width; every text of a chart within its chart (plotly clips the rest)
+            overflowing = page.evaluate(
+                """w => [...document.querySelectorAll('body *')].filter(e => !e.closest('#js-plotly-tester')).flatMap(e => {
+                    const b = e.getBoundingClientRect(), svg = e.closest('svg.main-svg');
+                    if (b.width === 0 && b.height === 0) return [];
+                    if (!svg) return b.left < -1 || b.right > w + 1 ? [e.tagName + '#' + e.id] : [];
+                    const s = svg.getBoundingClientRect();
+                    return e.tagName === 'text' && (b.left < s.left - 1 || b.right > s.right + 1) ? [e.textContent] : [];
+                })""",
+                PRINT_WIDTH_PX,
+            )
+            assert overflowing == [], lang
+
+
+def test_officials_are_counted_per_agency_and_named_only_in_the_restricted_annex(reported):
+    """T02 in the report: counts per agency and title, the same total as the mart, no key and no name.
+    The names of the lookup appear only in the annex, a file of its own readable by its owner only."""
+    settings, _ = reported
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        flagged = con.execute(
+            """select official_key, person_code from marts.mart_official_performance
+               where year = 2025 and cannot_be_rated_good"""
+        ).fetchall()
+    assert flagged, "the small sandbox flags officials in 2025"
+    report = (settings.reports_path / "par_report_2025-Q4_en.html").read_text(encoding="utf-8")
+    assert f"{len(flagged)} officials over the threshold, by agency and title" in report
+    assert not any(key in report for key, _ in flagged)
+    assert "Họ Tên Thử" not in report
+    annex = settings.reports_path / "par_report_2025-Q4_en_restricted.html"
+    assert annex.stat().st_mode & 0o777 == 0o600
+    text = annex.read_text(encoding="utf-8")
+    named = [code for _, code in flagged if code and LOOKUP_NAME.format(int(code[2:])) in text]
+    assert named and len(named) == len([c for _, c in flagged if c])
+    if CHROMIUM:
+        from pypdf import PdfReader
+
+        pdf_text = "".join(p.extract_text() for p in PdfReader(annex.with_name("par_report_2025-Q4_en.pdf")).pages)
+        assert "Họ Tên Thử" not in pdf_text
+
+
+def test_the_language_link_is_there_only_when_the_other_language_is(reported, tmp_path):
+    from reporting.render import render_report
+
+    settings, _ = reported
+    alone = render_report(settings.warehouse_path, tmp_path, ReportPeriod("quarter", "2025-Q3"), ("en",), pdf=False)
+    assert 'id="language-switch"' not in alone.paths["en"].read_text(encoding="utf-8")
+    both = render_report(settings.warehouse_path, tmp_path, ReportPeriod("quarter", "2025-Q3"), ("vi",), pdf=False)
+    assert 'href="par_report_2025-Q3_en.html"' in both.paths["vi"].read_text(encoding="utf-8")
+
+
+def test_a_running_period_is_provisional_everywhere(reported):
+    """The report of a period still running: the heading, the notice, each target row, the charts'
+    running quarter (hollow marker, labelled) all say provisional; complete quarters do not."""
+    from reporting.data import load_report_data
+    from reporting.render import _context
+    from reporting.template import page_template
+    from reporting.warehouse import open_warehouse
+
+    settings, _ = reported
+    with open_warehouse("duckdb", settings.warehouse_path) as warehouse:
+        data = load_report_data(warehouse, ReportPeriod("quarter", "2025-Q4"))
+    data.period_row["is_period_complete"] = False  # as if built on 2025-12-20
+    data.quarters[-1]["is_period_complete"] = False
+    for row in data.targets:
+        row["is_period_complete"] = False
+    html = page_template.render(**_context(data, "en", "w", datetime(2025, 12, 20), None))
+    assert 'id="provisional-notice"' in html
+    assert html.count('<span class="provisional">provisional</span>') >= 2 * 15
+    assert '"2025-Q4*"' in html and "(* provisional)" in html and "circle-open" in html
+    assert '"2025-Q3*"' not in html
+
+
+def test_one_t12_threshold_line_per_value():
+    """Two indices sharing the top-25 threshold get one line, not two identical ones."""
+    from reporting.charts import index_ranks
+    from reporting.labels import labels
+
+    rows = [
+        dict(
+            index_code=c,
+            index_name_en=c,
+            index_name_vi=c,
+            edition_year=y,
+            province_rank=r,
+            provinces_ranked=63,
+            t12_top_rank=25,
+            counts_for_t12=True,
+        )
+        for c, y, r in (("papi", 2023, 8), ("par_index", 2023, 14), ("par_index", 2024, 10))
+    ]
+    data = ReportData(ReportPeriod("year", "2024"), {}, [], [], [], [], rows, [])
+    figure = index_ranks(data, labels("en"), "en")
+    assert len(figure.layout.shapes) == 1
+
+
+def test_every_word_and_every_note_exists_in_both_languages(reported):
+    """Vietnamese as complete as English: the same labels, and each target's note of the period in
+    both languages (detail and detail_vi null together)."""
+    from reporting.labels import LABELS
+
+    assert set(LABELS["vi"]) == set(LABELS["en"])
+    assert all(LABELS["vi"].values()) and all(LABELS["en"].values())
+    settings, _ = reported
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        unpaired = con.execute(
+            """select target_id, period_key, detail, detail_vi from marts.mart_program_targets
+               where (detail is null) <> (detail_vi is null)"""
+        ).fetchall()
+        noted = con.execute("select count(*) from marts.mart_program_targets where detail_vi is not null").fetchone()[0]
+    assert unpaired == [] and noted > 0
+    vi = (settings.reports_path / "par_report_2025-Q4_vi.html").read_text(encoding="utf-8")
+    assert "Kỳ này:" in vi and "cán bộ vượt ngưỡng tỷ lệ trễ hạn" in vi
+
+
+def test_without_chromium_the_pdf_is_skipped_and_says_so(reported, tmp_path, monkeypatch):
+    """A fresh machine with only Python: the HTML is written, the PDF skipped with a message, no error."""
+    import reporting.pdf
+    from reporting.render import render_report
+
+    settings, _ = reported
+    monkeypatch.setattr(reporting.pdf.shutil, "which", lambda name: None)
+    done = render_report(settings.warehouse_path, tmp_path, ReportPeriod("quarter", "2025-Q4"), ("en",), pdf=True)
+    assert done.paths["en"].exists() and done.pdfs == {}
+    assert done.pdf_skipped.startswith("PDF skipped: Chromium is not installed")
+    assert not list(tmp_path.glob("*.pdf"))

@@ -1,5 +1,5 @@
 {#- index_766_points(rate, target, max_points): the national service index scoring rule (Decision
-    766, domain §3, M): the maximum points when the rate reaches the target, else rate x max /
+    766, docs/definitions.md; the formula is inferred): the maximum points when the rate reaches the target, else rate x max /
     target; with no target, rate x max. Rounded to 4 decimals half away from zero on every engine. Null when the rate is null (nothing to score). -#}
 {% macro index_766_points(rate, target, max_points) -%}
     cast(case

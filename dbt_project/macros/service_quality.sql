@@ -1,5 +1,5 @@
 {#- The counts of the service-quality marts over rows of int_dossier_period_status, one place for
-    the agency and the province marts (domain §6). Use inside a select ... group by. -#}
+    the agency and the province marts (docs/definitions.md). Use inside a select ... group by. -#}
 {% macro dossier_period_counts() -%}
         sum(case when is_received_in_period then 1 else 0 end) as dossiers_received,
         sum(case when is_received_in_period and is_online_channel then 1 else 0 end) as received_online,
@@ -16,7 +16,7 @@
         sum(case when (is_finished_late or is_overdue_at_end) and has_apology_by_end then 1 else 0 end) as late_with_apology
 {%- endmacro %}
 
-{#- The 766 on-time rate's denominator (§6): dossiers finished in the period or pending at its end,
+{#- The 766 on-time rate's denominator (docs/definitions.md): dossiers finished in the period or pending at its end,
     less those whose due date cannot be determined (counted apart in due_date_unknown). -#}
 {% macro on_time_denominator(relation) -%}
     ({{ relation }}.dossiers_finished + {{ relation }}.pending_at_end - {{ relation }}.due_date_unknown)
@@ -24,7 +24,7 @@
 
 {#- The counts (numerators and denominators, so any roll-up is a sum) and rates both
     service-quality marts publish, from the columns of
-    dossier_period_counts() plus votes_cast / votes_satisfied (domain §6): one place for the
+    dossier_period_counts() plus votes_cast / votes_satisfied (docs/definitions.md): one place for the
     formulas. The late rate is 1 - the 766 on-time rate = (finished late + overdue at the end) /
     (finished + pending at the end - due date unknown): a dossier whose due date cannot be
     determined is on neither side (macro on_time_denominator). -#}
@@ -52,7 +52,7 @@
     {{ safe_rate(relation ~ '.late_with_apology', relation ~ '.finished_late + ' ~ relation ~ '.overdue_at_end') }} as apology_coverage
 {%- endmacro %}
 
-{#- The applicant's supplement time of each supplement round, in working days (§3, §6: the time
+{#- The applicant's supplement time of each supplement round, in working days (docs/definitions.md: the time
     between a supplement request and the resubmission is not counted, so it moves the due date):
     the working days in (request day, supply day], from int_working_days' running index. Null when
     either day is outside the calendar; 0 when supplied the same day (or, in a bad row, before the

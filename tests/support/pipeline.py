@@ -14,7 +14,8 @@ from orchestration.settings import load_settings
 
 def settings_for(tmp_path, **overrides):
     """The settings of the environment, with data, landing zone and warehouse under tmp_path, no source
-    URL or export file and no pseudonymisation key unless `overrides` give them."""
+    URL or export file, no pseudonymisation key and no PDF of the report (Chromium's print: seconds per
+    run; tests/test_report.py asks for it) unless `overrides` give them."""
     values = dict(
         data_dir=tmp_path,
         landing_dir=tmp_path / "landing",
@@ -22,6 +23,8 @@ def settings_for(tmp_path, **overrides):
         one_stop_shop_url=None,
         one_stop_shop_export=None,
         pseudonymisation_key=None,
+        report_pdf=False,
+        reidentification_lookup=None,
     )
     return dataclasses.replace(load_settings(), **{**values, **overrides})
 

@@ -1,7 +1,7 @@
 {#-
     Reporting periods (kỳ báo cáo): every calendar month, quarter, half-year and year in local time from
     var reporting_start (2022-01) to the month of var reporting_as_of (empty = today).
-    period_start is 00:00:00 of the first day, period_end 23:59:59 of the last day (§6
+    period_start is 00:00:00 of the first day, period_end 23:59:59 of the last day (docs/definitions.md,
     "at the period's end"). The current month, quarter and year are included while still running:
     for them period_end is the as-of moment (now in Vietnam, or 23:59:59 of var reporting_as_of),
     so a dossier is never judged at a future date (is_complete tells them apart).

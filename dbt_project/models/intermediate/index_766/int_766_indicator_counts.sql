@@ -1,5 +1,5 @@
 {#-
-    Numerator and denominator of every national service index indicator (Decision 766, domain §3)
+    Numerator and denominator of every national service index indicator (Decision 766; docs/definitions.md)
     that our sources can compute (seed index_766_indicators rows with no not_computable_reason),
     per handling agency, reporting period and indicator. Definitions are in the seed's numerator_en /
     denominator_en; the dossier flags come from int_dossier_period_status (the on-time rule, judged
@@ -141,7 +141,7 @@ select
 from dossier_counts
 union all
 -- 2.1 on time = finished on time + pending not overdue, over the on-time denominator (a dossier
--- whose due date cannot be determined is on neither side, §6)
+-- whose due date cannot be determined is on neither side, docs/definitions.md)
 select
     agency_code, period_type, period_key, '2.1',
     {{ on_time_denominator('dossier_counts') }} - finished_late - overdue_at_end,

@@ -1,5 +1,5 @@
 {#-
-    What the national service index (Decision 766, domain §3) asks of each clean dossier beyond
+    What the national service index (Decision 766; docs/definitions.md) asks of each clean dossier beyond
     the on-time rule, one row per dossier: DVCQG sync time (NgayDongBo), the electronic result
     (a result document with a file link), digitisation (HoSoCoThanhPhanSoHoa), reuse of digitised
     data and use of the personal data store (any submitted document flagged DuocTaiSuDung /

@@ -5,12 +5,12 @@
     rows for, or no value (no baseline, no rated head, no document), gets no row.
 
     To wire a new source into a target: add a CTE `select 'Tnn' as target_id, period_type,
-    period_key, <actual>, <numerator>, <denominator>, <note> from {{ ref('...') }}`, union it into
+    period_key, <actual>, <numerator>, <denominator>, <note>, <note_vi> from {{ ref('...') }}`, union it into
     `actuals`, and check the target's source_model and source_filter in the seed say where the rows
     are. Each block: actual_value in the seed's unit (count; rate as a decimal share; change as a
     decimal difference; relative_change as a decimal share of the baseline, -0.10 for -10%),
     numerator and denominator when the value is a share or count of something (else null), a short
-    note (or null).
+    note (or null) and the same note in Vietnamese (note_vi: the report is as complete in both).
 -#}
 with periods as (
 
@@ -96,7 +96,18 @@ t01 as (
                 || cast(ranked_good_over as {{ dbt.type_string() }}) || ' ranked good), '
                 || cast(over_not_ranked as {{ dbt.type_string() }}) || ' not in the ranking, '
                 || cast(over_grade_unknown as {{ dbt.type_string() }}) || ' with an unknown grade (not judged)'
-        end as note
+        end as note,
+        cast(over_thresholds as {{ dbt.type_string() }}) || ' trên '
+        || cast(agencies as {{ dbt.type_string() }}) || ' cơ quan vượt ngưỡng trong năm; '
+        || case
+            when is_year_ranked = 0 then 'chưa có kết quả xếp hạng CCHC của năm'
+            else
+                cast(over_and_graded as {{ dbt.type_string() }})
+                || ' cơ quan trong số đó có xếp loại trong xếp hạng CCHC ('
+                || cast(ranked_good_over as {{ dbt.type_string() }}) || ' xếp loại tốt), '
+                || cast(over_not_ranked as {{ dbt.type_string() }}) || ' không có trong xếp hạng, '
+                || cast(over_grade_unknown as {{ dbt.type_string() }}) || ' có xếp loại không xác định (chưa xét)'
+        end as note_vi
     from t01_counts
 
 ),
@@ -133,7 +144,15 @@ t02 as (
         || cast(max(over_threshold.officials_by_dossier_rule) as {{ dbt.type_string() }})
         || ' of the '
         || cast(max(over_threshold.officials_judged) as {{ dbt.type_string() }})
-        || ' judged officials by the dossier rule in part or whole (steps without a deadline)' as note
+        || ' judged officials by the dossier rule in part or whole (steps without a deadline)' as note,
+        cast(max(over_threshold.officials_over_threshold) as {{ dbt.type_string() }})
+        || ' cán bộ vượt ngưỡng tỷ lệ trễ hạn, '
+        || cast(sum(case when appraised.is_over_threshold then 1 else 0 end) as {{ dbt.type_string() }})
+        || ' người đã có kết quả đánh giá, xếp loại; '
+        || cast(max(over_threshold.officials_by_dossier_rule) as {{ dbt.type_string() }})
+        || ' trong số '
+        || cast(max(over_threshold.officials_judged) as {{ dbt.type_string() }})
+        || ' cán bộ được xét tính một phần hoặc toàn bộ theo hạn của hồ sơ (bước xử lý không có thời hạn)' as note_vi
     from {{ ref('mart_official_rating_eligibility') }} as appraised
     inner join t02_over_threshold as over_threshold
         on over_threshold.year = appraised.year
@@ -157,7 +176,14 @@ t03 as (
         || ' ranked agencies have a rated head and a known grade; accountability triggered in '
         || cast(sum(case when is_accountability_triggered then 1 else 0 end) as {{ dbt.type_string() }})
         || ' (average two years running or weak); grade unknown (quarantined, not judged): '
-        || cast(sum(case when is_grade_unknown then 1 else 0 end) as {{ dbt.type_string() }}) as note
+        || cast(sum(case when is_grade_unknown then 1 else 0 end) as {{ dbt.type_string() }}) as note,
+        cast(count(case when not is_grade_unknown then head_rating_code end) as {{ dbt.type_string() }}) || ' trên '
+        || cast(count(*) as {{ dbt.type_string() }})
+        || ' cơ quan được xếp hạng có người đứng đầu đã được đánh giá và xếp loại xác định; '
+        || 'phải xem xét trách nhiệm người đứng đầu ở '
+        || cast(sum(case when is_accountability_triggered then 1 else 0 end) as {{ dbt.type_string() }})
+        || ' cơ quan (hai năm liền trung bình hoặc một năm yếu); xếp loại không xác định (chưa xét): '
+        || cast(sum(case when is_grade_unknown then 1 else 0 end) as {{ dbt.type_string() }}) as note_vi
     from {{ ref('mart_head_accountability') }}
     group by year
     having count(case when not is_grade_unknown then head_rating_code end) > 0
@@ -236,7 +262,19 @@ t04 as (
             as {{ dbt.type_string() }}
         ) || ' offered full-online though not marked eligible, '
         || cast(sum(case when is_full_online_eligible is null then 1 else 0 end) as {{ dbt.type_string() }})
-        || ' with eligibility unknown' as note
+        || ' with eligibility unknown' as note,
+        'danh mục thủ tục ngày ' || cast(max(snapshot_date) as {{ dbt.type_string() }})
+        || case
+            when max(case when is_snapshot_after_period then 1 else 0 end) = 1
+                then ' (sau kỳ báo cáo: điều kiện toàn trình tại thời điểm đó)'
+            else ''
+        end
+        || '; ' || cast(
+            sum(case when is_full_online and not is_full_online_eligible then 1 else 0 end)
+            as {{ dbt.type_string() }}
+        ) || ' thủ tục cung cấp toàn trình dù chưa được đánh dấu đủ điều kiện, '
+        || cast(sum(case when is_full_online_eligible is null then 1 else 0 end) as {{ dbt.type_string() }})
+        || ' thủ tục chưa rõ điều kiện' as note_vi
     from catalogue_as_of
     group by period_type, period_key
     having sum(case when is_full_online_eligible then 1 else 0 end) > 0
@@ -263,7 +301,17 @@ t05 as (
         || '; ' || cast(
             sum(case when is_online and is_integrated_dvcqg is null then 1 else 0 end)
             as {{ dbt.type_string() }}
-        ) || ' online services with integration unknown' as note
+        ) || ' online services with integration unknown' as note,
+        'danh mục thủ tục ngày ' || cast(max(snapshot_date) as {{ dbt.type_string() }})
+        || case
+            when max(case when is_snapshot_after_period then 1 else 0 end) = 1
+                then ' (sau kỳ báo cáo: tích hợp tại thời điểm đó)'
+            else ''
+        end
+        || '; ' || cast(
+            sum(case when is_online and is_integrated_dvcqg is null then 1 else 0 end)
+            as {{ dbt.type_string() }}
+        ) || ' dịch vụ trực tuyến chưa rõ đã tích hợp hay chưa' as note_vi
     from catalogue_as_of
     group by period_type, period_key
     having sum(case when is_online then 1 else 0 end) > 0
@@ -277,7 +325,9 @@ t06 as (
         'T06' as target_id, period_type, period_key,
         online_share as actual_value, received_online as numerator, dossiers_received as denominator,
         cast(received_online as {{ dbt.type_string() }}) || ' of '
-        || cast(dossiers_received as {{ dbt.type_string() }}) || ' dossiers received were submitted online' as note
+        || cast(dossiers_received as {{ dbt.type_string() }}) || ' dossiers received were submitted online' as note,
+        cast(received_online as {{ dbt.type_string() }}) || ' trên '
+        || cast(dossiers_received as {{ dbt.type_string() }}) || ' hồ sơ tiếp nhận được nộp trực tuyến' as note_vi
     from province
     where online_share is not null
 
@@ -292,7 +342,10 @@ t07 as (
         units_in_force as numerator, baseline_units as denominator,
         cast(units_created as {{ dbt.type_string() }}) || ' created, '
         || cast(units_merged as {{ dbt.type_string() }}) || ' merged, '
-        || cast(units_dissolved as {{ dbt.type_string() }}) || ' dissolved in the year' as note
+        || cast(units_dissolved as {{ dbt.type_string() }}) || ' dissolved in the year' as note,
+        cast(units_created as {{ dbt.type_string() }}) || ' thành lập mới, '
+        || cast(units_merged as {{ dbt.type_string() }}) || ' sáp nhập, '
+        || cast(units_dissolved as {{ dbt.type_string() }}) || ' giải thể trong năm' as note_vi
     from {{ ref('mart_public_service_units') }}
     where baseline_units > 0
 
@@ -349,7 +402,15 @@ t08 as (
         )
         || ', goal -' || cast(budget_paid_reduction_target as {{ dbt.type_string() }}) || '); '
         || cast(agencies_on_track as {{ dbt.type_string() }}) || ' of '
-        || cast(agencies as {{ dbt.type_string() }}) || ' agencies on track on both sides' as note
+        || cast(agencies as {{ dbt.type_string() }}) || ' agencies on track on both sides' as note,
+        'người hưởng lương từ ngân sách: ' || cast(budget_paid as {{ dbt.type_string() }}) || ' so với '
+        || cast(baseline_budget_paid as {{ dbt.type_string() }}) || ' năm gốc ('
+        || cast(
+            {{ safe_rate('budget_paid - baseline_budget_paid', 'baseline_budget_paid') }} as {{ dbt.type_string() }}
+        )
+        || ', mục tiêu -' || cast(budget_paid_reduction_target as {{ dbt.type_string() }}) || '); '
+        || cast(agencies_on_track as {{ dbt.type_string() }}) || ' trên '
+        || cast(agencies as {{ dbt.type_string() }}) || ' cơ quan đúng tiến độ ở cả hai mặt' as note_vi
     from t08_province
     where baseline_civil_servants > 0
 
@@ -363,7 +424,8 @@ t09 as (
         max(self_financing_share) as actual_value,
         max(units_self_financing) as numerator,
         max(units_in_year) as denominator,
-        cast(null as {{ dbt.type_string() }}) as note
+        cast(null as {{ dbt.type_string() }}) as note,
+        cast(null as {{ dbt.type_string() }}) as note_vi
     from {{ ref('mart_public_unit_autonomy') }}
     group by fiscal_year
     having max(self_financing_share) is not null
@@ -380,7 +442,10 @@ t10 as (
         count(*) as actual_value, count(*) as numerator, cast(null as bigint) as denominator,
         cast(count(*) as {{ dbt.type_string() }}) || ' business dialogue conferences recorded ('
         || cast(count(event_date) as {{ dbt.type_string() }})
-        || ' with an exact date); other business meetings are not counted' as note
+        || ' with an exact date); other business meetings are not counted' as note,
+        cast(count(*) as {{ dbt.type_string() }}) || ' hội nghị đối thoại với doanh nghiệp được ghi nhận ('
+        || cast(count(event_date) as {{ dbt.type_string() }})
+        || ' có ngày cụ thể); các cuộc gặp khác với doanh nghiệp không được tính' as note_vi
     from {{ ref('program_events') }}
     where event_type = 'business_dialogue' and event_year is not null
     group by event_year
@@ -396,7 +461,9 @@ t11 as (
         sum(below_standard) as numerator,
         sum(cadres_and_civil_servants) as denominator,
         cast(sum(case when meets_t11 then 0 else 1 end) as {{ dbt.type_string() }}) || ' of '
-        || cast(count(*) as {{ dbt.type_string() }}) || ' communes with someone below standard' as note
+        || cast(count(*) as {{ dbt.type_string() }}) || ' communes with someone below standard' as note,
+        cast(sum(case when meets_t11 then 0 else 1 end) as {{ dbt.type_string() }}) || ' trên '
+        || cast(count(*) as {{ dbt.type_string() }}) || ' xã, phường có người chưa đạt chuẩn' as note_vi
     from {{ ref('mart_commune_cadre_standards') }}
     group by year
 
@@ -447,7 +514,12 @@ t12 as (
         || cast(count(latest.index_code) as {{ dbt.type_string() }})
         || ' indices with a judged edition in the top; no data for '
         || cast(count(*) - count(latest.index_code) as {{ dbt.type_string() }}) || ' of the '
-        || cast(count(*) as {{ dbt.type_string() }}) || ' indices the program names' as note
+        || cast(count(*) as {{ dbt.type_string() }}) || ' indices the program names' as note,
+        cast(sum(case when latest.is_in_t12_top then 1 else 0 end) as {{ dbt.type_string() }}) || ' trên '
+        || cast(count(latest.index_code) as {{ dbt.type_string() }})
+        || ' chỉ số có kỳ đánh giá nằm trong nhóm dẫn đầu; chưa có dữ liệu của '
+        || cast(count(*) - count(latest.index_code) as {{ dbt.type_string() }}) || ' trong số '
+        || cast(count(*) as {{ dbt.type_string() }}) || ' chỉ số chương trình nêu' as note_vi
     from periods
     cross join t12_indices as named
     left join t12_editions as latest
@@ -488,7 +560,19 @@ t13 as (
         )
         || ' missing past the deadline; not judged yet: '
         || cast(sum(case when counts_for_t13 and is_on_time is null then 1 else 0 end) as {{ dbt.type_string() }})
-        || ' (the draft estimate has no submission date in the source); execution reports not counted' as note
+        || ' (the draft estimate has no submission date in the source); execution reports not counted' as note,
+        'dự toán, quyết toán, dự thảo dự toán: '
+        || cast(
+            sum(case when counts_for_t13 and disclosure_status = 'late' then 1 else 0 end) as {{ dbt.type_string() }}
+        )
+        || ' chậm, '
+        || cast(
+            sum(case when counts_for_t13 and disclosure_status = 'missing_overdue' then 1 else 0 end)
+            as {{ dbt.type_string() }}
+        )
+        || ' chưa công khai khi đã quá hạn; chưa xét: '
+        || cast(sum(case when counts_for_t13 and is_on_time is null then 1 else 0 end) as {{ dbt.type_string() }})
+        || ' (nguồn không có ngày trình dự thảo dự toán); báo cáo tình hình thực hiện không tính' as note_vi
     from {{ ref('mart_budget_disclosure_timeliness') }}
     group by fiscal_year
     having
@@ -503,7 +587,8 @@ t14 as (
         'T14' as target_id, period_type, period_key,
         apology_coverage as actual_value, late_with_apology as numerator,
         finished_late + overdue_at_end as denominator,
-        cast(null as {{ dbt.type_string() }}) as note
+        cast(null as {{ dbt.type_string() }}) as note,
+        cast(null as {{ dbt.type_string() }}) as note_vi
     from province
     where apology_coverage is not null
 
@@ -518,7 +603,10 @@ t15 as (
         cast(null as bigint) as numerator, cast(null as bigint) as denominator,
         'online-paid share ' || cast(current_period.online_paid_share as {{ dbt.type_string() }})
         || ' against ' || cast(year_before.online_paid_share as {{ dbt.type_string() }})
-        || ' in ' || year_before.period_key as note
+        || ' in ' || year_before.period_key as note,
+        'tỷ lệ thanh toán trực tuyến ' || cast(current_period.online_paid_share as {{ dbt.type_string() }})
+        || ' so với ' || cast(year_before.online_paid_share as {{ dbt.type_string() }})
+        || ' năm ' || year_before.period_key as note_vi
     from province as current_period
     inner join province as year_before
         on
@@ -571,5 +659,6 @@ select
     cast(actual_value as decimal(18, 6)) as actual_value,
     cast(numerator as bigint) as numerator,
     cast(denominator as bigint) as denominator,
-    cast(note as {{ dbt.type_string() }}) as note
+    cast(note as {{ dbt.type_string() }}) as note,
+    cast(note_vi as {{ dbt.type_string() }}) as note_vi
 from actuals

@@ -1,7 +1,8 @@
 {#-
-    One row per dossier received (accepted, domain §6), in the month of its reception, with the
+    One row per dossier received (accepted: docs/definitions.md, "Received"), in the month of its reception, with the
     applicant's commune-level unit (MaDonViHanhChinhChuHoSo) and whether the applicant, if a
-    citizen, was verified against the population database (DuocXacThucCSDLDanCu).
+    citizen, was verified against the population database (DuocXacThucCSDLDanCu), and whether it
+    came online (is_online_channel) for a procedure eligible for full-online (is_full_online_eligible).
 
     applicant_unit_key: the version of the applicant's code in force on the submission day.
     unit_key: the version the dossier counts for in its reception month, which is the applicant's
@@ -19,6 +20,8 @@ with dossiers as (
         applicant_unit_code,
         applicant_type_code,
         is_applicant_verified,
+        is_online_channel,
+        is_full_online_eligible,
         submitted_at,
         received_at,
         cast({{ dbt.date_trunc('month', 'received_at') }} as date) as month_start
@@ -70,7 +73,9 @@ select
         else successors.current_unit_key
     end as unit_key,
     (applicants.applicant_type_code = 1) as is_citizen_applicant,
-    case when applicants.applicant_type_code = 1 then applicants.is_applicant_verified end as is_applicant_verified
+    case when applicants.applicant_type_code = 1 then applicants.is_applicant_verified end as is_applicant_verified,
+    applicants.is_online_channel,
+    applicants.is_full_online_eligible
 from with_applicant_unit as applicants
 left join successors
     on

@@ -1,5 +1,5 @@
 {#-
-    The end time of each dossier (thời điểm kết thúc xử lý, 766 rule §3): the FIRST end event,
+    The end time of each dossier (thời điểm kết thúc xử lý, docs/definitions.md "End time"): the FIRST end event,
     i.e. the earliest of
       - a process step whose status ends a dossier (seed dossier_statuses.ends_dossier:
         9 processed, 10 result returned, 8 stopped, 3 not accepted, 7 withdrawn by the applicant);

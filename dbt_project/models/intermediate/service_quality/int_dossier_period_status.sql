@@ -1,11 +1,11 @@
 {#-
-    The 766 on-time rule (Decision 766/QĐ-TTg indicator 2.1; domain §3, §6), judged AS OF each
+    The 766 on-time rule (Decision 766/QĐ-TTg indicator 2.1; docs/definitions.md), judged AS OF each
     reporting period's end: one row per (dossier, period) for the dossiers that matter in the
     period, i.e. received in it, finished in it, or pending at its end.
 
     Dossiers considered: clean dossiers with a reception time (NgayTiepNhan) that were accepted
     (status not 1 "new" / 3 "not accepted", seed dossier_statuses.is_accepted): a dossier refused at
-    the counter was never received, so it is neither finished nor pending (§6 "received").
+    the counter was never received, so it is neither finished nor pending (docs/definitions.md "Received").
     Candidate periods come from a range join (received by the period end, not ended before the
     period start): never a cross join of all dossiers with all periods.
 
@@ -23,10 +23,10 @@
                                 request (one round requested, not supplied by then), that request's
                                 time; else null (not ended).
     Flags:
-      is_received_in_period  NgayTiepNhan within the period (§6 "received", accepted);
+      is_received_in_period  NgayTiepNhan within the period (docs/definitions.md "Received": accepted);
       is_finished_in_period  end_at within the period;
       is_due_date_unknown    finished in the period or pending at its end, and due_at unknown:
-                             neither on time nor late nor overdue (§6), counted apart and kept
+                             neither on time nor late nor overdue (docs/definitions.md), counted apart and kept
                              out of both sides of the on-time rate;
       is_finished_late       finished in the period, due date known, and (end_at > due_at, or more
                              than one supplement round by then); is_finished_on_time = finished,

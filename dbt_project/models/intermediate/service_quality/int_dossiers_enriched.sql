@@ -1,7 +1,7 @@
 {#-
     One row per clean dossier (latest version) with what the service-quality rules need.
 
-    Due date (ngày hẹn trả, §6), resolved in this order:
+    Due date (ngày hẹn trả, docs/definitions.md "Due date"), resolved in this order:
       base_due_at = NgayHenTra; when the source has no NgayHenTra, it is derived from the
       procedure's statutory limit N (seed procedures.statutory_days, working days): 17:00
       (var derived_due_hour) of the N-th working day after the reception day (int_working_days:

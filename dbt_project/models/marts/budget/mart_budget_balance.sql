@@ -213,6 +213,8 @@ by_line as (
 )
 
 select
+    cast('year' as {{ dbt.type_string() }}) as period_type,
+    cast(cast(by_line.fiscal_year as integer) as {{ dbt.type_string() }}) as period_key,
     by_line.fiscal_year,
     by_line.line_key,
     by_line.line_id,

@@ -101,6 +101,8 @@ dated as (
 )
 
 select
+    cast('year' as {{ dbt.type_string() }}) as period_type,
+    cast(cast(fiscal_year as integer) as {{ dbt.type_string() }}) as period_key,
     fiscal_year,
     document_kind,
     period_code,

@@ -79,6 +79,8 @@ yearly as (
 )
 
 select
+    cast('year' as {{ dbt.type_string() }}) as period_type,
+    cast(cast(yearly.fiscal_year as integer) as {{ dbt.type_string() }}) as period_key,
     yearly.fiscal_year,
     yearly.unit_code,
     yearly.unit_name_vi,
@@ -101,7 +103,7 @@ select
     cast(yearly.units_in_group as bigint) as units_in_group,
     cast(yearly.units_self_financing as bigint) as units_self_financing,
     {{ safe_rate('yearly.units_self_financing', 'yearly.units_in_year') }} as self_financing_share,
-    targets.target_share,
+    cast(targets.target_share as decimal(9, 6)) as target_share,
     targets.target_year,
     case
         when targets.target_share is not null

@@ -1,6 +1,6 @@
 {#-
     The national service index (Bộ chỉ số phục vụ người dân, doanh nghiệp; Decision 766/QĐ-TTg,
-    domain §3) reproduced from our own dossiers: one row per scope (each handling agency, and the
+    docs/definitions.md) reproduced from our own dossiers: one row per scope (each handling agency, and the
     province), reporting period and indicator of the scheme in force on the period's first day
     (seeds index_766_schemes / _groups / _indicators: the 2022 five groups, the current six).
 
@@ -187,7 +187,7 @@ select
     cast(pointed.numerator as bigint) as numerator,
     cast(pointed.denominator as bigint) as denominator,
     cast(pointed.rate as decimal(9, 6)) as rate,
-    cast(pointed.target_rate as decimal(9, 4)) as target_rate,
+    cast(pointed.target_rate as decimal(9, 6)) as target_rate,
     cast(pointed.max_points as integer) as max_points,
     pointed.points,
     cast(sum(pointed.points) over (

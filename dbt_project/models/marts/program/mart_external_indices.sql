@@ -70,6 +70,8 @@ select
     cast(catalogue.index_name_vi as {{ dbt.type_string() }}) as index_name_vi,
     cast(catalogue.index_name_en as {{ dbt.type_string() }}) as index_name_en,
     cast(coalesce(catalogue.counts_for_t12, false) as boolean) as counts_for_t12,
+    cast('year' as {{ dbt.type_string() }}) as period_type,
+    cast(cast(dated.edition_year as integer) as {{ dbt.type_string() }}) as period_key,
     cast(dated.edition_year as integer) as edition_year,
     cast(dated.index_value as decimal(12, 4)) as index_value,
     cast(dated.province_rank as integer) as province_rank,

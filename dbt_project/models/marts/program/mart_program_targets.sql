@@ -79,7 +79,8 @@ rows_ as (
             when actuals.target_id is null or actuals.actual_value is null
                 then 'no_value_for_period'
         end as no_data_reason,
-        actuals.note as detail
+        actuals.note as detail,
+        actuals.note_vi as detail_vi
     from targets
     cross join periods
     left join actuals
@@ -140,6 +141,7 @@ select
     cast(nullif(caveat_en, '') as {{ dbt.type_string() }}) as caveat_en,
     cast(nullif(caveat_vi, '') as {{ dbt.type_string() }}) as caveat_vi,
     cast(detail as {{ dbt.type_string() }}) as detail,
+    cast(detail_vi as {{ dbt.type_string() }}) as detail_vi,
     cast(source_system as {{ dbt.type_string() }}) as source_system,
     cast(source_model as {{ dbt.type_string() }}) as source_model,
     cast(replace(replace(replace(

@@ -50,6 +50,7 @@ residents_basis as (
 )
 
 select
+    cast('month' as {{ dbt.type_string() }}) as period_type,
     grid.period_key,
     grid.month_start,
     grid.is_period_complete,

@@ -13,6 +13,7 @@ with summed as (
 )
 
 select
+    cast('month' as {{ dbt.type_string() }}) as period_type,
     months.period_key,
     summed.month_start,
     months.is_complete as is_period_complete,

@@ -2,7 +2,7 @@
     One-stop-shop dossiers received per 1,000 residents, per month: for the province (all agencies)
     and, until 2025-06-30, for each district (its district and commune agencies, seed
     agency_district_units). From 2025-07-01 a district has no figure (null with a reason); dossiers
-    are received from mart_agency_service_quality (domain §6 "received in the period").
+    are received from mart_agency_service_quality (docs/definitions.md, "Received").
 -#}
 with agency_months as (
 
@@ -35,6 +35,7 @@ received as (
 )
 
 select
+    cast('month' as {{ dbt.type_string() }}) as period_type,
     grid.period_key,
     grid.month_start,
     grid.is_period_complete,

@@ -1,8 +1,9 @@
 {#-
-    One-stop-shop dossiers received (domain §6) per 1,000 residents, per administrative unit
+    One-stop-shop dossiers received (docs/definitions.md) per 1,000 residents, per administrative unit
     version and month, by where the APPLICANT lives (MaDonViHanhChinhChuHoSo, resolved in
     int_dossier_applicant_units), and the share of citizens' dossiers whose applicant was verified
-    against the population database (domain §2.4). Communes, districts (until 2025-06-30) and
+    against the population database (docs/registries_landing.md), and the online and full-online shares
+    of those dossiers (docs/definitions.md, "Rates"). Communes, districts (until 2025-06-30) and
     provinces: a district or province counts the dossiers of its communes.
 
     A unit version has figures in a month when it is in force on the month's first day and lies
@@ -17,6 +18,8 @@ with attributed as (
         applicants.month_start,
         applicants.is_citizen_applicant,
         applicants.is_applicant_verified,
+        applicants.is_online_channel,
+        applicants.is_full_online_eligible,
         units.unit_key,
         units.district_unit_key,
         units.province_unit_key
@@ -27,12 +30,21 @@ with attributed as (
 
 by_level as (
 
-    select unit_key, month_start, is_citizen_applicant, is_applicant_verified from attributed
+    select
+        unit_key, month_start, is_citizen_applicant, is_applicant_verified, is_online_channel,
+        is_full_online_eligible
+    from attributed
     union all
-    select district_unit_key, month_start, is_citizen_applicant, is_applicant_verified from attributed
+    select
+        district_unit_key, month_start, is_citizen_applicant, is_applicant_verified, is_online_channel,
+        is_full_online_eligible
+    from attributed
     where district_unit_key is not null
     union all
-    select province_unit_key, month_start, is_citizen_applicant, is_applicant_verified from attributed
+    select
+        province_unit_key, month_start, is_citizen_applicant, is_applicant_verified, is_online_channel,
+        is_full_online_eligible
+    from attributed
     where province_unit_key is not null
 
 ),
@@ -45,7 +57,10 @@ counts as (
         count(*) as dossiers_received,
         sum(case when is_citizen_applicant then 1 else 0 end) as citizen_dossiers_received,
         sum(case when is_applicant_verified is not null then 1 else 0 end) as citizen_dossiers_with_flag,
-        sum(case when is_applicant_verified then 1 else 0 end) as verified_citizen_dossiers
+        sum(case when is_applicant_verified then 1 else 0 end) as verified_citizen_dossiers,
+        sum(case when is_online_channel then 1 else 0 end) as received_online,
+        sum(case when is_full_online_eligible then 1 else 0 end) as received_full_online_eligible,
+        sum(case when is_full_online_eligible and is_online_channel then 1 else 0 end) as received_full_online
     from by_level
     group by unit_key, month_start
 
@@ -73,6 +88,7 @@ units_months as (
 )
 
 select
+    cast('month' as {{ dbt.type_string() }}) as period_type,
     units_months.period_key,
     units_months.month_start,
     units_months.is_period_complete,
@@ -103,6 +119,21 @@ select
             then {{ safe_rate('counts.verified_citizen_dossiers', 'counts.citizen_dossiers_with_flag') }}
     end
         as verified_citizen_share,
+    case when units_months.has_figures then cast(coalesce(counts.received_online, 0) as bigint) end
+        as received_online,
+    case when units_months.has_figures then cast(coalesce(counts.received_full_online_eligible, 0) as bigint) end
+        as received_full_online_eligible,
+    case when units_months.has_figures then cast(coalesce(counts.received_full_online, 0) as bigint) end
+        as received_full_online,
+    case
+        when units_months.has_figures then {{ safe_rate('counts.received_online', 'counts.dossiers_received') }}
+    end
+        as online_share,
+    case
+        when units_months.has_figures
+            then {{ safe_rate('counts.received_full_online', 'counts.received_full_online_eligible') }}
+    end
+        as full_online_share,
     case when units_months.has_figures then units_months.residents end as residents,
     case when units_months.has_figures then units_months.residents_month end as residents_month,
     case

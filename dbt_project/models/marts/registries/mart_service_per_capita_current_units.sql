@@ -11,12 +11,14 @@ with summed as (
 
     {{ rebased_to_current_units('mart_service_per_capita_by_applicant_unit',
                                 ['dossiers_received', 'citizen_dossiers_received', 'citizen_dossiers_with_flag',
-                                 'verified_citizen_dossiers', 'residents'],
+                                 'verified_citizen_dossiers', 'received_online', 'received_full_online_eligible',
+                                 'received_full_online', 'residents'],
                                 {'is_served': 'min(case when native.is_served then 1 else 0 end)'}) }}
 
 )
 
 select
+    cast('month' as {{ dbt.type_string() }}) as period_type,
     months.period_key,
     summed.month_start,
     months.is_complete as is_period_complete,
@@ -37,6 +39,20 @@ select
             then {{ safe_rate('summed.verified_citizen_dossiers', 'summed.citizen_dossiers_with_flag') }}
     end
         as verified_citizen_share,
+    case when summed.is_served = 1 then cast(summed.received_online as decimal(18, 6)) end as received_online,
+    case when summed.is_served = 1 then cast(summed.received_full_online_eligible as decimal(18, 6)) end
+        as received_full_online_eligible,
+    case when summed.is_served = 1 then cast(summed.received_full_online as decimal(18, 6)) end
+        as received_full_online,
+    case
+        when summed.is_served = 1 then {{ safe_rate('summed.received_online', 'summed.dossiers_received') }}
+    end
+        as online_share,
+    case
+        when summed.is_served = 1
+            then {{ safe_rate('summed.received_full_online', 'summed.received_full_online_eligible') }}
+    end
+        as full_online_share,
     case when summed.lacks_residents = 0 then cast(summed.residents as decimal(18, 6)) end as residents,
     case
         when summed.is_served = 1 and summed.lacks_residents = 0

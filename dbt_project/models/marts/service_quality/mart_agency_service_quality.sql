@@ -2,7 +2,7 @@
     Service quality of each handling agency (đơn vị xử lý) per reporting period (month, quarter,
     year): the 766 on-time rule's counts, the late rate that target T01 compares, channel and
     payment shares, the satisfaction rate, apology coverage (T14), and the T01 flag.
-    Definitions: domain §6. Rates are decimals in [0, 1], null when their denominator is 0.
+    Definitions: docs/definitions.md. Rates are decimals in [0, 1], null when their denominator is 0.
     Dossiers whose due date cannot be determined are counted in due_date_unknown and kept out of
     the late rate and the T01 flag (int_dossiers_enriched.due_date_unknown_reason).
     Agencies (docs/agencies.md): a dossier counts for the agency that held it (int_dossier_period_status;
@@ -165,8 +165,8 @@ select
     cast(rated.period_end as timestamp) as period_end,
     cast(rated.is_complete as boolean) as is_period_complete,
     {{ service_quality_columns('rated') }},
-    cast(rated.late_rate_threshold as decimal(9, 4)) as late_rate_threshold,
-    cast(rated.satisfaction_threshold as decimal(9, 4)) as satisfaction_threshold,
+    cast(rated.late_rate_threshold as decimal(9, 6)) as late_rate_threshold,
+    cast(rated.satisfaction_threshold as decimal(9, 6)) as satisfaction_threshold,
     {#- compared on the exact counts (late >= threshold x denominator), not on the rounded rate -#}
     case
         when rated.on_time_denominator = 0 and rated.votes_cast = 0 then null

@@ -16,7 +16,7 @@
                         rule: a step in the year, the dossier in the year's on-time denominator
                         (int_dossier_period_status, period type year: finished in the year or pending
                         at its end), late when finished late or overdue at the year's end; a dossier
-                        whose due date cannot be determined is left out (§6).
+                        whose due date cannot be determined is left out (docs/definitions.md).
     late_rule says per official and year which rule judged its dossiers: own_steps, dossier_fallback
     or mixed (dossiers_by_own_steps, dossiers_by_dossier_rule: a dossier with a step of the official
     without a deadline counts under the dossier rule).
@@ -216,6 +216,31 @@ counts as (
 
 ),
 
+postings as (
+
+    -- the agency and title of the person's posting running at the year's end (else the last one
+    -- started in the year): where a flagged official works, counted per agency and title in the report
+    select
+        identified.official_key,
+        identified.period_year,
+        persons.agency_code,
+        persons.title,
+        row_number() over (
+            partition by identified.official_key, identified.period_year
+            order by persons.started_on desc, persons.agency_code asc, persons.title asc
+        ) as posting_rank
+    from identified
+    inner join counts
+        on
+            counts.official_key = identified.official_key
+            and counts.period_year = identified.period_year
+    inner join {{ ref('stg_cadre__persons') }} as persons
+        on
+            persons.person_code = identified.person_code
+            and persons.started_on <= cast(counts.period_end as date)
+
+),
+
 thresholds as (
 
     select valid_from, valid_to, threshold_value
@@ -226,8 +251,12 @@ thresholds as (
 
 select
     cast(counts.official_key as {{ dbt.type_string() }}) as official_key,
+    cast('year' as {{ dbt.type_string() }}) as period_type,
+    cast(cast(counts.period_year as integer) as {{ dbt.type_string() }}) as period_key,
     cast(counts.period_year as integer) as year,
     cast(identified.person_code as {{ dbt.type_string() }}) as person_code,
+    cast(postings.agency_code as {{ dbt.type_string() }}) as agency_code,
+    cast(postings.title as {{ dbt.type_string() }}) as title,
     cast(case
         when identified.by_account = 1 and identified.by_name = 1 then 'account_and_name'
         when identified.by_account = 1 then 'account'
@@ -246,7 +275,7 @@ select
     cast(counts.dossiers_handled - counts.dossiers_by_dossier_rule as bigint) as dossiers_by_own_steps,
     cast(counts.dossiers_by_dossier_rule as bigint) as dossiers_by_dossier_rule,
     {{ safe_rate('counts.dossiers_late', 'counts.dossiers_handled') }} as late_rate,
-    cast(thresholds.threshold_value as decimal(9, 4)) as late_rate_threshold,
+    cast(thresholds.threshold_value as decimal(9, 6)) as late_rate_threshold,
     case
         when counts.dossiers_handled = 0 or identified.not_judged_reason is not null then null
         else counts.dossiers_late >= thresholds.threshold_value * counts.dossiers_handled
@@ -256,6 +285,11 @@ inner join identified
     on
         identified.official_key = counts.official_key
         and identified.period_year = counts.period_year
+left join postings
+    on
+        postings.official_key = counts.official_key
+        and postings.period_year = counts.period_year
+        and postings.posting_rank = 1
 left join thresholds
     on
         thresholds.valid_from <= cast(counts.period_start as date)

@@ -56,12 +56,14 @@ select
     cast(counted.agency_code as {{ dbt.type_string() }}) as agency_code,
     cast(agencies.agency_name_vi as {{ dbt.type_string() }}) as agency_name_vi,
     cast(agencies.district_name_vi as {{ dbt.type_string() }}) as district_name_vi,
+    cast('year' as {{ dbt.type_string() }}) as period_type,
+    cast(cast(counted.year as integer) as {{ dbt.type_string() }}) as period_key,
     cast(counted.year as integer) as year,
     cast(counted.measured_on as date) as measured_on,
     cast(counted.is_complete as boolean) as is_period_complete,
-    cast(counted.cadres_and_civil_servants as integer) as cadres_and_civil_servants,
-    cast(counted.meeting_standard as integer) as meeting_standard,
-    cast(counted.cadres_and_civil_servants - counted.meeting_standard as integer) as below_standard,
+    cast(counted.cadres_and_civil_servants as bigint) as cadres_and_civil_servants,
+    cast(counted.meeting_standard as bigint) as meeting_standard,
+    cast(counted.cadres_and_civil_servants - counted.meeting_standard as bigint) as below_standard,
     {{ safe_rate('counted.meeting_standard', 'counted.cadres_and_civil_servants') }} as standard_share,
     (counted.meeting_standard = counted.cadres_and_civil_servants) as meets_t11
 from counted

@@ -91,6 +91,8 @@ previous as (
 select
     cast(graded.agency_code as {{ dbt.type_string() }}) as agency_code,
     cast(agencies.agency_name_vi as {{ dbt.type_string() }}) as agency_name_vi,
+    cast('year' as {{ dbt.type_string() }}) as period_type,
+    cast(cast(graded.year as integer) as {{ dbt.type_string() }}) as period_key,
     cast(graded.year as integer) as year,
     cast(graded.score as decimal(7, 2)) as score,
     cast(graded.grade_code as {{ dbt.type_string() }}) as grade_code,

@@ -61,6 +61,8 @@ thresholds as (
 
 select
     cast(postings.official_key as {{ dbt.type_string() }}) as official_key,
+    cast('year' as {{ dbt.type_string() }}) as period_type,
+    cast(cast(appraisals.year as integer) as {{ dbt.type_string() }}) as period_key,
     cast(appraisals.year as integer) as year,
     cast(appraisals.person_code as {{ dbt.type_string() }}) as person_code,
     cast(postings.agency_code as {{ dbt.type_string() }}) as agency_code,
@@ -72,7 +74,7 @@ select
     cast(performance.dossiers_late as bigint) as dossiers_late,
     cast(performance.late_rate as decimal(9, 6)) as late_rate,
     cast(performance.late_rule as {{ dbt.type_string() }}) as late_rule,
-    cast(thresholds.threshold_value as decimal(9, 4)) as late_rate_threshold,
+    cast(thresholds.threshold_value as decimal(9, 6)) as late_rate_threshold,
     cast(performance.cannot_be_rated_good as boolean) as is_over_threshold,
     cast(coalesce(performance.identified_by, shared_name.identified_by) as {{ dbt.type_string() }}) as identified_by,
     cast(case
