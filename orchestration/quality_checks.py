@@ -1,13 +1,13 @@
-"""The GX gate: a blocking check on each source's landing asset. A failed check stops every mart
-built from that source (the dbt models are split per source family in orchestration/warehouse.py,
-so a bad cadre export stops the workforce marts and leaves the one-stop-shop's marts to build).
+"""The GX gate: a blocking check on each source's landing asset. A failed check stops every model
+built from that source (the dbt step leaves out what reads the rejected load: orchestration/warehouse.py),
+so a bad cadre export stops the workforce marts and leaves the one-stop-shop's marts to build.
 
 The check validates the loads that the landing asset wrote in this run (the `load_id` of its
 materializations in this run's own events, never the instance's latest: a run alongside would
 make two gates check one load) with one suite per landed dataset. If any suite fails, the load is
 rejected: the verdict goes to the landing zone's audit tables, the warehouse never reads the
-load, and the check fails (WARN severity: the run goes on), so the dbt steps reading the source skip
-themselves and no model downstream runs (orchestration/warehouse.py `rejected_loads_upstream`).
+load, and the check fails (WARN severity: the run goes on), so the dbt step leaves out the models reading
+the source and everything downstream of them (orchestration/warehouse.py `rejected_loads_upstream`).
 """
 
 import functools
@@ -123,8 +123,8 @@ def _validate_load(context, landing: LandingZone, source: str, datasets: tuple[s
 def _check_result(load_id: str, result, load_ids: list[str], page) -> AssetCheckResult:
     return AssetCheckResult(
         passed=result.success,
-        # WARN, not ERROR: a rejected load must not fail the run. The dbt steps reading the source see the
-        # failed check and skip themselves (orchestration/warehouse.py `rejected_loads_upstream`), Dagster skips
+        # WARN, not ERROR: a rejected load must not fail the run. The dbt step sees the failed check and leaves
+        # out the tables reading the source (orchestration/warehouse.py `rejected_loads_upstream`), Dagster skips
         # what is downstream of them, and the tables keep their last good materialisation (an ERROR would fail
         # the run and the UI would call every table downstream Failed). The rejection is alerted by the
         # `rejected_batch_alert` sensor (orchestration/alerts.py) and `make run` exits with 1.
