@@ -58,6 +58,11 @@ class StepView:
         return (self.ended or time.time()) - (self.started or self.ended or time.time())
 
 
+def counted(count: int, noun: str) -> str:
+    """`1 test`, `2 tests`, `1,000 records`: a count with its noun in the number it takes (nouns with a plain -s)."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def step_label(key: str) -> str:
     """`landing__one_stop_shop` -> `one_stop_shop`; `warehouse_models` -> `dbt warehouse`."""
     if key.startswith("landing__"):
@@ -122,7 +127,7 @@ class RunDisplay:
             metadata = event.event_specific_data.materialization.metadata
             for name in ("dossier_versions", "records", "rankings"):
                 if name in metadata:
-                    step.details = [f"{metadata[name].value:,} records landed"]
+                    step.details = [f"{counted(metadata[name].value, 'record')} landed"]
         elif kind == "ASSET_OBSERVATION":
             skipped = event.event_specific_data.asset_observation.metadata.get("skipped")
             if skipped is not None:  # a table the dbt step left out (orchestration/warehouse.py)
@@ -148,12 +153,12 @@ class RunDisplay:
         outcome = "REJECTED" if step.outcome == "rejected" else step.outcome.upper() if step.outcome != "ok" else "ok"
         details = [*(landing.details if landing else []), *step.details]
         if step.key.endswith("_models") and step.outcome != "skipped":
-            details.append(f"{step.models:,} tables, {step.tests:,} tests")
+            details.append(f"{counted(step.models, 'table')}, {counted(step.tests, 'test')}")
             if step.tests_failed:
-                details.append(f"{step.tests_failed} tests warned")
+                details.append(f"{counted(step.tests_failed, 'test')} warned")
         if step.not_built:
             why = "; ".join(step.not_built_reasons)
-            details.append(why if step.outcome == "skipped" else f"{step.not_built:,} tables not built: {why}")
+            details.append(why if step.outcome == "skipped" else f"{counted(step.not_built, 'table')} not built: {why}")
         seconds = step.seconds + (landing.seconds if landing else 0)
         mark = {"ok": "✓", "REJECTED": "✗", "FAILED": "✗", "SKIPPED": "–", "PARTIAL": "–"}.get(outcome, "·")
         duration = "" if step.outcome == "skipped" else format_duration(seconds)
@@ -173,13 +178,15 @@ class RunDisplay:
         if step.key.startswith("landing__") and source in self.progress:
             text += f", {self.progress[source]}"
         elif step.key.endswith("_models"):
-            text += f", {step.models:,} tables and {step.tests:,} tests done"
+            text += f", {counted(step.models, 'table')} and {counted(step.tests, 'test')} done"
         return text
 
     def on_progress(self, record: logging.LogRecord) -> None:
         progress = getattr(record, "progress", None)
         if progress:
-            self.progress[progress["source"]] = f"{progress['pages']:,} pages, {progress['records']:,} records"
+            self.progress[progress["source"]] = (
+                f"{counted(progress['pages'], 'page')}, {counted(progress['records'], 'record')}"
+            )
 
     @contextmanager
     def following(self) -> Iterator[RunDisplay]:

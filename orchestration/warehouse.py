@@ -56,6 +56,22 @@ def manifest() -> dict[str, Any]:
     return json.loads(manifest_path().read_text())
 
 
+def quarantine_keys(source: str) -> list[AssetKey]:
+    """The staging tables holding the rows of `source` that a row rule rejects (`stg_<source>__*_quarantine`),
+    each with its reason: the rows of an accepted load that staging keeps out of the marts."""
+    nodes = manifest()["nodes"].values()
+    return sorted(
+        (
+            translator.get_asset_key(node)
+            for node in nodes
+            if node["resource_type"] == "model"
+            and node["name"].startswith(f"stg_{source}__")
+            and node["name"].endswith("_quarantine")
+        ),
+        key=lambda key: key.to_user_string(),
+    )
+
+
 class WarehouseTranslator(DagsterDbtTranslator):
     """Every table of a dbt source is part of that source system's landing asset; groups follow the layers."""
 
@@ -269,7 +285,7 @@ def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: Ware
         invocation = dbt.cli([*args, *flags], context=context)
         events = invocation.stream()
         if settings.warehouse_target == "duckdb":
-            events = with_mart_metadata(events, settings.warehouse_path, settings)
+            events = with_mart_metadata(events, settings.warehouse_path, settings, accepted_loads_upstream(context))
         yield from events
     if loading is not None and invocation.is_successful():
         seed_state.record(settings.warehouse_path, loading, settings)
@@ -284,15 +300,31 @@ def rejected_loads_upstream(context: AssetExecutionContext) -> dict[AssetKey, st
     goes on, and the dbt step leaves out the tables reading that source (`build_step`), so that the run ends
     successfully, Dagster skips the steps downstream of the skipped tables, and the UI keeps each table's last
     good materialisation as its current one rather than calling it Failed."""
-    upstream = context.assets_def.dependency_keys
     rejected = {}
-    records = context.instance.get_records_for_run(context.run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
-    for record in records.records:
-        evaluation = record.event_log_entry.dagster_event.event_specific_data
-        if evaluation.check_name == "gx_suites" and not evaluation.passed and evaluation.asset_key in upstream:
+    for evaluation in _gate_evaluations_upstream(context):
+        if not evaluation.passed:
             load_id = evaluation.metadata.get("load_id")
             rejected[evaluation.asset_key] = load_id.value if load_id is not None else "unknown"
     return rejected
+
+
+def accepted_loads_upstream(context: AssetExecutionContext) -> list[str]:
+    """The loads the GX gates of the sources this step reads accepted in this run (what its quarantine counts)."""
+    loads: list[str] = []
+    for evaluation in _gate_evaluations_upstream(context):
+        if evaluation.passed:
+            several = evaluation.metadata.get("load_ids")
+            loads += several.value if several is not None else [evaluation.metadata["load_id"].value]
+    return loads
+
+
+def _gate_evaluations_upstream(context: AssetExecutionContext):
+    upstream = context.assets_def.dependency_keys
+    records = context.instance.get_records_for_run(context.run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
+    for record in records.records:
+        evaluation = record.event_log_entry.dagster_event.event_specific_data
+        if evaluation.check_name == "gx_suites" and evaluation.asset_key in upstream:
+            yield evaluation
 
 
 def reading_rejected_loads(assets_def, rejected: Mapping[AssetKey, str]) -> set[AssetKey]:

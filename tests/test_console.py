@@ -249,3 +249,16 @@ def test_a_source_is_one_line_whether_or_not_it_has_a_gate():
             assert job.execute_in_process(instance=instance, run_id=run_id).success
     assert sorted(line.split()[1:3] for line in display.printed) == [["accepted", "ok"], ["ungated", "ok"]]
     assert "gate: accepted" in next(line for line in display.printed if "accepted " in line)
+
+
+def test_counts_are_singular_or_plural_as_they_fall():
+    from orchestration.console import StepView, counted
+
+    display = RunDisplay(Console(file=io.StringIO(), width=200), None, "run")
+    one = StepView("budget_models", started=0.0, ended=1.0, outcome="ok", models=1, tests=1, tests_failed=1)
+    many = StepView("program_models", started=0.0, ended=1.0, outcome="ok", models=2, tests=1_000, tests_failed=2)
+    display.step_done(one)
+    display.step_done(many)
+    assert display.printed[0].endswith("1 table, 1 test, 1 test warned"), display.printed
+    assert display.printed[1].endswith("2 tables, 1,000 tests, 2 tests warned"), display.printed
+    assert counted(0, "record") == "0 records" and counted(1, "page") == "1 page"

@@ -344,6 +344,33 @@ def test_a_toy_source_added_through_the_registry_lands_is_gated_and_reaches_dbt_
     assert landed == [(3,)]
 
 
+def test_a_range_of_days_is_recorded_once_with_its_totals(tmp_path):
+    """A run over a range of days (`make run START=.. END=..`, a backfill) is one pull and one load. Dagster
+    records a materialisation for every day of the range; the load's totals are on one of them, the range's last
+    (the asset's latest), not repeated on every day: the others name the load and the range."""
+    from dagster import DagsterInstance, materialize
+
+    from connectors.landing import LandingZone
+    from orchestration.definitions import landing_asset
+
+    settings = settings_class((*SOURCES, TOY_SOURCE))(**dataclasses.asdict(load_settings_for(tmp_path)))
+    result = materialize(
+        [landing_asset(TOY_SOURCE)],
+        tags={"dagster/asset_partition_range_start": "2025-03-01", "dagster/asset_partition_range_end": "2025-03-05"},
+        resources={f"{TOY}_source": TOY_SOURCE.build_resource(settings), "landing": LandingZone(tmp_path / "landing")},
+        instance=DagsterInstance.ephemeral(),
+    )
+    assert result.success
+    days = result.asset_materializations_for_node(landing_asset(TOY_SOURCE).op.name)
+    assert [m.partition for m in days] == [f"2025-03-0{d}" for d in range(1, 6)]  # every day is materialised
+    totals = [m.partition for m in days if "records" in m.metadata or "rows_per_dataset" in m.metadata]
+    assert totals == ["2025-03-05"], "the range's totals once, on its last day"
+    assert days[-1].metadata["records"].value == 2 and days[-1].metadata["rows_per_dataset"].value == {"counts": 2}
+    assert {m.metadata["load_id"].value for m in days} == {days[-1].metadata["load_id"].value}
+    assert {m.metadata["range"].value for m in days} == {"2025-03-01 .. 2025-03-05 (5 days, one load)"}
+    assert days[0].metadata["totals_on"].value == "2025-03-05"
+
+
 # A toy snapshot source (docs/adding_a_source.md, "A snapshot source"): the whole roster as it stood on a
 # day, from its API or its export file, a person's name pseudonymised before it lands.
 TOY_SNAPSHOT = "toy_roster"

@@ -176,6 +176,22 @@ def test_sandbox_run_is_complete_and_a_rerun_counts_nothing_twice(tmp_path):
     # every accepted dossier is counted exactly once, except those quarantined for a defect
     assert quarantined and len(accepted) > 1000
     assert received == len(accepted - quarantined)
+    # the gate links the quarantine table, whose materialisation counts the rows of the run's accepted load
+    [gate] = [
+        e.event_specific_data
+        for e in first_events
+        if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+        and e.event_specific_data.check_name == "gx_suites"
+        and e.event_specific_data.asset_key.path == ["landing", "one_stop_shop"]
+    ]
+    quarantine_key = gate.metadata["quarantine: stg_one_stop_shop__dossiers_quarantine"].value
+    [counted] = [
+        e.event_specific_data.materialization.metadata
+        for e in first_events
+        if e.event_type == DagsterEventType.ASSET_MATERIALIZATION and e.asset_key == quarantine_key
+    ]
+    assert counted["quarantined_from_this_run (rows)"].value == counted["dagster/row_count"].value == len(quarantined)
+    assert gate.metadata["load_id"].value in counted["loads_of_this_run"].value  # with the step's other sources
     before = query(settings, "select * from marts.mart_agency_service_quality order by all")
     workforce = query(settings, "select * from marts.mart_workforce order by all")
     assert workforce, "the sandbox cadre system lands beside the one-stop-shop"
