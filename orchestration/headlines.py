@@ -201,8 +201,9 @@ def print_headlines(
     if workforce:
         print(
             "\nWorkforce at the year's end (T08: civil servants -5%, budget-paid -10% by 2026 vs 2022; "
-            "T07: public service units -10% by 2025 vs 2021; T11, T02, T03: cases; T08 'no data' from 2025: the "
-            "province absorbed Ninh Thuận and its 2022 baseline is not in the seeds, so not comparable)"
+            "T07: public service units -10% by 2025 vs 2021; T11, T02, T03: cases)\n"
+            "T08 from 2025-07-01: the merged province (Ninh Thuận absorbed); no data = not comparable, its 2022 "
+            "baseline is not in seed province_scope_changes"
         )
         print(format_table(workforce, WORKFORCE_COLUMNS))
     budget = optional_rows(settings, BUDGET_SQL)
