@@ -38,6 +38,7 @@ def test_the_closing_tables_say_no_data_and_sign_changes():
     row = {
         "year": "2025",
         "civil_servants": 1574,
+        "civil_servants_change": None,
         "budget_paid": None,
         "agencies_on_track_t08": 0,
         "agencies_t08": 11,
@@ -47,11 +48,11 @@ def test_the_closing_tables_say_no_data_and_sign_changes():
         "officials_t02_breach": 3,
         "heads_t03": None,
     }
-    grown = {**row, "year": "2026", "units_change": 0.02}
+    grown = {**row, "year": "2026", "units_change": 0.02, "civil_servants_change": -0.061}
     header, first, second = format_table([row, grown], WORKFORCE_COLUMNS).splitlines()
-    assert "-10.1%" in first and "+2.0%" in second
+    assert "-10.1%" in first and "+2.0%" in second and "-6.1%" in second
     cells = first.split()
-    assert cells.count(NO_DATA.split()[0]) == 3  # budget-paid, communes, heads: null, never 0
+    assert cells.count(NO_DATA.split()[0]) == 4  # T08 not comparable, budget-paid, communes, heads: null, never 0
     assert " 0 " in first  # a count of none is a count
 
 
