@@ -363,6 +363,18 @@ def test_a_running_period_is_provisional_everywhere(reported):
     assert '"2025-Q3*"' not in html
 
 
+@pytest.mark.parametrize(
+    ("actual", "numerator", "denominator", "shown"),
+    [(3, 3, 40, "3 / 40"), (None, None, 0, "–"), (None, 0, 0, "–"), (0, 0, 12, "0 / 12")],
+)
+def test_a_count_shows_its_denominator_only_beside_a_value(actual, numerator, denominator, shown):
+    """A year with nothing to count (no PAR ranking yet: 0 agencies ranked) reads "–", never "– / 0"."""
+    from reporting.render import _value
+
+    row = dict(unit="count", actual_value=actual, numerator=numerator, denominator=denominator, comparison="at_most")
+    assert _value({**row, "goal_value": 0}, "en") == (shown, "≤ 0")
+
+
 def test_one_t12_threshold_line_per_value():
     """Two indices sharing the top-25 threshold get one line, not two identical ones."""
     from reporting.charts import index_ranks
