@@ -239,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def report_paths(events) -> list[str]:
-    """The report files the run's report asset wrote (its materialisation's `path` metadata)."""
+    """The report files the run's report asset wrote (its materialisation's `report_<language>` metadata)."""
     from orchestration.report_asset import REPORT_KEY
 
     paths = []

@@ -58,10 +58,12 @@ def periodic_report(context: AssetExecutionContext, settings: ResourceParam[Sett
     return MaterializeResult(
         metadata={
             "period": report.period.period_key,
-            "path": MetadataValue.path(str(paths["vi"])),
             # Paths to copy, not file:// links (browsers refuse to open those from a web page).
             **{f"report_{language}": MetadataValue.path(str(path)) for language, path in paths.items()},
-            "size_bytes": paths["vi"].stat().st_size,
+            **{
+                f"size_{language}": MetadataValue.text(f"{path.stat().st_size / 1024:,.0f} KiB")
+                for language, path in paths.items()
+            },
             **pdf_metadata,
             # the annex names people: its existence is said, never its path's contents
             "restricted_annex": bool(report.restricted),

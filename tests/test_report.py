@@ -62,6 +62,7 @@ def test_the_run_renders_the_current_quarter_and_links_it(reported):
     metadata = materialization_metadata(events, REPORT_KEY.path)
     assert metadata["period"].value == "2025-Q4"
     assert Path(metadata["report_en"].value).exists()  # a path to copy, never a file:// link
+    assert metadata["size_en"].value.endswith(" KiB") and "path" not in metadata  # a unit; no duplicate of report_vi
     assert metadata["pdf_vi"].value == str(settings.reports_path / "par_report_2025-Q4_vi.pdf") or (
         "pdf_skipped" in metadata and CHROMIUM is None
     )
