@@ -136,7 +136,7 @@ def _rows(settings: Settings, sql: str) -> list[dict]:
     from orchestration.postgres import connect
     from reporting.warehouse import open_warehouse
 
-    with open_warehouse(settings.warehouse_target, settings.warehouse_path, connect) as warehouse:
+    with open_warehouse(settings.warehouse_target, settings.warehouse_location, connect) as warehouse:
         return warehouse.rows(sql)
 
 
@@ -165,8 +165,8 @@ def format_table(rows: list[dict], columns: list[tuple[str, str, str]] = COLUMNS
 
 
 def print_headlines(settings: Settings) -> int:
-    if settings.warehouse_target == "duckdb" and not settings.warehouse_path.exists():
-        print(f"No warehouse at {settings.warehouse_path}: run `make run` first.")
+    if settings.warehouse_target != "postgres" and not settings.warehouse_location.exists():
+        print(f"No warehouse at {settings.warehouse_location}: run `make run` first.")
         return 1
     rows = headline_rows(settings)
     print("\nKhánh Hòa one-stop-shop service quality, whole province, per year")
@@ -209,7 +209,7 @@ def print_headlines(settings: Settings) -> int:
         )
         return 0
     print(f"""
-Warehouse: {settings.warehouse_path}
+Warehouse: {settings.warehouse_location}{" (Spark's tables, Parquet)" if settings.warehouse_target == "spark" else ""}
 Analysts:  {settings.snapshot_path} (read-only file of the marts, published by each successful run; dbt docs in {settings.snapshot_path.parent / "docs" / "index.html"})
 Open it:   .venv/bin/python -c "import duckdb; duckdb.connect('{settings.snapshot_path}', read_only=True).sql('select * from marts.mart_agency_service_quality limit 10').show()"
    or any DuckDB client, read-only: the marts schema (README: Querying the warehouse).

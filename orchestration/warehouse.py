@@ -161,8 +161,8 @@ STEP_FLAGS = ("--no-write-json", "--exclude-resource-type", "unit_test")
 def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig, settings: Settings):
     """The body of every dbt step: on PostgreSQL, copy the accepted landed loads into the landing
     schemas first (orchestration/postgres.py); then `dbt build`, incremental for the run's
-    partitions; on DuckDB each mart's materialisation carries its row count and headline values
-    (orchestration/mart_metadata.py)."""
+    partitions; on DuckDB and Spark each mart's materialisation carries its row count and headline
+    values (orchestration/mart_metadata.py)."""
     if settings.warehouse_target == "postgres":
         from orchestration.postgres import load_landing
 
@@ -173,8 +173,8 @@ def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: Ware
     with environment(window):
         invocation = dbt.cli([*args, *STEP_FLAGS], context=context)
         events = invocation.stream()
-        if settings.warehouse_target == "duckdb":
-            events = with_mart_metadata(events, settings.warehouse_path)
+        if settings.warehouse_target in ("duckdb", "spark"):
+            events = with_mart_metadata(events, settings.warehouse_target, settings.warehouse_location)
         yield from events
     share_partial_parse(Path(invocation.target_path))
     prune_invocation_folders(Path(invocation.target_path), keep=KEPT_INVOCATIONS)

@@ -222,8 +222,9 @@ def render_report(
 ) -> RenderedReport:
     """Write the report of `period` (default: the latest quarter) in each language; `generated_at`
     (default now, this machine's time) is printed on the page. The marts are read from the DuckDB file
-    `warehouse_path`, or, when `warehouse_target` is "postgres", from the PostgreSQL server that
-    `connect_postgres()` connects to (reporting/warehouse.py)."""
+    `warehouse_path`, or, when `warehouse_target` is "spark", from the Spark tables' files under the folder
+    `warehouse_path`, or, when it is "postgres", from the PostgreSQL server that `connect_postgres()`
+    connects to (reporting/warehouse.py)."""
     generated_at = generated_at or datetime.now()
     with open_warehouse(warehouse_target, Path(warehouse_path), connect_postgres) as warehouse:
         data = load_report_data(warehouse, period)
