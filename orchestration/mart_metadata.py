@@ -2,8 +2,8 @@
 UI plots them across runs (asset page, "Plots").
 
 DuckDB lets no other process read the file while dbt writes it, so the mart events of a dbt run
-are held back until dbt has finished, then enriched from a read-only connection and released in
-their original order. Every mart gets `dagster/row_count`; the marts listed in HEADLINES also get
+are held back until dbt has finished, then enriched from a read-only connection (on Spark: the
+tables' Parquet files, read by DuckDB; reporting/warehouse.py) and released in their original order. Every mart gets `dagster/row_count`; the marts listed in HEADLINES also get
 their headline values (floats, so Dagster plots them) for the latest complete quarter or year.
 """
 
@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dagster import AssetMaterialization, MetadataValue, Output
 
-from orchestration.duckdb_session import connect
+from orchestration.duckdb_session import duckdb_config
+from reporting.warehouse import Warehouse, open_warehouse
 
 if TYPE_CHECKING:  # pragma: no cover
     from orchestration.settings import CoreSettings
@@ -124,20 +126,14 @@ def _metadata_value(value):
     return MetadataValue.text(str(value))
 
 
-def mart_metadata(warehouse_path: Path, mart: str, settings: CoreSettings | None = None) -> dict:
-    """`dagster/row_count` and the mart's headline values, read from the warehouse (read-only)."""
+def mart_metadata(warehouse: Warehouse, mart: str) -> dict:
+    """`dagster/row_count` and the mart's headline values, read from the open (read-only) warehouse."""
     metadata: dict = {}
-    with connect(warehouse_path, read_only=True, settings=settings) as con:
-        metadata["dagster/row_count"] = MetadataValue.int(
-            con.execute(f'select count(*) from {MARTS_SCHEMA}."{mart}"').fetchone()[0]
-        )
-        if mart in HEADLINES:
-            cursor = con.execute(HEADLINES[mart])
-            row = cursor.fetchone()
-            if row is not None:
-                metadata.update(
-                    headline_entries(mart, {name: value for (name, *_), value in zip(cursor.description, row)})
-                )
+    (count,) = warehouse.rows(f'select count(*) as row_count from {MARTS_SCHEMA}."{mart}"')
+    metadata["dagster/row_count"] = MetadataValue.int(count["row_count"])
+    if mart in HEADLINES:
+        for row in warehouse.rows(HEADLINES[mart])[:1]:
+            metadata.update(headline_entries(mart, row))
     return metadata
 
 
@@ -151,9 +147,11 @@ def _mart_name(event) -> str | None:
     return parts[-1] if len(parts) == 2 and parts[0] == MARTS_SCHEMA else None
 
 
-def with_mart_metadata(events: Iterable, warehouse_path: Path, settings: CoreSettings | None = None) -> Iterator:
+def with_mart_metadata(events: Iterable, target: str, location: Path, settings: CoreSettings | None = None) -> Iterator:
     """Pass dbt's events through; from the first mart materialisation on, hold them until dbt ends,
-    then add each mart's metadata. A mart that cannot be read keeps dbt's own metadata (logged)."""
+    then add each mart's metadata, read from the warehouse of `target` at `location` (DuckDB's file,
+    Spark's tables folder: reporting/warehouse.py). A mart that cannot be read keeps dbt's own
+    metadata (logged)."""
     held: list = []
     try:
         for event in events:
@@ -164,11 +162,20 @@ def with_mart_metadata(events: Iterable, warehouse_path: Path, settings: CoreSet
     except Exception:
         yield from held  # dbt failed later on: the marts it did build are still reported
         raise
-    for event in held:
-        mart = _mart_name(event)
-        if mart:
-            try:
-                event = event.with_metadata({**(event.metadata or {}), **mart_metadata(warehouse_path, mart, settings)})
-            except Exception as exc:  # noqa: BLE001 - metadata must never fail a good build
-                log.warning("no headline metadata for %s: %s", mart, exc)
-        yield event
+    if not any(_mart_name(event) for event in held):
+        yield from held
+        return
+    with ExitStack() as opened:
+        try:
+            warehouse = opened.enter_context(open_warehouse(target, location, duckdb_config=duckdb_config(settings)))
+        except Exception as exc:  # noqa: BLE001 - metadata must never fail a good build
+            log.warning("no headline metadata: the warehouse %s cannot be read: %s", location, exc)
+            warehouse = None
+        for event in held:
+            mart = _mart_name(event)
+            if mart and warehouse is not None:
+                try:
+                    event = event.with_metadata({**(event.metadata or {}), **mart_metadata(warehouse, mart)})
+                except Exception as exc:  # noqa: BLE001 - metadata must never fail a good build
+                    log.warning("no headline metadata for %s: %s", mart, exc)
+            yield event

@@ -245,8 +245,8 @@ def unchanged_seeds(
 def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig, settings: Settings):
     """The body of every dbt step: on PostgreSQL, copy the accepted landed loads into the landing
     schemas first (orchestration/postgres.py); then `dbt build`, incremental for the run's
-    partitions; on DuckDB each mart's materialisation carries its row count and headline values
-    (orchestration/mart_metadata.py)."""
+    partitions; on DuckDB and Spark each mart's materialisation carries its row count and headline
+    values (orchestration/mart_metadata.py)."""
     rejected = rejected_loads_upstream(context)
     if rejected:  # not built: the last good materialisations stay the current ones
         yield from skipped_for_rejected_loads(context, rejected)
@@ -269,8 +269,8 @@ def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: Ware
     with environment(window):
         invocation = dbt.cli([*args, *flags], context=context)
         events = invocation.stream()
-        if settings.warehouse_target == "duckdb":
-            events = with_mart_metadata(events, settings.warehouse_path, settings)
+        if settings.warehouse_target in ("duckdb", "spark"):
+            events = with_mart_metadata(events, settings.warehouse_target, settings.warehouse_location, settings)
         yield from events
     if loading is not None and invocation.is_successful():
         seed_state.record(settings.warehouse_path, loading, settings)
