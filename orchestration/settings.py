@@ -87,6 +87,10 @@ class CoreSettings:
     # Where dbt builds the warehouse: "duckdb" (the file warehouse_path), "postgres" (PAR_PG_*) or "spark"
     # (the tables under spark_dir; the profile's PAR_SPARK_* say where Spark runs: docs/scaling.md).
     warehouse_target: str = env("PAR_WAREHOUSE_TARGET", default="duckdb")
+    # dbt's data tests in every dbt step (default). Off, the steps build the models only: for a run whose
+    # outputs are checked otherwise (the Spark parity test compares every mart with DuckDB's, where they
+    # ran), each data test costing a Spark job; never off in production.
+    dbt_data_tests: bool = env("PAR_DBT_DATA_TESTS", default=True)
     # The spark target's tables (warehouse/<schema>.db/<table>/, Parquet) and catalog; default <data dir>/spark.
     spark_dir: Path = env("PAR_SPARK_DIR", default=None)
     # The analysts' read-only copy of the DuckDB warehouse and its dbt docs (published after each run).

@@ -211,6 +211,8 @@ def warehouse_models(
 #   The data tests still run on every build.
 # - no seeds when the warehouse holds what the seed files say (orchestration/seed_state.py; their
 #   assets are reported as current, not reloaded, so the steps that read them still run).
+# - no data tests when the settings say so (PAR_DBT_DATA_TESTS=0: the Spark parity test, whose marts are
+#   compared with DuckDB's, where the tests ran).
 STEP_FLAGS = ("--no-write-json", "--exclude-resource-type", "unit_test")  # the flag's values last
 
 
@@ -258,7 +260,7 @@ def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: Ware
         context.log.info(f"copied landed rows into PostgreSQL: {copied}")
     args, window = dbt_build_args(context.run.tags, config.full_refresh)
     unchanged, loading = unchanged_seeds(context, config, settings)
-    flags = [*STEP_FLAGS, "seed"] if unchanged else list(STEP_FLAGS)  # seeds: one more excluded resource type
+    flags = [*STEP_FLAGS, *(["seed"] if unchanged else []), *([] if settings.dbt_data_tests else ["test"])]
     context.log.info(
         f"dbt {' '.join([*args, *flags])}"
         + "".join(f" {name}={value}" for name, value in window.items())
