@@ -216,6 +216,11 @@ def warehouse_models(
 STEP_FLAGS = ("--no-write-json", "--exclude-resource-type", "unit_test")  # the flag's values last
 
 
+def step_flags(seeds_unchanged: bool, settings: Settings) -> list[str]:
+    """STEP_FLAGS, with the seeds and the data tests among the excluded resource types where left out."""
+    return [*STEP_FLAGS, *(["seed"] if seeds_unchanged else []), *([] if settings.dbt_data_tests else ["test"])]
+
+
 def selected_seeds(context: AssetExecutionContext) -> dict[str, tuple[str, str]]:
     """The seeds this step builds: output name -> (schema, table) of each."""
     seeds = {}
@@ -260,7 +265,7 @@ def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: Ware
         context.log.info(f"copied landed rows into PostgreSQL: {copied}")
     args, window = dbt_build_args(context.run.tags, config.full_refresh)
     unchanged, loading = unchanged_seeds(context, config, settings)
-    flags = [*STEP_FLAGS, *(["seed"] if unchanged else []), *([] if settings.dbt_data_tests else ["test"])]
+    flags = step_flags(bool(unchanged), settings)
     context.log.info(
         f"dbt {' '.join([*args, *flags])}"
         + "".join(f" {name}={value}" for name, value in window.items())
