@@ -81,6 +81,7 @@ class _Verdict:
         self.load_id, self.success, self.verdict = load_id, True, "accepted"
         self.checked_at = datetime.now(UTC)
         self.datasets, self.expectations_evaluated, self.expectations_failed, self.rows_affected = [], 0, 0, 0
+        self.results, self.source_system, self.rows_affected_exact = [], "some_source", True
 
     def summary(self):
         return f"{self.load_id}: accepted"

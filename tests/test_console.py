@@ -155,10 +155,15 @@ def test_libraries_output_goes_to_the_log_file_not_the_terminal(tmp_path, capsys
 
 
 def test_make_run_takes_a_window_of_days():
+    # --no-print-directory: under another make (CI runs `make test`) make prints "Leaving directory" lines
     dry = subprocess.run(
-        ["make", "-n", "run", "START=2025-01-01", "END=2025-03-31"], cwd=ROOT, capture_output=True, text=True
+        ["make", "--no-print-directory", "-n", "run", "START=2025-01-01", "END=2025-03-31"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
-    assert dry.stdout.strip().splitlines()[-1].endswith("-m orchestration run --start 2025-01-01 --end 2025-03-31")
+    commands = [line for line in dry.stdout.splitlines() if "-m orchestration run" in line]
+    assert commands and commands[-1].endswith("-m orchestration run --start 2025-01-01 --end 2025-03-31"), dry.stdout
 
 
 def test_headline_metadata_names_its_units_and_period(tmp_path):

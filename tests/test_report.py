@@ -58,10 +58,10 @@ def materialization_metadata(events, key_path):
 def test_the_run_renders_the_current_quarter_and_links_it(reported):
     settings, events = reported
     paths = report_paths(events)
-    assert paths == [str(settings.reports_path / "par_report_2025-Q4_vi.html")]
+    assert paths == [str(settings.reports_path / f"par_report_2025-Q4_{lang}.html") for lang in ("vi", "en")]
     metadata = materialization_metadata(events, REPORT_KEY.path)
     assert metadata["period"].value == "2025-Q4"
-    assert Path(metadata["report_en"].value.removeprefix("file://")).exists()
+    assert Path(metadata["report_en"].value).exists()  # a path to copy, never a file:// link
     assert metadata["pdf_vi"].value == str(settings.reports_path / "par_report_2025-Q4_vi.pdf") or (
         "pdf_skipped" in metadata and CHROMIUM is None
     )
