@@ -75,7 +75,8 @@ def spark_runs(tmp_path_factory):
         )
         first = run(on_spark, START, END)
         # the nightly run pulls yesterday again; the cadre system's export is beyond tolerance (the
-        # rejected export of tests/test_pipeline_end_to_end.py)
+        # rejected export of tests/test_pipeline_end_to_end.py). A real export needs a pseudonymisation
+        # key: SANDBOX gives every parity run the same one, so persons hash alike on both engines
         cadre = CadreSandbox(CadreConfig(seed=7, scale=0.1, end=date(2026, 2, 28), defect_rate=0.06))
         export = write_cadre_export(cadre, on_spark.data_dir / "canbo.xlsx")
         nightly = run(dataclasses.replace(on_spark, cadre_export=export), END, END)
