@@ -82,7 +82,7 @@ def run_pipeline(
             run_guard.wait_for_warehouse_slot(instance, run_guard.WAREHOUSE_POOL, settings.warehouse_slot_wait_seconds)
         from framework_internals.dagster_job_runs import execute_as_job_run, job_origin
         from orchestration.definitions import build_definitions
-        from orchestration.warehouse import WAREHOUSE_STEPS, warehouse_step_assets
+        from orchestration.warehouse import WAREHOUSE_KEYS, WAREHOUSE_STEPS
 
         if settings.warehouse_target == "duckdb":
             warehouse_file.check_readable(settings.warehouse_path, settings)
@@ -90,8 +90,8 @@ def run_pipeline(
         defs = build_definitions(settings)
         job = defs.resolve_job_def("par_pipeline")
         steps = WAREHOUSE_STEPS
-        if asset_selection is not None:  # the dbt steps with a selected table: only they take config
-            steps = tuple(d.op.name for d in warehouse_step_assets() if set(d.keys) & set(asset_selection))
+        if asset_selection is not None and not set(WAREHOUSE_KEYS) & set(asset_selection):
+            steps = ()  # no table of the dbt step selected: its op is not in the run and takes no config
         run_id = str(uuid.uuid4())
         if follow is not None:  # what shows the run while it executes (orchestration/console.py)
             held.enter_context(follow(instance, run_id))

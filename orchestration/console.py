@@ -1,4 +1,4 @@
-"""What `make run` shows at the terminal: one line per step (a source's landing and its GX gate together, each
+"""What `make run` shows at the terminal: one line per step (a source's landing and its GX gate together, the
 dbt step, the report, the snapshot) with its outcome and duration, and a live line while a step runs (pages and
 records of a pull, models and tests of a dbt build). Everything else, dbt's own output, Dagster's log and the
 libraries' warnings, goes to the run's log file (`<data dir>/logs/run-<time>.log`), named at the end.
@@ -50,19 +50,25 @@ class StepView:
     models: int = 0
     tests: int = 0
     tests_failed: int = 0
+    not_built: int = 0  # tables the dbt step left out (a rejected load upstream), and why (each rejection once)
+    not_built_reasons: dict[str, None] = field(default_factory=dict)
 
     @property
     def seconds(self) -> float:
         return (self.ended or time.time()) - (self.started or self.ended or time.time())
 
 
+def counted(count: int, noun: str) -> str:
+    """`1 test`, `2 tests`, `1,000 records`: a count with its noun in the number it takes (nouns with a plain -s)."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def step_label(key: str) -> str:
-    """`landing__one_stop_shop` -> `one_stop_shop`; `warehouse_models` -> `dbt one-stop-shop and reference`."""
+    """`landing__one_stop_shop` -> `one_stop_shop`; `warehouse_models` -> `dbt warehouse`."""
     if key.startswith("landing__"):
         return key.removeprefix("landing__").removesuffix(GATE_SUFFIX)
     if key.endswith("_models"):
-        family = key.removesuffix("_models")
-        return "dbt " + ("one-stop-shop and reference" if family == "warehouse" else family)
+        return "dbt " + key.removesuffix("_models")
     return key.replace("__", " ").replace("_", " ")
 
 
@@ -111,20 +117,23 @@ class RunDisplay:
             step.started = entry.timestamp
         elif kind in ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"):
             step.ended = entry.timestamp
-            if step.outcome not in ("rejected", "skipped"):  # said by the check or the step itself
+            if step.outcome != "rejected":  # said by the check
                 step.outcome = {"STEP_SUCCESS": "ok", "STEP_FAILURE": "failed", "STEP_SKIPPED": "skipped"}[kind]
+            if step.outcome == "ok" and step.not_built:  # the dbt step left out what reads a rejected load
+                step.outcome = "partial" if step.models else "skipped"
             self.step_done(step)
         elif kind == "ASSET_MATERIALIZATION":
             step.models += 1
             metadata = event.event_specific_data.materialization.metadata
             for name in ("dossier_versions", "records", "rankings"):
                 if name in metadata:
-                    step.details = [f"{metadata[name].value:,} records landed"]
+                    step.details = [f"{counted(metadata[name].value, 'record')} landed"]
         elif kind == "ASSET_OBSERVATION":
             skipped = event.event_specific_data.asset_observation.metadata.get("skipped")
-            if skipped is not None:  # a dbt step that skipped itself (orchestration/warehouse.py)
-                step.outcome = "skipped"
-                step.details = [str(skipped.value).removeprefix("not built in this run: ")]
+            if skipped is not None:  # a table the dbt step left out (orchestration/warehouse.py)
+                step.not_built += 1
+                for reason in str(skipped.value).removeprefix("not built in this run: ").split("; "):
+                    step.not_built_reasons[reason] = None
         elif kind == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             step.tests += 1
@@ -144,15 +153,18 @@ class RunDisplay:
         outcome = "REJECTED" if step.outcome == "rejected" else step.outcome.upper() if step.outcome != "ok" else "ok"
         details = [*(landing.details if landing else []), *step.details]
         if step.key.endswith("_models") and step.outcome != "skipped":
-            details.append(f"{step.models:,} tables, {step.tests:,} tests")
+            details.append(f"{counted(step.models, 'table')}, {counted(step.tests, 'test')}")
             if step.tests_failed:
-                details.append(f"{step.tests_failed} tests warned")
+                details.append(f"{counted(step.tests_failed, 'test')} warned")
+        if step.not_built:
+            why = "; ".join(step.not_built_reasons)
+            details.append(why if step.outcome == "skipped" else f"{counted(step.not_built, 'table')} not built: {why}")
         seconds = step.seconds + (landing.seconds if landing else 0)
-        mark = {"ok": "✓", "REJECTED": "✗", "FAILED": "✗", "SKIPPED": "–"}.get(outcome, "·")
+        mark = {"ok": "✓", "REJECTED": "✗", "FAILED": "✗", "SKIPPED": "–", "PARTIAL": "–"}.get(outcome, "·")
         duration = "" if step.outcome == "skipped" else format_duration(seconds)
         line = f"{mark} {step_label(step.key):<34} {outcome:<8} {duration:>11}   {', '.join(details)}"
         self.printed.append(line.rstrip())
-        style = {"ok": "green", "SKIPPED": "yellow"}.get(outcome, "bold red")
+        style = {"ok": "green", "SKIPPED": "yellow", "PARTIAL": "yellow"}.get(outcome, "bold red")
         self.console.print(f"[{style}]{mark}[/{style}] " + line[2:].rstrip(), soft_wrap=True)
 
     # -- the live line --------------------------------------------------------------------------------
@@ -166,13 +178,15 @@ class RunDisplay:
         if step.key.startswith("landing__") and source in self.progress:
             text += f", {self.progress[source]}"
         elif step.key.endswith("_models"):
-            text += f", {step.models:,} tables and {step.tests:,} tests done"
+            text += f", {counted(step.models, 'table')} and {counted(step.tests, 'test')} done"
         return text
 
     def on_progress(self, record: logging.LogRecord) -> None:
         progress = getattr(record, "progress", None)
         if progress:
-            self.progress[progress["source"]] = f"{progress['pages']:,} pages, {progress['records']:,} records"
+            self.progress[progress["source"]] = (
+                f"{counted(progress['pages'], 'page')}, {counted(progress['records'], 'record')}"
+            )
 
     @contextmanager
     def following(self) -> Iterator[RunDisplay]:

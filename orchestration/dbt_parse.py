@@ -2,13 +2,13 @@
 with the dbt profile and target that this machine's runs use.
 
 dbt saves its parse (target/partial_parse.msgpack) with a hash of the profile and of the command
-line's `--target`, and every dbt step starts from that file (orchestration/warehouse.py). Parsed with
-the default profile (a relative warehouse path) and no `--target`, the first step of the first run
-would find them changed and parse the whole project again (seconds); prepared here with the settings'
-environment exported and the `DbtProject`'s target set as the steps' `DbtCliResource` passes it, it
-parses only what changed. (The preparer also marks the seeds as changed in the saved parse, so
-that a parse moved to another folder finds its seed files: the next step re-parses the 28 seeds,
-about 1.5 s, once; the steps then pass their own parse on.) `make` calls this only when a file of
+line's `--target`, and each run's dbt step starts from that file (orchestration/warehouse.py). Parsed with
+the default profile (a relative warehouse path) and no `--target`, the first run's dbt would find them
+changed and parse the whole project again (seconds); prepared here with the settings' environment
+exported and the `DbtProject`'s target set as the step's `DbtCliResource` passes it, it parses only
+what changed. (The preparer also marks the seeds as changed in the saved parse, so that a parse moved
+to another folder finds its seed files: the next run re-parses the 28 seeds, about 1.5 s, once; each
+run then passes its own parse on.) `make` calls this only when a file of
 the dbt project, or the venv, changed since the last manifest (importing dagster-dbt costs it ~2 s).
 
 Not `DbtProject.prepare_if_dev()` nor `dagster-dbt project prepare-and-package`: the first acts only

@@ -19,7 +19,7 @@ from orchestration.report_asset import periodic_report
 from orchestration.schedules import nightly_schedule, pipeline_job
 from orchestration.serving import analysts_snapshot
 from orchestration.settings import Settings, load_settings
-from orchestration.warehouse import dbt_project, source_family_models, warehouse_models
+from orchestration.warehouse import dbt_project, warehouse_models
 
 # The dbt installed beside this Python, whether or not the venv is activated.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
@@ -39,7 +39,7 @@ def gate(entry: Source):
 
 def build_definitions(settings: Settings | None = None, sources: tuple[Source, ...] = SOURCES) -> Definitions:
     """The code location: every source of the registry (its landing asset, gate, resource, freshness
-    check), the dbt steps, the report and the analysts' snapshot."""
+    check), the dbt step, the report and the analysts' snapshot."""
     settings = settings or load_settings()
     settings.export_for_dbt()
     freshness_checks, freshness_job, freshness_schedule = build_freshness(settings, sources)
@@ -47,7 +47,6 @@ def build_definitions(settings: Settings | None = None, sources: tuple[Source, .
         assets=[
             *(landing_asset(entry) for entry in sources),
             warehouse_models,
-            *source_family_models,
             periodic_report,
             analysts_snapshot,
         ],

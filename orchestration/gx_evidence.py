@@ -123,7 +123,7 @@ quarantine tables with their reason. Samples: at most {SAMPLE_VALUES} values per
 
 def unexpected_values_text(batch) -> str:
     """The same entries as lines of text, which the UI shows inline (a JSON entry opens on a click):
-    `dossiers.TrangThaiHoSo: expect_column_values_to_be_in_set, 10 rows: 99, 98, 97, 96, 95`."""
+    `dossiers.TrangThaiHoSo: expect_column_values_to_be_in_set, 10 rows: 99, 98, 97, 96, 95;`."""
     lines = []
     for e in unexpected_samples(batch):
         where = f"{e['dataset']}.{e['column']}" if e["column"] else e["dataset"]
@@ -131,4 +131,5 @@ def unexpected_values_text(batch) -> str:
         sample = e["sample"] if isinstance(e["sample"], str) else ", ".join(repr(v) for v in e["sample"])
         tolerance = "" if e["failed"] else " (within tolerance)"
         lines.append(f"{where}: {e['expectation']}{tolerance}{rows}" + (f": {sample}" if sample else ""))
-    return "\n".join(lines) or "no expectation found an unexpected value"
+    # each line ends with ";": the UI shows a text entry's lines run together
+    return ";\n".join(lines) or "no expectation found an unexpected value"

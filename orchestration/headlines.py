@@ -54,8 +54,10 @@ COLUMNS = [
 WORKFORCE_SQL = f"""
 select
     units.year,
-    (select sum(w.civil_servants) from marts.mart_workforce w where w.year = units.year) as civil_servants,
-    (select sum(w.budget_paid) from marts.mart_workforce w where w.year = units.year) as budget_paid,
+    (select p.civil_servants from marts.mart_workforce_province p where p.year = units.year) as civil_servants,
+    (select p.civil_servants_change_rate from marts.mart_workforce_province p where p.year = units.year)
+        as civil_servants_change,
+    (select p.budget_paid from marts.mart_workforce_province p where p.year = units.year) as budget_paid,
     (select {flagged("w.is_t08_on_track")} from marts.mart_workforce w where w.year = units.year)
         as agencies_on_track_t08,
     (select {flagged("w.is_t08_on_track", counted="is not null")} from marts.mart_workforce w where w.year = units.year)
@@ -75,6 +77,7 @@ order by units.year
 WORKFORCE_COLUMNS = [
     ("year", "year", "{}"),
     ("civil_servants", "civil servants", "{:,}"),
+    ("civil_servants_change", "vs 2022 (T08)", "{:+.1%}"),
     ("budget_paid", "budget-paid", "{:,}"),
     ("agencies_on_track_t08", "agencies on track T08", "{}"),
     ("agencies_t08", "of", "{}"),
@@ -198,7 +201,9 @@ def print_headlines(
     if workforce:
         print(
             "\nWorkforce at the year's end (T08: civil servants -5%, budget-paid -10% by 2026 vs 2022; "
-            "T07: public service units -10% by 2025 vs 2021; T11, T02, T03: cases)"
+            "T07: public service units -10% by 2025 vs 2021; T11, T02, T03: cases)\n"
+            "T08 from 2025-07-01: the merged province (Ninh Thuận absorbed); no data = not comparable, its 2022 "
+            "baseline is not in seed province_scope_changes"
         )
         print(format_table(workforce, WORKFORCE_COLUMNS))
     budget = optional_rows(settings, BUDGET_SQL)

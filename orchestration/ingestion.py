@@ -54,16 +54,40 @@ PAR_RANKING_LANDING = landing_key(cadre.RANKING_SOURCE)
 BUDGET_LANDING = landing_key(budget.SOURCE)
 
 
-def _landed(summary: LoadSummary, source_uri: str, landing: LandingZone, **metadata) -> MaterializeResult:
+def recorded_once(context: AssetExecutionContext, load_id: str, source_uri: str, totals: dict) -> MaterializeResult:
+    """The materialisation of a pull: its load and source on every day it covers, its `totals` once.
+
+    A run over a range of days (`make run START=.. END=..`, a backfill: one run, BackfillPolicy.single_run) is
+    one pull and one load, but Dagster records a materialisation for each day of the range (how it knows which
+    days are landed). The totals go on the range's last day only, which is also the asset's latest
+    materialisation; every other day names the load, the range and the day that carries the totals."""
+    keys = context.partition_keys if context.has_partition_key_range else []
+    shared = {"load_id": load_id, "source": source_uri}
+    if len(keys) < 2:
+        return MaterializeResult(metadata={**shared, **totals})
+    context.add_asset_metadata(totals, partition_key=keys[-1])
     return MaterializeResult(
         metadata={
-            "load_id": summary.load_id,
-            "source": source_uri,
+            **shared,
+            "range": f"{keys[0]} .. {keys[-1]} ({len(keys):,} days, one load)",
+            "totals_on": keys[-1],
+        }
+    )
+
+
+def _landed(
+    context: AssetExecutionContext, summary: LoadSummary, source_uri: str, landing: LandingZone, **metadata
+) -> MaterializeResult:
+    return recorded_once(
+        context,
+        summary.load_id,
+        source_uri,
+        {
             **metadata,
             "rows_per_dataset": MetadataValue.json(summary.rows),
             "resumed_after_crash": summary.resumed,
             "path": MetadataValue.path(str(landing.root / summary.source)),
-        }
+        },
     )
 
 
@@ -128,6 +152,7 @@ def one_stop_shop_landing(
     if not summary.records:
         context.log.warning(f"no dossier version landed from {source_uri} for [{since}, {until})")
     return _landed(
+        context,
         summary,
         source_uri,
         landing,
@@ -162,7 +187,7 @@ def par_ranking_landing(
         par_ranking_source.flattener(),
         land_empty=True,
     )
-    return _landed(summary, source_uri, landing, rankings=summary.records)
+    return _landed(context, summary, source_uri, landing, rankings=summary.records)
 
 
 @asset(
@@ -193,10 +218,11 @@ def budget_landing(
         context.log.warning(f"{problem.file_name}: {problem.status}: {problem.error}")
     for message in report.listing_errors:
         context.log.warning(message)
-    return MaterializeResult(
-        metadata={
-            "load_id": report.load.load_id,
-            "source": source_uri,
+    return recorded_once(
+        context,
+        report.load.load_id,
+        source_uri,
+        {
             "files": MetadataValue.json(report.summary()),
             "rows_per_dataset": MetadataValue.json(report.load.rows),
             "files_not_landed": MetadataValue.json(
@@ -215,7 +241,7 @@ def budget_landing(
             "listing_errors": MetadataValue.json(report.listing_errors),
             "resumed_after_crash": report.load.resumed,
             "path": MetadataValue.path(str(landing.root / budget.SOURCE)),
-        }
+        },
     )
 
 
@@ -273,7 +299,7 @@ def built_landing_asset(entry: Source):
                 land_empty=True,
                 why_not_resume=_said(context, source_uri, why_not_resume) if why_not_resume else None,
             )
-        return _landed(summary, source_uri, landing, **metadata, records=summary.records)
+        return _landed(context, summary, source_uri, landing, **metadata, records=summary.records)
 
     # The resource and the landing zone as named parameters (Dagster reads them from the signature).
     parameter = functools.partial(inspect.Parameter, kind=inspect.Parameter.KEYWORD_ONLY)

@@ -4,7 +4,9 @@ UI plots them across runs (asset page, "Plots").
 DuckDB lets no other process read the file while dbt writes it, so the mart events of a dbt run
 are held back until dbt has finished, then enriched from a read-only connection (on Spark: the
 tables' Parquet files, read by DuckDB; reporting/warehouse.py) and released in their original order. Every mart gets `dagster/row_count`; the marts listed in HEADLINES also get
-their headline values (floats, so Dagster plots them) for the latest complete quarter or year.
+their headline values (floats, so Dagster plots them) for the latest complete quarter or year. A staging
+quarantine table (`stg_<source>__*_quarantine`) gets its counts: all, by reason, and from this run's loads
+(what the GX gate's check links to: docs/operations.md, "The quarantine count").
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dagster import AssetMaterialization, MetadataValue, Output
+from dagster import AssetCheckResult, AssetMaterialization, MetadataValue, Output
 
 from orchestration.duckdb_session import duckdb_config
 from reporting.warehouse import Warehouse, open_warehouse
@@ -26,6 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 MARTS_SCHEMA = "marts"
+QUARANTINE_SCHEMA = "staging"  # stg_<source>__<table>_quarantine: the rows a row rule rejects, with the reason
 
 _LATEST_COMPLETE = """(select period_key from marts.{mart} where period_type = '{period_type}' and is_period_complete
                        {extra} order by period_start desc limit 1)"""
@@ -137,45 +140,81 @@ def mart_metadata(warehouse: Warehouse, mart: str) -> dict:
     return metadata
 
 
-def _mart_name(event) -> str | None:
-    if isinstance(event, Output):
-        parts = event.output_name.split("__")
-    elif isinstance(event, AssetMaterialization):
+def quarantine_metadata(warehouse: Warehouse, model: str, load_ids: list[str]) -> dict:
+    """A staging quarantine table's counts: all its rows, by reason, and those from the loads of this run."""
+    wanted = ", ".join("?" for _ in load_ids) or "null"
+    by_reason = [
+        (row["quarantine_reason"], row["all_rows"], row["this_run"])
+        for row in warehouse.rows(
+            f"""select quarantine_reason, count(*) as all_rows,
+                       count(*) filter (where load_id in ({wanted})) as this_run
+                from {QUARANTINE_SCHEMA}."{model}" group by 1 order by 1""",
+            *load_ids,
+        )
+    ]
+    return {
+        "dagster/row_count": MetadataValue.int(sum(n for _, n, _ in by_reason)),
+        "quarantined_from_this_run (rows)": MetadataValue.int(sum(n for _, _, n in by_reason)),
+        "quarantined_by_reason": MetadataValue.json({reason: n for reason, n, _ in by_reason}),
+        "loads_of_this_run": MetadataValue.json(list(load_ids)),
+    }
+
+
+def _enriched(event) -> tuple[str, str] | None:
+    """(schema, table) of an event this module adds metadata to or holds with them: a mart, a staging quarantine."""
+    if isinstance(event, Output):  # the output of ["staging", "stg_a__b"] is named "staging__stg_a__b"
+        parts = event.output_name.split("__", 1)
+    elif isinstance(event, (AssetMaterialization, AssetCheckResult)) and event.asset_key is not None:
         parts = event.asset_key.path
     else:
         return None
-    return parts[-1] if len(parts) == 2 and parts[0] == MARTS_SCHEMA else None
+    if len(parts) != 2:
+        return None
+    if parts[0] == MARTS_SCHEMA or (parts[0] == QUARANTINE_SCHEMA and parts[1].endswith("_quarantine")):
+        return parts[0], parts[1]
+    return None
 
 
-def with_mart_metadata(events: Iterable, target: str, location: Path, settings: CoreSettings | None = None) -> Iterator:
-    """Pass dbt's events through; from the first mart materialisation on, hold them until dbt ends,
-    then add each mart's metadata, read from the warehouse of `target` at `location` (DuckDB's file,
-    Spark's tables folder: reporting/warehouse.py). A mart that cannot be read keeps dbt's own
-    metadata (logged)."""
+def with_mart_metadata(
+    events: Iterable, target: str, location: Path, settings: CoreSettings | None = None, load_ids: list[str] = ()
+) -> Iterator:
+    """Pass dbt's events through; from the first mart materialisation on, hold them until dbt ends, then add
+    each mart's metadata, read from the warehouse of `target` at `location` (DuckDB's file, Spark's tables
+    folder: reporting/warehouse.py). A staging quarantine table's events (its materialisation and its tests)
+    are held too, and its materialisation gets its counts (`quarantine_metadata`, this run's loads:
+    `load_ids`). A table that cannot be read keeps dbt's own metadata (logged)."""
     held: list = []
+    holding_all = False
     try:
         for event in events:
-            if held or _mart_name(event):
+            table = _enriched(event)
+            holding_all = holding_all or (table is not None and table[0] == MARTS_SCHEMA)
+            if holding_all or table:
                 held.append(event)
             else:
                 yield event
     except Exception:
         yield from held  # dbt failed later on: the marts it did build are still reported
         raise
-    if not any(_mart_name(event) for event in held):
-        yield from held
+    if not held:
         return
     with ExitStack() as opened:
         try:
             warehouse = opened.enter_context(open_warehouse(target, location, duckdb_config=duckdb_config(settings)))
         except Exception as exc:  # noqa: BLE001 - metadata must never fail a good build
-            log.warning("no headline metadata: the warehouse %s cannot be read: %s", location, exc)
+            log.warning("no metadata: the warehouse %s cannot be read: %s", location, exc)
             warehouse = None
         for event in held:
-            mart = _mart_name(event)
-            if mart and warehouse is not None:
+            table = _enriched(event)
+            if table and warehouse is not None and not isinstance(event, AssetCheckResult):
+                schema, name = table
                 try:
-                    event = event.with_metadata({**(event.metadata or {}), **mart_metadata(warehouse, mart)})
+                    extra = (
+                        mart_metadata(warehouse, name)
+                        if schema == MARTS_SCHEMA
+                        else quarantine_metadata(warehouse, name, list(load_ids))
+                    )
+                    event = event.with_metadata({**(event.metadata or {}), **extra})
                 except Exception as exc:  # noqa: BLE001 - metadata must never fail a good build
-                    log.warning("no headline metadata for %s: %s", mart, exc)
+                    log.warning("no metadata for %s: %s", name, exc)
             yield event

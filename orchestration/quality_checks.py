@@ -1,13 +1,13 @@
-"""The GX gate: a blocking check on each source's landing asset. A failed check stops every mart
-built from that source (the dbt models are split per source family in orchestration/warehouse.py,
-so a bad cadre export stops the workforce marts and leaves the one-stop-shop's marts to build).
+"""The GX gate: a blocking check on each source's landing asset. A failed check stops every model
+built from that source (the dbt step leaves out what reads the rejected load: orchestration/warehouse.py),
+so a bad cadre export stops the workforce marts and leaves the one-stop-shop's marts to build.
 
 The check validates the loads that the landing asset wrote in this run (the `load_id` of its
 materializations in this run's own events, never the instance's latest: a run alongside would
 make two gates check one load) with one suite per landed dataset. If any suite fails, the load is
 rejected: the verdict goes to the landing zone's audit tables, the warehouse never reads the
-load, and the check fails (WARN severity: the run goes on), so the dbt steps reading the source skip
-themselves and no model downstream runs (orchestration/warehouse.py `rejected_loads_upstream`).
+load, and the check fails (WARN severity: the run goes on), so the dbt step leaves out the models reading
+the source and everything downstream of them (orchestration/warehouse.py `rejected_loads_upstream`).
 """
 
 import functools
@@ -35,6 +35,7 @@ from orchestration.gx_evidence import page_path, unexpected_samples, unexpected_
 from orchestration.ingestion import BUDGET_LANDING, ONE_STOP_SHOP_LANDING, PAR_RANKING_LANDING, landing_key
 from orchestration.registry import Source
 from orchestration.sources import AdminUnitsSource
+from orchestration.warehouse import quarantine_keys
 
 
 class NoLoadToCheckError(RuntimeError):
@@ -97,7 +98,7 @@ def run_gate(
     if len(results) > 1:
         context.log.info(f"{len(results)} loads landed in this run: {', '.join(load for load, _ in results)}")
     page = write_validation_page(result, page_path(landing.root, source, load_id))
-    return _check_result(load_id, result, [load for load, _ in results], page)
+    return _check_result(load_id, result, [load for load, _ in results], page, quarantine_keys(source))
 
 
 def _validate_load(context, landing: LandingZone, source: str, datasets: tuple[str, ...], validate, load_id: str):
@@ -120,16 +121,38 @@ def _validate_load(context, landing: LandingZone, source: str, datasets: tuple[s
     return load_id, result
 
 
-def _check_result(load_id: str, result, load_ids: list[str], page) -> AssetCheckResult:
+def _quarantine_entries(result, quarantine: list[AssetKey]) -> dict:
+    """Where the load's quarantined rows are counted. Staging applies the row rules after the gate (they read the
+    catalogues and seeds in the warehouse): the count is on each quarantine table's materialisation of this run,
+    which the check links to."""
+    if not quarantine:
+        return {}
+    if not result.success:
+        count = "none: a rejected load is never read, so nothing of it is quarantined"
+    else:
+        count = (
+            "counted by staging after this gate: `quarantined_from_this_run (rows)` on the materialisation of "
+            f"{', '.join(key.to_user_string() for key in quarantine)} in this run (linked here), by reason"
+        )
+    return {
+        "quarantine_count": MetadataValue.text(count),
+        **{f"quarantine: {key.path[-1]}": MetadataValue.asset(key) for key in quarantine},
+    }
+
+
+def _check_result(
+    load_id: str, result, load_ids: list[str], page, quarantine: list[AssetKey] | tuple = ()
+) -> AssetCheckResult:
     return AssetCheckResult(
         passed=result.success,
-        # WARN, not ERROR: a rejected load must not fail the run. The dbt steps reading the source see the
-        # failed check and skip themselves (orchestration/warehouse.py `rejected_loads_upstream`), Dagster skips
+        # WARN, not ERROR: a rejected load must not fail the run. The dbt step sees the failed check and leaves
+        # out the tables reading the source (orchestration/warehouse.py `rejected_loads_upstream`), Dagster skips
         # what is downstream of them, and the tables keep their last good materialisation (an ERROR would fail
         # the run and the UI would call every table downstream Failed). The rejection is alerted by the
         # `rejected_batch_alert` sensor (orchestration/alerts.py) and `make run` exits with 1.
         severity=AssetCheckSeverity.WARN,
-        description=result.summary(),
+        # one line: the UI runs a description's lines together
+        description="; ".join(line.strip() for line in result.summary().splitlines()),
         metadata={
             "load_id": load_id,
             **({"load_ids": MetadataValue.json(load_ids)} if len(load_ids) > 1 else {}),
@@ -143,6 +166,7 @@ def _check_result(load_id: str, result, load_ids: list[str], page) -> AssetCheck
             "failed_expectations": MetadataValue.json(unexpected_samples(result)),
             "unexpected_values": MetadataValue.text(unexpected_values_text(result)),
             "validation_page": MetadataValue.path(str(page)),
+            **_quarantine_entries(result, list(quarantine)),
             "per_dataset": MetadataValue.json(
                 {
                     d.dataset: {

@@ -14,10 +14,11 @@ dbt source name (`source('<name>', ...)`), the asset key (`landing/<name>`) and 
   production checks of the settings (`settings`, `production_error`), the settings' environment
   variables (orchestration/settings.py builds its fields from `settings`; `.env.example` is checked
   against them by tests/test_definitions.py);
-- the dbt steps: each source belongs to one `Family`, each family is one Dagster step of dbt models
-  (the models tagged with the family; the one-stop-shop's family is the untagged rest), and
-  `check_model_steps` refuses a manifest in which a model reads a source of another family than its
-  step's, or carries two family tags (orchestration/warehouse.py runs it when the code location loads).
+- the dbt sources: each is a registry source (or the gate's audit records), which `check_dbt_sources`
+  checks when the code location loads (orchestration/warehouse.py). Every source belongs to one
+  `Family`, whose dbt models carry the family's tag (`dbt build -s tag:budget` builds one family by
+  hand; the one-stop-shop's family is the untagged rest). One dbt step builds every family: a load
+  its gate rejects leaves out the models reading it, whatever their family.
 
 Adding a source: docs/adding_a_source.md. This module imports no Dagster object and no settings (the
 settings module reads it): what an entry names in another module is given as "module:attribute" and
@@ -105,14 +106,11 @@ class Api:
 
 @dataclass(frozen=True)
 class Family:
-    """A family of sources whose dbt models are one Dagster step: a failed gate of one of its sources
-    skips that step (its marts) and leaves the other families' steps to build."""
+    """A family of sources and the dbt models built from them (tagged `name`, unless `tagged` is false)."""
 
     name: str
-    step: str  # the op name (run config ops.<step>.config.full_refresh)
     description: str
-    tagged: bool = True  # its models carry the dbt tag `name`; the untagged rest is the default step
-    reads: tuple[str, ...] = ()  # the families whose models its models may read (their steps run first)
+    tagged: bool = True  # its models carry the dbt tag `name`; the untagged rest is the default family's
 
 
 @dataclass(frozen=True)
@@ -180,34 +178,23 @@ def _validator(reference: str, *args) -> Callable[..., Any]:
 FOUR_AM = time(4, 0)
 
 FAMILIES: tuple[Family, ...] = (
-    Family("one_stop_shop", "warehouse_models", "the one-stop-shop's models, the seeds and the calendar", tagged=False),
+    Family("one_stop_shop", "the one-stop-shop's models, the seeds and the calendar", tagged=False),
     Family(
         "workforce",
-        "workforce_models",
         "the cadre system and the PAR ranking: staging and the workforce marts (latest accepted snapshot)",
-        reads=("one_stop_shop",),
     ),
-    Family(
-        "budget",
-        "budget_models",
-        "the budget disclosures: staging and the budget marts (latest version of each document)",
-        reads=("one_stop_shop",),
-    ),
+    Family("budget", "the budget disclosures: staging and the budget marts (latest version of each document)"),
     Family(
         "registries",
-        "registries_models",
         "the administrative-unit file and the population and business registries: the unit dimension, "
         "the business-environment and per-capita marts",
-        reads=("one_stop_shop",),
     ),
-    # The program marts read the marts of every family: their own step after all of them. The external
-    # indices are read only there: a bad ministry file stops the program marts, nothing else.
+    # The program marts read the marts of every family. The external indices are read only there: a bad
+    # ministry file stops the program marts reading it, nothing else.
     Family(
         "program",
-        "program_models",
         "the external indices and every family's marts: the 766 index, the external indices and "
         "the program target tracker",
-        reads=("one_stop_shop", "workforce", "budget", "registries"),
     ),
 )
 
@@ -477,68 +464,24 @@ def source_settings(sources: tuple[Source, ...] = SOURCES) -> tuple[Setting, ...
     return tuple(s for entry in sources for s in entry.settings)
 
 
-class ModelStepError(RuntimeError):
-    """A dbt model in the wrong step: it would be stopped (or not stopped) by another family's gate."""
+class DbtSourceError(RuntimeError):
+    """A dbt source that is not a registry source: no landing asset, no gate stands before it."""
 
 
-def model_families(node: Mapping[str, Any]) -> list[str]:
-    return [f.name for f in FAMILIES if f.tagged and f.name in node.get("tags", ())]
-
-
-def check_model_steps(manifest: Mapping[str, Any], sources: tuple[Source, ...] = SOURCES) -> None:
-    """Every dbt model is in the step of the family of each source it reads, and reads only models of its
-    own family or of the families it may read (`Family.reads`); every dbt source is a registry source
-    (or the gate's audit records). A model carries at most one family tag; an untagged model is the
-    default family's (the one-stop-shop's), so an untagged model reading a new source is refused here,
-    not silently built in the one-stop-shop's step."""
-    default = next(f.name for f in FAMILIES if not f.tagged)
-    family_of_source = {entry.name: entry.family for entry in sources}
-    nodes = manifest["nodes"]
-    problems = []
-
-    def family_of(unique_id: str, node: Mapping[str, Any]) -> str:
-        tagged = model_families(node)
-        if len(tagged) > 1:
-            problems.append(f"{unique_id} carries the family tags {tagged}: one model is in one step")
-        return tagged[0] if tagged else default
-
-    for source_node in manifest["sources"].values():
-        if source_node["source_name"] not in family_of_source and source_node["source_name"] != AUDIT_SOURCE:
-            problems.append(
-                f"dbt source {source_node['source_name']!r} is not a registry source "
-                "(orchestration/registry.py): its name is the landing folder and the asset key"
-            )
-    for unique_id, node in nodes.items():
-        if node["resource_type"] != "model":
-            continue
-        own = family_of(unique_id, node)
-        for parent in node["depends_on"]["nodes"]:
-            if parent.startswith("source."):
-                source_name = manifest["sources"][parent]["source_name"]
-                wanted = family_of_source.get(source_name)
-                if wanted is not None and wanted != own:
-                    fix = (
-                        f"tag it `{wanted}` (dbt_project.yml `+tags` of its folder, or its config())"
-                        if family(wanted).tagged
-                        else "remove its family tag"
-                    )
-                    problems.append(
-                        f"{unique_id} reads source {source_name!r} of family {wanted!r} but is in the "
-                        f"{own!r} step: {fix}"
-                    )
-            elif parent.startswith("model."):
-                theirs = family_of(parent, nodes[parent])
-                if theirs != own and theirs not in family(own).reads:
-                    problems.append(
-                        f"{unique_id} (family {own!r}) reads {parent} of family {theirs!r}, whose step "
-                        f"does not run before its own: tag it `{theirs}` or move it to a family that "
-                        "reads both"
-                    )
+def check_dbt_sources(manifest: Mapping[str, Any], sources: tuple[Source, ...] = SOURCES) -> None:
+    """Every dbt source is a registry source (or the gate's audit records): its name is the landing folder
+    and the asset key, so a gate's rejection of its load leaves out the models reading it."""
+    names = {entry.name for entry in sources} | {AUDIT_SOURCE}
+    problems = sorted(
+        {
+            f"dbt source {node['source_name']!r} is not a registry source (orchestration/registry.py): "
+            "its name is the landing folder and the asset key"
+            for node in manifest["sources"].values()
+            if node["source_name"] not in names
+        }
+    )
     if problems:
-        raise ModelStepError(
-            "dbt models in the wrong step (orchestration/registry.py, families):\n  "
-            + "\n  ".join(sorted(set(problems)))
-        )
+        raise DbtSourceError("dbt sources without a registry entry:\n  " + "\n  ".join(problems))
 
 
 __all__ = [
@@ -547,11 +490,11 @@ __all__ = [
     "FAMILIES",
     "SOURCES",
     "Api",
+    "DbtSourceError",
     "Family",
-    "ModelStepError",
     "Setting",
     "Source",
-    "check_model_steps",
+    "check_dbt_sources",
     "family",
     "load",
     "source",

@@ -208,7 +208,7 @@ def copy_spark_schemas(
 @asset(
     key=SNAPSHOT_KEY,
     group_name="serving",
-    deps=WAREHOUSE_KEYS,  # published once every dbt step is done: never half a run
+    deps=WAREHOUSE_KEYS,  # published once every table of the dbt step is built: never half a run
     pool=WAREHOUSE_POOL,
     kinds={"duckdb", "postgres", "spark"},
     description="The analysts' read-only DuckDB file of the marts, written anew and swapped in atomically after "

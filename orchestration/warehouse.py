@@ -26,8 +26,7 @@ from orchestration import seed_state
 from orchestration.ingestion import landing_key
 from orchestration.mart_metadata import with_mart_metadata
 from orchestration.partitions import daily_partitions
-from orchestration.registry import FAMILIES, check_model_steps
-from orchestration.registry import family as registry_family
+from orchestration.registry import check_dbt_sources
 from orchestration.run_guard import WAREHOUSE_POOL
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
@@ -55,6 +54,22 @@ def manifest_path() -> "Path":
 def manifest() -> dict[str, Any]:
     """The manifest the steps were defined from (read once per process)."""
     return json.loads(manifest_path().read_text())
+
+
+def quarantine_keys(source: str) -> list[AssetKey]:
+    """The staging tables holding the rows of `source` that a row rule rejects (`stg_<source>__*_quarantine`),
+    each with its reason: the rows of an accepted load that staging keeps out of the marts."""
+    nodes = manifest()["nodes"].values()
+    return sorted(
+        (
+            translator.get_asset_key(node)
+            for node in nodes
+            if node["resource_type"] == "model"
+            and node["name"].startswith(f"stg_{source}__")
+            and node["name"].endswith("_quarantine")
+        ),
+        key=lambda key: key.to_user_string(),
+    )
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -171,16 +186,9 @@ def environment(values: Mapping[str, str]):
                 os.environ[name] = value
 
 
-# Models built from a source family other than the one-stop-shop carry the family's dbt tag and
-# are their own step: a failed blocking gate skips the whole step downstream of it, so one step per
-# family lets a bad cadre snapshot stop the workforce marts without stopping the one-stop-shop's.
-# The families and the family of each source are declared in orchestration/registry.py; the program
-# marts read the marts of every family: their own step (tag `program`) after all of them.
-TAGGED_STEPS = {family.name: family.description for family in FAMILIES if family.tagged}
-FAMILY_SELECTION = " ".join(f"tag:{family}" for family in TAGGED_STEPS)
-# A model reading a source of another family than its step's (an untagged model on a new source), or
-# tagged with two families, stops the code location from loading, naming the model and the fix.
-check_model_steps(manifest())
+# Every dbt source is a registry source (or the gate's audit records): the code location refuses to load
+# otherwise, naming the source (orchestration/registry.py `check_dbt_sources`).
+check_dbt_sources(manifest())
 
 
 @dbt_assets(
@@ -188,29 +196,31 @@ check_model_steps(manifest())
     project=dbt_project,
     dagster_dbt_translator=translator,
     pool=WAREHOUSE_POOL,
-    exclude=FAMILY_SELECTION,
 )
 def warehouse_models(
     context: AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig, settings: ResourceParam[Settings]
 ):
-    """`dbt build` of the one-stop-shop's models, the seeds and the calendar.
+    """`dbt build` of the whole project (the seeds, the calendar, every source's models and the program marts):
+    one dbt process per run.
 
     The version tables (`*_versions`) replace the rows of the run's days of source updates; every
-    other model is rebuilt from them. Not partitioned: a warehouse table is one asset; the run's
-    partitions come from its tags (a range of days is one pull and one build).
+    other model is rebuilt from them. A load that a GX gate rejected in this run leaves out the models
+    reading it, directly or through other models (`--exclude source:<name>+`), and only those: they keep
+    their last good materialisation and get an observation saying why. Not partitioned: a warehouse table
+    is one asset; the run's partitions come from its tags (a range of days is one pull and one build).
     """
     yield from build_step(context, dbt, config, settings)
 
 
-# What every dbt step adds to its build:
+# What the dbt step adds to its build:
 # - no JSON artifacts: dbt writes manifest.json twice and run_results.json in every invocation (about
 #   a second of a step's fixed cost); Dagster gets each node's result from dbt's event stream, the
 #   saved parse (partial_parse.msgpack) is written regardless, and each node's log stays in dbt.log;
 # - no unit tests: they check the models' SQL on fixed input rows, not the data, so they change only
 #   with the code; `make test` runs them (tests/test_dbt_build.py), as does a `dbt build` by hand.
-#   The data tests still run on every build.
+#   The data tests run on every build, unless left out (below).
 # - no seeds when the warehouse holds what the seed files say (orchestration/seed_state.py; their
-#   assets are reported as current, not reloaded, so the steps that read them still run).
+#   assets are reported as current, not reloaded, so what reads them still builds).
 # - no data tests when the settings say so (PAR_DBT_DATA_TESTS=0: the Spark parity test, whose marts are
 #   compared with DuckDB's, where the tests ran).
 STEP_FLAGS = ("--no-write-json", "--exclude-resource-type", "unit_test")  # the flag's values last
@@ -250,13 +260,15 @@ def unchanged_seeds(
 
 
 def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig, settings: Settings):
-    """The body of every dbt step: on PostgreSQL, copy the accepted landed loads into the landing
-    schemas first (orchestration/postgres.py); then `dbt build`, incremental for the run's
-    partitions; on DuckDB and Spark each mart's materialisation carries its row count and headline
-    values (orchestration/mart_metadata.py)."""
+    """The body of the dbt step: the tables reading a rejected load skipped (an observation each); on
+    PostgreSQL, copy the accepted landed loads into the landing schemas first (orchestration/postgres.py);
+    then `dbt build` of the rest, incremental for the run's partitions; on DuckDB and Spark each mart's
+    materialisation carries its row count and headline values (orchestration/mart_metadata.py)."""
     rejected = rejected_loads_upstream(context)
-    if rejected:  # not built: the last good materialisations stay the current ones
-        yield from skipped_for_rejected_loads(context, rejected)
+    skipped = reading_rejected_loads(context.assets_def, rejected) & context.selected_asset_keys
+    if skipped:  # not built: the last good materialisations stay the current ones
+        yield from skipped_for_rejected_loads(context, rejected, skipped)
+    if skipped == set(context.selected_asset_keys):
         return
     if settings.warehouse_target == "postgres":
         from orchestration.postgres import load_landing
@@ -266,6 +278,9 @@ def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: Ware
     args, window = dbt_build_args(context.run.tags, config.full_refresh)
     unchanged, loading = unchanged_seeds(context, config, settings)
     flags = step_flags(bool(unchanged), settings)
+    excluded = excluded_sources(rejected)
+    if excluded:
+        flags = ["--exclude", excluded, *flags]
     context.log.info(
         f"dbt {' '.join([*args, *flags])}"
         + "".join(f" {name}={value}" for name, value in window.items())
@@ -277,7 +292,13 @@ def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: Ware
         invocation = dbt.cli([*args, *flags], context=context)
         events = invocation.stream()
         if settings.warehouse_target in ("duckdb", "spark"):
-            events = with_mart_metadata(events, settings.warehouse_target, settings.warehouse_location, settings)
+            events = with_mart_metadata(
+                events,
+                settings.warehouse_target,
+                settings.warehouse_location,
+                settings,
+                accepted_loads_upstream(context),
+            )
         yield from events
     if loading is not None and invocation.is_successful():
         seed_state.record(settings.warehouse_path, loading, settings)
@@ -289,43 +310,89 @@ def rejected_loads_upstream(context: AssetExecutionContext) -> dict[AssetKey, st
     """The loads a GX gate rejected in this run, of the sources this step reads: {landing asset: load id}.
 
     A gate that rejects a load fails its check with WARN severity (orchestration/quality_checks.py): the run
-    goes on, and every dbt step reading that source skips itself here, so that the run ends successfully,
-    Dagster skips the steps downstream of the skipped tables, and the UI keeps each table's last good
-    materialisation as its current one rather than calling it Failed."""
-    upstream = context.assets_def.dependency_keys
+    goes on, and the dbt step leaves out the tables reading that source (`build_step`), so that the run ends
+    successfully, Dagster skips the steps downstream of the skipped tables, and the UI keeps each table's last
+    good materialisation as its current one rather than calling it Failed."""
     rejected = {}
-    records = context.instance.get_records_for_run(context.run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
-    for record in records.records:
-        evaluation = record.event_log_entry.dagster_event.event_specific_data
-        if evaluation.check_name == "gx_suites" and not evaluation.passed and evaluation.asset_key in upstream:
+    for evaluation in _gate_evaluations_upstream(context):
+        if not evaluation.passed:
             load_id = evaluation.metadata.get("load_id")
             rejected[evaluation.asset_key] = load_id.value if load_id is not None else "unknown"
     return rejected
 
 
-def skipped_for_rejected_loads(context: AssetExecutionContext, rejected: Mapping[AssetKey, str]):
-    """An observation on each table of the step saying why it was not built this run."""
-    reason = "; ".join(f"the GX gate rejected load {load} of {key.to_user_string()}" for key, load in rejected.items())
-    context.log.warning(f"not built ({reason}): the last good tables stay current")
-    for key in sorted(context.selected_asset_keys, key=lambda k: k.to_user_string()):
+def accepted_loads_upstream(context: AssetExecutionContext) -> list[str]:
+    """The loads the GX gates of the sources this step reads accepted in this run (what its quarantine counts)."""
+    loads: list[str] = []
+    for evaluation in _gate_evaluations_upstream(context):
+        if evaluation.passed:
+            several = evaluation.metadata.get("load_ids")
+            loads += several.value if several is not None else [evaluation.metadata["load_id"].value]
+    return loads
+
+
+def _gate_evaluations_upstream(context: AssetExecutionContext):
+    upstream = context.assets_def.dependency_keys
+    records = context.instance.get_records_for_run(context.run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
+    for record in records.records:
+        evaluation = record.event_log_entry.dagster_event.event_specific_data
+        if evaluation.check_name == "gx_suites" and evaluation.asset_key in upstream:
+            yield evaluation
+
+
+def reading_rejected_loads(assets_def, rejected: Mapping[AssetKey, str]) -> set[AssetKey]:
+    """The assets of `assets_def` that read one of the `rejected` landing assets, directly or through each other."""
+    readers: set[AssetKey] = set()
+    grown = True
+    while grown:
+        grown = False
+        for key, deps in assets_def.asset_deps.items():
+            if key not in readers and deps & (readers | rejected.keys()):
+                readers.add(key)
+                grown = True
+    return readers
+
+
+def excluded_sources(rejected: Mapping[AssetKey, str]) -> str:
+    """dbt's selection of what reads the rejected landing assets: `source:<name>+` for each (dbt's own graph)."""
+    names = sorted(
+        {node["source_name"] for node in manifest()["sources"].values() if translator.get_asset_key(node) in rejected}
+    )
+    return " ".join(f"source:{name}+" for name in names)
+
+
+def skipped_for_rejected_loads(context: AssetExecutionContext, rejected: Mapping[AssetKey, str], keys):
+    """An observation on each table of `keys` saying why it was not built this run (the rejected loads it reads)."""
+    readers = {
+        landing: reading_rejected_loads(context.assets_def, {landing: load}) for landing, load in rejected.items()
+    }
+    context.log.warning(
+        f"{len(keys)} tables not built ({rejection_reason(rejected)}): their last good tables stay current"
+    )
+    for key in sorted(keys, key=lambda k: k.to_user_string()):
+        read = {landing: load for landing, load in rejected.items() if key in readers[landing]} or rejected
         yield AssetObservation(
             asset_key=key,
             metadata={
-                "skipped": MetadataValue.text(f"not built in this run: {reason}"),
-                "rejected_loads": MetadataValue.json({k.to_user_string(): load for k, load in rejected.items()}),
+                "skipped": MetadataValue.text(f"not built in this run: {rejection_reason(read)}"),
+                "rejected_loads": MetadataValue.json({k.to_user_string(): load for k, load in read.items()}),
                 "current": "the last good materialisation",
             },
         )
 
 
-def share_partial_parse(invocation_folder: Path) -> None:
-    """Make this invocation's saved parse the one the next dbt step starts from.
+def rejection_reason(rejected: Mapping[AssetKey, str]) -> str:
+    return "; ".join(f"the GX gate rejected load {load} of {key.to_user_string()}" for key, load in rejected.items())
 
-    Each step's dbt starts from dbt_project/target/partial_parse.msgpack (dagster-dbt copies it in).
-    `make manifest` writes it with the settings' profile (orchestration/dbt_parse.py); a run with another
-    profile (another warehouse path: tests, the bench) makes dbt re-parse the whole project, at every
-    step, unless the steps pass on their own parse. The parse the step just saved
-    matches the run's profile, so the steps after it (and the next runs) parse only what changed."""
+
+def share_partial_parse(invocation_folder: Path) -> None:
+    """Make this invocation's saved parse the one the next run's dbt starts from.
+
+    dbt starts from dbt_project/target/partial_parse.msgpack (dagster-dbt copies it in). `make manifest`
+    writes it with the settings' profile (orchestration/dbt_parse.py); a run with another profile (another
+    warehouse path: tests, the bench) makes dbt re-parse the whole project, at every run, unless the runs
+    pass on their own parse. The parse the step just saved matches the run's profile, so the next runs
+    parse only what changed."""
     saved = invocation_folder / "partial_parse.msgpack"
     if not saved.exists():
         return
@@ -336,7 +403,7 @@ def share_partial_parse(invocation_folder: Path) -> None:
 
 
 # Each dbt invocation writes its artifacts (compiled SQL, saved parse, logs) to a folder of its own
-# under dbt_project/target/; a nightly run makes five. The latest few of each step are kept for
+# under dbt_project/target/; a nightly run makes one. The latest few of each step are kept for
 # debugging, the rest removed, so that the folder does not grow by gigabytes a year.
 KEPT_INVOCATIONS = 3
 
@@ -352,38 +419,7 @@ def prune_invocation_folders(latest: Path, keep: int) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def family_models(family: str):
-    """The dbt step of one source family (models tagged `family`)."""
-
-    @dbt_assets(
-        manifest=manifest_path(),
-        project=dbt_project,
-        dagster_dbt_translator=translator,
-        pool=WAREHOUSE_POOL,
-        select=f"tag:{family}",
-        name=registry_family(family).step,
-    )
-    def models(
-        context: AssetExecutionContext,
-        dbt: DbtCliResource,
-        config: WarehouseBuildConfig,
-        settings: ResourceParam[Settings],
-    ):
-        yield from build_step(context, dbt, config, settings)
-
-    models.__doc__ = f"`dbt build` of the models tagged `{family}`: {TAGGED_STEPS[family]}."
-    return models
-
-
-source_family_models = [family_models(family) for family in TAGGED_STEPS]
-# Every dbt step's assets: what is published after a run waits for all of them.
-WAREHOUSE_KEYS = [key for step in (warehouse_models, *source_family_models) for key in step.keys]
-
-
-def warehouse_step_assets():
-    """The assets definition of every dbt step (one op each)."""
-    return (warehouse_models, *source_family_models)
-
-
-# The op names of the dbt steps (run config: ops.<step>.config.full_refresh).
-WAREHOUSE_STEPS = tuple(family.step for family in FAMILIES)
+# What is published after a run waits for every table of the dbt step.
+WAREHOUSE_KEYS = list(warehouse_models.keys)
+# The op name of the dbt step (run config: ops.<step>.config.full_refresh).
+WAREHOUSE_STEPS = (warehouse_models.op.name,)

@@ -29,7 +29,7 @@ from rich.console import Console
 from orchestration.alerts import rejected_batch_alert
 from orchestration.console import RunDisplay, logs_to_file
 from orchestration.headlines import NO_DATA, WORKFORCE_COLUMNS, flagged, format_table
-from orchestration.warehouse import rejected_loads_upstream, skipped_for_rejected_loads
+from orchestration.warehouse import reading_rejected_loads, rejected_loads_upstream, skipped_for_rejected_loads
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,6 +38,7 @@ def test_the_closing_tables_say_no_data_and_sign_changes():
     row = {
         "year": "2025",
         "civil_servants": 1574,
+        "civil_servants_change": None,
         "budget_paid": None,
         "agencies_on_track_t08": 0,
         "agencies_t08": 11,
@@ -47,11 +48,11 @@ def test_the_closing_tables_say_no_data_and_sign_changes():
         "officials_t02_breach": 3,
         "heads_t03": None,
     }
-    grown = {**row, "year": "2026", "units_change": 0.02}
+    grown = {**row, "year": "2026", "units_change": 0.02, "civil_servants_change": -0.061}
     header, first, second = format_table([row, grown], WORKFORCE_COLUMNS).splitlines()
-    assert "-10.1%" in first and "+2.0%" in second
+    assert "-10.1%" in first and "+2.0%" in second and "-6.1%" in second
     cells = first.split()
-    assert cells.count(NO_DATA.split()[0]) == 3  # budget-paid, communes, heads: null, never 0
+    assert cells.count(NO_DATA.split()[0]) == 4  # T08 not comparable, budget-paid, communes, heads: null, never 0
     assert " 0 " in first  # a count of none is a count
 
 
@@ -65,12 +66,17 @@ def test_a_flag_count_is_null_where_no_row_is_judged():
         assert con.execute(f"select {flagged('t.flag')} from (select true as flag where false) t").fetchone()[0] is None
 
 
-LANDING = AssetKey(["landing", "demo"])
+LANDING, GOOD_LANDING = AssetKey(["landing", "demo"]), AssetKey(["landing", "demo_good"])
 
 
 @asset(key=LANDING)
 def demo_landing(context):
     context.log.info("pulling")
+    return 1
+
+
+@asset(key=GOOD_LANDING)
+def demo_good_landing():
     return 1
 
 
@@ -86,16 +92,17 @@ def demo_gate() -> AssetCheckResult:
     specs=[
         AssetSpec(["staging", "demo"], deps=[LANDING], skippable=True),
         AssetSpec(["marts", "demo_mart"], deps=[["staging", "demo"]], skippable=True),
+        AssetSpec(["marts", "demo_good_mart"], deps=[GOOD_LANDING], skippable=True),
     ],
     can_subset=True,
 )
 def demo_models(context):
-    """What every dbt step does first (orchestration/warehouse.py `build_step`)."""
+    """What the dbt step does first (orchestration/warehouse.py `build_step`): the tables reading a rejected
+    load left out, the others built."""
     rejected = rejected_loads_upstream(context)
-    if rejected:
-        yield from skipped_for_rejected_loads(context, rejected)
-        return
-    for key in context.selected_asset_keys:
+    skipped = reading_rejected_loads(context.assets_def, rejected) & context.selected_asset_keys
+    yield from skipped_for_rejected_loads(context, rejected, skipped)
+    for key in context.selected_asset_keys - skipped:
         yield MaterializeResult(asset_key=key)
 
 
@@ -104,14 +111,12 @@ def demo_snapshot():
     return 3
 
 
-def test_a_rejected_load_skips_the_steps_downstream_the_run_ends_and_the_display_says_so():
-    """The run succeeds (the UI keeps the last good tables rather than calling them Failed), the tables of the
-    step reading the rejected source carry the reason, what is downstream is skipped, and `make run` shows a
-    line per step with its outcome and duration."""
+def run_demo(selection=None) -> tuple[object, dict, list[str], str]:
+    """(the result, the observations of the two tables reading the rejected load, the lines printed, the terminal)."""
     job = Definitions(
-        assets=[demo_landing, demo_models, demo_snapshot],
+        assets=[demo_landing, demo_good_landing, demo_models, demo_snapshot],
         asset_checks=[demo_gate],
-        jobs=[define_asset_job("par_pipeline")],
+        jobs=[define_asset_job("par_pipeline", selection=selection)],
     ).resolve_job_def("par_pipeline")
     terminal, run_id = io.StringIO(), str(uuid.uuid4())
     with DagsterInstance.ephemeral() as instance:
@@ -119,26 +124,40 @@ def test_a_rejected_load_skips_the_steps_downstream_the_run_ends_and_the_display
         with display.following():
             result = job.execute_in_process(instance=instance, run_id=run_id, raise_on_error=False)
         observed = {
-            key.to_user_string(): instance.fetch_observations(key, limit=1).records[0].asset_observation.metadata
+            key.to_user_string(): records[0].asset_observation.metadata
             for key in (AssetKey(["staging", "demo"]), AssetKey(["marts", "demo_mart"]))
+            if (records := instance.fetch_observations(key, limit=1).records)
         }
+    return result, observed, display.printed, terminal.getvalue()
+
+
+def test_a_rejected_load_skips_the_tables_reading_it_the_run_ends_and_the_display_says_so():
+    """The run succeeds (the UI keeps the last good tables rather than calling them Failed), the tables reading
+    the rejected source carry the reason, the other tables of the dbt step are built, what is downstream of a
+    skipped table is skipped, and `make run` shows a line per step with its outcome and duration."""
+    result, observed, printed, terminal = run_demo()
     assert result.success
-    assert [e.asset_key for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"] == [LANDING]
+    built = [e.asset_key for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"]
+    assert sorted(built) == sorted([LANDING, GOOD_LANDING, AssetKey(["marts", "demo_good_mart"])])
     assert [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"] == ["serving__demo_snapshot"]
+    assert len(observed) == 2
     for metadata in observed.values():
         assert "the GX gate rejected load L1 of landing/demo" in metadata["skipped"].value
-    printed = display.printed
-    assert [line.split()[:3] for line in printed] == [
-        ["✗", "demo", "REJECTED"],
-        ["–", "dbt", "demo"],
-        ["–", "serving", "demo"],
-    ], printed
-    assert "gate: rejected" in printed[0] and " s " in printed[0]  # the duration, in seconds
-    assert "SKIPPED" in printed[1] and "the GX gate rejected load L1 of landing/demo" in printed[1]
-    assert "SKIPPED" in printed[2]
-    assert terminal.getvalue().count("\n") == 3  # nothing but the step lines (the live line is transient)
+    lines = {line.split()[1]: line for line in printed}
+    assert [line.split()[:3] for line in printed if "dbt" in line] == [["–", "dbt", "demo"]], printed
+    assert lines["demo"].split()[2] == "REJECTED" and "gate: rejected" in lines["demo"] and " s " in lines["demo"]
+    assert "PARTIAL" in lines["dbt"] and "1 tables, 0 tests" in lines["dbt"]
+    assert "2 tables not built: the GX gate rejected load L1 of landing/demo" in lines["dbt"]
+    assert "SKIPPED" in lines["serving"]
+    assert terminal.count("\n") == 4  # nothing but the step lines (the live line is transient)
     alert = rejected_batch_alert(result.dagster_run, result.all_events)  # the run succeeded: still alerted
     assert alert.kind == "batch_rejected" and alert.details == ["check gx_suites on landing/demo failed"]
+    # every selected table reads the rejected load: the step is skipped, and says why
+    result, observed, printed, _ = run_demo(selection=[LANDING, AssetKey(["staging", "demo"])])
+    assert result.success and list(observed) == ["staging/demo"]
+    assert set(observed["staging/demo"]) >= {"skipped", "rejected_loads"}
+    assert [line.split()[:4] for line in printed if "dbt" in line] == [["–", "dbt", "demo", "SKIPPED"]], printed
+    assert "tables not built" not in printed[-1] and "the GX gate rejected load L1 of landing/demo" in printed[-1]
 
 
 def test_libraries_output_goes_to_the_log_file_not_the_terminal(tmp_path, capsys):
@@ -233,3 +252,16 @@ def test_a_source_is_one_line_whether_or_not_it_has_a_gate():
             assert job.execute_in_process(instance=instance, run_id=run_id).success
     assert sorted(line.split()[1:3] for line in display.printed) == [["accepted", "ok"], ["ungated", "ok"]]
     assert "gate: accepted" in next(line for line in display.printed if "accepted " in line)
+
+
+def test_counts_are_singular_or_plural_as_they_fall():
+    from orchestration.console import StepView, counted
+
+    display = RunDisplay(Console(file=io.StringIO(), width=200), None, "run")
+    one = StepView("budget_models", started=0.0, ended=1.0, outcome="ok", models=1, tests=1, tests_failed=1)
+    many = StepView("program_models", started=0.0, ended=1.0, outcome="ok", models=2, tests=1_000, tests_failed=2)
+    display.step_done(one)
+    display.step_done(many)
+    assert display.printed[0].endswith("1 table, 1 test, 1 test warned"), display.printed
+    assert display.printed[1].endswith("2 tables, 1,000 tests, 2 tests warned"), display.printed
+    assert counted(0, "record") == "0 records" and counted(1, "page") == "1 page"

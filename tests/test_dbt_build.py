@@ -269,7 +269,8 @@ def _build_landing(landing: Path) -> None:
 # quarantined: P5 (same ID number as P1: duplicate_person), P1's posting at H from 2024-01-01
 # (two_units_at_once), P7 (ends 2019 before it starts 2020: end_before_start).
 #   J at 2025-12-31: P1 P3 P6 civil servants (3) + P4 contract = 4; budget-paid P1 P3 P6 = 3.
-#   Baseline 2022-01-01: P1 P2 P3 civil servants (3), budget-paid 3 -> change 0, reduction 0.
+#   Baseline 2022-01-01: P1 P2 P3 civil servants (3), budget-paid 3 -> change 0; reduction not judged
+#   (null) in 2025: the province's scope changed on 2025-07-01 (docs/definitions.md).
 #   J at 2023-12-31: P1 P2 P3 P6 = 4 civil servants -> reduction (3 - 4) / 3 = -0.333333.
 # Commune C (000.01.21.H34): C1 cadre meets the standard since 2018, C2 civil servant since
 #   2024-05-01, C3 never: 2023 -> 1 of 3 meet; 2024 -> 2 of 3.
@@ -663,7 +664,9 @@ def test_workforce_of_an_agency(warehouse):
         "and year in (2023, 2025) order by year",
         [CADRE_J],
     ).fetchall()
-    assert rows == [(2023, 4, 1, 5, 4, 3, Decimal("-0.333333"), None), (2025, 3, 1, 4, 3, 3, Decimal("0"), 4)]
+    # 2025: the province absorbed Ninh Thuận on 2025-07-01 (seed province_scope_changes): an agency's
+    # own baseline no longer compares, its reduction is not judged (null), whatever its count
+    assert rows == [(2023, 4, 1, 5, 4, 3, Decimal("-0.333333"), None), (2025, 3, 1, 4, 3, 3, None, 4)]
 
 
 def test_commune_standards_and_units(warehouse):

@@ -15,7 +15,7 @@ import pytest
 from dagster import AssetKey, build_schedule_context
 
 from orchestration.definitions import defs
-from orchestration.registry import SOURCES, Api, ModelStepError, Setting, Source, _api, check_model_steps
+from orchestration.registry import SOURCES, Api, DbtSourceError, Setting, Source, _api, check_dbt_sources
 from orchestration.schedules import nightly_schedule
 from orchestration.settings import PROJECT_ROOT, CoreSettings, settings_class, variables
 from orchestration.warehouse import manifest_path, translator
@@ -112,50 +112,47 @@ WORKFORCE_MARTS = (
 )
 
 
-def test_the_workforce_models_are_their_own_step_downstream_of_the_cadre_gate():
-    """A failed blocking check skips the whole step downstream of it: the one-stop-shop's models must
-    not share a step with the cadre's, or a bad cadre export would stop the one-stop-shop marts."""
+def test_one_dbt_step_and_a_rejected_cadre_load_leaves_out_only_what_reads_it():
+    """One dbt process per run: the whole project is one step. A rejected cadre snapshot must not stop the
+    one-stop-shop's marts: the step leaves out the tables reading the cadre landing, directly or through
+    other tables (the officials' mart: officials are persons of the cadre register; the program tracker,
+    which reads the workforce marts), and dbt leaves out the same (`--exclude source:cadre+`)."""
+    from orchestration.warehouse import WAREHOUSE_STEPS, excluded_sources, reading_rejected_loads, warehouse_models
+
     graph = defs.resolve_asset_graph()
-    cadre_gate = AssetKey(["landing", "cadre"])
     for mart in WORKFORCE_MARTS:
         assert AssetKey(["marts", mart]) in graph.get_all_asset_keys()
-    one_stop_shop = {
-        "marts/mart_agency_service_quality",
-        "staging/stg_one_stop_shop__dossiers",
-        "intermediate/int_dossier_official_years",
+    dbt_steps = {
+        graph.get(key).assets_def.node_def.name
+        for key in graph.get_all_asset_keys()
+        if graph.get(key).assets_def.is_executable and "dbt" in graph.get(key).kinds
     }
-    # officials are persons of the cadre register (int_official_identities): the officials' mart is
-    # the cadre's step's, downstream of both gates; the agency and province marts are not
+    assert dbt_steps == set(WAREHOUSE_STEPS) == {"warehouse_models"}
+    cadre = AssetKey(["landing", "cadre"])
+    skipped = {k.to_user_string() for k in reading_rejected_loads(warehouse_models, {cadre: "snapshot-20260228"})}
     workforce = {f"marts/{m}" for m in WORKFORCE_MARTS} | {
         "staging/stg_cadre__persons",
         "marts/mart_official_performance",
         "intermediate/int_official_identities",
+        "marts/mart_program_targets",
+        "intermediate/int_program_target_actuals",
     }
-    node_of = {
-        key.to_user_string(): graph.get(key).assets_def.node_def.name
-        for key in graph.get_all_asset_keys()
-        if graph.get(key).assets_def.is_executable
+    assert workforce <= skipped
+    one_stop_shop = {
+        "marts/mart_agency_service_quality",
+        "staging/stg_one_stop_shop__dossiers",
+        "intermediate/int_dossier_official_years",
+        "marts/mart_budget_balance",
+        "staging/stg_par_ranking__rankings",
     }
-    assert {node_of[k] for k in one_stop_shop} == {"warehouse_models"}
-    assert {node_of[k] for k in workforce} == {"workforce_models"}
-    assert {node_of[k] for k in ("marts/mart_budget_balance", "staging/stg_budget_disclosures__lines")} == {
-        "budget_models"
-    }
-    # the tracker reads the one-stop-shop's, the workforce and the budget marts: a step after them all
-    assert {node_of[k] for k in ("marts/mart_program_targets", "intermediate/int_program_target_actuals")} == {
-        "program_models"
-    }
-    tracker_parents = graph.get(AssetKey(["intermediate", "int_program_target_actuals"])).parent_keys
-    assert {
-        AssetKey(["marts", m]) for m in ("mart_workforce", "mart_public_unit_autonomy", "mart_official_performance")
-    } <= tracker_parents
-    assert cadre_gate in graph.get(AssetKey(["staging", "stg_cadre__persons_validated"])).parent_keys
-    assert (
-        AssetKey(["landing", "par_ranking"])
-        in graph.get(AssetKey(["staging", "stg_par_ranking__rankings"])).parent_keys
+    assert not one_stop_shop & skipped
+    assert excluded_sources({cadre: "x"}) == "source:cadre+"
+    assert excluded_sources({cadre: "x", AssetKey(["landing", "budget_disclosures"]): "y"}) == (
+        "source:budget_disclosures+ source:cadre+"
     )
+    assert cadre in graph.get(AssetKey(["staging", "stg_cadre__persons_validated"])).parent_keys
     # the one-stop-shop's models do not read the cadre landing
-    assert cadre_gate not in graph.get(AssetKey(["marts", "mart_agency_service_quality"])).parent_keys
+    assert cadre not in graph.get(AssetKey(["marts", "mart_agency_service_quality"])).parent_keys
 
 
 def test_snapshot_sources_share_the_daily_partitions_so_the_nightly_job_runs_them():
@@ -336,7 +333,7 @@ def test_a_toy_source_added_through_the_registry_lands_is_gated_and_reaches_dbt_
 
     # the dbt side, by the name alone: the source is the landing asset, its table the folder that landed
     manifest = _toy_manifest(tmp_path)
-    check_model_steps(json.loads(manifest.read_text()), sources)
+    check_dbt_sources(json.loads(manifest.read_text()), sources)
     assert translator.get_asset_key({"resource_type": "source", "source_name": TOY, "name": "counts"}) == key
     [table] = [t for t in landed_tables(manifest, landing.root) if t.source == TOY]
     assert table.folder == landing.root / TOY / "counts"
@@ -345,6 +342,33 @@ def test_a_toy_source_added_through_the_registry_lands_is_gated_and_reaches_dbt_
             f"select sum(SoLuong) from read_parquet('{table.folder}/*/*.parquet', hive_partitioning = true)"
         ).fetchall()
     assert landed == [(3,)]
+
+
+def test_a_range_of_days_is_recorded_once_with_its_totals(tmp_path):
+    """A run over a range of days (`make run START=.. END=..`, a backfill) is one pull and one load. Dagster
+    records a materialisation for every day of the range; the load's totals are on one of them, the range's last
+    (the asset's latest), not repeated on every day: the others name the load and the range."""
+    from dagster import DagsterInstance, materialize
+
+    from connectors.landing import LandingZone
+    from orchestration.definitions import landing_asset
+
+    settings = settings_class((*SOURCES, TOY_SOURCE))(**dataclasses.asdict(load_settings_for(tmp_path)))
+    result = materialize(
+        [landing_asset(TOY_SOURCE)],
+        tags={"dagster/asset_partition_range_start": "2025-03-01", "dagster/asset_partition_range_end": "2025-03-05"},
+        resources={f"{TOY}_source": TOY_SOURCE.build_resource(settings), "landing": LandingZone(tmp_path / "landing")},
+        instance=DagsterInstance.ephemeral(),
+    )
+    assert result.success
+    days = result.asset_materializations_for_node(landing_asset(TOY_SOURCE).op.name)
+    assert [m.partition for m in days] == [f"2025-03-0{d}" for d in range(1, 6)]  # every day is materialised
+    totals = [m.partition for m in days if "records" in m.metadata or "rows_per_dataset" in m.metadata]
+    assert totals == ["2025-03-05"], "the range's totals once, on its last day"
+    assert days[-1].metadata["records"].value == 2 and days[-1].metadata["rows_per_dataset"].value == {"counts": 2}
+    assert {m.metadata["load_id"].value for m in days} == {days[-1].metadata["load_id"].value}
+    assert {m.metadata["range"].value for m in days} == {"2025-03-01 .. 2025-03-05 (5 days, one load)"}
+    assert days[0].metadata["totals_on"].value == "2025-03-05"
 
 
 # A toy snapshot source (docs/adding_a_source.md, "A snapshot source"): the whole roster as it stood on a
@@ -461,17 +485,12 @@ def load_settings_for(tmp_path: Path):
     return dataclasses.replace(load_settings(), data_dir=tmp_path, landing_dir=tmp_path / "landing")
 
 
-def test_a_model_in_another_familys_step_stops_the_code_location(tmp_path):
-    """An untagged model on a new source would silently join the one-stop-shop's step (and be stopped by,
-    or not stopped by, the wrong gate): the registry refuses it, naming the model and the fix."""
-    sources = (*SOURCES, TOY_SOURCE)
-    check_model_steps(json.loads(manifest_path().read_text()))  # the project as it is
-    with pytest.raises(ModelStepError, match=rf"stg_{TOY}__counts reads source '{TOY}' of family 'registries'.*tag it"):
-        check_model_steps(json.loads(_toy_manifest(tmp_path, tags=()).read_text()), sources)
-    with pytest.raises(ModelStepError, match="carries the family tags"):
-        check_model_steps(json.loads(_toy_manifest(tmp_path, tags=("registries", "budget")).read_text()), sources)
-    with pytest.raises(ModelStepError, match=f"dbt source '{TOY}' is not a registry source"):
-        check_model_steps(json.loads(_toy_manifest(tmp_path).read_text()))  # declared in dbt, not in the registry
+def test_a_dbt_source_outside_the_registry_stops_the_code_location(tmp_path):
+    """A dbt source without a registry entry has no landing asset and no gate before it: refused, named."""
+    check_dbt_sources(json.loads(manifest_path().read_text()))  # the project as it is
+    check_dbt_sources(json.loads(_toy_manifest(tmp_path, tags=()).read_text()), (*SOURCES, TOY_SOURCE))
+    with pytest.raises(DbtSourceError, match=f"dbt source '{TOY}' is not a registry source"):
+        check_dbt_sources(json.loads(_toy_manifest(tmp_path).read_text()))  # declared in dbt, not in the registry
 
 
 def test_every_dbt_source_is_a_registry_source_landed_in_its_own_folder():
@@ -558,9 +577,9 @@ def test_every_dbt_test_has_a_description_and_the_freshness_schedule_runs_in_vie
     """The UI shows a check's description; dagster-dbt alone gives one only to tests with `meta.description`."""
     from dagster import DefaultScheduleStatus
 
-    from orchestration.warehouse import source_family_models, warehouse_models
+    from orchestration.warehouse import warehouse_models
 
-    dbt_checks = [spec for step in (warehouse_models, *source_family_models) for spec in step.check_specs]
+    dbt_checks = list(warehouse_models.check_specs)
     assert len(dbt_checks) > 100
     assert not [spec.key for spec in dbt_checks if not spec.description]
     not_null = next(spec for spec in dbt_checks if spec.name.startswith("not_null_"))

@@ -45,3 +45,51 @@ def test_failing_expectations_carry_a_bounded_sample_and_no_personal_value(tmp_p
     table = check.metadata["unexpected_values"].value  # shown inline in the UI
     assert "dossiers.TrangThaiHoSo: expect_column_values_to_be_in_set, 10 rows: 99, 98, 97, 96, 95" in table
     assert RAW_NAME not in table and RAW_ID not in table and PERSONAL in table
+
+
+def test_the_check_links_the_staging_quarantine_and_the_build_counts_it_per_load(tmp_path):
+    """The rows a row rule rejects are quarantined by staging, after the gate: the gate's check links the source's
+    quarantine tables; the dbt step's materialisation of each carries its count, by reason and for this run's loads."""
+    import duckdb
+    from dagster import AssetKey
+
+    from orchestration.mart_metadata import quarantine_metadata
+    from orchestration.warehouse import quarantine_keys
+    from reporting.warehouse import open_warehouse
+
+    keys = quarantine_keys("one_stop_shop")
+    assert keys == [AssetKey(["staging", "stg_one_stop_shop__dossiers_quarantine"])]
+    assert quarantine_keys("cadre") == [
+        AssetKey(["staging", "stg_cadre__appraisals_quarantine"]),
+        AssetKey(["staging", "stg_cadre__persons_quarantine"]),
+    ]
+    result = validate_one_stop_shop_batch({"dossiers": pd.DataFrame([dossier(i) for i in range(10)])}, LOAD_ID)
+    check = _check_result(LOAD_ID, result, [LOAD_ID], tmp_path / "page.html", keys)
+    link = check.metadata["quarantine: stg_one_stop_shop__dossiers_quarantine"]
+    assert link.value == keys[0]  # a link to the table's asset page in the UI
+    assert "quarantined_from_this_run" in check.metadata["quarantine_count"].value
+
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema staging")
+        con.execute("""create table staging.stg_one_stop_shop__dossiers_quarantine as select * from (values
+            ('invalid_dossier_code', 'L1'), ('invalid_dossier_code', 'L2'), ('unknown_agency_code', 'L2'),
+            ('end_before_reception', 'L0')) t(quarantine_reason, load_id)""")
+    with open_warehouse("duckdb", path) as warehouse:
+        metadata = quarantine_metadata(warehouse, "stg_one_stop_shop__dossiers_quarantine", ["L1", "L2"])
+    assert metadata["dagster/row_count"].value == 4
+    assert metadata["quarantined_from_this_run (rows)"].value == 3
+    assert metadata["quarantined_by_reason"].value == {
+        "end_before_reception": 1,
+        "invalid_dossier_code": 2,
+        "unknown_agency_code": 1,
+    }
+    assert metadata["loads_of_this_run"].value == ["L1", "L2"]
+    # as the dbt step yields it: the quarantine table's output, named after its key, gets the counts
+    from dagster import Output
+
+    from orchestration.mart_metadata import with_mart_metadata
+
+    built = Output(None, output_name="staging__stg_one_stop_shop__dossiers_quarantine")
+    [event] = list(with_mart_metadata([built], "duckdb", path, None, ["L1"]))
+    assert event.metadata["quarantined_from_this_run (rows)"].value == 1

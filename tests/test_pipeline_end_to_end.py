@@ -14,7 +14,16 @@ from connectors.sandbox.cadre_api import write_ranking_files
 from connectors.sandbox.cadre_data import CadreConfig, CadreSandbox
 from connectors.sandbox.one_stop_shop_data import OneStopShopSandbox, SandboxConfig
 from tests import hand_case
-from tests.support.pipeline import gate_results, materialized, query, run, settings_for
+from tests.support.pipeline import (
+    counting_dbt_invocations,
+    dbt_tables_downstream,
+    gate_results,
+    materialized,
+    observed_skipped,
+    query,
+    run,
+    settings_for,
+)
 
 
 def close(value, fraction):
@@ -27,8 +36,10 @@ def hand_made(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hand")
     export = hand_case.write_export(tmp / "export.ndjson")
     settings = settings_for(tmp, one_stop_shop_export=export, pseudonymisation_key="test-key")
-    result, _ = run(settings, date(2024, 3, 1), date(2025, 1, 31))
+    with counting_dbt_invocations() as dbt_calls:
+        result, _ = run(settings, date(2024, 3, 1), date(2025, 1, 31))
     assert result.success, "the pipeline failed on the hand-made export"
+    assert len(dbt_calls) == 1, f"one dbt process per run: {dbt_calls}"
     return settings
 
 
@@ -167,6 +178,22 @@ def test_sandbox_run_is_complete_and_a_rerun_counts_nothing_twice(tmp_path):
     # every accepted dossier is counted exactly once, except those quarantined for a defect
     assert quarantined and len(accepted) > 1000
     assert received == len(accepted - quarantined)
+    # the gate links the quarantine table, whose materialisation counts the rows of the run's accepted load
+    [gate] = [
+        e.event_specific_data
+        for e in first_events
+        if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+        and e.event_specific_data.check_name == "gx_suites"
+        and e.event_specific_data.asset_key.path == ["landing", "one_stop_shop"]
+    ]
+    quarantine_key = gate.metadata["quarantine: stg_one_stop_shop__dossiers_quarantine"].value
+    [counted] = [
+        e.event_specific_data.materialization.metadata
+        for e in first_events
+        if e.event_type == DagsterEventType.ASSET_MATERIALIZATION and e.asset_key == quarantine_key
+    ]
+    assert counted["quarantined_from_this_run (rows)"].value == counted["dagster/row_count"].value == len(quarantined)
+    assert gate.metadata["load_id"].value in counted["loads_of_this_run"].value  # with the step's other sources
     before = query(settings, "select * from marts.mart_agency_service_quality order by all")
     workforce = query(settings, "select * from marts.mart_workforce order by all")
     assert workforce, "the sandbox cadre system lands beside the one-stop-shop"
@@ -198,10 +225,12 @@ def test_a_batch_beyond_tolerance_stops_the_marts_and_is_never_read(tmp_path):
     # mistyped) to exceed its own 2% ordering tolerance too. Every other gate passes.
     checks.pop("cadre")
     assert checks and all(checks.values()), f"only the one-stop-shop's (and the cadre's) gate fails: {checks}"
-    materialized = {e.asset_key.path[0] for e in events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION}
-    # nothing downstream: the workforce step reads the seeds, the calendar and mart_official_performance
-    # that the one-stop-shop's step builds, so it is skipped too
-    assert materialized == {"landing"}, "no staging model or mart may be built from a rejected batch"
+    built = {e.asset_key.to_user_string() for e in events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION}
+    # no table reading either rejected load is built (each says why); the tables reading neither are
+    reading = dbt_tables_downstream("landing/one_stop_shop", "landing/cadre")
+    assert not built & reading, "no staging model or mart may be built from a rejected batch"
+    assert set(observed_skipped(events)) == reading
+    assert {"marts/mart_budget_balance", "reference/procedures"} <= built
     # The next run, on a good batch, builds the marts from the good load only.
     good = dataclasses.replace(bad, sandbox_defect_rate=0.0)
     result, _ = run(good, date(2022, 1, 1), date(2022, 2, 28))
@@ -270,8 +299,10 @@ def test_a_bad_cadre_export_stops_the_workforce_marts_not_the_one_stop_shop_mart
     settings = settings_for(
         tmp_path, **SANDBOX, cadre_export=export, par_ranking_dir=ranking, pseudonymisation_key="test-key"
     )
-    result, events = run(settings, date(2022, 1, 1), date(2022, 2, 28))
+    with counting_dbt_invocations() as dbt_calls:
+        result, events = run(settings, date(2022, 1, 1), date(2022, 2, 28))
     assert result.success  # a rejected load skips the marts built from it; the run itself ends
+    assert len(dbt_calls) == 1, f"one dbt process per run, whatever was rejected: {dbt_calls}"
     checks = gate_results(events)
     assert checks.pop("landing/cadre") is False
     assert checks and all(checks.values()), f"only the cadre gate fails: {checks}"
@@ -279,7 +310,21 @@ def test_a_bad_cadre_export_stops_the_workforce_marts_not_the_one_stop_shop_mart
     assert {"marts/mart_agency_service_quality", "marts/mart_province_service_quality"} <= built
     # officials are persons of the cadre register: the officials' mart waits for a good snapshot too
     assert not ({f"marts/{m}" for m in WORKFORCE_MARTS} | {"marts/mart_official_performance"}) & built
-    assert not any(key.startswith(("staging/stg_cadre", "staging/stg_par_ranking")) for key in built)
+    assert not any(key.startswith("staging/stg_cadre") for key in built)
+    # exactly the tables reading the cadre load (and the program marts reading those) are skipped, each
+    # with an observation saying why; every other table of the warehouse is built in the same run
+    from orchestration.warehouse import WAREHOUSE_KEYS
+
+    cadre = dbt_tables_downstream("landing/cadre")
+    assert {"marts/mart_program_targets", "staging/stg_cadre__persons"} <= cadre
+    skipped = observed_skipped(events)
+    assert set(skipped) == cadre
+    assert all("the GX gate rejected load" in why and "landing/cadre" in why for why in skipped.values())
+    assert (
+        built - {e for e in built if e.startswith(("landing/", "serving/", "reports/"))}
+        == {k.to_user_string() for k in WAREHOUSE_KEYS} - cadre
+    )
+    assert "staging/stg_par_ranking__rankings" in built and "marts/mart_budget_balance" in built
     verdicts = dict(query(settings, "select source_system, verdict from audit.audit_gx_batch_verdicts"))
     assert verdicts.pop("cadre") == "rejected"
     assert {"one_stop_shop", "par_ranking"} <= verdicts.keys() and set(verdicts.values()) == {"accepted"}, verdicts

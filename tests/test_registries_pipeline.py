@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from dagster import DagsterEventType
 
-from tests.support.pipeline import query, run, settings_for
+from tests.support.pipeline import dbt_tables_downstream, observed_skipped, query, run, settings_for
 
 REFERENCE = Path(__file__).resolve().parents[1] / "reference"
 SMALL = dict(sandbox_end=date(2025, 8, 2), sandbox_scale=0.1, sandbox_seed=7)
@@ -149,3 +149,6 @@ def test_a_broken_unit_file_stops_the_marts(tmp_path):
         "marts/mart_service_per_capita_current_units",
     }
     assert not built & registries, "no table of the units or registries may be built on a broken unit file"
+    # exactly the tables reading the unit file are left out, each saying why; the rest is built
+    assert registries <= set(observed_skipped(events)) == dbt_tables_downstream("landing/admin_units")
+    assert "marts/mart_budget_balance" in built

@@ -30,7 +30,17 @@ from connectors.sandbox import reference
 from connectors.sandbox.officials import LEADER, SPECIALIST, AgencyProfile, UniqueNames, agency_profiles
 
 FIRST_YEAR, LAST_YEAR = 2022, 2026
-REFORM_DAY = date(2025, 7, 1)  # district level abolished
+REFORM_DAY = date(2025, 7, 1)  # district level abolished; Ninh Thuận absorbed (Resolution 202/2025/QH15)
+# The 2025 reform's staffing (synthetic shares, sized on published orders of magnitude: docs/cadre_landing.md).
+# Share of an ended agency's staff who take early retirement or resign (Decree 178/2024) on its last day
+# instead of moving to its successor (a quarter of that for public employees, whose units go on):
+REFORM_LEAVING = {"province": 0.03, "district": 0.05, "commune": 0.05}
+# Share of the cadres and civil servants in post on 1 July 2025 who leave in July-November 2025:
+REFORM_LEAVING_AFTER = {"province": 0.02, "district": 0.0, "commune": 0.03}
+# Yearly leavers of the committees formed on 1 July 2025 (not in `_streamline`, which ran before them):
+LEAVING_2026 = 0.03
+# Ninh Thuận's department staff who join a merged department, as a share of ours:
+ABSORBED_DEPARTMENT_SHARE = 0.6
 PROVINCE_PC = "000.00.00.H34"  # the provincial People's Committee: ranks the others, is not ranked
 
 RATINGS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")  # excellent, good, completed, not completed (Decree 90/2020)
@@ -176,7 +186,9 @@ class CadreSandbox:
             self._build_agency_staff(profile)
         self._build_unit_staff()
         self._streamline()
-        self._reform_districts()
+        self._reorganise()
+        self._absorb_province()
+        self._leave_after_reform()
         self._build_rankings()
         self._build_appraisals()
         self._build_quotas()
@@ -210,12 +222,13 @@ class CadreSandbox:
         start: date,
         name: str | None = None,
         budget_paid: bool = True,
+        absorbed: bool = False,
         **kwargs,
     ) -> Employment:
         e = Employment(
             self._code(),
             name or self.new_name(),
-            self._id_number(),
+            f"058{self.rng.randrange(10**8, 10**9)}" if absorbed else self._id_number(),
             agency,
             unit,
             category,
@@ -248,7 +261,11 @@ class CadreSandbox:
 
     # -- public service units -------------------------------------------------------------------
     def _build_units(self) -> None:
-        owners = [a for a in reference.agencies() if a.level in ("province", "district") and a.code != PROVINCE_PC]
+        owners = [
+            a
+            for a in reference.agencies()
+            if a.level in ("province", "district") and a.code != PROVINCE_PC and a.active_on(date(FIRST_YEAR, 1, 1))
+        ]
         for agency in owners:
             count = (
                 self.rng.randint(6, 10)
@@ -284,11 +301,27 @@ class CadreSandbox:
             )
 
     # -- staff ----------------------------------------------------------------------------------
+    def _predecessor(self, agency: reference.Agency) -> reference.Agency | None:
+        """An agency that handed staff to `agency` when it started (one in force since 2022 if any)."""
+        before = [
+            a
+            for a in reference.agencies()
+            if a.valid_to == agency.valid_from - timedelta(days=1) and agency.code in dict(a.successors)
+        ]
+        before.sort(key=lambda a: (a.valid_from, a.code))
+        return before[0] if before else None
+
     def _build_agency_staff(self, profile: AgencyProfile) -> None:
+        """An agency in force in 2022 gets its staff; one that starts later only its one-stop-shop
+        officials, from its first day: transferred from an agency that handed it staff (their earlier
+        posting is there), or, on the absorbed province's territory, joining from its software. Its
+        other staff come from `_reorganise` and `_absorb_province`."""
         agency = profile.agency
         level = agency.level
+        late = agency.valid_from > date(FIRST_YEAR, 1, 1)
         start = max(agency.valid_from - timedelta(days=self.rng.randrange(400, 6000)), date(1995, 1, 1))
         head_category = "CC" if level == "province" else "CB"
+        predecessor = self._predecessor(agency) if late and agency.absorbed_share < 0.5 else None
         for o in profile.officials:
             leader = o.title == LEADER
             category = head_category if leader else "CC"
@@ -297,17 +330,37 @@ class CadreSandbox:
                 if leader
                 else (COMMUNE_CIVIL_TITLES[0] if level == "commune" else o.title)
             )
+            official = {
+                "name": o.name,
+                "late_prone": o.late_rate if o.title == SPECIALIST else 0.0,
+                "accounts": self._accounts(o.account),
+            }
+            unit = "Văn phòng" if not leader else "Ban Giám đốc"
+            if predecessor:
+                earlier = self._person(
+                    predecessor,
+                    "Văn phòng",
+                    "CC",
+                    COMMUNE_CIVIL_TITLES[0] if predecessor.level == "commune" else "Chuyên viên",
+                    max(predecessor.valid_from, self._old_start()),
+                    **official,
+                )
+                earlier.end = predecessor.valid_to
+                moved = self._move(earlier, agency.valid_from, agency=agency, category=category, title=title, unit=unit)
+                moved.leadership = "TRUONG" if leader else None
+                continue
             self._person(
                 agency,
-                "Văn phòng" if not leader else "Ban Giám đốc",
+                unit,
                 category,
                 title,
-                start,
-                name=o.name,
+                agency.valid_from if late else start,
+                absorbed=late,
                 leadership="TRUONG" if leader else None,
-                late_prone=o.late_rate if o.title == SPECIALIST else 0.0,
-                accounts=self._accounts(o.account),
+                **official,
             )
+        if late:
+            return
         if level == "commune":
             for title in COMMUNE_CADRE_TITLES[1:]:
                 if self.rng.random() < 0.9 * min(1.0, self.config.scale + 0.3):
@@ -374,6 +427,7 @@ class CadreSandbox:
         agency: reference.Agency | None = None,
         category: str | None = None,
         title: str | None = None,
+        end: date | None = None,
     ) -> Employment:
         moved = Employment(
             e.person_code,
@@ -385,6 +439,7 @@ class CadreSandbox:
             title or e.title,
             e.budget_paid,
             start,
+            end,
             leadership=None if agency else e.leadership,
             standard_met_on=e.standard_met_on,
             late_prone=e.late_prone,
@@ -427,28 +482,94 @@ class CadreSandbox:
                             )
                         )
 
-    def _reform_districts(self) -> None:
-        """1 July 2025: district People's Committees end; most of their staff move to a commune."""
-        communes: dict[str, list[reference.Agency]] = {}
-        for a in reference.agencies():
-            if a.level == "commune":
-                communes.setdefault(a.district_name_vi, []).append(a)
-        for e in list(self.employments):
-            if e.agency.level != "district" or not e.agency.valid_to or not e.active_on(e.agency.valid_to):
+    def _reorganise(self) -> None:
+        """Agencies that end hand their staff over the next day, as the reorganisations did (the staff of
+        a merged department to the department that absorbed it, of an ended commune committee to the
+        committees of its unit's successors, of a district committee to the committees that took its
+        communes: `reference.Agency.successors`, shares drawn per person), less those who took the
+        reform's early retirement or resignation (Decree 178/2024, amended by Decree 67/2025) on the
+        agency's last day. A moved posting is judged in turn: a commune of 2024-11-01 may move again on
+        2025-07-01. A leaver of `_streamline` after the agency's end leaves from the successor."""
+        by_code = {a.code: a for a in reference.agencies()}
+        i = 0
+        while i < len(self.employments):  # moved employments are appended, and judged in turn
+            e = self.employments[i]
+            i += 1
+            ended = e.agency.valid_to
+            if not ended or not e.active_on(ended) or (e.end is not None and e.end <= ended):
                 continue
-            if e.category == "VC":
-                continue  # units keep their staff; the register, not the person, records the owner
-            e.end = e.agency.valid_to
-            if self.rng.random() < 0.75 and communes.get(e.agency.district_name_vi):
-                self._move(
-                    e,
-                    REFORM_DAY,
-                    agency=self.rng.choice(communes[e.agency.district_name_vi]),
-                    category="CC" if e.category in ("CC", "CB") else e.category,
-                    title=COMMUNE_CIVIL_TITLES[self.rng.randrange(len(COMMUNE_CIVIL_TITLES))]
-                    if e.category in ("CC", "CB")
-                    else e.title,
-                )
+            later_end, e.end = e.end, ended
+            if not e.agency.successors or self.rng.random() < REFORM_LEAVING[e.agency.level] * (
+                0.25 if e.category == "VC" else 1.0
+            ):
+                continue
+            codes, shares = zip(*e.agency.successors, strict=True)
+            successor = by_code[self.rng.choices(codes, shares)[0]]
+            to_commune = e.agency.level == "district" and successor.level == "commune" and e.category in ("CC", "CB")
+            self._move(
+                e,
+                ended + timedelta(days=1),
+                agency=successor,
+                category="CC" if to_commune else None,
+                title=COMMUNE_CIVIL_TITLES[self.rng.randrange(len(COMMUNE_CIVIL_TITLES))] if to_commune else None,
+                end=later_end,
+            )
+
+    def _absorb_province(self) -> None:
+        """1 July 2025: Khánh Hòa absorbs Ninh Thuận (Resolution 202/2025/QH15), whose cadre software's
+        people join this one from that day: the staff of the commune-level committees on its territory
+        (`reference.Agency.absorbed_share`) and of its departments, merged into ours (about
+        `ABSORBED_DEPARTMENT_SHARE` of our department's size). Their earlier postings stay in the other
+        province's software: here they start on 1 July 2025. Their public service units are not modelled."""
+        for agency in reference.agencies():
+            if agency.valid_from == REFORM_DAY and agency.absorbed_share > 0:
+                share = agency.absorbed_share
+                for title in COMMUNE_CADRE_TITLES:
+                    if self.rng.random() < 0.9 * share:
+                        self._person(agency, "UBND xã", "CB", title, REFORM_DAY, absorbed=True)
+                for title in COMMUNE_CIVIL_TITLES:
+                    for _ in range(round(self._staff_size(2, 4) * share)):
+                        self._person(agency, "UBND xã", "CC", title, REFORM_DAY, absorbed=True)
+                for _ in range(round(self._staff_size(1, 3) * share)):
+                    self._person(
+                        agency,
+                        "UBND xã",
+                        "HD",
+                        "Nhân viên hợp đồng",
+                        REFORM_DAY,
+                        absorbed=True,
+                        budget_paid=self.rng.random() < 0.5,
+                    )
+            elif agency.level == "province" and agency.code != PROVINCE_PC and agency.active_on(REFORM_DAY):
+                ours = [
+                    e
+                    for e in self.employments
+                    if e.agency is agency and e.category == "CC" and e.active_on(REFORM_DAY - timedelta(days=1))
+                ]
+                for _ in range(round(len(ours) * ABSORBED_DEPARTMENT_SHARE)):
+                    self._person(
+                        agency,
+                        self.rng.choice(["Văn phòng", "Phòng Nghiệp vụ"]),
+                        "CC",
+                        "Chuyên viên",
+                        REFORM_DAY,
+                        absorbed=True,
+                    )
+
+    def _leave_after_reform(self) -> None:
+        """The reform's early retirements and resignations after the switch (decided by 31 August
+        2025, Conclusion 183-KL/TW; effective on the first day of a month, the posting ending the day
+        before): a share of the commune-level cadres and civil servants and of the departments' civil
+        servants in post on 1 July 2025 leave in July-November 2025."""
+        for e in self.employments:
+            if e.category not in ("CB", "CC") or e.end is not None or not e.active_on(REFORM_DAY):
+                continue
+            if e.leadership is not None or e.name in self.official_names:
+                continue
+            if self.rng.random() < REFORM_LEAVING_AFTER[e.agency.level]:
+                e.end = date(2025, self.rng.randrange(8, 13), 1) - timedelta(days=1)
+            elif e.agency.valid_from == REFORM_DAY and self.rng.random() < LEAVING_2026:
+                e.end = date(LAST_YEAR, self.rng.randrange(1, 13), self.rng.randrange(1, 28))
 
     # -- PAR ranking and appraisals ---------------------------------------------------------------
     def _published_years(self) -> list[int]:

@@ -20,6 +20,12 @@ class Agency:
     valid_to: date | None
     successor_code: str | None = None  # takes over the dossiers still pending after valid_to
     unit_code: str | None = None  # the administrative unit of a district or commune committee
+    # the agencies that took over its staff the day after valid_to, with the share of the staff each
+    # took (one place for the staff transfers: the seed's successor, or the unit file's successors)
+    successors: tuple[tuple[str, float], ...] = ()
+    # a committee that started with a merger: the share of its unit that came from another province
+    # (Ninh Thuận, absorbed on 2025-07-01); its staff came from that province's cadre software
+    absorbed_share: float = 0.0
 
     def active_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -65,6 +71,19 @@ def agencies(folder: Path | None = None) -> tuple[Agency, ...]:
     def largest(weights: dict[str, float]) -> str | None:
         return min(weights, key=lambda code: (-weights[code], code)) if weights else None
 
+    def shares(weights: dict[str, float]) -> tuple[tuple[str, float], ...]:
+        total = sum(weights.values())
+        return tuple(sorted((code, w / total) for code, w in weights.items())) if total else ()
+
+    def province_of(code: str, day: date) -> str | None:
+        """The province a unit belonged to on a day (its parent chain as it stood then)."""
+        for _ in range(3):
+            unit = next((u for u in units if u.code == code and u.active_on(day)), None)
+            if unit is None or unit.level == "province":
+                return unit.code if unit else None
+            code = unit.parent_code or ""
+        return None
+
     seed = read_seed("agencies.csv")
     district_agency = {
         u: r["agency_code"]
@@ -100,6 +119,7 @@ def agencies(folder: Path | None = None) -> tuple[Agency, ...]:
         successor = r["successor_agency_code"] or None
         unit = next((u for u, a in district_agency.items() if a == r["agency_code"]), None)
         valid_to = _date_or_none(r["valid_to"])
+        staff_to: dict[str, float] = {successor: 1.0} if successor else {}
         if unit and not successor and valid_to:
             weights: dict[str, float] = {}
             for commune in units:
@@ -108,6 +128,10 @@ def agencies(folder: Path | None = None) -> tuple[Agency, ...]:
                         weights[s.successor_code] = weights.get(s.successor_code, 0.0) + s.weight
             code = largest(weights)
             successor = committee_on(code, valid_to + timedelta(days=1)) if code else None
+            for unit_code, weight in weights.items():
+                committee = committee_on(unit_code, valid_to + timedelta(days=1))
+                if committee:
+                    staff_to[committee] = staff_to.get(committee, 0.0) + weight
         out.append(
             Agency(
                 code=r["agency_code"],
@@ -118,6 +142,7 @@ def agencies(folder: Path | None = None) -> tuple[Agency, ...]:
                 valid_to=valid_to,
                 successor_code=successor,
                 unit_code=unit,
+                successors=shares(staff_to),
             )
         )
     for key, vs in versions.items():
@@ -125,10 +150,24 @@ def agencies(folder: Path | None = None) -> tuple[Agency, ...]:
         latest = max(vs, key=lambda u: u.valid_from)
         valid_to = last_day[key]
         successor = None
+        staff_to = {}
         if valid_to:
             weights = {s.successor_code: s.weight for s in successors.get((code, valid_to + timedelta(days=1)), ())}
             unit = largest(weights)
             successor = committee_on(unit, valid_to + timedelta(days=1)) if unit else None
+            for unit_code, weight in weights.items():
+                committee = committee_on(unit_code, valid_to + timedelta(days=1))
+                if committee:
+                    staff_to[committee] = staff_to.get(committee, 0.0) + weight
+        start = first_day[key]
+        came_from = [
+            (s.predecessor_code, s.weight)
+            for s in successions(folder or REFERENCE_DIR)
+            if s.successor_code == code and s.effective_date == start
+        ]
+        foreign = sum(
+            w for p, w in came_from if province_of(p, start - timedelta(days=1)) not in (None, PROVINCE_UNIT_CODE)
+        )
         parent = district_agency.get(latest.parent_code)
         out.append(
             Agency(
@@ -140,6 +179,8 @@ def agencies(folder: Path | None = None) -> tuple[Agency, ...]:
                 valid_to=valid_to,
                 successor_code=successor,
                 unit_code=code,
+                successors=shares(staff_to),
+                absorbed_share=foreign / sum(w for _, w in came_from) if came_from else 0.0,
             )
         )
     return tuple(out)

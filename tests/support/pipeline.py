@@ -4,6 +4,8 @@ on an ephemeral Dagster instance, a query on the warehouse it built."""
 from __future__ import annotations
 
 import dataclasses
+from contextlib import contextmanager
+from unittest import mock
 
 import duckdb
 from dagster import DagsterEventType, DagsterInstance
@@ -36,6 +38,48 @@ def run(settings, start, end):
         result = run_pipeline(start, end, settings, instance=instance)
         events = result.all_events
     return result, events
+
+
+@contextmanager
+def counting_dbt_invocations():
+    """The dbt processes started in the block: one entry (its arguments) per `DbtCliResource.cli` call."""
+    from dagster_dbt import DbtCliResource
+
+    calls: list[list[str]] = []
+    original = DbtCliResource.cli
+
+    def counted(self, args, **kwargs):
+        calls.append(list(args))
+        return original(self, args, **kwargs)
+
+    with mock.patch.object(DbtCliResource, "cli", counted):
+        yield calls
+
+
+def observed_skipped(events) -> dict[str, str]:
+    """The tables a run's dbt step did not build: {asset key: the reason in the observation's metadata}."""
+    return {
+        e.asset_key.to_user_string(): e.event_specific_data.asset_observation.metadata["skipped"].value
+        for e in events
+        if e.event_type_value == "ASSET_OBSERVATION" and "skipped" in e.event_specific_data.asset_observation.metadata
+    }
+
+
+def dbt_tables_downstream(*landings: str) -> set[str]:
+    """The dbt step's tables reading any of the landing assets `landings` ("landing/cadre"), directly or not."""
+    from dagster import AssetKey
+
+    from orchestration.definitions import defs
+    from orchestration.warehouse import WAREHOUSE_KEYS
+
+    graph = defs.resolve_asset_graph()
+    found, frontier = set(), [AssetKey.from_user_string(k) for k in landings]
+    while frontier:
+        for child in graph.get(frontier.pop()).child_keys:
+            if child not in found:
+                found.add(child)
+                frontier.append(child)
+    return {k.to_user_string() for k in found & set(WAREHOUSE_KEYS)}
 
 
 def query(settings, sql, *params):

@@ -351,41 +351,45 @@ t07 as (
 
 ),
 
-{# T08: the province's civil servants in post at the year's end (the agencies' rows summed: the mart
-    judges each agency) against those in post on the baseline day. The baseline is summed over every
-    agency with a row in any year: an agency abolished later (the districts after 30 June 2025) has
-    no row after its end but its people were part of the baseline. The budget-paid side in the note. -#}
-t08_baseline as (
+{# T08: the province's civil servants in post at the year's end against the baseline on a comparable
+    scope (mart_workforce_province, the one place of the scope rule). A year whose scope changed
+    without a comparable baseline (the province absorbed Ninh Thuận on 2025-07-01 and the seed lacks its
+    baseline) keeps its row with no value: the note says why, and no_value_reason marks it
+    not_comparable. The budget-paid side and the agencies judged in the note. -#}
+t08_agencies as (
 
     select
-        baseline_date, sum(baseline_civil_servants) as baseline_civil_servants,
-        sum(baseline_budget_paid) as baseline_budget_paid
-    from (
-        select
-            agency_code, baseline_date, max(baseline_civil_servants) as baseline_civil_servants,
-            max(baseline_budget_paid) as baseline_budget_paid
-        from {{ ref('mart_workforce') }}
-        group by agency_code, baseline_date
-    ) as agency_baselines
-    group by baseline_date
+        year,
+        sum(case when is_t08_on_track then 1 else 0 end) as agencies_on_track,
+        sum(case when is_t08_on_track is not null then 1 else 0 end) as agencies_judged
+    from {{ ref('mart_workforce') }}
+    group by year
 
 ),
 
-t08_province as (
+t08_parts as (
 
     select
-        agencies.year,
-        sum(agencies.civil_servants) as civil_servants,
-        max(baseline.baseline_civil_servants) as baseline_civil_servants,
-        sum(agencies.budget_paid) as budget_paid,
-        max(baseline.baseline_budget_paid) as baseline_budget_paid,
-        max(agencies.budget_paid_reduction_target) as budget_paid_reduction_target,
-        sum(case when agencies.is_t08_on_track then 1 else 0 end) as agencies_on_track,
-        count(*) as agencies
-    from {{ ref('mart_workforce') }} as agencies
-    inner join t08_baseline as baseline
-        on baseline.baseline_date = agencies.baseline_date
-    group by agencies.year
+        province.year,
+        province.civil_servants_change_rate,
+        province.civil_servants,
+        province.comparable_baseline_civil_servants,
+        province.is_civil_servants_comparable,
+        province.baseline_civil_servants,
+        cast(province.budget_paid as {{ dbt.type_string() }}) as budget_paid,
+        cast(province.budget_paid_reduction_target as {{ dbt.type_string() }}) as budget_goal,
+        cast(province.comparable_baseline_budget_paid as {{ dbt.type_string() }}) as budget_baseline,
+        cast(province.budget_paid_change_rate as {{ dbt.type_string() }}) as budget_change,
+        cast(province.scope_changed_on as {{ dbt.type_string() }}) as changed_on,
+        cast(province.baseline_date as {{ dbt.type_string() }}) as baseline_on,
+        province.absorbed_unit_name_vi as absorbed,
+        province.scope_legal_basis as legal_basis,
+        cast(coalesce(agencies.agencies_on_track, 0) as {{ dbt.type_string() }}) as on_track,
+        cast(coalesce(agencies.agencies_judged, 0) as {{ dbt.type_string() }}) as judged
+    from {{ ref('mart_workforce_province') }} as province
+    left join t08_agencies as agencies
+        on agencies.year = province.year
+    where province.baseline_civil_servants > 0
 
 ),
 
@@ -393,26 +397,40 @@ t08 as (
 
     select
         'T08' as target_id, 'year' as period_type, cast(year as {{ dbt.type_string() }}) as period_key,
-        {{ safe_rate('civil_servants - baseline_civil_servants', 'baseline_civil_servants') }} as actual_value,
-        civil_servants as numerator, baseline_civil_servants as denominator,
-        'budget-paid people ' || cast(budget_paid as {{ dbt.type_string() }}) || ' against '
-        || cast(baseline_budget_paid as {{ dbt.type_string() }}) || ' at the baseline ('
-        || cast(
-            {{ safe_rate('budget_paid - baseline_budget_paid', 'baseline_budget_paid') }} as {{ dbt.type_string() }}
-        )
-        || ', goal -' || cast(budget_paid_reduction_target as {{ dbt.type_string() }}) || '); '
-        || cast(agencies_on_track as {{ dbt.type_string() }}) || ' of '
-        || cast(agencies as {{ dbt.type_string() }}) || ' agencies on track on both sides' as note,
-        'người hưởng lương từ ngân sách: ' || cast(budget_paid as {{ dbt.type_string() }}) || ' so với '
-        || cast(baseline_budget_paid as {{ dbt.type_string() }}) || ' năm gốc ('
-        || cast(
-            {{ safe_rate('budget_paid - baseline_budget_paid', 'baseline_budget_paid') }} as {{ dbt.type_string() }}
-        )
-        || ', mục tiêu -' || cast(budget_paid_reduction_target as {{ dbt.type_string() }}) || '); '
-        || cast(agencies_on_track as {{ dbt.type_string() }}) || ' trên '
-        || cast(agencies as {{ dbt.type_string() }}) || ' cơ quan đúng tiến độ ở cả hai mặt' as note_vi
-    from t08_province
-    where baseline_civil_servants > 0
+        civil_servants_change_rate as actual_value,
+        civil_servants as numerator, comparable_baseline_civil_servants as denominator,
+        case
+            when is_civil_servants_comparable
+                then
+                    'budget-paid people ' || budget_paid || ' against '
+                    || coalesce(budget_baseline, 'no comparable baseline') || ' ('
+                    || coalesce(budget_change, 'not comparable') || ', goal -' || budget_goal || ')'
+                    || coalesce('; baseline restated with ' || absorbed || ' (merged on ' || changed_on || ')', '')
+                    || '; ' || on_track || ' of ' || judged || ' agencies judged are on track on both sides'
+            else
+                'not comparable: from ' || changed_on || ' the cadre software reports the merged province ('
+                || absorbed || ' absorbed, ' || legal_basis || ') and the ' || baseline_on || ' baseline of '
+                || absorbed || ' is not in seed province_scope_changes; civil servants in post '
+                || cast(civil_servants as {{ dbt.type_string() }}) || ', own-scope baseline '
+                || cast(baseline_civil_servants as {{ dbt.type_string() }})
+        end as note,
+        case
+            when is_civil_servants_comparable
+                then
+                    'người hưởng lương từ ngân sách: ' || budget_paid || ' so với '
+                    || coalesce(budget_baseline, 'chưa có số gốc so sánh được') || ' ('
+                    || coalesce(budget_change, 'không so sánh được') || ', mục tiêu -' || budget_goal || ')'
+                    || coalesce('; số gốc đã cộng ' || absorbed || ' (hợp nhất từ ' || changed_on || ')', '')
+                    || '; ' || on_track || ' trên ' || judged || ' cơ quan được đánh giá đúng tiến độ ở cả hai mặt'
+            else
+                'không so sánh được: từ ' || changed_on || ' phần mềm quản lý cán bộ báo cáo tỉnh sau hợp nhất ('
+                || absorbed || ', ' || legal_basis || ') mà số gốc ngày ' || baseline_on || ' của '
+                || absorbed || ' chưa có trong seed province_scope_changes; công chức hiện có '
+                || cast(civil_servants as {{ dbt.type_string() }}) || ', số gốc của tỉnh cũ '
+                || cast(baseline_civil_servants as {{ dbt.type_string() }})
+        end as note_vi,
+        case when not is_civil_servants_comparable then 'not_comparable' end as no_value_reason
+    from t08_parts
 
 ),
 
@@ -634,7 +652,7 @@ actuals as (
     union all
     select * from t07
     union all
-    select * from t08
+    select target_id, period_type, period_key, actual_value, numerator, denominator, note, note_vi from t08
     union all
     select * from t09
     union all
@@ -650,15 +668,29 @@ actuals as (
     union all
     select * from t15
 
+),
+
+no_value_reasons as (
+
+    select target_id, period_type, period_key, no_value_reason
+    from t08
+    where no_value_reason is not null
+
 )
 
 select
-    cast(target_id as {{ dbt.type_string() }}) as target_id,
-    cast(period_type as {{ dbt.type_string() }}) as period_type,
-    cast(period_key as {{ dbt.type_string() }}) as period_key,
-    cast(actual_value as decimal(18, 6)) as actual_value,
-    cast(numerator as bigint) as numerator,
-    cast(denominator as bigint) as denominator,
-    cast(note as {{ dbt.type_string() }}) as note,
-    cast(note_vi as {{ dbt.type_string() }}) as note_vi
+    cast(actuals.target_id as {{ dbt.type_string() }}) as target_id,
+    cast(actuals.period_type as {{ dbt.type_string() }}) as period_type,
+    cast(actuals.period_key as {{ dbt.type_string() }}) as period_key,
+    cast(actuals.actual_value as decimal(18, 6)) as actual_value,
+    cast(actuals.numerator as bigint) as numerator,
+    cast(actuals.denominator as bigint) as denominator,
+    cast(actuals.note as {{ dbt.type_string() }}) as note,
+    cast(actuals.note_vi as {{ dbt.type_string() }}) as note_vi,
+    cast(no_value_reasons.no_value_reason as {{ dbt.type_string() }}) as no_value_reason
 from actuals
+left join no_value_reasons
+    on
+        no_value_reasons.target_id = actuals.target_id
+        and no_value_reasons.period_type = actuals.period_type
+        and no_value_reasons.period_key = actuals.period_key

@@ -77,7 +77,7 @@ rows_ as (
                 )
                 then 'source_not_in_warehouse'
             when actuals.target_id is null or actuals.actual_value is null
-                then 'no_value_for_period'
+                then coalesce(actuals.no_value_reason, 'no_value_for_period')
         end as no_data_reason,
         actuals.note as detail,
         actuals.note_vi as detail_vi

@@ -5,7 +5,10 @@
     workforce_targets, dated). A person counts in an agency on a day when a clean posting of theirs
     there runs on that day (started_on <= day <= ended_on or still running).
     On track (macro on_track_for_reduction): the reduction reached is at least the target times the share of the baseline-to-target
-    span elapsed at the measuring day (a straight path to the target date).
+    span elapsed at the measuring day (a straight path to the target date). A person counts in an
+    agency on a day by macro in_post_on (the posting runs and the agency is in force that day). An
+    agency's row is not judged (reductions, progress and flags null, not_comparable_reason says why)
+    once its scope is no longer its own: see the CTE scope_changed.
 -#}
 with years as (
 
@@ -21,17 +24,7 @@ with years as (
 
 persons as (
 
-    select
-        persons.person_code,
-        persons.agency_code,
-        persons.category_code,
-        persons.is_budget_paid,
-        persons.started_on,
-        coalesce(persons.ended_on, {{ far_future_date() }}) as ended_on,
-        categories.is_civil_servant
-    from {{ ref('stg_cadre__persons') }} as persons
-    inner join {{ ref('cadre_categories') }} as categories
-        on categories.category_code = persons.category_code
+    {{ workforce_postings() }}
 
 ),
 
@@ -48,9 +41,7 @@ headcount as (
         count(distinct case when persons.is_budget_paid then persons.person_code end) as budget_paid
     from persons
     inner join years
-        on
-            persons.started_on <= years.measured_on
-            and persons.ended_on >= years.measured_on
+        on {{ in_post_on('persons', 'years.measured_on') }}
     group by persons.agency_code, years.year
 
 ),
@@ -91,13 +82,7 @@ agency_years as (
 
 targets as (
 
-    select years.year, targets.target_code, targets.baseline_date, targets.target_date, targets.reduction_target
-    from {{ ref('workforce_targets') }} as targets
-    inner join years
-        on
-            targets.valid_from <= years.period_start_date
-            and (targets.valid_to is null or targets.valid_to >= years.period_start_date)
-    where targets.target_code in ('civil_servants', 'budget_paid')
+    {{ t08_targets_by_year('years') }}
 
 ),
 
@@ -115,10 +100,45 @@ baselines as (
         end) as baseline_count
     from targets
     inner join persons
-        on
-            persons.started_on <= targets.baseline_date
-            and persons.ended_on >= targets.baseline_date
+        on {{ in_post_on('persons', 'targets.baseline_date') }}
     group by persons.agency_code, targets.year, targets.target_code
+
+),
+
+-- An agency's own baseline compares with its headcount only while its scope is its own: not from the
+-- day the province absorbed another one (seed province_scope_changes: its people joined the agencies,
+-- no per-agency baseline of theirs exists), nor once it took over the staff of an agency that ended
+-- after the baseline date (seed agencies / unit file successors). The province's figure
+-- (mart_workforce_province) restates its baseline where it can; an agency's is not judged.
+scope_changed as (
+
+    select targets.year, min(changes.effective_date) as changed_on
+    from targets
+    inner join years
+        on years.year = targets.year
+    inner join {{ ref('province_scope_changes') }} as changes
+        on
+            changes.effective_date > targets.baseline_date
+            and changes.effective_date <= years.measured_on
+    where targets.target_code = 'civil_servants'
+    group by targets.year
+
+),
+
+took_over as (
+
+    select predecessors.successor_agency_code as agency_code, targets.year, count(*) as agencies_taken_over
+    from {{ ref('int_agencies') }} as predecessors
+    inner join targets
+        on
+            targets.target_code = 'civil_servants'
+            and predecessors.valid_to >= targets.baseline_date
+    inner join years
+        on
+            years.year = targets.year
+            and predecessors.valid_to < years.measured_on
+    where predecessors.successor_agency_code is not null
+    group by predecessors.successor_agency_code, targets.year
 
 ),
 
@@ -146,7 +166,11 @@ measured as (
         {{ interval_count('day', 'civil_target.baseline_date', 'years.measured_on') }} as civil_days_elapsed,
         {{ interval_count('day', 'civil_target.baseline_date', 'civil_target.target_date') }} as civil_days_in_span,
         {{ interval_count('day', 'budget_target.baseline_date', 'years.measured_on') }} as budget_days_elapsed,
-        {{ interval_count('day', 'budget_target.baseline_date', 'budget_target.target_date') }} as budget_days_in_span
+        {{ interval_count('day', 'budget_target.baseline_date', 'budget_target.target_date') }} as budget_days_in_span,
+        case
+            when scope_changed.changed_on is not null then 'province_scope_changed'
+            when took_over.agencies_taken_over > 0 then 'took_over_staff'
+        end as not_comparable_reason
     from agency_years
     inner join years
         on years.year = agency_years.year
@@ -176,6 +200,25 @@ measured as (
             budget_baseline.agency_code = agency_years.agency_code
             and budget_baseline.year = agency_years.year
             and budget_baseline.target_code = 'budget_paid'
+    left join scope_changed
+        on scope_changed.year = agency_years.year
+    left join took_over
+        on
+            took_over.agency_code = agency_years.agency_code
+            and took_over.year = agency_years.year
+
+),
+
+-- the baselines an agency is judged against: its own while its scope is its own, else none
+judged as (
+
+    select
+        measured.*,
+        case when measured.not_comparable_reason is null then measured.baseline_civil_servants end
+            as judged_baseline_civil_servants,
+        case when measured.not_comparable_reason is null then measured.baseline_budget_paid end
+            as judged_baseline_budget_paid
+    from measured
 
 )
 
@@ -200,29 +243,35 @@ select
     cast(measured.baseline_budget_paid as bigint) as baseline_budget_paid,
     cast(measured.civil_servants - measured.baseline_civil_servants as bigint) as civil_servants_change,
     cast(measured.budget_paid - measured.baseline_budget_paid as bigint) as budget_paid_change,
-    {{ safe_rate('measured.baseline_civil_servants - measured.civil_servants', 'measured.baseline_civil_servants') }}
+    {{ safe_rate('measured.judged_baseline_civil_servants - measured.civil_servants',
+                 'measured.judged_baseline_civil_servants') }}
         as civil_servant_reduction,
-    {{ safe_rate('measured.baseline_budget_paid - measured.budget_paid', 'measured.baseline_budget_paid') }}
+    {{ safe_rate('measured.judged_baseline_budget_paid - measured.budget_paid',
+                 'measured.judged_baseline_budget_paid') }}
         as budget_paid_reduction,
     cast(measured.civil_servant_reduction_target as decimal(9, 6)) as civil_servant_reduction_target,
     cast(measured.budget_paid_reduction_target as decimal(9, 6)) as budget_paid_reduction_target,
     cast(measured.target_date as date) as target_date,
-    {{ safe_rate('measured.baseline_civil_servants - measured.civil_servants',
-                 'measured.baseline_civil_servants * measured.civil_servant_reduction_target') }} as civil_servant_target_progress,
-    {{ safe_rate('measured.baseline_budget_paid - measured.budget_paid',
-                 'measured.baseline_budget_paid * measured.budget_paid_reduction_target') }} as budget_paid_target_progress,
-    {{ on_track_for_reduction('measured.baseline_civil_servants', 'measured.civil_servants',
+    {{ safe_rate('measured.judged_baseline_civil_servants - measured.civil_servants',
+                 'measured.judged_baseline_civil_servants * measured.civil_servant_reduction_target') }}
+        as civil_servant_target_progress,
+    {{ safe_rate('measured.judged_baseline_budget_paid - measured.budget_paid',
+                 'measured.judged_baseline_budget_paid * measured.budget_paid_reduction_target') }}
+        as budget_paid_target_progress,
+    {{ on_track_for_reduction('measured.judged_baseline_civil_servants', 'measured.civil_servants',
                               'measured.civil_servant_reduction_target', 'measured.civil_days_elapsed',
                               'measured.civil_days_in_span') }} as is_civil_servant_on_track,
-    {{ on_track_for_reduction('measured.baseline_budget_paid', 'measured.budget_paid',
+    {{ on_track_for_reduction('measured.judged_baseline_budget_paid', 'measured.budget_paid',
                               'measured.budget_paid_reduction_target', 'measured.budget_days_elapsed',
                               'measured.budget_days_in_span') }} as is_budget_paid_on_track,
-    ({{ on_track_for_reduction('measured.baseline_civil_servants', 'measured.civil_servants',
+    ({{ on_track_for_reduction('measured.judged_baseline_civil_servants', 'measured.civil_servants',
                                'measured.civil_servant_reduction_target', 'measured.civil_days_elapsed',
                                'measured.civil_days_in_span') }})
-    and ({{ on_track_for_reduction('measured.baseline_budget_paid', 'measured.budget_paid',
+    and ({{ on_track_for_reduction('measured.judged_baseline_budget_paid', 'measured.budget_paid',
                                    'measured.budget_paid_reduction_target', 'measured.budget_days_elapsed',
-                                   'measured.budget_days_in_span') }}) as is_t08_on_track
-from measured
+                                   'measured.budget_days_in_span') }}) as is_t08_on_track,
+    cast(measured.not_comparable_reason is null as boolean) as is_scope_comparable,
+    cast(measured.not_comparable_reason as {{ dbt.type_string() }}) as not_comparable_reason
+from judged as measured
 left join {{ ref('int_agencies') }} as agencies
     on agencies.agency_code = measured.agency_code

@@ -1,0 +1,212 @@
+{#-
+    Target T08 for the province, the one place of its scope rule: civil servants (công chức) and
+    people paid from the state budget in post at each year's end (or the as-of day of the running
+    year) against those in post on the baseline date (seed workforce_targets), on a comparable
+    scope. A person counts by macro in_post_on, as in mart_workforce.
+
+    Scope: the cadre software reports the province it serves. Staff moved between the province's own
+    agencies (merged departments, the district level abolished, communes merged) stay in the count:
+    the baseline needs no change for them. When the province absorbed another one (seed
+    province_scope_changes: Ninh Thuận on 2025-07-01), the merged province's software reports the
+    absorbed province's people from that day, so from that day the baseline is restated for the
+    merged scope: our own baseline plus the absorbed province's count on the same baseline date,
+    taken from the seed. Where the seed has no such count, the figures of that day on are not
+    comparable with the baseline: the comparable baseline, the change and the flags are null and
+    not_comparable_reason says why; never a "met" or "not met" from a scope that changed.
+-#}
+with years as (
+
+    select
+        period_year as year,
+        period_start_date,
+        cast(period_end as date) as measured_on,
+        is_complete
+    from {{ ref('int_reporting_periods') }}
+    where period_type = 'year'
+
+),
+
+persons as (
+
+    {{ workforce_postings() }}
+
+),
+
+targets as (
+
+    {{ t08_targets_by_year('years') }}
+
+),
+
+in_post as (
+
+    select
+        years.year,
+        count(distinct case when persons.is_civil_servant then persons.person_code end) as civil_servants,
+        count(distinct case when persons.is_budget_paid then persons.person_code end) as budget_paid
+    from years
+    inner join persons
+        on {{ in_post_on('persons', 'years.measured_on') }}
+    group by years.year
+
+),
+
+baselines as (
+
+    select
+        targets.year,
+        targets.target_code,
+        count(distinct case
+            when
+                (targets.target_code = 'civil_servants' and persons.is_civil_servant)
+                or (targets.target_code = 'budget_paid' and persons.is_budget_paid)
+                then persons.person_code
+        end) as baseline_count
+    from targets
+    inner join persons
+        on {{ in_post_on('persons', 'targets.baseline_date') }}
+    group by targets.year, targets.target_code
+
+),
+
+-- the scope changes in force on the measuring day, after the baseline date, with the absorbed
+-- province's count on that baseline date (null when the seed has none)
+absorbed as (
+
+    select
+        targets.year,
+        targets.target_code,
+        count(*) as scope_changes,
+        count(changes.absorbed_baseline_value) as baselines_known,
+        sum(changes.absorbed_baseline_value) as absorbed_baseline,
+        min(changes.effective_date) as first_change_on,
+        max(changes.absorbed_unit_name_vi) as absorbed_unit_name_vi,
+        max(changes.legal_basis) as legal_basis
+    from targets
+    inner join years
+        on years.year = targets.year
+    inner join {{ ref('province_scope_changes') }} as changes
+        on
+            changes.target_code = targets.target_code
+            and changes.baseline_date = targets.baseline_date
+            and changes.effective_date > targets.baseline_date
+            and changes.effective_date <= years.measured_on
+    group by targets.year, targets.target_code
+
+),
+
+measures as (
+
+    select
+        targets.year,
+        targets.target_code,
+        targets.baseline_date,
+        targets.target_date,
+        targets.reduction_target,
+        coalesce(baselines.baseline_count, 0) as own_baseline,
+        absorbed.scope_changes,
+        absorbed.first_change_on,
+        absorbed.absorbed_unit_name_vi,
+        absorbed.legal_basis,
+        case when absorbed.scope_changes = absorbed.baselines_known then absorbed.absorbed_baseline end
+            as absorbed_baseline,
+        case
+            when absorbed.scope_changes is null then coalesce(baselines.baseline_count, 0)
+            when absorbed.scope_changes = absorbed.baselines_known
+                then coalesce(baselines.baseline_count, 0) + absorbed.absorbed_baseline
+        end as comparable_baseline
+    from targets
+    left join baselines
+        on
+            baselines.year = targets.year
+            and baselines.target_code = targets.target_code
+    left join absorbed
+        on
+            absorbed.year = targets.year
+            and absorbed.target_code = targets.target_code
+
+),
+
+measured as (
+
+    select
+        years.year,
+        years.measured_on,
+        years.is_complete,
+        coalesce(in_post.civil_servants, 0) as civil_servants,
+        coalesce(in_post.budget_paid, 0) as budget_paid,
+        civil.baseline_date,
+        civil.target_date,
+        civil.own_baseline as baseline_civil_servants,
+        budget.own_baseline as baseline_budget_paid,
+        civil.absorbed_baseline as absorbed_baseline_civil_servants,
+        budget.absorbed_baseline as absorbed_baseline_budget_paid,
+        civil.comparable_baseline as comparable_baseline_civil_servants,
+        budget.comparable_baseline as comparable_baseline_budget_paid,
+        civil.reduction_target as civil_servant_reduction_target,
+        budget.reduction_target as budget_paid_reduction_target,
+        coalesce(civil.first_change_on, budget.first_change_on) as scope_changed_on,
+        coalesce(civil.absorbed_unit_name_vi, budget.absorbed_unit_name_vi) as absorbed_unit_name_vi,
+        coalesce(civil.legal_basis, budget.legal_basis) as scope_legal_basis,
+        case
+            when civil.scope_changes is not null and civil.comparable_baseline is null
+                then 'absorbed_baseline_missing'
+        end as civil_servants_not_comparable_reason,
+        case
+            when budget.scope_changes is not null and budget.comparable_baseline is null
+                then 'absorbed_baseline_missing'
+        end as budget_paid_not_comparable_reason,
+        {{ interval_count('day', 'civil.baseline_date', 'years.measured_on') }} as civil_days_elapsed,
+        {{ interval_count('day', 'civil.baseline_date', 'civil.target_date') }} as civil_days_in_span,
+        {{ interval_count('day', 'budget.baseline_date', 'years.measured_on') }} as budget_days_elapsed,
+        {{ interval_count('day', 'budget.baseline_date', 'budget.target_date') }} as budget_days_in_span
+    from years
+    inner join measures as civil
+        on
+            civil.year = years.year
+            and civil.target_code = 'civil_servants'
+    left join measures as budget
+        on
+            budget.year = years.year
+            and budget.target_code = 'budget_paid'
+    left join in_post
+        on in_post.year = years.year
+
+)
+
+select
+    cast('year' as {{ dbt.type_string() }}) as period_type,
+    cast(cast(year as integer) as {{ dbt.type_string() }}) as period_key,
+    cast(year as integer) as year,
+    cast(measured_on as date) as measured_on,
+    cast(is_complete as boolean) as is_period_complete,
+    cast(civil_servants as bigint) as civil_servants,
+    cast(budget_paid as bigint) as budget_paid,
+    cast(baseline_date as date) as baseline_date,
+    cast(baseline_civil_servants as bigint) as baseline_civil_servants,
+    cast(baseline_budget_paid as bigint) as baseline_budget_paid,
+    cast(scope_changed_on as date) as scope_changed_on,
+    cast(absorbed_unit_name_vi as {{ dbt.type_string() }}) as absorbed_unit_name_vi,
+    cast(scope_legal_basis as {{ dbt.type_string() }}) as scope_legal_basis,
+    cast(absorbed_baseline_civil_servants as bigint) as absorbed_baseline_civil_servants,
+    cast(absorbed_baseline_budget_paid as bigint) as absorbed_baseline_budget_paid,
+    cast(comparable_baseline_civil_servants as bigint) as comparable_baseline_civil_servants,
+    cast(comparable_baseline_budget_paid as bigint) as comparable_baseline_budget_paid,
+    cast(civil_servants_not_comparable_reason is null as boolean) as is_civil_servants_comparable,
+    cast(budget_paid_not_comparable_reason is null as boolean) as is_budget_paid_comparable,
+    cast(civil_servants_not_comparable_reason as {{ dbt.type_string() }}) as civil_servants_not_comparable_reason,
+    cast(budget_paid_not_comparable_reason as {{ dbt.type_string() }}) as budget_paid_not_comparable_reason,
+    {{ safe_rate('civil_servants - comparable_baseline_civil_servants', 'comparable_baseline_civil_servants') }}
+        as civil_servants_change_rate,
+    {{ safe_rate('budget_paid - comparable_baseline_budget_paid', 'comparable_baseline_budget_paid') }}
+        as budget_paid_change_rate,
+    cast(civil_servant_reduction_target as decimal(9, 6)) as civil_servant_reduction_target,
+    cast(budget_paid_reduction_target as decimal(9, 6)) as budget_paid_reduction_target,
+    cast(target_date as date) as target_date,
+    {{ on_track_for_reduction('comparable_baseline_civil_servants', 'civil_servants',
+                              'civil_servant_reduction_target', 'civil_days_elapsed', 'civil_days_in_span') }}
+        as is_civil_servant_on_track,
+    {{ on_track_for_reduction('comparable_baseline_budget_paid', 'budget_paid',
+                              'budget_paid_reduction_target', 'budget_days_elapsed', 'budget_days_in_span') }}
+        as is_budget_paid_on_track
+from measured
