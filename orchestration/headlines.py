@@ -42,12 +42,12 @@ COLUMNS = [
     ("dossiers_finished", "finished", "{:,}"),
     ("late_rate", "late", "{:.1%}"),
     ("online_share", "online", "{:.1%}"),
-    ("full_online_share", "full-online", "{:.1%}"),
-    ("online_paid_share", "paid online", "{:.1%}"),
+    ("full_online_share", "full-\nonline", "{:.1%}"),
+    ("online_paid_share", "paid\nonline", "{:.1%}"),
     ("satisfaction_rate", "satisfied", "{:.1%}"),
     ("apology_coverage", "apologised", "{:.1%}"),
-    ("agencies_flagged_t01", "agencies T01", "{}"),
-    ("officials_flagged_t02", "officials T02", "{}"),
+    ("agencies_flagged_t01", "agencies\nT01", "{}"),
+    ("officials_flagged_t02", "officials\nT02", "{}"),
 ]
 
 
@@ -76,16 +76,16 @@ order by units.year
 
 WORKFORCE_COLUMNS = [
     ("year", "year", "{}"),
-    ("civil_servants", "civil servants", "{:,}"),
-    ("civil_servants_change", "vs 2022 (T08)", "{:+.1%}"),
-    ("budget_paid", "budget-paid", "{:,}"),
-    ("agencies_on_track_t08", "agencies on track T08", "{}"),
+    ("civil_servants", "civil\nservants", "{:,}"),
+    ("civil_servants_change", "vs 2022\n(T08)", "{:+.1%}"),
+    ("budget_paid", "budget-\npaid", "{:,}"),
+    ("agencies_on_track_t08", "agencies on\ntrack T08", "{}"),
     ("agencies_t08", "of", "{}"),
-    ("units_in_force", "public service units", "{}"),
-    ("units_change", "vs 2021 (T07)", "{:+.1%}"),
-    ("communes_below_t11", "communes below T11", "{}"),
-    ("officials_t02_breach", "rated good over T02", "{}"),
-    ("heads_t03", "heads T03", "{}"),
+    ("units_in_force", "public ser-\nvice units", "{}"),
+    ("units_change", "vs 2021\n(T07)", "{:+.1%}"),
+    ("communes_below_t11", "communes\nbelow T11", "{}"),
+    ("officials_t02_breach", "rated good\nover T02", "{}"),
+    ("heads_t03", "heads\nT03", "{}"),
 ]
 
 
@@ -112,11 +112,11 @@ order by 1
 """
 BUSINESS_COLUMNS = [
     ("year", "year", "{}"),
-    ("new_enterprises", "new enterprises", "{:,.0f}"),
+    ("new_enterprises", "new\nenterprises", "{:,.0f}"),
     ("online_share", "online", "{:.1%}"),
     ("dissolutions", "dissolved", "{:,.0f}"),
-    ("residents", "residents (last month)", "{:,.0f}"),
-    ("last_month_per_1000", "new per 1,000 (last complete month)", "{:.3f}"),
+    ("residents", "residents\n(last month)", "{:,.0f}"),
+    ("last_month_per_1000", "new per 1,000\n(last full month)", "{:.3f}"),
 ]
 
 
@@ -139,13 +139,13 @@ order by t.fiscal_year
 
 BUDGET_COLUMNS = [
     ("year", "year", "{}"),
-    ("required", "disclosures due", "{}"),
+    ("required", "disclosures\ndue", "{}"),
     ("on_time", "on time", "{}"),
     ("late", "late", "{}"),
     ("missing", "missing", "{}"),
-    ("unreadable", "file unreadable", "{}"),
-    ("self_financing_share", "units self-financing", "{:.1%}"),
-    ("target_share", "T09 target", "{:.0%}"),
+    ("unreadable", "file\nunreadable", "{}"),
+    ("self_financing_share", "units self-\nfinancing", "{:.1%}"),
+    ("target_share", "T09\ntarget", "{:.0%}"),
 ]
 
 
@@ -175,11 +175,15 @@ def optional_rows(settings: Settings, sql: str) -> list[dict]:
 
 
 def format_table(rows: list[dict], columns: list[tuple[str, str, str]] = COLUMNS) -> str:
-    cells = [[label for _, label, _ in columns]]
+    """A right-aligned text table; a label's "\n" splits it over the header's lines (narrow columns: one screen)."""
+    labels = [label.split("\n") for _, label, _ in columns]
+    depth = max(len(parts) for parts in labels)
+    header = [[""] * (depth - len(parts)) + parts for parts in labels]  # a one-line label on the header's last line
+    cells = [[parts[line] for parts in header] for line in range(depth)]
     for row in rows:
         cells.append([NO_DATA if row[key] is None else fmt.format(row[key]) for key, _, fmt in columns])
     widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
-    return "\n".join("  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in cells)
+    return "\n".join("  ".join(c.rjust(w) for c, w in zip(r, widths)).rstrip() for r in cells)
 
 
 def print_headlines(
@@ -193,17 +197,17 @@ def print_headlines(
         return 1
     rows = headline_rows(settings)
     print(
-        "\nOne-stop-shop, whole province, per year (late: 766 late rate, target <= 5%; satisfied: target > 80%; "
-        "T01/T02: agencies/officials over their dated thresholds)"
+        "\nOne-stop-shop per year (late: 766 late rate, target <= 5%; satisfied: > 80%; "
+        "T01/T02: over their dated thresholds)"
     )
     print(format_table(rows))
     workforce = optional_rows(settings, WORKFORCE_SQL)
     if workforce:
         print(
-            "\nWorkforce at the year's end (T08: civil servants -5%, budget-paid -10% by 2026 vs 2022; "
-            "T07: public service units -10% by 2025 vs 2021; T11, T02, T03: cases)\n"
-            "T08 from 2025-07-01: the merged province (Ninh Thuận absorbed); no data = not comparable, its 2022 "
-            "baseline is not in seed province_scope_changes"
+            "\nWorkforce at year end (T08: civil servants -5%, budget-paid -10%, 2026 vs 2022; "
+            "T07: units -10%, 2025 vs 2021)\n"
+            "T08 after the 2025-07-01 merger: no data (not comparable) until seed province_scope_changes "
+            "has Ninh Thuận's 2022 count"
         )
         print(format_table(workforce, WORKFORCE_COLUMNS))
     budget = optional_rows(settings, BUDGET_SQL)

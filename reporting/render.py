@@ -56,7 +56,7 @@ def _value(row: dict, lang: str) -> tuple[str, str]:
         return fmt_percent(value, lang)
 
     actual = one(row["actual_value"])
-    if row["numerator"] is not None and row["denominator"] is not None and unit == "count":
+    if row["actual_value"] is not None and row["denominator"] is not None and unit == "count":
         actual += f" / {fmt_number(row['denominator'], lang)}"
     comparator = {"at_least": "≥", "at_most": "≤", "greater_than": ">", "less_than": "<"}[row["comparison"]]
     return actual, f"{comparator} {one(row['goal_value'])}"

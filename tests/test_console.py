@@ -49,7 +49,10 @@ def test_the_closing_tables_say_no_data_and_sign_changes():
         "heads_t03": None,
     }
     grown = {**row, "year": "2026", "units_change": 0.02, "civil_servants_change": -0.061}
-    header, first, second = format_table([row, grown], WORKFORCE_COLUMNS).splitlines()
+    lines = format_table([row, grown], WORKFORCE_COLUMNS).splitlines()
+    first, second = lines[-2:]
+    assert max(len(line) for line in lines) <= 120  # the header's labels go over two lines: one screen wide
+    assert lines[0].split()[:2] == ["civil", "vs"] and lines[1].split()[:3] == ["year", "servants", "(T08)"]
     assert "-10.1%" in first and "+2.0%" in second and "-6.1%" in second
     cells = first.split()
     assert cells.count(NO_DATA.split()[0]) == 4  # T08 not comparable, budget-paid, communes, heads: null, never 0

@@ -145,6 +145,40 @@ def test_the_report_opens_with_its_target_table_and_charts_drawn(reported):
     assert "<script src=" not in page_path.read_text(encoding="utf-8")
 
 
+@requires_chromium
+def test_the_report_link_in_the_dagster_ui_opens_the_report(reported):
+    """The report asset's page in the Dagster UI shows where the report is (a path to copy: browsers refuse file://
+    links from a web page); pasted in the address bar it opens the report, its title and target table.
+    The run's report materialisation (its metadata as the asset wrote it) is recorded in a Dagster home of its own
+    for the webserver: the pipeline ran on an ephemeral instance, which no webserver can read."""
+    from dagster import AssetMaterialization, DagsterInstance
+
+    from tests.support.webserver import dagster_webserver, look, write_instance
+
+    settings, events = reported
+    metadata = materialization_metadata(events, REPORT_KEY.path)
+    home = write_instance(settings.data_dir / "ui_home")
+    with DagsterInstance.from_config(str(home)) as instance:
+        instance.report_runless_asset_event(AssetMaterialization(REPORT_KEY, metadata=metadata))
+    errors = []
+    with dagster_webserver(home, settings.data_dir) as url:
+        with open_page(f"{url}/assets/{REPORT_KEY.to_user_string()}") as (page, visit):
+            page.set_viewport_size({"width": 1400, "height": 1600})
+            page.get_by_text("report_en", exact=True).first.wait_for()
+            text = look(page, "report_asset")
+            errors += visit.page_errors
+    shown = {language: metadata[f"report_{language}"].value for language in ("vi", "en")}
+    assert all(path in text for path in shown.values()), "the report's paths, shown to copy"
+    assert "file://" not in text
+    for language, title in (("en", "Progress of the public administration reform"), ("vi", "Báo cáo kết quả")):
+        with open_page(Path(shown[language]).as_uri()) as (page, visit):  # what pasting the path opens
+            assert title in page.title()
+            assert page.locator("#targets tbody tr").count() == 15  # the target table, every target
+            look(page, f"report_{language}")
+            errors += visit.errors
+    assert not errors, errors
+
+
 def test_make_report_renders_a_half_year_in_english(reported):
     settings, _ = reported
     env = {**os.environ, "PAR_DATA_DIR": str(settings.data_dir), "PAR_WAREHOUSE_PATH": str(settings.warehouse_path)}
@@ -327,6 +361,18 @@ def test_a_running_period_is_provisional_everywhere(reported):
     assert html.count('<span class="provisional">provisional</span>') >= 2 * 15
     assert '"2025-Q4*"' in html and "(* provisional)" in html and "circle-open" in html
     assert '"2025-Q3*"' not in html
+
+
+@pytest.mark.parametrize(
+    ("actual", "numerator", "denominator", "shown"),
+    [(3, 3, 40, "3 / 40"), (None, None, 0, "–"), (None, 0, 0, "–"), (0, 0, 12, "0 / 12")],
+)
+def test_a_count_shows_its_denominator_only_beside_a_value(actual, numerator, denominator, shown):
+    """A year with nothing to count (no PAR ranking yet: 0 agencies ranked) reads "–", never "– / 0"."""
+    from reporting.render import _value
+
+    row = dict(unit="count", actual_value=actual, numerator=numerator, denominator=denominator, comparison="at_most")
+    assert _value({**row, "goal_value": 0}, "en") == (shown, "≤ 0")
 
 
 def test_one_t12_threshold_line_per_value():

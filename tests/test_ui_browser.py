@@ -3,22 +3,15 @@ run of the nightly job launched through its GraphQL API succeeds (a small sandbo
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-import requests
 
-from orchestration.instance_config import instance_config
 from tests.browser import open_page, requires_chromium
+from tests.support.webserver import dagster_webserver, graphql, look, write_instance
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PARTITION = "2022-01-05"
 
 LAUNCH = """
@@ -36,81 +29,13 @@ LOCATIONS = """{ workspaceOrError { ... on Workspace { locationEntries { name lo
   locationOrLoadError { __typename ... on PythonError { message } } } } } }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def webserver(tmp_path_factory):
     data = tmp_path_factory.mktemp("ui")
-    home = data / "dagster_home"
-    home.mkdir()
-    # The instance of `make ui` (dagster.yaml), except that runs start at once: without the daemon that
-    # `make ui` (dagster dev) also starts, a queued run would wait for it.
-    (home / "dagster.yaml").write_text(
-        instance_config(home) + "run_coordinator:\n  module: dagster._core.run_coordinator\n"
-        "  class: DefaultRunCoordinator\n"
-    )
-    env = {
-        **os.environ,
-        "DAGSTER_HOME": str(home),
-        "PAR_DATA_DIR": str(data),
-        "PAR_SANDBOX_SCALE": "0.1",
-        "PAR_SANDBOX_END_DATE": "2022-01-10",
-        "PAR_SANDBOX_SEED": "3",
-    }
-    for name in ("PAR_LANDING_DIR", "PAR_WAREHOUSE_PATH", "PAR_SNAPSHOT_DIR"):
-        env.pop(name, None)
-    port = free_port()
-    log = open(data / "webserver.log", "wb")
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "dagster-webserver"),
-            "-m",
-            "orchestration.definitions",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(port),
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if requests.get(f"{url}/server_info", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert server.poll() is None, f"the webserver exited: {(data / 'webserver.log').read_text()[-3000:]}"
-            assert time.monotonic() < deadline, "the webserver did not start in 3 minutes"
-            time.sleep(1)
-        graphql(url, "mutation { setNuxSeen }")  # the welcome dialog, dismissed for good
+    home = write_instance(data / "dagster_home")
+    env = {"PAR_SANDBOX_SCALE": "0.1", "PAR_SANDBOX_END_DATE": "2022-01-10", "PAR_SANDBOX_SEED": "3"}
+    with dagster_webserver(home, data, env) as url:
         yield url, data
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)  # the webserver and the runs it started
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
-
-
-def graphql(url: str, query: str, variables: dict | None = None) -> dict:
-    response = requests.post(f"{url}/graphql", json={"query": query, "variables": variables or {}}, timeout=60)
-    response.raise_for_status()
-    body = response.json()
-    assert "errors" not in body, body["errors"]
-    return body["data"]
 
 
 @requires_chromium
@@ -189,15 +114,6 @@ def test_a_run_launched_through_graphql_lands_and_judges_the_partition(webserver
 
 LATEST_INFO = """query Latest($keys: [AssetKeyInput!]!) {
   assetsLatestInfo(assetKeys: $keys) { latestRun { runId status } } }"""
-SCREENSHOTS = os.environ.get("PAR_UI_SCREENSHOTS")  # a folder: the pages below are saved there as PNG files
-
-
-def look(page, name: str) -> str:
-    """The page's text; with PAR_UI_SCREENSHOTS set, a full-page screenshot too (to look at)."""
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
-    return page.inner_text("body")
 
 
 @pytest.fixture(scope="module")
@@ -287,6 +203,9 @@ def test_a_cli_run_is_on_the_jobs_page_and_its_rejected_batch_skips_the_marts_wi
     assert any(value in text for value in shown), "a sample of unexpected values, shown inline"
     page_path = check.metadata["validation_page"].value
     assert page_path in text, "the validation page is shown as a path to copy"
+    # where the quarantine is counted: a link to the staging quarantine table (none from a rejected load)
+    assert "quarantine: stg_one_stop_shop__dossiers_quarantine" in text
+    assert "a rejected load is never read" in text
     with open_page(Path(page_path).as_uri()) as (page, visit):  # what pasting the path in a browser opens
         assert "rejected" in look(page, "gx_validation_page")
         errors += visit.page_errors
