@@ -257,15 +257,15 @@ def print_report(settings: Settings, period_text: str | None, lang: str) -> int:
     from reporting.render import render_report
     from reporting.restricted import ReidentificationLookupError
 
-    if settings.warehouse_target == "duckdb" and not settings.warehouse_path.exists():
-        print(f"No warehouse at {settings.warehouse_path}: run `make run` first.", file=sys.stderr)
+    if settings.warehouse_target != "postgres" and not settings.warehouse_location.exists():
+        print(f"No warehouse at {settings.warehouse_location}: run `make run` first.", file=sys.stderr)
         return 1
     import duckdb
 
     try:
         period = parse_period(period_text) if period_text else None
         report = render_report(
-            settings.warehouse_path,
+            settings.warehouse_location,
             settings.reports_path,
             period,
             languages=("vi", "en") if lang == "all" else (lang,),

@@ -155,7 +155,7 @@ def _rows(settings: Settings, sql: str) -> list[dict]:
     from reporting.warehouse import open_warehouse
 
     with open_warehouse(
-        settings.warehouse_target, settings.warehouse_path, connect, duckdb_config(settings)
+        settings.warehouse_target, settings.warehouse_location, connect, duckdb_config(settings)
     ) as warehouse:
         return warehouse.rows(sql)
 
@@ -192,8 +192,8 @@ def print_headlines(
     """The closing tables, then where everything is: the warehouse, the analysts' snapshot, the report files
     (HTML, and the PDF where the report step wrote one), the run's log file. `business=False` leaves out the
     business registry's table (`make run` ends with one screen; `python -m orchestration headlines` shows it)."""
-    if settings.warehouse_target == "duckdb" and not settings.warehouse_path.exists():
-        print(f"No warehouse at {settings.warehouse_path}: run `make run` first.")
+    if settings.warehouse_target != "postgres" and not settings.warehouse_location.exists():
+        print(f"No warehouse at {settings.warehouse_location}: run `make run` first.")
         return 1
     rows = headline_rows(settings)
     print(
@@ -241,7 +241,12 @@ def closing_paths(settings: Settings, reports=(), log_path=None) -> list[tuple[s
         ]
     else:
         paths = [
-            ("Warehouse", str(settings.warehouse_path)),
+            (
+                "Warehouse",
+                f"{settings.warehouse_location} (Spark's tables, Parquet)"
+                if settings.warehouse_target == "spark"
+                else str(settings.warehouse_path),
+            ),
             ("Snapshot", f"{settings.snapshot_path} (the marts, read-only, for analysts; dbt docs: docs/index.html)"),
         ]
     for report in reports:  # the PDF beside its HTML, on the same line, where the report step wrote one

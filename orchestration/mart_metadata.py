@@ -2,8 +2,8 @@
 UI plots them across runs (asset page, "Plots").
 
 DuckDB lets no other process read the file while dbt writes it, so the mart events of a dbt run
-are held back until dbt has finished, then enriched from a read-only connection and released in
-their original order. Every mart gets `dagster/row_count`; the marts listed in HEADLINES also get
+are held back until dbt has finished, then enriched from a read-only connection (on Spark: the
+tables' Parquet files, read by DuckDB; reporting/warehouse.py) and released in their original order. Every mart gets `dagster/row_count`; the marts listed in HEADLINES also get
 their headline values (floats, so Dagster plots them) for the latest complete quarter or year. A staging
 quarantine table (`stg_<source>__*_quarantine`) gets its counts: all, by reason, and from this run's loads
 (what the GX gate's check links to: docs/operations.md, "The quarantine count").
@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dagster import AssetCheckResult, AssetMaterialization, MetadataValue, Output
 
-from orchestration.duckdb_session import connect
+from orchestration.duckdb_session import duckdb_config
+from reporting.warehouse import Warehouse, open_warehouse
 
 if TYPE_CHECKING:  # pragma: no cover
     from orchestration.settings import CoreSettings
@@ -127,34 +129,29 @@ def _metadata_value(value):
     return MetadataValue.text(str(value))
 
 
-def mart_metadata(warehouse_path: Path, mart: str, settings: CoreSettings | None = None) -> dict:
-    """`dagster/row_count` and the mart's headline values, read from the warehouse (read-only)."""
+def mart_metadata(warehouse: Warehouse, mart: str) -> dict:
+    """`dagster/row_count` and the mart's headline values, read from the open (read-only) warehouse."""
     metadata: dict = {}
-    with connect(warehouse_path, read_only=True, settings=settings) as con:
-        metadata["dagster/row_count"] = MetadataValue.int(
-            con.execute(f'select count(*) from {MARTS_SCHEMA}."{mart}"').fetchone()[0]
-        )
-        if mart in HEADLINES:
-            cursor = con.execute(HEADLINES[mart])
-            row = cursor.fetchone()
-            if row is not None:
-                metadata.update(
-                    headline_entries(mart, {name: value for (name, *_), value in zip(cursor.description, row)})
-                )
+    (count,) = warehouse.rows(f'select count(*) as row_count from {MARTS_SCHEMA}."{mart}"')
+    metadata["dagster/row_count"] = MetadataValue.int(count["row_count"])
+    if mart in HEADLINES:
+        for row in warehouse.rows(HEADLINES[mart])[:1]:
+            metadata.update(headline_entries(mart, row))
     return metadata
 
 
-def quarantine_metadata(
-    warehouse_path: Path, model: str, load_ids: list[str], settings: CoreSettings | None = None
-) -> dict:
+def quarantine_metadata(warehouse: Warehouse, model: str, load_ids: list[str]) -> dict:
     """A staging quarantine table's counts: all its rows, by reason, and those from the loads of this run."""
-    with connect(warehouse_path, read_only=True, settings=settings) as con:
-        wanted = ", ".join("?" for _ in load_ids) or "null"
-        by_reason = con.execute(
-            f"""select quarantine_reason, count(*), count(*) filter (where load_id in ({wanted}))
+    wanted = ", ".join("?" for _ in load_ids) or "null"
+    by_reason = [
+        (row["quarantine_reason"], row["all_rows"], row["this_run"])
+        for row in warehouse.rows(
+            f"""select quarantine_reason, count(*) as all_rows,
+                       count(*) filter (where load_id in ({wanted})) as this_run
                 from {QUARANTINE_SCHEMA}."{model}" group by 1 order by 1""",
-            list(load_ids),
-        ).fetchall()
+            *load_ids,
+        )
+    ]
     return {
         "dagster/row_count": MetadataValue.int(sum(n for _, n, _ in by_reason)),
         "quarantined_from_this_run (rows)": MetadataValue.int(sum(n for _, _, n in by_reason)),
@@ -179,12 +176,13 @@ def _enriched(event) -> tuple[str, str] | None:
 
 
 def with_mart_metadata(
-    events: Iterable, warehouse_path: Path, settings: CoreSettings | None = None, load_ids: list[str] = ()
+    events: Iterable, target: str, location: Path, settings: CoreSettings | None = None, load_ids: list[str] = ()
 ) -> Iterator:
     """Pass dbt's events through; from the first mart materialisation on, hold them until dbt ends, then add
-    each mart's metadata. A staging quarantine table's events (its materialisation and its tests) are held
-    too, and its materialisation gets its counts (`quarantine_metadata`, this run's loads: `load_ids`). A table
-    that cannot be read keeps dbt's own metadata (logged)."""
+    each mart's metadata, read from the warehouse of `target` at `location` (DuckDB's file, Spark's tables
+    folder: reporting/warehouse.py). A staging quarantine table's events (its materialisation and its tests)
+    are held too, and its materialisation gets its counts (`quarantine_metadata`, this run's loads:
+    `load_ids`). A table that cannot be read keeps dbt's own metadata (logged)."""
     held: list = []
     holding_all = False
     try:
@@ -198,17 +196,25 @@ def with_mart_metadata(
     except Exception:
         yield from held  # dbt failed later on: the marts it did build are still reported
         raise
-    for event in held:
-        table = _enriched(event)
-        if table and not isinstance(event, AssetCheckResult):
-            schema, name = table
-            try:
-                extra = (
-                    mart_metadata(warehouse_path, name, settings)
-                    if schema == MARTS_SCHEMA
-                    else quarantine_metadata(warehouse_path, name, list(load_ids), settings)
-                )
-                event = event.with_metadata({**(event.metadata or {}), **extra})
-            except Exception as exc:  # noqa: BLE001 - metadata must never fail a good build
-                log.warning("no metadata for %s: %s", name, exc)
-        yield event
+    if not held:
+        return
+    with ExitStack() as opened:
+        try:
+            warehouse = opened.enter_context(open_warehouse(target, location, duckdb_config=duckdb_config(settings)))
+        except Exception as exc:  # noqa: BLE001 - metadata must never fail a good build
+            log.warning("no metadata: the warehouse %s cannot be read: %s", location, exc)
+            warehouse = None
+        for event in held:
+            table = _enriched(event)
+            if table and warehouse is not None and not isinstance(event, AssetCheckResult):
+                schema, name = table
+                try:
+                    extra = (
+                        mart_metadata(warehouse, name)
+                        if schema == MARTS_SCHEMA
+                        else quarantine_metadata(warehouse, name, list(load_ids))
+                    )
+                    event = event.with_metadata({**(event.metadata or {}), **extra})
+                except Exception as exc:  # noqa: BLE001 - metadata must never fail a good build
+                    log.warning("no metadata for %s: %s", name, exc)
+            yield event

@@ -38,7 +38,7 @@ def periodic_report(context: AssetExecutionContext, settings: ResourceParam[Sett
     from reporting.render import render_report
 
     report = render_report(
-        settings.warehouse_path,
+        settings.warehouse_location,
         settings.reports_path,
         languages=("vi", "en"),
         generated_at=datetime.now(ZoneInfo(LOCAL_TIMEZONE)),

@@ -6,6 +6,7 @@ table by table under a temporary name, then swapped in atomically (`os.replace`)
 previous file open keeps reading it, whole, and never blocks the next run, which writes the warehouse,
 not the snapshot. Not a copy of the whole warehouse file: that grows with the history (the staging and
 intermediate tables hold every dossier and step; several GB at provincial scale), the marts do not.
+Spark target: the same DuckDB file, written from the Parquet files of Spark's marts.
 PostgreSQL target: the analysts' role is granted the marts again (dbt recreates the tables).
 Both: the dbt docs (`dbt docs generate --static`) beside it, `<snapshot dir>/docs/index.html`.
 """
@@ -25,6 +26,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 from orchestration.duckdb_session import connect
 from orchestration.settings import DBT_PROJECT_DIR, CoreSettings, Settings
 from orchestration.warehouse import WAREHOUSE_KEYS, WAREHOUSE_POOL
+from reporting.warehouse import spark_table_files, spark_tables
 
 SNAPSHOT_KEY = AssetKey(["serving", "analysts_snapshot"])
 # The schemas analysts read: published to the DuckDB snapshot, granted to the analysts' role on PostgreSQL.
@@ -124,20 +126,27 @@ def remove_interrupted_publish(snapshot: Path) -> list[Path]:
     return leftovers
 
 
-def publish_duckdb_snapshot(warehouse: Path, snapshot: Path, settings: CoreSettings | None = None) -> dict:
+def publish_duckdb_snapshot(
+    warehouse: Path, snapshot: Path, settings: CoreSettings | None = None, target: str = "duckdb"
+) -> dict:
     """Write the tables of ANALYST_SCHEMAS into a new DuckDB file and swap it in as `snapshot`, read-only.
 
-    Each table keeps its declared columns, types and not-null constraints (its DDL is replayed); a view
-    in those schemas becomes a table (the snapshot holds nothing it could refer to)."""
+    From the DuckDB file `warehouse`, each table keeps its declared columns, types and not-null
+    constraints (its DDL is replayed); a view in those schemas becomes a table (the snapshot holds
+    nothing it could refer to). On the spark target `warehouse` is the folder of Spark's tables: each
+    table is copied from its Parquet files (columns and types as Spark wrote them)."""
     if not warehouse.exists():
         raise PublishError(f"no warehouse at {warehouse} to publish")
     snapshot.parent.mkdir(parents=True, exist_ok=True)
     remove_interrupted_publish(snapshot)
     tmp = snapshot.with_name(f".{snapshot.name}.{uuid.uuid4().hex}.tmp")
     try:
-        tables = copy_schemas(warehouse, tmp, ANALYST_SCHEMAS, settings)
+        if target == "spark":
+            tables = copy_spark_schemas(warehouse, tmp, ANALYST_SCHEMAS, settings)
+        else:
+            tables = copy_schemas(warehouse, tmp, ANALYST_SCHEMAS, settings)
         # the warehouse pool guarantees no run is writing the warehouse; the snapshot is closed
-        generate_docs(warehouse, snapshot.parent / "docs", "duckdb")
+        generate_docs(warehouse if target == "duckdb" else None, snapshot.parent / "docs", target)
         os.chmod(tmp, 0o444)  # analysts open it read-only; nobody writes a published file
         os.replace(tmp, snapshot)
     finally:
@@ -179,12 +188,29 @@ def copy_schemas(
     return [(schema, name) for schema, name, _ in relations]
 
 
+def copy_spark_schemas(
+    spark_warehouse: Path, destination: Path, schemas: tuple[str, ...], settings: CoreSettings | None = None
+) -> list[tuple[str, str]]:
+    """Copy every table of `schemas` from the Spark tables' folder `spark_warehouse` into the new DuckDB file
+    `destination`."""
+    with connect(destination, settings=settings) as con:
+        tables = [(schema, name) for schema, name in spark_tables(spark_warehouse) if schema in schemas]
+        for schema in sorted({schema for schema, _ in tables}):
+            con.execute(f'create schema "{schema}"')
+        for schema, name in tables:
+            con.execute(
+                f'create table "{schema}"."{name}" as select * from {spark_table_files(spark_warehouse, schema, name)}'
+            )
+        con.execute("checkpoint")
+    return tables
+
+
 @asset(
     key=SNAPSHOT_KEY,
     group_name="serving",
     deps=WAREHOUSE_KEYS,  # published once every table of the dbt step is built: never half a run
     pool=WAREHOUSE_POOL,
-    kinds={"duckdb", "postgres"},
+    kinds={"duckdb", "postgres", "spark"},
     description="The analysts' read-only DuckDB file of the marts, written anew and swapped in atomically after "
     "every successful build, and the dbt docs beside it (README: Querying the warehouse). "
     "On PostgreSQL: the analysts' role granted the marts again.",
@@ -205,7 +231,9 @@ def analysts_snapshot(context: AssetExecutionContext, settings: ResourceParam[Se
                 "published_at": published_at.isoformat(),
             }
         )
-    details = publish_duckdb_snapshot(settings.warehouse_path, settings.snapshot_path, settings)
+    details = publish_duckdb_snapshot(
+        settings.warehouse_location, settings.snapshot_path, settings, settings.warehouse_target
+    )
     context.log.info(f"published {settings.snapshot_path} ({details['bytes']:,} bytes)")
     return MaterializeResult(
         metadata={

@@ -15,6 +15,7 @@ value is never repeated in an error).
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import os
 import re
 from dataclasses import dataclass, field
@@ -83,8 +84,15 @@ class CoreSettings:
     # times, this long apart (a source down for maintenance at night comes back).
     source_retries: int = env("PAR_SOURCE_RETRIES", default=2)
     source_retry_wait_seconds: float = env("PAR_SOURCE_RETRY_WAIT_SECONDS", default=600.0)
-    # Where dbt builds the warehouse: "duckdb" (the file warehouse_path) or "postgres" (PAR_PG_*).
+    # Where dbt builds the warehouse: "duckdb" (the file warehouse_path), "postgres" (PAR_PG_*) or "spark"
+    # (the tables under spark_dir; the profile's PAR_SPARK_* say where Spark runs: docs/scaling.md).
     warehouse_target: str = env("PAR_WAREHOUSE_TARGET", default="duckdb")
+    # dbt's data tests in every dbt step (default). Off, the steps build the models only: for a run whose
+    # outputs are checked otherwise (the Spark parity test compares every mart with DuckDB's, where they
+    # ran), each data test costing a Spark job; never off in production.
+    dbt_data_tests: bool = env("PAR_DBT_DATA_TESTS", default=True)
+    # The spark target's tables (warehouse/<schema>.db/<table>/, Parquet) and catalog; default <data dir>/spark.
+    spark_dir: Path = env("PAR_SPARK_DIR", default=None)
     # The analysts' read-only copy of the DuckDB warehouse and its dbt docs (published after each run).
     snapshot_dir: Path | None = env("PAR_SNAPSHOT_DIR", default=None)
     # POST a JSON alert here when a run fails (besides the log); unset = log only.
@@ -109,6 +117,8 @@ class CoreSettings:
             object.__setattr__(self, "landing_dir", self.data_dir / "landing")
         if self.warehouse_path is None:
             object.__setattr__(self, "warehouse_path", self.data_dir / "warehouse.duckdb")
+        if self.spark_dir is None:
+            object.__setattr__(self, "spark_dir", self.data_dir / "spark")
 
     # the registry's sources whose settings this class holds (settings_class)
     SOURCES: ClassVar[tuple[Source, ...]] = ()
@@ -137,15 +147,25 @@ class CoreSettings:
         return (self.snapshot_dir or self.data_dir / "snapshot") / "warehouse.duckdb"
 
     @property
+    def warehouse_location(self) -> Path:
+        """Where the steps after dbt read the warehouse (reporting/warehouse.py): the DuckDB file, or the
+        folder of the Spark tables' files (`<spark dir>/warehouse`); unused on PostgreSQL."""
+        return self.spark_dir / "warehouse" if self.warehouse_target == "spark" else self.warehouse_path
+
+    @property
     def uses_sandbox(self) -> bool:
         """The one-stop-shop (the source every mart reads) is the embedded sandbox."""
         return self.is_sandbox("one_stop_shop")
 
     def validate(self) -> None:
-        if self.warehouse_target not in ("duckdb", "postgres"):
+        if self.warehouse_target not in ("duckdb", "postgres", "spark"):
             raise SettingsError(
-                f"PAR_WAREHOUSE_TARGET must be 'duckdb' or 'postgres', not {self.warehouse_target!r} "
-                "(the dbt target `spark` is run with dbt itself: docs/scaling.md)"
+                f"PAR_WAREHOUSE_TARGET must be 'duckdb', 'postgres' or 'spark', not {self.warehouse_target!r}"
+            )
+        if self.warehouse_target == "spark" and not importlib.util.find_spec("dbt.adapters.spark"):
+            raise SettingsError(
+                "PAR_WAREHOUSE_TARGET=spark needs dbt-spark and pyspark (and Java 17): "
+                "`make setup EXTRA_GROUPS=spark` installs them (docs/scaling.md)."
             )
         if self.warehouse_target == "postgres" and not PostgresSettings().host:
             raise SettingsError(
@@ -183,6 +203,7 @@ class CoreSettings:
         os.environ["PAR_WAREHOUSE_TARGET"] = self.warehouse_target
         os.environ["PAR_DUCKDB_MEMORY_LIMIT"] = self.duckdb_memory_limit
         os.environ["PAR_DUCKDB_THREADS"] = str(self.duckdb_threads)
+        os.environ["PAR_SPARK_DIR"] = str(self.spark_dir)
         os.environ.setdefault("DO_NOT_TRACK", "1")
 
 

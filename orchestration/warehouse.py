@@ -218,10 +218,17 @@ def warehouse_models(
 #   saved parse (partial_parse.msgpack) is written regardless, and each node's log stays in dbt.log;
 # - no unit tests: they check the models' SQL on fixed input rows, not the data, so they change only
 #   with the code; `make test` runs them (tests/test_dbt_build.py), as does a `dbt build` by hand.
-#   The data tests still run on every build.
+#   The data tests run on every build, unless left out (below).
 # - no seeds when the warehouse holds what the seed files say (orchestration/seed_state.py; their
 #   assets are reported as current, not reloaded, so what reads them still builds).
+# - no data tests when the settings say so (PAR_DBT_DATA_TESTS=0: the Spark parity test, whose marts are
+#   compared with DuckDB's, where the tests ran).
 STEP_FLAGS = ("--no-write-json", "--exclude-resource-type", "unit_test")  # the flag's values last
+
+
+def step_flags(seeds_unchanged: bool, settings: Settings) -> list[str]:
+    """STEP_FLAGS, with the seeds and the data tests among the excluded resource types where left out."""
+    return [*STEP_FLAGS, *(["seed"] if seeds_unchanged else []), *([] if settings.dbt_data_tests else ["test"])]
 
 
 def selected_seeds(context: AssetExecutionContext) -> dict[str, tuple[str, str]]:
@@ -255,7 +262,7 @@ def unchanged_seeds(
 def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig, settings: Settings):
     """The body of the dbt step: the tables reading a rejected load skipped (an observation each); on
     PostgreSQL, copy the accepted landed loads into the landing schemas first (orchestration/postgres.py);
-    then `dbt build` of the rest, incremental for the run's partitions; on DuckDB each mart's
+    then `dbt build` of the rest, incremental for the run's partitions; on DuckDB and Spark each mart's
     materialisation carries its row count and headline values (orchestration/mart_metadata.py)."""
     rejected = rejected_loads_upstream(context)
     skipped = reading_rejected_loads(context.assets_def, rejected) & context.selected_asset_keys
@@ -270,7 +277,7 @@ def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: Ware
         context.log.info(f"copied landed rows into PostgreSQL: {copied}")
     args, window = dbt_build_args(context.run.tags, config.full_refresh)
     unchanged, loading = unchanged_seeds(context, config, settings)
-    flags = [*STEP_FLAGS, "seed"] if unchanged else list(STEP_FLAGS)  # seeds: one more excluded resource type
+    flags = step_flags(bool(unchanged), settings)
     excluded = excluded_sources(rejected)
     if excluded:
         flags = ["--exclude", excluded, *flags]
@@ -284,8 +291,14 @@ def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: Ware
     with environment(window):
         invocation = dbt.cli([*args, *flags], context=context)
         events = invocation.stream()
-        if settings.warehouse_target == "duckdb":
-            events = with_mart_metadata(events, settings.warehouse_path, settings, accepted_loads_upstream(context))
+        if settings.warehouse_target in ("duckdb", "spark"):
+            events = with_mart_metadata(
+                events,
+                settings.warehouse_target,
+                settings.warehouse_location,
+                settings,
+                accepted_loads_upstream(context),
+            )
         yield from events
     if loading is not None and invocation.is_successful():
         seed_state.record(settings.warehouse_path, loading, settings)

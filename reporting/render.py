@@ -276,11 +276,12 @@ def render_report(
     """Write the report of `period` (default: the latest quarter) in each language, as HTML and (`pdf`,
     when Chromium is installed) an A4 PDF beside it; `generated_at` (default now, this machine's time)
     is printed on the page. The marts are read from the DuckDB file `warehouse_path`, or, when
-    `warehouse_target` is "postgres", from the PostgreSQL server that `connect_postgres()` connects to
+    `warehouse_target` is "spark", from the Spark tables' files under the folder `warehouse_path`, or,
+    when it is "postgres", from the PostgreSQL server that `connect_postgres()` connects to
     (reporting/warehouse.py). With `reidentification_lookup` (a CSV of cadre person codes and names,
     kept outside the warehouse) a restricted annex naming the officials flagged by T02 is written
     beside the report, readable by its owner only; the report itself never names anyone. `duckdb_config` is
-    the DuckDB file's connection configuration (the caller's memory limit and threads)."""
+    the DuckDB connection's configuration (the caller's memory limit and threads)."""
     generated_at = generated_at or datetime.now()
     with open_warehouse(warehouse_target, Path(warehouse_path), connect_postgres, duckdb_config) as warehouse:
         data = load_report_data(warehouse, period)

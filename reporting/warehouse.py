@@ -1,7 +1,8 @@
-"""Read-only queries on the warehouse, whichever engine holds it: the DuckDB file or the PostgreSQL
-server of the `postgres` dbt target. Queries are written once, with `?` placeholders; no Dagster
-import, and no configuration of its own: the caller says where the warehouse is (for PostgreSQL, a
-function that opens the connection: orchestration/postgres.py's `connect`)."""
+"""Read-only queries on the warehouse, whichever engine holds it: the DuckDB file, the PostgreSQL
+server of the `postgres` dbt target, or the Parquet files of the `spark` target's tables. Queries are
+written once, with `?` placeholders; no Dagster import, and no configuration of its own: the caller
+says where the warehouse is (for PostgreSQL, a function that opens the connection:
+orchestration/postgres.py's `connect`)."""
 
 from __future__ import annotations
 
@@ -26,16 +27,51 @@ class Warehouse:
         return [dict(zip(names, row)) for row in self._cursor.fetchall()]
 
 
+def spark_table_files(warehouse_dir: Path, schema: str, table: str) -> str:
+    """DuckDB's reader of a table of the Spark warehouse folder `warehouse_dir` (Hive layout:
+    `<schema>.db/<table>/`, Parquet part files, a partitioned table's `<column>=<value>/` folders read
+    as columns, last, as Spark orders them)."""
+    folder = Path(warehouse_dir) / f"{schema}.db" / table
+    return f"read_parquet('{folder}/**/*.parquet', hive_partitioning = true, union_by_name = true)"
+
+
+def spark_tables(warehouse_dir: Path) -> list[tuple[str, str]]:
+    """(schema, table) of every table of the Spark warehouse folder that holds a Parquet file (an
+    empty table still has one: Spark writes the schema)."""
+    return sorted(
+        (schema_dir.name.removesuffix(".db"), table_dir.name)
+        for schema_dir in Path(warehouse_dir).glob("*.db")
+        for table_dir in schema_dir.iterdir()
+        if table_dir.is_dir() and next(table_dir.rglob("*.parquet"), None) is not None
+    )
+
+
+def attach_spark_tables(con, warehouse_dir: Path, schemas: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+    """On the DuckDB connection `con`, a view `<schema>."<table>"` over each Spark table's files (of
+    `schemas`, default all), so that the queries written for the DuckDB warehouse read Spark's."""
+    tables = [(s, t) for s, t in spark_tables(warehouse_dir) if schemas is None or s in schemas]
+    for schema in sorted({schema for schema, _ in tables}):
+        con.execute(f'create schema if not exists "{schema}"')
+    for schema, table in tables:
+        con.execute(
+            f'create view "{schema}"."{table}" as select * from {spark_table_files(warehouse_dir, schema, table)}'
+        )
+    return tables
+
+
 @contextmanager
 def open_warehouse(
     target: str,
-    duckdb_path: Path,
+    location: Path,
     connect_postgres: Callable[[], Any] | None = None,
     duckdb_config: Mapping[str, Any] | None = None,
 ) -> Iterator[Warehouse]:
-    """The warehouse of `target`: "duckdb", the file at duckdb_path, opened with `duckdb_config` (the
-    memory limit and threads of the caller's settings: orchestration/duckdb_session.py); "postgres", the
-    server that `connect_postgres()` opens a (psycopg2) connection to."""
+    """The warehouse of `target`: "duckdb", the file at `location`; "spark", the tables' files under the
+    Spark warehouse folder `location` (read by an in-memory DuckDB, through views named as the
+    tables: no JVM, and a cluster's Parquet is read the same way); both opened with `duckdb_config`
+    (the memory limit and threads of the caller's settings: orchestration/duckdb_session.py);
+    "postgres", the server that `connect_postgres()` opens a (psycopg2) connection to (`location`
+    unused)."""
     if target == "postgres":
         if connect_postgres is None:
             raise ValueError("the postgres warehouse needs connect_postgres, the function that opens its connection")
@@ -50,5 +86,11 @@ def open_warehouse(
         return
     import duckdb
 
-    with duckdb.connect(str(duckdb_path), read_only=True, config=dict(duckdb_config or {})) as con:
-        yield Warehouse(con, "?", Path(duckdb_path).name)
+    config = dict(duckdb_config or {})
+    if target == "spark":
+        with duckdb.connect(":memory:", config={"autoinstall_known_extensions": False, **config}) as con:
+            attach_spark_tables(con, location)
+            yield Warehouse(con, "?", f"Spark tables in {location}")
+        return
+    with duckdb.connect(str(location), read_only=True, config=config) as con:
+        yield Warehouse(con, "?", Path(location).name)

@@ -191,6 +191,7 @@ def test_make_run_takes_a_window_of_days():
 def test_headline_metadata_names_its_units_and_period(tmp_path):
     """What the UI's asset page shows beside a mart: late_rate 0.0321 reads "late_rate (percent)" 3.21."""
     from orchestration.mart_metadata import mart_metadata
+    from reporting.warehouse import open_warehouse
 
     path = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(path)) as con:
@@ -200,7 +201,8 @@ def test_headline_metadata_names_its_units_and_period(tmp_path):
             ('quarter', '2025-Q4', date '2025-10-01', false, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 10))
             t(period_type, period_key, period_start, is_period_complete, late_rate, online_share, full_online_share,
               online_paid_share, satisfaction_rate, apology_coverage, dossiers_received)""")
-    metadata = mart_metadata(path, "mart_province_service_quality")
+    with open_warehouse("duckdb", path) as warehouse:
+        metadata = mart_metadata(warehouse, "mart_province_service_quality")
     assert metadata["period"].value == "2025-Q3 (latest complete quarter)"  # not the running quarter
     assert metadata["late_rate (percent)"].value == 3.21
     assert metadata["full_online_share (percent)"].value == NO_DATA

@@ -587,3 +587,16 @@ def test_every_dbt_test_has_a_description_and_the_freshness_schedule_runs_in_vie
     freshness = defs.resolve_schedule_def("freshness_schedule")
     assert freshness.default_status == DefaultScheduleStatus.RUNNING
     assert freshness.execution_timezone == "Asia/Ho_Chi_Minh" and "Asia/Ho_Chi_Minh" in freshness.description
+
+
+def test_the_data_tests_are_left_out_of_the_dbt_steps_only_when_the_settings_say_so():
+    """PAR_DBT_DATA_TESTS=0 (the Spark parity test): `test` joins the excluded resource types."""
+    import dataclasses
+
+    from orchestration.settings import load_settings
+    from orchestration.warehouse import step_flags
+
+    settings = load_settings()
+    assert settings.dbt_data_tests
+    assert step_flags(False, settings) == ["--no-write-json", "--exclude-resource-type", "unit_test"]
+    assert step_flags(True, dataclasses.replace(settings, dbt_data_tests=False))[-3:] == ["unit_test", "seed", "test"]

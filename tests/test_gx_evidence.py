@@ -55,6 +55,7 @@ def test_the_check_links_the_staging_quarantine_and_the_build_counts_it_per_load
 
     from orchestration.mart_metadata import quarantine_metadata
     from orchestration.warehouse import quarantine_keys
+    from reporting.warehouse import open_warehouse
 
     keys = quarantine_keys("one_stop_shop")
     assert keys == [AssetKey(["staging", "stg_one_stop_shop__dossiers_quarantine"])]
@@ -74,7 +75,8 @@ def test_the_check_links_the_staging_quarantine_and_the_build_counts_it_per_load
         con.execute("""create table staging.stg_one_stop_shop__dossiers_quarantine as select * from (values
             ('invalid_dossier_code', 'L1'), ('invalid_dossier_code', 'L2'), ('unknown_agency_code', 'L2'),
             ('end_before_reception', 'L0')) t(quarantine_reason, load_id)""")
-    metadata = quarantine_metadata(path, "stg_one_stop_shop__dossiers_quarantine", ["L1", "L2"])
+    with open_warehouse("duckdb", path) as warehouse:
+        metadata = quarantine_metadata(warehouse, "stg_one_stop_shop__dossiers_quarantine", ["L1", "L2"])
     assert metadata["dagster/row_count"].value == 4
     assert metadata["quarantined_from_this_run (rows)"].value == 3
     assert metadata["quarantined_by_reason"].value == {
@@ -89,5 +91,5 @@ def test_the_check_links_the_staging_quarantine_and_the_build_counts_it_per_load
     from orchestration.mart_metadata import with_mart_metadata
 
     built = Output(None, output_name="staging__stg_one_stop_shop__dossiers_quarantine")
-    [event] = list(with_mart_metadata([built], path, None, ["L1"]))
+    [event] = list(with_mart_metadata([built], "duckdb", path, None, ["L1"]))
     assert event.metadata["quarantined_from_this_run (rows)"].value == 1

@@ -17,6 +17,8 @@ from tests import hand_case
 from tests.support.pipeline import (
     counting_dbt_invocations,
     dbt_tables_downstream,
+    gate_results,
+    materialized,
     observed_skipped,
     query,
     run,
@@ -301,14 +303,10 @@ def test_a_bad_cadre_export_stops_the_workforce_marts_not_the_one_stop_shop_mart
         result, events = run(settings, date(2022, 1, 1), date(2022, 2, 28))
     assert result.success  # a rejected load skips the marts built from it; the run itself ends
     assert len(dbt_calls) == 1, f"one dbt process per run, whatever was rejected: {dbt_calls}"
-    checks = {
-        e.event_specific_data.asset_key.to_user_string(): e.event_specific_data.passed
-        for e in events
-        if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION and e.event_specific_data.check_name == "gx_suites"
-    }
+    checks = gate_results(events)
     assert checks.pop("landing/cadre") is False
     assert checks and all(checks.values()), f"only the cadre gate fails: {checks}"
-    built = {e.asset_key.to_user_string() for e in events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION}
+    built = materialized(events)
     assert {"marts/mart_agency_service_quality", "marts/mart_province_service_quality"} <= built
     # officials are persons of the cadre register: the officials' mart waits for a good snapshot too
     assert not ({f"marts/{m}" for m in WORKFORCE_MARTS} | {"marts/mart_official_performance"}) & built

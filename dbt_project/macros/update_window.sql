@@ -31,7 +31,9 @@
 
 {% macro in_update_window(column) -%}
     {%- set window = update_window() -%}
-    {%- if is_incremental() and window -%}
+    {%- if is_incremental() and window and replaces_version_months() -%}
+        {{ in_replaced_update_months(column) }}
+    {%- elif is_incremental() and window -%}
         {%- set window_start, window_end = window -%}
         ({{ column }} is null
          or ({{ column }} >= cast('{{ window_start }} 00:00:00' as timestamp)
@@ -42,9 +44,12 @@
 {%- endmacro %}
 
 
-{#- delete_update_window(column): the pre-hook of a version table; runs in the build's transaction. -#}
+{#- delete_update_window(column): the pre-hook of a version table; runs in the build's transaction.
+    On Spark: the months the increment replaces are dropped (macros/cross_db/spark_incremental.sql). -#}
 {% macro delete_update_window(column) -%}
-    {%- if is_incremental() -%}
+    {%- if is_incremental() and replaces_version_months() -%}
+        {{ drop_replaced_update_months() }}
+    {%- elif is_incremental() -%}
         delete from {{ this }}
         where {{ in_update_window(column) }}
            or load_id not in {{ accepted_load_ids() }}
@@ -90,11 +95,15 @@ where not exists (
         {% endcall %}
 -#}
 {% macro landed_versions(source_name, table_name, update_field, version_column) -%}
+{{- spark_version_partitions() }}
 with typed as (
 
     select
         {{ caller() | indent(8) }},
         {{ landed_batch_columns() }}
+        {%- if target.type == 'spark' %},
+        {{ update_month(parse_source_timestamp(update_field)) }} as update_month
+        {%- endif %}
     from {{ accepted_loads(source(source_name, table_name)) }} as landed
     where {{ in_update_window(parse_source_timestamp(update_field)) }}
 

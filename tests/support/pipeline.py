@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from unittest import mock
 
 import duckdb
-from dagster import DagsterInstance
+from dagster import DagsterEventType, DagsterInstance
 
 from orchestration.cli import run_pipeline
 from orchestration.settings import load_settings
@@ -22,6 +22,7 @@ def settings_for(tmp_path, **overrides):
         data_dir=tmp_path,
         landing_dir=tmp_path / "landing",
         warehouse_path=tmp_path / "warehouse.duckdb",
+        spark_dir=tmp_path / "spark",
         one_stop_shop_url=None,
         one_stop_shop_export=None,
         pseudonymisation_key=None,
@@ -84,3 +85,17 @@ def dbt_tables_downstream(*landings: str) -> set[str]:
 def query(settings, sql, *params):
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         return con.execute(sql, params).fetchall()
+
+
+def gate_results(events) -> dict[str, bool]:
+    """{landing asset ("landing/<source>"): passed} of each GX gate a run's `events` evaluated."""
+    return {
+        e.event_specific_data.asset_key.to_user_string(): e.event_specific_data.passed
+        for e in events
+        if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION and e.event_specific_data.check_name == "gx_suites"
+    }
+
+
+def materialized(events) -> set[str]:
+    """The asset keys ("marts/mart_x") a run's `events` materialised."""
+    return {e.asset_key.to_user_string() for e in events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION}
