@@ -42,6 +42,20 @@
 {%- endmacro %}
 
 
+{#- accepted_loads_of_window(relation): the rows of the accepted loads (macro accepted_loads) that may hold a
+    version of this build's window: on an incremental build with a window, only the loads whose recorded
+    range of update times meets it (macro load_meets_window), so a night reads that night's loads, not
+    the whole history; otherwise every accepted load. -#}
+{% macro accepted_loads_of_window(relation) -%}
+    {%- set window = update_window() if is_incremental() else none -%}
+(
+    select landed.*
+    from {{ relation }} as landed
+    where landed._load_id in {{ accepted_load_ids(window) }}
+)
+{%- endmacro %}
+
+
 {#- delete_update_window(column): the pre-hook of a version table; runs in the build's transaction. -#}
 {% macro delete_update_window(column) -%}
     {%- if is_incremental() -%}
@@ -95,7 +109,7 @@ with typed as (
     select
         {{ caller() | indent(8) }},
         {{ landed_batch_columns() }}
-    from {{ accepted_loads(source(source_name, table_name)) }} as landed
+    from {{ accepted_loads_of_window(source(source_name, table_name)) }} as landed
     where {{ in_update_window(parse_source_timestamp(update_field)) }}
 
 )
