@@ -71,8 +71,12 @@ def day_window(day: date) -> tuple[datetime, datetime]:
 
 
 def record_accepted(landing: LandingZone, source: str, load_ids: list[str], checked_at: datetime) -> None:
-    """Accepted verdicts for loads not validated by GX (0 expectations evaluated), via the gate's audit code."""
+    """Accepted verdicts for loads not validated by GX (0 expectations evaluated), via the gate's audit code,
+    each with the load's range of update times as the gate records it (a nightly build reads only the loads
+    whose range meets its window)."""
+    from connectors import one_stop_shop
     from expectations.gx_runner import BatchResult, audit_frames
+    from orchestration.update_ranges import update_time_range
 
     for load_id in load_ids:
         result = BatchResult(
@@ -87,7 +91,12 @@ def record_accepted(landing: LandingZone, source: str, load_ids: list[str], chec
             datasets=(),
             duration_seconds=0.0,
         )
-        _, verdicts = audit_frames(result)
+        update_range = (
+            update_time_range(landing, source, one_stop_shop.DATASETS, load_id, one_stop_shop.UPDATE_FIELD)
+            if source == one_stop_shop.SOURCE
+            else None
+        )
+        _, verdicts = audit_frames(result, update_range)
         landing.write_audit(
             "gx_batch_verdicts", load_id, pa.Table.from_pandas(verdicts, preserve_index=False), checked_at
         )

@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 SOURCE = "one_stop_shop"
 DOSSIERS_PATH = "/api/v1/dossiers"
 DATE_FORMAT = "%Y%m%d%H%M%S"
+# The source's update time of a dossier version, on every dataset's rows: the version tables window on it,
+# and the gate records each load's range of it with its verdict (orchestration/quality_checks.py).
+UPDATE_FIELD = "NgayCapNhat"
 
 _STR, _INT, _BIGINT = pa.string(), pa.int32(), pa.int64()
 

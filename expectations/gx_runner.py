@@ -81,7 +81,13 @@ GX_BATCH_VERDICTS_COLUMNS = (
     "expectations_failed",
     "rows_affected",
     "checked_at",
+    # the load's range of source update times (orchestration/update_ranges.py `update_time_range`); null for a
+    # source whose warehouse tables do not window on one
+    "updated_at_min",
+    "updated_at_max",
+    "rows_without_updated_at",
 )
+NO_UPDATE_RANGE = {"updated_at_min": None, "updated_at_max": None, "rows_without_updated_at": None}
 
 _DEF_INDEX_META = "par_def_index"
 
@@ -564,9 +570,12 @@ def gx_results_rows(result: BatchResult) -> list[dict[str, Any]]:
     ]
 
 
-def gx_batch_verdict_row(result: BatchResult) -> dict[str, Any]:
-    """The one `gx_batch_verdicts` row of this check run (columns: GX_BATCH_VERDICTS_COLUMNS)."""
+def gx_batch_verdict_row(result: BatchResult, update_range: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The one `gx_batch_verdicts` row of this check run (columns: GX_BATCH_VERDICTS_COLUMNS), with the load's
+    range of update times (`update_range`) when its source has one."""
     return {
+        **NO_UPDATE_RANGE,
+        **(update_range or {}),
         "load_id": result.load_id,
         "source_system": result.source_system,
         "verdict": result.verdict,
@@ -577,7 +586,9 @@ def gx_batch_verdict_row(result: BatchResult) -> dict[str, Any]:
     }
 
 
-def audit_frames(result: BatchResult) -> tuple[pd.DataFrame, pd.DataFrame]:
+def audit_frames(
+    result: BatchResult, update_range: Mapping[str, Any] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(gx_results, gx_batch_verdicts) as typed pandas frames, ready to be written to Parquet.
 
     Counts are nullable Int64 (null when GX could not compute them, e.g. a missing column),
@@ -602,7 +613,7 @@ def audit_frames(result: BatchResult) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     results["checked_at"] = pd.to_datetime(results["checked_at"], utc=True)
 
-    verdicts = pd.DataFrame([gx_batch_verdict_row(result)], columns=list(GX_BATCH_VERDICTS_COLUMNS))
+    verdicts = pd.DataFrame([gx_batch_verdict_row(result, update_range)], columns=list(GX_BATCH_VERDICTS_COLUMNS))
     verdicts = verdicts.astype(
         {
             "load_id": "string",
@@ -611,6 +622,9 @@ def audit_frames(result: BatchResult) -> tuple[pd.DataFrame, pd.DataFrame]:
             "expectations_evaluated": "int64",
             "expectations_failed": "int64",
             "rows_affected": "int64",
+            "updated_at_min": "datetime64[us]",
+            "updated_at_max": "datetime64[us]",
+            "rows_without_updated_at": "Int64",
         }
     )
     verdicts["checked_at"] = pd.to_datetime(verdicts["checked_at"], utc=True)

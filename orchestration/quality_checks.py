@@ -31,10 +31,12 @@ from connectors.admin_units import ReferenceFileError, read_reference
 from connectors.landing import VERDICTS_AUDIT, LandingZone
 from connectors.one_stop_shop import DATASETS as ONE_STOP_SHOP_DATASETS
 from connectors.one_stop_shop import SOURCE as ONE_STOP_SHOP
+from connectors.one_stop_shop import UPDATE_FIELD as ONE_STOP_SHOP_UPDATE_FIELD
 from orchestration.gx_evidence import page_path, unexpected_samples, unexpected_values_text, write_validation_page
 from orchestration.ingestion import BUDGET_LANDING, ONE_STOP_SHOP_LANDING, PAR_RANKING_LANDING, landing_key
 from orchestration.registry import Source
 from orchestration.sources import AdminUnitsSource
+from orchestration.update_ranges import update_time_range
 from orchestration.warehouse import quarantine_keys
 
 
@@ -85,12 +87,18 @@ def loads_of_this_run(context: AssetCheckExecutionContext, asset_key: AssetKey) 
 
 
 def run_gate(
-    context: AssetCheckExecutionContext, landing: LandingZone, source: str, datasets: tuple[str, ...], validate
+    context: AssetCheckExecutionContext,
+    landing: LandingZone,
+    source: str,
+    datasets: tuple[str, ...],
+    validate,
+    update_field: str | None = None,
 ) -> AssetCheckResult:
     """Validate each load of `source` landed in this run with `validate(frames, load_id)`, record each
-    verdict, report them (the check passes only if every load passes)."""
+    verdict (with the load's range of `update_field`, the source update time its version tables window
+    on), report them (the check passes only if every load passes)."""
     results = [
-        _validate_load(context, landing, source, datasets, validate, load_id)
+        _validate_load(context, landing, source, datasets, validate, load_id, update_field)
         for load_id in loads_of_this_run(context, landing_key(source))
     ]
     failed = [(load_id, result) for load_id, result in results if not result.success]
@@ -101,7 +109,9 @@ def run_gate(
     return _check_result(load_id, result, [load for load, _ in results], page, quarantine_keys(source))
 
 
-def _validate_load(context, landing: LandingZone, source: str, datasets: tuple[str, ...], validate, load_id: str):
+def _validate_load(
+    context, landing: LandingZone, source: str, datasets: tuple[str, ...], validate, load_id: str, update_field
+):
     from expectations.gx_runner import audit_frames
 
     frames = {}
@@ -110,7 +120,8 @@ def _validate_load(context, landing: LandingZone, source: str, datasets: tuple[s
         if table is not None:
             frames[dataset] = table.to_pandas()
     result = validate(frames, load_id)
-    results_df, verdict_df = audit_frames(result)
+    update_range = update_time_range(landing, source, datasets, load_id, update_field) if update_field else None
+    results_df, verdict_df = audit_frames(result, update_range)
     landing.write_audit(
         "gx_results", load_id, pa.Table.from_pandas(results_df, preserve_index=False), result.checked_at
     )
@@ -209,6 +220,7 @@ def gx_one_stop_shop(
         ONE_STOP_SHOP,
         ONE_STOP_SHOP_DATASETS,
         lambda frames, load_id: validate_one_stop_shop_batch(frames, load_id, units=units),
+        update_field=ONE_STOP_SHOP_UPDATE_FIELD,
     )
 
 

@@ -47,7 +47,7 @@ def test_each_gate_checks_the_load_its_own_run_landed(tmp_path, monkeypatch):
     monkeypatch.setattr(
         expectations.gx_runner,
         "audit_frames",
-        lambda result: (
+        lambda result, update_range=None: (
             pd.DataFrame({"load_id": [result.load_id]}),
             pd.DataFrame({"load_id": [result.load_id], "verdict": [result.verdict]}),
         ),

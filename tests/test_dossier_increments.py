@@ -5,8 +5,8 @@ of a period that is new or whose end moved. A dossier finished later, a suppleme
 dossier, a load re-judged as rejected after it was read and a new period must come out exactly as a full
 rebuild gives them, while an untouched dossier keeps its rows.
 
-Cost: thirteen small dbt invocations (the seeds, the one-stop-shop and procedure catalogue staging models and the dossier-keyed
-intermediate models, their data tests in one), about a minute and a half on a quiet machine."""
+Cost: fifteen small dbt invocations (the seeds, the one-stop-shop and procedure catalogue staging models and the dossier-keyed
+intermediate models, their data tests in one), under two minutes on a quiet machine."""
 
 from __future__ import annotations
 
@@ -486,6 +486,94 @@ def test_a_nightly_build_tests_the_dossiers_it_recomputed_and_a_full_test_every_
     assert "FAIL 1 unique_int_dossiers_enriched_dossier_code" in everything.stdout
 
 
+def test_a_night_reads_only_the_loads_whose_update_times_meet_its_window(landed):
+    """(After the tests above, in this order: the warehouse as they left it, as of 2 April.) The version tables read, on a nightly build, only the accepted loads whose range of update times (recorded
+    with the gate's verdict: orchestration/update_ranges.py) meets the window, whatever day they landed: a source
+    whose clock runs ahead is read by the night its stamps belong to, and a rejected night caught up by a
+    re-run of its partition reads the new load. A decoy shows the pruning: a load whose recorded range misses
+    the window is not read, though its rows are in it."""
+    tmp = landed
+    landing = tmp / "landing"
+    # Load E, pulled for 3 April and landed at 01:00 on 4 April: the source's clock runs ahead, it stamped D5's
+    # new version (finished) 08:00 on 4 April, after the landing
+    write_landing(
+        landing,
+        [
+            _dossier(
+                D5,
+                "20250312080000",
+                "20250325170000",
+                status=9,
+                version="20250404080000",
+                NgayKetThucXuLy="20250404070000",
+                QuaTrinhXuLy=[_step(1, "OFF_C", 4, "20250312090000"), _step(2, "OFF_C", 9, "20250404070000")],
+            ),
+        ],
+        load_id="load-e",
+        load_date="2025-04-04",
+        loaded_at=dt.datetime(2025, 4, 3, 18, 0, tzinfo=dt.UTC),
+    )
+    # The night of 4 April: load R rejected (D3 finished); the partition re-run lands R2, accepted
+    finished_d3 = _dossier(
+        D3,
+        "20250312080000",
+        "20250331170000",
+        status=9,
+        version="20250404100000",
+        NgayKetThucXuLy="20250404090000",
+        QuaTrinhXuLy=[_step(1, "OFF_C", 9, "20250404090000")],
+    )
+    for load_id, verdict, hours in (("load-r", "rejected", 19), ("load-r2", "accepted", 20)):
+        write_landing(
+            landing,
+            [finished_d3],
+            load_id=load_id,
+            load_date="2025-04-05",
+            loaded_at=dt.datetime(2025, 4, 4, hours, 0, tzinfo=dt.UTC),
+            verdict=verdict,
+        )
+    # The decoy: D2's version of 4 April 12:00 in an accepted load whose verdict says January
+    write_landing(
+        landing,
+        [_dossier(D2, "20250303090000", "20250314170000", status=4, version="20250404120000")],
+        load_id="load-z",
+        load_date="2025-04-05",
+        verdict=None,
+    )
+    january = (dt.datetime(2025, 1, 1), dt.datetime(2025, 1, 2))
+    write_verdict(
+        landing,
+        "load-z",
+        "accepted",
+        load_date="2025-04-05",
+        checked_at=dt.datetime(2025, 4, 4, 21, 0, tzinfo=dt.UTC),
+        update_range={"updated_at_min": january[0], "updated_at_max": january[1], "rows_without_updated_at": 0},
+    )
+    recorded = duckdb.sql(
+        f"select load_id, updated_at_min, updated_at_max, rows_without_updated_at from read_parquet("
+        f"'{landing}/_audit/gx_batch_verdicts/*/*.parquet', union_by_name = true) "
+        "where load_id in ('load-e', 'load-r2') order by 1"
+    ).fetchall()
+    assert recorded == [
+        ("load-e", at("2025-04-04 08:00"), at("2025-04-04 08:00"), 0),
+        ("load-r2", at("2025-04-04 10:00"), at("2025-04-04 10:00"), 0),
+    ]
+    build(tmp, as_of="2025-04-05", window=("2025-04-04", "2025-04-05"))
+
+    assert steps_of(tmp, D5) == [(1, 4, "load-e"), (2, 9, "load-e")], "the clock ahead: read the night of its stamps"
+    assert steps_of(tmp, D3) == [(1, 9, "load-r2")], "the rejected night caught up"
+    status = dict(query(tmp, "select dossier_code, status_code from staging.stg_one_stop_shop__dossiers_validated"))
+    assert (status[D5], status[D3], status[D2]) == (9, 9, 10), "D2 keeps load C's version: the decoy is not read"
+    assert query(tmp, "select count(*) from staging.stg_one_stop_shop__dossier_versions where load_id = 'load-z'") == [
+        (0,)
+    ], "a load whose range misses the window is not read"
+    # the decoy re-checked and rejected: a full rebuild does not read it either
+    write_verdict(
+        landing, "load-z", "rejected", load_date="2025-04-05", checked_at=dt.datetime(2025, 4, 5, tzinfo=dt.UTC)
+    )
+    assert_same_as_a_full_rebuild(tmp, "2025-04-05")
+
+
 def test_a_dossier_without_a_version_keeps_the_rows_of_its_latest_load(tmp_path):
     """latest_child_rows takes the highest version of a dossier by a group by, which relies on each
     version coming from one load; a missing NgayCapNhat is one version too, the oldest (macro
@@ -554,3 +642,43 @@ def test_a_dossier_without_a_version_keeps_the_rows_of_its_latest_load(tmp_path)
     full = staging(tmp_path)
     build(tmp_path, as_of="2025-03-31", window=("2025-03-12", "2025-03-13"))
     assert staging(tmp_path) == full, "a nightly build refreshes the unversioned rows to the same tables"
+
+
+def test_a_loads_range_of_update_times_is_what_the_version_tables_parse(tmp_path):
+    """The range the gate records (orchestration/update_ranges.py) parses as the models do (macro
+    parse_source_timestamp): spaces trimmed; a tab, a 30 February or a missing stamp is no version (in every
+    window), counted apart; the child rows carry their dossier's stamp. No dbt run."""
+    from connectors.landing import LandingZone
+    from connectors.one_stop_shop import DATASETS, UPDATE_FIELD
+    from orchestration.update_ranges import update_time_range
+
+    landing = tmp_path / "landing"
+    write_landing(
+        landing,
+        [
+            _dossier(D1, "20250303080000", "20250317170000", status=4, version=" 20250402101500 "),
+            _dossier(
+                D2,
+                "20250303090000",
+                "20250314170000",
+                status=4,
+                version="20250404080000",
+                QuaTrinhXuLy=[_step(1, "OFF_B", 4, "20250303100000")],
+            ),
+            _dossier(D3, "20250312080000", "20250331170000", status=4, version="\t20250401000000"),
+            _dossier(D4, "20250320080000", "20250403170000", status=4, version="20250230000000"),
+            _dossier(D5, "20250312080000", "20250325170000", status=4, version=None),
+        ],
+        load_id="load-x",
+        verdict=None,
+    )
+    assert update_time_range(LandingZone(landing), "one_stop_shop", DATASETS, "load-x", UPDATE_FIELD) == {
+        "updated_at_min": at("2025-04-02 10:15"),
+        "updated_at_max": at("2025-04-04 08:00"),
+        "rows_without_updated_at": 3,
+    }
+    assert update_time_range(LandingZone(landing), "one_stop_shop", DATASETS, "load-none", UPDATE_FIELD) == {
+        "updated_at_min": None,
+        "updated_at_max": None,
+        "rows_without_updated_at": 0,
+    }

@@ -362,8 +362,12 @@ def test_audit_rows_follow_the_contract():
             "expectations_failed",
             "rows_affected",
             "checked_at",
+            "updated_at_min",
+            "updated_at_max",
+            "rows_without_updated_at",
         )
     )
+    assert verdicts[["updated_at_min", "rows_without_updated_at"]].isna().all().all()  # no range given: null
     assert len(results) == result.expectations_evaluated == len(SUITES["dossiers"]) + len(SUITES["votes"]) + 2
     assert set(results["dataset"]) == {"dossiers", "votes"}
     assert set(results["suite_name"]) == {"one_stop_shop.dossiers", "one_stop_shop.votes"}

@@ -44,6 +44,20 @@
 {%- endmacro %}
 
 
+{#- accepted_loads_of_window(relation): the rows of the accepted loads (macro accepted_loads) that may hold a
+    version of this build's window: on an incremental build with a window, only the loads whose recorded
+    range of update times meets it (macro load_meets_window), so a night reads that night's loads, not
+    the whole history; otherwise every accepted load. -#}
+{% macro accepted_loads_of_window(relation) -%}
+    {%- set window = update_window() if is_incremental() else none -%}
+(
+    select landed.*
+    from {{ relation }} as landed
+    where landed._load_id in {{ accepted_load_ids(window) }}
+)
+{%- endmacro %}
+
+
 {#- delete_update_window(column): the pre-hook of a version table; runs in the build's transaction.
     On Spark: the months the increment replaces are dropped (macros/cross_db/spark_incremental.sql). -#}
 {% macro delete_update_window(column) -%}
@@ -104,7 +118,7 @@ with typed as (
         {%- if target.type == 'spark' %},
         {{ update_month(parse_source_timestamp(update_field)) }} as update_month
         {%- endif %}
-    from {{ accepted_loads(source(source_name, table_name)) }} as landed
+    from {{ accepted_loads_of_window(source(source_name, table_name)) }} as landed
     where {{ in_update_window(parse_source_timestamp(update_field)) }}
 
 )

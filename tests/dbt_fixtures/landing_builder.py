@@ -170,6 +170,9 @@ _VERDICT_SCHEMA = pa.schema(
         ("expectations_failed", _INT),
         ("rows_affected", pa.int64()),
         ("checked_at", pa.timestamp("us", tz="UTC")),
+        ("updated_at_min", pa.timestamp("us")),
+        ("updated_at_max", pa.timestamp("us")),
+        ("rows_without_updated_at", pa.int64()),
     ]
 )
 
@@ -228,9 +231,18 @@ def write_verdict(
     source_system: str = "one_stop_shop",
     rows_affected: int = 0,
     run_suffix: str | None = None,
+    update_range: Mapping | None = None,
 ) -> Path:
-    """Append one GX verdict row (accepted / rejected) for a load, plus one gx_results row."""
+    """Append one GX verdict row (accepted / rejected) for a load, plus one gx_results row. A one-stop-shop
+    load's verdict records its range of update times as the gate does, from its landed files (or
+    `update_range` as given)."""
     checked_at = _utc(checked_at)
+    if update_range is None and source_system == "one_stop_shop":
+        from connectors.landing import LandingZone
+        from orchestration.update_ranges import update_time_range
+
+        landing = LandingZone(landing_dir)
+        update_range = update_time_range(landing, source_system, tuple(DATASETS), load_id, "NgayCapNhat")
     suffix = run_suffix or uuid.uuid4().hex[:8]
     failed = 0 if verdict == "accepted" else 1
     verdict_path = (
@@ -248,6 +260,7 @@ def write_verdict(
                     "expectations_failed": failed,
                     "rows_affected": rows_affected,
                     "checked_at": checked_at,
+                    **(update_range or {}),
                 }
             ],
             schema=_VERDICT_SCHEMA,
