@@ -682,3 +682,19 @@ def test_a_loads_range_of_update_times_is_what_the_version_tables_parse(tmp_path
         "updated_at_max": None,
         "rows_without_updated_at": 0,
     }
+
+
+def test_the_gates_parse_of_update_times_is_the_models_parse():
+    """orchestration/update_ranges.py repeats, in Python, the DuckDB body of macro parse_source_timestamp: a
+    load's recorded range decides whether a nightly reads it, so a parse that drifted from the models' would
+    leave versions unread. Change both together; this test fails when only one changes."""
+    import re
+
+    from orchestration.update_ranges import PARSED_UPDATE
+
+    macros = (
+        Path(__file__).resolve().parents[1] / "dbt_project/macros/cross_db/parse_source_timestamp.sql"
+    ).read_text()
+    duckdb_body = re.search(r"macro default__parse_source_timestamp\(expr\).*?-%\}(.*?)\{%-? endmacro", macros, re.S)
+    body = re.sub(r"\{#-.*?-#\}", "", duckdb_body.group(1), flags=re.S).replace("{{ expr }}", "{field}")
+    assert " ".join(body.split()) == " ".join(PARSED_UPDATE.split())
