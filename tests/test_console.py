@@ -149,7 +149,7 @@ def test_a_rejected_load_skips_the_tables_reading_it_the_run_ends_and_the_displa
     lines = {line.split()[1]: line for line in printed}
     assert [line.split()[:3] for line in printed if "dbt" in line] == [["–", "dbt", "demo"]], printed
     assert lines["demo"].split()[2] == "REJECTED" and "gate: rejected" in lines["demo"] and " s " in lines["demo"]
-    assert "PARTIAL" in lines["dbt"] and "1 tables, 0 tests" in lines["dbt"]
+    assert "PARTIAL" in lines["dbt"] and "1 table, 0 tests" in lines["dbt"]
     assert "2 tables not built: the GX gate rejected load L1 of landing/demo" in lines["dbt"]
     assert "SKIPPED" in lines["serving"]
     assert terminal.count("\n") == 4  # nothing but the step lines (the live line is transient)

@@ -132,7 +132,7 @@ def test_the_pipeline_on_spark_builds_every_mart_as_on_duckdb(spark_runs):
     # the closing table, the report and the analysts' snapshot read Spark's marts
     assert headline_rows(on_spark) == headline_rows(on_duckdb)
     report = next(
-        e.event_specific_data.materialization.metadata["path"].value
+        e.event_specific_data.materialization.metadata["report_vi"].value
         for e in events
         if e.event_type == DagsterEventType.ASSET_MATERIALIZATION and e.asset_key.path == ["reports", "periodic_report"]
     )
