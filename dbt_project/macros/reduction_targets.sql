@@ -65,3 +65,16 @@
             and (targets.valid_to is null or targets.valid_to >= {{ years }}.period_start_date)
     where targets.target_code in ('civil_servants', 'budget_paid')
 {%- endmacro %}
+
+
+{#- workforce_years(): the reporting years the workforce marts count at: each year's end (the as-of day of
+    the running year) as measured_on, with whether the year is complete. -#}
+{% macro workforce_years() -%}
+    select
+        period_year as year,
+        period_start_date,
+        cast(period_end as date) as measured_on,
+        is_complete
+    from {{ ref('int_reporting_periods') }}
+    where period_type = 'year'
+{%- endmacro %}

@@ -16,13 +16,7 @@
 -#}
 with years as (
 
-    select
-        period_year as year,
-        period_start_date,
-        cast(period_end as date) as measured_on,
-        is_complete
-    from {{ ref('int_reporting_periods') }}
-    where period_type = 'year'
+    {{ workforce_years() }}
 
 ),
 
