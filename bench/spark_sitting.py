@@ -92,9 +92,7 @@ def run_engine(engine: str, volume: Volume, landing: Path, export: Path, log=pri
         **(spark_environment() if engine == "spark" else {}),
     }
     target = run / "dbt_target"
-    run_measured(
-        "dbt parse", [DBT, "parse", "--target", engine, "--target-path", str(target)], env, DBT_PROJECT_DIR
-    )
+    run_measured("dbt parse", [DBT, "parse", "--target", engine, "--target-path", str(target)], env, DBT_PROJECT_DIR)
     log(f"{engine}: full rebuild (dbt {' '.join(REBUILD_ARGS)} --target {engine}) ...")
     rebuild = timed(
         f"{engine} full rebuild",
@@ -181,7 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     machine = describe_machine()
     province = prepare(volume, log=lambda m: print(m, flush=True))
     rows = landed_rows(province.landing)
-    print(f"landing zone: {rows['dossiers']:,} dossier rows; machine load {machine['load_average_at_start']}", flush=True)
+    print(
+        f"landing zone: {rows['dossiers']:,} dossier rows; machine load {machine['load_average_at_start']}", flush=True
+    )
     results = [
         run_engine(engine, volume, province.landing, province.export("nightly"), log=lambda m: print(m, flush=True))
         for engine in args.engines
