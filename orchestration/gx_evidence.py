@@ -15,8 +15,12 @@ browsers do not open file:// links from a web page).
 from __future__ import annotations
 
 import html
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from connectors import cadre, one_stop_shop
 
@@ -34,11 +38,44 @@ PERSONAL_COLUMNS = frozenset(
 )
 
 
+def _plain(value: Any) -> Any:
+    """A value as a user reads it: numpy and pandas scalars as Python's, a timestamp as `2024-01-20 08:30:00`
+    (a midnight one as its date), a missing one as None."""
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, pd.Timestamp | datetime):
+        midnight = value.tzinfo is None and value.time() == datetime.min.time()
+        return value.date().isoformat() if midnight else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _shown(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, float)):
+    if isinstance(value, list | tuple):  # a pair or compound rule's row: its values in order
+        return [_shown(v) for v in value]
+    value = _plain(value)
+    if value is None or isinstance(value, bool | int | float):
         return value
     text = str(value)
     return text if len(text) <= SAMPLE_CHARS else text[: SAMPLE_CHARS - 1] + "…"
+
+
+def sample_text(sample: list | str) -> str:
+    """A sample as one line: values as Python literals (a string quoted, so blanks show), a pair as `(a, b)`."""
+    if isinstance(sample, str):
+        return sample
+
+    def one(value: Any, inside: bool = False) -> str:
+        if isinstance(value, list):
+            return "(" + ", ".join(one(v, inside=True) for v in value) + ")"
+        if inside:
+            return "missing" if value is None else str(value)
+        return repr(value)
+
+    return ", ".join(one(v) for v in sample)
 
 
 def sample_of(result) -> list | str:
@@ -46,8 +83,12 @@ def sample_of(result) -> list | str:
     columns = [c for c in (result.column, *(result.kwargs.get("column_list") or ())) if c]
     if PERSONAL_COLUMNS & set(columns):
         return PERSONAL
-    # missing values (a not-null expectation's) say nothing a count does not
-    return [_shown(v) for v in result.sample_unexpected if v is not None][:SAMPLE_VALUES]
+    # missing values (a not-null expectation's) say nothing a count does not; a value found on many rows once
+    shown = []
+    for value in (_shown(v) for v in result.sample_unexpected if v is not None):
+        if value not in shown:
+            shown.append(value)
+    return shown[:SAMPLE_VALUES]
 
 
 def flagged(batch) -> list:
@@ -84,7 +125,7 @@ def write_validation_page(batch, path: Path) -> Path:
     rows = []
     for r in sorted(batch.results, key=lambda r: (r.success, r.dataset, r.expectation)):
         sample = sample_of(r) if r.unexpected_count else []
-        shown = sample if isinstance(sample, str) else ", ".join(repr(v) for v in sample)
+        shown = sample_text(sample)
         percent = "" if r.unexpected_percent is None else f"{r.unexpected_percent:.2f}%"
         rows.append(
             f"<tr class={'ok' if r.success else 'failed'}><td>{'passed' if r.success else 'FAILED'}</td>"
@@ -128,7 +169,7 @@ def unexpected_values_text(batch) -> str:
     for e in unexpected_samples(batch):
         where = f"{e['dataset']}.{e['column']}" if e["column"] else e["dataset"]
         rows = "" if e["unexpected_rows"] is None else f", {e['unexpected_rows']:,} rows"
-        sample = e["sample"] if isinstance(e["sample"], str) else ", ".join(repr(v) for v in e["sample"])
+        sample = sample_text(e["sample"])
         tolerance = "" if e["failed"] else " (within tolerance)"
         lines.append(f"{where}: {e['expectation']}{tolerance}{rows}" + (f": {sample}" if sample else ""))
     # each line ends with ";": the UI shows a text entry's lines run together

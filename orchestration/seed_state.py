@@ -11,15 +11,20 @@ The dbt step now leaves them out when the warehouse already holds what the seed 
 
 Anything else (a changed or new seed file, a changed config or macro, an upgrade of dbt, a new or
 restored warehouse file, a dropped seed table, a full refresh) reloads them all. The fingerprint is
-recorded only after a build that loaded them succeeded. DuckDB target only: on PostgreSQL the seeds
-are reloaded at every build, as before.
+recorded only after a build that loaded them succeeded.
+
+On Spark the same holds with the fingerprint in a file beside the Spark warehouse folder
+(`<spark dir>/seed_fingerprint.txt`, next to the catalog) and a seed table present when its folder holds
+its Parquet files (reporting/warehouse.py `spark_tables`, as every reader of Spark's tables); a warehouse
+folder that is not on this machine (a cluster's) is never found current, so the seeds load at every
+build there, as on PostgreSQL.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,11 +39,19 @@ TABLE = "main.seed_fingerprint"
 INPUTS = ("seeds", "dbt_project.yml", "macros")
 
 
-def fingerprint(project_dir: Path) -> str:
-    """sha256 of every file a seed load depends on (path and bytes) and of dbt's and the adapter's versions."""
+ADAPTERS = {"duckdb": "dbt-duckdb", "spark": "dbt-spark"}  # the targets whose seed loads are remembered
+SPARK_FILE = "seed_fingerprint.txt"
+
+
+def fingerprint(project_dir: Path, target: str = "duckdb") -> str:
+    """sha256 of every file a seed load depends on (path and bytes) and of dbt's and `target`'s adapter's versions."""
     digest = hashlib.sha256()
-    for package in ("dbt-core", "dbt-duckdb"):
-        digest.update(f"{package}=={version(package)}\n".encode())
+    for package in ("dbt-core", ADAPTERS[target]):
+        try:
+            installed = version(package)
+        except PackageNotFoundError:  # dbt-spark outside the spark group: that target cannot build anyway
+            installed = "not installed"
+        digest.update(f"{package}=={installed}\n".encode())
     for name in INPUTS:
         root = project_dir / name
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
@@ -75,3 +88,42 @@ def record(warehouse: Path, fingerprint_now: str, settings: CoreSettings | None 
             f"create or replace table {TABLE} as select ?::varchar as fingerprint, now() as loaded_at",
             [fingerprint_now],
         )
+
+
+def spark_file(warehouse_dir: Path) -> Path:
+    """Where the Spark warehouse folder `warehouse_dir`'s last seed load is recorded: beside it, with the catalog."""
+    return Path(warehouse_dir).parent / SPARK_FILE
+
+
+def is_current_on_spark(warehouse_dir: Path, fingerprint_now: str, seed_tables: Iterable[tuple[str, str]]) -> bool:
+    """The Spark warehouse folder `warehouse_dir` was last loaded with `fingerprint_now` and holds every seed table."""
+    from reporting.warehouse import spark_tables
+
+    recorded = spark_file(warehouse_dir)
+    if not recorded.is_file() or not Path(warehouse_dir).is_dir():
+        return False
+    return recorded.read_text().strip() == fingerprint_now and set(seed_tables) <= set(spark_tables(warehouse_dir))
+
+
+def record_on_spark(warehouse_dir: Path, fingerprint_now: str) -> None:
+    recorded = spark_file(warehouse_dir)
+    recorded.parent.mkdir(parents=True, exist_ok=True)
+    tmp = recorded.with_name(f".{recorded.name}.tmp")
+    tmp.write_text(fingerprint_now + "\n")
+    tmp.replace(recorded)
+
+
+def is_current_for(settings: CoreSettings, fingerprint_now: str, seed_tables: Iterable[tuple[str, str]]) -> bool:
+    """`is_current` on the warehouse the settings build: DuckDB's file, Spark's folder; never on PostgreSQL."""
+    if settings.warehouse_target == "spark":
+        return is_current_on_spark(settings.warehouse_location, fingerprint_now, seed_tables)
+    if settings.warehouse_target == "duckdb":
+        return is_current(settings.warehouse_path, fingerprint_now, seed_tables, settings)
+    return False
+
+
+def record_for(settings: CoreSettings, fingerprint_now: str) -> None:
+    if settings.warehouse_target == "spark":
+        record_on_spark(settings.warehouse_location, fingerprint_now)
+    elif settings.warehouse_target == "duckdb":
+        record(settings.warehouse_path, fingerprint_now, settings)

@@ -248,13 +248,13 @@ def unchanged_seeds(
 ) -> tuple[dict[str, tuple[str, str]], str | None]:
     """(the step's seeds that need no load, the seeds' fingerprint when this build loads them and records it).
 
-    Loaded: on a full refresh, on PostgreSQL (always), and whenever the DuckDB warehouse does not hold
-    the current fingerprint and every seed table."""
+    Loaded: on a full refresh, on PostgreSQL (always), and whenever the DuckDB or Spark warehouse does not
+    hold the current fingerprint and every seed table."""
     seeds = selected_seeds(context)
-    if not seeds or settings.warehouse_target != "duckdb":
+    if not seeds or settings.warehouse_target not in seed_state.ADAPTERS:
         return {}, None
-    now = seed_state.fingerprint(DBT_PROJECT_DIR)
-    if not config.full_refresh and seed_state.is_current(settings.warehouse_path, now, seeds.values(), settings):
+    now = seed_state.fingerprint(DBT_PROJECT_DIR, settings.warehouse_target)
+    if not config.full_refresh and seed_state.is_current_for(settings, now, seeds.values()):
         return seeds, None
     return {}, now
 
@@ -301,7 +301,7 @@ def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: Ware
             )
         yield from events
     if loading is not None and invocation.is_successful():
-        seed_state.record(settings.warehouse_path, loading, settings)
+        seed_state.record_for(settings, loading)
     share_partial_parse(Path(invocation.target_path))
     prune_invocation_folders(Path(invocation.target_path), keep=KEPT_INVOCATIONS)
 

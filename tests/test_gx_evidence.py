@@ -4,11 +4,22 @@ the whole validation result. One small batch of hand-made dossiers."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import numpy as np
 import pandas as pd
 from dagster import AssetCheckSeverity
 
 from expectations.one_stop_shop import validate_one_stop_shop_batch
-from orchestration.gx_evidence import PERSONAL, SAMPLE_VALUES, unexpected_samples, write_validation_page
+from orchestration.gx_evidence import (
+    PERSONAL,
+    SAMPLE_VALUES,
+    sample_of,
+    sample_text,
+    unexpected_samples,
+    unexpected_values_text,
+    write_validation_page,
+)
 from orchestration.quality_checks import _check_result
 from tests.support.one_stop_shop_rows import LOAD_ID, dossier
 
@@ -93,3 +104,29 @@ def test_the_check_links_the_staging_quarantine_and_the_build_counts_it_per_load
     built = Output(None, output_name="staging__stg_one_stop_shop__dossiers_quarantine")
     [event] = list(with_mart_metadata([built], "duckdb", path, None, ["L1"]))
     assert event.metadata["quarantined_from_this_run (rows)"].value == 1
+
+
+def test_a_pair_sample_reads_as_its_two_values_not_python_reprs():
+    """A pair rule's unexpected values are (a, b) pairs: shown as `(a, b)` with the values as a user reads them
+    (a timestamp as `2024-01-20 08:30:00`, never `np.datetime64(...)` or `Timestamp(...)`), each pair once."""
+    rows = [dossier(i) for i in range(40)]
+    for i in range(3):  # received after its due date and its end: two pair rules find them
+        rows[i]["NgayTiepNhan"] = "20240120083000"
+    result = validate_one_stop_shop_batch({"dossiers": pd.DataFrame(rows)}, LOAD_ID)
+    text = unexpected_values_text(result)
+    assert "NgayHenTra,NgayTiepNhan: expect_column_pair_values_a_to_be_greater_than_b, 3 rows: " in text, text
+    assert text.count("(20240119170000, 20240120083000)") == 1, text  # the same pair three times: shown once
+    assert "'" not in text and '"' not in text, text
+
+    # the cadre export's dates land as timestamps: GX hands back numpy and pandas values
+    pair = SimpleNamespace(
+        column="NgayBatDau,NgayKetThuc",
+        kwargs={"column_A": "NgayKetThuc", "column_B": "NgayBatDau"},
+        sample_unexpected=[
+            [np.datetime64("2024-01-20T08:30:00.000000000"), pd.Timestamp("2024-03-01")],
+            (pd.Timestamp("2023-05-02 10:00"), np.datetime64("NaT")),
+        ],
+    )
+    shown = sample_of(pair)  # the check's JSON metadata: each pair a list of two plain values
+    assert shown == [["2024-01-20 08:30:00", "2024-03-01"], ["2023-05-02 10:00:00", None]], shown
+    assert sample_text(shown) == "(2024-01-20 08:30:00, 2024-03-01), (2023-05-02 10:00:00, missing)"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.seed_state import INPUTS, fingerprint, is_current, record
+from orchestration.seed_state import INPUTS, fingerprint, is_current, is_current_on_spark, record, record_on_spark
 from orchestration.serving import docs_fingerprint
 from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 
@@ -79,6 +79,31 @@ def test_a_warehouse_duckdb_cannot_open_reloads_the_seeds(tmp_path):
     path = tmp_path / "warehouse.duckdb"
     path.write_bytes(b"not a duckdb file")
     assert not is_current(path, "f1", SEED_TABLES)
+
+
+def spark_folder_with(tmp_path: Path, tables) -> Path:
+    """A Spark warehouse folder as Spark writes it: `<schema>.db/<table>/part-*.parquet`."""
+    warehouse = tmp_path / "spark" / "warehouse"
+    for schema, table in tables:
+        folder = warehouse / f"{schema}.db" / table
+        folder.mkdir(parents=True)
+        with duckdb.connect() as con:
+            con.execute(f"copy (select 'x' as code) to '{folder / 'part-00000.parquet'}' (format parquet)")
+    return warehouse
+
+
+def test_on_spark_the_seeds_are_current_only_with_the_same_fingerprint_and_every_table_folder(tmp_path):
+    assert not is_current_on_spark(tmp_path / "absent", "f1", SEED_TABLES)  # a new (or a cluster's) folder
+    warehouse = spark_folder_with(tmp_path, SEED_TABLES)
+    assert not is_current_on_spark(warehouse, "f1", SEED_TABLES)  # never recorded: they load
+    record_on_spark(warehouse, "f1")
+    assert (tmp_path / "spark" / "seed_fingerprint.txt").is_file()  # beside the folder, with the catalog
+    assert is_current_on_spark(warehouse, "f1", SEED_TABLES)
+    assert not is_current_on_spark(warehouse, "f2", SEED_TABLES)
+    shutil.rmtree(warehouse / "reference.db" / "agencies")
+    assert not is_current_on_spark(warehouse, "f1", SEED_TABLES)  # a seed table is missing
+    # the adapter's version is part of what a load depends on
+    assert fingerprint(DBT_PROJECT_DIR, "spark") != fingerprint(DBT_PROJECT_DIR, "duckdb")
 
 
 def manifest_file(path: Path, *, generated_at: str, created_at: float, description: str) -> Path:

@@ -22,6 +22,7 @@ from tests.support.pipeline import (
     observed_skipped,
     query,
     run,
+    seeds_reloaded,
     settings_for,
 )
 
@@ -148,15 +149,6 @@ def test_the_benchmark_floor_gives_the_marts_numbers_on_the_hand_made_case(hand_
 
 
 SANDBOX = dict(sandbox_end=date(2022, 2, 28), sandbox_scale=0.4, sandbox_seed=7)
-
-
-def seeds_reloaded(events) -> set[bool]:
-    """Whether the run's seed materialisations loaded the seed (metadata `reloaded`, absent when dbt loaded it)."""
-    return {
-        "reloaded" not in e.event_specific_data.materialization.metadata
-        for e in events
-        if e.event_type == DagsterEventType.ASSET_MATERIALIZATION and e.asset_key.path == ["reference", "procedures"]
-    }
 
 
 def test_sandbox_run_is_complete_and_a_rerun_counts_nothing_twice(tmp_path):

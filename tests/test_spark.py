@@ -30,7 +30,7 @@ from connectors.sandbox.cadre_data import CadreConfig, CadreSandbox
 from orchestration.headlines import headline_rows
 from reporting.warehouse import attach_spark_tables
 from tests.mart_parity import END, SANDBOX, START, duckdb_reference_run, mart_differences, ordered_select
-from tests.support.pipeline import gate_results, materialized, run, settings_for
+from tests.support.pipeline import gate_results, materialized, run, seeds_reloaded, settings_for
 
 SPARK_INSTALLED = bool(shutil.which("java")) and all(
     importlib.util.find_spec(name) for name in ("pyspark", "dbt.adapters.spark")
@@ -148,8 +148,11 @@ def test_the_pipeline_on_spark_builds_every_mart_as_on_duckdb(spark_runs):
 
 
 def test_a_nightly_increment_on_spark_with_a_rejected_cadre_batch_stops_the_same_marts(spark_runs):
-    on_duckdb, on_spark, _, (result, events) = spark_runs
+    on_duckdb, on_spark, (_, first_events), (result, events) = spark_runs
     assert result.success  # a rejected load skips the marts built from it; the run itself ends
+    # the seeds are loaded by the first run only: on Spark too the nightly finds them current
+    assert seeds_reloaded(first_events) == {True}
+    assert seeds_reloaded(events) == {False}
     checks = gate_results(events)
     assert checks.pop("landing/cadre") is False
     assert checks and all(checks.values()), f"only the cadre gate fails: {checks}"

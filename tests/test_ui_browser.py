@@ -9,6 +9,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from orchestration.gx_evidence import sample_text
 from tests.browser import open_page, requires_chromium
 from tests.support.webserver import dagster_webserver, graphql, look, write_instance
 
@@ -199,7 +200,7 @@ def test_a_cli_run_is_on_the_jobs_page_and_its_rejected_batch_skips_the_marts_wi
         page.wait_for_timeout(1000)
         text = look(page, "gx_check")
         errors += visit.page_errors
-    shown = [repr(v) for e in samples for v in e["sample"]]
+    shown = [sample_text([v]) for e in samples for v in e["sample"]]
     assert any(value in text for value in shown), "a sample of unexpected values, shown inline"
     page_path = check.metadata["validation_page"].value
     assert page_path in text, "the validation page is shown as a path to copy"

@@ -99,3 +99,12 @@ def gate_results(events) -> dict[str, bool]:
 def materialized(events) -> set[str]:
     """The asset keys ("marts/mart_x") a run's `events` materialised."""
     return {e.asset_key.to_user_string() for e in events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION}
+
+
+def seeds_reloaded(events) -> set[bool]:
+    """Whether the run's seed materialisations loaded the seed (metadata `reloaded`, absent when dbt loaded it)."""
+    return {
+        "reloaded" not in e.event_specific_data.materialization.metadata
+        for e in events
+        if e.event_type == DagsterEventType.ASSET_MATERIALIZATION and e.asset_key.path == ["reference", "procedures"]
+    }
