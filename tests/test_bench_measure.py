@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from bench.measure import CommandFailedError, run_measured
+from bench.measure import CommandFailedError, run_measured, tree_rss
 
 HOLD_200_MIB_IN_A_GRANDCHILD = (
     "import subprocess, sys; subprocess.run([sys.executable, '-c', "
@@ -46,3 +46,23 @@ def test_the_generator_sample_lands_what_it_counts_and_never_writes_into_an_exis
     assert sample["seconds"] > 0
     with pytest.raises(FileExistsError, match="new landing zone"):
         generate_sample(volume, tmp_path / "landing", months=1)
+
+
+def test_a_process_that_ends_while_its_tasks_are_read_counts_nothing(monkeypatch):
+    """The sampler walks /proc while processes come and go: a process folder that vanishes while it is read
+    is not an error (it stopped a sitting's sampler thread, leaving its peak a lower bound)."""
+    import bench.measure
+
+    real = bench.measure.Path
+
+    class Vanishing(type(real())):
+        def iterdir(self):
+            raise FileNotFoundError(2, "No such file or directory", str(self))
+
+        def glob(self, pattern):
+            raise FileNotFoundError(2, "No such file or directory", str(self))
+
+    monkeypatch.setattr(bench.measure, "Path", Vanishing)
+    assert bench.measure._children(1) == []
+    monkeypatch.setattr(bench.measure, "Path", real)
+    assert tree_rss(2**22 + 12345) == 0  # no such process at all
