@@ -43,8 +43,13 @@ def agency_late_rates(data: ReportData, lbl: dict, lang: str) -> go.Figure:
     )
     thresholds = {float(a["late_rate_threshold"]) for a in rated if a["late_rate_threshold"] is not None}
     for threshold in thresholds:
-        fig.add_vline(
-            x=threshold, line_dash="dash", line_color="#c0392b", annotation_text=f"{lbl['threshold']} {threshold:.0%}"
+        fig.add_vline(  # its label above the plot: inside it, it covered the longest bar's end
+            x=threshold,
+            line_dash="dash",
+            line_color="#c0392b",
+            annotation_text=f"{lbl['threshold']} {threshold:.0%}",
+            annotation_position="top",
+            annotation_yanchor="bottom",
         )
     fig.update_layout(
         **{**LAYOUT, "height": max(380, 22 * len(rated) + 120)},
