@@ -3,10 +3,13 @@ by dossier (dbt_project/macros/dossier_increments.sql): a nightly build recomput
 window touched (stg_one_stop_shop__changed_dossiers), and int_dossier_period_status also every dossier
 of a period that is new or whose end moved. A dossier finished later, a supplement added later, a new
 dossier, a load re-judged as rejected after it was read and a new period must come out exactly as a full
-rebuild gives them, while an untouched dossier keeps its rows.
+rebuild gives them, while an untouched dossier keeps its rows. The models incremental by period downstream
+(int_766_indicator_counts, mart_agency_service_quality: dbt_project/macros/period_increments.sql) are built and
+compared too: a late update to a closed period, a dossier and a vote leaving a closed period, a night caught up.
 
-Cost: fifteen small dbt invocations (the seeds, the one-stop-shop and procedure catalogue staging models and the dossier-keyed
-intermediate models, their data tests in one), under two minutes on a quiet machine."""
+Cost: nineteen small dbt invocations (the seeds, the one-stop-shop and procedure catalogue staging models, the
+dossier-keyed intermediate models and the models incremental by period, their data tests in one), about two
+minutes on a quiet machine."""
 
 from __future__ import annotations
 
@@ -53,7 +56,10 @@ INTERMEDIATE_MODELS = (
     "int_dossier_period_status",
     "int_dossier_official_years",
 )
+# The models incremental by period (dbt_project/macros/period_increments.sql), and their list of periods.
+PERIOD_MODELS = ("int_recomputed_periods", "int_766_indicator_counts", "mart_agency_service_quality")
 CHANGED = "stg_one_stop_shop__changed_dossiers"
+LISTED = "intermediate.int_recomputed_periods"
 T0 = dt.datetime(2025, 3, 11, 1, 0, tzinfo=dt.UTC)
 
 
@@ -64,7 +70,7 @@ def build(
     window: tuple[str, str] | None = None,
     full_refresh: bool = False,
     warehouse: str = "warehouse.duckdb",
-    intermediate: tuple[str, ...] = INTERMEDIATE_MODELS,
+    intermediate: tuple[str, ...] = INTERMEDIATE_MODELS + PERIOD_MODELS,
     data_tests: bool = False,
 ) -> str:
     """Seeds, the one-stop-shop staging models and the dossier-keyed intermediate models, as the nightly
@@ -94,6 +100,8 @@ def build(
         "working_calendar_exceptions",
         "submission_channels",
         "satisfaction_levels",
+        "service_quality_thresholds",
+        "index_766_indicators",
         "agencies",
         "int_working_days",
         "int_reporting_periods",
@@ -123,14 +131,15 @@ def build(
 
 
 def tables(tmp: Path, warehouse: str = "warehouse.duckdb") -> dict[str, list[tuple]]:
-    """Every one-stop-shop staging relation and dossier-keyed intermediate model, rows sorted."""
+    """Every one-stop-shop staging relation, dossier-keyed intermediate model and model incremental by period,
+    rows sorted."""
     with duckdb.connect(str(tmp / warehouse), read_only=True) as con:
         names = [
             f"{schema}.{name}"
             for schema, name in con.execute(
                 "select table_schema, table_name from information_schema.tables where "
                 "(table_schema = 'staging' and table_name like 'stg_one_stop_shop__%') or "
-                f"(table_schema = 'intermediate' and table_name in {INTERMEDIATE_MODELS})"
+                f"(table_schema in ('intermediate', 'marts') and table_name in {INTERMEDIATE_MODELS + PERIOD_MODELS})"
             ).fetchall()
         ]
         return {n: con.execute(f"select * from {n} order by all").fetchall() for n in names}
@@ -142,11 +151,14 @@ def staging(tmp: Path) -> dict[str, list[tuple]]:
 
 def assert_same_as_a_full_rebuild(tmp: Path, as_of: str) -> None:
     """A full rebuild of the same landing zone in a fresh warehouse gives every table row for row; the
-    list of changed dossiers is empty in both once every model that reads it was built."""
+    lists of changed dossiers and recomputed periods are empty in both once every model that reads them was
+    built."""
     build(tmp, as_of=as_of, full_refresh=True, warehouse="full.duckdb")
     incremental, full = tables(tmp), tables(tmp, "full.duckdb")
     assert incremental[f"staging.{CHANGED}"] == full[f"staging.{CHANGED}"] == []
+    assert incremental[LISTED] == full[LISTED] == []
     assert incremental.keys() == full.keys() >= {f"intermediate.{m}" for m in INTERMEDIATE_MODELS}
+    assert {"intermediate.int_766_indicator_counts", "marts.mart_agency_service_quality"} <= full.keys()
     for name, rows in full.items():
         assert incremental[name] == rows, f"{name}: an incremental build gives what a full rebuild gives"
     (tmp / "full.duckdb").unlink()
@@ -572,6 +584,65 @@ def test_a_night_reads_only_the_loads_whose_update_times_meet_its_window(landed)
         landing, "load-z", "rejected", load_date="2025-04-05", checked_at=dt.datetime(2025, 4, 5, tzinfo=dt.UTC)
     )
     assert_same_as_a_full_rebuild(tmp, "2025-04-05")
+
+
+def test_the_marts_recompute_the_periods_a_late_update_touched_and_those_a_dossier_or_a_vote_left(landed):
+    """(After the tests above, as of 5 April.) The models incremental by period recompute the periods listed in
+    int_recomputed_periods (dbt_project/macros/period_increments.sql): those whose status rows, votes or
+    feedback a build deleted or inserted, kept until a build has applied them to every model reading the list.
+    6 May: a late update moves D6's reception from 25 February to 3 March (February, closed, loses its only
+    row and gains none) and gives D2 (finished 10 March) a vote of 2 April; that night's build stops before the
+    period-keyed models. 7 May: nothing new; the build catches up. 8 May: D2's vote moves to May: April, closed,
+    holds no status row of D2; only the old vote's period says it changed."""
+    tmp = landed
+    d2 = {
+        "status": 10,
+        "NgayKetThucXuLy": "20250310160000",
+        "NgayTra": "20250327100000",
+        "QuaTrinhXuLy": [_step(1, "OFF_B", 9, "20250310160000"), _step(2, "OFF_D", 10, "20250327100000")],
+    }
+
+    def d2_voting(version: str, voted: str) -> dict:
+        return _dossier(
+            D2, "20250303090000", "20250314170000", version=version, **d2,
+            DanhGia=[{"MucDoHaiLong": 1, "NgayDanhGia": voted}],
+        )  # fmt: skip
+
+    def agency_periods(sql: str) -> list[tuple]:
+        return query(tmp, f"select {sql} from marts.mart_agency_service_quality where agency_code = ? order by 1", J)
+
+    moved_d6 = _dossier(
+        D6, "20250303080000", "20250311170000", status=4, version="20250505100000", agency=PLANNING,
+        QuaTrinhXuLy=[_step(1, "OFF_C", 4, "20250303090000")],
+    )  # fmt: skip
+    landing = tmp / "landing"
+    write_landing(
+        landing, [moved_d6, d2_voting("20250505110000", "20250402090000")], load_id="load-f", load_date="2025-05-06"
+    )
+    build(
+        tmp,
+        as_of="2025-05-06",
+        window=("2025-05-05", "2025-05-06"),
+        intermediate=INTERMEDIATE_MODELS + PERIOD_MODELS[:1],
+    )
+    listed = {key for (key,) in query(tmp, f"select period_key from {LISTED}")}
+    assert {"2025-02", "2025-03", "2025-Q1", "2025-04", "2025-05", "2025-Q2", "2025-H1", "2025"} <= listed
+    assert query(tmp, "select count(*) from intermediate.int_dossier_period_status where period_key = '2025-02'") == [
+        (0,)
+    ], "D6 left February"
+    february = "select count(*) from marts.mart_agency_service_quality where period_key = '2025-02'"
+    assert query(tmp, february) == [(1,)], "not applied yet"
+
+    build(tmp, as_of="2025-05-07", window=("2025-05-06", "2025-05-07"))
+    assert query(tmp, february) == [(0,)], "the night caught up"
+    assert query(tmp, f"select count(*) from {LISTED}") == [(0,)], "applied: forgotten"
+    assert ("2025-04", 1) in agency_periods("period_key, votes_cast")
+
+    write_landing(landing, [d2_voting("20250507110000", "20250507090000")], load_id="load-g", load_date="2025-05-08")
+    build(tmp, as_of="2025-05-08", window=("2025-05-07", "2025-05-08"))
+    votes = dict(agency_periods("period_key, votes_cast"))
+    assert (votes["2025-04"], votes["2025-05"]) == (0, 1), "the vote moved from April to May"
+    assert_same_as_a_full_rebuild(tmp, "2025-05-08")
 
 
 def test_a_dossier_without_a_version_keeps_the_rows_of_its_latest_load(tmp_path):
