@@ -67,29 +67,35 @@
 
 {#- note_event_periods(event_at): the first pre-hook of a latest-version table whose rows a period-keyed
     model counts by their own time `event_at` (stg_one_stop_shop__votes, __feedback): the periods (as
-    the previous build defined them) of the rows of the recomputed dossiers, which the next pre-hook
-    deletes. -#}
+    the previous build defined them) of the rows the next pre-hook deletes (changed_event_periods).
+    int_dossiers_enriched is built after these tables (depends_on), so it still holds the dossiers the
+    previous build counted. -#}
 {% macro note_event_periods(event_at) -%}
     {%- set periods = built_relation('model.par_warehouse.int_reporting_periods') -%}
     {%- if is_incremental() and periods is not none -%}
-        {%- set changed_periods -%}
-            {{ event_period_keys(this, event_at, periods) }}
-            where {{ recomputed_dossier('events.dossier_code') }}
-        {%- endset -%}
-        {{ note_recomputed_periods(changed_periods) }}
+        {{ note_recomputed_periods(changed_event_periods(
+            this, event_at, periods, built_relation('model.par_warehouse.int_dossiers_enriched'))) }}
     {%- endif -%}
 {%- endmacro %}
 
 
-{#- event_period_keys(events, event_at, periods): `select period_key` of every row of `events`
-    (alias events) in each period of `periods` its `event_at` falls in; the caller adds its where. -#}
-{% macro event_period_keys(events, event_at, periods) -%}
+{#- changed_event_periods(events, event_at, periods, counted): `select period_key` of the rows of `events`
+    of the recomputed dossiers, in each period of `periods` their `event_at` falls in; only the dossiers
+    the marts count (listed in `counted`, int_dossiers_enriched; every dossier when it is none): a
+    quarantined dossier is recomputed every night (stg_one_stop_shop__changed_dossiers) but its votes
+    and feedback are counted nowhere, and would otherwise list every period of the history. -#}
+{% macro changed_event_periods(events, event_at, periods, counted) -%}
     select event_periods.period_key
     from {{ events }} as events
     inner join {{ periods }} as event_periods
         on
             events.{{ event_at }} >= event_periods.period_start
             and events.{{ event_at }} <= event_periods.period_end
+    where
+        {{ recomputed_dossier('events.dossier_code') }}
+        {%- if counted is not none %}
+        and events.dossier_code in (select counted.dossier_code from {{ counted }} as counted)
+        {%- endif %}
 {%- endmacro %}
 
 

@@ -3,7 +3,7 @@
     mart_agency_service_quality): one row per period_key (macros/period_increments.sql). The pre-hooks of
     int_dossier_period_status, stg_one_stop_shop__votes and __feedback add the periods of the rows they
     delete; this body adds the periods of the rows they inserted for the recomputed dossiers
-    (stg_one_stop_shop__changed_dossiers). Kept until the build that applied them to every reader
+    (stg_one_stop_shop__changed_dossiers; votes and feedback of the dossiers the marts count only). Kept until the build that applied them to every reader
     (on-run-end hook forget_applied_list). On a first or full build: every period.
 -#}
 {{ config(materialized='incremental', incremental_strategy='append') }}
@@ -11,6 +11,7 @@
 -- depends_on: {{ ref('int_dossier_period_status') }}
 -- depends_on: {{ ref('stg_one_stop_shop__votes') }}
 -- depends_on: {{ ref('stg_one_stop_shop__feedback') }}
+-- depends_on: {{ ref('int_dossiers_enriched') }}
 with periods as (
 
     select period_key, period_start, period_end
@@ -28,13 +29,12 @@ changed as (
 
         union all
 
-        {{ event_period_keys(ref('stg_one_stop_shop__votes'), 'voted_at', 'periods') }}
-        where {{ recomputed_dossier('events.dossier_code') }}
+        {{ changed_event_periods(ref('stg_one_stop_shop__votes'), 'voted_at', 'periods', ref('int_dossiers_enriched')) }}
 
         union all
 
-        {{ event_period_keys(ref('stg_one_stop_shop__feedback'), 'feedback_received_at', 'periods') }}
-        where {{ recomputed_dossier('events.dossier_code') }}
+        {{ changed_event_periods(ref('stg_one_stop_shop__feedback'), 'feedback_received_at', 'periods',
+                                 ref('int_dossiers_enriched')) }}
 
     {%- else %}
 
