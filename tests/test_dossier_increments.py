@@ -4,8 +4,8 @@ window touched (stg_one_stop_shop__changed_dossiers), and int_dossier_period_sta
 of a period that is new or whose end moved. A dossier finished later, a supplement added later, a new
 dossier, a load re-judged as rejected after it was read and a new period must come out exactly as a full
 rebuild gives them, while an untouched dossier keeps its rows. The models incremental by period downstream
-(int_766_indicator_counts, mart_agency_service_quality: dbt_project/macros/period_increments.sql) are built and
-compared too: a late update to a closed period, a dossier and a vote leaving a closed period, a night caught up.
+(int_766_indicator_counts, mart_agency_service_quality, mart_766_index: dbt_project/macros/period_increments.sql)
+are built and compared too: a late update to a closed period, a dossier and a vote leaving a closed period, a night caught up.
 
 Cost: nineteen small dbt invocations (the seeds, the one-stop-shop and procedure catalogue staging models, the
 dossier-keyed intermediate models and the models incremental by period, their data tests in one), about two
@@ -57,7 +57,7 @@ INTERMEDIATE_MODELS = (
     "int_dossier_official_years",
 )
 # The models incremental by period (dbt_project/macros/period_increments.sql), and their list of periods.
-PERIOD_MODELS = ("int_recomputed_periods", "int_766_indicator_counts", "mart_agency_service_quality")
+PERIOD_MODELS = ("int_recomputed_periods", "int_766_indicator_counts", "mart_agency_service_quality", "mart_766_index")
 CHANGED = "stg_one_stop_shop__changed_dossiers"
 LISTED = "intermediate.int_recomputed_periods"
 T0 = dt.datetime(2025, 3, 11, 1, 0, tzinfo=dt.UTC)
@@ -101,6 +101,8 @@ def build(
         "submission_channels",
         "satisfaction_levels",
         "service_quality_thresholds",
+        "index_766_schemes",
+        "index_766_groups",
         "index_766_indicators",
         "agencies",
         "int_working_days",
@@ -158,7 +160,9 @@ def assert_same_as_a_full_rebuild(tmp: Path, as_of: str) -> None:
     assert incremental[f"staging.{CHANGED}"] == full[f"staging.{CHANGED}"] == []
     assert incremental[LISTED] == full[LISTED] == []
     assert incremental.keys() == full.keys() >= {f"intermediate.{m}" for m in INTERMEDIATE_MODELS}
-    assert {"intermediate.int_766_indicator_counts", "marts.mart_agency_service_quality"} <= full.keys()
+    assert {"intermediate.int_766_indicator_counts", "marts.mart_agency_service_quality", "marts.mart_766_index"} <= (
+        full.keys()
+    )
     for name, rows in full.items():
         assert incremental[name] == rows, f"{name}: an incremental build gives what a full rebuild gives"
     (tmp / "full.duckdb").unlink()

@@ -1,6 +1,6 @@
 {#-
     The period-keyed models read from int_dossier_period_status (int_766_indicator_counts,
-    mart_agency_service_quality) are incremental BY PERIOD: a nightly build deletes and recomputes only
+    mart_agency_service_quality, and mart_766_index from the former) are incremental BY PERIOD: a nightly build deletes and recomputes only
     the reporting periods listed in int_recomputed_periods, and keeps every other period's rows. A
     period (its period_key: 2025-03, 2025-Q1, 2025-H1 and 2025 name a period whatever its type) is
     listed when, in this build, a row those models read was deleted from it or inserted into it:

@@ -1,6 +1,6 @@
 {#-
     The reporting periods this build recomputes in the period-keyed models (int_766_indicator_counts,
-    mart_agency_service_quality): one row per period_key (macros/period_increments.sql). The pre-hooks of
+    mart_agency_service_quality, mart_766_index): one row per period_key (macros/period_increments.sql). The pre-hooks of
     int_dossier_period_status, stg_one_stop_shop__votes and __feedback add the periods of the rows they
     delete; this body adds the periods of the rows they inserted for the recomputed dossiers
     (stg_one_stop_shop__changed_dossiers; votes and feedback of the dossiers the marts count only). Kept until the build that applied them to every reader
