@@ -15,7 +15,7 @@
     Incremental by period (macros/period_increments.sql): a nightly build recomputes only the periods
     listed in int_recomputed_periods and keeps the others' rows.
 -#}
-{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_recomputed_periods() }}") }}
+{{ period_incremental_config() }}
 with status as (
 
     select

@@ -16,7 +16,7 @@
     Incremental by period, as int_766_indicator_counts (macros/period_increments.sql): a nightly build
     recomputes only the periods listed in int_recomputed_periods and keeps the others' rows.
 -#}
-{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_recomputed_periods() }}") }}
+{{ period_incremental_config() }}
 with periods as (
 
     select period_type, period_key, period_start, period_end, is_complete, period_start_date

@@ -13,7 +13,7 @@
     listed in int_recomputed_periods (where a dossier status row, a vote or a feedback item changed) and
     keeps the others' rows.
 -#}
-{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_recomputed_periods() }}") }}
+{{ period_incremental_config() }}
 with periods as (
 
     select period_type, period_key, period_start, period_end, is_complete, period_start_date
