@@ -3,10 +3,14 @@ by dossier (dbt_project/macros/dossier_increments.sql): a nightly build recomput
 window touched (stg_one_stop_shop__changed_dossiers), and int_dossier_period_status also every dossier
 of a period that is new or whose end moved. A dossier finished later, a supplement added later, a new
 dossier, a load re-judged as rejected after it was read and a new period must come out exactly as a full
-rebuild gives them, while an untouched dossier keeps its rows.
+rebuild gives them, while an untouched dossier keeps its rows. The models incremental by period downstream
+(int_766_indicator_counts, mart_agency_service_quality, mart_766_index: dbt_project/macros/period_increments.sql)
+are built and compared too: a late update to a closed period, a new period, a dossier and a vote leaving a closed period, a night
+whose marts were not built caught up by the next.
 
-Cost: fifteen small dbt invocations (the seeds, the one-stop-shop and procedure catalogue staging models and the dossier-keyed
-intermediate models, their data tests in one), under two minutes on a quiet machine."""
+Cost: seventeen small dbt invocations (the seeds, the one-stop-shop and procedure catalogue staging models, the
+dossier-keyed intermediate models and the models incremental by period, their data tests in one), about two
+minutes on a quiet machine."""
 
 from __future__ import annotations
 
@@ -53,7 +57,11 @@ INTERMEDIATE_MODELS = (
     "int_dossier_period_status",
     "int_dossier_official_years",
 )
+# The models incremental by period (dbt_project/macros/period_increments.sql), and their list of periods.
+# (the list is emptied only once every model reading it was built: mart_766_index too)
+PERIOD_MODELS = ("int_recomputed_periods", "int_766_indicator_counts", "mart_agency_service_quality", "mart_766_index")
 CHANGED = "stg_one_stop_shop__changed_dossiers"
+LISTED = "intermediate.int_recomputed_periods"
 T0 = dt.datetime(2025, 3, 11, 1, 0, tzinfo=dt.UTC)
 
 
@@ -64,7 +72,7 @@ def build(
     window: tuple[str, str] | None = None,
     full_refresh: bool = False,
     warehouse: str = "warehouse.duckdb",
-    intermediate: tuple[str, ...] = INTERMEDIATE_MODELS,
+    intermediate: tuple[str, ...] = INTERMEDIATE_MODELS + PERIOD_MODELS,
     data_tests: bool = False,
 ) -> str:
     """Seeds, the one-stop-shop staging models and the dossier-keyed intermediate models, as the nightly
@@ -94,6 +102,10 @@ def build(
         "working_calendar_exceptions",
         "submission_channels",
         "satisfaction_levels",
+        "service_quality_thresholds",
+        "index_766_schemes",
+        "index_766_groups",
+        "index_766_indicators",
         "agencies",
         "int_working_days",
         "int_reporting_periods",
@@ -123,14 +135,15 @@ def build(
 
 
 def tables(tmp: Path, warehouse: str = "warehouse.duckdb") -> dict[str, list[tuple]]:
-    """Every one-stop-shop staging relation and dossier-keyed intermediate model, rows sorted."""
+    """Every one-stop-shop staging relation, dossier-keyed intermediate model and model incremental by period,
+    rows sorted."""
     with duckdb.connect(str(tmp / warehouse), read_only=True) as con:
         names = [
             f"{schema}.{name}"
             for schema, name in con.execute(
                 "select table_schema, table_name from information_schema.tables where "
                 "(table_schema = 'staging' and table_name like 'stg_one_stop_shop__%') or "
-                f"(table_schema = 'intermediate' and table_name in {INTERMEDIATE_MODELS})"
+                f"(table_schema in ('intermediate', 'marts') and table_name in {INTERMEDIATE_MODELS + PERIOD_MODELS})"
             ).fetchall()
         ]
         return {n: con.execute(f"select * from {n} order by all").fetchall() for n in names}
@@ -142,11 +155,16 @@ def staging(tmp: Path) -> dict[str, list[tuple]]:
 
 def assert_same_as_a_full_rebuild(tmp: Path, as_of: str) -> None:
     """A full rebuild of the same landing zone in a fresh warehouse gives every table row for row; the
-    list of changed dossiers is empty in both once every model that reads it was built."""
+    lists of changed dossiers and recomputed periods are empty in both once every model that reads them was
+    built."""
     build(tmp, as_of=as_of, full_refresh=True, warehouse="full.duckdb")
     incremental, full = tables(tmp), tables(tmp, "full.duckdb")
     assert incremental[f"staging.{CHANGED}"] == full[f"staging.{CHANGED}"] == []
+    assert incremental[LISTED] == full[LISTED] == []
     assert incremental.keys() == full.keys() >= {f"intermediate.{m}" for m in INTERMEDIATE_MODELS}
+    assert {"intermediate.int_766_indicator_counts", "marts.mart_agency_service_quality", "marts.mart_766_index"} <= (
+        full.keys()
+    )
     for name, rows in full.items():
         assert incremental[name] == rows, f"{name}: an incremental build gives what a full rebuild gives"
     (tmp / "full.duckdb").unlink()
@@ -451,7 +469,13 @@ def test_a_nightly_build_tests_the_dossiers_it_recomputed_and_a_full_test_every_
         load_date="2025-03-30",
         loaded_at=T0 + dt.timedelta(days=19),
     )
-    nightly = build(tmp, as_of="2025-04-02", window=("2025-03-29", "2025-03-30"), data_tests=True)
+    nightly = build(
+        tmp, as_of="2025-04-02", window=("2025-03-29", "2025-03-30"), intermediate=INTERMEDIATE_MODELS, data_tests=True
+    )
+    # the models incremental by period are not built this night: the list keeps D3's periods for the next
+    assert {"2025-03", "2025-04", "2025-Q1", "2025-Q2"} <= {
+        key for (key,) in query(tmp, f"select period_key from {LISTED}")
+    }
 
     assert "PASS unique_int_dossiers_enriched_dossier_code" in nightly, "D5's duplicate is not the night's"
     assert "WARN 1 unique_combination_stg_one_stop_shop__status_events_dossier_code__step_number" in nightly, (
@@ -574,6 +598,54 @@ def test_a_night_reads_only_the_loads_whose_update_times_meet_its_window(landed)
     assert_same_as_a_full_rebuild(tmp, "2025-04-05")
 
 
+def test_the_marts_recompute_the_periods_a_late_update_touched_and_those_a_dossier_or_a_vote_left(landed):
+    """(After the tests above, as of 5 April.) The models incremental by period recompute the periods listed in
+    int_recomputed_periods (dbt_project/macros/period_increments.sql): those whose status rows, votes or
+    feedback a build deleted or inserted; the list is emptied once applied. 6 May: a late update moves D6's
+    reception from 25 February to 3 March (February, closed, loses its only row and gains none) and gives D2
+    (finished 10 March) a vote of 2 April. 7 May: D2's vote moves to May: April, closed and applied by then,
+    holds no status row of D2; only the old vote's period says it changed."""
+    tmp = landed
+    d2 = {
+        "status": 10,
+        "NgayKetThucXuLy": "20250310160000",
+        "NgayTra": "20250327100000",
+        "QuaTrinhXuLy": [_step(1, "OFF_B", 9, "20250310160000"), _step(2, "OFF_D", 10, "20250327100000")],
+    }
+
+    def d2_voting(version: str, voted: str) -> dict:
+        return _dossier(
+            D2, "20250303090000", "20250314170000", version=version, **d2,
+            DanhGia=[{"MucDoHaiLong": 1, "NgayDanhGia": voted}],
+        )  # fmt: skip
+
+    def votes_by_period() -> dict[str, int]:
+        sql = "select period_key, votes_cast from marts.mart_agency_service_quality where agency_code = ?"
+        return dict(query(tmp, sql, J))
+
+    moved_d6 = _dossier(
+        D6, "20250303080000", "20250311170000", status=4, version="20250505100000", agency=PLANNING,
+        QuaTrinhXuLy=[_step(1, "OFF_C", 4, "20250303090000")],
+    )  # fmt: skip
+    landing = tmp / "landing"
+    write_landing(
+        landing, [moved_d6, d2_voting("20250505110000", "20250402090000")], load_id="load-f", load_date="2025-05-06"
+    )
+    build(tmp, as_of="2025-05-06", window=("2025-05-05", "2025-05-06"))
+    assert query(tmp, "select count(*) from intermediate.int_dossier_period_status where period_key = '2025-02'") == [
+        (0,)
+    ], "D6 left February"
+    assert query(tmp, "select count(*) from marts.mart_agency_service_quality where period_key = '2025-02'") == [(0,)]
+    assert query(tmp, f"select count(*) from {LISTED}") == [(0,)], "applied: emptied"
+    assert votes_by_period()["2025-04"] == 1
+
+    write_landing(landing, [d2_voting("20250506110000", "20250506090000")], load_id="load-g", load_date="2025-05-07")
+    build(tmp, as_of="2025-05-07", window=("2025-05-06", "2025-05-07"))
+    votes = votes_by_period()
+    assert (votes["2025-04"], votes["2025-05"]) == (0, 1), "the vote moved from April to May"
+    assert_same_as_a_full_rebuild(tmp, "2025-05-07")
+
+
 def test_a_dossier_without_a_version_keeps_the_rows_of_its_latest_load(tmp_path):
     """latest_child_rows takes the highest version of a dossier by a group by, which relies on each
     version coming from one load; a missing NgayCapNhat is one version too, the oldest (macro
@@ -629,7 +701,7 @@ def test_a_dossier_without_a_version_keeps_the_rows_of_its_latest_load(tmp_path)
         load_date="2025-03-12",
         loaded_at=T0 + dt.timedelta(days=1),
     )
-    build(tmp_path, as_of="2025-03-31", full_refresh=True)
+    build(tmp_path, as_of="2025-03-31", full_refresh=True, intermediate=INTERMEDIATE_MODELS)
 
     assert steps_of(tmp_path, D1) == [(1, 9, "load-b")]
     assert steps_of(tmp_path, D2) == [(1, 4, "load-a")]
@@ -640,7 +712,7 @@ def test_a_dossier_without_a_version_keeps_the_rows_of_its_latest_load(tmp_path)
         f"where dossier_code = '{D1}' group by 1",
     ) == [("load-b", 1)]
     full = staging(tmp_path)
-    build(tmp_path, as_of="2025-03-31", window=("2025-03-12", "2025-03-13"))
+    build(tmp_path, as_of="2025-03-31", window=("2025-03-12", "2025-03-13"), intermediate=INTERMEDIATE_MODELS)
     assert staging(tmp_path) == full, "a nightly build refreshes the unversioned rows to the same tables"
 
 

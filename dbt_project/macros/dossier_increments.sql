@@ -105,20 +105,28 @@
 {#- delete_recomputed_dossier_periods(periods): the pre-hook of int_dossier_period_status: the rows of
     the recomputed dossiers, and every row of a period that is gone from `periods` or whose end moved
     (period_key names a period whatever its type: 2025-03, 2025-Q1, 2025-H1, 2025). The body then
-    recomputes the periods left without a row. -#}
+    recomputes the periods left without a row. The periods it deletes from are noted first
+    (note_dossier_period_changes, macros/period_increments.sql). -#}
 {% macro delete_recomputed_dossier_periods(periods) -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
-        where {{ recomputed_dossier('dossier_code') }}
-           or period_key not in (select current_periods.period_key from {{ periods }} as current_periods)
-           or period_key in (
-               select stored.period_key
-               from (select distinct period_key, period_end from {{ this }}) as stored
-               inner join {{ periods }} as current_periods
-                   on current_periods.period_key = stored.period_key
-               where current_periods.period_end <> stored.period_end
-           )
+        where {{ recomputed_dossier_period_rows(periods) }}
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- recomputed_dossier_period_rows(periods): the condition (on the unqualified columns of
+    int_dossier_period_status) of the rows its pre-hook deletes; see above. -#}
+{% macro recomputed_dossier_period_rows(periods) -%}
+    ({{ recomputed_dossier('dossier_code') }}
+       or period_key not in (select current_periods.period_key from {{ periods }} as current_periods)
+       or period_key in (
+           select stored.period_key
+           from (select distinct period_key, period_end from {{ this }}) as stored
+           inner join {{ periods }} as current_periods
+               on current_periods.period_key = stored.period_key
+           where current_periods.period_end <> stored.period_end
+       ))
 {%- endmacro %}
 
 
@@ -148,13 +156,19 @@
 {#- forget_applied_changed_dossiers(results): the on-run-end hook. stg_one_stop_shop__changed_dossiers
     accumulates the dossiers of every build until a build in which it and every model that reads it
     succeeded; then it is emptied. A build that fails half-way (or selects only some of those models)
-    leaves them, so the next build recomputes them too: no change is lost between two nights. -#}
+    leaves them, so the next build recomputes them too: no change is lost between two nights.
+    forget_applied_list(list_id, results): the same for any such list (the periods of
+    int_recomputed_periods too, macros/period_increments.sql). -#}
 {% macro forget_applied_changed_dossiers(results) -%}
+    {{ forget_applied_list(changed_dossiers_id(), results) }}
+{%- endmacro %}
+
+
+{% macro forget_applied_list(list_id, results) -%}
     {%- if execute -%}
-        {%- set changed_id = changed_dossiers_id() -%}
-        {%- set needed = [changed_id] -%}
+        {%- set needed = [list_id] -%}
         {%- for node in graph.nodes.values() -%}
-            {%- if reads_changed_dossiers(node) -%}
+            {%- if node.resource_type == 'model' and list_id in node.depends_on.nodes -%}
                 {%- do needed.append(node.unique_id) -%}
             {%- endif -%}
         {%- endfor -%}
@@ -165,7 +179,7 @@
             {%- endif -%}
         {%- endfor -%}
         {%- if succeeded | length == needed | length -%}
-            {%- set relation = built_relation(changed_id) -%}
+            {%- set relation = built_relation(list_id) -%}
             {%- if relation is not none -%}
                 {#- truncate, not delete: Spark's Parquet tables take no DELETE -#}
                 truncate table {{ relation }}

@@ -19,7 +19,8 @@
       changed dossiers are rebuilt in full from the version tables (should_full_refresh below): their
       unit, the dossier, is too fine for a partition, and a build of them from the version tables is
       a scan, not the landing zone's parse. Partitioning them by the dossiers' reception month is the
-      next step (docs/scaling.md).
+      next step (docs/scaling.md). So are the models incremental by period and their list of periods
+      (macros/period_increments.sql: its notes are no-ops on Spark, the list holds every period).
     - On a cluster with Delta Lake (PAR_SPARK_FILE_FORMAT=delta) the same partitions are replaced; the
       dossier-keyed tables could then take the DELETE pre-hooks as on DuckDB (not tested here: Delta's
       jars cannot be installed). -#}

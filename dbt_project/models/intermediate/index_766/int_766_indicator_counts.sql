@@ -11,7 +11,11 @@
 
     To add an indicator: one more `select ... union all` block below, and empty its
     not_computable_reason in the seed.
+
+    Incremental by period (macros/period_increments.sql): a nightly build recomputes only the periods
+    listed in int_recomputed_periods and keeps the others' rows.
 -#}
+{{ period_incremental_config() }}
 with status as (
 
     select
@@ -27,6 +31,7 @@ with status as (
     from {{ ref('int_dossier_period_status') }} as period_status
     left join {{ ref('int_dossier_digital_services') }} as services
         on services.dossier_code = period_status.dossier_code
+    where {{ recomputed_period('period_status.period_key') }}
 
 ),
 
@@ -131,6 +136,7 @@ feedback_counts as (
         on
             feedback.feedback_received_at >= periods.period_start
             and feedback.feedback_received_at <= periods.period_end
+    where {{ recomputed_period('periods.period_key') }}
     group by feedback.agency_code, periods.period_type, periods.period_key
 
 )

@@ -44,9 +44,12 @@
     (stg_one_stop_shop__changed_dossiers) in every period, and every dossier in each period that is
     new or whose end moved since its rows were built (the running month, quarter, half-year and year
     end at the as-of moment, so they are recomputed every night, and once more when they close).
+    The first pre-hook notes the periods it deletes rows from, or fills, in int_recomputed_periods: the
+    period-keyed models downstream recompute those periods only (macros/period_increments.sql).
 -#}
 {{ config(materialized='incremental', incremental_strategy='append',
-          pre_hook="{{ delete_recomputed_dossier_periods(ref('int_reporting_periods')) }}") }}
+          pre_hook=["{{ note_dossier_period_changes(ref('int_reporting_periods')) }}",
+                    "{{ delete_recomputed_dossier_periods(ref('int_reporting_periods')) }}"]) }}
 with periods as (
 
     select period_type, period_key, period_year, period_start, period_end

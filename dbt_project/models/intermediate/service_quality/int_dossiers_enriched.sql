@@ -28,6 +28,10 @@
     Incremental by dossier: a build recomputes the dossiers of stg_one_stop_shop__changed_dossiers.
 -#}
 {{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_recomputed_dossiers() }}") }}
+-- Built after the votes and feedback, whose pre-hooks read the dossiers this table held (note_event_periods,
+-- macros/period_increments.sql):
+-- depends_on: {{ ref('stg_one_stop_shop__votes') }}
+-- depends_on: {{ ref('stg_one_stop_shop__feedback') }}
 with dossiers as (
 
     select * from {{ ref('stg_one_stop_shop__dossiers') }}

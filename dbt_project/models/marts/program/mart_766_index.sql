@@ -13,11 +13,15 @@
     of its groups' points, 100): points of a group that no listed indicator carries (the
     digitisation group's 22 against its known indicators' 20) are neither listed nor computable,
     never a placeholder indicator.
+    Incremental by period, as int_766_indicator_counts (macros/period_increments.sql): a nightly build
+    recomputes only the periods listed in int_recomputed_periods and keeps the others' rows.
 -#}
+{{ period_incremental_config() }}
 with periods as (
 
     select period_type, period_key, period_start, period_end, is_complete, period_start_date
     from {{ ref('int_reporting_periods') }}
+    where {{ recomputed_period('period_key') }}
 
 ),
 
@@ -25,6 +29,7 @@ agency_counts as (
 
     select agency_code, period_type, period_key, indicator_id, numerator, denominator
     from {{ ref('int_766_indicator_counts') }}
+    where {{ recomputed_period('period_key') }}
 
 ),
 

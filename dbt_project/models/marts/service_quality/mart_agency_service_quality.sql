@@ -9,17 +9,23 @@
     a vote for the one that held the dossier when it ended, or when the vote was cast if it had not);
     an agency has rows only for the periods it is in force in, at least in part (int_agencies), and
     agency_in_force_whole_period says whether it was in force over the whole period.
+    Incremental by period (macros/period_increments.sql): a nightly build recomputes only the periods
+    listed in int_recomputed_periods (where a dossier status row, a vote or a feedback item changed) and
+    keeps the others' rows.
 -#}
+{{ period_incremental_config() }}
 with periods as (
 
     select period_type, period_key, period_start, period_end, is_complete, period_start_date
     from {{ ref('int_reporting_periods') }}
+    where {{ recomputed_period('period_key') }}
 
 ),
 
 period_status as (
 
     select * from {{ ref('int_dossier_period_status') }}
+    where {{ recomputed_period('period_key') }}
 
 ),
 
