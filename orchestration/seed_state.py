@@ -1,4 +1,4 @@
-"""The seeds are loaded only when they changed.
+"""The seeds are loaded only when they changed; a changed project is rebuilt in full.
 
 The seeds (dbt_project/seeds/) are small reference lists, but a `dbt build` drops and reloads all of
 them at every run (dbt_project.yml: `+full_refresh: true`, so that a seed that gained a column loads).
@@ -35,8 +35,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 TABLE = "main.seed_fingerprint"
 # What a seed load reads besides the seed files: their configuration, and the macros that may override
-# how a seed is created or which schema it lands in.
-INPUTS = ("seeds", "dbt_project.yml", "macros")
+# how a seed is created or which schema it lands in; and the models, so that the same fingerprint says
+# whether the project changed since the last build (`project_changed`).
+INPUTS = ("seeds", "dbt_project.yml", "macros", "models")
 
 
 ADAPTERS = {"duckdb": "dbt-duckdb", "spark": "dbt-spark"}  # the targets whose seed loads are remembered
@@ -127,3 +128,37 @@ def record_for(settings: CoreSettings, fingerprint_now: str) -> None:
         record_on_spark(settings.warehouse_location, fingerprint_now)
     elif settings.warehouse_target == "duckdb":
         record(settings.warehouse_path, fingerprint_now, settings)
+
+
+def recorded_for(settings: CoreSettings) -> str | None:
+    """The fingerprint recorded after the last build that loaded the seeds, on the warehouse the settings
+    build (None: never recorded, or PostgreSQL, where nothing is recorded)."""
+    if settings.warehouse_target == "spark":
+        recorded = spark_file(settings.warehouse_location)
+        return recorded.read_text().strip() if recorded.is_file() else None
+    if settings.warehouse_target != "duckdb" or not Path(settings.warehouse_path).exists():
+        return None
+    import duckdb
+
+    try:
+        with connect(settings.warehouse_path, read_only=True, settings=settings) as con:
+            schema, table = TABLE.split(".")
+            if not con.execute(
+                "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?", [schema, table]
+            ).fetchone()[0]:
+                return None
+            row = con.execute(f"select fingerprint from {TABLE}").fetchone()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
+
+
+def project_changed(recorded: str | None, fingerprint_now: str) -> bool:
+    """The project (seeds, models, macros, dbt_project.yml, dbt's version) changed since the last recorded build.
+
+    The incremental models apply a seed's rule or a model's SQL only to the rows or periods a night
+    recomputes: after such a change the rows built before would keep the old rule (a threshold moved in
+    a seed, a status that now ends a dossier...). So a build after a change rebuilds every table
+    (`--full-refresh`), as a release note would otherwise have to ask an operator to do. Nothing recorded
+    (a new warehouse, or PostgreSQL) is no change: a new warehouse is built in full anyway."""
+    return recorded is not None and recorded != fingerprint_now

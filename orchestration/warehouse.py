@@ -275,8 +275,19 @@ def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: Ware
 
         copied = load_landing(manifest_path(), settings.landing_dir, settings)
         context.log.info(f"copied landed rows into PostgreSQL: {copied}")
-    args, window = dbt_build_args(context.run.tags, config.full_refresh)
     unchanged, loading = unchanged_seeds(context, config, settings)
+    # a changed project (a seed's threshold, a model's SQL, a release) is applied to every row: rebuilt in full
+    rebuilt_for_change = (
+        not config.full_refresh
+        and loading is not None
+        and seed_state.project_changed(seed_state.recorded_for(settings), loading)
+    )
+    if rebuilt_for_change:
+        context.log.warning(
+            "the dbt project changed since the last build (a seed, a model, a macro, dbt_project.yml or dbt's "
+            "version): every table is rebuilt (--full-refresh), so that no row keeps the old rule"
+        )
+    args, window = dbt_build_args(context.run.tags, config.full_refresh or rebuilt_for_change)
     flags = step_flags(bool(unchanged), settings)
     excluded = excluded_sources(rejected)
     if excluded:
@@ -300,7 +311,8 @@ def build_step(context: AssetExecutionContext, dbt: DbtCliResource, config: Ware
                 accepted_loads_upstream(context),
             )
         yield from events
-    if loading is not None and invocation.is_successful():
+    # after a rebuild that left tables out (a rejected load), not recorded: the next build rebuilds them too
+    if loading is not None and invocation.is_successful() and not (rebuilt_for_change and excluded):
         seed_state.record_for(settings, loading)
     share_partial_parse(Path(invocation.target_path))
     prune_invocation_folders(Path(invocation.target_path), keep=KEPT_INVOCATIONS)

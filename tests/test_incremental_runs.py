@@ -18,6 +18,8 @@ import pytest
 from dagster import DagsterInstance
 
 from orchestration.cli import run_pipeline
+from orchestration.seed_state import fingerprint, record, recorded_for
+from orchestration.settings import DBT_PROJECT_DIR
 from orchestration.warehouse import dbt_build_args, update_window
 from tests.support.pipeline import settings_for
 
@@ -182,7 +184,7 @@ def test_analysts_read_the_snapshot_while_a_run_writes_and_never_see_half_a_run(
     assert reads["reconnect"][-1][0] == after
 
 
-def test_nightly_partitions_are_incremental_and_a_rerun_or_a_full_refresh_gives_the_same_warehouse(nightly):
+def test_nightly_partitions_are_incremental_and_a_rerun_or_a_full_refresh_gives_the_same_warehouse(nightly, caplog):
     settings, january, _, _ = nightly
     assert january["marts.mart_agency_service_quality"], "the backfill built the marts"
     first = warehouse_tables(settings.warehouse_path)
@@ -201,8 +203,13 @@ def test_nightly_partitions_are_incremental_and_a_rerun_or_a_full_refresh_gives_
     assert first["marts.mart_province_service_quality"] != january["marts.mart_province_service_quality"]
 
     # Running the same partitions again: the same warehouse, table by table (the lineage columns name
-    # the new load of the same records; the audit log records one more verdict).
+    # the new load of the same records; the audit log records one more verdict). The warehouse says it was
+    # last built by another project (as after a release or a seed edit): this run rebuilds every table.
+    record(settings.warehouse_path, "the fingerprint of an earlier release", settings)
     in_process(settings, date(2022, 2, 1), date(2022, 2, 10))
+    assert "every table is rebuilt (--full-refresh)" in caplog.text, "a changed project is rebuilt in full"
+    assert "dbt build --full-refresh --no-write-json" in caplog.text
+    assert recorded_for(settings) == fingerprint(DBT_PROJECT_DIR), "recorded again: the next night is incremental"
     second = warehouse_tables(settings.warehouse_path)
     assert second.keys() == first.keys()
     assert warehouse_tables(settings.warehouse_path, drop_lineage=True) == first_without_lineage

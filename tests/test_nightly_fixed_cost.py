@@ -13,7 +13,15 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.seed_state import INPUTS, fingerprint, is_current, is_current_on_spark, record, record_on_spark
+from orchestration.seed_state import (
+    INPUTS,
+    fingerprint,
+    is_current,
+    is_current_on_spark,
+    project_changed,
+    record,
+    record_on_spark,
+)
 from orchestration.serving import docs_fingerprint
 from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 
@@ -50,6 +58,16 @@ def test_the_fingerprint_changes_with_a_seed_file_its_config_or_a_macro(tmp_path
     before = fingerprint(project)
     (project / "macros" / "generate_schema_name.sql").write_text("-- changed\n")
     assert fingerprint(project) != before
+    before = fingerprint(project)
+    model = next((project / "models").rglob("mart_agency_service_quality.sql"))
+    model.write_text(model.read_text() + "\n-- a rule changed\n")
+    assert fingerprint(project) != before, "a model's SQL is part of the project a build applied"
+
+
+def test_a_project_changed_since_the_last_recorded_build_is_rebuilt_in_full():
+    assert project_changed("f1", "f2")
+    assert not project_changed("f1", "f1")
+    assert not project_changed(None, "f1")  # a new warehouse (or PostgreSQL): built in full anyway
 
 
 def warehouse_with(tmp_path: Path, tables) -> Path:
