@@ -13,8 +13,8 @@
     baseline is restated as ours plus the absorbed province's units on the same baseline date, from
     the seed; without that count the year is not comparable (comparable baseline, change, reduction and
     flags null, not_comparable_reason says why). The rule is T08's: macros scope_changes_by_year and
-    comparable_scope_columns. Units whose record starts on a scope change's day are
-    counted as absorbed, not created.
+    comparable_scope_columns. Units whose record starts on a scope change's day are counted as
+    absorbed, not created.
 -#}
 with years as (
 

@@ -1,8 +1,8 @@
 {#-
-    Target T08 for the province: civil servants (công chức) and
-    people paid from the state budget in post at each year's end (or the as-of day of the running
-    year) against those in post on the baseline date (seed workforce_targets), on a comparable
-    scope. A person counts by macro in_post_on, as in mart_workforce.
+    Target T08 for the province: civil servants (công chức) and people paid from the state budget in
+    post at each year's end (or the as-of day of the running year) against those in post on the
+    baseline date (seed workforce_targets), on a comparable scope. A person counts by macro
+    in_post_on, as in mart_workforce.
 
     Scope: the cadre software reports the province it serves. Staff moved between the province's own
     agencies (merged departments, the district level abolished, communes merged) stay in the count:
