@@ -206,8 +206,8 @@ def print_headlines(
         print(
             "\nWorkforce at year end (T08: civil servants -5%, budget-paid -10%, 2026 vs 2022; "
             "T07: units -10%, 2025 vs 2021)\n"
-            "T08 after the 2025-07-01 merger: no data (not comparable) until seed province_scope_changes "
-            "has Ninh Thuận's 2022 count"
+            "T08 and T07 after the 2025-07-01 merger: no data (not comparable) until seed province_scope_changes "
+            "has Ninh Thuận's baseline counts"
         )
         print(format_table(workforce, WORKFORCE_COLUMNS))
     budget = optional_rows(settings, BUDGET_SQL)

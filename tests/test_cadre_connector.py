@@ -238,3 +238,25 @@ def test_ninh_thuan_staff_join_the_register_on_1_july_2025(reorganised):
     joined = {p for p, start in first_start.items() if start == date(2025, 7, 1)}
     in_post = {e.person_code for e in reorganised.employments if e.category == "CC" and e.active_on(date(2025, 7, 1))}
     assert 0.15 * len(in_post) <= len(joined & in_post) <= 0.5 * len(in_post)
+
+
+def test_ninh_thuan_units_join_the_register_on_1_july_2025(reorganised):
+    """The merged register lists Ninh Thuận's public service units from 1 July 2025 (their record here
+    starts then; the count per owner is synthetic), as it lists its people: the departments' and the
+    schools of the communes on its territory. The register stays one: codes unique, a merged unit
+    names a unit in force on its end day, an ended unit says how it ended."""
+    from connectors.sandbox import reference
+
+    reform = date(2025, 7, 1)
+    by_code = {u.code: u for u in reorganised.units}
+    assert len(by_code) == len(reorganised.units)
+    joined = [u for u in reorganised.units if u.created == reform]
+    ours = [u for u in reorganised.units if u.in_force_on(reform - timedelta(1))]
+    assert 0.3 * len(ours) <= len(joined) <= len(ours), (len(joined), len(ours))
+    territory = {a.code for a in reference.agencies() if a.valid_from == reform and a.absorbed_share > 0}
+    assert any(u.agency_code in territory and u.name_vi.startswith("Trường THCS") for u in joined)
+    for u in reorganised.units:
+        assert (u.ended is None) == (u.end_kind is None), u
+        assert (u.end_kind == "SAP_NHAP") == (u.merged_into is not None), u
+        if u.merged_into:
+            assert by_code[u.merged_into].in_force_on(u.ended), u

@@ -680,6 +680,16 @@ def test_commune_standards_and_units(warehouse):
         "from marts.mart_public_service_units where year = 2023"
     ).fetchall()
     assert units == [(2, 2, 1, 1)]
+    # 2025: the province absorbed Ninh Thuận on 2025-07-01 and the seed lacks its 2021 units: not comparable
+    # (T08's rule), the tracker says no data with that reason instead of judging 2 against 2
+    assert warehouse.execute(
+        "select comparable_baseline_units, reduction, is_t07_on_track, not_comparable_reason "
+        "from marts.mart_public_service_units where year = 2025"
+    ).fetchall() == [(None, None, None, "absorbed_baseline_missing")]
+    assert warehouse.execute(
+        "select status, no_data_reason from marts.mart_program_targets "
+        "where target_id = 'T07' and period_type = 'year' and period_key = '2025'"
+    ).fetchall() == [("no data", "not_comparable")]
 
 
 def test_ratings_meet_the_one_stop_shop_late_rates(warehouse):

@@ -278,11 +278,22 @@ def test_a_cadre_export_builds_the_five_workforce_marts_for_2022_to_2025(tmp_pat
         "select count(*) from marts.mart_official_rating_eligibility where year = 2022 and dossiers_handled > 0",
     )[0][0]
     assert matched > 100
+    # T07: the merged register lists Ninh Thuận's units from 2025-07-01; the seed lacks its 2021 count, so
+    # 2025 is not comparable (no reduction, no flag) rather than a false "not met"; 2024 is judged as before
     units = query(
-        settings, "select baseline_units, units_in_force from marts.mart_public_service_units where year = 2025"
+        settings,
+        "select year, baseline_units, units_in_force, units_absorbed, comparable_baseline_units, reduction, "
+        "is_t07_on_track, not_comparable_reason from marts.mart_public_service_units where year in (2024, 2025) "
+        "order by year",
     )
-    in_force = sum(u.in_force_on(date(2025, 12, 31)) for u in sandbox.units)
-    assert units == [(sum(u.in_force_on(date(2021, 12, 31)) for u in sandbox.units), in_force)]
+    baseline = sum(u.in_force_on(date(2021, 12, 31)) for u in sandbox.units)
+    joined = sum(u.created == date(2025, 7, 1) for u in sandbox.units)
+    assert joined > 0
+    assert [r[:5] for r in units] == [
+        (2024, baseline, sum(u.in_force_on(date(2024, 12, 31)) for u in sandbox.units), 0, baseline),
+        (2025, baseline, sum(u.in_force_on(date(2025, 12, 31)) for u in sandbox.units), joined, None),
+    ]
+    assert units[0][5] is not None and units[1][5:] == (None, None, "absorbed_baseline_missing")
 
 
 def test_a_bad_cadre_export_stops_the_workforce_marts_not_the_one_stop_shop_marts(tmp_path):

@@ -67,6 +67,17 @@ COMMUNE_CIVIL_TITLES = [
     "Văn hóa - xã hội",
     "Chỉ huy trưởng quân sự",
 ]
+# Ninh Thuận's district-level units before the 2025 reform (a city and six districts; the names of the
+# units Ninh Thuận's register hands over are built on them):
+NINH_THUAN_DISTRICTS = (
+    "Phan Rang - Tháp Chàm",
+    "Ninh Hải",
+    "Ninh Phước",
+    "Ninh Sơn",
+    "Thuận Bắc",
+    "Thuận Nam",
+    "Bác Ái",
+)
 UNIT_KINDS = {
     "000.00.15.H34": "Trường THPT",
     "000.00.16.H34": "Trung tâm Y tế",
@@ -74,6 +85,12 @@ UNIT_KINDS = {
     "000.00.12.H34": "Trung tâm Văn hóa",
     "000.00.11.H34": "Trung tâm Bảo trợ xã hội",
 }
+
+
+def _after_the_merger(rng: random.Random) -> date:
+    """The first day of a month from August 2025 to December 2026."""
+    month = rng.randrange(8, 12 + 13)
+    return date(2025 + (month - 1) // 12, (month - 1) % 12 + 1, 1)
 
 
 def _stable_unit(*parts: object) -> float:
@@ -193,6 +210,7 @@ class CadreSandbox:
         self._build_appraisals()
         self._build_quotas()
         self._apply_defects()
+        self._absorb_units()
         clock = self.config.end
         self.employments = [e for e in self.employments if e.start <= clock]
         for e in self.employments:
@@ -285,20 +303,66 @@ class CadreSandbox:
                     )
                 )
         # 2022-2025: about one unit in eight merged into a sibling or dissolved; two new ones.
-        by_owner: dict[str, list[PublicServiceUnit]] = {}
-        for u in self.units:
-            by_owner.setdefault(u.agency_code, []).append(u)
-        for u in self.rng.sample(self.units, round(len(self.units) * 0.13)):
-            siblings = [s for s in by_owner[u.agency_code] if s is not u and s.ended is None]
-            u.ended = date(self.rng.randrange(2022, 2026), self.rng.randrange(1, 13), 1)
-            if siblings and self.rng.random() < 0.7:
-                u.end_kind, u.merged_into = "SAP_NHAP", self.rng.choice(siblings).code
-            else:
-                u.end_kind = "GIAI_THE"
+        self._end_some(self.rng, self.units, 0.13, lambda rng: date(rng.randrange(2022, 2026), rng.randrange(1, 13), 1))
         for n, (owner, year) in enumerate((("000.00.10.H34", 2023), ("000.00.13.H34", 2024)), start=1):
             self.units.append(
                 PublicServiceUnit(f"DVSN.{owner[4:9]}.9{n}", f"Trung tâm Chuyển đổi số {n}", owner, 2, date(year, 4, 1))
             )
+
+    @staticmethod
+    def _end_some(
+        rng: random.Random,
+        units: list[PublicServiceUnit],
+        share: float,
+        end_day,
+        pool: list[PublicServiceUnit] | None = None,
+    ) -> None:
+        """About `share` of `units` end on `end_day(rng)`: seven in ten merged into a sibling (a unit of
+        `pool`, default `units`, with the same owner, not ended yet), the others dissolved."""
+        for u in rng.sample(units, round(len(units) * share)):
+            siblings = [s for s in (pool or units) if s.agency_code == u.agency_code and s is not u and s.ended is None]
+            u.ended = end_day(rng)
+            if siblings and rng.random() < 0.7:
+                u.end_kind, u.merged_into = "SAP_NHAP", rng.choice(siblings).code
+            else:
+                u.end_kind = "GIAI_THE"
+
+    def _absorb_units(self) -> None:
+        """1 July 2025: the merged register lists Ninh Thuận's public service units from that day, their
+        record here starting then (their earlier life is in Ninh Thuận's register, as its people's
+        postings are): schools and centres of the merged departments (health centres and upper
+        secondary schools named after Ninh Thuận's old districts) and the lower secondary schools of
+        the commune committees on its territory. How many per owner is synthetic (about 60% of ours, as
+        its department staff); about one in eight is merged into a sibling or dissolved by the end of
+        2026. Their staff are not modelled. A random stream of its own: nothing else of the sandbox
+        changes with it."""
+        rng = random.Random(self.config.seed * 13 + 58)
+        absorbed: list[PublicServiceUnit] = []
+        used = {u.code for u in self.units}
+
+        def add(owner: reference.Agency, kind: str, place: str, n: int) -> None:
+            prefix = f"DVSN.{owner.code[4:9]}."
+            number = 1 + max((int(c[len(prefix) :]) for c in used if c.startswith(prefix) and c[-2] != "9"), default=0)
+            code = f"{prefix}{number:02d}"
+            used.add(code)
+            group = rng.choices([1, 2, 3, 4], [0.03, 0.12, 0.35, 0.50])[0]
+            absorbed.append(PublicServiceUnit(code, f"{kind} {place} số {n}", owner.code, group, REFORM_DAY))
+
+        for agency in reference.agencies():
+            if not agency.active_on(REFORM_DAY):
+                continue
+            if agency.valid_from == REFORM_DAY and agency.absorbed_share > 0:  # a commune of Ninh Thuận's territory
+                place = agency.name_vi.removeprefix("Ủy ban nhân dân ").removeprefix("Phường ").removeprefix("Xã ")
+                for n in range(1, rng.randint(1, 2) + 1):
+                    add(agency, "Trường THCS", place, n)
+            elif agency.level == "province" and agency.code != PROVINCE_PC:
+                ours = sum(u.agency_code == agency.code and u.in_force_on(REFORM_DAY) for u in self.units)
+                kind = UNIT_KINDS.get(agency.code, "Trung tâm Dịch vụ")
+                count = round(ours * ABSORBED_DEPARTMENT_SHARE) if ours else rng.randint(0, 2)
+                for n in range(1, count + 1):
+                    add(agency, kind, NINH_THUAN_DISTRICTS[(n - 1) % len(NINH_THUAN_DISTRICTS)], n)
+        self._end_some(rng, absorbed, 0.12, _after_the_merger, pool=self.units + absorbed)
+        self.units.extend(absorbed)
 
     # -- staff ----------------------------------------------------------------------------------
     def _predecessor(self, agency: reference.Agency) -> reference.Agency | None:

@@ -78,3 +78,56 @@
     from {{ ref('int_reporting_periods') }}
     where period_type = 'year'
 {%- endmacro %}
+
+
+{#- scope_changes_by_year(targets, years): the one place of the comparable-scope rule of the workforce
+    targets, shared by T07 (mart_public_service_units) and T08 (mart_workforce_province). For each
+    (year, target_code) of `targets` (columns year, target_code, baseline_date) the province's scope
+    changes (seed province_scope_changes: another province absorbed) that took effect after the
+    target's baseline date and on or before the year's measuring day (`years`: year, measured_on),
+    with the absorbed provinces' count on that baseline date (absorbed_baseline: null unless every
+    change's count is in the seed; is_absorbed_baseline_missing says which). No row without a change.
+    A mart takes its columns with comparable_scope_columns(). -#}
+{% macro scope_changes_by_year(targets, years) -%}
+    select
+        {{ targets }}.year,
+        {{ targets }}.target_code,
+        count(*) as scope_changes,
+        case
+            when count(changes.absorbed_baseline_value) = count(*) then sum(changes.absorbed_baseline_value)
+        end as absorbed_baseline,
+        count(changes.absorbed_baseline_value) < count(*) as is_absorbed_baseline_missing,
+        min(changes.effective_date) as first_change_on,
+        max(changes.absorbed_unit_name_vi) as absorbed_unit_name_vi,
+        max(changes.legal_basis) as legal_basis
+    from {{ targets }}
+    inner join {{ years }}
+        on {{ years }}.year = {{ targets }}.year
+    inner join {{ ref('province_scope_changes') }} as changes
+        on
+            changes.target_code = {{ targets }}.target_code
+            and changes.baseline_date = {{ targets }}.baseline_date
+            and changes.effective_date > {{ targets }}.baseline_date
+            and changes.effective_date <= {{ years }}.measured_on
+    group by {{ targets }}.year, {{ targets }}.target_code
+{%- endmacro %}
+
+
+{#- comparable_scope_columns(own_baseline, scope): the columns a mart takes from a row `scope` of
+    scope_changes_by_year, left-joined (null columns: no change): first_change_on,
+    absorbed_unit_name_vi, legal_basis, absorbed_baseline, and
+    - comparable_baseline, the baseline on the scope of the measuring day: `own_baseline` while the
+      scope is the baseline's; after a change ours plus the absorbed province's count on the same
+      baseline date; null when the seed lacks that count (not comparable: never judged);
+    - not_comparable_reason: absorbed_baseline_missing then, else null. -#}
+{% macro comparable_scope_columns(own_baseline, scope) -%}
+    {{ scope }}.first_change_on,
+    {{ scope }}.absorbed_unit_name_vi,
+    {{ scope }}.legal_basis,
+    {{ scope }}.absorbed_baseline,
+    case
+        when {{ scope }}.scope_changes is null then {{ own_baseline }}
+        when not {{ scope }}.is_absorbed_baseline_missing then {{ own_baseline }} + {{ scope }}.absorbed_baseline
+    end as comparable_baseline,
+    case when {{ scope }}.is_absorbed_baseline_missing then 'absorbed_baseline_missing' end as not_comparable_reason
+{%- endmacro %}

@@ -333,19 +333,61 @@ t06 as (
 
 ),
 
-{# T07: public service units in force at the year's end against the baseline (2021-12-31) -#}
+{# T07: public service units in force at the year's end against the baseline (2021-12-31) on a
+    comparable scope (mart_public_service_units, T08's rule). A year whose scope changed without a
+    comparable baseline (Ninh Thuận absorbed on 2025-07-01, its 2021 count not in the seed) keeps its
+    row with no value: the note says why, and no_value_reason marks it not_comparable. -#}
 t07 as (
 
     select
         'T07' as target_id, 'year' as period_type, cast(year as {{ dbt.type_string() }}) as period_key,
-        {{ safe_rate('units_in_force - baseline_units', 'baseline_units') }} as actual_value,
-        units_in_force as numerator, baseline_units as denominator,
-        cast(units_created as {{ dbt.type_string() }}) || ' created, '
-        || cast(units_merged as {{ dbt.type_string() }}) || ' merged, '
-        || cast(units_dissolved as {{ dbt.type_string() }}) || ' dissolved in the year' as note,
-        cast(units_created as {{ dbt.type_string() }}) || ' thành lập mới, '
-        || cast(units_merged as {{ dbt.type_string() }}) || ' sáp nhập, '
-        || cast(units_dissolved as {{ dbt.type_string() }}) || ' giải thể trong năm' as note_vi
+        {{ safe_rate('units_in_force - comparable_baseline_units', 'comparable_baseline_units') }} as actual_value,
+        units_in_force as numerator, comparable_baseline_units as denominator,
+        case
+            when is_comparable
+                then
+                    cast(units_created as {{ dbt.type_string() }}) || ' created, '
+                    || cast(units_merged as {{ dbt.type_string() }}) || ' merged, '
+                    || cast(units_dissolved as {{ dbt.type_string() }}) || ' dissolved in the year'
+                    || coalesce(
+                        '; ' || cast(nullif(units_absorbed, 0) as {{ dbt.type_string() }}) || ' joined from '
+                        || absorbed_unit_name_vi, ''
+                    )
+                    || coalesce(
+                        '; baseline restated with ' || absorbed_unit_name_vi || ' (merged on '
+                        || cast(scope_changed_on as {{ dbt.type_string() }}) || ')', ''
+                    )
+            else
+                'not comparable: from ' || cast(scope_changed_on as {{ dbt.type_string() }})
+                || ' the unit register lists the merged province (' || absorbed_unit_name_vi || ' absorbed, '
+                || scope_legal_basis || ') and the ' || cast(baseline_date as {{ dbt.type_string() }})
+                || ' baseline of ' || absorbed_unit_name_vi || ' is not in seed province_scope_changes; units in force '
+                || cast(units_in_force as {{ dbt.type_string() }}) || ', own-scope baseline '
+                || cast(baseline_units as {{ dbt.type_string() }})
+        end as note,
+        case
+            when is_comparable
+                then
+                    cast(units_created as {{ dbt.type_string() }}) || ' thành lập mới, '
+                    || cast(units_merged as {{ dbt.type_string() }}) || ' sáp nhập, '
+                    || cast(units_dissolved as {{ dbt.type_string() }}) || ' giải thể trong năm'
+                    || coalesce(
+                        '; ' || cast(nullif(units_absorbed, 0) as {{ dbt.type_string() }}) || ' đơn vị của '
+                        || absorbed_unit_name_vi || ' nhập vào', ''
+                    )
+                    || coalesce(
+                        '; số gốc đã cộng ' || absorbed_unit_name_vi || ' (hợp nhất từ '
+                        || cast(scope_changed_on as {{ dbt.type_string() }}) || ')', ''
+                    )
+            else
+                'không so sánh được: từ ' || cast(scope_changed_on as {{ dbt.type_string() }})
+                || ' danh mục đơn vị sự nghiệp gồm cả tỉnh sau hợp nhất (' || absorbed_unit_name_vi || ', '
+                || scope_legal_basis || ') mà số gốc ngày ' || cast(baseline_date as {{ dbt.type_string() }})
+                || ' của ' || absorbed_unit_name_vi || ' chưa có trong seed province_scope_changes; số đơn vị hiện có '
+                || cast(units_in_force as {{ dbt.type_string() }}) || ', số gốc của tỉnh cũ '
+                || cast(baseline_units as {{ dbt.type_string() }})
+        end as note_vi,
+        case when not is_comparable then 'not_comparable' end as no_value_reason
     from {{ ref('mart_public_service_units') }}
     where baseline_units > 0
 
@@ -650,7 +692,7 @@ actuals as (
     union all
     select * from t06
     union all
-    select * from t07
+    select target_id, period_type, period_key, actual_value, numerator, denominator, note, note_vi from t07
     union all
     select target_id, period_type, period_key, actual_value, numerator, denominator, note, note_vi from t08
     union all
@@ -672,6 +714,10 @@ actuals as (
 
 no_value_reasons as (
 
+    select target_id, period_type, period_key, no_value_reason
+    from t07
+    where no_value_reason is not null
+    union all
     select target_id, period_type, period_key, no_value_reason
     from t08
     where no_value_reason is not null

@@ -1,8 +1,8 @@
 {#-
-    Target T08 for the province, the one place of its scope rule: civil servants (công chức) and
-    people paid from the state budget in post at each year's end (or the as-of day of the running
-    year) against those in post on the baseline date (seed workforce_targets), on a comparable
-    scope. A person counts by macro in_post_on, as in mart_workforce.
+    Target T08 for the province: civil servants (công chức) and people paid from the state budget in
+    post at each year's end (or the as-of day of the running year) against those in post on the
+    baseline date (seed workforce_targets), on a comparable scope. A person counts by macro
+    in_post_on, as in mart_workforce.
 
     Scope: the cadre software reports the province it serves. Staff moved between the province's own
     agencies (merged departments, the district level abolished, communes merged) stay in the count:
@@ -12,7 +12,9 @@
     merged scope: our own baseline plus the absorbed province's count on the same baseline date,
     taken from the seed. Where the seed has no such count, the figures of that day on are not
     comparable with the baseline: the comparable baseline, the change and the flags are null and
-    not_comparable_reason says why; never a "met" or "not met" from a scope that changed.
+    not_comparable_reason says why; never a "met" or "not met" from a scope that changed. The
+    restatement is macro scope_changes_by_year with comparable_scope_columns, the one place of the
+    rule, which T07 (mart_public_service_units) shares.
 -#}
 with years as (
 
@@ -64,28 +66,10 @@ baselines as (
 ),
 
 -- the scope changes in force on the measuring day, after the baseline date, with the absorbed
--- province's count on that baseline date (null when the seed has none)
+-- province's count on that baseline date (the rule shared with T07: macro scope_changes_by_year)
 absorbed as (
 
-    select
-        targets.year,
-        targets.target_code,
-        count(*) as scope_changes,
-        count(changes.absorbed_baseline_value) as baselines_known,
-        sum(changes.absorbed_baseline_value) as absorbed_baseline,
-        min(changes.effective_date) as first_change_on,
-        max(changes.absorbed_unit_name_vi) as absorbed_unit_name_vi,
-        max(changes.legal_basis) as legal_basis
-    from targets
-    inner join years
-        on years.year = targets.year
-    inner join {{ ref('province_scope_changes') }} as changes
-        on
-            changes.target_code = targets.target_code
-            and changes.baseline_date = targets.baseline_date
-            and changes.effective_date > targets.baseline_date
-            and changes.effective_date <= years.measured_on
-    group by targets.year, targets.target_code
+    {{ scope_changes_by_year('targets', 'years') }}
 
 ),
 
@@ -98,17 +82,7 @@ measures as (
         targets.target_date,
         targets.reduction_target,
         coalesce(baselines.baseline_count, 0) as own_baseline,
-        absorbed.scope_changes,
-        absorbed.first_change_on,
-        absorbed.absorbed_unit_name_vi,
-        absorbed.legal_basis,
-        case when absorbed.scope_changes = absorbed.baselines_known then absorbed.absorbed_baseline end
-            as absorbed_baseline,
-        case
-            when absorbed.scope_changes is null then coalesce(baselines.baseline_count, 0)
-            when absorbed.scope_changes = absorbed.baselines_known
-                then coalesce(baselines.baseline_count, 0) + absorbed.absorbed_baseline
-        end as comparable_baseline
+        {{ comparable_scope_columns('coalesce(baselines.baseline_count, 0)', 'absorbed') }}
     from targets
     left join baselines
         on
@@ -142,14 +116,8 @@ measured as (
         coalesce(civil.first_change_on, budget.first_change_on) as scope_changed_on,
         coalesce(civil.absorbed_unit_name_vi, budget.absorbed_unit_name_vi) as absorbed_unit_name_vi,
         coalesce(civil.legal_basis, budget.legal_basis) as scope_legal_basis,
-        case
-            when civil.scope_changes is not null and civil.comparable_baseline is null
-                then 'absorbed_baseline_missing'
-        end as civil_servants_not_comparable_reason,
-        case
-            when budget.scope_changes is not null and budget.comparable_baseline is null
-                then 'absorbed_baseline_missing'
-        end as budget_paid_not_comparable_reason,
+        civil.not_comparable_reason as civil_servants_not_comparable_reason,
+        budget.not_comparable_reason as budget_paid_not_comparable_reason,
         {{ interval_count('day', 'civil.baseline_date', 'years.measured_on') }} as civil_days_elapsed,
         {{ interval_count('day', 'civil.baseline_date', 'civil.target_date') }} as civil_days_in_span,
         {{ interval_count('day', 'budget.baseline_date', 'years.measured_on') }} as budget_days_elapsed,
