@@ -207,8 +207,8 @@ def test_nightly_partitions_are_incremental_and_a_rerun_or_a_full_refresh_gives_
     # last built by another project (as after a release or a seed edit): this run rebuilds every table.
     record(settings.warehouse_path, "the fingerprint of an earlier release", settings)
     in_process(settings, date(2022, 2, 1), date(2022, 2, 10))
-    assert "every table is rebuilt (--full-refresh)" in caplog.text, "a changed project is rebuilt in full"
-    assert "dbt build --full-refresh --no-write-json" in caplog.text
+    # (the step's warning saying why goes to Dagster's own logger; the dbt command is logged through Python's)
+    assert "dbt build --full-refresh --no-write-json" in caplog.text, "a changed project is rebuilt in full"
     assert recorded_for(settings) == fingerprint(DBT_PROJECT_DIR), "recorded again: the next night is incremental"
     second = warehouse_tables(settings.warehouse_path)
     assert second.keys() == first.keys()
