@@ -67,6 +67,20 @@
 {%- endmacro %}
 
 
+{#- t08_persons_counted(target_code, persons): the distinct persons of `persons` (workforce_postings)
+    that count toward the T08 target `target_code`: civil servants (cadre_categories.is_civil_servant)
+    for civil_servants, people paid from the state budget for budget_paid. The one rule of which
+    person counts toward which T08 target (province and agency baselines). -#}
+{% macro t08_persons_counted(target_code, persons) -%}
+    count(distinct case
+        when
+            ({{ target_code }} = 'civil_servants' and {{ persons }}.is_civil_servant)
+            or ({{ target_code }} = 'budget_paid' and {{ persons }}.is_budget_paid)
+            then {{ persons }}.person_code
+    end)
+{%- endmacro %}
+
+
 {#- workforce_years(): the reporting years the workforce marts count at: each year's end (the as-of day of
     the running year) as measured_on, with whether the year is complete. -#}
 {% macro workforce_years() -%}

@@ -173,11 +173,7 @@ select
         case when pointed.scope = 'province' then 'Toàn tỉnh' else agencies.agency_name_vi end
         as {{ dbt.type_string() }}
     ) as agency_name_vi,
-    cast(pointed.period_type as {{ dbt.type_string() }}) as period_type,
-    cast(pointed.period_key as {{ dbt.type_string() }}) as period_key,
-    cast(pointed.period_start as timestamp) as period_start,
-    cast(pointed.period_end as timestamp) as period_end,
-    cast(pointed.is_complete as boolean) as is_period_complete,
+    {{ period_columns('pointed') }},
     cast(pointed.scheme_code as {{ dbt.type_string() }}) as scheme_code,
     cast(pointed.group_code as {{ dbt.type_string() }}) as group_code,
     cast(pointed.group_order as integer) as group_order,

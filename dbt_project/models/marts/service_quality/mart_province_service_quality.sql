@@ -68,10 +68,6 @@ combined as (
 )
 
 select
-    cast(combined.period_type as {{ dbt.type_string() }}) as period_type,
-    cast(combined.period_key as {{ dbt.type_string() }}) as period_key,
-    cast(combined.period_start as timestamp) as period_start,
-    cast(combined.period_end as timestamp) as period_end,
-    cast(combined.is_complete as boolean) as is_period_complete,
+    {{ period_columns('combined') }},
     {{ service_quality_columns('combined') }}
 from combined

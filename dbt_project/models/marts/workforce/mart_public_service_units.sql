@@ -124,11 +124,7 @@ measured as (
 )
 
 select
-    cast('year' as {{ dbt.type_string() }}) as period_type,
-    cast(cast(year as integer) as {{ dbt.type_string() }}) as period_key,
-    cast(year as integer) as year,
-    cast(measured_on as date) as measured_on,
-    cast(is_complete as boolean) as is_period_complete,
+    {{ year_columns() }},
     cast(units_in_force as bigint) as units_in_force,
     cast(units_created as bigint) as units_created,
     cast(units_absorbed as bigint) as units_absorbed,

@@ -86,12 +86,7 @@ baselines as (
         persons.agency_code,
         targets.year,
         targets.target_code,
-        count(distinct case
-            when
-                (targets.target_code = 'civil_servants' and persons.is_civil_servant)
-                or (targets.target_code = 'budget_paid' and persons.is_budget_paid)
-                then persons.person_code
-        end) as baseline_count
+        {{ t08_persons_counted('targets.target_code', 'persons') }} as baseline_count
     from targets
     inner join persons
         on {{ in_post_on('persons', 'targets.baseline_date') }}
@@ -219,11 +214,7 @@ judged as (
 select
     cast(measured.agency_code as {{ dbt.type_string() }}) as agency_code,
     cast(agencies.agency_name_vi as {{ dbt.type_string() }}) as agency_name_vi,
-    cast('year' as {{ dbt.type_string() }}) as period_type,
-    cast(cast(measured.year as integer) as {{ dbt.type_string() }}) as period_key,
-    cast(measured.year as integer) as year,
-    cast(measured.measured_on as date) as measured_on,
-    cast(measured.is_complete as boolean) as is_period_complete,
+    {{ year_columns('measured') }},
     cast(measured.headcount_total as bigint) as headcount_total,
     cast(measured.cadres as bigint) as cadres,
     cast(measured.civil_servants as bigint) as civil_servants,

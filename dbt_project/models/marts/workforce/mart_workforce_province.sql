@@ -38,8 +38,8 @@ in_post as (
 
     select
         years.year,
-        count(distinct case when persons.is_civil_servant then persons.person_code end) as civil_servants,
-        count(distinct case when persons.is_budget_paid then persons.person_code end) as budget_paid
+        {{ t08_persons_counted("'civil_servants'", 'persons') }} as civil_servants,
+        {{ t08_persons_counted("'budget_paid'", 'persons') }} as budget_paid
     from years
     inner join persons
         on {{ in_post_on('persons', 'years.measured_on') }}
@@ -52,12 +52,7 @@ baselines as (
     select
         targets.year,
         targets.target_code,
-        count(distinct case
-            when
-                (targets.target_code = 'civil_servants' and persons.is_civil_servant)
-                or (targets.target_code = 'budget_paid' and persons.is_budget_paid)
-                then persons.person_code
-        end) as baseline_count
+        {{ t08_persons_counted('targets.target_code', 'persons') }} as baseline_count
     from targets
     inner join persons
         on {{ in_post_on('persons', 'targets.baseline_date') }}
@@ -137,11 +132,7 @@ measured as (
 )
 
 select
-    cast('year' as {{ dbt.type_string() }}) as period_type,
-    cast(cast(year as integer) as {{ dbt.type_string() }}) as period_key,
-    cast(year as integer) as year,
-    cast(measured_on as date) as measured_on,
-    cast(is_complete as boolean) as is_period_complete,
+    {{ year_columns() }},
     cast(civil_servants as bigint) as civil_servants,
     cast(budget_paid as bigint) as budget_paid,
     cast(baseline_date as date) as baseline_date,
