@@ -22,7 +22,36 @@ from (
 )
 where verdict_rank = 1 and verdict = 'accepted';
 
-create temp table procedures as select * from read_csv('{seeds}/procedures.csv', header = true, all_varchar = true);
+-- the procedures (int_procedures): the latest accepted snapshot of the procedure catalogue (of two loads of
+-- one snapshot date, the later landed), its national code the first 8 characters of the cleaned MaTTHC
+-- (the copy of the highest page); a code it lacks from the seed `procedures`
+create temp table procedures as
+with catalogue_loads as (
+    select _load_id as load_id, max(NgayChotDuLieu) as snapshot_date, max(_loaded_at) as loaded_at
+    from read_parquet('{landing}/procedure_catalogue/procedures/*/*.parquet', hive_partitioning = true, union_by_name = true)
+    where _load_id in (select load_id from accepted_loads)
+    group by _load_id
+),
+latest_load as (
+    select arg_max(load_id, (loaded_at, load_id)) as load_id
+    from catalogue_loads
+    where snapshot_date = (select max(snapshot_date) from catalogue_loads)
+),
+catalogue as (
+    select substr(upper(nullif(trim(nfc_normalize(MaTTHC)), '')), 1, 8) as procedure_code,
+           arg_max(ThoiHanGiaiQuyet, _page) as statutory_days,
+           arg_max(DuDieuKienToanTrinh, _page) as full_online_eligible
+    from read_parquet('{landing}/procedure_catalogue/procedures/*/*.parquet', hive_partitioning = true, union_by_name = true)
+    where _load_id = (select load_id from latest_load)
+    group by 1
+)
+select procedure_code, cast(statutory_days as varchar) as statutory_days,
+       case full_online_eligible when 1 then 'true' when 0 then 'false' end as full_online_eligible
+from catalogue
+union all
+select procedure_code, statutory_days, full_online_eligible
+from read_csv('{seeds}/procedures.csv', header = true, all_varchar = true)
+where procedure_code not in (select procedure_code from catalogue where procedure_code is not null);
 create temp table statuses as select cast(status_code as integer) as status_code, ends_dossier = 'true' as ends_dossier,
     is_accepted = 'true' as is_accepted, waits_on_applicant = 'true' as waits_on_applicant from read_csv('{seeds}/dossier_statuses.csv', header = true, all_varchar = true);
 
