@@ -24,8 +24,9 @@ where verdict_rank = 1 and verdict = 'accepted';
 
 -- the procedures (int_procedures): the latest accepted snapshot of the procedure catalogue (of two loads of
 -- one snapshot date, the later landed), its national code the first 8 characters of the cleaned MaTTHC
--- (the copy of the highest page); a code it lacks from the seed `procedures`
-create temp table procedures as
+-- (the copy of the highest page); a code it lacks from the seed `procedures`. Kept as floor_procedures:
+-- bench/floor.py compares it with int_procedures too (every dossier's limit and eligibility come from it)
+create table floor_procedures as
 with catalogue_loads as (
     select _load_id as load_id, max(NgayChotDuLieu) as snapshot_date, max(_loaded_at) as loaded_at
     from read_parquet('{landing}/procedure_catalogue/procedures/*/*.parquet', hive_partitioning = true, union_by_name = true)
@@ -45,13 +46,14 @@ catalogue as (
     where _load_id = (select load_id from latest_load)
     group by 1
 )
-select procedure_code, cast(statutory_days as varchar) as statutory_days,
-       case full_online_eligible when 1 then 'true' when 0 then 'false' end as full_online_eligible
+select procedure_code, cast(statutory_days as integer) as statutory_days,
+       case full_online_eligible when 1 then true when 0 then false end as full_online_eligible
 from catalogue
 union all
-select procedure_code, statutory_days, full_online_eligible
+select procedure_code, cast(statutory_days as integer), full_online_eligible = 'true'
 from read_csv('{seeds}/procedures.csv', header = true, all_varchar = true)
 where procedure_code not in (select procedure_code from catalogue where procedure_code is not null);
+create temp view procedures as select * from floor_procedures;
 create temp table statuses as select cast(status_code as integer) as status_code, ends_dossier = 'true' as ends_dossier,
     is_accepted = 'true' as is_accepted, waits_on_applicant = 'true' as waits_on_applicant from read_csv('{seeds}/dossier_statuses.csv', header = true, all_varchar = true);
 
@@ -326,7 +328,7 @@ select
     received.valid_to as received_valid_to,
     received.successor_agency_code as received_successor_code,
     coalesce(channels.is_online = 'true', false) as is_online_channel,
-    coalesce(p.full_online_eligible = 'true', false) as is_full_online_eligible,
+    coalesce(p.full_online_eligible, false) as is_full_online_eligible,
     coalesce(fees.fee_amount_vnd, 0) > 0 as is_fee_bearing,
     coalesce(d.is_paid_online, false) as is_paid_online,
     d.is_accepted,
