@@ -50,6 +50,9 @@ class FaultPlan:
         self._lock = threading.Lock()
         self.down = False
         self.requests_seen = 0
+        # bumped by clear(): a request still being served from before it (a delayed response whose client
+        # timed out and went on) must not become the page a later "replay" serves again
+        self.generation = 0
 
     def inject(self, *faults: dict) -> None:
         """Each fault: {"status": 429, "retry_after": 1} | {"status": 503} | {"delay": 2.0} | {"truncate": True}
@@ -63,6 +66,7 @@ class FaultPlan:
         with self._lock:
             self._queue.clear()
             self.down = False
+            self.generation += 1
 
     def next(self) -> dict | None:
         with self._lock:
@@ -160,6 +164,7 @@ class SandboxServer:
                     return self._error(404, f"no such endpoint: {parts.path}")
                 if server.token is not None and self.headers.get("Authorization") != f"Bearer {server.token}":
                     return self._error(401, "missing or wrong bearer token")
+                generation = server.faults.generation
                 fault = server.faults.next()
                 if fault and fault.get("delay"):
                     time.sleep(float(fault["delay"]))
@@ -182,12 +187,13 @@ class SandboxServer:
                     records = payload.get("data") if isinstance(payload, dict) else None
                     if fault and fault.get("overlap") and records is not None and server._last_records:
                         payload = {**payload, "data": [server._last_records[-1], *records]}
-                    if isinstance(records, list):
+                    if isinstance(records, list) and server.faults.generation == generation:
                         server._last_records = records
                     body = json.dumps(payload, ensure_ascii=False).encode()
                 if fault and fault.get("replay") and server._last_body is not None:
                     body = server._last_body
-                server._last_body = body
+                if server.faults.generation == generation:
+                    server._last_body = body
                 if fault and fault.get("truncate"):
                     # Half a page: the declared length is honest, the JSON is not.
                     body = body[: len(body) // 2]
