@@ -30,6 +30,10 @@
     namesakes with accounts are two officials; a dossier that names the same official by account
     and by name counts once. An official not judged (not_judged_reason) has no T02 flag.
     Built in the cadre's step (tag workforce): officials are persons of the cadre register.
+    At the province's scale (tens of millions of steps) the work is the steps: they meet the years
+    by an equality join (step_years), are grouped by numbers standing for officials and handlers
+    (identities) rather than by the keys' text, and who named an official in a year (identified)
+    is read from the handlers per year, not from every step again (docs/operations.md).
 -#}
 {{ config(tags=['workforce']) }}
 with handovers as (
@@ -62,7 +66,9 @@ year_status as (
         handovers.handed_over_at
     from {{ ref('int_dossier_period_status') }} as period_status
     left join handovers
-        on handovers.dossier_code = period_status.dossier_code
+        on
+            handovers.dossier_code = period_status.dossier_code
+            and handovers.handed_over_at is not null
     where
         period_status.period_type = 'year'
         and (period_status.is_finished_in_period or period_status.is_pending_at_end)
@@ -78,16 +84,47 @@ years as (
 
 ),
 
+first_year as (
+
+    select min(period_year) as period_year
+    from years
+
+),
+
+identities as (
+
+    -- the handlers' officials, numbered to group by small keys instead of the keys' text: one
+    -- official_number per official_key, one identity_number per handler (a handler without an
+    -- official key names no official)
+    select
+        identified_by,
+        handler_key,
+        official_key,
+        person_code,
+        not_judged_reason,
+        cast(dense_rank() over (order by official_key) as integer) as official_number,
+        row_number() over (order by identified_by, handler_key) as identity_number
+    from {{ ref('int_official_identities') }}
+    where official_key is not null
+
+),
+
 own_steps as (
 
     -- the steps with a deadline of their own, their end capped at the hand-over for the old
-    -- agency's officials
+    -- agency's officials, with the official
     select
-        case when steps.handling_account_key is not null then 'account' else 'name' end as identified_by,
-        coalesce(steps.handling_account_key, steps.handling_name_key) as handler_key,
+        identities.official_number,
+        identities.identity_number,
         steps.dossier_code,
         steps.step_at,
         steps.step_due_at,
+        -- the first year of int_reporting_periods the step may count in (step_years)
+        case
+            when extract(year from steps.step_at) > first_year.period_year
+                then cast(extract(year from steps.step_at) as integer)
+            else first_year.period_year
+        end as from_year,
         case
             when
                 handovers.handed_over_at is not null
@@ -99,66 +136,110 @@ own_steps as (
     from {{ ref('int_dossier_handlers') }} as steps
     inner join handovers
         on handovers.dossier_code = steps.dossier_code
+    inner join identities
+        on
+            identities.identified_by
+            = case when steps.handling_account_key is not null then 'account' else 'name' end
+            and identities.handler_key = coalesce(steps.handling_account_key, steps.handling_name_key)
+    cross join first_year
     where steps.is_own_step and steps.step_due_at is not null
+
+),
+
+spans as (
+
+    select 0 as spans_years
+    union all
+    select 1 as spans_years
+
+),
+
+step_years as (
+
+    -- the years a step may count in, joined to a step by the year it started in (from_year; the
+    -- first year for a step started before it) and whether it ended in a later year or is open
+    -- (spans_years): a year of int_reporting_periods lies within its calendar year, so a step that
+    -- ended in its from_year can only count in that year, another one (few) in that year or a
+    -- later one. An equality join: comparing each step with each year costs far more.
+    select
+        start_years.period_year as from_year,
+        spans.spans_years,
+        years.period_year,
+        years.period_start,
+        years.period_end
+    from years as start_years
+    cross join spans
+    inner join years
+        on
+            years.period_year = start_years.period_year
+            or (spans.spans_years = 1 and years.period_year > start_years.period_year)
 
 ),
 
 handled_by as (
 
-    -- one row per judged step (own steps) or per handler, dossier and year (fallback: the year's
-    -- first step by the handler, on or after the year's start, so "by the year's end" is "a step
-    -- in the year"), with the official the handler is
+    -- one row per judged step (own steps: started by the year's end and ended in the year or open
+    -- at its end) or per handler, dossier and year (fallback: the year's first step by the handler,
+    -- on or after the year's start, so "by the year's end" is "a step in the year"), with the
+    -- official the handler is
     select
-        identities.official_key,
-        identities.person_code,
-        identities.not_judged_reason,
-        own_steps.identified_by,
+        own_steps.official_number,
+        own_steps.identity_number,
         own_steps.dossier_code,
-        years.period_year,
-        years.period_start,
-        years.period_end,
-        coalesce(
-            own_steps.ended_at <= years.period_end and own_steps.ended_at > own_steps.step_due_at,
-            false
-        )
-        or (
-            (own_steps.ended_at is null or own_steps.ended_at > years.period_end)
-            and own_steps.step_due_at < years.period_end
-        ) as is_late,
+        step_years.period_year,
+        step_years.period_start,
+        step_years.period_end,
+        case
+            when
+                coalesce(
+                    own_steps.ended_at <= step_years.period_end and own_steps.ended_at > own_steps.step_due_at,
+                    false
+                )
+                or (
+                    (own_steps.ended_at is null or own_steps.ended_at > step_years.period_end)
+                    and own_steps.step_due_at < step_years.period_end
+                )
+                then 1
+            else 0
+        end as is_late,
         0 as by_dossier_rule
     from own_steps
-    inner join {{ ref('int_official_identities') }} as identities
+    inner join step_years
         on
-            identities.identified_by = own_steps.identified_by
-            and identities.handler_key = own_steps.handler_key
-    inner join years
-        on
-            own_steps.step_at <= years.period_end
-            and (own_steps.ended_at is null or own_steps.ended_at >= years.period_start)
+            step_years.from_year = own_steps.from_year
+            and step_years.spans_years = case
+                when own_steps.ended_at is null or extract(year from own_steps.ended_at) > own_steps.from_year then 1
+                else 0
+            end
+            and own_steps.step_at <= step_years.period_end
+            and (own_steps.ended_at is null or own_steps.ended_at >= step_years.period_start)
 
     union all
 
     select
-        identities.official_key,
-        identities.person_code,
-        identities.not_judged_reason,
-        official_years.identified_by,
+        identities.official_number,
+        identities.identity_number,
         year_status.dossier_code,
         year_status.period_year,
         year_status.period_start,
         year_status.period_end,
         -- the old agency's officials (their steps before the hand-over) are charged only when the
         -- dossier was due before it
-        year_status.is_late
-        and (
-            year_status.handed_over_at is null
-            or year_status.handed_over_at > year_status.period_end
-            or official_years.first_step_at >= year_status.handed_over_at
-            or year_status.due_at < year_status.handed_over_at
-        ) as is_late,
+        case
+            when
+                year_status.is_late
+                and (
+                    year_status.handed_over_at is null
+                    or year_status.handed_over_at > year_status.period_end
+                    or official_years.first_step_at >= year_status.handed_over_at
+                    or year_status.due_at < year_status.handed_over_at
+                )
+                then 1
+            else 0
+        end as is_late,
         1 as by_dossier_rule
     from {{ ref('int_dossier_official_years') }} as official_years
-    inner join {{ ref('int_official_identities') }} as identities
+    inner join identities
         on
             identities.identified_by = official_years.identified_by
             and identities.handler_key = official_years.handler_key
@@ -175,36 +256,47 @@ handled as (
 
     -- one row per official, dossier and year (an official's account and name may name one dossier)
     select
-        official_key,
+        official_number,
         dossier_code,
         period_year,
         period_start,
         period_end,
-        max(case when is_late then 1 else 0 end) as is_late,
+        max(is_late) as is_late,
         max(by_dossier_rule) as by_dossier_rule
     from handled_by
-    group by official_key, dossier_code, period_year, period_start, period_end
+    group by official_number, dossier_code, period_year, period_start, period_end
+
+),
+
+handler_years as (
+
+    select distinct identity_number, period_year
+    from handled_by
 
 ),
 
 identified as (
 
+    -- the handlers an official was named by in the year
     select
-        official_key,
-        period_year,
-        max(person_code) as person_code,
-        max(case when identified_by = 'account' then 1 else 0 end) as by_account,
-        max(case when identified_by = 'name' then 1 else 0 end) as by_name,
-        max(not_judged_reason) as not_judged_reason
-    from handled_by
-    group by official_key, period_year
+        identities.official_number,
+        handler_years.period_year,
+        max(identities.official_key) as official_key,
+        max(identities.person_code) as person_code,
+        max(case when identities.identified_by = 'account' then 1 else 0 end) as by_account,
+        max(case when identities.identified_by = 'name' then 1 else 0 end) as by_name,
+        max(identities.not_judged_reason) as not_judged_reason
+    from handler_years
+    inner join identities
+        on identities.identity_number = handler_years.identity_number
+    group by identities.official_number, handler_years.period_year
 
 ),
 
 counts as (
 
     select
-        official_key,
+        official_number,
         period_year,
         period_start,
         period_end,
@@ -212,7 +304,7 @@ counts as (
         sum(is_late) as dossiers_late,
         sum(by_dossier_rule) as dossiers_by_dossier_rule
     from handled
-    group by official_key, period_year, period_start, period_end
+    group by official_number, period_year, period_start, period_end
 
 ),
 
@@ -221,18 +313,18 @@ postings as (
     -- the agency and title of the person's posting running at the year's end (else the last one
     -- started in the year): where a flagged official works, counted per agency and title in the report
     select
-        identified.official_key,
+        identified.official_number,
         identified.period_year,
         persons.agency_code,
         persons.title,
         row_number() over (
-            partition by identified.official_key, identified.period_year
+            partition by identified.official_number, identified.period_year
             order by persons.started_on desc, persons.agency_code asc, persons.title asc
         ) as posting_rank
     from identified
     inner join counts
         on
-            counts.official_key = identified.official_key
+            counts.official_number = identified.official_number
             and counts.period_year = identified.period_year
     inner join {{ ref('stg_cadre__persons') }} as persons
         on
@@ -250,7 +342,7 @@ thresholds as (
 )
 
 select
-    cast(counts.official_key as {{ dbt.type_string() }}) as official_key,
+    cast(identified.official_key as {{ dbt.type_string() }}) as official_key,
     cast('year' as {{ dbt.type_string() }}) as period_type,
     cast(cast(counts.period_year as integer) as {{ dbt.type_string() }}) as period_key,
     cast(counts.period_year as integer) as year,
@@ -283,11 +375,11 @@ select
 from counts
 inner join identified
     on
-        identified.official_key = counts.official_key
+        identified.official_number = counts.official_number
         and identified.period_year = counts.period_year
 left join postings
     on
-        postings.official_key = counts.official_key
+        postings.official_number = counts.official_number
         and postings.period_year = counts.period_year
         and postings.posting_rank = 1
 left join thresholds
