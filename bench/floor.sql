@@ -27,10 +27,14 @@ where verdict_rank = 1 and verdict = 'accepted';
 -- (the copy of the highest page); a code it lacks from the seed `procedures`. Kept as floor_procedures:
 -- bench/floor.py compares it with int_procedures too (every dossier's limit and eligibility come from it)
 create table floor_procedures as
-with catalogue_loads as (
-    select _load_id as load_id, max(NgayChotDuLieu) as snapshot_date, max(_loaded_at) as loaded_at
+with accepted_catalogue as (
+    select *
     from read_parquet('{landing}/procedure_catalogue/procedures/*/*.parquet', hive_partitioning = true, union_by_name = true)
     where _load_id in (select load_id from accepted_loads)
+),
+catalogue_loads as (
+    select _load_id as load_id, max(NgayChotDuLieu) as snapshot_date, max(_loaded_at) as loaded_at
+    from accepted_catalogue
     group by _load_id
 ),
 latest_load as (
@@ -42,7 +46,7 @@ catalogue as (
     select substr(upper(nullif(trim(nfc_normalize(MaTTHC)), '')), 1, 8) as procedure_code,
            arg_max(ThoiHanGiaiQuyet, _page) as statutory_days,
            arg_max(DuDieuKienToanTrinh, _page) as full_online_eligible
-    from read_parquet('{landing}/procedure_catalogue/procedures/*/*.parquet', hive_partitioning = true, union_by_name = true)
+    from accepted_catalogue
     where _load_id = (select load_id from latest_load)
     group by 1
 )

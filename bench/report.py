@@ -9,6 +9,7 @@ hand: what bounds each figure, what was tried) is copied into results.md under i
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -63,8 +64,6 @@ class Results:
 def budgets_for(total_dossiers: int) -> tuple[float, float]:
     """(nightly seconds, rebuild-to-floor ratio) budgets of the named volume nearest `total_dossiers` (on a
     log scale: 10 million above about 3.2 million, else 1 million)."""
-    import math
-
     _, nightly, ratio = min(VOLUME_BUDGETS, key=lambda b: abs(math.log10(b[0]) - math.log10(max(total_dossiers, 1))))
     return nightly, ratio
 
